@@ -1,0 +1,38 @@
+/** Error codes shared by every service and the client. Clients receive `{ code, message }`. */
+export const ErrorCode = {
+  BAD_MESSAGE: 'BAD_MESSAGE',
+  MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
+  UNKNOWN_TYPE: 'UNKNOWN_TYPE',
+  UNKNOWN_CAMERA: 'UNKNOWN_CAMERA',
+  UNKNOWN_STREAM: 'UNKNOWN_STREAM',
+  UNKNOWN_TRANSPORT: 'UNKNOWN_TRANSPORT',
+  UNKNOWN_CONSUMER: 'UNKNOWN_CONSUMER',
+  CAMERA_OFFLINE: 'CAMERA_OFFLINE',
+  CANNOT_CONSUME: 'CANNOT_CONSUME',
+  NO_STILL: 'NO_STILL',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_REQUEST: 'BAD_REQUEST',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error that is safe to show to a client: a code and a message without secrets. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './redact.js';
+export * from './config.js';
+export * from './protocol.js';
+export * from './timestrip.js';

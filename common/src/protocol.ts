@@ -1,0 +1,127 @@
+/**
+ * The signaling protocol between the wall and the SFU over one WebSocket (JSON text frames).
+ * Requests carry a numeric `id`; the server answers each with a `response` of the same id.
+ * The server also pushes camera state and consumer closures unasked.
+ */
+import { z } from 'zod';
+import { CAMERA_ID } from './config.js';
+import { ErrorCode, type ErrorBody } from './errors.js';
+
+export const STREAMS = ['main', 'sub'] as const;
+export type StreamKind = (typeof STREAMS)[number];
+export const CAMERA_STATES = ['connecting', 'live', 'offline'] as const;
+export type CameraState = (typeof CAMERA_STATES)[number];
+
+export interface StreamStatus {
+  state: CameraState;
+  /** Why the stream is not live (human readable, no URLs), null when live. */
+  reason: string | null;
+  /** Server time (ms since epoch) of the last state change. */
+  since: number;
+}
+
+/** What a browser may know about a camera: never its URL or credentials. */
+export interface CameraInfo {
+  id: string;
+  name: string;
+  streams: Partial<Record<StreamKind, StreamStatus>> & { main: StreamStatus };
+  position: { x: number; y: number; heading?: number } | null;
+}
+
+// mediasoup's own structures are passed through opaquely; mediasoup validates them itself.
+const opaque = z.record(z.string(), z.unknown());
+const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const entityId = z.string().min(1).max(64);
+
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), id: requestId, lang: z.enum(['vi', 'en']).optional() }).strict(),
+  z.object({ type: z.literal('ping'), id: requestId }).strict(),
+  z.object({ type: z.literal('createTransport'), id: requestId }).strict(),
+  z.object({ type: z.literal('connectTransport'), id: requestId, transportId: entityId, dtlsParameters: opaque }).strict(),
+  z.object({ type: z.literal('restartIce'), id: requestId, transportId: entityId }).strict(),
+  z
+    .object({
+      type: z.literal('consume'),
+      id: requestId,
+      transportId: entityId,
+      cameraId: z.string().regex(CAMERA_ID),
+      stream: z.enum(STREAMS),
+      rtpCapabilities: opaque,
+    })
+    .strict(),
+  z.object({ type: z.literal('resumeConsumer'), id: requestId, consumerId: entityId }).strict(),
+  z.object({ type: z.literal('pauseConsumer'), id: requestId, consumerId: entityId }).strict(),
+  z.object({ type: z.literal('closeConsumer'), id: requestId, consumerId: entityId }).strict(),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+export type ClientMessageType = ClientMessage['type'];
+export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = clientMessageSchema.options.map((o) => o.shape.type.value);
+
+/** Response payloads per request type. */
+export interface ResponseData {
+  hello: { sessionId: string; serverTime: number; routerRtpCapabilities: Record<string, unknown>; cameras: CameraInfo[] };
+  ping: { serverTime: number };
+  createTransport: {
+    transportId: string;
+    iceParameters: Record<string, unknown>;
+    iceCandidates: Record<string, unknown>[];
+    dtlsParameters: Record<string, unknown>;
+  };
+  connectTransport: Record<string, never>;
+  restartIce: { iceParameters: Record<string, unknown> };
+  consume: {
+    consumerId: string;
+    producerId: string;
+    kind: 'video';
+    rtpParameters: Record<string, unknown>;
+    cameraId: string;
+    stream: StreamKind;
+  };
+  resumeConsumer: Record<string, never>;
+  pauseConsumer: Record<string, never>;
+  closeConsumer: Record<string, never>;
+}
+
+export type ServerMessage =
+  | { type: 'response'; id: number; ok: true; data: unknown }
+  | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
+  | { type: 'cameras'; cameras: CameraInfo[] }
+  | { type: 'cameraState'; cameraId: string; stream: StreamKind; status: StreamStatus }
+  | { type: 'consumerClosed'; consumerId: string; reason: string };
+
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody };
+
+/**
+ * Parses one raw text frame. Never throws: every failure becomes an error body with a code, and the
+ * request id is recovered when the frame had one so the client can match the error.
+ */
+export function parseClientMessage(raw: string, maxBytes: number): ParseResult {
+  if (raw.length > maxBytes) {
+    return { ok: false, id: null, error: { code: ErrorCode.MESSAGE_TOO_LARGE, message: `message exceeds ${maxBytes} bytes` } };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return { ok: false, id: null, error: { code: ErrorCode.BAD_MESSAGE, message: 'message is not valid JSON' } };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, id: null, error: { code: ErrorCode.BAD_MESSAGE, message: 'message must be a JSON object' } };
+  }
+  const record = value as Record<string, unknown>;
+  const id = requestId.safeParse(record.id).success ? (record.id as number) : null;
+  if (typeof record.type !== 'string') {
+    return { ok: false, id, error: { code: ErrorCode.BAD_MESSAGE, message: 'field "type" must be a string' } };
+  }
+  if (!(CLIENT_MESSAGE_TYPES as readonly string[]).includes(record.type)) {
+    return { ok: false, id, error: { code: ErrorCode.UNKNOWN_TYPE, message: `unknown message type "${record.type.slice(0, 40)}"` } };
+  }
+  const parsed = clientMessageSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.') || '(message)';
+    const detail = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    return { ok: false, id, error: { code: ErrorCode.BAD_MESSAGE, message: `${field}: ${detail}` } };
+  }
+  return { ok: true, message: parsed.data };
+}
