@@ -3,3 +3,4 @@ export * from './redact.js';
 export * from './config.js';
 export * from './protocol.js';
 export * from './timestrip.js';
+export * from './backoff.js';

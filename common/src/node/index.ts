@@ -1,0 +1,4 @@
+export * from './log.js';
+export * from './config-file.js';
+export * from './ports.js';
+export * from './supervisor.js';
