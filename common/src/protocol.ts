@@ -12,10 +12,24 @@ export type StreamKind = (typeof STREAMS)[number];
 export const CAMERA_STATES = ['connecting', 'live', 'offline'] as const;
 export type CameraState = (typeof CAMERA_STATES)[number];
 
+/** Why a stream is not live: a code the client translates; never a URL or a host. */
+export const OFFLINE_REASONS = [
+  'starting', // pipeline started, no media yet
+  'no_media', // connected but no video arrived for a few seconds
+  'unreachable', // the camera did not answer (network, refused, timeout)
+  'unauthorized', // the camera refused the credentials
+  'not_found', // the camera has no such stream (or nobody publishes it)
+  'unsupported', // the stream's codec cannot be forwarded (use transcode)
+  'stream_ended', // the camera ended the stream
+  'pipeline_error', // the ingest process failed for another reason
+  'worker_restart', // the media worker restarted; the camera is being re-produced
+] as const;
+export type OfflineReason = (typeof OFFLINE_REASONS)[number];
+
 export interface StreamStatus {
   state: CameraState;
-  /** Why the stream is not live (human readable, no URLs), null when live. */
-  reason: string | null;
+  /** Why the stream is not live, null when live. */
+  reason: OfflineReason | null;
   /** Server time (ms since epoch) of the last state change. */
   since: number;
 }

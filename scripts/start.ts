@@ -1,0 +1,80 @@
+/**
+ * `npm start`: the whole system on one machine. Hosts the embedded RTSP endpoint and the demo
+ * cameras itself, and runs the SFU and the recorder as child processes with the same config.
+ * Ctrl-C (SIGINT) or SIGTERM stops every child it started, by PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
+import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const config = loadConfigOrExit();
+const log = createLogger('start', config.log.level);
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function run(name: string, entry: string, onLine?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...process.argv.slice(2)], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  children.set(name, child);
+  let partial = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (text: string) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (onLine) onLine(line);
+      else if (!line.startsWith('{')) process.stdout.write(`[${name}] ${line}\n`);
+    }
+  });
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      log.error({ child: name, code, signal }, 'a service exited; stopping everything');
+      void stop(code ?? 1);
+    }
+  });
+  return child;
+}
+
+async function stop(code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+        }),
+    ),
+  );
+  await embedded?.close();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+let embedded: Awaited<ReturnType<typeof startEmbedded>> | null = null;
+try {
+  embedded = await startEmbedded(config, log);
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`);
+  process.exit(2);
+}
+
+run('sfu', 'sfu/src/main.ts', (line) => {
+  if (line.startsWith('SFU ready: ')) {
+    const url = line.slice('SFU ready: '.length);
+    process.stdout.write(`\n  Tường giám sát / monitoring wall:  ${url}\n\n  Ctrl-C stops everything.\n\n`);
+  } else if (!line.startsWith('{')) process.stdout.write(`[sfu] ${line}\n`);
+});
+if (config.recorder.enabled && existsSync(`${root}/recorder/src/main.ts`)) run('recorder', 'recorder/src/main.ts');

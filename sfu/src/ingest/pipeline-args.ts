@@ -1,0 +1,68 @@
+/**
+ * Pure builders for the ingest command lines. The live hop is GStreamer (H.264 passthrough, the
+ * depayloader emits a frame on the RTP marker bit: ~3 ms added); transcoding uses ffmpeg. Both also
+ * write the camera's keyframes as JPEG stills (multipart) to stdout for the fast first picture.
+ */
+
+export interface IngestTarget {
+  /** Where mediasoup's PlainTransport listens for this stream's RTP. */
+  rtpHost: string;
+  rtpPort: number;
+  /**
+   * Local UDP port the pipeline sends from. Fixed per stream so that a restarted pipeline matches
+   * the address mediasoup's comedia PlainTransport learned from the first packet.
+   */
+  sourcePort: number;
+  ssrc: number;
+  payloadType: number;
+}
+
+export const STILL_BOUNDARY = 'wwstill';
+/** RTP payload size: leaves room for SRTP and VPN/tunnel overhead on the way to remote commanders. */
+export const RTP_MTU = 1200;
+
+/** gst-launch-1.0 arguments for passthrough ingest of one RTSP H.264 stream. */
+export function gstPassthroughArgs(url: string, target: IngestTarget): string[] {
+  const pipeline = [
+    // gst-launch escapes each argument on its own, so the URL needs no quoting as one argument.
+    'rtspsrc', `location=${url}`, 'protocols=tcp', 'latency=0', 'tcp-timeout=5000000', 'timeout=5000000', 'do-rtcp=false',
+    '!', 'application/x-rtp,media=video',
+    '!', 'rtph264depay',
+    '!', 'tee', 'name=t',
+    // Live branch: re-packetize with SPS/PPS in-band before each keyframe (WebRTC carries no
+    // out-of-band parameter sets), fixed SSRC and payload type, straight to mediasoup.
+    't.', '!', 'queue', 'max-size-buffers=0', 'max-size-bytes=0', 'max-size-time=1000000000', 'leaky=downstream',
+    '!', 'rtph264pay', 'config-interval=-1', `pt=${target.payloadType}`, `ssrc=${target.ssrc}`, `mtu=${RTP_MTU}`, 'aggregate-mode=zero-latency',
+    '!', 'udpsink', `host=${target.rtpHost}`, `port=${target.rtpPort}`, `bind-address=${target.rtpHost}`, `bind-port=${target.sourcePort}`, 'sync=false', 'async=false',
+    // Still branch: decode keyframes only (cheap), JPEG, multipart on stdout.
+    't.', '!', 'queue', 'leaky=downstream', 'max-size-buffers=60', 'max-size-bytes=0', 'max-size-time=0',
+    '!', 'h264parse', '!', 'video/x-h264,alignment=au,stream-format=byte-stream',
+    '!', 'identity', 'drop-buffer-flags=delta-unit',
+    '!', 'avdec_h264', '!', 'videoconvert', '!', 'jpegenc', 'quality=80',
+    '!', 'multipartmux', `boundary=${STILL_BOUNDARY}`,
+    '!', 'fdsink', 'fd=1', 'sync=false',
+  ];
+  return ['-q', '-e', ...pipeline];
+}
+
+/**
+ * ffmpeg arguments for a camera that needs re-encoding (H.265, B-frames): H.264 baseline, no
+ * B-frames, one slice per frame, in-band SPS/PPS, GOP of 1 s at 25 fps; plus keyframe stills.
+ */
+export function ffmpegTranscodeArgs(url: string, target: IngestTarget): string[] {
+  const isRtsp = /^rtsps?:/i.test(url);
+  return [
+    '-hide_banner', '-loglevel', 'error', '-nostdin',
+    '-fflags', 'nobuffer', '-flags', 'low_delay',
+    ...(isRtsp ? ['-rtsp_transport', 'tcp', '-timeout', '5000000'] : []),
+    '-i', url,
+    '-map', '0:v:0', '-an',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
+    '-pix_fmt', 'yuv420p', '-bf', '0', '-g', '25', '-keyint_min', '25', '-threads', '1',
+    '-x264-params', 'sliced-threads=0:scenecut=0', '-bsf:v', 'dump_extra',
+    '-f', 'rtp', '-payload_type', String(target.payloadType), '-ssrc', String(target.ssrc),
+    `rtp://${target.rtpHost}:${target.rtpPort}?pkt_size=${RTP_MTU}&localrtpport=${target.sourcePort}&localrtcpport=${target.sourcePort + 1}`,
+    '-map', '0:v:0', '-vf', "select='eq(pict_type,I)'", '-vsync', 'vfr',
+    '-c:v', 'mjpeg', '-q:v', '5', '-f', 'mpjpeg', '-boundary_tag', STILL_BOUNDARY, 'pipe:1',
+  ];
+}

@@ -1,0 +1,27 @@
+/** The SFU process: `node --import tsx sfu/src/main.ts [--config file]`. */
+import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
+import { startSfu } from './app.js';
+
+const config = loadConfigOrExit();
+const log = createLogger('sfu', config.log.level);
+process.on('unhandledRejection', (e) => log.error({ err: e }, 'unhandled rejection'));
+
+try {
+  const sfu = await startSfu(config, log);
+  log.info({ url: sfu.url }, 'SFU ready');
+  process.stdout.write(`SFU ready: ${sfu.url}\n`);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await sfu.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+} catch (e) {
+  const message = (e as Error).message;
+  log.fatal({ err: e }, 'SFU failed to start');
+  process.stderr.write(`${message}\n`);
+  process.exit(message.startsWith('config error') ? 2 : 1);
+}

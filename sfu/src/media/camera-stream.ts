@@ -1,0 +1,233 @@
+/**
+ * One stream (main or sub) of one camera: the supervised ingest pipeline, the mediasoup
+ * PlainTransport + Producer it feeds, the latest keyframe still, and the stream's live state.
+ * The upstream connection is shared by every viewer: browsers consume the producer, never the camera.
+ */
+import { EventEmitter } from 'node:events';
+import { randomInt } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import type { CameraConfig, OfflineReason, StreamKind, StreamStatus } from '@wardwall/common';
+import { freeUdpPort, SupervisedProcess, type ProcessSpec } from '@wardwall/common/node';
+import { ffmpegTranscodeArgs, gstPassthroughArgs, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
+import { MultipartParser } from '../ingest/multipart.js';
+import { classifyExit } from '../ingest/offline-reason.js';
+import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
+import type { PoolSlot } from './worker-pool.js';
+
+export interface IngestTiming {
+  backoffMs: readonly number[];
+  stableAfterMs: number;
+  offlineAfterMs: number;
+}
+
+export interface Still {
+  jpeg: Buffer;
+  at: number;
+}
+
+interface Events {
+  status: [status: StreamStatus];
+  /** A new producer exists (first start, or after its worker was replaced). */
+  producer: [producer: types.Producer];
+}
+
+const RTP_HOST = '127.0.0.1';
+/** A pipeline that has not delivered media this long after starting counts as failed. */
+const CONNECT_TIMEOUT_MS = 15000;
+
+export class CameraStream extends EventEmitter<Events> {
+  readonly ssrc = randomInt(1, 2 ** 31);
+  private transport: types.PlainTransport | null = null;
+  private producerRef: types.Producer | null = null;
+  private readonly piped = new Map<string, Promise<void>>();
+  private ingest: SupervisedProcess | null = null;
+  private sourcePort = 0;
+  private watchdog: NodeJS.Timeout | null = null;
+  private lastPackets = 0;
+  private lastMediaAt = 0;
+  private procStartedAt = 0;
+  private stillRef: Still | null = null;
+  private statusRef: StreamStatus;
+  private closed = false;
+  /** Set when we end the pipeline ourselves, so its exit keeps the reason we gave. */
+  private restartReason: OfflineReason | null = null;
+
+  constructor(
+    readonly camera: CameraConfig,
+    readonly kind: StreamKind,
+    private slotRef: PoolSlot,
+    private readonly timing: IngestTiming,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.statusRef = { state: 'connecting', reason: 'starting', since: now() };
+  }
+
+  get status(): StreamStatus {
+    return this.statusRef;
+  }
+  get still(): Still | null {
+    return this.stillRef;
+  }
+  get producer(): types.Producer | null {
+    return this.producerRef;
+  }
+  get slot(): PoolSlot {
+    return this.slotRef;
+  }
+  get ingestPid(): number | undefined {
+    return this.ingest?.pid;
+  }
+  private get url(): string {
+    return this.kind === 'main' ? this.camera.main : this.camera.sub!;
+  }
+
+  async start(): Promise<void> {
+    this.sourcePort = await freeUdpPort();
+    await this.produce();
+    const stills = new MultipartParser(STILL_BOUNDARY);
+    this.ingest = new SupervisedProcess({
+      name: `ingest ${this.camera.id}/${this.kind}`,
+      spec: () => this.processSpec(),
+      backoffMs: this.timing.backoffMs,
+      stableAfterMs: this.timing.stableAfterMs,
+      log: this.log,
+      onStdout: (chunk) => {
+        for (const jpeg of stills.push(chunk)) this.stillRef = { jpeg, at: this.now() };
+      },
+    });
+    this.ingest.on('started', () => {
+      this.procStartedAt = this.now();
+    });
+    this.ingest.on('exited', (info) => {
+      if (this.closed) return;
+      const reason = this.restartReason ?? classifyExit(info.stderrTail, info.code);
+      this.restartReason = null;
+      this.log.warn({ camera: this.camera.id, stream: this.kind, code: info.code, signal: info.signal, reason, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'ingest pipeline exited');
+      this.setStatus('offline', reason);
+    });
+    this.ingest.start();
+    this.watchdog = setInterval(() => void this.checkMedia(), 1000);
+  }
+
+  private processSpec(): ProcessSpec {
+    const target: IngestTarget = {
+      rtpHost: RTP_HOST,
+      rtpPort: this.transport!.tuple.localPort,
+      sourcePort: this.sourcePort,
+      ssrc: this.ssrc,
+      payloadType: INGEST_PAYLOAD_TYPE,
+    };
+    return this.camera.transcode
+      ? { command: 'ffmpeg', args: ffmpegTranscodeArgs(this.url, target) }
+      : { command: 'gst-launch-1.0', args: gstPassthroughArgs(this.url, target) };
+  }
+
+  private async produce(): Promise<void> {
+    const transport = await this.slotRef.router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip: RTP_HOST },
+      rtcpMux: true,
+      comedia: true,
+    });
+    const producer = await transport.produce({ kind: 'video', rtpParameters: ingestRtpParameters(this.ssrc), appData: { cameraId: this.camera.id, stream: this.kind } });
+    this.transport = transport;
+    this.producerRef = producer;
+    this.lastPackets = 0;
+    this.piped.clear();
+    producer.observer.once('close', () => {
+      if (this.producerRef === producer) {
+        this.producerRef = null;
+        this.piped.clear();
+      }
+    });
+    this.emitSafe('producer', producer);
+  }
+
+  /** Makes the producer consumable on `router` (same router: nothing to do; else pipeToRouter once). */
+  async ensureOn(router: types.Router): Promise<types.Producer> {
+    const producer = this.producerRef;
+    if (!producer) throw new Error('stream has no producer');
+    if (router.id === this.slotRef.router.id) return producer;
+    let p = this.piped.get(router.id);
+    if (!p) {
+      p = this.slotRef.router.pipeToRouter({ producerId: producer.id, router }).then(() => undefined);
+      this.piped.set(router.id, p);
+      p.catch(() => this.piped.delete(router.id));
+      router.observer.once('close', () => this.piped.delete(router.id));
+    }
+    await p;
+    return producer;
+  }
+
+  /** The worker under this stream died and was replaced: produce again on the new router. */
+  async moveTo(slot: PoolSlot): Promise<void> {
+    if (this.closed) return;
+    this.slotRef = slot;
+    this.transport = null;
+    this.producerRef = null;
+    this.setStatus('connecting', 'worker_restart');
+    await this.produce();
+    this.restartIngest('worker_restart', 'media worker replaced');
+  }
+
+  private async checkMedia(): Promise<void> {
+    const producer = this.producerRef;
+    if (this.closed || !producer || producer.closed) return;
+    let packets: number;
+    try {
+      const stats = await producer.getStats();
+      packets = stats.reduce((n, s) => n + (s.packetCount ?? 0), 0);
+    } catch {
+      return; // producer closed meanwhile (worker death); moveTo() takes over
+    }
+    const now = this.now();
+    if (packets > this.lastPackets) {
+      this.lastPackets = packets;
+      this.lastMediaAt = now;
+      if (this.statusRef.state !== 'live') this.setStatus('live', null);
+      return;
+    }
+    if (this.statusRef.state === 'live' && now - this.lastMediaAt > this.timing.offlineAfterMs) {
+      this.setStatus('offline', 'no_media');
+      this.restartIngest('no_media', 'no media');
+    } else if (this.statusRef.state !== 'live' && this.ingest?.running && now - this.procStartedAt > CONNECT_TIMEOUT_MS) {
+      this.setStatus('offline', 'no_media');
+      this.restartIngest('no_media', 'no media after start');
+    }
+  }
+
+  private restartIngest(reason: OfflineReason, why: string): void {
+    if (!this.ingest?.running) return;
+    this.restartReason = reason;
+    this.ingest.restart(why);
+  }
+
+  private setStatus(state: StreamStatus['state'], reason: OfflineReason | null): void {
+    if (this.statusRef.state === state && this.statusRef.reason === reason) return;
+    this.statusRef = { state, reason, since: this.now() };
+    this.log.info({ camera: this.camera.id, stream: this.kind, state, reason }, 'camera stream state');
+    this.emitSafe('status', this.statusRef);
+  }
+
+  private emitSafe<K extends keyof Events>(event: K, ...args: Events[K]): void {
+    for (const l of this.listeners(event)) {
+      try {
+        (l as (...a: Events[K]) => void)(...args);
+      } catch (e) {
+        this.log.error({ err: e }, `${String(event)} listener failed`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    await this.ingest?.stop();
+    this.transport?.close();
+    this.transport = null;
+    this.producerRef = null;
+  }
+}

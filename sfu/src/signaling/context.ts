@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Config } from '@wardwall/common';
+import type { CameraRegistry } from '../media/camera-registry.js';
+import type { WorkerPool } from '../media/worker-pool.js';
+
+/** What message handlers may use: injected once by app.ts. */
+export interface SignalingContext {
+  config: Readonly<Config>;
+  pool: WorkerPool;
+  cameras: CameraRegistry;
+  log: Logger;
+}

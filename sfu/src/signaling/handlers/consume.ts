@@ -1,0 +1,75 @@
+import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@wardwall/common';
+import type { types } from 'mediasoup';
+import type { SignalingContext } from '../context.js';
+import { SESSION_LIMITS, type Session } from '../session.js';
+
+type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+
+export async function consume(ctx: SignalingContext, session: Session, msg: Msg<'consume'>): Promise<ResponseData['consume']> {
+  const transport = session.transport(msg.transportId);
+  if (!transport) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${msg.transportId}`);
+  if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
+  const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
+  if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
+  if (session.consumers.size >= SESSION_LIMITS.consumers) throw new AppError(ErrorCode.BAD_REQUEST, 'too many consumers in this session');
+  const transportRouter = session.routerOf(transport.id);
+  if (!stream.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
+  let producer: types.Producer;
+  try {
+    producer = await stream.ensureOn(transportRouter);
+  } catch (e) {
+    throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
+  }
+  const rtpCapabilities = msg.rtpCapabilities as unknown as types.RtpCapabilities;
+  let canConsume = false;
+  try {
+    canConsume = transportRouter.canConsume({ producerId: producer.id, rtpCapabilities });
+  } catch {
+    canConsume = false;
+  }
+  if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, 'the browser cannot receive H.264 (rtpCapabilities)');
+  let consumer: types.Consumer;
+  try {
+    consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream } });
+  } catch (e) {
+    throw new AppError(ErrorCode.CANNOT_CONSUME, `cannot consume: ${(e as Error).message.slice(0, 200)}`);
+  }
+  if (session.isClosed) {
+    consumer.close();
+    throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
+  }
+  session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
+  return {
+    consumerId: consumer.id,
+    producerId: producer.id,
+    kind: 'video',
+    rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
+    cameraId: msg.cameraId,
+    stream: msg.stream,
+  };
+}
+
+function consumerOf(session: Session, id: string): types.Consumer {
+  const entry = session.consumers.get(id);
+  if (!entry) throw new AppError(ErrorCode.UNKNOWN_CONSUMER, `unknown consumer ${id.slice(0, 64)}`);
+  return entry.consumer;
+}
+
+export async function resumeConsumer(_ctx: SignalingContext, session: Session, msg: Msg<'resumeConsumer'>): Promise<ResponseData['resumeConsumer']> {
+  const consumer = consumerOf(session, msg.consumerId);
+  await consumer.resume();
+  // Ask for a keyframe so the picture starts as soon as possible (cameras that honour it).
+  await consumer.requestKeyFrame().catch(() => undefined);
+  return {};
+}
+
+export async function pauseConsumer(_ctx: SignalingContext, session: Session, msg: Msg<'pauseConsumer'>): Promise<ResponseData['pauseConsumer']> {
+  await consumerOf(session, msg.consumerId).pause();
+  return {};
+}
+
+export async function closeConsumer(_ctx: SignalingContext, session: Session, msg: Msg<'closeConsumer'>): Promise<ResponseData['closeConsumer']> {
+  consumerOf(session, msg.consumerId).close();
+  session.consumers.delete(msg.consumerId);
+  return {};
+}

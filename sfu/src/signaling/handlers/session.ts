@@ -1,0 +1,17 @@
+import type { ClientMessage, ResponseData } from '@wardwall/common';
+import type { SignalingContext } from '../context.js';
+import type { Session } from '../session.js';
+
+export function hello(ctx: SignalingContext, session: Session, _msg: Extract<ClientMessage, { type: 'hello' }>): ResponseData['hello'] {
+  session.greeted = true;
+  return {
+    sessionId: session.id,
+    serverTime: Date.now(),
+    routerRtpCapabilities: ctx.pool.rtpCapabilities as unknown as Record<string, unknown>,
+    cameras: ctx.cameras.info(),
+  };
+}
+
+export function ping(): ResponseData['ping'] {
+  return { serverTime: Date.now() };
+}

@@ -1,0 +1,58 @@
+import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@wardwall/common';
+import type { types } from 'mediasoup';
+import type { SignalingContext } from '../context.js';
+import { SESSION_LIMITS, type Session } from '../session.js';
+
+type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
+
+function transportOf(session: Session, id: string): types.WebRtcTransport {
+  const t = session.transport(id);
+  if (!t) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${id.slice(0, 64)}`);
+  return t;
+}
+
+export async function createTransport(ctx: SignalingContext, session: Session, _msg: Msg<'createTransport'>): Promise<ResponseData['createTransport']> {
+  if (session.transports.size >= SESSION_LIMITS.transports) throw new AppError(ErrorCode.BAD_REQUEST, 'too many transports in this session');
+  const { listenIp, announcedAddress } = ctx.config.sfu.webrtc;
+  const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({
+    protocol,
+    ip: listenIp,
+    ...(announcedAddress ? { announcedAddress } : {}),
+  });
+  const slot = ctx.pool.pick();
+  const transport = await slot.router.createWebRtcTransport({
+    listenInfos: [listen('udp'), listen('tcp')],
+    enableUdp: true,
+    enableTcp: true,
+    preferUdp: true,
+    initialAvailableOutgoingBitrate: 4_000_000,
+    appData: { sessionId: session.id },
+  });
+  if (session.isClosed) {
+    transport.close();
+    throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
+  }
+  session.addTransport(transport, slot.router);
+  return {
+    transportId: transport.id,
+    iceParameters: transport.iceParameters as unknown as Record<string, unknown>,
+    iceCandidates: transport.iceCandidates as unknown as Record<string, unknown>[],
+    dtlsParameters: transport.dtlsParameters as unknown as Record<string, unknown>,
+  };
+}
+
+export async function connectTransport(_ctx: SignalingContext, session: Session, msg: Msg<'connectTransport'>): Promise<ResponseData['connectTransport']> {
+  const transport = transportOf(session, msg.transportId);
+  try {
+    await transport.connect({ dtlsParameters: msg.dtlsParameters as unknown as types.DtlsParameters });
+  } catch (e) {
+    throw new AppError(ErrorCode.BAD_REQUEST, `cannot connect transport: ${(e as Error).message.slice(0, 200)}`);
+  }
+  return {};
+}
+
+export async function restartIce(_ctx: SignalingContext, session: Session, msg: Msg<'restartIce'>): Promise<ResponseData['restartIce']> {
+  const transport = transportOf(session, msg.transportId);
+  const iceParameters = await transport.restartIce();
+  return { iceParameters: iceParameters as unknown as Record<string, unknown> };
+}
