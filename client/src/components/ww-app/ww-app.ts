@@ -1,0 +1,318 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { CameraInfo } from '@wardwall/common';
+import { isLayoutName, layoutForKey, neighbour, tileCount, type Direction, type LayoutName } from '../../core/layout.js';
+import { assignCamera, camerasOnWall, pickTarget, swapTiles } from '../../core/wall-ops.js';
+import { LocaleController } from '../../controllers/locale.js';
+import { getLang, isLang, setLang, t, type Lang } from '../../i18n/i18n.js';
+import type { CameraStore } from '../../services/camera-store.js';
+import type { LiveMediaService } from '../../services/live-media.js';
+import type { ConnectionState, SignalingClient } from '../../services/signaling.js';
+import { DEFAULT_WALL_STATE, emptyTiles, type WallState, type WallStore } from '../../storage/wall-store.js';
+import { theme } from '../../styles/theme.js';
+import type { TileDropDetail } from '../ww-tile/ww-tile.js';
+import type { WwWall } from '../ww-wall/ww-wall.js';
+import '../ww-header/ww-header.js';
+import '../ww-camera-list/ww-camera-list.js';
+import '../ww-wall/ww-wall.js';
+import '../ww-help/ww-help.js';
+
+export interface AppServices {
+  signaling: SignalingClient;
+  cameras: CameraStore;
+  live: LiveMediaService;
+  store: WallStore;
+}
+
+const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
+
+/**
+ * The application root: owns the wall state (layout, camera per tile, selection, expansion,
+ * language, stats overlay), persists it, handles the keyboard, and passes services down.
+ */
+export class WwApp extends LitElement {
+  static override properties = {
+    services: { attribute: false },
+    wall: { state: true },
+    connection: { state: true },
+    cameraMap: { state: true },
+    camerasLoaded: { state: true },
+    selected: { state: true },
+    expanded: { state: true },
+    helpOpen: { state: true },
+  };
+
+  declare services: AppServices | null;
+  declare wall: WallState;
+  declare connection: ConnectionState;
+  declare cameraMap: ReadonlyMap<string, CameraInfo>;
+  declare camerasLoaded: boolean;
+  declare selected: number | null;
+  declare expanded: number | null;
+  declare helpOpen: boolean;
+
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.services = null;
+    this.wall = { ...DEFAULT_WALL_STATE, tiles: emptyTiles() };
+    this.connection = { phase: 'connecting', attempt: 0 };
+    this.cameraMap = new Map();
+    this.camerasLoaded = false;
+    this.selected = null;
+    this.expanded = null;
+    this.helpOpen = false;
+  }
+
+  /** Applies the state loaded from storage (before or after connecting). */
+  restore(state: WallState): void {
+    this.wall = { ...state, tiles: [...state.tiles] };
+    setLang(state.lang);
+    document.title = t('app.title');
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKeyDown);
+    const s = this.services;
+    if (s) {
+      this.connection = s.signaling.state;
+      this.syncCameras();
+      this.unsubscribe.push(
+        s.signaling.on('state', (state) => (this.connection = state)),
+        s.cameras.on('change', () => this.syncCameras()),
+      );
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKeyDown);
+    for (const u of this.unsubscribe.splice(0)) u();
+  }
+
+  private syncCameras(): void {
+    const store = this.services?.cameras;
+    if (!store) return;
+    this.cameraMap = store.snapshot();
+    this.camerasLoaded = store.loaded;
+  }
+
+  // --- state changes (each persisted at once) ------------------------------------------------
+
+  setLayout(layout: LayoutName): void {
+    if (!isLayoutName(layout)) return;
+    this.expanded = null;
+    if (this.selected !== null && this.selected >= tileCount(layout)) this.selected = null;
+    if (layout === this.wall.layout) return;
+    this.wall = { ...this.wall, layout };
+    void this.services?.store.savePref('layout', layout);
+  }
+
+  setLanguage(lang: Lang): void {
+    if (!isLang(lang) || lang === getLang()) return;
+    setLang(lang);
+    document.title = t('app.title');
+    this.wall = { ...this.wall, lang };
+    void this.services?.store.savePref('lang', lang);
+  }
+
+  toggleStats(): void {
+    const showStats = !this.wall.showStats;
+    this.wall = { ...this.wall, showStats };
+    void this.services?.store.savePref('showStats', showStats);
+  }
+
+  private setTiles(tiles: (string | null)[]): void {
+    this.wall = { ...this.wall, tiles };
+    void this.services?.store.saveTiles(tiles);
+  }
+
+  putCamera(index: number, cameraId: string | null): void {
+    if (index < 0 || index >= tileCount(this.wall.layout)) return;
+    if ((this.wall.tiles[index] ?? null) === cameraId) return;
+    this.setTiles(assignCamera(this.wall.tiles, index, cameraId));
+  }
+
+  swap(from: number, to: number): void {
+    const n = tileCount(this.wall.layout);
+    if (from === to || from < 0 || to < 0 || from >= n || to >= n) return;
+    this.setTiles(swapTiles(this.wall.tiles, from, to));
+    if (this.selected === from) this.selected = to;
+    if (this.expanded === from) this.expanded = to;
+  }
+
+  private toggleExpand(index: number): void {
+    if (index < 0 || index >= tileCount(this.wall.layout)) return;
+    this.expanded = this.expanded === index ? null : index;
+    this.selected = index;
+  }
+
+  private toggleFullscreen(): void {
+    const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
+    if (!wall) return;
+    if (document.fullscreenElement) {
+      void document.exitFullscreen().catch(() => undefined);
+    } else if (wall.requestFullscreen) {
+      wall.requestFullscreen({ navigationUI: 'hide' }).catch((err: unknown) => console.warn('[app] full screen refused', err));
+    }
+  }
+
+  // --- events from children ------------------------------------------------------------------
+
+  private onPick(e: CustomEvent<{ cameraId: string }>): void {
+    const target = pickTarget(this.wall.tiles, this.wall.layout, this.selected);
+    this.putCamera(target, e.detail.cameraId);
+  }
+
+  private onDrop(e: CustomEvent<TileDropDetail>): void {
+    const { index, cameraId, fromIndex } = e.detail;
+    if (fromIndex !== undefined) this.swap(fromIndex, index);
+    else if (cameraId) this.putCamera(index, cameraId);
+  }
+
+  // --- keyboard ------------------------------------------------------------------------------
+
+  private handleKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+    const origin = e.composedPath()[0];
+    if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
+
+    if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
+    const layout = layoutForKey(e.key);
+    if (layout && !e.shiftKey) {
+      this.setLayout(layout);
+      e.preventDefault();
+      return;
+    }
+    const n = tileCount(this.wall.layout);
+    switch (e.key) {
+      case 'f':
+      case 'F':
+        this.toggleFullscreen();
+        break;
+      case 's':
+      case 'S':
+        this.toggleStats();
+        break;
+      case '?':
+        this.helpOpen = !this.helpOpen;
+        break;
+      case 'Escape':
+        if (this.helpOpen) this.helpOpen = false;
+        else if (this.expanded !== null) this.expanded = null;
+        else this.selected = null;
+        break;
+      case 'Enter':
+        if (this.selected === null) return;
+        this.toggleExpand(this.selected);
+        break;
+      case 'Delete':
+      case 'Backspace':
+        if (this.selected === null) return;
+        this.putCamera(this.selected, null);
+        break;
+      case 'ArrowUp':
+      case 'ArrowDown':
+      case 'ArrowLeft':
+      case 'ArrowRight': {
+        const from = this.selected !== null && this.selected < n ? this.selected : null;
+        if (from === null) {
+          this.selected = this.expanded ?? 0;
+          break;
+        }
+        const to = neighbour(this.wall.layout, from, ARROWS[e.key]!);
+        if (e.shiftKey) this.swap(from, to);
+        else {
+          this.selected = to;
+          if (this.expanded !== null) this.expanded = to;
+        }
+        break;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  // --- rendering -----------------------------------------------------------------------------
+
+  override render(): unknown {
+    const s = this.services;
+    const cameras = [...this.cameraMap.values()];
+    return html`
+      <ww-header
+        .connection=${this.connection}
+        .layout=${this.wall.layout}
+        .showStats=${this.wall.showStats}
+        @ww-layout=${(e: CustomEvent<{ layout: LayoutName }>) => this.setLayout(e.detail.layout)}
+        @ww-lang=${(e: CustomEvent<{ lang: Lang }>) => this.setLanguage(e.detail.lang)}
+        @ww-toggle-stats=${() => this.toggleStats()}
+        @ww-fullscreen=${() => this.toggleFullscreen()}
+        @ww-help=${() => (this.helpOpen = !this.helpOpen)}
+      ></ww-header>
+      <main>
+        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)} @ww-camera-pick=${this.onPick}></ww-camera-list>
+        <ww-wall
+          .layout=${this.wall.layout}
+          .tiles=${this.wall.tiles}
+          .cameras=${this.cameraMap}
+          .camerasLoaded=${this.camerasLoaded}
+          .live=${s?.live ?? null}
+          .serverConnected=${this.connection.phase === 'open'}
+          .selected=${this.selected}
+          .expanded=${this.expanded}
+          .showStats=${this.wall.showStats}
+          @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
+          @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
+          @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
+          @ww-tile-drop=${this.onDrop}
+        ></ww-wall>
+      </main>
+      ${this.helpOpen ? html`<ww-help @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100vh;
+        height: 100dvh;
+        background: var(--ww-bg);
+        overflow: hidden;
+      }
+      main {
+        flex: 1;
+        min-height: 0;
+        display: grid;
+        grid-template-columns: minmax(200px, 17rem) minmax(0, 1fr);
+      }
+      ww-wall {
+        min-height: 0;
+      }
+      @media (max-width: 700px) {
+        main {
+          grid-template-columns: 1fr;
+          grid-template-rows: minmax(0, 35%) minmax(0, 1fr);
+        }
+        ww-camera-list {
+          border-right: 0;
+          border-bottom: 1px solid var(--ww-border);
+        }
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-app', WwApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-app': WwApp;
+  }
+}

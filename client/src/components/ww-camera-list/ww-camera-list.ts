@@ -1,0 +1,260 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { CameraInfo, StreamStatus } from '@wardwall/common';
+import { MIME_CAMERA } from '../../core/dnd.js';
+import { matchesFilter } from '../../core/text.js';
+import { LocaleController } from '../../controllers/locale.js';
+import { formatTime, reasonText, t } from '../../i18n/i18n.js';
+import { theme } from '../../styles/theme.js';
+
+function statusLine(label: string, s: StreamStatus): string {
+  const parts = [`${label}: ${t(`state.${s.state}`)}`, t('state.since', { time: formatTime(s.since) })];
+  if (s.reason) parts.push(t('state.reason', { reason: reasonText(s.reason) }));
+  return parts.join(' · ');
+}
+
+/**
+ * The camera list: each camera's name and state (reason in the tooltip), a filter box that ignores
+ * Vietnamese diacritics. Items can be dragged onto tiles or clicked (emits `ww-camera-pick`).
+ */
+export class WwCameraList extends LitElement {
+  static override properties = {
+    cameras: { attribute: false },
+    loaded: { attribute: false },
+    onWall: { attribute: false },
+    filter: { state: true },
+  };
+
+  declare cameras: readonly CameraInfo[];
+  declare loaded: boolean;
+  declare onWall: ReadonlySet<string>;
+  declare filter: string;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.cameras = [];
+    this.loaded = false;
+    this.onWall = new Set();
+    this.filter = '';
+  }
+
+  private pick(cameraId: string): void {
+    this.dispatchEvent(new CustomEvent('ww-camera-pick', { detail: { cameraId }, bubbles: true, composed: true }));
+  }
+
+  private onDragStart(e: DragEvent, cam: CameraInfo): void {
+    if (!e.dataTransfer) return;
+    e.dataTransfer.setData(MIME_CAMERA, cam.id);
+    e.dataTransfer.setData('text/plain', cam.name);
+    e.dataTransfer.effectAllowed = 'copyMove';
+  }
+
+  private onFilterKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape') {
+      this.filter = '';
+      (e.target as HTMLInputElement).blur();
+    } else if (e.key === 'Enter') {
+      const first = this.visible()[0];
+      if (first) this.pick(first.id);
+    }
+    e.stopPropagation();
+  }
+
+  private visible(): CameraInfo[] {
+    return this.cameras.filter((c) => matchesFilter(this.filter, c.name, c.id));
+  }
+
+  override render(): unknown {
+    const shown = this.visible();
+    const live = this.cameras.filter((c) => c.streams.main.state === 'live').length;
+    const offline = this.cameras.filter((c) => c.streams.main.state === 'offline').length;
+    let empty: string | null = null;
+    if (!this.loaded) empty = t('list.waiting');
+    else if (this.cameras.length === 0) empty = t('list.empty');
+    else if (shown.length === 0) empty = t('list.noMatch');
+    return html`
+      <div class="head">
+        <h2>${t('list.title')}</h2>
+        <span class="count">${t('list.count', { shown: shown.length, total: this.cameras.length })}</span>
+      </div>
+      <input
+        type="search"
+        .value=${this.filter}
+        placeholder=${t('list.filter')}
+        aria-label=${t('list.filterLabel')}
+        spellcheck="false"
+        autocomplete="off"
+        @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}
+        @keydown=${this.onFilterKey}
+      />
+      ${this.loaded && this.cameras.length > 0 ? html`<div class="summary">${t('list.summary', { live, offline })}</div>` : nothing}
+      <ul role="list">
+        ${repeat(
+          shown,
+          (c) => c.id,
+          (c) => {
+            const main = c.streams.main;
+            const title = [c.name, statusLine(t('stream.title', { stream: t('stream.main') }), main), c.streams.sub ? statusLine(t('stream.title', { stream: t('stream.sub') }), c.streams.sub) : '']
+              .filter(Boolean)
+              .join('\n');
+            return html`<li>
+              <button
+                type="button"
+                class="item ${main.state}"
+                data-camera-id=${c.id}
+                data-state=${main.state}
+                draggable="true"
+                title=${title}
+                @dragstart=${(e: DragEvent) => this.onDragStart(e, c)}
+                @click=${() => this.pick(c.id)}
+              >
+                <span class="dot ${main.state}"></span>
+                <span class="label">
+                  <span class="name">${c.name}</span>
+                  <span class="meta">${c.id} · ${t(`state.${main.state}`)}${c.streams.sub ? html` · <span class="sub">${t('stream.main')}+${t('stream.sub')}</span>` : nothing}</span>
+                  ${main.state !== 'live' && main.reason ? html`<span class="reason">${reasonText(main.reason)}</span>` : nothing}
+                </span>
+                ${this.onWall.has(c.id) ? html`<span class="onwall" title=${t('list.onWall')} aria-label=${t('list.onWall')}>▣</span>` : nothing}
+              </button>
+            </li>`;
+          },
+        )}
+      </ul>
+      ${empty ? html`<p class="empty">${empty}</p>` : nothing}
+      <p class="hint">${t('list.hint')}</p>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        background: var(--ww-panel);
+        border-right: 1px solid var(--ww-border);
+        padding: 10px 8px 8px;
+        gap: 8px;
+      }
+      .head {
+        display: flex;
+        align-items: baseline;
+        justify-content: space-between;
+        padding: 0 4px;
+      }
+      h2 {
+        margin: 0;
+        font-size: 13px;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--ww-muted);
+      }
+      .count {
+        font-size: 12px;
+        color: var(--ww-muted);
+        font-variant-numeric: tabular-nums;
+      }
+      input {
+        width: 100%;
+        padding: 7px 9px;
+        border-radius: var(--ww-radius);
+        border: 1px solid var(--ww-border);
+        background: var(--ww-bg);
+        color: var(--ww-text);
+        font: inherit;
+        font-size: 13.5px;
+      }
+      input:focus {
+        outline: 2px solid var(--ww-accent);
+        outline-offset: -1px;
+      }
+      .summary {
+        font-size: 12px;
+        color: var(--ww-muted);
+        padding: 0 4px;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        overflow-y: auto;
+        flex: 1;
+        min-height: 0;
+      }
+      .item {
+        width: 100%;
+        display: flex;
+        align-items: center;
+        gap: 9px;
+        padding: 7px 8px;
+        border: 1px solid transparent;
+        border-radius: var(--ww-radius);
+        background: transparent;
+        text-align: left;
+        cursor: grab;
+      }
+      .item:hover {
+        background: var(--ww-panel-2);
+        border-color: var(--ww-border);
+      }
+      .item:focus-visible {
+        outline: 2px solid var(--ww-accent);
+      }
+      .item:active {
+        cursor: grabbing;
+      }
+      .label {
+        display: flex;
+        flex-direction: column;
+        min-width: 0;
+        flex: 1;
+      }
+      .name {
+        font-size: 14px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .meta,
+      .reason {
+        font-size: 11.5px;
+        color: var(--ww-muted);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .reason {
+        color: #f3a29c;
+      }
+      .item.offline .name {
+        color: #c9d3de;
+      }
+      .onwall {
+        color: var(--ww-accent);
+        font-size: 13px;
+      }
+      .empty,
+      .hint {
+        margin: 0;
+        padding: 0 4px;
+        font-size: 12px;
+        color: var(--ww-muted);
+      }
+      .hint {
+        border-top: 1px solid var(--ww-border);
+        padding-top: 8px;
+        line-height: 1.4;
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-camera-list', WwCameraList);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-camera-list': WwCameraList;
+  }
+}

@@ -1,0 +1,277 @@
+import { LitElement, css, html, svg, nothing } from 'lit';
+import { LAYOUTS, layoutGeometry, type LayoutName } from '../../core/layout.js';
+import { LocaleController } from '../../controllers/locale.js';
+import { formatDate, formatTime, getLang, LANGS, t, type Lang } from '../../i18n/i18n.js';
+import type { ConnectionState } from '../../services/signaling.js';
+import { theme } from '../../styles/theme.js';
+
+/** A small picture of a layout for its button. */
+function layoutIcon(layout: LayoutName): unknown {
+  const geo = layoutGeometry(layout);
+  const cell = 16 / geo.cols;
+  return svg`<svg viewBox="-1 -1 18 18" width="18" height="18" aria-hidden="true">${geo.tiles.map(
+    (r) =>
+      svg`<rect x=${r.col * cell + 0.8} y=${r.row * cell + 0.8} width=${r.colSpan * cell - 1.6} height=${r.rowSpan * cell - 1.6} rx="0.8"></rect>`,
+  )}</svg>`;
+}
+
+/**
+ * The header: product name, live clock in Asia/Ho_Chi_Minh, server connection state, language
+ * switch, layout buttons and wall actions. Emits events; holds no wall state of its own.
+ */
+export class WwHeader extends LitElement {
+  static override properties = {
+    connection: { attribute: false },
+    layout: { attribute: false },
+    showStats: { attribute: false },
+    now: { state: true },
+  };
+
+  declare connection: ConnectionState;
+  declare layout: LayoutName;
+  declare showStats: boolean;
+  declare now: number;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.connection = { phase: 'connecting', attempt: 0 };
+    this.layout = '2x2';
+    this.showStats = false;
+    this.now = Date.now();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.tick();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Re-renders just after each wall-clock second. */
+  private tick(): void {
+    this.now = Date.now();
+    this.timer = setTimeout(() => this.tick(), 1000 - (this.now % 1000) + 15);
+  }
+
+  private fire(type: string, detail?: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private renderConnection(): unknown {
+    const c = this.connection;
+    let cls = 'connecting';
+    let text = t('conn.connecting');
+    let detail = '';
+    if (c.phase === 'open') {
+      cls = 'live';
+      text = t('conn.online');
+    } else if (c.phase === 'waiting' || c.phase === 'closed') {
+      cls = 'offline';
+      text = t('conn.offline');
+      if (c.phase === 'waiting') {
+        const seconds = Math.ceil((c.retryAt - this.now) / 1000);
+        detail = seconds > 0 ? t('conn.retryIn', { seconds }) : t('conn.retryNow');
+      }
+    } else if (c.attempt > 0) {
+      cls = 'offline';
+      text = t('conn.offline');
+      detail = t('conn.retryNow');
+    }
+    return html`<div class="conn ${cls}" role="status" aria-live="polite" data-connection=${c.phase}>
+      <span class="dot ${cls}"></span><span class="conn-text">${text}</span>${detail ? html`<span class="conn-detail">${detail}</span>` : nothing}
+    </div>`;
+  }
+
+  override render(): unknown {
+    const lang = getLang();
+    return html`
+      <header>
+        <div class="brand">
+          <svg class="logo" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+            <path d="M3 7h13l5-3v16l-5-3H3z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"></path>
+            <circle cx="9.5" cy="12" r="2.6" fill="currentColor"></circle>
+          </svg>
+          <div class="titles">
+            <h1>${t('app.title')}</h1>
+            <span class="subtitle">${t('app.subtitle')}</span>
+          </div>
+        </div>
+        <div class="clock" title=${t('header.clock')}>
+          <span class="time">${formatTime(this.now)}</span>
+          <span class="date">${formatDate(this.now)}</span>
+        </div>
+        ${this.renderConnection()}
+        <span class="spacer"></span>
+        <div class="group" role="group" aria-label=${t('header.layouts')}>
+          ${LAYOUTS.map(
+            (l, i) => html`<button
+              type="button"
+              class="icon ${l === this.layout ? 'active' : ''}"
+              data-layout=${l}
+              aria-pressed=${l === this.layout ? 'true' : 'false'}
+              title="${t(`layout.${l}`)} (${i + 1})"
+              @click=${() => this.fire('ww-layout', { layout: l })}
+            >
+              ${layoutIcon(l)}
+            </button>`,
+          )}
+        </div>
+        <div class="group">
+          <button type="button" class="icon ${this.showStats ? 'active' : ''}" aria-pressed=${this.showStats ? 'true' : 'false'} title=${t('header.stats')} @click=${() => this.fire('ww-toggle-stats')}>
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M4 20V10M10 20V4M16 20v-7M22 20H2" fill="none" stroke="currentColor" stroke-width="2"></path></svg>
+          </button>
+          <button type="button" class="icon" title=${t('header.fullscreen')} @click=${() => this.fire('ww-fullscreen')}>
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M3 9V3h6M21 9V3h-6M3 15v6h6M21 15v6h-6" fill="none" stroke="currentColor" stroke-width="2"></path></svg>
+          </button>
+          <button type="button" class="icon" title=${t('header.help')} @click=${() => this.fire('ww-help')}>?</button>
+        </div>
+        <div class="group lang" role="group" aria-label=${t('header.language')}>
+          ${LANGS.map(
+            (l: Lang) => html`<button
+              type="button"
+              data-lang=${l}
+              class=${l === lang ? 'active' : ''}
+              aria-pressed=${l === lang ? 'true' : 'false'}
+              title=${t(`lang.${l}`)}
+              lang=${l}
+              @click=${() => this.fire('ww-lang', { lang: l })}
+            >
+              ${l.toUpperCase()}
+            </button>`,
+          )}
+        </div>
+      </header>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        background: var(--ww-panel);
+        border-bottom: 1px solid var(--ww-border);
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 18px;
+        padding: 6px 12px;
+        min-height: 52px;
+        flex-wrap: wrap;
+      }
+      .brand {
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        color: var(--ww-accent);
+      }
+      .titles {
+        display: flex;
+        flex-direction: column;
+        line-height: 1.15;
+      }
+      h1 {
+        margin: 0;
+        font-size: 17px;
+        font-weight: 650;
+        color: var(--ww-text);
+        white-space: nowrap;
+      }
+      .subtitle {
+        font-size: 11.5px;
+        color: var(--ww-muted);
+        white-space: nowrap;
+      }
+      .clock {
+        display: flex;
+        flex-direction: column;
+        align-items: flex-start;
+        line-height: 1.1;
+        padding-left: 16px;
+        border-left: 1px solid var(--ww-border);
+      }
+      .time {
+        font: 600 21px/1.1 ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+        font-variant-numeric: tabular-nums;
+        letter-spacing: 0.02em;
+      }
+      .date {
+        font-size: 11.5px;
+        color: var(--ww-muted);
+      }
+      .conn {
+        display: flex;
+        align-items: center;
+        gap: 7px;
+        font-size: 13px;
+        padding: 4px 10px;
+        border-radius: 999px;
+        background: var(--ww-panel-2);
+        border: 1px solid var(--ww-border);
+        white-space: nowrap;
+      }
+      .conn.offline {
+        border-color: color-mix(in srgb, var(--ww-offline) 55%, transparent);
+        color: #ffd3cf;
+      }
+      .conn-detail {
+        color: var(--ww-muted);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .group {
+        display: flex;
+        gap: 2px;
+        padding: 2px;
+        background: var(--ww-panel-2);
+        border: 1px solid var(--ww-border);
+        border-radius: var(--ww-radius);
+      }
+      .group button {
+        min-width: 34px;
+        height: 30px;
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        border: 0;
+        border-radius: 4px;
+        background: transparent;
+        color: var(--ww-muted);
+        cursor: pointer;
+        font-weight: 600;
+        font-size: 13px;
+      }
+      .group button:hover {
+        background: rgba(255, 255, 255, 0.06);
+        color: var(--ww-text);
+      }
+      .group button.active {
+        background: var(--ww-accent);
+        color: #fff;
+      }
+      .group button:focus-visible {
+        outline: 2px solid var(--ww-accent);
+        outline-offset: 1px;
+      }
+      svg rect {
+        fill: currentColor;
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-header', WwHeader);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-header': WwHeader;
+  }
+}

@@ -1,0 +1,490 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import type { CameraInfo, StreamKind } from '@wardwall/common';
+import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
+import { ElementSizeController } from '../../controllers/element-size.js';
+import { LiveTileController, type TilePhase } from '../../controllers/live-tile.js';
+import { LocaleController } from '../../controllers/locale.js';
+import { StillController } from '../../controllers/still.js';
+import { VisibilityController } from '../../controllers/visibility.js';
+import { errorMessage, formatNumber, formatTime, reasonText, t } from '../../i18n/i18n.js';
+import type { LiveMediaService } from '../../services/live-media.js';
+import { theme } from '../../styles/theme.js';
+
+export interface TileDropDetail {
+  index: number;
+  cameraId?: string;
+  fromIndex?: number;
+}
+
+/**
+ * One tile of the wall: a camera's still at once, then its live video from the first presented
+ * frame, with name, state and optional stats over it. Test hooks (reflected attributes):
+ * data-index, camera-id, state, stream, frames.
+ */
+export class WwTile extends LitElement {
+  static override properties = {
+    index: { type: Number, attribute: 'data-index', reflect: true },
+    cameraId: { type: String, attribute: 'camera-id', reflect: true },
+    state: { type: String, reflect: true },
+    stream: { type: String, reflect: true },
+    selected: { type: Boolean, reflect: true },
+    expanded: { type: Boolean, reflect: true },
+    camera: { attribute: false },
+    camerasLoaded: { attribute: false },
+    live: { attribute: false },
+    serverConnected: { attribute: false },
+    showStats: { attribute: false },
+    dropTarget: { state: true },
+  };
+
+  declare index: number;
+  declare cameraId: string;
+  declare state: TilePhase;
+  declare stream: StreamKind | '';
+  declare selected: boolean;
+  declare expanded: boolean;
+  declare camera: CameraInfo | undefined;
+  declare camerasLoaded: boolean;
+  declare live: LiveMediaService | null;
+  declare serverConnected: boolean;
+  declare showStats: boolean;
+  declare dropTarget: boolean;
+
+  private readonly visibility = new VisibilityController(this);
+  private readonly size = new ElementSizeController(this);
+  private readonly still = new StillController(this);
+  private readonly media = new LiveTileController(this, (frames) => this.setAttribute('frames', String(frames)));
+  private dragDepth = 0;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.index = 0;
+    this.cameraId = '';
+    this.state = 'empty';
+    this.stream = '';
+    this.selected = false;
+    this.expanded = false;
+    this.camera = undefined;
+    this.camerasLoaded = false;
+    this.live = null;
+    this.serverConnected = false;
+    this.showStats = false;
+    this.dropTarget = false;
+    this.addEventListener('click', () => this.fire('ww-tile-select', { index: this.index }));
+    this.addEventListener('dblclick', (e) => {
+      e.preventDefault();
+      this.fire('ww-tile-expand', { index: this.index });
+    });
+    this.addEventListener('dragstart', (e) => this.onDragStart(e));
+    this.addEventListener('dragenter', (e) => this.onDragEnter(e));
+    this.addEventListener('dragover', (e) => this.onDragOver(e));
+    this.addEventListener('dragleave', () => this.onDragLeave());
+    this.addEventListener('drop', (e) => this.onDrop(e));
+    this.addEventListener('dragend', () => this.resetDrag());
+  }
+
+  /** Frames presented since the camera was put on the tile. */
+  get frames(): number {
+    return this.media.frames;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('frames')) this.setAttribute('frames', '0');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('live')) this.media.setService(this.live);
+    this.media.setInputs({
+      cameraId: this.cameraId,
+      camera: this.camera,
+      camerasLoaded: this.camerasLoaded,
+      visible: this.visibility.visible,
+      active: this.visibility.active,
+      deviceWidth: this.size.deviceWidth,
+      showStats: this.showStats,
+    });
+    this.state = this.media.phase;
+    this.stream = this.media.stream;
+    const wantStill = this.state !== 'playing' && this.state !== 'empty' && this.visibility.visible;
+    this.still.update(this.cameraId, wantStill);
+  }
+
+  protected override firstUpdated(): void {
+    const video = this.renderRoot.querySelector('video')!;
+    video.muted = true;
+    video.defaultMuted = true;
+    const canvas = this.renderRoot.querySelector('canvas')!;
+    this.media.setElements(video, canvas);
+  }
+
+  protected override updated(): void {
+    this.draggable = !!this.cameraId;
+  }
+
+  private fire(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  // --- drag and drop -------------------------------------------------------------------------
+
+  private onDragStart(e: DragEvent): void {
+    if (!this.cameraId || !e.dataTransfer) {
+      e.preventDefault();
+      return;
+    }
+    e.dataTransfer.setData(MIME_TILE, String(this.index));
+    e.dataTransfer.setData('text/plain', this.cameraId);
+    e.dataTransfer.effectAllowed = 'move';
+  }
+
+  private onDragEnter(e: DragEvent): void {
+    if (!e.dataTransfer || !acceptsDrag([...e.dataTransfer.types])) return;
+    e.preventDefault();
+    this.dragDepth++;
+    this.dropTarget = true;
+  }
+
+  private onDragOver(e: DragEvent): void {
+    if (!e.dataTransfer || !acceptsDrag([...e.dataTransfer.types])) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = e.dataTransfer.types.includes(MIME_TILE) ? 'move' : 'copy';
+    this.dropTarget = true;
+  }
+
+  private onDragLeave(): void {
+    this.dragDepth = Math.max(0, this.dragDepth - 1);
+    if (this.dragDepth === 0) this.dropTarget = false;
+  }
+
+  private resetDrag(): void {
+    this.dragDepth = 0;
+    this.dropTarget = false;
+  }
+
+  private onDrop(e: DragEvent): void {
+    this.resetDrag();
+    if (!e.dataTransfer) return;
+    const payload = readDrop((type) => e.dataTransfer!.getData(type));
+    if (!payload) return;
+    e.preventDefault();
+    const detail: TileDropDetail =
+      payload.kind === 'tile' ? { index: this.index, fromIndex: payload.fromIndex } : { index: this.index, cameraId: payload.cameraId };
+    if (payload.kind === 'tile' && payload.fromIndex === this.index) return;
+    this.fire('ww-tile-drop', detail);
+  }
+
+  // --- rendering -----------------------------------------------------------------------------
+
+  private onClear(e: Event): void {
+    e.stopPropagation();
+    this.fire('ww-tile-clear', { index: this.index });
+  }
+
+  private badge(): { cls: string; text: string } {
+    const status = this.media.status();
+    if (this.state === 'playing') return { cls: 'live', text: t('state.live') };
+    if (!status) return { cls: '', text: t('state.unknown') };
+    return { cls: status.state, text: t(`state.${status.state}`) };
+  }
+
+  /** The centred message, or null when the picture speaks for itself. */
+  private message(): { text: string; detail?: string; kind: string } | null {
+    const status = this.media.status();
+    switch (this.state) {
+      case 'empty':
+        return { text: t('tile.empty'), detail: t('tile.number', { n: this.index + 1 }), kind: 'empty' };
+      case 'offline':
+        return {
+          text: t('tile.offline'),
+          detail: [status?.reason ? t('state.reason', { reason: reasonText(status.reason) }) : '', status ? t('state.since', { time: formatTime(status.since) }) : '']
+            .filter(Boolean)
+            .join(' · '),
+          kind: 'offline',
+        };
+      case 'error':
+        if (this.camerasLoaded && !this.camera) return { text: t('tile.unknownCamera'), detail: this.cameraId, kind: 'error' };
+        return { text: t('tile.error', { message: errorMessage(this.media.errorCode ?? 'INTERNAL') }), kind: 'error' };
+      case 'paused':
+        return { text: t('tile.paused'), kind: 'paused' };
+      case 'still': {
+        const noPicture = this.still.failed && !this.still.image && !this.media.hasFreeze ? t('tile.noStill') : undefined;
+        if (!this.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
+        if (status && status.state !== 'live') return { text: t('tile.waitingLive'), detail: noPicture, kind: 'waiting' };
+        return { text: t('tile.loading'), kind: 'loading' };
+      }
+      case 'playing':
+        return null;
+    }
+  }
+
+  private renderStats(): unknown {
+    if (!this.showStats || this.state === 'empty') return nothing;
+    const s = this.media.stats;
+    if (!s || this.state !== 'playing') return html`<div class="stats">${t('stats.none')}</div>`;
+    const parts: string[] = [];
+    if (s.width && s.height) parts.push(t('stats.resolution', { width: s.width, height: s.height }));
+    if (s.bitrateKbps !== null) parts.push(t('stats.bitrate', { value: formatNumber(s.bitrateKbps, 0) }));
+    if (s.fps !== null) parts.push(t('stats.fps', { value: formatNumber(s.fps, 1) }));
+    if (s.latencyMs !== null) parts.push(t('stats.latency', { value: formatNumber(s.latencyMs, 0) }));
+    if (s.packetsLost) parts.push(t('stats.lost', { value: formatNumber(s.packetsLost, 0) }));
+    return html`<div class="stats" part="stats">${parts.join(' · ')}</div>`;
+  }
+
+  override render(): unknown {
+    const hasCamera = !!this.cameraId;
+    const playing = this.state === 'playing';
+    const showFreeze = !playing && this.media.hasFreeze;
+    const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
+    const msg = this.message();
+    const badge = this.badge();
+    const name = this.camera?.name ?? this.cameraId;
+    const status = this.media.status();
+    const tooltip = hasCamera
+      ? [name, badge.text, reasonText(status?.reason), this.expanded ? t('tile.expanded') : t('tile.expandHint')].filter(Boolean).join('\n')
+      : t('tile.empty');
+    return html`
+      <div class="frame ${this.state} ${this.dropTarget ? 'drop' : ''}" title=${tooltip}>
+        <video .muted=${true} muted playsinline autoplay disablepictureinpicture ?hidden=${!hasCamera}></video>
+        <canvas class="freeze" ?hidden=${!showFreeze}></canvas>
+        <div class="still" ?hidden=${!showStill}>${this.still.image ?? nothing}</div>
+        ${msg
+          ? html`<div class="message ${msg.kind} ${showFreeze || showStill ? 'over-picture' : ''}">
+              ${msg.kind === 'loading' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
+              <span class="text">${msg.text}</span>
+              ${msg.detail ? html`<span class="detail">${msg.detail}</span>` : nothing}
+            </div>`
+          : nothing}
+        ${hasCamera
+          ? html`<div class="top">
+                <span class="name">${name}</span>
+                ${this.stream ? html`<span class="chip" title=${t('stream.title', { stream: t(`stream.${this.stream}`) })}>${t(`stream.${this.stream}`)}</span>` : nothing}
+                <span class="spacer"></span>
+                ${this.media.stalled && playing ? html`<span class="chip warn">${t('tile.stalled')}</span>` : nothing}
+                <span class="badge ${badge.cls}"><span class="dot ${badge.cls}"></span>${badge.text}</span>
+                <button class="clear" type="button" title=${t('tile.clear')} aria-label=${t('tile.clear')} @click=${this.onClear} @dblclick=${(e: Event) => e.stopPropagation()}>
+                  ✕
+                </button>
+              </div>
+              ${this.renderStats()}`
+          : nothing}
+      </div>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        position: relative;
+        min-width: 0;
+        min-height: 0;
+        background: #000;
+        border: 1px solid var(--ww-border);
+        border-radius: 3px;
+        overflow: hidden;
+        user-select: none;
+        cursor: default;
+        contain: strict;
+      }
+      :host([selected]) {
+        border-color: var(--ww-accent);
+        box-shadow: inset 0 0 0 2px var(--ww-accent);
+      }
+      :host([draggable='true']) {
+        cursor: grab;
+      }
+      .frame {
+        position: absolute;
+        inset: 0;
+      }
+      video,
+      canvas,
+      .still,
+      .still > img {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+        object-fit: contain;
+        display: block;
+      }
+      video,
+      canvas {
+        background: #000;
+      }
+      .still {
+        background: #000;
+      }
+      .frame.offline .still,
+      .frame.offline canvas {
+        filter: grayscale(0.85) brightness(0.55);
+      }
+      .frame.paused .still,
+      .frame.paused canvas {
+        filter: brightness(0.6);
+      }
+      .message {
+        position: absolute;
+        inset: 0;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        justify-content: center;
+        gap: 0.4em;
+        padding: 2.2em 1em 1em;
+        text-align: center;
+        color: var(--ww-muted);
+        font-size: clamp(11px, 1.2vmin, 15px);
+        pointer-events: none;
+      }
+      .message.over-picture {
+        justify-content: flex-end;
+        padding-bottom: 0.8em;
+        color: var(--ww-text);
+        text-shadow: 0 1px 2px #000;
+      }
+      .message.over-picture.loading,
+      .message.over-picture.waiting {
+        background: none;
+      }
+      .message.empty {
+        border: 2px dashed transparent;
+      }
+      .message.offline .text {
+        color: var(--ww-offline);
+        font-weight: 600;
+        font-size: 1.15em;
+      }
+      .message.error .text {
+        color: var(--ww-offline);
+      }
+      .message .detail {
+        font-size: 0.9em;
+        opacity: 0.85;
+        max-width: 95%;
+      }
+      .frame.drop {
+        outline: 2px dashed var(--ww-accent);
+      }
+      .top {
+        position: absolute;
+        left: 0;
+        right: 0;
+        top: 0;
+        display: flex;
+        align-items: center;
+        gap: 0.45em;
+        padding: 0.3em 0.45em;
+        font-size: clamp(11px, 1.15vmin, 14px);
+        background: linear-gradient(rgba(0, 0, 0, 0.72), rgba(0, 0, 0, 0));
+        pointer-events: none;
+      }
+      .name {
+        font-weight: 600;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        text-shadow: 0 1px 2px #000;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .chip {
+        flex: none;
+        font-size: 0.8em;
+        padding: 0 0.4em;
+        border: 1px solid rgba(255, 255, 255, 0.35);
+        border-radius: 3px;
+        color: #cfd8e3;
+      }
+      .chip.warn {
+        border-color: var(--ww-connecting);
+        color: var(--ww-connecting);
+      }
+      .badge {
+        flex: none;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35em;
+        font-size: 0.85em;
+        padding: 0.05em 0.45em;
+        border-radius: 3px;
+        background: rgba(0, 0, 0, 0.55);
+      }
+      .badge.live {
+        color: #bff5cf;
+      }
+      .badge.offline {
+        color: #ffc9c5;
+      }
+      .badge.connecting {
+        color: #ffe2a6;
+      }
+      .clear {
+        flex: none;
+        pointer-events: auto;
+        border: none;
+        background: rgba(0, 0, 0, 0.55);
+        border-radius: 3px;
+        width: 1.7em;
+        height: 1.7em;
+        line-height: 1;
+        cursor: pointer;
+        opacity: 0;
+        transition: opacity 120ms;
+      }
+      :host(:hover) .clear,
+      :host([selected]) .clear,
+      .clear:focus-visible {
+        opacity: 1;
+      }
+      .clear:hover {
+        background: var(--ww-offline);
+      }
+      .stats {
+        position: absolute;
+        left: 0.45em;
+        bottom: 0.4em;
+        max-width: calc(100% - 0.9em);
+        padding: 0.15em 0.45em;
+        font: 500 clamp(10px, 1.05vmin, 13px) / 1.35 ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+        background: rgba(0, 0, 0, 0.62);
+        border-radius: 3px;
+        color: #e8f0f7;
+        pointer-events: none;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .spinner {
+        width: 1.6em;
+        height: 1.6em;
+        border: 2px solid rgba(255, 255, 255, 0.25);
+        border-top-color: var(--ww-accent);
+        border-radius: 50%;
+        animation: spin 0.9s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .spinner {
+          animation: none;
+        }
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-tile', WwTile);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-tile': WwTile;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Entry point: restores the saved wall, wires the services (signaling, cameras, live media,
+ * storage) and mounts <ww-app>.
+ */
+import './components/ww-app/ww-app.js';
+import type { WwApp } from './components/ww-app/ww-app.js';
+import { getLang } from './i18n/i18n.js';
+import { CameraStore } from './services/camera-store.js';
+import { LiveMediaService } from './services/live-media.js';
+import { SignalingClient, signalingUrl } from './services/signaling.js';
+import { WallStore } from './storage/wall-store.js';
+
+declare global {
+  interface Window {
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore };
+  }
+}
+
+async function main(): Promise<void> {
+  const store = new WallStore();
+  const saved = await store.load();
+
+  const app = document.createElement('ww-app');
+  app.restore(saved);
+
+  const signaling = new SignalingClient({ url: signalingUrl(location), lang: getLang });
+  const cameras = new CameraStore(signaling);
+  const live = new LiveMediaService(signaling);
+  app.services = { signaling, cameras, live, store };
+
+  document.body.append(app);
+  signaling.start();
+
+  // Skip the back-off wait when the network or the page comes back.
+  window.addEventListener('online', () => signaling.retryNow());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') signaling.retryNow();
+  });
+  window.addEventListener('pagehide', () => {
+    live.close();
+    signaling.close();
+  });
+
+  window.__wardwall = { app, signaling, live, cameras };
+}
+
+void main();

@@ -1,0 +1,392 @@
+/**
+ * Live media: mediasoup-client's Device and the one receive transport of a signaling session, and
+ * the consumers the tiles lease. No DOM.
+ *
+ * - A new Device and transport are built on each signaling session and torn down when it is lost.
+ * - Tiles `acquire` a lease on (camera, stream). Leases of the same camera and stream share one
+ *   consumer (one track, any number of <video> elements). A released consumer lingers for a few
+ *   seconds so a tile that moves, swaps or re-expands picks it up again without a new consume.
+ * - Consumers are created paused on the server and resumed right after the local consumer exists,
+ *   which makes the server request a keyframe.
+ */
+import { Device } from 'mediasoup-client';
+import type { types as ms } from 'mediasoup-client';
+import type { StreamKind } from '@wardwall/common';
+import { Emitter } from './emitter.js';
+import { SignalingError } from './errors.js';
+import type { HelloData, SignalingClient } from './signaling.js';
+
+export type LiveState = 'down' | 'preparing' | 'ready' | 'failed';
+
+export interface LiveMediaEvents {
+  state: [LiveState];
+}
+
+export interface LiveMediaOptions {
+  /** How long an unleased consumer stays open for a quick re-lease. */
+  lingerMs?: number;
+  /** How long an ICE/DTLS 'disconnected' transport may stay so before an ICE restart. */
+  disconnectedGraceMs?: number;
+}
+
+interface Entry {
+  key: string;
+  cameraId: string;
+  stream: StreamKind;
+  generation: number;
+  refs: number;
+  consumerId: string | null;
+  consumer: ms.Consumer | null;
+  ready: Promise<ms.Consumer>;
+  closed: boolean;
+  lingerTimer: ReturnType<typeof setTimeout> | null;
+  listeners: Set<(reason: string) => void>;
+}
+
+/** One tile's hold on a live consumer. Release it exactly once (further calls are ignored). */
+export class LiveLease {
+  private released = false;
+  private readonly listener: (reason: string) => void;
+  private closeReason: string | null = null;
+  private readonly closedCallbacks = new Set<(reason: string) => void>();
+
+  constructor(
+    private readonly entry: Entry,
+    private readonly service: LiveMediaService,
+  ) {
+    this.listener = (reason) => {
+      this.closeReason = reason;
+      for (const cb of [...this.closedCallbacks]) {
+        try {
+          cb(reason);
+        } catch (err) {
+          console.warn('[live] lease close listener failed', err);
+        }
+      }
+    };
+    entry.listeners.add(this.listener);
+  }
+
+  get cameraId(): string {
+    return this.entry.cameraId;
+  }
+  get stream(): StreamKind {
+    return this.entry.stream;
+  }
+  get consumerId(): string | null {
+    return this.entry.consumerId;
+  }
+  get track(): MediaStreamTrack {
+    return this.entry.consumer!.track;
+  }
+  /** Whether the consumer behind this lease has gone (server closed it, connection lost...). */
+  get closed(): boolean {
+    return this.released || this.entry.closed;
+  }
+  get closedReason(): string | null {
+    return this.closeReason;
+  }
+
+  onClosed(cb: (reason: string) => void): () => void {
+    this.closedCallbacks.add(cb);
+    return () => this.closedCallbacks.delete(cb);
+  }
+
+  async getStats(): Promise<RTCStatsReport | null> {
+    const c = this.entry.consumer;
+    if (!c || c.closed) return null;
+    return c.getStats();
+  }
+
+  /** Gives the lease back; `linger: false` closes an unshared consumer at once. */
+  release({ linger = true }: { linger?: boolean } = {}): void {
+    if (this.released) return;
+    this.released = true;
+    this.closedCallbacks.clear();
+    this.entry.listeners.delete(this.listener);
+    this.service.unref(this.entry, linger);
+  }
+}
+
+export class LiveMediaService extends Emitter<LiveMediaEvents> {
+  private _state: LiveState = 'down';
+  private generation = 0;
+  private device: Device | null = null;
+  private transport: ms.Transport | null = null;
+  private readonly entries = new Map<string, Entry>();
+  private readonly byConsumerId = new Map<string, Entry>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  private iceRestarting = false;
+  private closedForGood = false;
+  private readonly lingerMs: number;
+  private readonly disconnectedGraceMs: number;
+  private _error: string | null = null;
+
+  constructor(
+    private readonly signaling: SignalingClient,
+    options: LiveMediaOptions = {},
+  ) {
+    super();
+    this.lingerMs = options.lingerMs ?? 3000;
+    this.disconnectedGraceMs = options.disconnectedGraceMs ?? 4000;
+    this.unsubscribe.push(
+      signaling.on('session', (hello) => void this.prepare(hello)),
+      signaling.on('lost', () => this.teardown('disconnected')),
+      signaling.on('consumerClosed', ({ consumerId, reason }) => {
+        const e = this.byConsumerId.get(consumerId);
+        if (e) this.closeEntry(e, reason || 'closed by the server', false);
+      }),
+    );
+  }
+
+  get state(): LiveState {
+    return this._state;
+  }
+
+  get ready(): boolean {
+    return this._state === 'ready';
+  }
+
+  /** Why the last preparation failed (for diagnostics), or null. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** Number of open consumers (diagnostics). */
+  get consumerCount(): number {
+    return this.entries.size;
+  }
+
+  private setState(state: LiveState): void {
+    if (state === this._state) return;
+    this._state = state;
+    this.emit('state', state);
+  }
+
+  private async prepare(hello: HelloData): Promise<void> {
+    this.teardown('new session');
+    const generation = ++this.generation;
+    this.setState('preparing');
+    try {
+      const device = new Device();
+      await device.load({ routerRtpCapabilities: hello.routerRtpCapabilities as unknown as ms.RtpCapabilities });
+      if (generation !== this.generation) return;
+      const t = await this.signaling.request({ type: 'createTransport' });
+      if (generation !== this.generation) return;
+      const transport = device.createRecvTransport({
+        id: t.transportId,
+        iceParameters: t.iceParameters as unknown as ms.IceParameters,
+        iceCandidates: t.iceCandidates as unknown as ms.IceCandidate[],
+        dtlsParameters: t.dtlsParameters as unknown as ms.DtlsParameters,
+      });
+      transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+        this.signaling
+          .request({ type: 'connectTransport', transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
+          .then(() => callback(), errback);
+      });
+      transport.on('connectionstatechange', (state) => this.onTransportState(generation, state));
+      this.device = device;
+      this.transport = transport;
+      this._error = null;
+      this.setState('ready');
+    } catch (err) {
+      if (generation !== this.generation) return;
+      this._error = err instanceof Error ? err.message : String(err);
+      console.warn('[live] cannot prepare the receive transport', err);
+      this.setState('failed');
+      // A broken session helps nobody: start over with a fresh connection (back-off applies).
+      if (!(err instanceof SignalingError && err.code === 'DISCONNECTED')) this.signaling.reconnect('live media setup failed');
+    }
+  }
+
+  private onTransportState(generation: number, state: ms.ConnectionState): void {
+    if (generation !== this.generation) return;
+    if (this.disconnectedTimer) {
+      clearTimeout(this.disconnectedTimer);
+      this.disconnectedTimer = null;
+    }
+    if (state === 'failed') void this.restartIce(generation);
+    else if (state === 'disconnected') {
+      this.disconnectedTimer = setTimeout(() => {
+        this.disconnectedTimer = null;
+        void this.restartIce(generation);
+      }, this.disconnectedGraceMs);
+    }
+  }
+
+  /** ICE restart; when that fails too, the whole session is rebuilt. */
+  private async restartIce(generation: number): Promise<void> {
+    const transport = this.transport;
+    if (!transport || transport.closed || this.iceRestarting) return;
+    this.iceRestarting = true;
+    try {
+      const { iceParameters } = await this.signaling.request({ type: 'restartIce', transportId: transport.id });
+      if (generation !== this.generation) return;
+      await transport.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
+    } catch (err) {
+      if (generation !== this.generation) return;
+      console.warn('[live] ICE restart failed; reconnecting', err);
+      this.signaling.reconnect('ICE restart failed');
+    } finally {
+      this.iceRestarting = false;
+    }
+  }
+
+  /** Closes every consumer and the transport (the session ended or is being replaced). */
+  private teardown(reason: string): void {
+    this.generation++;
+    if (this.disconnectedTimer) {
+      clearTimeout(this.disconnectedTimer);
+      this.disconnectedTimer = null;
+    }
+    for (const e of [...this.entries.values()]) this.closeEntry(e, reason, false);
+    try {
+      this.transport?.close();
+    } catch {
+      /* already closed */
+    }
+    this.transport = null;
+    this.device = null;
+    if (!this.closedForGood) this.setState('down');
+  }
+
+  /**
+   * Leases a live consumer of a camera stream. Rejects with a SignalingError (NOT_READY when there
+   * is no session yet, or the server's code such as CAMERA_OFFLINE).
+   */
+  async acquire(cameraId: string, stream: StreamKind): Promise<LiveLease> {
+    if (!this.ready || !this.device || !this.transport) throw new SignalingError('NOT_READY', 'live media is not ready');
+    const key = `${cameraId}\u0000${stream}`;
+    let entry = this.entries.get(key);
+    if (!entry || entry.closed) entry = this.createEntry(key, cameraId, stream);
+    entry.refs++;
+    if (entry.lingerTimer) {
+      clearTimeout(entry.lingerTimer);
+      entry.lingerTimer = null;
+    }
+    try {
+      await entry.ready;
+    } catch (err) {
+      entry.refs--;
+      throw err;
+    }
+    if (entry.closed) {
+      entry.refs--;
+      throw new SignalingError('DISCONNECTED', 'the consumer closed while opening');
+    }
+    return new LiveLease(entry, this);
+  }
+
+  private createEntry(key: string, cameraId: string, stream: StreamKind): Entry {
+    const device = this.device!;
+    const transport = this.transport!;
+    const generation = this.generation;
+    const entry: Entry = {
+      key,
+      cameraId,
+      stream,
+      generation,
+      refs: 0,
+      consumerId: null,
+      consumer: null,
+      ready: Promise.resolve(null as unknown as ms.Consumer),
+      closed: false,
+      lingerTimer: null,
+      listeners: new Set(),
+    };
+    entry.ready = (async () => {
+      try {
+        const data = await this.signaling.request({
+          type: 'consume',
+          transportId: transport.id,
+          cameraId,
+          stream,
+          rtpCapabilities: device.recvRtpCapabilities as unknown as Record<string, unknown>,
+        });
+        entry.consumerId = data.consumerId;
+        if (entry.closed || generation !== this.generation) {
+          this.closeOnServer(data.consumerId);
+          throw new SignalingError('DISCONNECTED', 'session changed while consuming');
+        }
+        this.byConsumerId.set(data.consumerId, entry);
+        const consumer = await transport.consume({
+          id: data.consumerId,
+          producerId: data.producerId,
+          kind: 'video',
+          rtpParameters: data.rtpParameters as unknown as ms.RtpParameters,
+          appData: { cameraId, stream },
+        });
+        if (entry.closed) {
+          consumer.close();
+          throw new SignalingError('DISCONNECTED', 'the consumer closed while opening');
+        }
+        entry.consumer = consumer;
+        consumer.on('trackended', () => this.closeEntry(entry, 'track ended', true));
+        consumer.on('transportclose', () => this.closeEntry(entry, 'transport closed', false));
+        await this.signaling.request({ type: 'resumeConsumer', consumerId: data.consumerId });
+        return consumer;
+      } catch (err) {
+        this.closeEntry(entry, 'consume failed', true);
+        throw err instanceof SignalingError ? err : new SignalingError('CANNOT_CONSUME', err instanceof Error ? err.message : String(err));
+      }
+    })();
+    // Waiters handle the rejection; keep an unobserved rejection from being reported.
+    entry.ready.catch(() => undefined);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Called by a lease on release. */
+  unref(entry: Entry, linger: boolean): void {
+    entry.refs = Math.max(0, entry.refs - 1);
+    if (entry.refs > 0 || entry.closed) return;
+    if (!linger || this.lingerMs <= 0) {
+      this.closeEntry(entry, 'released', true);
+      return;
+    }
+    if (entry.lingerTimer) clearTimeout(entry.lingerTimer);
+    entry.lingerTimer = setTimeout(() => {
+      entry.lingerTimer = null;
+      if (entry.refs === 0) this.closeEntry(entry, 'released', true);
+    }, this.lingerMs);
+  }
+
+  private closeOnServer(consumerId: string): void {
+    if (!this.signaling.connected) return;
+    this.signaling.request({ type: 'closeConsumer', consumerId }).catch(() => undefined);
+  }
+
+  private closeEntry(entry: Entry, reason: string, notifyServer: boolean): void {
+    if (entry.closed) return;
+    entry.closed = true;
+    if (entry.lingerTimer) {
+      clearTimeout(entry.lingerTimer);
+      entry.lingerTimer = null;
+    }
+    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
+    if (entry.consumerId) this.byConsumerId.delete(entry.consumerId);
+    try {
+      entry.consumer?.close();
+    } catch {
+      /* already closed */
+    }
+    if (notifyServer && entry.consumerId && entry.generation === this.generation) this.closeOnServer(entry.consumerId);
+    for (const l of [...entry.listeners]) {
+      try {
+        l(reason);
+      } catch (err) {
+        console.warn('[live] consumer close listener failed', err);
+      }
+    }
+  }
+
+  close(): void {
+    if (this.closedForGood) return;
+    this.closedForGood = true;
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.teardown('closed');
+    this._state = 'down';
+    this.removeAllListeners();
+  }
+}
