@@ -320,7 +320,11 @@ export class LiveTileController implements ReactiveController {
     this.errorCode = null;
     if (this.lease) this.dropLease({ freeze: true, linger: true });
     this.lease = lease;
-    this.leaseOff = lease.onClosed(() => this.schedule());
+    this.leaseOff = lease.onClosed(() => {
+      // Called before the track stops: keep its last picture.
+      this.freeze();
+      this.schedule();
+    });
     this.attach(lease.track);
     this.host.requestUpdate();
   }
@@ -340,7 +344,8 @@ export class LiveTileController implements ReactiveController {
   private dropLease({ freeze, linger }: { freeze: boolean; linger: boolean }): void {
     const lease = this.lease;
     if (!lease) return;
-    if (freeze) this.freeze();
+    // A lease closed under us was frozen when it closed, while its track was still alive.
+    if (freeze && !lease.closed) this.freeze();
     this.detach();
     this.leaseOff?.();
     this.leaseOff = null;

@@ -366,12 +366,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     }
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
     if (entry.consumerId) this.byConsumerId.delete(entry.consumerId);
-    try {
-      entry.consumer?.close();
-    } catch {
-      /* already closed */
-    }
-    if (notifyServer && entry.consumerId && entry.generation === this.generation) this.closeOnServer(entry.consumerId);
+    // Listeners first: a tile keeps the last picture while the track is still alive.
     for (const l of [...entry.listeners]) {
       try {
         l(reason);
@@ -379,6 +374,12 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
         console.warn('[live] consumer close listener failed', err);
       }
     }
+    try {
+      entry.consumer?.close();
+    } catch {
+      /* already closed */
+    }
+    if (notifyServer && entry.consumerId && entry.generation === this.generation) this.closeOnServer(entry.consumerId);
   }
 
   close(): void {

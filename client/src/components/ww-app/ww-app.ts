@@ -254,7 +254,8 @@ export class WwApp extends LitElement {
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
       ></ww-header>
       <main>
-        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)} @ww-camera-pick=${this.onPick}></ww-camera-list>
+        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
+          .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
         <ww-wall
           .layout=${this.wall.layout}
           .tiles=${this.wall.tiles}

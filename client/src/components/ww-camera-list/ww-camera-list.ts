@@ -22,12 +22,15 @@ export class WwCameraList extends LitElement {
     cameras: { attribute: false },
     loaded: { attribute: false },
     onWall: { attribute: false },
+    stale: { attribute: false },
     filter: { state: true },
   };
 
   declare cameras: readonly CameraInfo[];
   declare loaded: boolean;
   declare onWall: ReadonlySet<string>;
+  /** The server is unreachable: the states shown are the last known ones. */
+  declare stale: boolean;
   declare filter: string;
 
   constructor() {
@@ -36,6 +39,7 @@ export class WwCameraList extends LitElement {
     this.cameras = [];
     this.loaded = false;
     this.onWall = new Set();
+    this.stale = false;
     this.filter = '';
   }
 
@@ -88,32 +92,35 @@ export class WwCameraList extends LitElement {
         @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)}
         @keydown=${this.onFilterKey}
       />
-      ${this.loaded && this.cameras.length > 0 ? html`<div class="summary">${t('list.summary', { live, offline })}</div>` : nothing}
+      ${this.loaded && this.cameras.length > 0
+        ? html`<div class="summary ${this.stale ? 'stale' : ''}">${this.stale ? t('list.stale') : t('list.summary', { live, offline })}</div>`
+        : nothing}
       <ul role="list">
         ${repeat(
           shown,
           (c) => c.id,
           (c) => {
             const main = c.streams.main;
+            const state = this.stale ? 'unknown' : main.state;
             const title = [c.name, statusLine(t('stream.title', { stream: t('stream.main') }), main), c.streams.sub ? statusLine(t('stream.title', { stream: t('stream.sub') }), c.streams.sub) : '']
               .filter(Boolean)
               .join('\n');
             return html`<li>
               <button
                 type="button"
-                class="item ${main.state}"
+                class="item ${state}"
                 data-camera-id=${c.id}
-                data-state=${main.state}
+                data-state=${state}
                 draggable="true"
                 title=${title}
                 @dragstart=${(e: DragEvent) => this.onDragStart(e, c)}
                 @click=${() => this.pick(c.id)}
               >
-                <span class="dot ${main.state}"></span>
+                <span class="dot ${state}"></span>
                 <span class="label">
                   <span class="name">${c.name}</span>
-                  <span class="meta">${c.id} · ${t(`state.${main.state}`)}${c.streams.sub ? html` · <span class="sub">${t('stream.main')}+${t('stream.sub')}</span>` : nothing}</span>
-                  ${main.state !== 'live' && main.reason ? html`<span class="reason">${reasonText(main.reason)}</span>` : nothing}
+                  <span class="meta">${c.id} · ${t(`state.${state}`)}${c.streams.sub ? html` · <span class="sub">${t('stream.main')}+${t('stream.sub')}</span>` : nothing}</span>
+                  ${!this.stale && main.state !== 'live' && main.reason ? html`<span class="reason">${reasonText(main.reason)}</span>` : nothing}
                 </span>
                 ${this.onWall.has(c.id) ? html`<span class="onwall" title=${t('list.onWall')} aria-label=${t('list.onWall')}>▣</span>` : nothing}
               </button>
@@ -174,6 +181,9 @@ export class WwCameraList extends LitElement {
         font-size: 12px;
         color: var(--ww-muted);
         padding: 0 4px;
+      }
+      .summary.stale {
+        color: #ffd3cf;
       }
       ul {
         list-style: none;

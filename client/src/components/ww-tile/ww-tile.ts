@@ -185,7 +185,7 @@ export class WwTile extends LitElement {
   private badge(): { cls: string; text: string } {
     const status = this.media.status();
     if (this.state === 'playing') return { cls: 'live', text: t('state.live') };
-    if (!status) return { cls: '', text: t('state.unknown') };
+    if (!status || !this.serverConnected) return { cls: '', text: t('state.unknown') };
     return { cls: status.state, text: t(`state.${status.state}`) };
   }
 
@@ -341,10 +341,11 @@ export class WwTile extends LitElement {
         pointer-events: none;
       }
       .message.over-picture {
-        justify-content: flex-end;
-        padding-bottom: 0.8em;
+        inset: auto 0 0 0;
+        padding: 1.6em 1em 0.8em;
         color: var(--ww-text);
         text-shadow: 0 1px 2px #000;
+        background: linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0.75));
       }
       .message.over-picture.loading,
       .message.over-picture.waiting {
