@@ -14,6 +14,14 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
+  /** Recorder: a time parameter or window that is malformed, reversed, too long or absurd. */
+  BAD_TIME_RANGE: 'BAD_TIME_RANGE',
+  /** Recorder: nothing recorded in the requested window or at the requested instant. */
+  NO_RECORDING: 'NO_RECORDING',
+  /** Recorder: the export is not finished (or failed). */
+  EXPORT_NOT_READY: 'EXPORT_NOT_READY',
+  /** Recorder: the store's disk is full. */
+  STORAGE_FULL: 'STORAGE_FULL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,0 +1,134 @@
+/**
+ * The recorder's wiring: store (files + SQLite index, reconciled with the disk before anything
+ * writes), one writer per camera, retention, and the HTTP API. `startRecorder` is what main.ts runs
+ * and what tests start in-process.
+ */
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { effectiveCameras, type Config } from '@wardwall/common';
+import { createLogger } from '@wardwall/common/node';
+import { SegmentStore } from './store/store.js';
+import { CameraWriter, type WriterStatus } from './writer/camera-writer.js';
+import { RetentionRunner, type DiskState } from './store/retention-runner.js';
+import { createHttpServer } from './playback/http.js';
+import { Fmp4Cache } from './playback/fmp4-cache.js';
+import { Thumbnailer } from './playback/thumbnail.js';
+import { ExportManager } from './playback/export.js';
+
+export interface RecorderOptions {
+  log?: Logger;
+  /** Overrides config.recorder.port (0 = any free port). */
+  port?: number;
+  backoffMs?: readonly number[];
+  stableAfterMs?: number;
+  stallMs?: number;
+  tickMs?: number;
+  ioTimeoutMs?: number;
+  retentionIntervalMs?: number;
+  /** Per-camera max age overrides, days (config has only the global one for now). */
+  maxAgeDaysByCamera?: Readonly<Record<string, number>>;
+  /** Record only these cameras (default: every camera of the config). */
+  cameras?: readonly string[];
+  allowOrigin?: string;
+  now?: () => number;
+}
+
+export interface Recorder {
+  port: number;
+  store: SegmentStore;
+  retention: RetentionRunner;
+  writerPids(): number[];
+  health(): HealthBody;
+  close(): Promise<void>;
+}
+
+export interface HealthBody {
+  ok: boolean;
+  now: number;
+  disk: DiskState;
+  cameras: WriterStatus[];
+}
+
+export async function startRecorder(config: Readonly<Config>, opts: RecorderOptions = {}): Promise<Recorder> {
+  const log = opts.log ?? createLogger('recorder', config.log.level);
+  const now = opts.now ?? Date.now;
+  const rc = config.recorder;
+  const store = new SegmentStore(rc.dataDir, log.child({ part: 'store' }));
+  let server: Server | null = null;
+  const writers: CameraWriter[] = [];
+  let retention: RetentionRunner | null = null;
+  let exports: ExportManager | null = null;
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    retention?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections();
+    await Promise.all(writers.map((w) => w.close()));
+    await exports?.close();
+    store.close();
+    log.info('recorder stopped');
+  };
+  try {
+    const report = await store.reconcile();
+    log.info(report, 'index reconciled with the disk');
+    const cams = effectiveCameras(config).filter((c) => !opts.cameras || opts.cameras.includes(c.id));
+    const names = new Map(cams.map((c) => [c.id, c.name]));
+    retention = new RetentionRunner(
+      store,
+      {
+        maxAgeMs: rc.retention.maxAgeDays * 86400000,
+        maxAgeMsByCamera: Object.fromEntries(Object.entries(opts.maxAgeDaysByCamera ?? {}).map(([k, d]) => [k, d * 86400000])),
+        maxBytes: rc.retention.maxBytes,
+        minFreeBytes: rc.retention.minFreeBytes,
+        intervalMs: opts.retentionIntervalMs ?? 10000,
+        maxDeletions: 2000,
+      },
+      log.child({ part: 'retention' }),
+      now,
+    );
+    const ret = retention;
+    for (const cam of cams) {
+      const w = new CameraWriter(
+        {
+          camera: cam.id,
+          url: cam.main,
+          segmentSeconds: rc.segmentSeconds,
+          backoffMs: opts.backoffMs ?? [500, 1000, 2000, 5000, 10000],
+          stableAfterMs: opts.stableAfterMs ?? 30000,
+          stallMs: opts.stallMs ?? 6000,
+          tickMs: opts.tickMs ?? 1000,
+          ioTimeoutMs: opts.ioTimeoutMs ?? 5000,
+          ...(opts.now ? { now: opts.now } : {}),
+        },
+        store,
+        log.child({ part: 'writer', camera: cam.id }),
+      );
+      w.on('fault', (fault) => {
+        if (fault === 'disk-full') ret.diskFull();
+      });
+      writers.push(w);
+    }
+    ret.start();
+    for (const w of writers) w.start();
+    const fmp4 = new Fmp4Cache();
+    exports = new ExportManager(store, fmp4, names, log.child({ part: 'export' }), now);
+    const health = (): HealthBody => {
+      const disk = ret.getState();
+      const cameras = writers.map((w) => w.getStatus());
+      return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording'), now: now(), disk, cameras };
+    };
+    server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin: opts.allowOrigin ?? '*' });
+    const srv = server;
+    const port = await new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(opts.port ?? rc.port, rc.host, () => resolve((srv.address() as { port: number }).port));
+    });
+    log.info({ host: rc.host, port, cameras: cams.map((c) => c.id), segmentSeconds: rc.segmentSeconds }, 'recorder listening');
+    return { port, store, retention: ret, writerPids: () => writers.map((w) => w.pid).filter((p): p is number => p !== undefined), health, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * The SQLite index of the store (better-sqlite3, WAL). It can always be rebuilt from the files
+ * (see reconcile.ts): segment rows mirror files; holds and exports are the only state of their own.
+ * Paths are stored relative to the store root.
+ */
+import Database from 'better-sqlite3';
+
+export interface SegmentRow {
+  id: number;
+  camera: string;
+  startMs: number;
+  endMs: number;
+  bytes: number;
+  path: string;
+  open: boolean;
+}
+
+export interface HoldRow {
+  id: number;
+  camera: string | null;
+  startMs: number;
+  endMs: number;
+  reason: string;
+  createdBy: string;
+  createdMs: number;
+}
+
+export interface ExportRow {
+  id: string;
+  cameras: string[];
+  fromMs: number;
+  toMs: number;
+  exportedBy: string;
+  createdMs: number;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  progress: number;
+  error: string | null;
+  file: string | null;
+  bytes: number | null;
+  holdIds: number[];
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS segments (
+  id INTEGER PRIMARY KEY,
+  camera TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  path TEXT NOT NULL UNIQUE,
+  open INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS segments_camera_start ON segments (camera, start_ms);
+CREATE INDEX IF NOT EXISTS segments_start ON segments (start_ms);
+CREATE TABLE IF NOT EXISTS holds (
+  id INTEGER PRIMARY KEY,
+  camera TEXT,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  released_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS holds_active ON holds (released_ms, start_ms);
+CREATE TABLE IF NOT EXISTS exports (
+  id TEXT PRIMARY KEY,
+  cameras TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  exported_by TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  progress REAL NOT NULL DEFAULT 0,
+  error TEXT,
+  file TEXT,
+  bytes INTEGER,
+  hold_ids TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+`;
+
+type RawSeg = { id: number; camera: string; start_ms: number; end_ms: number; bytes: number; path: string; open: number };
+const toSeg = (r: RawSeg): SegmentRow => ({ id: r.id, camera: r.camera, startMs: r.start_ms, endMs: r.end_ms, bytes: r.bytes, path: r.path, open: r.open === 1 });
+
+export class RecorderDb {
+  readonly db: Database.Database;
+  /** Longest segment in the index, ms: bounds the range scan of overlap queries. */
+  private maxSegmentMs: number;
+  private storeBytes: number;
+  private readonly st;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.st = {
+      insert: db.prepare('INSERT INTO segments (camera, start_ms, end_ms, bytes, path, open) VALUES (?, ?, ?, ?, ?, ?)'),
+      update: db.prepare('UPDATE segments SET start_ms = ?, end_ms = ?, bytes = ?, path = ?, open = ? WHERE id = ?'),
+      del: db.prepare('DELETE FROM segments WHERE id = ?'),
+      byId: db.prepare('SELECT * FROM segments WHERE id = ?'),
+      byPath: db.prepare('SELECT * FROM segments WHERE path = ?'),
+      overlap: db.prepare('SELECT * FROM segments WHERE camera = ? AND start_ms < ? AND start_ms >= ? AND end_ms > ? ORDER BY start_ms'),
+      ranges: db.prepare('SELECT start_ms, end_ms FROM segments WHERE camera = ? AND start_ms < ? AND start_ms >= ? AND end_ms > ? ORDER BY start_ms').raw(),
+      oldest: db.prepare('SELECT * FROM segments ORDER BY start_ms'),
+      open: db.prepare('SELECT * FROM segments WHERE open = 1'),
+      all: db.prepare('SELECT id, path, bytes FROM segments'),
+      metaGet: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
+      metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      holdsActive: db.prepare('SELECT * FROM holds WHERE released_ms IS NULL ORDER BY start_ms'),
+      holdInsert: db.prepare('INSERT INTO holds (camera, start_ms, end_ms, reason, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      holdRelease: db.prepare('UPDATE holds SET released_ms = ? WHERE id = ? AND released_ms IS NULL'),
+      holdGet: db.prepare('SELECT * FROM holds WHERE id = ? AND released_ms IS NULL'),
+      exportInsert: db.prepare('INSERT INTO exports (id, cameras, from_ms, to_ms, exported_by, created_ms, state, hold_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      exportUpdate: db.prepare('UPDATE exports SET state = ?, progress = ?, error = ?, file = ?, bytes = ? WHERE id = ?'),
+      exportGet: db.prepare('SELECT * FROM exports WHERE id = ?'),
+    };
+    this.maxSegmentMs = Number(this.st.metaGet.get('max_segment_ms') ?? 0);
+    if (!this.maxSegmentMs) {
+      const m = db.prepare('SELECT max(end_ms - start_ms) FROM segments').pluck().get() as number | null;
+      this.maxSegmentMs = m ?? 0;
+      this.st.metaSet.run('max_segment_ms', this.maxSegmentMs);
+    }
+    this.storeBytes = (db.prepare('SELECT coalesce(sum(bytes), 0) FROM segments').pluck().get() as number) ?? 0;
+  }
+
+  get totalBytes(): number {
+    return this.storeBytes;
+  }
+
+  private noteDuration(ms: number): void {
+    if (ms > this.maxSegmentMs) {
+      this.maxSegmentMs = ms;
+      this.st.metaSet.run('max_segment_ms', ms);
+    }
+  }
+
+  insertSegment(s: Omit<SegmentRow, 'id'>): number {
+    this.noteDuration(s.endMs - s.startMs);
+    const info = this.st.insert.run(s.camera, s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0);
+    this.storeBytes += s.bytes;
+    return Number(info.lastInsertRowid);
+  }
+
+  updateSegment(id: number, s: Pick<SegmentRow, 'startMs' | 'endMs' | 'bytes' | 'path' | 'open'>): void {
+    const old = this.segment(id);
+    this.noteDuration(s.endMs - s.startMs);
+    this.st.update.run(s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0, id);
+    if (old) this.storeBytes += s.bytes - old.bytes;
+  }
+
+  deleteSegment(id: number): void {
+    const old = this.segment(id);
+    this.st.del.run(id);
+    if (old) this.storeBytes -= old.bytes;
+  }
+
+  segment(id: number): SegmentRow | null {
+    const r = this.st.byId.get(id) as RawSeg | undefined;
+    return r ? toSeg(r) : null;
+  }
+
+  segmentByPath(path: string): SegmentRow | null {
+    const r = this.st.byPath.get(path) as RawSeg | undefined;
+    return r ? toSeg(r) : null;
+  }
+
+  /** Segments of a camera overlapping [from, to), by start. */
+  overlapping(camera: string, from: number, to: number): SegmentRow[] {
+    return (this.st.overlap.all(camera, to, from - this.maxSegmentMs - 1, from) as RawSeg[]).map(toSeg);
+  }
+
+  /** Just the [start, end] pairs, for span listing (fast path). */
+  ranges(camera: string, from: number, to: number): [number, number][] {
+    return this.st.ranges.all(camera, to, from - this.maxSegmentMs - 1, from) as [number, number][];
+  }
+
+  /** All segments oldest first (lazy). */
+  *oldestFirst(): Generator<SegmentRow> {
+    for (const r of this.st.oldest.iterate() as IterableIterator<RawSeg>) yield toSeg(r);
+  }
+
+  openSegments(): SegmentRow[] {
+    return (this.st.open.all() as RawSeg[]).map(toSeg);
+  }
+
+  allSegmentPaths(): { id: number; path: string; bytes: number }[] {
+    return this.st.all.all() as { id: number; path: string; bytes: number }[];
+  }
+
+  activeHolds(): HoldRow[] {
+    return (this.st.holdsActive.all() as { id: number; camera: string | null; start_ms: number; end_ms: number; reason: string; created_by: string; created_ms: number }[]).map((r) => ({
+      id: r.id,
+      camera: r.camera,
+      startMs: r.start_ms,
+      endMs: r.end_ms,
+      reason: r.reason,
+      createdBy: r.created_by,
+      createdMs: r.created_ms,
+    }));
+  }
+
+  addHold(h: Omit<HoldRow, 'id'>): number {
+    return Number(this.st.holdInsert.run(h.camera, h.startMs, h.endMs, h.reason, h.createdBy, h.createdMs).lastInsertRowid);
+  }
+
+  releaseHold(id: number, now: number): boolean {
+    return this.st.holdRelease.run(now, id).changes > 0;
+  }
+
+  hold(id: number): HoldRow | null {
+    return this.activeHolds().find((h) => h.id === id) ?? null;
+  }
+
+  insertExport(e: ExportRow): void {
+    this.st.exportInsert.run(e.id, JSON.stringify(e.cameras), e.fromMs, e.toMs, e.exportedBy, e.createdMs, e.state, JSON.stringify(e.holdIds));
+  }
+
+  updateExport(id: string, u: Pick<ExportRow, 'state' | 'progress' | 'error' | 'file' | 'bytes'>): void {
+    this.st.exportUpdate.run(u.state, u.progress, u.error, u.file, u.bytes, id);
+  }
+
+  export(id: string): ExportRow | null {
+    const r = this.st.exportGet.get(id) as
+      | { id: string; cameras: string; from_ms: number; to_ms: number; exported_by: string; created_ms: number; state: ExportRow['state']; progress: number; error: string | null; file: string | null; bytes: number | null; hold_ids: string }
+      | undefined;
+    if (!r) return null;
+    return {
+      id: r.id,
+      cameras: JSON.parse(r.cameras) as string[],
+      fromMs: r.from_ms,
+      toMs: r.to_ms,
+      exportedBy: r.exported_by,
+      createdMs: r.created_ms,
+      state: r.state,
+      progress: r.progress,
+      error: r.error,
+      file: r.file,
+      bytes: r.bytes,
+      holdIds: JSON.parse(r.hold_ids) as number[],
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
