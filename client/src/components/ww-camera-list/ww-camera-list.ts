@@ -257,6 +257,11 @@ export class WwCameraList extends LitElement {
         padding-top: 8px;
         line-height: 1.4;
       }
+      @media (max-width: 700px), (max-height: 500px) {
+        .hint {
+          display: none;
+        }
+      }
     `,
   ];
 }

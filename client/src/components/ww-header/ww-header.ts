@@ -264,6 +264,29 @@ export class WwHeader extends LitElement {
       svg rect {
         fill: currentColor;
       }
+      @media (max-width: 700px) {
+        header {
+          gap: 8px 10px;
+          padding: 6px 8px;
+        }
+        .subtitle,
+        .date {
+          display: none;
+        }
+        h1 {
+          font-size: 15px;
+        }
+        .clock {
+          padding-left: 0;
+          border-left: 0;
+        }
+        .time {
+          font-size: 17px;
+        }
+        .spacer {
+          display: none;
+        }
+      }
     `,
   ];
 }

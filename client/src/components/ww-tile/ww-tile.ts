@@ -262,7 +262,7 @@ export class WwTile extends LitElement {
                 ${this.stream ? html`<span class="chip" title=${t('stream.title', { stream: t(`stream.${this.stream}`) })}>${t(`stream.${this.stream}`)}</span>` : nothing}
                 <span class="spacer"></span>
                 ${this.media.stalled && playing ? html`<span class="chip warn">${t('tile.stalled')}</span>` : nothing}
-                <span class="badge ${badge.cls}"><span class="dot ${badge.cls}"></span>${badge.text}</span>
+                <span class="badge ${badge.cls}" title=${badge.text}><span class="dot ${badge.cls}"></span><span class="label">${badge.text}</span></span>
                 <button class="clear" type="button" title=${t('tile.clear')} aria-label=${t('tile.clear')} @click=${this.onClear} @dblclick=${(e: Event) => e.stopPropagation()}>
                   ✕
                 </button>
@@ -288,6 +288,7 @@ export class WwTile extends LitElement {
         user-select: none;
         cursor: default;
         contain: strict;
+        container-type: size;
       }
       :host([selected]) {
         border-color: var(--ww-accent);
@@ -471,6 +472,16 @@ export class WwTile extends LitElement {
       @keyframes spin {
         to {
           transform: rotate(360deg);
+        }
+      }
+      /* Small tiles (4x4 on a laptop, phones): keep the name readable. */
+      @container (max-width: 260px) {
+        .badge .label,
+        .chip {
+          display: none;
+        }
+        .badge {
+          padding: 0.3em;
         }
       }
       @media (prefers-reduced-motion: reduce) {
