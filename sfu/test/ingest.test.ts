@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ffmpegTranscodeArgs, gstPassthroughArgs } from '../src/ingest/pipeline-args.js';
+import { MultipartParser } from '../src/ingest/multipart.js';
+import { classifyExit } from '../src/ingest/offline-reason.js';
+
+const target = { rtpHost: '127.0.0.1', rtpPort: 40010, sourcePort: 50000, ssrc: 1234, payloadType: 96 };
+
+test('GStreamer passthrough: TCP, no jitter buffer, in-band SPS/PPS, fixed SSRC/PT, fixed source port', () => {
+  const a = gstPassthroughArgs('rtsp://u:p@cam/a b!c', target);
+  assert.ok(a.includes('location=rtsp://u:p@cam/a b!c'), 'URL is one argument, escaped by gst-launch itself');
+  for (const must of ['protocols=tcp', 'latency=0', 'rtph264depay', 'config-interval=-1', 'pt=96', 'ssrc=1234', 'port=40010', 'bind-port=50000', 'drop-buffer-flags=delta-unit', 'fdsink']) {
+    assert.ok(a.includes(must), must);
+  }
+  assert.ok(!a.some((x) => /avdec_h264/.test(x) && a.indexOf(x) < a.indexOf('udpsink')), 'the live branch never decodes');
+});
+
+test('ffmpeg transcode: baseline, no B-frames, in-band parameter sets, local port, stills on stdout', () => {
+  const a = ffmpegTranscodeArgs('rtsp://cam/x', target).join(' ');
+  for (const must of ['-rtsp_transport tcp', '-profile:v baseline', '-bf 0', 'dump_extra', '-ssrc 1234', '-payload_type 96', 'localrtpport=50000', '-f mpjpeg', 'pipe:1']) {
+    assert.ok(a.includes(must), must);
+  }
+  assert.ok(!ffmpegTranscodeArgs('rtmp://host/app/key', target).includes('-rtsp_transport'));
+});
+
+test('multipart parser: split chunks, several parts, garbage and bad lengths', () => {
+  const part = (body: string, b = 'wwstill') => Buffer.from(`--${b}\r\nContent-Type: image/jpeg\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}\r\n`);
+  const stream = Buffer.concat([Buffer.from('noise'), part('AAAA'), part('BBBBBB'), Buffer.from('--wwstill\r\nContent-Length: x\r\n\r\n'), part('CC')]);
+  const p = new MultipartParser('wwstill');
+  const got: string[] = [];
+  for (let i = 0; i < stream.length; i += 3) for (const img of p.push(stream.subarray(i, i + 3))) got.push(img.toString());
+  assert.deepEqual(got, ['AAAA', 'BBBBBB', 'CC']);
+  const big = new MultipartParser('wwstill', 4);
+  assert.deepEqual(big.push(Buffer.concat([part('TOOLONG'), part('ok')])).map(String), ['ok']);
+  // ffmpeg's mpjpeg spells the header in lower case
+  assert.deepEqual(new MultipartParser('wwstill').push(Buffer.from('--wwstill\r\nContent-type: image/jpeg\r\nContent-length: 2\r\n\r\nhi\r\n')).map(String), ['hi']);
+});
+
+test('exit classification never leaks the URL and maps common failures', () => {
+  const cases: [string[], number | null, string][] = [
+    [['ERROR: Could not open resource for reading and writing.', 'Failed to connect. (Generic error)'], 1, 'unreachable'],
+    [['Unauthorized (401)'], 1, 'unauthorized'],
+    [['Not Found (404)'], 1, 'not_found'],
+    [['Got EOS from element "pipeline0".'], 0, 'stream_ended'],
+    [[], null, 'pipeline_error'],
+    [['something odd'], 0, 'stream_ended'],
+  ];
+  for (const [tail, code, want] of cases) assert.equal(classifyExit(tail, code), want, tail.join('|'));
+});

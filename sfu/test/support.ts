@@ -1,0 +1,58 @@
+/** Starts the real system pieces (embedded endpoint + demo cameras, SFU) on free loopback ports. */
+import { resolveConfig, type Config } from '@wardwall/common';
+import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { startEmbedded, type Embedded } from '../src/endpoint/embedded.js';
+import { startSfu, type Sfu } from '../src/app.js';
+
+export interface TestSystem {
+  config: Readonly<Config>;
+  embedded: Embedded;
+  sfu: Sfu;
+  close(): Promise<void>;
+}
+
+export async function startTestSystem(overrides: { demoCount?: number; withSub?: number; workers?: number } = {}): Promise<TestSystem> {
+  const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const rtcMin = 20000 + Math.floor(Math.random() * 200) * 100;
+  const config = resolveConfig({
+    demo: { count: overrides.demoCount ?? 2, withSubStream: overrides.withSub ?? 1 },
+    endpoint: { rtspPort, rtmpPort, httpPort },
+    sfu: {
+      port: sfuPort,
+      workers: overrides.workers ?? 2,
+      webrtc: { listenIp: '127.0.0.1', rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
+      ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
+      heartbeatMs: 5000,
+    },
+    recorder: { enabled: false },
+    log: { level: 'warn' },
+  });
+  const log = createLogger('test', process.env.WARDWALL_LOG_LEVEL ?? 'warn');
+  const embedded = await startEmbedded(config, log);
+  let sfu: Sfu;
+  try {
+    sfu = await startSfu(config, log);
+  } catch (e) {
+    await embedded.close();
+    throw e;
+  }
+  return {
+    config,
+    embedded,
+    sfu,
+    async close() {
+      await sfu.close();
+      await embedded.close();
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
