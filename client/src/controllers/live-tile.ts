@@ -76,6 +76,7 @@ export class LiveTileController implements ReactiveController {
   private lastPresented = -1;
   private rvfcVideo: HTMLVideoElement | null = null;
   private rvfcHandle: number | null = null;
+  private pollTimer: ReturnType<typeof setTimeout> | null = null;
   private tickTimer: ReturnType<typeof setInterval> | null = null;
   private prevSample: VideoSample | null = null;
   private statsBusy = false;
@@ -403,32 +404,58 @@ export class LiveTileController implements ReactiveController {
     this.stopWatchingFrames();
     this.rvfcVideo = video;
     const source = video.srcObject;
+    if (typeof video.requestVideoFrameCallback !== 'function') {
+      this.pollFrames(video, source);
+      return;
+    }
     const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
       this.rvfcHandle = null;
       if (this.rvfcVideo !== video || video.srcObject !== source) return;
       const presented = meta.presentedFrames;
       const delta = this.lastPresented >= 0 && presented > this.lastPresented ? Math.min(presented - this.lastPresented, 100) : 1;
       this.lastPresented = presented;
-      this.frames += delta;
-      this.lastFrameAt = performance.now();
-      if (!this.firstFrame) {
-        this.firstFrame = true;
-        this.attempt = 0;
-        this.clearFreeze();
-        this.host.requestUpdate();
-      }
-      if (this.stalled) {
-        this.stalled = false;
-        this.host.requestUpdate();
-      }
-      this.flushFrames();
+      this.onPresented(delta);
       this.rvfcHandle = video.requestVideoFrameCallback(onFrame);
     };
     this.rvfcHandle = video.requestVideoFrameCallback(onFrame);
   }
 
+  /** Fallback for browsers without requestVideoFrameCallback: poll the playback quality counters. */
+  private pollFrames(video: HTMLVideoElement, source: MediaProvider | null): void {
+    let last = 0;
+    const poll = (): void => {
+      this.pollTimer = null;
+      if (this.rvfcVideo !== video || video.srcObject !== source) return;
+      const total = video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+      if (total > last && video.readyState >= 2) {
+        this.onPresented(total - last);
+        last = total;
+      }
+      this.pollTimer = setTimeout(poll, 100);
+    };
+    poll();
+  }
+
+  private onPresented(delta: number): void {
+    this.frames += delta;
+    this.lastFrameAt = performance.now();
+    if (!this.firstFrame) {
+      this.firstFrame = true;
+      this.attempt = 0;
+      this.clearFreeze();
+      this.host.requestUpdate();
+    }
+    if (this.stalled) {
+      this.stalled = false;
+      this.host.requestUpdate();
+    }
+    this.flushFrames();
+  }
+
   private stopWatchingFrames(): void {
     if (this.rvfcVideo && this.rvfcHandle !== null) this.rvfcVideo.cancelVideoFrameCallback(this.rvfcHandle);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
     this.rvfcHandle = null;
     this.rvfcVideo = null;
   }
