@@ -27,6 +27,8 @@ export interface LiveMediaOptions {
   lingerMs?: number;
   /** How long an ICE/DTLS 'disconnected' transport may stay so before an ICE restart. */
   disconnectedGraceMs?: number;
+  /** Builds the mediasoup-client Device (tests hand in one with a fake handler). */
+  createDevice?: () => Device;
 }
 
 interface Entry {
@@ -121,6 +123,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
   private closedForGood = false;
   private readonly lingerMs: number;
   private readonly disconnectedGraceMs: number;
+  private readonly createDevice: () => Device;
   private _error: string | null = null;
 
   constructor(
@@ -130,6 +133,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     super();
     this.lingerMs = options.lingerMs ?? 3000;
     this.disconnectedGraceMs = options.disconnectedGraceMs ?? 4000;
+    this.createDevice = options.createDevice ?? (() => new Device());
     this.unsubscribe.push(
       signaling.on('session', (hello) => void this.prepare(hello)),
       signaling.on('lost', () => this.teardown('disconnected')),
@@ -169,7 +173,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     const generation = ++this.generation;
     this.setState('preparing');
     try {
-      const device = new Device();
+      const device = this.createDevice();
       await device.load({ routerRtpCapabilities: hello.routerRtpCapabilities as unknown as ms.RtpCapabilities });
       if (generation !== this.generation) return;
       const t = await this.signaling.request({ type: 'createTransport' });
