@@ -21,6 +21,12 @@ export interface DemoCameraSpec {
   fontFile: string;
 }
 
+/**
+ * Publish over UDP: ffmpeg's RTSP/TCP output leaves Nagle's algorithm on, which holds small RTP
+ * writes for the receiver's delayed ACK (tens of ms). Loopback UDP does not lose packets here.
+ */
+export const PUBLISH_TRANSPORT = 'udp';
+
 export const DEFAULT_FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 
 /** Escapes a value for use inside a single-quoted drawtext option of a filter graph. */
@@ -63,9 +69,9 @@ function encoderArgs(spec: DemoCameraSpec, kbps: number): string[] {
 /** The ffmpeg command line for one demo camera (main and, when configured, sub stream). */
 export function demoCameraArgs(spec: DemoCameraSpec): string[] {
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-filter_complex', demoFilterGraph(spec)];
-  args.push('-map', '[main]', ...encoderArgs(spec, spec.bitrateKbps), '-f', 'rtsp', '-rtsp_transport', 'tcp', spec.mainUrl);
+  args.push('-map', '[main]', ...encoderArgs(spec, spec.bitrateKbps), '-f', 'rtsp', '-rtsp_transport', PUBLISH_TRANSPORT, spec.mainUrl);
   if (spec.subUrl) {
-    args.push('-map', '[sub]', ...encoderArgs(spec, Math.max(150, Math.round(spec.bitrateKbps / 4))), '-f', 'rtsp', '-rtsp_transport', 'tcp', spec.subUrl);
+    args.push('-map', '[sub]', ...encoderArgs(spec, Math.max(150, Math.round(spec.bitrateKbps / 4))), '-f', 'rtsp', '-rtsp_transport', PUBLISH_TRANSPORT, spec.subUrl);
   }
   return args;
 }

@@ -21,8 +21,8 @@ export interface EndpointOptions {
 interface LibStreamServer {
   start(cb?: () => void): void;
   stop(cb?: () => void): void;
-  rtspServer?: { stop(cb?: () => void): void };
-  rtmpServer?: { stop(cb?: () => void): void };
+  rtspServer?: { stop(cb?: () => void): void; server?: import('node:net').Server };
+  rtmpServer?: { stop(cb?: () => void): void; server?: import('node:net').Server };
 }
 
 let active: EmbeddedEndpoint | null = null;
@@ -101,6 +101,9 @@ export class EmbeddedEndpoint {
     const server = new StreamServer();
     this.server = server;
     await new Promise<void>((resolve) => server.start(() => resolve()));
+    // The library leaves Nagle's algorithm on: small RTP writes then wait for the peer's delayed
+    // ACK (up to 40 ms on Linux). Live video must leave at once.
+    for (const s of [server.rtspServer?.server, server.rtmpServer?.server]) s?.on('connection', (sock) => sock.setNoDelay(true));
     // start() calls back once RTSP listens; give the RTMP listener the same tick.
     this.opts.log.info({ rtspPort: this.opts.rtspPort, rtmpPort: this.opts.rtmpPort }, 'embedded RTSP/RTMP endpoint listening');
   }

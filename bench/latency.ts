@@ -1,0 +1,200 @@
+/**
+ * `npm run bench:latency`: glass-to-glass latency of the live path, time to still and to first live
+ * frame, CPU and memory of the SFU + ingest processes. The demo camera stamps its capture wall-clock
+ * time into every frame (common/timestrip.ts); the wall in headless Chromium reads it back from each
+ * presented frame (requestVideoFrameCallback, expectedDisplayTime). Prints one JSON line last.
+ *
+ * Options (env): BENCH_SECONDS (default 25), BENCH_FIRST_FRAME_ROUNDS (default 10).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeStrip, decodeStripFromRgba, resolveConfig, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
+import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import type { Page } from 'playwright-core';
+import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
+import { launchChromium } from '../e2e/browser.js';
+import { TreeSampler } from './proc-stats.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
+const ROUNDS = Number(process.env.BENCH_FIRST_FRAME_ROUNDS ?? 10);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = createLogger('bench', 'warn');
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** In-page helpers: deep shadow-DOM query and the strip decoder (the same code as common/timestrip.ts). */
+const PAGE_HELPERS = `
+  // tsx (esbuild keepNames) wraps functions in __name(); page-side code needs it too.
+  window.__name = (f) => f;
+  const STRIP_CELLS = ${STRIP_CELLS}, STRIP_BITS = ${STRIP_BITS}, MODULUS = 2 ** ${STRIP_BITS};
+  const decodeStrip = ${decodeStrip.toString()};
+  const decodeStripFromRgba = ${decodeStripFromRgba.toString()};
+  const stripHeight = ${stripHeight.toString()};
+  function deepAll(sel, root = document) {
+    const out = [...root.querySelectorAll(sel)];
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) out.push(...deepAll(sel, el.shadowRoot));
+    return out;
+  }
+  window.__bench = { decodeStripFromRgba, stripHeight, deepAll };
+`;
+
+async function main(): Promise<void> {
+  const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const file = {
+    demo: { count: 1, withSubStream: 0 },
+    endpoint: { rtspPort, rtmpPort, httpPort },
+    sfu: { port: sfuPort },
+    recorder: { enabled: false },
+    log: { level: 'warn' },
+  };
+  const config = resolveConfig(file);
+  const dir = mkdtempSync(join(tmpdir(), 'wardwall-bench-'));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(file));
+  const embedded = await startEmbedded(config, log);
+  const sfu = spawn(process.execPath, ['--import', 'tsx', 'sfu/src/main.ts', '--config', join(dir, 'config.json')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    sfu.stdout!.setEncoding('utf8');
+    sfu.stdout!.on('data', (t: string) => {
+      const m = /SFU ready: (\S+)/.exec(t);
+      if (m) resolve(m[1]!);
+    });
+    sfu.once('exit', (c) => reject(new Error(`SFU exited with ${c}`)));
+  });
+  const browser = await launchChromium();
+  try {
+    // Wait for the camera to be live at the SFU.
+    for (let i = 0; i < 300; i++) {
+      const cams = (await (await fetch(`${url}api/cameras`)).json()) as { cameras: { streams: { main: { state: string } } }[] };
+      if (cams.cameras.every((c) => c.streams.main.state === 'live')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // a still exists once a keyframe passed
+
+    // 1) Still and first live frame: a fresh page each round (fresh IndexedDB), one click.
+    const stillMs: number[] = [];
+    const firstMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      await page.addInitScript(PAGE_HELPERS);
+      await page.goto(url);
+      await page.locator('[data-layout="1"]').first().click();
+      await page.locator('ww-camera-list [data-camera-id="demo-1"]').first().waitFor();
+      await page.waitForFunction(() => (window as unknown as { __wardwall?: { signaling?: { state?: string } } }).__wardwall !== undefined);
+      await new Promise((r) => setTimeout(r, 500)); // signaling connected, device loaded
+      const r = await page.evaluate(
+        () =>
+          new Promise<{ still: number; first: number }>((resolve) => {
+            const b = (window as unknown as { __bench: { deepAll: (s: string) => Element[] } }).__bench;
+            const item = b.deepAll('[data-camera-id="demo-1"]').find((e) => e.closest('ww-camera-list') || true) as HTMLElement;
+            const t0 = performance.now();
+            item.click();
+            let still = -1;
+            const poll = () => {
+              const tile = b.deepAll('ww-tile').find((t) => t.getAttribute('camera-id') === 'demo-1');
+              const img = tile?.shadowRoot?.querySelector('.still img') as HTMLImageElement | null;
+              if (still < 0 && img && img.complete && img.naturalWidth > 0) still = performance.now() - t0;
+              if (tile?.getAttribute('state') === 'playing') return resolve({ still: still < 0 ? performance.now() - t0 : still, first: performance.now() - t0 });
+              if (performance.now() - t0 > 10000) return resolve({ still, first: -1 });
+              requestAnimationFrame(poll);
+            };
+            poll();
+          }),
+      );
+      if (r.still >= 0) stillMs.push(r.still);
+      if (r.first >= 0) firstMs.push(r.first);
+      await ctx.close();
+    }
+
+    // 2) Glass-to-glass over SECONDS with one viewer, CPU and memory of the SFU process tree.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page: Page = await ctx.newPage();
+    await page.addInitScript(PAGE_HELPERS);
+    await page.goto(url);
+    await page.locator('[data-layout="1"]').first().click();
+    await page.locator('ww-camera-list [data-camera-id="demo-1"]').first().click();
+    await page.waitForFunction(() => (window as unknown as { __bench: { deepAll: (s: string) => Element[] } }).__bench.deepAll('ww-tile').some((t) => t.getAttribute('state') === 'playing'), null, { timeout: 20000 });
+    await new Promise((r) => setTimeout(r, 2000)); // settle the jitter buffer
+    const sampler = new TreeSampler(() => [sfu.pid!]);
+    sampler.start();
+    const started = Date.now();
+    const samples = await page.evaluate(
+      (seconds) =>
+        new Promise<{ g2g: number[]; recv: number[]; bad: number; frames: number }>((resolve) => {
+          const b = (window as unknown as { __bench: { deepAll: (s: string) => Element[]; decodeStripFromRgba: (d: Uint8ClampedArray, w: number, h: number, now: number) => number | null; stripHeight: (w: number) => number } }).__bench;
+          const tile = b.deepAll('ww-tile').find((t) => t.getAttribute('state') === 'playing')!;
+          const video = tile.shadowRoot!.querySelector('video') as HTMLVideoElement;
+          const canvas = document.createElement('canvas');
+          const ctx2d = canvas.getContext('2d', { willReadFrequently: true })!;
+          const out = { g2g: [] as number[], recv: [] as number[], bad: 0, frames: 0 };
+          const end = performance.now() + seconds * 1000;
+          const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+            out.frames++;
+            const w = meta.width;
+            const sh = b.stripHeight(w);
+            if (canvas.width !== w || canvas.height !== sh) {
+              canvas.width = w;
+              canvas.height = sh;
+            }
+            ctx2d.drawImage(video, 0, 0, w, sh, 0, 0, w, sh);
+            const img = ctx2d.getImageData(0, 0, w, sh);
+            const shown = performance.timeOrigin + meta.expectedDisplayTime;
+            const captured = b.decodeStripFromRgba(img.data, w, sh, shown);
+            if (captured === null || shown - captured < 0 || shown - captured > 5000) out.bad++;
+            else {
+              out.g2g.push(shown - captured);
+              if (meta.receiveTime !== undefined) out.recv.push(performance.timeOrigin + meta.receiveTime - captured);
+            }
+            if (performance.now() < end) video.requestVideoFrameCallback(onFrame);
+            else resolve(out);
+          };
+          video.requestVideoFrameCallback(onFrame);
+        }),
+      SECONDS,
+    );
+    const elapsed = (Date.now() - started) / 1000;
+    const usage = sampler.stop();
+    await ctx.close();
+    const result = {
+      bench: 'latency',
+      camera: `${config.demo.width}x${config.demo.height}@${config.demo.fps} H.264, GOP ${config.demo.gopFrames} frames`,
+      seconds: round1(elapsed),
+      frames: samples.frames,
+      samples: samples.g2g.length,
+      undecodable: samples.bad,
+      p50_ms: round1(pct(samples.g2g, 50)),
+      p95_ms: round1(pct(samples.g2g, 95)),
+      max_ms: round1(Math.max(...samples.g2g)),
+      recv_p50_ms: round1(pct(samples.recv, 50)),
+      still_ms: round1(pct(stillMs, 50)),
+      still_p95_ms: round1(pct(stillMs, 95)),
+      first_frame_ms: round1(pct(firstMs, 50)),
+      first_frame_p95_ms: round1(pct(firstMs, 95)),
+      gop_ms: Math.round((config.demo.gopFrames / config.demo.fps) * 1000),
+      cpu_s: round1(usage.cpuSeconds * 100) / 100,
+      cpu_pct_per_camera_viewer: round1((usage.cpuSeconds / elapsed) * 100),
+      peak_rss_mb: usage.peakRssMb,
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await browser.close();
+    sfu.kill('SIGTERM');
+    await new Promise((r) => sfu.once('exit', r));
+    await embedded.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+/** CPU time and memory of a process tree, read from /proc (Linux). */
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK = 100; // USER_HZ on Linux
+
+function stat(pid: number): { ppid: number; cpuTicks: number; rssPages: number } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]), rssPages: Number(f[21]) };
+  } catch {
+    return null;
+  }
+}
+
+/** The pid and all its descendants alive now. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const s = stat(pid);
+    if (!s) continue;
+    const list = children.get(s.ppid) ?? [];
+    list.push(pid);
+    children.set(s.ppid, list);
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const p = stack.pop()!;
+    out.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return out;
+}
+
+/** Samples CPU seconds (summed per pid, so exited children keep their share) and peak RSS of a tree. */
+export class TreeSampler {
+  private readonly cpu = new Map<number, { first: number; last: number }>();
+  private peakRss = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly pageKb = 4;
+
+  constructor(private readonly roots: () => number[]) {}
+
+  sample(): void {
+    let rss = 0;
+    for (const pid of this.roots().flatMap((r) => processTree(r))) {
+      const s = stat(pid);
+      if (!s) continue;
+      const c = this.cpu.get(pid);
+      if (c) c.last = s.cpuTicks;
+      else this.cpu.set(pid, { first: s.cpuTicks, last: s.cpuTicks });
+      rss += s.rssPages * this.pageKb;
+    }
+    this.peakRss = Math.max(this.peakRss, rss);
+  }
+
+  start(everyMs = 250): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), everyMs);
+  }
+
+  stop(): { cpuSeconds: number; peakRssMb: number } {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    let ticks = 0;
+    for (const c of this.cpu.values()) ticks += c.last - c.first;
+    return { cpuSeconds: ticks / TICK, peakRssMb: Math.round(this.peakRss / 1024) };
+  }
+}

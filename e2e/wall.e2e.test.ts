@@ -1,0 +1,119 @@
+/**
+ * End to end in Chromium on the real system: demo cameras → RTSP endpoint → GStreamer → mediasoup →
+ * the Lit wall. Asserts decoded frames, outage and recovery without reload, IndexedDB layout
+ * persistence, and that malformed signaling traffic gets error replies while the wall keeps playing.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import WebSocket from 'ws';
+import type { Browser, Page } from 'playwright-core';
+import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
+import { launchChromium } from './browser.js';
+
+let sys: TestSystem;
+let browser: Browser;
+let page: Page;
+const CAMS = ['demo-1', 'demo-2', 'demo-3', 'demo-4'];
+
+before(async () => {
+  sys = await startTestSystem({ demoCount: 4, withSub: 1, workers: 2 });
+  await waitFor('all cameras live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live'), 30000);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+});
+after(async () => {
+  await browser?.close();
+  await sys?.close();
+});
+
+interface TileState {
+  index: number;
+  camera: string;
+  state: string;
+  frames: number;
+  stream: string;
+}
+async function tiles(): Promise<TileState[]> {
+  return page.locator('ww-tile').evaluateAll((els) =>
+    els.map((e) => ({
+      index: Number(e.getAttribute('data-index')),
+      camera: e.getAttribute('camera-id') ?? '',
+      state: e.getAttribute('state') ?? '',
+      frames: Number(e.getAttribute('frames') ?? 0),
+      stream: e.getAttribute('stream') ?? '',
+    })),
+  );
+}
+const tileOf = async (cam: string) => (await tiles()).find((t) => t.camera === cam);
+
+/** Every listed camera's tile presents new decoded frames. */
+async function assertPlaying(cams: string[], label: string): Promise<void> {
+  await waitFor(`${label}: tiles playing`, async () => {
+    const ts = await tiles();
+    return cams.every((c) => ts.find((t) => t.camera === c && t.state === 'playing' && t.frames > 0));
+  }, 20000, 200);
+  const before = await tiles();
+  await new Promise((r) => setTimeout(r, 2000));
+  const later = await tiles();
+  for (const c of cams) {
+    const a = before.find((t) => t.camera === c)!.frames;
+    const b = later.find((t) => t.camera === c)!.frames;
+    assert.ok(b - a >= 10, `${label}: ${c} decoded ${b - a} frames in 2 s`);
+  }
+}
+
+test('the wall shows 4 live cameras in a 2x2 layout with decoded frames in every tile', async () => {
+  await page.goto(sys.sfu.url);
+  await page.locator('[data-layout="2x2"]').first().click();
+  await waitFor('4 tiles', async () => (await tiles()).length === 4);
+  for (const cam of CAMS) await page.locator(`ww-camera-list [data-camera-id="${cam}"]`).first().click();
+  await waitFor('cameras placed', async () => CAMS.every(async () => true) && (await tiles()).filter((t) => CAMS.includes(t.camera)).length === 4);
+  await assertPlaying(CAMS, '2x2');
+  // Vietnamese by default
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  assert.equal(lang, 'vi');
+});
+
+test('an unplugged camera shows offline, then live again without a reload', async () => {
+  await sys.embedded.demo!.stop('demo-2');
+  await waitFor('demo-2 tile offline', async () => (await tileOf('demo-2'))?.state === 'offline', 20000, 200);
+  // The other tiles keep playing meanwhile.
+  await assertPlaying(['demo-1', 'demo-3', 'demo-4'], 'during outage');
+  sys.embedded.demo!.start('demo-2');
+  await assertPlaying(['demo-2'], 'after re-plug');
+});
+
+test('after a reload the layout and its cameras come back from IndexedDB', async () => {
+  await page.reload();
+  await waitFor('tiles restored', async () => {
+    const ts = await tiles();
+    return ts.length === 4 && CAMS.every((c) => ts.some((t) => t.camera === c));
+  });
+  await assertPlaying(CAMS, 'after reload');
+});
+
+test('malformed and oversized signaling messages get error replies while the tiles keep playing', async () => {
+  const ws = new WebSocket(`${sys.sfu.url.replace('http', 'ws')}ws`);
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const replies: { ok: boolean; error?: { code: string } }[] = [];
+  ws.on('message', (d) => replies.push(JSON.parse(String(d))));
+  const bad = [
+    'not json',
+    '{"type":"consume"}',
+    '{"id":1,"type":"nope"}',
+    JSON.stringify({ id: 2, type: 'consume', transportId: 'x', cameraId: '../../etc/passwd', stream: 'main', rtpCapabilities: {} }),
+    JSON.stringify({ id: 3, type: 'hello', junk: 'x'.repeat(200_000) }),
+    '[]',
+    '{"id":4,"type":"resumeConsumer","consumerId":"nope"}',
+  ];
+  const rounds = 30;
+  for (let i = 0; i < rounds; i++) for (const m of bad) ws.send(m);
+  ws.send(Buffer.from([1, 2, 3]));
+  await waitFor('all error replies', () => replies.length >= rounds * bad.length + 1, 15000);
+  assert.ok(replies.every((r) => r.ok === false && typeof r.error?.code === 'string'));
+  const codes = new Set(replies.map((r) => r.error!.code));
+  for (const c of ['BAD_MESSAGE', 'UNKNOWN_TYPE', 'MESSAGE_TOO_LARGE', 'UNKNOWN_CONSUMER']) assert.ok(codes.has(c), `got ${c}`);
+  await assertPlaying(CAMS, 'after malformed traffic');
+  ws.close();
+});
