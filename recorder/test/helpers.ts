@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
 import { resolveConfig, type Config } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { startEmbedded, type Embedded } from '../../sfu/src/endpoint/embedded.js';
@@ -37,10 +39,25 @@ export async function testConfig(o: TestConfigOptions): Promise<Readonly<Config>
 }
 
 export async function startCameras(config: Readonly<Config>): Promise<Embedded> {
+  const before = new Set(activeHandles());
   const e = await startEmbedded(config, log);
   // Let the publishers connect before anyone pulls.
   await sleep(1500);
-  return e;
+  return {
+    ...e,
+    async close() {
+      await e.close();
+      // EmbeddedEndpoint.close() leaves node-rtsp-rtmp-server's UDP sockets and listeners open
+      // (reported to the sfu owner); unref what it left so the test process can end.
+      for (const h of activeHandles()) {
+        if (!before.has(h) && (h instanceof dgram.Socket || h instanceof net.Server)) h.unref();
+      }
+    },
+  };
+}
+
+function activeHandles(): unknown[] {
+  return (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, everyMs = 250): Promise<T> {
@@ -71,6 +88,8 @@ export async function getJson(url: string, init?: RequestInit): Promise<{ status
 }
 
 export interface Spans {
+  from: number;
+  to: number;
   spans: { startMs: number; endMs: number }[];
   gaps: { startMs: number; endMs: number }[];
   recordedMs: number;

@@ -4,7 +4,7 @@
  * and playback see footage up to the last complete fragment), closes finished segments (repair,
  * final name, index row) and restarts ffmpeg when the segment stops growing (a stalled camera).
  */
-import { readdirSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
@@ -15,6 +15,8 @@ import { readFmp4, fmp4DurationMs, type Fmp4Info } from '../store/fmp4.js';
 import { incomingPattern, newRunId, parseIncomingName, runListName } from '../store/naming.js';
 import { writerArgs, classifyStderr, type WriterFault } from './ffmpeg-args.js';
 import { AnchorEstimator, parseProgress } from './progress.js';
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
 
 export type WriterState = 'starting' | 'recording' | 'retrying' | 'stopped';
 
@@ -96,18 +98,18 @@ export class CameraWriter extends EventEmitter<Events> {
         this.progressRest = '';
         this.lastGrowthAt = this.now();
         this.lastSize = -1;
-        return {
-          command: opts.ffmpegPath ?? 'ffmpeg',
-          args: writerArgs({
+        const ffmpeg = opts.ffmpegPath ?? 'ffmpeg';
+        const args = writerArgs({
             url: opts.url,
             outputPattern: join(dir, incomingPattern(this.runId)),
             listPath: join(dir, runListName(this.runId)),
             segmentSeconds: opts.segmentSeconds,
             ioTimeoutMs: opts.ioTimeoutMs,
-          }),
-          // strftime in the file names: UTC.
-          env: { ...process.env, TZ: 'UTC' },
-        };
+          });
+        // ffmpeg ignores SIGPIPE, so a dead recorder would leave it recording on as an orphan (and a
+        // restarted recorder would run a second writer): it gets SIGTERM when its parent dies.
+        const [command, allArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGTERM', ffmpeg, ...args]] : [ffmpeg, args];
+        return { command, args: allArgs, env: { ...process.env, TZ: 'UTC' } /* strftime in the file names: UTC */ };
       },
     });
     this.proc.on('started', () => this.setState('starting'));
