@@ -181,6 +181,7 @@ async function main(): Promise<void> {
       cpu_s: round1(usage.cpuSeconds * 100) / 100,
       cpu_pct_per_camera_viewer: round1((usage.cpuSeconds / elapsed) * 100),
       peak_rss_mb: usage.peakRssMb,
+      cpu_s_by_process: Object.fromEntries(Object.entries(usage.byProcess).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     };
     console.log(JSON.stringify(result));
   } finally {

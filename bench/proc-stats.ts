@@ -13,6 +13,14 @@ function stat(pid: number): { ppid: number; cpuTicks: number; rssPages: number }
   }
 }
 
+function comm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
 /** The pid and all its descendants alive now. */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -37,7 +45,7 @@ export function processTree(root: number): number[] {
 
 /** Samples CPU seconds (summed per pid, so exited children keep their share) and peak RSS of a tree. */
 export class TreeSampler {
-  private readonly cpu = new Map<number, { first: number; last: number }>();
+  private readonly cpu = new Map<number, { first: number; last: number; comm: string }>();
   private peakRss = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly pageKb = 4;
@@ -51,7 +59,7 @@ export class TreeSampler {
       if (!s) continue;
       const c = this.cpu.get(pid);
       if (c) c.last = s.cpuTicks;
-      else this.cpu.set(pid, { first: s.cpuTicks, last: s.cpuTicks });
+      else this.cpu.set(pid, { first: s.cpuTicks, last: s.cpuTicks, comm: comm(pid) });
       rss += s.rssPages * this.pageKb;
     }
     this.peakRss = Math.max(this.peakRss, rss);
@@ -62,11 +70,15 @@ export class TreeSampler {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 
-  stop(): { cpuSeconds: number; peakRssMb: number } {
+  stop(): { cpuSeconds: number; peakRssMb: number; byProcess: Record<string, number> } {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     let ticks = 0;
-    for (const c of this.cpu.values()) ticks += c.last - c.first;
-    return { cpuSeconds: ticks / TICK, peakRssMb: Math.round(this.peakRss / 1024) };
+    const byProcess: Record<string, number> = {};
+    for (const c of this.cpu.values()) {
+      ticks += c.last - c.first;
+      byProcess[c.comm] = (byProcess[c.comm] ?? 0) + (c.last - c.first) / TICK;
+    }
+    return { cpuSeconds: ticks / TICK, peakRssMb: Math.round(this.peakRss / 1024), byProcess };
   }
 }

@@ -103,7 +103,7 @@ export class EmbeddedEndpoint {
     await new Promise<void>((resolve) => server.start(() => resolve()));
     // The library leaves Nagle's algorithm on: small RTP writes then wait for the peer's delayed
     // ACK (up to 40 ms on Linux). Live video must leave at once.
-    for (const s of [server.rtspServer?.server, server.rtmpServer?.server]) s?.on('connection', (sock) => sock.setNoDelay(true));
+    for (const s of [server.rtspServer?.server, server.rtmpServer?.server]) s?.on('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
     // start() calls back once RTSP listens; give the RTMP listener the same tick.
     this.opts.log.info({ rtspPort: this.opts.rtspPort, rtmpPort: this.opts.rtmpPort }, 'embedded RTSP/RTMP endpoint listening');
   }

@@ -31,8 +31,9 @@ export function gstPassthroughArgs(url: string, target: IngestTarget): string[] 
     '!', 'tee', 'name=t',
     // Live branch: re-packetize with SPS/PPS in-band before each keyframe (WebRTC carries no
     // out-of-band parameter sets), fixed SSRC and payload type, straight to mediasoup.
-    't.', '!', 'queue', 'max-size-buffers=0', 'max-size-bytes=0', 'max-size-time=1000000000', 'leaky=downstream',
-    '!', 'rtph264pay', 'config-interval=-1', `pt=${target.payloadType}`, `ssrc=${target.ssrc}`, `mtu=${RTP_MTU}`, 'aggregate-mode=zero-latency',
+    // No queue here: the live branch runs in the depayloader's thread and never blocks
+    // (udpsink sync=false), so a thread hop would only add CPU and delay.
+    't.', '!', 'rtph264pay', 'config-interval=-1', `pt=${target.payloadType}`, `ssrc=${target.ssrc}`, `mtu=${RTP_MTU}`, 'aggregate-mode=zero-latency',
     '!', 'udpsink', `host=${target.rtpHost}`, `port=${target.rtpPort}`, `bind-address=${target.rtpHost}`, `bind-port=${target.sourcePort}`, 'sync=false', 'async=false',
     // Still branch: decode keyframes only (cheap), JPEG, multipart on stdout.
     't.', '!', 'queue', 'leaky=downstream', 'max-size-buffers=60', 'max-size-bytes=0', 'max-size-time=0',
