@@ -25,7 +25,8 @@ export function loadConfig(argv: readonly string[] = process.argv, env: NodeJS.P
       throw new ConfigError('--config', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
     try {
-      file = JSON.parse(text);
+      // Whole-line `//` comments are allowed, so the example file can document every key.
+      file = JSON.parse(text.replace(/^\s*\/\/.*$/gm, ''));
     } catch (e) {
       throw new ConfigError('(file)', `${path} is not valid JSON: ${(e as Error).message}`);
     }
