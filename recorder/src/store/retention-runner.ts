@@ -85,11 +85,15 @@ export class RetentionRunner {
     return { ...this.state };
   }
 
+  /** A few segments' worth of space, at most 5 % of the file system. */
   private headroom(): number {
-    const count = this.state.segments || 1;
-    const avg = this.store.db.totalBytes / count || 8 * 1024 * 1024;
-    return Math.round(3 * avg);
+    const count = this.state.segments;
+    const avg = count > 0 ? this.store.db.totalBytes / count : 0;
+    const cap = this.state.totalBytes > 0 ? this.state.totalBytes * 0.05 : 64 * 1024 * 1024;
+    return Math.round(Math.min(avg > 0 ? 3 * avg : cap, cap));
   }
+
+  private warnedAt = 0;
 
   runSafe(): RetentionPlan | null {
     try {
@@ -104,6 +108,7 @@ export class RetentionRunner {
   run(): RetentionPlan {
     const now = this.now();
     const { totalBytes, freeBytes } = diskSpace(this.store.root);
+    this.state.totalBytes = totalBytes;
     this.state.segments = this.store.db.db.prepare('SELECT count(*) FROM segments').pluck().get() as number;
     const minFree = now < this.emergencyUntil ? Math.max(this.cfg.minFreeBytes, this.headroom()) : this.cfg.minFreeBytes;
     const holds = this.store.db.activeHolds();
@@ -125,7 +130,8 @@ export class RetentionRunner {
       deleted++;
     }
     if (deleted > 0) this.log.info({ deleted, freedBytes: plan.freedBytes, reasons: [...new Set(plan.delete.map((d) => d.reason))], heldKept: plan.heldKept }, 'retention deleted footage');
-    if ((plan.quotaDeficitBytes > 0 || plan.freeDeficitBytes > 0) && plan.delete.length < this.cfg.maxDeletions) {
+    if ((plan.quotaDeficitBytes > 0 || plan.freeDeficitBytes > 0) && plan.delete.length < this.cfg.maxDeletions && now - this.warnedAt > 60000) {
+      this.warnedAt = now;
       this.log.warn({ quotaDeficitBytes: plan.quotaDeficitBytes, freeDeficitBytes: plan.freeDeficitBytes, heldKept: plan.heldKept }, 'retention cannot free enough: the rest is held or being written');
     }
     Object.assign(this.state, {
