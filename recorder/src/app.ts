@@ -73,8 +73,9 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   try {
     const report = await store.reconcile();
     log.info(report, 'index reconciled with the disk');
-    const cams = effectiveCameras(config).filter((c) => !opts.cameras || opts.cameras.includes(c.id));
-    const names = new Map(cams.map((c) => [c.id, c.name]));
+    const all = effectiveCameras(config);
+    const names = new Map(all.map((c) => [c.id, c.name]));
+    const cams = all.filter((c) => !opts.cameras || opts.cameras.includes(c.id));
     retention = new RetentionRunner(
       store,
       {

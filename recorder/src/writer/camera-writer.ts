@@ -65,6 +65,8 @@ export class CameraWriter extends EventEmitter<Events> {
   private runStartedAt = 0;
   private anchor = new AnchorEstimator();
   private progressRest = '';
+  /** The first progress block with a frame out: output time and frame count. */
+  private firstOut: { outUs: number; frames: number } | null = null;
   private lastGrowthAt = 0;
   private lastSize = -1;
   private open: OpenFile | null = null;
@@ -96,6 +98,7 @@ export class CameraWriter extends EventEmitter<Events> {
         this.runStartedAt = this.now();
         this.anchor = new AnchorEstimator();
         this.progressRest = '';
+        this.firstOut = null;
         this.lastGrowthAt = this.now();
         this.lastSize = -1;
         const ffmpeg = opts.ffmpegPath ?? 'ffmpeg';
@@ -160,6 +163,8 @@ export class CameraWriter extends EventEmitter<Events> {
     for (const b of blocks) {
       const us = Number(b.out_time_us ?? b.out_time_ms);
       this.anchor.add(at, us);
+      const frames = Number(b.frame);
+      if (!this.firstOut && frames >= 1 && us > 0) this.firstOut = { outUs: us, frames };
     }
   }
 
@@ -240,9 +245,16 @@ export class CameraWriter extends EventEmitter<Events> {
     const info = await readFmp4(abs, this.open.info ?? undefined);
     this.open.info = info;
     if (info.fragments.length === 0 || anchor === null) return;
-    // Start on the output timeline: the end of the previous segment of this run (CSV), else 0.
-    let streamStart = 0;
+    // Start on the output timeline: the end of the previous segment of this run (CSV). The first
+    // segment of a run starts at the first keyframe, after the frames ffmpeg dropped before it:
+    // the first progress report's output time minus the frames written by then.
+    let streamStart = -1;
     for (const e of list.values()) if (e.end > streamStart) streamStart = e.end;
+    if (streamStart < 0) {
+      const f0 = info.fragments[0]!;
+      const frameS = f0.samples > 0 ? f0.duration / f0.samples / info.timescale : 0;
+      streamStart = this.firstOut ? Math.max(0, this.firstOut.outUs / 1e6 - this.firstOut.frames * frameS) : 0;
+    }
     const startMs = Math.round(anchor + streamStart * 1000);
     const endMs = startMs + Math.round(fmp4DurationMs(info));
     this.store.upsertOpen(camera, this.store.rel(abs), startMs, endMs, info.validBytes);
