@@ -7,7 +7,15 @@ import { startTestSystem, waitFor, type TestSystem } from './support.js';
 
 let sys: TestSystem;
 before(async () => {
-  sys = await startTestSystem({ demoCount: 2, withSub: 1, workers: 2 });
+  sys = await startTestSystem({
+    demoCount: 2,
+    withSub: 1,
+    workers: 2,
+    cameras: [
+      { id: 'transcoded', name: 'Re-encoded', main: '{rtsp}/demo-2', transcode: true },
+      { id: 'broken', name: 'Nobody publishes', main: '{rtsp}/nobody' },
+    ],
+  });
 });
 after(async () => {
   await sys?.close();
@@ -53,6 +61,21 @@ test('a demo camera goes live through the real GStreamer pipeline and a consumer
   assert.ok(sub.packets > 10, `sub stream RTP packets: ${sub.packets}`);
 });
 
+test('a camera with transcode: true is re-encoded by ffmpeg and reaches consumers, with stills', async () => {
+  await waitFor('transcoded live', () => sys.sfu.cameras.info().find((c) => c.id === 'transcoded')?.streams.main.state === 'live', 30000);
+  const r = await countRtp('transcoded', 'main', 2500);
+  assert.ok(r.packets > 30, `RTP packets: ${r.packets}`);
+  assert.ok(r.keyframeSeen, 'keyframes with in-band SPS arrive');
+  await waitFor('transcoded still', () => sys.sfu.cameras.stream('transcoded', 'main')!.still, 10000);
+});
+
+test('an unreachable stream is offline with a reason code and keeps being retried', async () => {
+  await waitFor('broken offline', () => sys.sfu.cameras.info().find((c) => c.id === 'broken')?.streams.main.state === 'offline', 20000);
+  const info = sys.sfu.cameras.info().find((c) => c.id === 'broken')!;
+  assert.ok(info.streams.main.reason && info.streams.main.reason !== 'starting', String(info.streams.main.reason));
+  assert.ok(!JSON.stringify(info).includes('rtsp'), 'no URL in what browsers get');
+});
+
 test('the keyframe decoder keeps a JPEG still of every camera, served over HTTP without URLs', async () => {
   await waitFor('still', () => sys.sfu.cameras.stream('demo-2', 'main')!.still);
   const res = await fetch(`${sys.sfu.url}api/cameras/demo-2/still`);
@@ -88,7 +111,7 @@ test('signaling: hello, transport, consume paused, resume; camera state pushed; 
   const hello = (await c.request({ type: 'hello' })) as Extract<ServerMessage, { ok: true }>;
   assert.equal(hello.ok, true);
   const data = hello.data as { cameras: { id: string }[]; routerRtpCapabilities: Record<string, unknown> };
-  assert.deepEqual(data.cameras.map((x) => x.id).sort(), ['demo-1', 'demo-2']);
+  assert.deepEqual(data.cameras.map((x) => x.id).sort(), ['broken', 'demo-1', 'demo-2', 'transcoded']);
   const t = (await c.request({ type: 'createTransport' })) as Extract<ServerMessage, { ok: true }>;
   const transportId = (t.data as { transportId: string }).transportId;
   const consumed = (await c.request({ type: 'consume', transportId, cameraId: 'demo-2', stream: 'main', rtpCapabilities: data.routerRtpCapabilities })) as Extract<ServerMessage, { ok: true }>;

@@ -11,11 +11,20 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startTestSystem(overrides: { demoCount?: number; withSub?: number; workers?: number } = {}): Promise<TestSystem> {
+export interface TestSystemOptions {
+  demoCount?: number;
+  withSub?: number;
+  workers?: number;
+  /** Extra configured cameras; `{rtsp}` in a URL is replaced by the embedded endpoint's RTSP base. */
+  cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean }[];
+}
+
+export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
   const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const rtcMin = 20000 + Math.floor(Math.random() * 200) * 100;
   const config = resolveConfig({
-    demo: { count: overrides.demoCount ?? 2, withSubStream: overrides.withSub ?? 1 },
+    cameras: (overrides.cameras ?? []).map((c) => ({ ...c, main: c.main.replace('{rtsp}', `rtsp://127.0.0.1:${rtspPort}/live`) })),
+    demo: { enabled: true, count: overrides.demoCount ?? 2, withSubStream: overrides.withSub ?? 1 },
     endpoint: { rtspPort, rtmpPort, httpPort },
     sfu: {
       port: sfuPort,
