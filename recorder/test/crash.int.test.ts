@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSegmentFileName } from '../src/store/naming.js';
 import { alive, childPids, getJson, probe, sleep, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
@@ -59,12 +59,21 @@ test('kill -9 while recording: no orphan ffmpeg, footage up to ~2 s before the k
   const incoming = join(dir.path, 'store', 'demo-1', '.incoming');
   assert.ok(readdirSync(incoming).some((n) => n.endsWith('.mp4')), 'the crash left an unfinished segment');
 
+  if (process.env.CRASH_DEBUG) {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(dir.path, 'store', 'index.sqlite'), { readonly: true });
+    process.stderr.write(JSON.stringify(db.prepare('SELECT start_ms - ? s, end_ms - ? e, open, path FROM segments ORDER BY start_ms').all(tKill, tKill)) + '\n');
+    process.stderr.write(JSON.stringify(readdirSync(incoming).map((n) => [n, (readFileSync(join(incoming, n)) as Buffer).length])) + '\n');
+    for (const n of readdirSync(incoming)) if (n.endsWith('.csv')) process.stderr.write(readFileSync(join(incoming, n), 'utf8'));
+    db.close();
+  }
   child = startChild(configFile);
   await waitFor('the restarted recorder', async () => (await getJson(`${base}/api/health`)).status === 200, 20000, 250);
   assert.ok(!readdirSync(incoming).some((n) => n.endsWith('.mp4') && !n.startsWith(newestRunPrefix(incoming))), 'leftovers were repaired and moved');
 
   const s = await spans(base, 'demo-1', t0 - 5000, tKill);
   const last = s.spans[s.spans.length - 1]!;
+  process.stderr.write(`kill at ${tKill}; spans ${JSON.stringify(s.spans.map((x) => [x.startMs - tKill, x.endMs - tKill]))}\n`);
   assert.ok(last.endMs >= tKill - 2000, `footage up to ${tKill - last.endMs} ms before the kill is indexed`);
   assert.equal(s.spans.length, 1, `no hole before the kill: ${JSON.stringify(s.spans)}`);
 

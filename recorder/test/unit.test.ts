@@ -129,7 +129,7 @@ test('ffmpeg arguments: copy, TCP, fragmented MP4 segments, no URL anywhere else
   assert.equal(at('-rtsp_transport'), 'tcp');
   assert.equal(at('-segment_time'), '60');
   assert.equal(at('-timeout'), '5000000');
-  assert.match(at('-segment_format_options')!, /frag_keyframe\+empty_moov\+default_base_moof:frag_duration=1000000/);
+  assert.match(at('-segment_format_options')!, /frag_keyframe\+empty_moov\+default_base_moof:frag_duration=1000000:flush_packets=1/);
   assert.equal(args.filter((a) => a.includes('secret')).length, 1);
   assert.equal(classifyStderr(['av_interleaved_write_frame(): No space left on device']), 'disk-full');
   assert.equal(classifyStderr(['method DESCRIBE failed: 404 Not Found']), 'not-found');

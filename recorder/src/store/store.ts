@@ -13,7 +13,9 @@ import { readFmp4, fmp4DurationMs, type Fmp4Info } from './fmp4.js';
 import { INCOMING_DIR, parseIncomingName, parseSegmentFileName, segmentRelPath, runListName } from './naming.js';
 import { parseSegmentList } from '../writer/progress.js';
 
-export class PathEscapeError extends Error {}
+export class PathEscapeError extends Error {
+  override name = 'PathEscapeError';
+}
 
 /**
  * Resolves a store-relative path to an absolute one inside `root` (symbolic links followed), or
@@ -112,7 +114,13 @@ export class SegmentStore {
     const truncatedBytes = info.size - info.validBytes;
     if (truncatedBytes > 0) truncateSync(absIn, info.validBytes);
     const durationMs = Math.round(fmp4DurationMs(info));
-    const start = hint.startMs ?? (hint.endMs !== undefined ? hint.endMs - durationMs : undefined) ?? row?.startMs ?? Math.round(st.mtimeMs - durationMs);
+    // Last resort (no row: the recorder died within a second of the file's creation): ffmpeg named
+    // the file at its start (whole seconds); its mtime minus the duration is never early, but a
+    // killed ffmpeg may touch the file after its last complete fragment.
+    const nameSec = parseIncomingName(name)?.startSecMs;
+    const fromMtime = Math.round(st.mtimeMs - durationMs);
+    const fallback = nameSec === undefined ? fromMtime : Math.min(Math.max(fromMtime, nameSec), nameSec + 999);
+    const start = hint.startMs ?? (hint.endMs !== undefined ? hint.endMs - durationMs : undefined) ?? row?.startMs ?? fallback;
     const moved = this.moveToFinal(absIn, camera, start);
     const fields = { startMs: start, endMs: start + durationMs, bytes: info.validBytes, path: moved, open: false };
     if (row) {

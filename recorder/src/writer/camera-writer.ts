@@ -244,20 +244,24 @@ export class CameraWriter extends EventEmitter<Events> {
     if (!this.open || this.open.name !== newest.name) this.open = { name: newest.name, info: null, rowId: null };
     const info = await readFmp4(abs, this.open.info ?? undefined);
     this.open.info = info;
-    if (info.fragments.length === 0 || anchor === null) return;
-    // Start on the output timeline: the end of the previous segment of this run (CSV). The first
-    // segment of a run starts at the first keyframe, after the frames ffmpeg dropped before it:
-    // the first progress report's output time minus the frames written by then.
+    if (anchor === null) return;
+    // Start on the output timeline: the end of the previous segment of this run (CSV, written
+    // before ffmpeg opens the next file). The first segment of a run starts at the first keyframe,
+    // after the frames ffmpeg dropped before it: the first progress report's output time minus the
+    // frames written by then. The row exists from the moment the file does, so a crash at any
+    // point leaves the writer's start time behind for the repair.
     let streamStart = -1;
     for (const e of list.values()) if (e.end > streamStart) streamStart = e.end;
     if (streamStart < 0) {
-      const f0 = info.fragments[0]!;
+      const f0 = info.fragments[0];
+      if (!f0 || !this.firstOut) return;
       const frameS = f0.samples > 0 ? f0.duration / f0.samples / info.timescale : 0;
-      streamStart = this.firstOut ? Math.max(0, this.firstOut.outUs / 1e6 - this.firstOut.frames * frameS) : 0;
+      streamStart = Math.max(0, this.firstOut.outUs / 1e6 - this.firstOut.frames * frameS);
     }
     const startMs = Math.round(anchor + streamStart * 1000);
     const endMs = startMs + Math.round(fmp4DurationMs(info));
     this.store.upsertOpen(camera, this.store.rel(abs), startMs, endMs, info.validBytes);
+    if (info.fragments.length === 0) return;
     this.status.lastFootageMs = endMs;
     this.setState('recording');
   }

@@ -28,7 +28,10 @@ export function writerArgs(spec: WriterArgsSpec): string[] {
     '-reset_timestamps', '1',
     '-strftime', '1',
     '-segment_format', 'mp4',
-    '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000',
+    // Every complete fragment reaches the file at once (not held in a 32 KB I/O buffer): a hard
+    // death loses only the fragment in progress.
+    '-flush_packets', '1',
+    '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1',
     '-segment_list', spec.listPath, '-segment_list_type', 'csv',
     '-stats_period', '0.5', '-progress', 'pipe:1',
     spec.outputPattern,
