@@ -22,6 +22,8 @@ export const ErrorCode = {
   EXPORT_NOT_READY: 'EXPORT_NOT_READY',
   /** Recorder: the store's disk is full. */
   STORAGE_FULL: 'STORAGE_FULL',
+  /** SFU: the recorder service does not answer (live video is unaffected). */
+  RECORDER_UNAVAILABLE: 'RECORDER_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -38,6 +38,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR,
       log: log.child({ part: 'http' }),
       sessions: () => signaling?.sessionCount ?? 0,
+      recorder: config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port } : null,
     });
     server = createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;

@@ -3,11 +3,16 @@ import { resolveConfig, type Config } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { startEmbedded, type Embedded } from '../src/endpoint/embedded.js';
 import { startSfu, type Sfu } from '../src/app.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRecorder, type Recorder } from '../../recorder/src/app.js';
 
 export interface TestSystem {
   config: Readonly<Config>;
   embedded: Embedded;
   sfu: Sfu;
+  recorder: Recorder | null;
   close(): Promise<void>;
 }
 
@@ -17,10 +22,12 @@ export interface TestSystemOptions {
   workers?: number;
   /** Extra configured cameras; `{rtsp}` in a URL is replaced by the embedded endpoint's RTSP base. */
   cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean }[];
+  /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
+  recorder?: boolean;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
-  const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const [rtspPort, rtmpPort, httpPort, sfuPort, recorderPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const rtcMin = 20000 + Math.floor(Math.random() * 200) * 100;
   const config = resolveConfig({
     cameras: (overrides.cameras ?? []).map((c) => ({ ...c, main: c.main.replace('{rtsp}', `rtsp://127.0.0.1:${rtspPort}/live`) })),
@@ -33,14 +40,18 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
     },
-    recorder: { enabled: false },
+    recorder: overrides.recorder
+      ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }
+      : { enabled: false },
     log: { level: 'warn' },
   });
   const log = createLogger('test', process.env.WARDWALL_LOG_LEVEL ?? 'warn');
   const embedded = await startEmbedded(config, log);
   let sfu: Sfu;
+  let recorder: Recorder | null = null;
   try {
     sfu = await startSfu(config, log);
+    if (overrides.recorder) recorder = await startRecorder(config, { log });
   } catch (e) {
     await embedded.close();
     throw e;
@@ -49,7 +60,9 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
     config,
     embedded,
     sfu,
+    recorder,
     async close() {
+      await recorder?.close();
       await sfu.close();
       await embedded.close();
     },

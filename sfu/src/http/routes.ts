@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import { serveStatic } from './static-files.js';
+import { isRecorderPath, proxyToRecorder } from './recorder-proxy.js';
 
 export interface RoutesContext {
   cameras: CameraRegistry;
@@ -12,6 +13,8 @@ export interface RoutesContext {
   clientDir: string;
   log: Logger;
   sessions: () => number;
+  /** Where the recorder listens; null when it is disabled. */
+  recorder: { host: string; port: number } | null;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -39,6 +42,11 @@ async function route(ctx: RoutesContext, req: IncomingMessage, res: ServerRespon
   if ((req.url?.length ?? 0) > 2048) throw new AppError(ErrorCode.BAD_REQUEST, 'URL too long', 414);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
+  if (isRecorderPath(path)) {
+    if (!ctx.recorder) throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'recording is disabled', 503);
+    proxyToRecorder(ctx.recorder, path + url.search, req, res, ctx.log);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     throw new AppError(ErrorCode.BAD_REQUEST, `method ${String(req.method).slice(0, 10)} not allowed`, 405);
