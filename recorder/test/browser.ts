@@ -43,12 +43,22 @@ window.seek = (wallMs, stripH) => new Promise((resolve, reject) => {
   const t = f.start + (wallMs - f.programDateTime) / 1000;
   const t0 = performance.now();
   const timer = setTimeout(() => reject(new Error('no frame within 10 s of the seek')), 10000);
-  const wait = () => video.requestVideoFrameCallback((_now, meta) => {
-    if (Math.abs(meta.mediaTime - t) > 0.08 || video.seeking) return wait();
+  let done = false;
+  const finish = (mediaTime, viaFallback) => {
+    if (done) return;
+    done = true;
     clearTimeout(timer);
-    resolve({ ms: performance.now() - t0, mediaTime: meta.mediaTime, target: t, rgba: grab(stripH) });
+    resolve({ ms: performance.now() - t0, mediaTime, target: t, viaFallback, rgba: grab(stripH) });
+  };
+  // The first frame presented at the new position (the discontinuity alignment of hls.js may
+  // shift media time by a few frames, hence the 0.3 s window).
+  const wait = () => video.requestVideoFrameCallback((_now, meta) => {
+    if (Math.abs(meta.mediaTime - t) > 0.3) return wait();
+    finish(meta.mediaTime, false);
   });
   wait();
+  // If that frame was presented before the callback could see it, the frame after 'seeked' is it.
+  video.addEventListener('seeked', () => setTimeout(() => finish(video.currentTime, true), 1500), { once: true });
   video.currentTime = t;
 });
 window.playFor = async (ms) => {
@@ -65,7 +75,7 @@ export interface Player {
   /** Loads the playlist of [from, to) of a camera. */
   load(from: number, to: number): Promise<{ fragments: number; duration: number }>;
   /** Seeks to a wall-clock instant; returns the time to the presented frame and its burned-in clock. */
-  seek(wallMs: number): Promise<{ ms: number; shownMs: number | null }>;
+  seek(wallMs: number): Promise<{ ms: number; shownMs: number | null; viaFallback: boolean }>;
   playFor(ms: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -92,8 +102,8 @@ export async function openPlayer(recorderBase: string, camera: string): Promise<
       page,
       load: (from, to) => page.evaluate((src) => (window as any).load(src), `${recorderBase}/api/recordings/${camera}/playlist.m3u8?from=${from}&to=${to}`),
       async seek(wallMs) {
-        const r = (await page.evaluate(([w, h]) => (window as any).seek(w, h), [wallMs, sh] as const)) as { ms: number; rgba: number[] };
-        return { ms: r.ms, shownMs: decodeStripFromRgba(Uint8Array.from(r.rgba), 640, sh, Date.now()) };
+        const r = (await page.evaluate(([w, h]) => (window as any).seek(w, h), [wallMs, sh] as const)) as { ms: number; rgba: number[]; viaFallback: boolean };
+        return { ms: r.ms, viaFallback: r.viaFallback, shownMs: decodeStripFromRgba(Uint8Array.from(r.rgba), 640, sh, Date.now()) };
       },
       playFor: (ms) => page.evaluate((m) => (window as any).playFor(m), ms),
       async close() {

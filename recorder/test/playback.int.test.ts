@@ -35,7 +35,7 @@ test('hls.js in Chromium plays a recorded window and seeks to the right wall-clo
     const r = await player.seek(at);
     assert.ok(r.shownMs !== null, 'the burned-in clock is readable');
     offsets.push(r.shownMs - at);
-    log.info({ at, offsetMs: r.shownMs - at, seekMs: Math.round(r.ms) }, 'seek');
+    log.info({ at, offsetMs: r.shownMs - at, seekMs: Math.round(r.ms), viaFallback: r.viaFallback }, 'seek');
   }
   for (const o of offsets) assert.ok(Math.abs(o) <= 200, `seeks land on the frame stamped at that instant (offsets ${offsets.join(', ')} ms)`);
   // It plays: media time and the burned-in clock advance together.
