@@ -148,6 +148,23 @@ test('signaling: hello, transport, consume paused, resume; camera state pushed; 
   await waitFor('session closed', () => sys.sfu.signaling.sessionCount === 0);
 });
 
+test('a peer that stops answering heartbeats is dropped', async () => {
+  const { connect: tcp } = await import('node:net');
+  const port = Number(new URL(sys.sfu.url).port);
+  const before = sys.sfu.signaling.sessionCount;
+  const sock = tcp(port, '127.0.0.1');
+  let closed = false;
+  sock.on('close', () => (closed = true));
+  sock.on('error', () => undefined);
+  sock.resume(); // read (and discard) the server's frames, so its close is seen
+  sock.write(['GET /ws HTTP/1.1', 'Host: 127.0.0.1', 'Upgrade: websocket', 'Connection: Upgrade', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', '', ''].join('\r\n'));
+  await waitFor('session opened', () => sys.sfu.signaling.sessionCount === before + 1, 5000);
+  // Never answer the server's pings: it must drop us within two heartbeats (5 s each here).
+  await waitFor(`dead peer dropped (before ${before})`, () => closed && sys.sfu.signaling.sessionCount === before, 15000, 200).catch((e) => {
+    throw new Error(`${(e as Error).message}: closed=${closed} sessions=${sys.sfu.signaling.sessionCount}`);
+  });
+});
+
 test('a killed mediasoup worker is replaced and its cameras are produced again', async () => {
   const stream = sys.sfu.cameras.stream('demo-1', 'main')!;
   const index = stream.slot.index;

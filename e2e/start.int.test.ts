@@ -1,0 +1,78 @@
+/**
+ * `npm start`'s launcher as a user runs it: prints the wall URL, serves live cameras, and Ctrl-C
+ * (SIGINT) ends every process it started. Bad config refuses to start and names the key.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeTcpPort } from '@wardwall/common/node';
+import { waitFor } from '../sfu/test/support.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const s = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) out.push(c), stack.push(c);
+  return out;
+}
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('the launcher prints the URL, the wall serves live cameras, Ctrl-C stops every child', async () => {
+  const [rtspPort, rtmpPort, httpPort, sfuPort, recPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const dir = mkdtempSync(join(tmpdir(), 'wardwall-start-'));
+  const cfg = join(dir, 'config.jsonc');
+  writeFileSync(cfg, `// test config\n${JSON.stringify({ demo: { count: 2, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 1 }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'warn' } })}\n`);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  const url = await waitFor('printed URL', () => /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1], 60000, 200);
+  assert.equal(url, `http://127.0.0.1:${sfuPort}/`);
+  await waitFor('cameras live', async () => {
+    const r = (await (await fetch(`${url}api/cameras`)).json()) as { cameras: { streams: { main: { state: string } } }[] };
+    return r.cameras.length === 2 && r.cameras.every((c) => c.streams.main.state === 'live');
+  }, 30000, 300);
+  const html = await (await fetch(url)).text();
+  assert.match(html, /<ww-app|<script/);
+  assert.equal((await fetch(`${url}api/recorder/health`)).status, 200, 'the recorder runs and is reachable');
+  const kids = descendants(child.pid!);
+  assert.ok(kids.length >= 6, `children: ${kids.length}`); // endpoint, 2 demo ffmpeg, sfu + worker + gst, recorder + ffmpeg
+  child.kill('SIGINT');
+  await new Promise((r) => child.once('exit', r));
+  await waitFor('every child gone', () => kids.every((p) => !alive(p)), 10000, 200);
+});
+
+test('bad config refuses to start and names the key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wardwall-start-'));
+  const cfg = join(dir, 'bad.json');
+  writeFileSync(cfg, JSON.stringify({ sfu: { port: 'eighty' } }));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, encoding: 'utf8', timeout: 30000 });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /config error: sfu\.port/);
+  const r2 = spawnSync(process.execPath, ['--import', 'tsx', 'sfu/src/main.ts', '--config', cfg], { cwd: root, encoding: 'utf8', timeout: 30000 });
+  assert.equal(r2.status, 2);
+  assert.match(r2.stderr, /config error: sfu\.port/);
+});
