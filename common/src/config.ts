@@ -120,6 +120,10 @@ export const configSchema = z
         port: port.default(8081),
         dataDir: z.string().default('data/recordings'),
         segmentSeconds: z.number().int().min(2).max(3600).default(60),
+        /** Stepped back-off between restarts of a camera's recording ffmpeg, ms; the last step repeats. */
+        backoffMs: z.array(z.number().int().min(0).max(600000)).min(1).default([500, 1000, 2000, 5000, 10000]),
+        /** A recording whose file stops growing this long is restarted. */
+        stallMs: z.number().int().min(1000).max(600000).default(6000),
         retention: z
           .object({
             maxAgeDays: z.number().min(0.001).max(3650).default(30),
@@ -127,6 +131,8 @@ export const configSchema = z
             maxBytes: z.number().int().min(0).default(0),
             /** Keep at least this much free space on the store's file system. */
             minFreeBytes: z.number().int().min(0).default(2 * 1024 ** 3),
+            /** Maximum age per camera id, overriding maxAgeDays (e.g. shorter for resident cameras). */
+            maxAgeDaysByCamera: z.record(z.string().regex(CAMERA_ID), z.number().min(0.001).max(3650)).default({}),
           })
           .strict()
           .prefault({}),
