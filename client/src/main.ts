@@ -9,10 +9,11 @@ import { CameraStore } from './services/camera-store.js';
 import { LiveMediaService } from './services/live-media.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { WallStore } from './storage/wall-store.js';
+import { RecorderApi } from './services/recorder-api.js';
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi };
   }
 }
 
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   const signaling = new SignalingClient({ url: signalingUrl(location), lang: getLang });
   const cameras = new CameraStore(signaling);
   const live = new LiveMediaService(signaling);
-  app.services = { signaling, cameras, live, store };
+  const recorder = new RecorderApi();
+  app.services = { signaling, cameras, live, store, recorder };
 
   document.body.append(app);
   signaling.start();
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
     signaling.close();
   });
 
-  window.__wardwall = { app, signaling, live, cameras };
+  window.__wardwall = { app, signaling, live, cameras, recorder };
 }
 
 void main();

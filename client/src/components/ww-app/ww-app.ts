@@ -15,12 +15,17 @@ import '../ww-header/ww-header.js';
 import '../ww-camera-list/ww-camera-list.js';
 import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
+import '../ww-review/ww-review.js';
+import type { RecorderApi } from '../../services/recorder-api.js';
+
+export type AppMode = 'live' | 'review';
 
 export interface AppServices {
   signaling: SignalingClient;
   cameras: CameraStore;
   live: LiveMediaService;
   store: WallStore;
+  recorder: RecorderApi;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -39,6 +44,7 @@ export class WwApp extends LitElement {
     selected: { state: true },
     expanded: { state: true },
     helpOpen: { state: true },
+    mode: { state: true },
   };
 
   declare services: AppServices | null;
@@ -49,6 +55,7 @@ export class WwApp extends LitElement {
   declare selected: number | null;
   declare expanded: number | null;
   declare helpOpen: boolean;
+  declare mode: AppMode;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -64,6 +71,14 @@ export class WwApp extends LitElement {
     this.selected = null;
     this.expanded = null;
     this.helpOpen = false;
+    this.mode = 'live';
+  }
+
+  /** Switches between the live wall and review of recordings. */
+  setMode(mode: AppMode): void {
+    if (mode !== 'live' && mode !== 'review') return;
+    this.mode = mode;
+    this.expanded = null;
   }
 
   /** Applies the state loaded from storage (before or after connecting). */
@@ -181,6 +196,8 @@ export class WwApp extends LitElement {
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
 
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
+    // Review mode has its own keys (space, arrows, frame steps).
+    if (this.mode === 'review' && e.key !== '?' && e.key !== 'Escape') return;
     const layout = layoutForKey(e.key);
     if (layout && !e.shiftKey) {
       this.setLayout(layout);
@@ -247,13 +264,19 @@ export class WwApp extends LitElement {
         .connection=${this.connection}
         .layout=${this.wall.layout}
         .showStats=${this.wall.showStats}
+        .mode=${this.mode}
+        @ww-mode=${(e: CustomEvent<{ mode: AppMode }>) => this.setMode(e.detail.mode)}
         @ww-layout=${(e: CustomEvent<{ layout: LayoutName }>) => this.setLayout(e.detail.layout)}
         @ww-lang=${(e: CustomEvent<{ lang: Lang }>) => this.setLanguage(e.detail.lang)}
         @ww-toggle-stats=${() => this.toggleStats()}
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
       ></ww-header>
-      <main>
+      ${this.mode === 'review'
+        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
+            .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
+        : nothing}
+      <main ?hidden=${this.mode === 'review'}>
         <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
           .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
         <ww-wall
@@ -266,6 +289,7 @@ export class WwApp extends LitElement {
           .selected=${this.selected}
           .expanded=${this.expanded}
           .showStats=${this.wall.showStats}
+          .recorder=${s?.recorder ?? null}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
@@ -294,6 +318,10 @@ export class WwApp extends LitElement {
         grid-template-columns: minmax(200px, 17rem) minmax(0, 1fr);
       }
       ww-wall {
+        min-height: 0;
+      }
+      ww-review {
+        flex: 1;
         min-height: 0;
       }
       @media (max-width: 700px) {

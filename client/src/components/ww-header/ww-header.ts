@@ -24,12 +24,14 @@ export class WwHeader extends LitElement {
     connection: { attribute: false },
     layout: { attribute: false },
     showStats: { attribute: false },
+    mode: { attribute: false },
     now: { state: true },
   };
 
   declare connection: ConnectionState;
   declare layout: LayoutName;
   declare showStats: boolean;
+  declare mode: 'live' | 'review';
   declare now: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -39,6 +41,7 @@ export class WwHeader extends LitElement {
     this.connection = { phase: 'connecting', attempt: 0 };
     this.layout = '2x2';
     this.showStats = false;
+    this.mode = 'live';
     this.now = Date.now();
   }
 
@@ -108,7 +111,13 @@ export class WwHeader extends LitElement {
         </div>
         ${this.renderConnection()}
         <span class="spacer"></span>
-        <div class="group" role="group" aria-label=${t('header.layouts')}>
+        <div class="group" role="group" aria-label=${t('header.mode')}>
+          ${(['live', 'review'] as const).map(
+            (m) => html`<button type="button" data-mode=${m} class=${m === this.mode ? 'active' : ''} aria-pressed=${m === this.mode ? 'true' : 'false'}
+              @click=${() => this.fire('ww-mode', { mode: m })}>${t(`mode.${m}`)}</button>`,
+          )}
+        </div>
+        <div class="group" role="group" aria-label=${t('header.layouts')} ?hidden=${this.mode === 'review'}>
           ${LAYOUTS.map(
             (l, i) => html`<button
               type="button"
@@ -237,6 +246,7 @@ export class WwHeader extends LitElement {
       }
       .group button {
         min-width: 34px;
+        padding: 0 8px;
         height: 30px;
         display: inline-flex;
         align-items: center;

@@ -9,6 +9,10 @@ import { VisibilityController } from '../../controllers/visibility.js';
 import { errorMessage, formatNumber, formatTime, reasonText, t } from '../../i18n/i18n.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
+import type { RecorderApi } from '../../services/recorder-api.js';
+import { ZoomPanController } from '../../controllers/zoom-pan.js';
+import { saveFrame } from '../../controllers/frame-saver.js';
+import '../ww-replay/ww-replay.js';
 
 export interface TileDropDetail {
   index: number;
@@ -34,7 +38,10 @@ export class WwTile extends LitElement {
     live: { attribute: false },
     serverConnected: { attribute: false },
     showStats: { attribute: false },
+    recorder: { attribute: false },
     dropTarget: { state: true },
+    replaying: { type: Boolean, reflect: true },
+    notice: { state: true },
   };
 
   declare index: number;
@@ -49,6 +56,11 @@ export class WwTile extends LitElement {
   declare serverConnected: boolean;
   declare showStats: boolean;
   declare dropTarget: boolean;
+  declare recorder: RecorderApi | null;
+  declare replaying: boolean;
+  declare notice: { text: string; error: boolean } | null;
+  private readonly zoom = new ZoomPanController(this);
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
   private readonly visibility = new VisibilityController(this);
   private readonly size = new ElementSizeController(this);
@@ -71,6 +83,9 @@ export class WwTile extends LitElement {
     this.serverConnected = false;
     this.showStats = false;
     this.dropTarget = false;
+    this.recorder = null;
+    this.replaying = false;
+    this.notice = null;
     this.addEventListener('click', () => this.fire('ww-tile-select', { index: this.index }));
     this.addEventListener('dblclick', (e) => {
       e.preventDefault();
@@ -119,8 +134,46 @@ export class WwTile extends LitElement {
     this.media.setElements(video, canvas);
   }
 
-  protected override updated(): void {
-    this.draggable = !!this.cameraId;
+  protected override updated(changed: PropertyValues<this>): void {
+    // A zoomed tile pans with a drag instead of moving its camera to another tile.
+    this.draggable = !!this.cameraId && !this.zoom.zoomed && !this.replaying;
+    const frame = this.renderRoot.querySelector<HTMLElement>('.frame');
+    const layer = this.renderRoot.querySelector<HTMLElement>('.zoom');
+    if (frame && layer) this.zoom.attach(frame, layer);
+    if (changed.has('cameraId')) {
+      this.zoom.reset();
+      this.replaying = false;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+  }
+
+  // --- investigation tools -------------------------------------------------------------------
+
+  private flash(text: string, error: boolean): void {
+    this.notice = { text, error };
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = null), 5000);
+  }
+
+  /** Saves the live frame on screen at the camera's resolution (time: when it was on screen). */
+  async saveFrame(): Promise<void> {
+    const video = this.renderRoot.querySelector('video');
+    try {
+      if (!video || this.state !== 'playing') throw new Error(t('tile.noStill'));
+      const rec = await saveFrame(video, { camera: this.cameraId, cameraName: this.camera?.name ?? this.cameraId, frameMs: Date.now(), timeSource: 'live' });
+      this.flash(t('frame.saved', { file: rec.file }), false);
+    } catch (e) {
+      this.flash(t('frame.failed', { message: e instanceof Error ? e.message : String(e) }), true);
+    }
+  }
+
+  private onAction(e: Event, action: () => void): void {
+    e.stopPropagation();
+    action();
   }
 
   private fire(type: string, detail: unknown): void {
@@ -246,9 +299,11 @@ export class WwTile extends LitElement {
       : t('tile.empty');
     return html`
       <div class="frame ${this.state} ${this.dropTarget ? 'drop' : ''}" title=${tooltip}>
-        <video .muted=${true} muted playsinline autoplay disablepictureinpicture ?hidden=${!hasCamera}></video>
-        <canvas class="freeze" ?hidden=${!showFreeze}></canvas>
-        <div class="still" ?hidden=${!showStill}>${this.still.image ?? nothing}</div>
+        <div class="zoom">
+          <video .muted=${true} muted playsinline autoplay disablepictureinpicture ?hidden=${!hasCamera}></video>
+          <canvas class="freeze" ?hidden=${!showFreeze}></canvas>
+          <div class="still" ?hidden=${!showStill}>${this.still.image ?? nothing}</div>
+        </div>
         ${msg
           ? html`<div class="message ${msg.kind} ${showFreeze || showStill ? 'over-picture' : ''}">
               ${msg.kind === 'loading' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
@@ -263,11 +318,27 @@ export class WwTile extends LitElement {
                 <span class="spacer"></span>
                 ${this.media.stalled && playing ? html`<span class="chip warn">${t('tile.stalled')}</span>` : nothing}
                 <span class="badge ${badge.cls}" title=${badge.text}><span class="dot ${badge.cls}"></span><span class="label">${badge.text}</span></span>
+                ${this.zoom.zoomed
+                  ? html`<button type="button" class="tool zoomed" data-action="zoom-reset" title=${t('zoom.reset', { factor: formatNumber(this.zoom.zoom.scale, 1) })}
+                      @click=${(e: Event) => this.onAction(e, () => this.zoom.reset())} @dblclick=${(e: Event) => e.stopPropagation()}>${formatNumber(this.zoom.zoom.scale, 1)}×</button>`
+                  : nothing}
+                ${playing
+                  ? html`<button type="button" class="tool" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')}
+                      @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
+                  : nothing}
+                ${this.recorder
+                  ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
+                      @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`
+                  : nothing}
                 <button class="clear" type="button" title=${t('tile.clear')} aria-label=${t('tile.clear')} @click=${this.onClear} @dblclick=${(e: Event) => e.stopPropagation()}>
                   ✕
                 </button>
               </div>
               ${this.renderStats()}`
+          : nothing}
+        ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role="status">${this.notice.text}</div>` : nothing}
+        ${this.replaying && this.recorder && hasCamera
+          ? html`<ww-replay .api=${this.recorder} .cameraId=${this.cameraId} .cameraName=${name} @ww-replay-end=${() => (this.replaying = false)}></ww-replay>`
           : nothing}
       </div>
     `;
@@ -300,6 +371,53 @@ export class WwTile extends LitElement {
       .frame {
         position: absolute;
         inset: 0;
+        overflow: hidden;
+      }
+      .zoom {
+        position: absolute;
+        inset: 0;
+      }
+      .tool {
+        flex: none;
+        pointer-events: auto;
+        border: none;
+        background: rgba(0, 0, 0, 0.55);
+        border-radius: 3px;
+        height: 1.7em;
+        padding: 0 0.45em;
+        line-height: 1;
+        cursor: pointer;
+        opacity: 0;
+        transition: opacity 120ms;
+      }
+      .tool.zoomed {
+        opacity: 1;
+        background: var(--ww-accent);
+      }
+      :host(:hover) .tool,
+      :host([selected]) .tool,
+      .tool:focus-visible {
+        opacity: 1;
+      }
+      .tool:hover {
+        background: var(--ww-accent);
+      }
+      .notice {
+        position: absolute;
+        left: 0.45em;
+        bottom: 0.4em;
+        max-width: 80%;
+        padding: 0.2em 0.5em;
+        border-radius: 3px;
+        background: rgba(20, 60, 30, 0.85);
+        font-size: 12px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        z-index: 4;
+      }
+      .notice.error {
+        background: rgba(90, 20, 20, 0.9);
       }
       video,
       canvas,

@@ -5,6 +5,7 @@ import { gridArea, layoutGeometry, type LayoutName } from '../../core/layout.js'
 import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
+import type { RecorderApi } from '../../services/recorder-api.js';
 
 /**
  * The video wall: a grid of tiles for the current layout. Tiles are keyed by index so a layout
@@ -22,6 +23,7 @@ export class WwWall extends LitElement {
     selected: { attribute: false },
     expanded: { attribute: false },
     showStats: { attribute: false },
+    recorder: { attribute: false },
   };
 
   declare layout: LayoutName;
@@ -33,6 +35,7 @@ export class WwWall extends LitElement {
   declare selected: number | null;
   declare expanded: number | null;
   declare showStats: boolean;
+  declare recorder: RecorderApi | null;
 
   constructor() {
     super();
@@ -45,6 +48,7 @@ export class WwWall extends LitElement {
     this.selected = null;
     this.expanded = null;
     this.showStats = false;
+    this.recorder = null;
   }
 
   override render(): unknown {
@@ -71,6 +75,7 @@ export class WwWall extends LitElement {
               .selected=${this.selected === i}
               .expanded=${isExpanded}
               .showStats=${this.showStats}
+              .recorder=${this.recorder}
               ?hidden=${expanded !== null && !isExpanded}
             ></ww-tile>`;
           },

@@ -1,0 +1,328 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { LocaleController } from '../../controllers/locale.js';
+import { sha256Hex } from '../../controllers/frame-saver.js';
+import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
+import { verifyExport, type FileVerdict, type VerifyResult } from '../../core/export-verify.js';
+import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
+import { RecorderError, type RecorderApi } from '../../services/recorder-api.js';
+import { theme } from '../../styles/theme.js';
+
+type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done' | 'failed';
+const POLL_MS = 500;
+
+/**
+ * Evidence export of the reviewed cameras over [from, to): asks the recorder for a package, shows
+ * its progress, downloads it, verifies every file against manifest.json (SHA-256 in the browser)
+ * and offers the verified package for saving. Test hooks: data-phase, data-verified.
+ */
+export class WwExport extends LitElement {
+  static override properties = {
+    api: { attribute: false },
+    cameras: { attribute: false },
+    position: { attribute: false },
+    from: { state: true },
+    to: { state: true },
+    by: { state: true },
+    phase: { type: String, reflect: true, attribute: 'data-phase' },
+    progress: { state: true },
+    error: { state: true },
+    result: { state: true },
+    packageUrl: { state: true },
+    packageName: { state: true },
+    packageBytes: { state: true },
+  };
+
+  declare api: RecorderApi | null;
+  declare cameras: { id: string; name: string }[];
+  declare position: number;
+  declare from: number;
+  declare to: number;
+  declare by: string;
+  declare phase: Phase;
+  declare progress: number;
+  declare error: string | null;
+  declare result: VerifyResult | null;
+  declare packageUrl: string | null;
+  declare packageName: string;
+  declare packageBytes: number;
+  private abort: AbortController | null = null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.api = null;
+    this.cameras = [];
+    this.position = Date.now();
+    this.from = Date.now() - 60_000;
+    this.to = Date.now();
+    this.by = '';
+    this.phase = 'idle';
+    this.progress = 0;
+    this.error = null;
+    this.result = null;
+    this.packageUrl = null;
+    this.packageName = '';
+    this.packageBytes = 0;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
+    if (this.packageUrl) URL.revokeObjectURL(this.packageUrl);
+  }
+
+  /** Sets the window (also used by the review's mark-in / mark-out). */
+  setRange(from: number, to: number): void {
+    this.from = from;
+    this.to = to;
+  }
+
+  private busy(): boolean {
+    return ['queued', 'running', 'downloading', 'verifying'].includes(this.phase);
+  }
+
+  /** Runs an export to the end; resolves with the verification (null when it failed before). */
+  async run(): Promise<VerifyResult | null> {
+    const api = this.api;
+    if (!api || this.busy()) return null;
+    if (!this.by.trim()) {
+      this.error = t('export.needBy');
+      return null;
+    }
+    if (!(this.to > this.from)) {
+      this.error = t('export.badRange');
+      return null;
+    }
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    if (this.packageUrl) URL.revokeObjectURL(this.packageUrl);
+    this.packageUrl = null;
+    this.result = null;
+    this.error = null;
+    this.progress = 0;
+    this.phase = 'queued';
+    try {
+      let job = await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim() });
+      while (job.state === 'queued' || job.state === 'running') {
+        this.phase = job.state;
+        this.progress = job.progress;
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        if (abort.signal.aborted) return null;
+        job = await api.exportStatus(job.id);
+      }
+      if (job.state === 'failed') throw new RecorderError('EXPORT_FAILED', job.error ?? 'export failed');
+      this.phase = 'downloading';
+      this.progress = 0;
+      const bytes = await api.download(job.id, (got, total) => (this.progress = total ? got / total : 0), abort.signal);
+      this.phase = 'verifying';
+      const result = await verifyExport(bytes, (d) => sha256Hex(d));
+      this.result = result;
+      this.packageName = `export-${job.id}.tar`;
+      this.packageBytes = bytes.length;
+      this.packageUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/x-tar' }));
+      this.phase = 'done';
+      this.dispatchEvent(new CustomEvent('ww-export-done', { detail: { id: job.id, ok: result.ok }, bubbles: true, composed: true }));
+      return result;
+    } catch (e) {
+      if (abort.signal.aborted) return null;
+      this.phase = 'failed';
+      this.error = e instanceof RecorderError ? (e.code === 'EXPORT_FAILED' ? e.message : errorMessage(e.code)) : String(e);
+      return null;
+    }
+  }
+
+  private verdict(v: FileVerdict): string {
+    const labels: Record<FileVerdict, string> = {
+      ok: t('verdict.ok'),
+      hash_mismatch: t('verdict.hashMismatch'),
+      size_mismatch: t('verdict.sizeMismatch'),
+      missing: t('verdict.missing'),
+      unexpected: t('verdict.unexpected'),
+    };
+    return labels[v];
+  }
+
+  private status(): unknown {
+    const pct = Math.round(this.progress * 100);
+    switch (this.phase) {
+      case 'queued':
+        return t('export.queued');
+      case 'running':
+        return t('export.running', { percent: pct });
+      case 'downloading':
+        return t('export.downloading', { percent: pct });
+      case 'verifying':
+        return t('export.verifying');
+      default:
+        return '';
+    }
+  }
+
+  private renderResult(): unknown {
+    const r = this.result;
+    if (!r) return nothing;
+    const okCount = r.files.filter((f) => f.verdict === 'ok').length;
+    return html`<div class="result ${r.ok ? 'ok' : 'bad'}" data-verified=${r.ok ? 'ok' : 'failed'}>
+      <strong>${r.ok ? t('export.verified', { n: okCount }) : t('export.notVerified')}</strong>
+      ${r.error ? html`<div>${r.error}</div>` : nothing}
+      ${r.manifest && r.manifest.camerasWithoutFootage.length ? html`<div>${t('export.withoutFootage', { cameras: r.manifest.camerasWithoutFootage.join(', ') })}</div>` : nothing}
+      <table>
+        ${r.files.map(
+          (f) => html`<tr data-file=${f.file} data-verdict=${f.verdict}>
+            <td>${f.file}</td>
+            <td class=${f.verdict === 'ok' ? 'good' : 'badv'}>${this.verdict(f.verdict)}</td>
+            <td class="hash" title=${f.actualSha256 ?? ''}>${(f.actualSha256 ?? '').slice(0, 16)}…</td>
+          </tr>`,
+        )}
+      </table>
+      ${this.packageUrl
+        ? html`<a class="save" href=${this.packageUrl} download=${this.packageName}>${t('export.save', { size: `${formatNumber(this.packageBytes / 1048576, 1)} MB` })}</a>`
+        : nothing}
+    </div>`;
+  }
+
+  private setFrom(date: string, time: string): void {
+    const v = fromDateTimeInputs(date, time);
+    if (v !== null) this.from = v;
+  }
+
+  private setTo(date: string, time: string): void {
+    const v = fromDateTimeInputs(date, time);
+    if (v !== null) this.to = v;
+  }
+
+  override render(): unknown {
+    const busy = this.busy();
+    return html`
+      <section>
+        <h3>${t('export.title')}</h3>
+        <div class="fields">
+          <label>${t('export.from')}
+            <input type="date" data-field="from-date" .value=${hcmDateInput(this.from)} @change=${(e: Event) => this.setFrom((e.target as HTMLInputElement).value, hcmTimeText(this.from))} />
+            <input type="time" step="1" data-field="from-time" .value=${hcmTimeText(this.from)} @change=${(e: Event) => this.setFrom(hcmDateInput(this.from), (e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="button" data-action="mark-in" @click=${() => (this.from = Math.floor(this.position))}>${t('export.markIn')}</button>
+          <label>${t('export.to')}
+            <input type="date" data-field="to-date" .value=${hcmDateInput(this.to)} @change=${(e: Event) => this.setTo((e.target as HTMLInputElement).value, hcmTimeText(this.to))} />
+            <input type="time" step="1" data-field="to-time" .value=${hcmTimeText(this.to)} @change=${(e: Event) => this.setTo(hcmDateInput(this.to), (e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="button" data-action="mark-out" @click=${() => (this.to = Math.ceil(this.position))}>${t('export.markOut')}</button>
+          <label>${t('export.by')}
+            <input type="text" data-field="by" maxlength="120" .value=${this.by} @input=${(e: Event) => (this.by = (e.target as HTMLInputElement).value)} />
+          </label>
+          <button type="button" class="primary" data-action="export" ?disabled=${busy || this.cameras.length === 0} @click=${() => void this.run()}>
+            ${t('export.start', { n: this.cameras.length })}
+          </button>
+        </div>
+        ${busy
+          ? html`<div class="progress"><progress max="1" .value=${this.progress}></progress><span>${this.status()}</span></div>`
+          : nothing}
+        ${this.error ? html`<div class="error" role="alert">${t('export.failed', { message: this.error })}</div>` : nothing}
+        ${this.renderResult()}
+      </section>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        font-size: 13px;
+      }
+      h3 {
+        margin: 0 0 6px;
+        font-size: 14px;
+      }
+      .fields {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 10px;
+        align-items: center;
+      }
+      label {
+        display: inline-flex;
+        gap: 4px;
+        align-items: center;
+        color: var(--ww-muted);
+      }
+      input,
+      button {
+        font: inherit;
+        color: var(--ww-text);
+        background: var(--ww-panel-2);
+        border: 1px solid var(--ww-border);
+        border-radius: 4px;
+        padding: 3px 6px;
+        color-scheme: dark;
+      }
+      button {
+        cursor: pointer;
+      }
+      button.primary {
+        background: var(--ww-accent);
+        border-color: var(--ww-accent);
+        color: #fff;
+      }
+      button:disabled {
+        opacity: 0.5;
+        cursor: default;
+      }
+      .progress {
+        display: flex;
+        gap: 8px;
+        align-items: center;
+        margin-top: 6px;
+      }
+      progress {
+        width: 240px;
+      }
+      .error {
+        color: var(--ww-offline);
+        margin-top: 6px;
+      }
+      .result {
+        margin-top: 6px;
+        padding: 6px 8px;
+        border-radius: 4px;
+        border: 1px solid var(--ww-border);
+      }
+      .result.ok {
+        border-color: var(--ww-live);
+      }
+      .result.bad {
+        border-color: var(--ww-offline);
+      }
+      table {
+        border-collapse: collapse;
+        margin: 4px 0;
+      }
+      td {
+        padding: 1px 10px 1px 0;
+      }
+      .good {
+        color: var(--ww-live);
+      }
+      .badv {
+        color: var(--ww-offline);
+        font-weight: 600;
+      }
+      .hash {
+        font-family: ui-monospace, Menlo, Consolas, monospace;
+        color: var(--ww-muted);
+      }
+      .save {
+        color: var(--ww-accent);
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-export', WwExport);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-export': WwExport;
+  }
+}

@@ -1,0 +1,299 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LocaleController } from '../../controllers/locale.js';
+import { RecordedPlayer } from '../../controllers/recorded-player.js';
+import type { ReviewSession } from '../../controllers/review-session.js';
+import { ZoomPanController } from '../../controllers/zoom-pan.js';
+import { saveFrame } from '../../controllers/frame-saver.js';
+import { hcmTimeText } from '../../core/hcm-time.js';
+import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
+import { theme } from '../../styles/theme.js';
+
+/**
+ * One recorded camera in a review session: its <video> driven by a RecordedPlayer on the
+ * session's clock, the wall-clock time of the frame on screen, digital zoom and pan, and saving
+ * the frame. Test hooks (attributes): camera-id, state (loading/ready/gap/error), frames, data-index.
+ */
+export class WwReviewTile extends LitElement {
+  static override properties = {
+    index: { type: Number, attribute: 'data-index', reflect: true },
+    cameraId: { type: String, attribute: 'camera-id', reflect: true },
+    state: { type: String, reflect: true },
+    cameraName: { attribute: false },
+    session: { attribute: false },
+    compact: { type: Boolean },
+    notice: { state: true },
+  };
+
+  declare index: number;
+  declare cameraId: string;
+  declare state: string;
+  declare cameraName: string;
+  declare session: ReviewSession | null;
+  declare compact: boolean;
+  declare notice: { text: string; error: boolean } | null;
+
+  player: RecordedPlayer | null = null;
+  private detach: (() => void) | null = null;
+  private offTick: (() => void) | null = null;
+  private readonly zoom = new ZoomPanController(this);
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.index = 0;
+    this.cameraId = '';
+    this.state = 'idle';
+    this.cameraName = '';
+    this.session = null;
+    this.compact = false;
+    this.notice = null;
+  }
+
+  private get video(): HTMLVideoElement | null {
+    return this.renderRoot.querySelector('video');
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('session') || changed.has('cameraId')) this.bind();
+    const frame = this.renderRoot.querySelector<HTMLElement>('.frame');
+    const layer = this.renderRoot.querySelector<HTMLElement>('.zoom');
+    if (frame && layer) this.zoom.attach(frame, layer);
+  }
+
+  private bind(): void {
+    this.unbind();
+    const video = this.video;
+    if (!video || !this.session || !this.cameraId) return;
+    const player = new RecordedPlayer(video, this.session.api, this.cameraId, () => this.refresh());
+    this.player = player;
+    this.detach = this.session.attach(player);
+    this.offTick = this.session.on('tick', () => this.refresh());
+  }
+
+  private refresh(): void {
+    const p = this.player;
+    if (!p) return;
+    this.state = p.phase;
+    this.setAttribute('frames', String(p.frames));
+    this.requestUpdate();
+  }
+
+  private unbind(): void {
+    this.offTick?.();
+    this.offTick = null;
+    this.detach?.();
+    this.detach = null;
+    this.player?.close();
+    this.player = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unbind();
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('frames')) this.setAttribute('frames', '0');
+    if (this.hasUpdated) this.bind();
+  }
+
+  /** Saves the frame on screen (full resolution) with its sidecar; returns the record. */
+  async saveFrame(type: 'image/png' | 'image/jpeg' = 'image/png') {
+    const video = this.video;
+    const frameMs = this.player?.shownWallMs() ?? null;
+    try {
+      if (!video || frameMs === null) throw new Error(t('review.gap'));
+      const rec = await saveFrame(video, { camera: this.cameraId, cameraName: this.cameraName || this.cameraId, frameMs, timeSource: 'recording', type });
+      this.flash(t('frame.saved', { file: rec.file }), false);
+      this.dispatchEvent(new CustomEvent('ww-frame-saved', { detail: rec, bubbles: true, composed: true }));
+      return rec;
+    } catch (e) {
+      this.flash(t('frame.failed', { message: e instanceof Error ? e.message : String(e) }), true);
+      throw e;
+    }
+  }
+
+  private flash(text: string, error: boolean): void {
+    this.notice = { text, error };
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => (this.notice = null), 5000);
+  }
+
+  private overlay(): unknown {
+    const p = this.player;
+    if (!p) return nothing;
+    switch (p.phase) {
+      case 'loading':
+        return html`<div class="message"><span class="spinner" aria-hidden="true"></span>${t('review.loading')}</div>`;
+      case 'gap':
+        return html`<div class="message gap">${t('review.gap')}</div>`;
+      case 'error':
+        return html`<div class="message error">${t('review.error', { message: errorMessage(p.errorCode ?? 'INTERNAL') })}</div>`;
+      default:
+        return nothing;
+    }
+  }
+
+  override render(): unknown {
+    const shown = this.player?.phase === 'ready' ? this.player.shownWallMs() : null;
+    const z = this.zoom.zoom.scale;
+    return html`
+      <div class="frame" title=${t('zoom.hint')}>
+        <div class="zoom"><video muted playsinline disablepictureinpicture></video></div>
+        ${this.overlay()}
+        <div class="top">
+          <span class="name">${this.cameraName || this.cameraId}</span>
+          <span class="spacer"></span>
+          ${z > 1
+            ? html`<button type="button" class="chip" data-action="zoom-reset" title=${t('zoom.reset', { factor: formatNumber(z, 1) })} @click=${() => this.zoom.reset()}>
+                ${formatNumber(z, 1)}×
+              </button>`
+            : nothing}
+          <button type="button" class="act" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')} @click=${() => void this.saveFrame().catch(() => undefined)}>
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path d="M4 7h4l2-3h4l2 3h4v13H4z M12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"></path></svg>
+          </button>
+        </div>
+        ${shown !== null ? html`<div class="when" data-frame-ms=${Math.round(shown)}>${hcmTimeText(shown, true)}</div>` : nothing}
+        ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role="status">${this.notice.text}</div>` : nothing}
+      </div>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        position: relative;
+        min-width: 0;
+        min-height: 0;
+        background: #000;
+        border: 1px solid var(--ww-border);
+        border-radius: 3px;
+        overflow: hidden;
+        contain: strict;
+      }
+      .frame {
+        position: absolute;
+        inset: 0;
+        overflow: hidden;
+      }
+      .zoom,
+      video {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+      }
+      video {
+        object-fit: contain;
+        background: #000;
+        display: block;
+      }
+      .top {
+        position: absolute;
+        inset: 0 0 auto 0;
+        display: flex;
+        align-items: center;
+        gap: 0.4em;
+        padding: 0.3em 0.45em;
+        font-size: 13px;
+        background: linear-gradient(rgba(0, 0, 0, 0.72), rgba(0, 0, 0, 0));
+      }
+      .name {
+        font-weight: 600;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        text-shadow: 0 1px 2px #000;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .act,
+      .chip {
+        border: 0;
+        border-radius: 3px;
+        background: rgba(0, 0, 0, 0.55);
+        cursor: pointer;
+        padding: 0.2em 0.4em;
+        display: inline-flex;
+        align-items: center;
+      }
+      .act:hover,
+      .chip:hover {
+        background: var(--ww-accent);
+      }
+      .when {
+        position: absolute;
+        right: 0.45em;
+        bottom: 0.4em;
+        padding: 0.1em 0.4em;
+        border-radius: 3px;
+        background: rgba(0, 0, 0, 0.62);
+        font: 600 13px ui-monospace, Menlo, Consolas, monospace;
+        pointer-events: none;
+      }
+      .message {
+        position: absolute;
+        inset: 0;
+        display: flex;
+        gap: 0.5em;
+        align-items: center;
+        justify-content: center;
+        color: var(--ww-muted);
+        font-size: 13px;
+        pointer-events: none;
+        text-align: center;
+        padding: 1em;
+      }
+      .message.gap {
+        background: repeating-linear-gradient(135deg, rgba(255, 255, 255, 0.04) 0 8px, transparent 8px 16px);
+        color: var(--ww-connecting);
+      }
+      .message.error {
+        color: var(--ww-offline);
+      }
+      .notice {
+        position: absolute;
+        left: 0.45em;
+        bottom: 0.4em;
+        max-width: 70%;
+        padding: 0.2em 0.5em;
+        border-radius: 3px;
+        background: rgba(20, 60, 30, 0.85);
+        font-size: 12px;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      .notice.error {
+        background: rgba(90, 20, 20, 0.9);
+      }
+      .spinner {
+        width: 1.3em;
+        height: 1.3em;
+        border: 2px solid rgba(255, 255, 255, 0.25);
+        border-top-color: var(--ww-accent);
+        border-radius: 50%;
+        animation: spin 0.9s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-review-tile', WwReviewTile);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-review-tile': WwReviewTile;
+  }
+}

@@ -1,0 +1,405 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { CameraInfo } from '@wardwall/common';
+import { LocaleController } from '../../controllers/locale.js';
+import { ReviewSession } from '../../controllers/review-session.js';
+import { fromDateTimeInputs, hcmDateInput, hcmTimeText, parseHcmTime } from '../../core/hcm-time.js';
+import { SPEEDS, stepSpeed } from '../../core/sync.js';
+import { follow, type View } from '../../core/timeline.js';
+import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
+import type { RecorderApi, Range } from '../../services/recorder-api.js';
+import { theme } from '../../styles/theme.js';
+import type { WwExport } from '../ww-export/ww-export.js';
+import type { TimelineRow } from '../ww-timeline/ww-timeline.js';
+import '../ww-review-tile/ww-review-tile.js';
+import '../ww-timeline/ww-timeline.js';
+import '../ww-export/ww-export.js';
+
+export const MAX_REVIEW_CAMERAS = 9;
+const SPANS_REFRESH_MS = 10_000;
+
+/**
+ * Review mode: choose up to 9 cameras and an instant (Asia/Ho_Chi_Minh); they play in sync on one
+ * master clock, with transport controls, a timeline of recorded spans per camera, and export.
+ */
+export class WwReview extends LitElement {
+  static override properties = {
+    api: { attribute: false },
+    cameras: { attribute: false },
+    initialCameras: { attribute: false },
+    selected: { state: true },
+    dateText: { state: true },
+    timeText: { state: true },
+    gotoText: { state: true },
+    formError: { state: true },
+    session: { state: true },
+    sessionCameras: { state: true },
+    position: { state: true },
+    spans: { state: true },
+    view: { state: true },
+  };
+
+  declare api: RecorderApi | null;
+  declare cameras: ReadonlyMap<string, CameraInfo>;
+  declare initialCameras: string[];
+  declare selected: string[];
+  declare dateText: string;
+  declare timeText: string;
+  declare gotoText: string;
+  declare formError: string | null;
+  declare session: ReviewSession | null;
+  declare sessionCameras: string[];
+  declare position: number;
+  declare spans: ReadonlyMap<string, { spans: Range[] | null; failed: boolean }>;
+  declare view: View;
+  private offs: (() => void)[] = [];
+  private spansTimer: ReturnType<typeof setInterval> | null = null;
+  private spansAbort: AbortController | null = null;
+  private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.api = null;
+    this.cameras = new Map();
+    this.initialCameras = [];
+    this.selected = [];
+    const start = Date.now() - 5 * 60_000;
+    this.dateText = hcmDateInput(start);
+    this.timeText = hcmTimeText(start);
+    this.gotoText = '';
+    this.formError = null;
+    this.session = null;
+    this.sessionCameras = [];
+    this.position = start;
+    this.spans = new Map();
+    this.view = { from: start - 5 * 60_000, to: start + 5 * 60_000 };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.selected.length === 0) this.selected = this.initialCameras.slice(0, MAX_REVIEW_CAMERAS);
+    window.addEventListener('keydown', this.onKey);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey);
+    this.closeSession();
+  }
+
+  private closeSession(): void {
+    for (const off of this.offs.splice(0)) off();
+    if (this.spansTimer) clearInterval(this.spansTimer);
+    this.spansTimer = null;
+    this.spansAbort?.abort();
+    this.session?.close();
+    this.session = null;
+  }
+
+  private toggleCamera(id: string, on: boolean): void {
+    if (on && !this.selected.includes(id)) {
+      if (this.selected.length >= MAX_REVIEW_CAMERAS) {
+        this.formError = t('review.maxReached', { max: MAX_REVIEW_CAMERAS });
+        return;
+      }
+      this.selected = [...this.selected, id];
+    } else if (!on) this.selected = this.selected.filter((c) => c !== id);
+    this.formError = null;
+  }
+
+  /** Opens the chosen cameras at the chosen instant (also callable directly). */
+  open(cameras: string[] = this.selected, start: number | null = fromDateTimeInputs(this.dateText, this.timeText)): boolean {
+    if (!this.api) return false;
+    if (start === null) {
+      this.formError = t('review.badTime');
+      return false;
+    }
+    const list = cameras.slice(0, MAX_REVIEW_CAMERAS);
+    if (list.length === 0) {
+      this.formError = t('review.pickCameras');
+      return false;
+    }
+    this.formError = null;
+    this.closeSession();
+    const session = new ReviewSession(this.api, Math.min(start, Date.now() - 2000));
+    this.session = session;
+    this.sessionCameras = list;
+    this.position = session.clock.position();
+    this.view = { from: this.position - 5 * 60_000, to: this.position + 5 * 60_000 };
+    this.offs.push(
+      session.on('tick', (p) => {
+        this.position = p;
+        const v = follow(this.view, p);
+        if (v !== this.view) {
+          this.view = v;
+          void this.loadSpans();
+        }
+      }),
+      session.on('change', () => this.requestUpdate()),
+    );
+    this.spans = new Map();
+    void this.loadSpans();
+    this.spansTimer = setInterval(() => void this.loadSpans(), SPANS_REFRESH_MS);
+    return true;
+  }
+
+  private async loadSpans(): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    this.spansAbort?.abort();
+    const abort = new AbortController();
+    this.spansAbort = abort;
+    const { from, to } = this.view;
+    const clippedTo = Math.min(to, Date.now() + 60_000);
+    if (clippedTo <= from) return;
+    const results = await Promise.all(
+      this.sessionCameras.map(async (cam) => {
+        try {
+          const r = await api.spans(cam, from, clippedTo, abort.signal);
+          return [cam, { spans: r.spans, failed: false }] as const;
+        } catch {
+          return [cam, { spans: this.spans.get(cam)?.spans ?? null, failed: !abort.signal.aborted }] as const;
+        }
+      }),
+    );
+    if (!abort.signal.aborted) this.spans = new Map(results);
+  }
+
+  private goto(): void {
+    const s = this.session;
+    if (!s) return;
+    const at = parseHcmTime(this.gotoText, s.clock.position());
+    if (at === null) {
+      this.formError = t('review.badTime');
+      return;
+    }
+    this.formError = null;
+    s.seek(at);
+  }
+
+  private handleKey(e: KeyboardEvent): void {
+    const s = this.session;
+    if (!s || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const origin = e.composedPath()[0];
+    if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(origin.tagName))) return;
+    switch (e.key) {
+      case ' ':
+        s.toggle();
+        break;
+      case ',':
+        s.step(-1);
+        break;
+      case '.':
+        s.step(1);
+        break;
+      case 'ArrowLeft':
+        s.jump(-10_000);
+        break;
+      case 'ArrowRight':
+        s.jump(10_000);
+        break;
+      case '[':
+        s.setSpeed(stepSpeed(s.clock.speed, -1));
+        break;
+      case ']':
+        s.setSpeed(stepSpeed(s.clock.speed, 1));
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  private name(id: string): string {
+    return this.cameras.get(id)?.name ?? id;
+  }
+
+  private renderPicker(): unknown {
+    const all = [...this.cameras.values()];
+    return html`<form class="picker" @submit=${(e: Event) => (e.preventDefault(), this.open())}>
+      <fieldset>
+        <legend>${t('review.cameras', { n: this.selected.length, max: MAX_REVIEW_CAMERAS })}</legend>
+        ${all.map(
+          (c) => html`<label class="cam"><input type="checkbox" data-review-camera=${c.id} .checked=${this.selected.includes(c.id)}
+            @change=${(e: Event) => this.toggleCamera(c.id, (e.target as HTMLInputElement).checked)} />${c.name}</label>`,
+        )}
+      </fieldset>
+      <label>${t('review.date')} <input type="date" data-field="date" .value=${this.dateText} @change=${(e: Event) => (this.dateText = (e.target as HTMLInputElement).value)} /></label>
+      <label>${t('review.time')} <input type="time" step="1" data-field="time" .value=${this.timeText} @change=${(e: Event) => (this.timeText = (e.target as HTMLInputElement).value)} /></label>
+      <button type="submit" class="primary" data-action="open">${t('review.open')}</button>
+      <span class="tz">${t('header.clock')}</span>
+    </form>`;
+  }
+
+  private renderTransport(s: ReviewSession): unknown {
+    const playing = s.clock.playing;
+    return html`<div class="transport" role="toolbar">
+      <button type="button" data-action="back10" title=${t('review.back10')} @click=${() => s.jump(-10_000)}>−10s</button>
+      <button type="button" data-action="step-back" title=${t('review.stepBack')} @click=${() => s.step(-1)}>◀︎|</button>
+      <button type="button" class="primary" data-action="play" data-playing=${playing ? 'true' : 'false'} title=${playing ? t('review.pause') : t('review.play')} @click=${() => s.toggle()}>
+        ${playing ? '❚❚' : '▶︎'}
+      </button>
+      <button type="button" data-action="step-fwd" title=${t('review.stepFwd')} @click=${() => s.step(1)}>|▶︎</button>
+      <button type="button" data-action="fwd10" title=${t('review.fwd10')} @click=${() => s.jump(10_000)}>+10s</button>
+      <label>${t('review.speed')}
+        <select data-field="speed" @change=${(e: Event) => s.setSpeed(Number((e.target as HTMLSelectElement).value))}>
+          ${SPEEDS.map((x) => html`<option value=${x} ?selected=${x === s.clock.speed}>${formatNumber(x, 2)}×</option>`)}
+        </select>
+      </label>
+      <span class="now" title=${t('review.position')} data-position=${Math.round(this.position)}>
+        <span class="clock">${hcmTimeText(this.position, true)}</span>
+        <span class="date">${formatDate(this.position)}</span>
+      </span>
+      <form class="goto" @submit=${(e: Event) => (e.preventDefault(), this.goto())}>
+        <input type="text" data-field="goto" placeholder=${t('review.gotoPlaceholder')} aria-label=${t('review.goto')} .value=${this.gotoText}
+          @input=${(e: Event) => (this.gotoText = (e.target as HTMLInputElement).value)} />
+        <button type="submit" data-action="goto">${t('review.gotoButton')}</button>
+      </form>
+    </div>`;
+  }
+
+  override render(): unknown {
+    const s = this.session;
+    const n = this.sessionCameras.length;
+    const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
+    const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.spans.get(c)?.spans ?? null, failed: this.spans.get(c)?.failed ?? false }));
+    return html`
+      ${this.renderPicker()}
+      ${this.formError ? html`<div class="form-error" role="alert">${this.formError}</div>` : nothing}
+      ${s
+        ? html`
+            <div class="grid" style="--cols:${cols};--rows:${Math.ceil(n / cols)}">
+              ${this.sessionCameras.map((c, i) => html`<ww-review-tile data-index=${i} .cameraId=${c} .cameraName=${this.name(c)} .session=${s}></ww-review-tile>`)}
+            </div>
+            ${this.renderTransport(s)}
+            <ww-timeline .rows=${rows} .view=${this.view} .position=${this.position} .api=${this.api}
+              @ww-seek=${(e: CustomEvent<{ at: number }>) => s.seek(e.detail.at)}
+              @ww-view=${(e: CustomEvent<{ view: View }>) => ((this.view = e.detail.view), void this.loadSpans())}></ww-timeline>
+            <ww-export .api=${this.api} .cameras=${this.sessionCameras.map((c) => ({ id: c, name: this.name(c) }))} .position=${this.position}></ww-export>
+          `
+        : html`<div class="empty">${t('review.pickCameras')}</div>`}
+    `;
+  }
+
+  /** The export panel (for mark-in/out from outside, and tests). */
+  get exportPanel(): WwExport | null {
+    return this.renderRoot.querySelector('ww-export');
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        padding: 6px 10px;
+        min-height: 0;
+        overflow: auto;
+        font-size: 13px;
+      }
+      .picker {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 12px;
+        align-items: center;
+      }
+      fieldset {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 2px 10px;
+        border: 1px solid var(--ww-border);
+        border-radius: 4px;
+        margin: 0;
+        padding: 2px 8px 4px;
+      }
+      legend {
+        color: var(--ww-muted);
+        padding: 0 4px;
+      }
+      .cam {
+        display: inline-flex;
+        gap: 4px;
+        align-items: center;
+        white-space: nowrap;
+      }
+      label {
+        color: var(--ww-muted);
+      }
+      input,
+      select,
+      button {
+        font: inherit;
+        color: var(--ww-text);
+        background: var(--ww-panel-2);
+        border: 1px solid var(--ww-border);
+        border-radius: 4px;
+        padding: 3px 8px;
+        color-scheme: dark;
+      }
+      button {
+        cursor: pointer;
+      }
+      button.primary {
+        background: var(--ww-accent);
+        border-color: var(--ww-accent);
+        color: #fff;
+      }
+      .tz {
+        color: var(--ww-muted);
+        font-size: 12px;
+      }
+      .form-error {
+        color: var(--ww-offline);
+      }
+      .grid {
+        flex: 1;
+        min-height: 240px;
+        display: grid;
+        gap: 3px;
+        grid-template-columns: repeat(var(--cols), minmax(0, 1fr));
+        grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
+      }
+      .transport {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px;
+        align-items: center;
+      }
+      .now {
+        display: inline-flex;
+        flex-direction: column;
+        line-height: 1.1;
+        padding: 0 8px;
+      }
+      .now .clock {
+        font: 600 18px ui-monospace, Menlo, Consolas, monospace;
+        font-variant-numeric: tabular-nums;
+      }
+      .now .date {
+        color: var(--ww-muted);
+        font-size: 11px;
+      }
+      .goto {
+        display: inline-flex;
+        gap: 4px;
+      }
+      .goto input {
+        width: 17em;
+      }
+      .empty {
+        color: var(--ww-muted);
+        padding: 2em;
+        text-align: center;
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-review', WwReview);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-review': WwReview;
+  }
+}

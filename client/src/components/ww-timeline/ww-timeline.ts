@@ -1,0 +1,246 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { LocaleController } from '../../controllers/locale.js';
+import { hcmTimeText } from '../../core/hcm-time.js';
+import { gapsOf, rangeRects, ticks, timeToX, xToTime, zoomView, type TimeRange, type View } from '../../core/timeline.js';
+import { formatTime, t } from '../../i18n/i18n.js';
+import type { RecorderApi } from '../../services/recorder-api.js';
+import { theme } from '../../styles/theme.js';
+
+export interface TimelineRow {
+  camera: string;
+  name: string;
+  spans: readonly TimeRange[] | null;
+  failed: boolean;
+}
+
+/**
+ * The review timeline: one row per camera with its recorded spans and gaps over a shared view, the
+ * clock's position, a thumbnail of the hovered instant, click or drag to seek (ww-seek {at}), wheel
+ * to zoom the view (ww-view {view}).
+ */
+export class WwTimeline extends LitElement {
+  static override properties = {
+    rows: { attribute: false },
+    view: { attribute: false },
+    position: { attribute: false },
+    api: { attribute: false },
+    hover: { state: true },
+    width: { state: true },
+  };
+
+  declare rows: TimelineRow[];
+  declare view: View;
+  declare position: number;
+  declare api: RecorderApi | null;
+  declare hover: { camera: string; at: number; x: number } | null;
+  declare width: number;
+  private dragging = false;
+  private readonly ro = new ResizeObserver((e) => (this.width = e[0]?.contentRect.width ?? 0));
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.rows = [];
+    this.view = { from: Date.now() - 3600_000, to: Date.now() };
+    this.position = Date.now();
+    this.api = null;
+    this.hover = null;
+    this.width = 0;
+  }
+
+  protected override firstUpdated(): void {
+    const axis = this.renderRoot.querySelector('.tracks');
+    if (axis) this.ro.observe(axis);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.ro.disconnect();
+  }
+
+  private at(e: PointerEvent | WheelEvent): number {
+    const track = this.renderRoot.querySelector<HTMLElement>('.tracks')!;
+    const r = track.getBoundingClientRect();
+    return xToTime(e.clientX - r.left, this.view, r.width);
+  }
+
+  private seek(at: number): void {
+    this.dispatchEvent(new CustomEvent('ww-seek', { detail: { at }, bubbles: true, composed: true }));
+  }
+
+  private onDown(e: PointerEvent): void {
+    if (e.button !== 0) return;
+    this.dragging = true;
+    (e.currentTarget as HTMLElement).setPointerCapture(e.pointerId);
+    this.seek(this.at(e));
+  }
+
+  private onMove(e: PointerEvent, camera: string): void {
+    const at = this.at(e);
+    const track = this.renderRoot.querySelector<HTMLElement>('.tracks')!;
+    this.hover = { camera, at, x: timeToX(at, this.view, track.getBoundingClientRect().width) };
+    if (this.dragging) this.seek(at);
+  }
+
+  private onUp(): void {
+    this.dragging = false;
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const view = zoomView(this.view, this.at(e), e.deltaY > 0 ? 1.25 : 0.8);
+    this.dispatchEvent(new CustomEvent('ww-view', { detail: { view }, bubbles: true, composed: true }));
+  }
+
+  private renderRow(row: TimelineRow): unknown {
+    const w = this.width;
+    const spans = row.spans ?? [];
+    const spanRects = w > 0 ? rangeRects(spans, this.view, w, 1) : [];
+    const gapRects = w > 0 && row.spans ? rangeRects(gapsOf(spans, this.view), this.view, w, 0) : [];
+    const hover = this.hover && this.hover.camera === row.camera ? this.hover : null;
+    return html`<div class="row" data-timeline-camera=${row.camera}>
+      <span class="label" title=${row.name}>${row.name}</span>
+      <div
+        class="track"
+        @pointerdown=${(e: PointerEvent) => this.onDown(e)}
+        @pointermove=${(e: PointerEvent) => this.onMove(e, row.camera)}
+        @pointerup=${() => this.onUp()}
+        @pointercancel=${() => this.onUp()}
+        @pointerleave=${() => (this.hover = null)}
+        @wheel=${(e: WheelEvent) => this.onWheel(e)}
+      >
+        ${gapRects.map((r) => html`<span class="gap" style="left:${r.x}px;width:${r.width}px" title=${t('timeline.gap')}></span>`)}
+        ${spanRects.map((r) => html`<span class="span" data-span-start=${r.startMs} data-span-end=${r.endMs} style="left:${r.x}px;width:${r.width}px"></span>`)}
+        ${row.failed ? html`<span class="failed">${t('timeline.loadFailed')}</span>` : nothing}
+        ${hover && this.api
+          ? html`<div class="hover" style="left:${Math.min(Math.max(hover.x, 90), w - 90)}px">
+              <img alt="" src=${this.api.thumbnailUrl(row.camera, hover.at)} @error=${(e: Event) => ((e.target as HTMLImageElement).style.visibility = 'hidden')} @load=${(e: Event) => ((e.target as HTMLImageElement).style.visibility = 'visible')} />
+              <span>${hcmTimeText(hover.at)}</span>
+            </div>`
+          : nothing}
+      </div>
+    </div>`;
+  }
+
+  override render(): unknown {
+    const w = this.width;
+    const tk = ticks(this.view, w, 90);
+    const posX = timeToX(this.position, this.view, w);
+    return html`
+      <div class="wrap" title=${t('timeline.hint')}>
+        <div class="axis"><span class="label"></span><div class="tracks">
+          ${tk.at.map((at) => html`<span class="tick" style="left:${timeToX(at, this.view, w)}px">${formatTime(at).slice(0, tk.step < 60_000 ? 8 : 5)}</span>`)}
+        </div></div>
+        ${this.rows.map((r) => this.renderRow(r))}
+        ${posX >= 0 && posX <= w ? html`<div class="cursor" style="--x:${posX}px"></div>` : nothing}
+      </div>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: block;
+        font-size: 12px;
+      }
+      .wrap {
+        position: relative;
+        --label: 8rem;
+      }
+      .axis,
+      .row {
+        display: grid;
+        grid-template-columns: var(--label) 1fr;
+        align-items: center;
+      }
+      .tracks {
+        position: relative;
+        height: 18px;
+      }
+      .tick {
+        position: absolute;
+        top: 0;
+        transform: translateX(-50%);
+        color: var(--ww-muted);
+        font-variant-numeric: tabular-nums;
+        white-space: nowrap;
+      }
+      .label {
+        padding-right: 0.6em;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        color: var(--ww-muted);
+      }
+      .track {
+        position: relative;
+        height: 20px;
+        margin: 2px 0;
+        background: var(--ww-panel-2);
+        border-radius: 3px;
+        cursor: pointer;
+        touch-action: none;
+      }
+      .span,
+      .gap {
+        position: absolute;
+        top: 0;
+        bottom: 0;
+      }
+      .span {
+        background: color-mix(in srgb, var(--ww-live) 70%, transparent);
+        border-radius: 2px;
+      }
+      .gap {
+        background: repeating-linear-gradient(135deg, rgba(240, 82, 74, 0.25) 0 4px, transparent 4px 8px);
+      }
+      .failed {
+        position: absolute;
+        inset: 0;
+        display: flex;
+        align-items: center;
+        padding-left: 0.5em;
+        color: var(--ww-offline);
+      }
+      .cursor {
+        position: absolute;
+        top: 0;
+        bottom: 0;
+        left: calc(var(--label) + var(--x));
+        width: 2px;
+        background: var(--ww-accent);
+        pointer-events: none;
+      }
+      .hover {
+        position: absolute;
+        bottom: 24px;
+        transform: translateX(-50%);
+        z-index: 2;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 2px;
+        padding: 3px;
+        background: var(--ww-panel);
+        border: 1px solid var(--ww-border);
+        border-radius: 4px;
+        pointer-events: none;
+      }
+      .hover img {
+        width: 160px;
+        height: 90px;
+        object-fit: contain;
+        background: #000;
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-timeline', WwTimeline);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-timeline': WwTimeline;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The recorder's API as the wall reaches it: same origin, through the SFU's proxy
+ * (/api/recordings/..., /api/exports..., /api/recorder/health). No DOM. Replies enter as `unknown`
+ * and are checked; failures become RecorderError with the server's code (or a local one).
+ */
+export type RecorderErrorCode = string;
+
+export class RecorderError extends Error {
+  constructor(
+    readonly code: RecorderErrorCode,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+    this.name = 'RecorderError';
+  }
+}
+
+export interface Range {
+  startMs: number;
+  endMs: number;
+}
+
+export interface SpansReply {
+  camera: string;
+  from: number;
+  to: number;
+  spans: Range[];
+  gaps: Range[];
+  recordedMs: number;
+}
+
+export type ExportState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface ExportStatus {
+  id: string;
+  state: ExportState;
+  progress: number;
+  error: string | null;
+  bytes: number | null;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown, field: string): number => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RecorderError('BAD_REPLY', `reply: ${field}: a number is required`);
+  return v;
+};
+const ranges = (v: unknown, field: string): Range[] => {
+  if (!Array.isArray(v)) throw new RecorderError('BAD_REPLY', `reply: ${field}: a list is required`);
+  return v.map((r, i) => {
+    if (!isObj(r)) throw new RecorderError('BAD_REPLY', `reply: ${field}.${i}: not an object`);
+    return { startMs: num(r.startMs, `${field}.${i}.startMs`), endMs: num(r.endMs, `${field}.${i}.endMs`) };
+  });
+};
+
+export function parseSpans(raw: unknown): SpansReply {
+  if (!isObj(raw)) throw new RecorderError('BAD_REPLY', 'reply: not an object');
+  if (typeof raw.camera !== 'string') throw new RecorderError('BAD_REPLY', 'reply: camera: a string is required');
+  return { camera: raw.camera, from: num(raw.from, 'from'), to: num(raw.to, 'to'), spans: ranges(raw.spans, 'spans'), gaps: ranges(raw.gaps, 'gaps'), recordedMs: num(raw.recordedMs, 'recordedMs') };
+}
+
+const STATES: readonly ExportState[] = ['queued', 'running', 'done', 'failed'];
+export function parseExportStatus(raw: unknown): ExportStatus {
+  if (!isObj(raw)) throw new RecorderError('BAD_REPLY', 'reply: not an object');
+  if (typeof raw.id !== 'string') throw new RecorderError('BAD_REPLY', 'reply: id: a string is required');
+  if (!STATES.includes(raw.state as ExportState)) throw new RecorderError('BAD_REPLY', 'reply: state: unknown export state');
+  const progress = raw.progress === undefined ? 0 : num(raw.progress, 'progress');
+  return {
+    id: raw.id,
+    state: raw.state as ExportState,
+    progress: Math.min(1, Math.max(0, progress)),
+    error: typeof raw.error === 'string' ? raw.error : null,
+    bytes: typeof raw.bytes === 'number' ? raw.bytes : null,
+  };
+}
+
+type Fetch = typeof fetch;
+
+export class RecorderApi {
+  constructor(
+    private readonly base = '',
+    private readonly fetchFn: Fetch = (...a) => fetch(...a),
+  ) {}
+
+  private url(path: string, query?: Record<string, string | number>): string {
+    const q = query ? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()}` : '';
+    return `${this.base}${path}${q}`;
+  }
+
+  private async json(path: string, init?: RequestInit, query?: Record<string, string | number>): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.url(path, query), { cache: 'no-store', ...init });
+    } catch {
+      throw new RecorderError('RECORDER_UNAVAILABLE', 'the recorder cannot be reached');
+    }
+    let body: unknown = null;
+    try {
+      body = await res.json();
+    } catch {
+      body = null;
+    }
+    if (!res.ok) {
+      const code = isObj(body) && typeof body.code === 'string' ? body.code : `HTTP_${res.status}`;
+      const message = isObj(body) && typeof body.message === 'string' ? body.message : res.statusText;
+      throw new RecorderError(code, message, res.status);
+    }
+    return body;
+  }
+
+  async spans(camera: string, from: number, to: number, signal?: AbortSignal): Promise<SpansReply> {
+    return parseSpans(await this.json(`/api/recordings/${encodeURIComponent(camera)}/spans`, signal ? { signal } : undefined, { from: Math.floor(from), to: Math.ceil(to) }));
+  }
+
+  playlistUrl(camera: string, from: number, to: number): string {
+    return this.url(`/api/recordings/${encodeURIComponent(camera)}/playlist.m3u8`, { from: Math.floor(from), to: Math.ceil(to) });
+  }
+
+  /** Thumbnail of the instant, rounded to `roundMs` so hovering reuses cached pictures. */
+  thumbnailUrl(camera: string, at: number, roundMs = 1000): string {
+    return this.url(`/api/recordings/${encodeURIComponent(camera)}/thumbnail`, { at: Math.round(at / roundMs) * roundMs });
+  }
+
+  async createExport(req: { cameras: string[]; from: number; to: number; exportedBy: string }): Promise<ExportStatus> {
+    const raw = await this.json('/api/exports', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cameras: req.cameras, from: Math.floor(req.from), to: Math.ceil(req.to), exportedBy: req.exportedBy }),
+    });
+    return parseExportStatus({ progress: 0, ...(isObj(raw) ? raw : {}) });
+  }
+
+  async exportStatus(id: string): Promise<ExportStatus> {
+    return parseExportStatus(await this.json(`/api/exports/${encodeURIComponent(id)}`));
+  }
+
+  downloadUrl(id: string): string {
+    return this.url(`/api/exports/${encodeURIComponent(id)}/download`);
+  }
+
+  /** Downloads an export package, reporting received/total bytes. */
+  async download(id: string, onProgress: (received: number, total: number | null) => void, signal?: AbortSignal): Promise<Uint8Array<ArrayBuffer>> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.downloadUrl(id), signal ? { signal } : {});
+    } catch {
+      throw new RecorderError('RECORDER_UNAVAILABLE', 'the recorder cannot be reached');
+    }
+    if (!res.ok || !res.body) throw new RecorderError(`HTTP_${res.status}`, res.statusText, res.status);
+    const total = Number(res.headers.get('content-length')) || null;
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.length;
+      onProgress(received, total);
+    }
+    const out = new Uint8Array(received);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  }
+}
