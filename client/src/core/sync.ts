@@ -104,7 +104,7 @@ export function keyframeAtOrBefore(frags: readonly FragTime[], wallMs: number): 
 export interface DriftOptions {
   /** Below this |drift| nothing is done (ms). */
   deadbandMs: number;
-  /** Above this |drift| (ms, at 1×; scaled up with speed) the tile seeks instead of nudging. */
+  /** Above this |drift| (ms, at 1×; scaled with speed, at least half) the tile seeks instead of nudging. */
   seekAboveMs: number;
   /** The rate nudge removes the drift over this many wall-clock ms. */
   horizonMs: number;
@@ -131,7 +131,8 @@ export function driftAction(driftMs: number, speed: number, target: number, opts
   const s = clampSpeed(speed);
   if (s >= opts.scrubFromSpeed) return { kind: 'scrub', to: target };
   const abs = Math.abs(driftMs);
-  if (abs > opts.seekAboveMs * Math.max(1, s)) return { kind: 'seek', to: target };
+  // Scaled with speed: slow playback cannot catch up by nudging, fast playback drifts more per frame.
+  if (abs > opts.seekAboveMs * Math.max(0.5, s)) return { kind: 'seek', to: target };
   if (abs <= opts.deadbandMs) return { kind: 'hold', rate: s };
   // Media ms to remove per wall ms: drift / horizon. A tile ahead plays slower.
   const delta = -driftMs / opts.horizonMs;
