@@ -5,32 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort } from '@wardwall/common/node';
 import { waitFor } from '../sfu/test/support.js';
+import { processTree } from '../bench/proc-stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const s = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(s.slice(s.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      /* gone */
-    }
-  }
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) out.push(c), stack.push(c);
-  return out;
-}
+const descendants = (pid: number) => processTree(pid).filter((p) => p !== pid);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
