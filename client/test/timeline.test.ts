@@ -64,8 +64,8 @@ test('ticks: step keeps labels apart and aligns to Vietnamese wall-clock time', 
   assert.ok(at.every((t) => (t + 7 * 3600_000) % step === 0));
   // An hour step aligns on whole Vietnamese hours, which are whole UTC hours too.
   const day = ticks({ from, to: from + 12 * 3600_000 }, 600, 80);
-  assert.equal(day.step, 3 * 3600_000);
-  assert.equal(new Date(day.at[0]! + 7 * 3600_000).getUTCHours() % 3, 0);
+  assert.equal(day.step, 2 * 3600_000, "12 h over 600 px: every 2 h (100 px apart)");
+  assert.equal(new Date(day.at[0]! + 7 * 3600_000).getUTCHours() % 2, 0);
   assert.deepEqual(ticks(V, 0), { step: 0, at: [] });
 });
 
