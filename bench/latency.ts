@@ -4,7 +4,9 @@
  * time into every frame (common/timestrip.ts); the wall in headless Chromium reads it back from each
  * presented frame (requestVideoFrameCallback, expectedDisplayTime). Prints one JSON line last.
  *
- * Options (env): BENCH_SECONDS (default 25), BENCH_FIRST_FRAME_ROUNDS (default 10).
+ * Options (env): BENCH_SECONDS (default 25), BENCH_FIRST_FRAME_ROUNDS (default 10), BENCH_WORKERS
+ * (default 0 = one per core), BENCH_MANY_VIEWERS (default 4) and BENCH_MANY_SECONDS (default 15) for
+ * the CPU per camera per viewer with several viewers sharing the camera's ingest.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,6 +22,8 @@ import { TreeSampler } from './proc-stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
 const ROUNDS = Number(process.env.BENCH_FIRST_FRAME_ROUNDS ?? 10);
+const MANY_VIEWERS = Math.max(1, Number(process.env.BENCH_MANY_VIEWERS ?? 4));
+const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 15);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger('bench', 'warn');
 
@@ -161,6 +165,28 @@ async function main(): Promise<void> {
     );
     const elapsed = (Date.now() - started) / 1000;
     const usage = sampler.stop();
+
+    // 3) The same camera watched by MANY_VIEWERS more browser contexts: CPU per camera per viewer
+    // when the per-camera ingest cost is shared, as on a real wall.
+    const extra: Page[] = [];
+    for (let i = 0; i < MANY_VIEWERS - 1; i++) {
+      const c = await browser.newContext({ viewport: { width: 640, height: 400 } });
+      const p = await c.newPage();
+      await p.addInitScript(PAGE_HELPERS);
+      await p.goto(url);
+      await p.locator('[data-layout="1"]').first().click();
+      await p.locator('ww-camera-list [data-camera-id="demo-1"]').first().click();
+      await p.waitForFunction(() => (window as unknown as { __bench: { deepAll: (s: string) => Element[] } }).__bench.deepAll('ww-tile').some((t) => t.getAttribute('state') === 'playing'), null, { timeout: 20000 });
+      extra.push(p);
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const manySampler = new TreeSampler(() => [sfu.pid!]);
+    manySampler.start();
+    const manyStarted = Date.now();
+    await new Promise((r) => setTimeout(r, MANY_SECONDS * 1000));
+    const manyElapsed = (Date.now() - manyStarted) / 1000;
+    const many = manySampler.stop();
+    for (const p of extra) await p.context().close();
     await ctx.close();
     const result = {
       bench: 'latency',
@@ -180,6 +206,9 @@ async function main(): Promise<void> {
       gop_ms: Math.round((config.demo.gopFrames / config.demo.fps) * 1000),
       cpu_s: round1(usage.cpuSeconds * 100) / 100,
       cpu_pct_per_camera_viewer: round1((usage.cpuSeconds / elapsed) * 100),
+      viewers_many: MANY_VIEWERS,
+      cpu_pct_per_camera_viewer_many: round1((many.cpuSeconds / manyElapsed / MANY_VIEWERS) * 100),
+      cpu_s_by_process_many: Object.fromEntries(Object.entries(many.byProcess).map(([k, v]) => [k, Math.round(v * 100) / 100])),
       peak_rss_mb: usage.peakRssMb,
       cpu_s_by_process: Object.fromEntries(Object.entries(usage.byProcess).map(([k, v]) => [k, Math.round(v * 100) / 100])),
     };
