@@ -17,7 +17,7 @@ import { decodeStrip, decodeStripFromRgba, resolveConfig, STRIP_BITS, STRIP_CELL
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import type { Page } from 'playwright-core';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
-import { launchChromium } from '../e2e/browser.js';
+import { launchChromium, PAGE_SHIM } from '../e2e/browser.js';
 import { TreeSampler } from './proc-stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -35,8 +35,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** In-page helpers: deep shadow-DOM query and the strip decoder (the same code as common/timestrip.ts). */
 const PAGE_HELPERS = `
-  // tsx (esbuild keepNames) wraps functions in __name(); page-side code needs it too.
-  window.__name = (f) => f;
+  ${PAGE_SHIM}
   const STRIP_CELLS = ${STRIP_CELLS}, STRIP_BITS = ${STRIP_BITS}, MODULUS = 2 ** ${STRIP_BITS};
   const decodeStrip = ${decodeStrip.toString()};
   const decodeStripFromRgba = ${decodeStripFromRgba.toString()};

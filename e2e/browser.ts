@@ -15,3 +15,9 @@ export const CHROMIUM_ARGS = [
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
+
+/**
+ * tsx compiles this project with esbuild's keepNames, which wraps functions in `__name(...)`;
+ * functions passed to page.evaluate carry that call into the page, so pages need the helper too.
+ */
+export const PAGE_SHIM = 'window.__name = (f) => f;';

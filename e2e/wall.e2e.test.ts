@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, PAGE_SHIM } from './browser.js';
 
 let sys: TestSystem;
 let browser: Browser;
@@ -20,6 +20,7 @@ before(async () => {
   await waitFor('all cameras live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live'), 30000);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(PAGE_SHIM);
   page.on('pageerror', (e) => console.error('page error:', e.message));
 });
 after(async () => {
@@ -91,6 +92,33 @@ test('after a reload the layout and its cameras come back from IndexedDB', async
     return ts.length === 4 && CAMS.every((c) => ts.some((t) => t.camera === c));
   });
   await assertPlaying(CAMS, 'after reload');
+});
+
+test('a small tile takes the sub stream, a large one the main stream; hidden tiles stop consuming', async () => {
+  // demo-1 publishes a sub stream. In 2x2 at 1280x800 the tiles are small enough for it.
+  await page.locator('[data-layout="4x4"]').first().click();
+  await waitFor('demo-1 on sub in 4x4', async () => (await tileOf('demo-1'))?.stream === 'sub', 15000, 200);
+  await assertPlaying(['demo-1'], '4x4 sub');
+  await page.locator('[data-layout="1"]').first().click();
+  await waitFor('demo-1 on main in 1x1', async () => {
+    const ts = await tiles();
+    return ts.find((t) => t.camera === 'demo-1' && t.stream === 'main' && t.state === 'playing');
+  }, 15000, 200);
+  // Hide the page: tiles stop consuming after their grace period, and play again when shown.
+  const consumers = () => page.evaluate(() => (window as unknown as { __wardwall: { live: { consumerCount: number } } }).__wardwall.live.consumerCount);
+  assert.ok((await consumers()) >= 1);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await waitFor('no consumers while hidden', async () => (await consumers()) === 0, 15000, 200);
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  await assertPlaying(['demo-1'], 'visible again');
+  await page.locator('[data-layout="2x2"]').first().click();
+  await assertPlaying(CAMS, 'back to 2x2');
 });
 
 test('malformed and oversized signaling messages get error replies while the tiles keep playing', async () => {
