@@ -5,13 +5,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
+import { LogRouter } from './log-router.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = loadConfigOrExit();
-const log = createLogger('start', config.log.level);
+const logFile = resolve(process.env.WARDWALL_LOG_FILE ?? join(dirname(resolve(config.recorder.dataDir)), 'logs', 'wardwall.log'));
+const logs = new LogRouter(logFile);
+const log = createLogger('start', config.log.level, logs.destination('start'));
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -30,7 +34,7 @@ function run(name: string, entry: string, onLine?: (line: string) => void): Chil
     partial = lines.pop() ?? '';
     for (const line of lines) {
       if (onLine) onLine(line);
-      else if (!line.startsWith('{')) process.stdout.write(`[${name}] ${line}\n`);
+      else logs.line(name, line);
     }
   });
   child.on('exit', (code, signal) => {
@@ -65,7 +69,7 @@ process.on('SIGTERM', () => void stop(0));
 
 let embedded: Awaited<ReturnType<typeof startEmbedded>> | null = null;
 try {
-  embedded = await startEmbedded(config, log);
+  embedded = await startEmbedded(config, log, { onLogLine: (line) => logs.line('endpoint', line) });
 } catch (e) {
   process.stderr.write(`${(e as Error).message}\n`);
   process.exit(2);
@@ -74,7 +78,7 @@ try {
 run('sfu', 'sfu/src/main.ts', (line) => {
   if (line.startsWith('SFU ready: ')) {
     const url = line.slice('SFU ready: '.length);
-    process.stdout.write(`\n  Tường giám sát / monitoring wall:  ${url}\n\n  Ctrl-C stops everything.\n\n`);
-  } else if (!line.startsWith('{')) process.stdout.write(`[sfu] ${line}\n`);
+    process.stdout.write(`\n  Tường giám sát / monitoring wall:  ${url}\n\n  Logs: ${logFile}\n  Ctrl-C stops everything.\n\n`);
+  } else logs.line('sfu', line);
 });
 if (config.recorder.enabled && existsSync(`${root}/recorder/src/main.ts`)) run('recorder', 'recorder/src/main.ts');

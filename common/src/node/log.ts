@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { redactCredentials } from '../redact.js';
 
 export type { Logger };
@@ -7,8 +7,8 @@ export type { Logger };
  * The one way services log: pino, JSON lines, with credentials scrubbed from every string argument
  * (camera URLs must never reach a log line even when an error message quotes one).
  */
-export function createLogger(name: string, level: string = process.env.WARDWALL_LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(name: string, level: string = process.env.WARDWALL_LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     name,
     level,
     hooks: {
@@ -29,5 +29,6 @@ export function createLogger(name: string, level: string = process.env.WARDWALL_
         return out;
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -13,6 +13,8 @@ export interface EndpointOptions {
   /** Host that clients on this machine use to reach it (the library listens on all addresses). */
   host: string;
   log: Logger;
+  /** Where the endpoint process's own JSON log lines go (default: this process's stdout). */
+  onLogLine?: (line: string) => void;
 }
 
 const MAIN = fileURLToPath(new URL('./endpoint-main.ts', import.meta.url));
@@ -40,7 +42,7 @@ export class EmbeddedEndpoint {
         partial = lines.pop() ?? '';
         for (const line of lines) {
           if (line === READY_LINE) resolve();
-          else if (line) process.stdout.write(`${line}\n`); // the endpoint's own JSON log lines
+          else if (line) (opts.onLogLine ?? ((l: string) => process.stdout.write(`${l}\n`)))(line); // its JSON log lines
         }
       });
       child.once('exit', (code) => reject(new Error(stderr.trim().split('\n').pop() || `the embedded endpoint exited with ${code}`)));

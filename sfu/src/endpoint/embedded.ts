@@ -13,12 +13,12 @@ export interface Embedded {
   close(): Promise<void>;
 }
 
-export async function startEmbedded(config: Config, log: Logger): Promise<Embedded> {
+export async function startEmbedded(config: Config, log: Logger, opts: { onLogLine?: (line: string) => void } = {}): Promise<Embedded> {
   let endpoint: EmbeddedEndpoint | null = null;
   let demo: DemoCameras | null = null;
   if (endpointEnabled(config)) {
     const { host, rtspPort, rtmpPort, httpPort } = config.endpoint;
-    endpoint = await EmbeddedEndpoint.start({ host: host === '0.0.0.0' ? '127.0.0.1' : host, rtspPort, rtmpPort, httpPort, log: log.child({ part: 'endpoint' }) });
+    endpoint = await EmbeddedEndpoint.start({ host: host === '0.0.0.0' ? '127.0.0.1' : host, rtspPort, rtmpPort, httpPort, log: log.child({ part: 'endpoint' }), ...opts });
   }
   if (demoEnabled(config)) {
     if (!endpoint) throw new Error('config error: endpoint.enabled: the demo cameras need the embedded endpoint');
