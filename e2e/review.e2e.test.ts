@@ -176,8 +176,20 @@ test('review: after a typed seek and a speed change the tiles stay together', as
   // One frame forward: every tile moves by one frame (40 ms at 25 fps).
   const before = await sample();
   await page.locator('ww-review [data-action="step-fwd"]').click();
-  await new Promise((r) => setTimeout(r, 1200));
+  const seeksDone = () =>
+    waitFor('tiles done seeking', () => page.evaluate(() => (window as any).__t.deepAll('ww-review-tile').every((t: Element) => {
+      const v = t.shadowRoot!.querySelector('video')!;
+      return !v.seeking && v.readyState >= 2;
+    })), 5000, 50);
+  await new Promise((r) => setTimeout(r, 300));
+  await seeksDone();
+  await new Promise((r) => setTimeout(r, 300));
   const afterStep = await sample();
+  // Paused, the tiles stay on that frame (no reload, no drift).
+  await new Promise((r) => setTimeout(r, 1500));
+  const later = await sample();
+  console.log('step:', before.map((b, i) => `${b.camera} ${afterStep[i]!.ms! - b.ms!} then ${later[i]!.ms! - b.ms!}`).join(', '));
+  assert.deepEqual(later.map((x) => x.ms), afterStep.map((x) => x.ms), 'paused tiles hold their frame');
   for (let i = 0; i < 4; i++) {
     const d = afterStep[i]!.ms! - before[i]!.ms!;
     // The next frame: later, by one frame period (the capture clock jitters by a few ms).

@@ -83,7 +83,8 @@ test('speeds are clamped to 0.25×…16× and stepped through the offered list',
 
 test('drift correction: hold in the dead band, nudge the rate, seek when far, scrub keyframes at high speed', () => {
   assert.deepEqual(driftAction(20, 1, 5), { kind: 'hold', rate: 1 });
-  assert.deepEqual(driftAction(-30, 2, 5), { kind: 'hold', rate: 2 });
+  assert.deepEqual(driftAction(-15, 2, 5), { kind: 'hold', rate: 2 });
+  assert.deepEqual(driftAction(-30, 1, 5), { kind: 'nudge', rate: 1.03 });
   // 80 ms ahead at 1×: play slower, removing the drift over the 1 s horizon.
   assert.deepEqual(driftAction(80, 1, 5), { kind: 'nudge', rate: 0.92 });
   assert.deepEqual(driftAction(-80, 1, 5), { kind: 'nudge', rate: 1.08 });

@@ -54,6 +54,8 @@ export class RecordedPlayer {
   private seekStartedAt = 0;
   private seekTarget: number | null = null;
   private estSeekMs = 150;
+  /** The last target a paused tile sought (not sought again: no seek loops). */
+  private pausedTarget: number | null = null;
   private closed = false;
   private loadToken = 0;
 
@@ -178,9 +180,18 @@ export class RecordedPlayer {
     if (v.seeking) return;
     if (!playing) {
       if (!v.paused) v.pause();
-      if (pausedNeedsSeek(v.currentTime, t, this.frameMs)) this.seekTo(t);
+      // Paused: the frame on screen must be the one whose interval holds the target. The
+      // presented frame can lag currentTime by a frame after a pause, so judge by the frame.
+      const shown = this.lastFrame && Math.abs(this.lastFrame.mediaTime - v.currentTime) < 0.5 ? this.lastFrame.mediaTime : null;
+      const fd = this.frameMs / 1000;
+      const wrongFrame = shown === null ? pausedNeedsSeek(v.currentTime, t, this.frameMs) : !(shown <= t + 0.002 && t < shown + fd - 0.002);
+      if (wrongFrame && (this.pausedTarget === null || Math.abs(this.pausedTarget - t) > 0.001)) {
+        this.pausedTarget = t;
+        this.seekTo(t);
+      }
       return;
     }
+    this.pausedTarget = null;
     const action = driftAction((v.currentTime - t) * 1000, speed, t);
     switch (action.kind) {
       case 'scrub': {

@@ -189,7 +189,8 @@ export class ReviewSession extends Emitter<Events> {
     // Near the end of the window, reload only when enough newer footage can exist (else every
     // reload near the live edge would interrupt playback for nothing).
     const behind = this.wallNow() - w.to;
-    const nearEnd = (pos > w.to - this.opts.edgeMs && behind > this.opts.edgeMs) || (pos > w.to - 3000 && behind > 5000);
+    // Paused, nothing new is needed until the clock moves (a reload would flash the picture).
+    const nearEnd = this.clock.playing && ((pos > w.to - this.opts.edgeMs && behind > this.opts.edgeMs) || (pos > w.to - 3000 && behind > 5000));
     const nearStart = pos < w.from + this.opts.edgeMs;
     if (nearEnd || nearStart || pos > w.to || pos < w.from) void this.reload();
   }

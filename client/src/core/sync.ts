@@ -114,7 +114,7 @@ export interface DriftOptions {
   scrubFromSpeed: number;
 }
 
-export const DRIFT_DEFAULTS: DriftOptions = { deadbandMs: 30, seekAboveMs: 600, horizonMs: 1000, maxNudge: 0.25, scrubFromSpeed: 8 };
+export const DRIFT_DEFAULTS: DriftOptions = { deadbandMs: 20, seekAboveMs: 600, horizonMs: 1000, maxNudge: 0.25, scrubFromSpeed: 8 };
 
 export type DriftAction =
   | { kind: 'hold'; rate: number }
