@@ -20,7 +20,6 @@ export class WwReviewTile extends LitElement {
     state: { type: String, reflect: true },
     cameraName: { attribute: false },
     session: { attribute: false },
-    compact: { type: Boolean },
     notice: { state: true },
   };
 
@@ -29,7 +28,6 @@ export class WwReviewTile extends LitElement {
   declare state: string;
   declare cameraName: string;
   declare session: ReviewSession | null;
-  declare compact: boolean;
   declare notice: { text: string; error: boolean } | null;
 
   player: RecordedPlayer | null = null;
@@ -46,7 +44,6 @@ export class WwReviewTile extends LitElement {
     this.state = 'idle';
     this.cameraName = '';
     this.session = null;
-    this.compact = false;
     this.notice = null;
   }
 
