@@ -197,10 +197,60 @@ test('review: after a typed seek and a speed change the tiles stay together', as
   }
 });
 
+test('review: timeline spans, hover thumbnail, click to seek; 8× scrubs keyframes; English labels', async () => {
+  // Every camera's row shows its recorded span.
+  for (const c of CAMS) assert.ok((await page.locator(`ww-timeline [data-timeline-camera="${c}"] .span`).count()) >= 1, `${c} has a recorded span`);
+  const track = page.locator('ww-timeline [data-timeline-camera="demo-1"] .track');
+  const box = (await track.boundingBox())!;
+  const span = page.locator('ww-timeline [data-timeline-camera="demo-1"] .span').first();
+  const spanBox = (await span.boundingBox())!;
+  // Hover the middle of the recorded span: a thumbnail of that instant loads.
+  const x = spanBox.x + spanBox.width / 2;
+  await page.mouse.move(x, box.y + box.height / 2);
+  await waitFor('thumbnail loaded', () => page.locator('ww-timeline .hover img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 15000, 200);
+  // Click there: the clock goes to that instant.
+  const view = (await page.locator('ww-timeline').evaluate((el: any) => el.view)) as { from: number; to: number };
+  const expected = view.from + ((x - box.x) / box.width) * (view.to - view.from);
+  await page.mouse.click(x, box.y + box.height / 2);
+  const pxMs = (view.to - view.from) / box.width;
+  const pos = await clockPosition();
+  assert.ok(Math.abs(pos - expected) <= 2 * pxMs, `clicked ${expected}, clock at ${pos}`);
+  await settle('after timeline click');
+  await assertInSync('after timeline click (paused)', 2, 200);
+  // 8×: tiles show keyframes following the clock.
+  await page.locator('ww-review [data-field="goto"]').fill(hcmTimeText(recordedFrom + 2000, true));
+  await page.locator('ww-review [data-action="goto"]').click();
+  await settle('before 8×');
+  const before = await sample();
+  await page.locator('ww-review [data-field="speed"]').selectOption('8');
+  await page.locator('ww-review [data-action="play"]').click();
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.locator('ww-review [data-action="play"]').click(); // pause
+  const fast = await sample();
+  const moved = fast.map((f, i) => f.ms! - before[i]!.ms!);
+  console.log(`8× for 1.5 s: tiles moved ${moved.join(', ')} ms`);
+  for (const m of moved) assert.ok(m >= 6000 && m <= 16000, `moved ${m} ms at 8× in 1.5 s`);
+  await page.locator('ww-review [data-field="speed"]').selectOption('1');
+  await settle('paused after 8×');
+  await assertInSync('paused after 8×', 2, 200);
+  // English on request, Vietnamese back.
+  await page.locator('[data-lang="en"]').first().click();
+  assert.equal((await page.locator('ww-review [data-action="open"]').textContent())?.trim(), 'Open recordings');
+  await page.locator('[data-lang="vi"]').first().click();
+  assert.equal((await page.locator('ww-review [data-action="open"]').textContent())?.trim(), 'Mở ghi hình');
+});
+
 test('review: a saved frame has the full 640×360 resolution and its burned-in time matches the recorded time', async () => {
   const downloads: Download[] = [];
   const onDownload = (d: Download) => downloads.push(d);
   page.on('download', onDownload);
+  // Zoomed in (wheel over the tile): the saved picture is still the camera's whole frame.
+  const tile = page.locator('ww-review-tile[camera-id="demo-2"]');
+  const tb = (await tile.boundingBox())!;
+  await page.mouse.move(tb.x + tb.width * 0.3, tb.y + tb.height * 0.6);
+  await page.mouse.wheel(0, -300);
+  const transform = await tile.locator('.zoom').evaluate((el: HTMLElement) => el.style.transform);
+  assert.match(transform, /scale\(1\.9/, 'three wheel notches zoom ×1.95');
   await page.locator('ww-review-tile[camera-id="demo-2"] [data-action="save-frame"]').click();
   await waitFor('picture and sidecar downloaded', () => downloads.length >= 2, 10000);
   page.off('download', onDownload);

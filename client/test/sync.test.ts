@@ -106,11 +106,14 @@ test('a paused tile seeks only when off by more than half a frame', () => {
   assert.equal(pausedNeedsSeek(10.05, 10, 40), true);
 });
 
-test('frame duration from presented media times (median), fallback when too few', () => {
-  assert.equal(frameDurationMs([1, 1.04]), 40);
+test('frame duration from presented media times: the shortest step (drops only lengthen steps)', () => {
+  assert.equal(frameDurationMs([1, 1.04]), 40, 'too few steps: fallback');
   assert.equal(Math.round(frameDurationMs([1, 1.04, 1.08, 1.12, 1.2, 1.24])), 40);
+  // At 2× on a busy machine every other frame is dropped: still 40 ms, not 80.
+  assert.equal(Math.round(frameDurationMs([1, 1.08, 1.16, 1.2, 1.28, 1.36])), 40);
   assert.equal(Math.round(frameDurationMs([0, 1 / 30, 2 / 30, 3 / 30, 4 / 30])), 33);
-  assert.equal(frameDurationMs([5, 5, 5, 5], 40), 40);
+  assert.equal(frameDurationMs([5, 5, 5, 5], 40), 40, 'repeated frames (paused) are ignored');
+  assert.equal(frameDurationMs([3, 2, 1, 0], 40), 40, 'backward seeks are ignored');
 });
 
 test('master clock: play, pause, speed, seek, jump, frame step, clamp', () => {

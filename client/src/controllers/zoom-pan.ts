@@ -74,8 +74,8 @@ export class ZoomPanController implements ReactiveController {
 
   private readonly onDown = (e: PointerEvent): void => {
     if (e.button !== 0 && e.pointerType === 'mouse') return;
-    const el = e.composedPath()[0];
-    if (el instanceof HTMLElement && el.closest('button, input, select, a')) return;
+    // Controls over the picture keep their clicks (a captured pointer would retarget them).
+    if (e.composedPath().some((n) => n instanceof HTMLElement && n.matches('button, input, select, a'))) return;
     this.pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     this.panned = false;
     if (this.pointers.size === 2) this.pinchDist = this.distance();

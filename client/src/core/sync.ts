@@ -145,16 +145,22 @@ export function pausedNeedsSeek(current: number, target: number, frameMs: number
   return Math.abs(current - target) * 1000 > frameMs / 2;
 }
 
-/** Frame duration estimate (ms) from the presented media times of consecutive frames; fallback when unknown. */
+/**
+ * Frame duration (ms) from the presented media times of consecutive frames: the shortest step,
+ * since a dropped or skipped frame (fast playback, a busy machine) only makes steps longer.
+ * Fallback when fewer than 3 steps are known.
+ */
 export function frameDurationMs(mediaTimes: readonly number[], fallbackMs = 40): number {
-  const deltas: number[] = [];
+  let min = Infinity;
+  let n = 0;
   for (let i = 1; i < mediaTimes.length; i++) {
     const d = (mediaTimes[i]! - mediaTimes[i - 1]!) * 1000;
-    if (d > 1 && d < 1000) deltas.push(d);
+    if (d > 1 && d < 1000) {
+      n++;
+      if (d < min) min = d;
+    }
   }
-  if (deltas.length < 3) return fallbackMs;
-  deltas.sort((a, b) => a - b);
-  return deltas[deltas.length >> 1]!;
+  return n < 3 ? fallbackMs : min;
 }
 
 // --- the master clock -----------------------------------------------------------------------------
