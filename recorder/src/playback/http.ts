@@ -10,7 +10,6 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { AppError, CAMERA_ID, ErrorCode } from '@wardwall/common';
 import type { SegmentStore } from '../store/store.js';
-import { mergeSorted } from './spans.js';
 import { buildPlaylist, fileParts, type PlaylistFile } from './hls.js';
 import { instant, checkWindow } from './time.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
@@ -154,8 +153,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       run: (m, _q, res, url) => {
         const cam = camera(m[0]!);
         const { from, to } = window(url, LIMITS.spans);
-        const rows = store.db.ranges(cam, from, to).map(([s, e]) => ({ startMs: s, endMs: e }));
-        send(res, 200, { camera: cam, ...mergeSorted(rows, from, to) });
+        send(res, 200, { camera: cam, ...store.db.spans(cam, from, to) });
       },
     },
     {

@@ -4,6 +4,8 @@
  * Paths are stored relative to the store root.
  */
 import Database from 'better-sqlite3';
+import { SpanCache } from './span-cache.js';
+import type { SpansResult } from '../playback/spans.js';
 
 export interface SegmentRow {
   id: number;
@@ -138,7 +140,15 @@ export class RecorderDb {
     }
   }
 
+  private readonly spanCache = new SpanCache((camera, from, to) => this.ranges(camera, from, to));
+
+  /** Recorded spans and gaps of a camera over [from, to) (cached per day). */
+  spans(camera: string, from: number, to: number): SpansResult {
+    return this.spanCache.spans(camera, from, to);
+  }
+
   insertSegment(s: Omit<SegmentRow, 'id'>): number {
+    this.spanCache.invalidate(s.camera, s.startMs, s.endMs);
     this.noteDuration(s.endMs - s.startMs);
     const info = this.st.insert.run(s.camera, s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0);
     this.storeBytes += s.bytes;
@@ -147,6 +157,10 @@ export class RecorderDb {
 
   updateSegment(id: number, s: Pick<SegmentRow, 'startMs' | 'endMs' | 'bytes' | 'path' | 'open'>): void {
     const old = this.segment(id);
+    if (old) {
+      this.spanCache.invalidate(old.camera, old.startMs, old.endMs);
+      this.spanCache.invalidate(old.camera, s.startMs, s.endMs);
+    }
     this.noteDuration(s.endMs - s.startMs);
     this.st.update.run(s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0, id);
     if (old) this.storeBytes += s.bytes - old.bytes;
@@ -154,6 +168,7 @@ export class RecorderDb {
 
   deleteSegment(id: number): void {
     const old = this.segment(id);
+    if (old) this.spanCache.invalidate(old.camera, old.startMs, old.endMs);
     this.st.del.run(id);
     if (old) this.storeBytes -= old.bytes;
   }
