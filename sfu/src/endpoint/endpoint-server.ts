@@ -94,7 +94,8 @@ export class EndpointServer {
       debug: toDebug,
       info: toDebug,
       warn: (s: unknown) => log.warn(String(s)),
-      error: (s: unknown) => log.error(String(s)),
+      // A peer that hangs up mid-stream is routine for a media server, not an error.
+      error: (s: unknown) => (/ECONNRESET|EPIPE|ECONNABORTED/.test(String(s)) ? log.debug(String(s)) : log.error(String(s))),
       fatal: (s: unknown) => log.error(String(s)),
     });
     const StreamServer = require('node-rtsp-rtmp-server/stream_server');
