@@ -184,12 +184,16 @@ export class WwExport extends LitElement {
 
   private setFrom(date: string, time: string): void {
     const v = fromDateTimeInputs(date, time);
-    if (v !== null) this.from = v;
+    if (v === null) this.error = t('review.badTime');
+    else [this.from, this.error] = [v, null];
+    this.requestUpdate();
   }
 
   private setTo(date: string, time: string): void {
     const v = fromDateTimeInputs(date, time);
-    if (v !== null) this.to = v;
+    if (v === null) this.error = t('review.badTime');
+    else [this.to, this.error] = [v, null];
+    this.requestUpdate();
   }
 
   override render(): unknown {
@@ -200,12 +204,14 @@ export class WwExport extends LitElement {
         <div class="fields">
           <label>${t('export.from')}
             <input type="date" data-field="from-date" .value=${hcmDateInput(this.from)} @change=${(e: Event) => this.setFrom((e.target as HTMLInputElement).value, hcmTimeText(this.from))} />
-            <input type="time" step="1" data-field="from-time" .value=${hcmTimeText(this.from)} @change=${(e: Event) => this.setFrom(hcmDateInput(this.from), (e.target as HTMLInputElement).value)} />
+            <input type="text" class="time" inputmode="numeric" placeholder="HH:mm:ss" data-field="from-time" .value=${hcmTimeText(this.from)}
+              @change=${(e: Event) => this.setFrom(hcmDateInput(this.from), (e.target as HTMLInputElement).value)} />
           </label>
           <button type="button" data-action="mark-in" @click=${() => (this.from = Math.floor(this.position))}>${t('export.markIn')}</button>
           <label>${t('export.to')}
             <input type="date" data-field="to-date" .value=${hcmDateInput(this.to)} @change=${(e: Event) => this.setTo((e.target as HTMLInputElement).value, hcmTimeText(this.to))} />
-            <input type="time" step="1" data-field="to-time" .value=${hcmTimeText(this.to)} @change=${(e: Event) => this.setTo(hcmDateInput(this.to), (e.target as HTMLInputElement).value)} />
+            <input type="text" class="time" inputmode="numeric" placeholder="HH:mm:ss" data-field="to-time" .value=${hcmTimeText(this.to)}
+              @change=${(e: Event) => this.setTo(hcmDateInput(this.to), (e.target as HTMLInputElement).value)} />
           </label>
           <button type="button" data-action="mark-out" @click=${() => (this.to = Math.ceil(this.position))}>${t('export.markOut')}</button>
           <label>${t('export.by')}
@@ -268,6 +274,10 @@ export class WwExport extends LitElement {
       button:disabled {
         opacity: 0.5;
         cursor: default;
+      }
+      input.time {
+        width: 7.5em;
+        font-variant-numeric: tabular-nums;
       }
       .progress {
         display: flex;

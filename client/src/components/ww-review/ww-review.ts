@@ -225,7 +225,8 @@ export class WwReview extends LitElement {
         )}
       </fieldset>
       <label>${t('review.date')} <input type="date" data-field="date" .value=${this.dateText} @change=${(e: Event) => (this.dateText = (e.target as HTMLInputElement).value)} /></label>
-      <label>${t('review.time')} <input type="time" step="1" data-field="time" .value=${this.timeText} @change=${(e: Event) => (this.timeText = (e.target as HTMLInputElement).value)} /></label>
+      <label>${t('review.time')} <input type="text" class="time" inputmode="numeric" placeholder="HH:mm:ss" data-field="time" .value=${this.timeText}
+        @change=${(e: Event) => (this.timeText = (e.target as HTMLInputElement).value)} /></label>
       <button type="submit" class="primary" data-action="open">${t('review.open')}</button>
       <span class="tz">${t('header.clock')}</span>
     </form>`;
@@ -386,6 +387,10 @@ export class WwReview extends LitElement {
       }
       .goto input {
         width: 17em;
+      }
+      input.time {
+        width: 7.5em;
+        font-variant-numeric: tabular-nums;
       }
       .empty {
         color: var(--ww-muted);
