@@ -137,8 +137,12 @@ export class WwReview extends LitElement {
       }),
       session.on('change', () => this.requestUpdate()),
     );
+    this.selected = list;
     this.spans = new Map();
     void this.loadSpans();
+    // The export window starts around the opened instant; mark-in/out refine it.
+    const at = this.position;
+    void this.updateComplete.then(() => this.exportPanel?.setRange(at - 30_000, at + 30_000));
     this.spansTimer = setInterval(() => void this.loadSpans(), SPANS_REFRESH_MS);
     return true;
   }
