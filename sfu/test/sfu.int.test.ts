@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import WebSocket from 'ws';
 import type { ServerMessage } from '@wardwall/common';
 import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { pictureMetrics } from '../src/health/picture-metrics.js';
 
 let sys: TestSystem;
 before(async () => {
@@ -67,6 +68,8 @@ test('a camera with transcode: true is re-encoded by ffmpeg and reaches consumer
   assert.ok(r.packets > 30, `RTP packets: ${r.packets}`);
   assert.ok(r.keyframeSeen, 'keyframes with in-band SPS arrive');
   await waitFor('transcoded still', () => sys.sfu.cameras.stream('transcoded', 'main')!.still, 10000);
+  const thumb = (await waitFor('transcoded thumbnail', () => sys.sfu.cameras.stream('transcoded', 'main')!.thumbnail, 10000))!;
+  assert.deepEqual([thumb.image.width, thumb.image.height], [64, 36]);
 });
 
 test('an unreachable stream is offline with a reason code and keeps being retried', async () => {
@@ -78,6 +81,11 @@ test('an unreachable stream is offline with a reason code and keeps being retrie
 
 test('the keyframe decoder keeps a JPEG still of every camera, served over HTTP without URLs', async () => {
   await waitFor('still', () => sys.sfu.cameras.stream('demo-2', 'main')!.still);
+  // ... and a 64x36 grayscale thumbnail of every keyframe for camera health: a lively test picture.
+  const thumb = (await waitFor('thumbnail', () => sys.sfu.cameras.stream('demo-2', 'main')!.thumbnail))!;
+  assert.deepEqual([thumb.image.width, thumb.image.height], [64, 36]);
+  const m = pictureMetrics(thumb.image);
+  assert.ok(m.std > 20 && m.mean > 20 && m.sharpness > 5, JSON.stringify(m));
   const res = await fetch(`${sys.sfu.url}api/cameras/demo-2/still`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'image/jpeg');

@@ -18,6 +18,9 @@ export interface IngestTarget {
 }
 
 export const STILL_BOUNDARY = 'wwstill';
+/** Size of the grayscale keyframe thumbnails used for camera health. */
+export const THUMB_WIDTH = 64;
+export const THUMB_HEIGHT = 36;
 /** RTP payload size: leaves room for SRTP and VPN/tunnel overhead on the way to remote commanders. */
 export const RTP_MTU = 1200;
 
@@ -35,12 +38,16 @@ export function gstPassthroughArgs(url: string, target: IngestTarget): string[] 
     // (udpsink sync=false), so a thread hop would only add CPU and delay.
     't.', '!', 'rtph264pay', 'config-interval=-1', `pt=${target.payloadType}`, `ssrc=${target.ssrc}`, `mtu=${RTP_MTU}`, 'aggregate-mode=zero-latency',
     '!', 'udpsink', `host=${target.rtpHost}`, `port=${target.rtpPort}`, `bind-address=${target.rtpHost}`, `bind-port=${target.sourcePort}`, 'sync=false', 'async=false',
-    // Still branch: decode keyframes only (cheap), JPEG, multipart on stdout.
+    // Still branch: decode keyframes only (cheap); per keyframe a JPEG still (fast first picture)
+    // and a 64x36 grayscale PGM thumbnail (camera health), as multipart parts on stdout.
     't.', '!', 'queue', 'leaky=downstream', 'max-size-buffers=60', 'max-size-bytes=0', 'max-size-time=0',
     '!', 'h264parse', '!', 'video/x-h264,alignment=au,stream-format=byte-stream',
     '!', 'identity', 'drop-buffer-flags=delta-unit',
-    '!', 'avdec_h264', '!', 'videoconvert', '!', 'jpegenc', 'quality=80',
-    '!', 'multipartmux', `boundary=${STILL_BOUNDARY}`,
+    '!', 'avdec_h264', '!', 'videoconvert', '!', 'tee', 'name=k',
+    'k.', '!', 'queue', '!', 'jpegenc', 'quality=80', '!', 'parts.sink_0',
+    'k.', '!', 'queue', '!', 'videoscale', '!', 'videoconvert', '!', `video/x-raw,format=GRAY8,width=${THUMB_WIDTH},height=${THUMB_HEIGHT}`,
+    '!', 'pnmenc', '!', 'parts.sink_1',
+    'multipartmux', 'name=parts', `boundary=${STILL_BOUNDARY}`,
     '!', 'fdsink', 'fd=1', 'sync=false',
   ];
   return ['-q', '-e', ...pipeline];
@@ -63,7 +70,9 @@ export function ffmpegTranscodeArgs(url: string, target: IngestTarget): string[]
     '-x264-params', 'sliced-threads=0:scenecut=0', '-bsf:v', 'dump_extra',
     '-f', 'rtp', '-payload_type', String(target.payloadType), '-ssrc', String(target.ssrc),
     `rtp://${target.rtpHost}:${target.rtpPort}?pkt_size=${RTP_MTU}&localrtpport=${target.sourcePort}&localrtcpport=${target.sourcePort + 1}`,
-    '-map', '0:v:0', '-vf', "select='eq(pict_type,I)'", '-vsync', 'vfr',
-    '-c:v', 'mjpeg', '-q:v', '5', '-f', 'mpjpeg', '-boundary_tag', STILL_BOUNDARY, 'pipe:1',
+    // Keyframe stills and health thumbnails, as multipart parts on stdout (see gstPassthroughArgs).
+    '-filter_complex', `[0:v]select='eq(pict_type,I)',split[still][t];[t]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[thumb]`,
+    '-map', '[still]', '-map', '[thumb]', '-c:v:0', 'mjpeg', '-q:v', '5', '-c:v:1', 'pgm', '-vsync', 'vfr',
+    '-f', 'mpjpeg', '-boundary_tag', STILL_BOUNDARY, 'pipe:1',
   ];
 }

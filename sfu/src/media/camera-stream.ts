@@ -12,6 +12,7 @@ import { freeUdpPort, SupervisedProcess, type ProcessSpec } from '@wardwall/comm
 import { ffmpegTranscodeArgs, gstPassthroughArgs, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
 import { MultipartParser } from '../ingest/multipart.js';
 import { classifyExit } from '../ingest/offline-reason.js';
+import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
 import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
 import type { PoolSlot } from './worker-pool.js';
 
@@ -30,6 +31,8 @@ interface Events {
   status: [status: StreamStatus];
   /** A new producer exists (first start, or after its worker was replaced). */
   producer: [producer: types.Producer];
+  /** A keyframe arrived, as a small grayscale picture. */
+  thumbnail: [image: GrayImage, at: number];
 }
 
 const RTP_HOST = '127.0.0.1';
@@ -48,6 +51,7 @@ export class CameraStream extends EventEmitter<Events> {
   private lastMediaAt = 0;
   private procStartedAt = 0;
   private stillRef: Still | null = null;
+  private thumbRef: { image: GrayImage; at: number } | null = null;
   private statusRef: StreamStatus;
   private closed = false;
   /** Set when we end the pipeline ourselves, so its exit keeps the reason we gave. */
@@ -70,6 +74,10 @@ export class CameraStream extends EventEmitter<Events> {
   }
   get still(): Still | null {
     return this.stillRef;
+  }
+  /** The latest keyframe as a 64x36 grayscale picture (camera health). */
+  get thumbnail(): { image: GrayImage; at: number } | null {
+    return this.thumbRef;
   }
   get producer(): types.Producer | null {
     return this.producerRef;
@@ -95,7 +103,17 @@ export class CameraStream extends EventEmitter<Events> {
       stableAfterMs: this.timing.stableAfterMs,
       log: this.log,
       onStdout: (chunk) => {
-        for (const jpeg of stills.push(chunk)) this.stillRef = { jpeg, at: this.now() };
+        for (const part of stills.push(chunk)) {
+          const at = this.now();
+          if (isJpeg(part)) this.stillRef = { jpeg: part, at };
+          else {
+            const thumb = parsePgm(part);
+            if (thumb) {
+              this.thumbRef = { image: thumb, at };
+              this.emitSafe('thumbnail', thumb, at);
+            }
+          }
+        }
       },
     });
     this.ingest.on('started', () => {
