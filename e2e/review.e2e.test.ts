@@ -165,7 +165,8 @@ test('review: after a typed seek and a speed change the tiles stay together', as
   const target = recordedFrom + 8000;
   await page.locator('ww-review [data-field="goto"]').fill(hcmTimeText(target, true));
   await page.locator('ww-review [data-action="goto"]').click();
-  await new Promise((r) => setTimeout(r, 2500));
+  // Every tile has loaded and shown the new instant before their agreement is judged.
+  await settle('after seek');
   await assertInSync('after seek (playing)');
   await page.locator('ww-review [data-field="speed"]').selectOption('2');
   await new Promise((r) => setTimeout(r, 2500));
