@@ -142,7 +142,8 @@ test('review: four cameras opened at a typed Vietnamese time play in sync on one
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'vi');
   await page.locator('[data-mode="review"]').first().click();
   for (const c of CAMS) await page.locator(`[data-review-camera="${c}"]`).check();
-  const start = recordedFrom + 3000;
+  // Well inside every camera's recording (the first segment's indexed start can be early by up to a GOP or two).
+  const start = recordedFrom + 6000;
   await page.locator('ww-review [data-field="date"]').fill(hcmDateInput(start));
   await page.locator('ww-review [data-field="time"]').fill(hcmTimeText(start));
   await page.locator('ww-review [data-action="open"]').click();
@@ -175,6 +176,7 @@ test('review: after a typed seek and a speed change the tiles stay together', as
   await new Promise((r) => setTimeout(r, 1500));
   await assertInSync('paused after 2×', 2, 200);
   // One frame forward: every tile moves by one frame (40 ms at 25 fps).
+  await settle('paused before the step');
   const before = await sample();
   await page.locator('ww-review [data-action="step-fwd"]').click();
   const seeksDone = () =>
@@ -227,6 +229,8 @@ test('review: timeline spans, hover thumbnail, click to seek; 8× scrubs keyfram
   await page.locator('ww-review [data-action="play"]').click();
   await new Promise((r) => setTimeout(r, 1500));
   await page.locator('ww-review [data-action="play"]').click(); // pause
+  // Pausing lands every tile on the clock's instant: judge once they have all shown it.
+  await settle('paused at 8×');
   const fast = await sample();
   const moved = fast.map((f, i) => f.ms! - before[i]!.ms!);
   console.log(`8× for 1.5 s: tiles moved ${moved.join(', ')} ms`);
@@ -334,3 +338,4 @@ test('live: instant replay goes back 30 s on a tile and returns to live', async 
   await waitFor('back to live', async () => (await page.locator('ww-replay').count()) === 0, 5000);
   assert.equal(await page.locator('ww-tile[camera-id="demo-3"]').getAttribute('state'), 'playing');
 });
+
