@@ -22,6 +22,9 @@ import {
   type FragTime,
 } from '../core/sync.js';
 import { RecorderError, type RecorderApi } from '../services/recorder-api.js';
+/** How often a paused tile re-seeks when the presented frame is not the target's, and how far apart. */
+const PAUSED_SEEK_RETRIES = 4;
+const PAUSED_SEEK_SPACING_MS = 300;
 
 export type PlayerPhase = 'idle' | 'loading' | 'ready' | 'gap' | 'error';
 
@@ -56,6 +59,9 @@ export class RecordedPlayer {
   private estSeekMs = 150;
   /** The last target a paused tile sought (not sought again: no seek loops). */
   private pausedTarget: number | null = null;
+  /** Seeks made for the current paused target, and when the last one was made (performance.now()). */
+  private pausedSeeks = 0;
+  private pausedSeekAt = 0;
   private closed = false;
   private loadToken = 0;
 
@@ -185,13 +191,21 @@ export class RecordedPlayer {
       const shown = this.lastFrame && Math.abs(this.lastFrame.mediaTime - v.currentTime) < 0.5 ? this.lastFrame.mediaTime : null;
       const fd = this.frameMs / 1000;
       const wrongFrame = shown === null ? pausedNeedsSeek(v.currentTime, t, this.frameMs) : !(shown <= t + 0.002 && t < shown + fd - 0.002);
-      if (wrongFrame && (this.pausedTarget === null || Math.abs(this.pausedTarget - t) > 0.001)) {
+      const newTarget = this.pausedTarget === null || Math.abs(this.pausedTarget - t) > 0.001;
+      if (newTarget) this.pausedSeeks = 0;
+      // A seek issued while the last frames of playback were still being presented can land on the
+      // wrong frame: retry a few times, spaced out, until the frame on screen is the target's.
+      const now = performance.now();
+      if (wrongFrame && (newTarget || (this.pausedSeeks < PAUSED_SEEK_RETRIES && now - this.pausedSeekAt > PAUSED_SEEK_SPACING_MS))) {
         this.pausedTarget = t;
+        this.pausedSeeks++;
+        this.pausedSeekAt = now;
         this.seekTo(t);
       }
       return;
     }
     this.pausedTarget = null;
+    this.pausedSeeks = 0;
     const action = driftAction((v.currentTime - t) * 1000, speed, t);
     switch (action.kind) {
       case 'scrub': {

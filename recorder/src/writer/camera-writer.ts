@@ -64,6 +64,8 @@ export class CameraWriter extends EventEmitter<Events> {
   private runId: string | null = null;
   private runStartedAt = 0;
   private anchor = new AnchorEstimator();
+  /** Frame period of the stream (from its fragments), 40 ms until known. */
+  private frameMs = 40;
   private progressRest = '';
   /** The first progress block with a frame out: output time and frame count. */
   private firstOut: { outUs: number; frames: number } | null = null;
@@ -201,7 +203,9 @@ export class CameraWriter extends EventEmitter<Events> {
     const current = live ? files.filter((f) => f.inc.runId === this.runId) : [];
     const newest = current.length > 0 ? current[current.length - 1]! : null;
     const list = this.runId ? this.store.runList(camera, this.runId) : new Map<string, { start: number; end: number }>();
-    const anchor = this.anchor.anchorMs;
+    // ffmpeg's RTSP demuxer hands a frame on only when the next one starts arriving, so progress
+    // reports run one frame period behind capture: take that frame back off the anchor.
+    const anchor = this.anchor.anchorMs === null ? null : this.anchor.anchorMs - this.frameMs;
     // Close everything but the file being written.
     for (const f of files) {
       if (newest && f.name === newest.name) continue;
@@ -244,6 +248,8 @@ export class CameraWriter extends EventEmitter<Events> {
     if (!this.open || this.open.name !== newest.name) this.open = { name: newest.name, info: null, rowId: null };
     const info = await readFmp4(abs, this.open.info ?? undefined);
     this.open.info = info;
+    const f = info.fragments[0];
+    if (f && f.samples > 0 && info.timescale > 0) this.frameMs = (f.duration / f.samples / info.timescale) * 1000;
     if (anchor === null) return;
     // Start on the output timeline: the end of the previous segment of this run (CSV, written
     // before ffmpeg opens the next file). The first segment of a run starts at the first keyframe,
