@@ -221,7 +221,7 @@ test('review: timeline spans, hover thumbnail, click to seek; 8× scrubs keyfram
   await settle('after timeline click');
   await assertInSync('after timeline click (paused)', 2, 200);
   // 8×: tiles show keyframes following the clock.
-  await page.locator('ww-review [data-field="goto"]').fill(hcmTimeText(recordedFrom + 2000, true));
+  await page.locator('ww-review [data-field="goto"]').fill(hcmTimeText(recordedFrom + 6000, true));
   await page.locator('ww-review [data-action="goto"]').click();
   await settle('before 8×');
   const before = await sample();

@@ -151,3 +151,19 @@ test('master clock: play, pause, speed, seek, jump, frame step, clamp', () => {
   assert.equal(c.position(), T0 + 1000);
   assert.equal(c.playing, false, 'stops at the end');
 });
+
+test('paused frame seek: the frame holding the target is kept; another frame seeks to the middle of the target frame', async () => {
+  const { pausedFrameSeek } = await import('../src/core/sync.js');
+  const fd = 0.04;
+  // Target inside the presented frame (also right at its start and just before its end): keep it.
+  for (const target of [10.0, 10.02, 10.0399]) assert.equal(pausedFrameSeek(10, target, fd).wrong, false, String(target));
+  // The next frame, even when the target is a hair past the boundary: seek to that frame's middle.
+  const next = pausedFrameSeek(10, 10.0401, fd);
+  assert.equal(next.wrong, true);
+  assert.ok(Math.abs(next.seekTo - 10.06) < 1e-9);
+  // A frame before: likewise the middle of the target's frame, never its edge.
+  const back = pausedFrameSeek(10, 9.9999, fd);
+  assert.ok(back.wrong && Math.abs(back.seekTo - 9.98) < 1e-9);
+  const far = pausedFrameSeek(10, 12.345, fd);
+  assert.ok(Math.abs(far.seekTo - (10 + 58 * fd + fd / 2)) < 1e-9);
+});

@@ -17,6 +17,7 @@ import {
   keyframeAtOrBefore,
   mediaToWall,
   pausedNeedsSeek,
+  pausedFrameSeek,
   usableFrags,
   wallToMedia,
   type FragTime,
@@ -190,7 +191,8 @@ export class RecordedPlayer {
       // presented frame can lag currentTime by a frame after a pause, so judge by the frame.
       const shown = this.lastFrame && Math.abs(this.lastFrame.mediaTime - v.currentTime) < 0.5 ? this.lastFrame.mediaTime : null;
       const fd = this.frameMs / 1000;
-      const wrongFrame = shown === null ? pausedNeedsSeek(v.currentTime, t, this.frameMs) : !(shown <= t + 0.002 && t < shown + fd - 0.002);
+      const grid = shown === null ? null : pausedFrameSeek(shown, t, fd);
+      const wrongFrame = grid ? grid.wrong : pausedNeedsSeek(v.currentTime, t, this.frameMs);
       const newTarget = this.pausedTarget === null || Math.abs(this.pausedTarget - t) > 0.001;
       if (newTarget) this.pausedSeeks = 0;
       // A seek issued while the last frames of playback were still being presented can land on the
@@ -200,7 +202,7 @@ export class RecordedPlayer {
         this.pausedTarget = t;
         this.pausedSeeks++;
         this.pausedSeekAt = now;
-        this.seekTo(t);
+        this.seekTo(grid ? grid.seekTo : t);
       }
       return;
     }

@@ -244,3 +244,14 @@ export class MasterClock {
     return false;
   }
 }
+
+/**
+ * Paused on `target` (media seconds) while the frame presented starts at `shown`: whether it is the
+ * wrong frame, and where to seek. Frames lie on a grid of `frameS` from the presented one, so the
+ * seek aims at the middle of the target's frame: aiming at the instant itself lands on either
+ * neighbour when it falls within a millisecond or two of a frame boundary. Pure.
+ */
+export function pausedFrameSeek(shown: number, target: number, frameS: number): { wrong: boolean; seekTo: number } {
+  const k = Math.floor((target - shown) / frameS + 1e-6);
+  return { wrong: k !== 0, seekTo: shown + k * frameS + frameS / 2 };
+}
