@@ -13,11 +13,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeStrip, decodeStripFromRgba, resolveConfig, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
+import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import type { Page } from 'playwright-core';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
-import { launchChromium, PAGE_SHIM } from '../e2e/browser.js';
+import { launchChromium, PAGE_STRIP_TOOLS } from '../e2e/browser.js';
 import { TreeSampler } from './proc-stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -35,16 +35,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** In-page helpers: deep shadow-DOM query and the strip decoder (the same code as common/timestrip.ts). */
 const PAGE_HELPERS = `
-  ${PAGE_SHIM}
-  const STRIP_CELLS = ${STRIP_CELLS}, STRIP_BITS = ${STRIP_BITS}, MODULUS = 2 ** ${STRIP_BITS};
-  const decodeStrip = ${decodeStrip.toString()};
-  const decodeStripFromRgba = ${decodeStripFromRgba.toString()};
-  const stripHeight = ${stripHeight.toString()};
-  function deepAll(sel, root = document) {
-    const out = [...root.querySelectorAll(sel)];
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) out.push(...deepAll(sel, el.shadowRoot));
-    return out;
-  }
+  ${PAGE_STRIP_TOOLS}
   window.__bench = { decodeStripFromRgba, stripHeight, deepAll };
 `;
 

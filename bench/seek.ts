@@ -7,9 +7,8 @@
  *
  * Options (env): BENCH_SEEKS (default 10), BENCH_RECORD_SECONDS (default 24).
  */
-import { decodeStrip, decodeStripFromRgba, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
 import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { launchChromium } from '../e2e/browser.js';
+import { launchChromium, PAGE_STRIP_TOOLS } from '../e2e/browser.js';
 
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 10);
 const RECORD_S = Number(process.env.BENCH_RECORD_SECONDS ?? 24);
@@ -21,16 +20,7 @@ const pct = (xs: number[], p: number) => {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 const PAGE_HELPERS = `
-  window.__name = (f) => f;
-  const STRIP_CELLS = ${STRIP_CELLS}, STRIP_BITS = ${STRIP_BITS}, MODULUS = 2 ** ${STRIP_BITS};
-  const decodeStrip = ${decodeStrip.toString()};
-  const decodeStripFromRgba = ${decodeStripFromRgba.toString()};
-  const stripHeight = ${stripHeight.toString()};
-  function deepAll(sel, root = document) {
-    const out = [...root.querySelectorAll(sel)];
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) out.push(...deepAll(sel, el.shadowRoot));
-    return out;
-  }
+  ${PAGE_STRIP_TOOLS}
   window.__bench = { decodeStripFromRgba, stripHeight, deepAll };
 `;
 

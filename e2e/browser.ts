@@ -1,5 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine needs. */
 import { chromium, type Browser } from 'playwright-core';
+import { decodeStrip, decodeStripFromRgba, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -21,3 +22,21 @@ export function launchChromium(): Promise<Browser> {
  * functions passed to page.evaluate carry that call into the page, so pages need the helper too.
  */
 export const PAGE_SHIM = 'window.__name = (f) => f;';
+
+/**
+ * Page-side tools for tests and benchmarks that read the demo cameras' timestamp strip from rendered
+ * frames: the shim above, the strip decoder (the very code of common/timestrip.ts) and a query that
+ * pierces shadow roots. Defines `decodeStripFromRgba`, `stripHeight` and `deepAll` in page scope.
+ */
+export const PAGE_STRIP_TOOLS = `
+  ${PAGE_SHIM}
+  const STRIP_CELLS = ${STRIP_CELLS}, STRIP_BITS = ${STRIP_BITS}, MODULUS = 2 ** ${STRIP_BITS};
+  const decodeStrip = ${decodeStrip.toString()};
+  const decodeStripFromRgba = ${decodeStripFromRgba.toString()};
+  const stripHeight = ${stripHeight.toString()};
+  function deepAll(sel, root = document) {
+    const out = [...root.querySelectorAll(sel)];
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) out.push(...deepAll(sel, el.shadowRoot));
+    return out;
+  }
+`;

@@ -10,9 +10,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
-import { decodeStrip, decodeStripFromRgba, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, PAGE_STRIP_TOOLS } from './browser.js';
 import { verifyExport } from '../client/src/core/export-verify.js';
 import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 
@@ -26,16 +25,7 @@ let recordedFrom = 0;
 
 /** In-page helpers: the strip decoder (same code as common/timestrip.ts) and tile sampling. */
 const PAGE_HELPERS = `
-  window.__name = (f) => f; // tsx (esbuild keepNames) wraps functions in __name()
-  const STRIP_CELLS = ${STRIP_CELLS}, STRIP_BITS = ${STRIP_BITS}, MODULUS = 2 ** ${STRIP_BITS};
-  const decodeStrip = ${decodeStrip.toString()};
-  const decodeStripFromRgba = ${decodeStripFromRgba.toString()};
-  const stripHeight = ${stripHeight.toString()};
-  function deepAll(sel, root = document) {
-    const out = [...root.querySelectorAll(sel)];
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) out.push(...deepAll(sel, el.shadowRoot));
-    return out;
-  }
+  ${PAGE_STRIP_TOOLS}
   const canvas = document.createElement('canvas');
   /** The burned-in capture time of the frame each review tile shows, all read in one task. */
   function sample(selector) {
