@@ -17,7 +17,8 @@ import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import type { Page } from 'playwright-core';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
-import { launchChromium, PAGE_STRIP_TOOLS } from '../e2e/browser.js';
+import { launchChromium } from '../e2e/browser.js';
+import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
 import { TreeSampler } from './proc-stats.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
@@ -26,18 +27,6 @@ const MANY_VIEWERS = Math.max(1, Number(process.env.BENCH_MANY_VIEWERS ?? 4));
 const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 15);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger('bench', 'warn');
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-/** In-page helpers: deep shadow-DOM query and the strip decoder (the same code as common/timestrip.ts). */
-const PAGE_HELPERS = `
-  ${PAGE_STRIP_TOOLS}
-  window.__bench = { decodeStripFromRgba, stripHeight, deepAll };
-`;
 
 async function main(): Promise<void> {
   const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
@@ -77,7 +66,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await ctx.newPage();
-      await page.addInitScript(PAGE_HELPERS);
+      await page.addInitScript(BENCH_PAGE_HELPERS);
       await page.goto(url);
       await page.locator('[data-layout="1"]').first().click();
       await page.locator('ww-camera-list [data-camera-id="demo-1"]').first().waitFor();
@@ -110,7 +99,7 @@ async function main(): Promise<void> {
     // 2) Glass-to-glass over SECONDS with one viewer, CPU and memory of the SFU process tree.
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page: Page = await ctx.newPage();
-    await page.addInitScript(PAGE_HELPERS);
+    await page.addInitScript(BENCH_PAGE_HELPERS);
     await page.goto(url);
     await page.locator('[data-layout="1"]').first().click();
     await page.locator('ww-camera-list [data-camera-id="demo-1"]').first().click();
@@ -162,7 +151,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < MANY_VIEWERS - 1; i++) {
       const c = await browser.newContext({ viewport: { width: 640, height: 400 } });
       const p = await c.newPage();
-      await p.addInitScript(PAGE_HELPERS);
+      await p.addInitScript(BENCH_PAGE_HELPERS);
       await p.goto(url);
       await p.locator('[data-layout="1"]').first().click();
       await p.locator('ww-camera-list [data-camera-id="demo-1"]').first().click();

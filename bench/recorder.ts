@@ -15,6 +15,7 @@ import { startRecorder } from '../recorder/src/app.js';
 import { RecorderDb } from '../recorder/src/store/db.js';
 import { log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '../recorder/test/helpers.js';
 import { openPlayer } from '../recorder/test/browser.js';
+import { pct } from './common.js';
 
 const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 3);
 const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
@@ -26,10 +27,6 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15)
 }
 
-function pct(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 const round = (x: number, d = 2) => Number(x.toFixed(d));
 
 async function recordingBench(): Promise<{ cpu: number; seekP95: number; seekMedian: number; seekOffsetMedian: number; seeks: number }> {

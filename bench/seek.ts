@@ -8,21 +8,11 @@
  * Options (env): BENCH_SEEKS (default 10), BENCH_RECORD_SECONDS (default 24).
  */
 import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { launchChromium, PAGE_STRIP_TOOLS } from '../e2e/browser.js';
+import { launchChromium } from '../e2e/browser.js';
+import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
 
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 10);
 const RECORD_S = Number(process.env.BENCH_RECORD_SECONDS ?? 24);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
-};
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-const PAGE_HELPERS = `
-  ${PAGE_STRIP_TOOLS}
-  window.__bench = { decodeStripFromRgba, stripHeight, deepAll };
-`;
 
 async function main(): Promise<void> {
   const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true });
@@ -43,7 +33,7 @@ async function main(): Promise<void> {
       1000,
     );
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript(PAGE_HELPERS);
+    await page.addInitScript(BENCH_PAGE_HELPERS);
     await page.goto(base);
     await page.locator('[data-mode="review"]').first().click();
     await page.locator('ww-review').evaluate((el, at) => (el as any).open(['demo-1'], at), span.startMs + 1000);
