@@ -5,7 +5,7 @@ import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-ti
 import { verifyExport, type FileVerdict, type VerifyResult } from '../../core/export-verify.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { RecorderError, type RecorderApi } from '../../services/recorder-api.js';
-import { theme } from '../../styles/theme.js';
+import { formControls, theme } from '../../styles/theme.js';
 
 type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done' | 'failed';
 const POLL_MS = 500;
@@ -232,6 +232,7 @@ export class WwExport extends LitElement {
 
   static override styles = [
     theme,
+    formControls,
     css`
       :host {
         display: block;
@@ -255,21 +256,7 @@ export class WwExport extends LitElement {
       }
       input,
       button {
-        font: inherit;
-        color: var(--ww-text);
-        background: var(--ww-panel-2);
-        border: 1px solid var(--ww-border);
-        border-radius: 4px;
         padding: 3px 6px;
-        color-scheme: dark;
-      }
-      button {
-        cursor: pointer;
-      }
-      button.primary {
-        background: var(--ww-accent);
-        border-color: var(--ww-accent);
-        color: #fff;
       }
       button:disabled {
         opacity: 0.5;

@@ -7,7 +7,7 @@ import { SPEEDS, stepSpeed } from '../../core/sync.js';
 import { follow, type View } from '../../core/timeline.js';
 import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
 import type { RecorderApi, Range } from '../../services/recorder-api.js';
-import { theme } from '../../styles/theme.js';
+import { formControls, theme } from '../../styles/theme.js';
 import type { WwExport } from '../ww-export/ww-export.js';
 import type { TimelineRow } from '../ww-timeline/ww-timeline.js';
 import '../ww-review-tile/ww-review-tile.js';
@@ -293,6 +293,7 @@ export class WwReview extends LitElement {
 
   static override styles = [
     theme,
+    formControls,
     css`
       :host {
         display: flex;
@@ -330,25 +331,6 @@ export class WwReview extends LitElement {
       }
       label {
         color: var(--ww-muted);
-      }
-      input,
-      select,
-      button {
-        font: inherit;
-        color: var(--ww-text);
-        background: var(--ww-panel-2);
-        border: 1px solid var(--ww-border);
-        border-radius: 4px;
-        padding: 3px 8px;
-        color-scheme: dark;
-      }
-      button {
-        cursor: pointer;
-      }
-      button.primary {
-        background: var(--ww-accent);
-        border-color: var(--ww-accent);
-        color: #fff;
       }
       .tz {
         color: var(--ww-muted);
