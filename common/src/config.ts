@@ -108,6 +108,8 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /** The SFU's own state (users, audit, bookmarks, alerts, presets, resident cameras): one SQLite file here. */
+        dataDir: z.string().default('data/sfu'),
         maxMessageBytes: z.number().int().min(1024).max(1048576).default(65536),
         heartbeatMs: z.number().int().min(1000).default(10000),
       })
@@ -167,6 +169,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number
   WARDWALL_RECORDER_HOST: { path: ['recorder', 'host'], type: 'string' },
   WARDWALL_RECORDER_PORT: { path: ['recorder', 'port'], type: 'number' },
   WARDWALL_DATA_DIR: { path: ['recorder', 'dataDir'], type: 'string' },
+  WARDWALL_SFU_DATA_DIR: { path: ['sfu', 'dataDir'], type: 'string' },
   WARDWALL_RTSP_PORT: { path: ['endpoint', 'rtspPort'], type: 'number' },
   WARDWALL_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
 };

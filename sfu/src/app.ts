@@ -9,7 +9,9 @@ import { effectiveCameras, type Config } from '@wardwall/common';
 import type { Logger } from 'pino';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
-import { createRequestHandler } from './http/routes.js';
+import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
+import { Router } from './http/router.js';
+import { openAppDb, type AppDb } from './store/app-db.js';
 import { SignalingServer } from './signaling/ws-server.js';
 
 export interface Sfu {
@@ -18,6 +20,10 @@ export interface Sfu {
   pool: WorkerPool;
   cameras: CameraRegistry;
   signaling: SignalingServer;
+  /** The SFU's own SQLite database (features add their tables with `migrate`). */
+  db: AppDb;
+  /** The REST route table; features add their routes here. */
+  router: Router;
   close(): Promise<void>;
 }
 
@@ -30,16 +36,21 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   const cameras = new CameraRegistry(pool, config.sfu.ingest, log.child({ part: 'ingest' }));
   let server: Server | null = null;
   let signaling: SignalingServer | null = null;
+  let db: AppDb | null = null;
+  const router = new Router();
   try {
+    db = openAppDb(config.sfu.dataDir);
     await cameras.add(effectiveCameras(config));
-    const handler = createRequestHandler({
+    const routesCtx: RoutesContext = {
       cameras,
       pool,
       clientDir: opts.clientDir ?? DEFAULT_CLIENT_DIR,
       log: log.child({ part: 'http' }),
       sessions: () => signaling?.sessionCount ?? 0,
       recorder: config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port } : null,
-    });
+    };
+    router.add(...coreRoutes(routesCtx));
+    const handler = createRequestHandler(routesCtx, router);
     server = createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
@@ -53,6 +64,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server?.close();
     await cameras.close();
     pool.close();
+    db?.close();
     throw e;
   }
   const port = (server.address() as { port: number }).port;
@@ -65,6 +77,8 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     pool,
     cameras,
     signaling,
+    db: db!,
+    router,
     async close() {
       if (closed) return;
       closed = true;
@@ -73,6 +87,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       await new Promise<void>((r) => server!.close(() => r()));
       await cameras.close();
       pool.close();
+      db!.close();
     },
   };
 }

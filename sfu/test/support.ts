@@ -39,6 +39,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       webrtc: { listenIp: '127.0.0.1', rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
+      dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
     },
     recorder: overrides.recorder
       ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }

@@ -1,4 +1,7 @@
-/** REST routes of the SFU: camera list, stills, health; everything else is the built client. */
+/**
+ * The SFU's HTTP front: the recorder's API proxied same-origin, the REST routes of the route table
+ * (camera list, stills, health, and every feature's own routes), and the built client for the rest.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, CAMERA_ID, ErrorCode, type StreamKind } from '@wardwall/common';
 import type { Logger } from 'pino';
@@ -6,6 +9,7 @@ import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import { serveStatic } from './static-files.js';
 import { isRecorderPath, proxyToRecorder } from './recorder-proxy.js';
+import { Router, sendJson, type Route } from './router.js';
 
 export interface RoutesContext {
   cameras: CameraRegistry;
@@ -17,28 +21,54 @@ export interface RoutesContext {
   recorder: { host: string; port: number } | null;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+/** The core routes: health, the camera list and a camera's latest keyframe still. */
+export function coreRoutes(ctx: RoutesContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/health',
+      access: 'public',
+      handle: () => ({ ok: true, cameras: ctx.cameras.info().length, workers: ctx.pool.size, sessions: ctx.sessions() }),
+    },
+    { method: 'GET', path: '/api/cameras', access: 'session', handle: () => ({ cameras: ctx.cameras.info() }) },
+    {
+      method: 'GET',
+      path: /^\/api\/cameras\/(?<id>[^/]+)\/still$/,
+      access: { permission: 'live', camera: 'id' },
+      handle: ({ req, res, url, params }) => {
+        const id = params.id!;
+        if (!CAMERA_ID.test(id) || !ctx.cameras.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, 'unknown camera', 404);
+        const kind = (url.searchParams.get('stream') ?? 'main') as StreamKind;
+        if (kind !== 'main' && kind !== 'sub') throw new AppError(ErrorCode.BAD_REQUEST, 'stream must be main or sub');
+        const stream = ctx.cameras.stream(id, kind) ?? ctx.cameras.stream(id, 'main')!;
+        const s = stream.still;
+        if (!s) throw new AppError(ErrorCode.NO_STILL, 'no still yet for this camera', 404);
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': s.jpeg.length, 'cache-control': 'no-store', 'x-still-at': String(s.at) });
+        res.end(req.method === 'HEAD' ? undefined : s.jpeg);
+      },
+    },
+  ];
 }
 
-export function createRequestHandler(ctx: RoutesContext) {
+export function createRequestHandler(ctx: RoutesContext, router: Router = new Router().add(...coreRoutes(ctx))) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      await route(ctx, req, res);
+      await route(ctx, router, req, res);
     } catch (e) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       if (e instanceof AppError) sendJson(res, e.status, e.toBody());
       else {
         ctx.log.error({ err: e, url: req.url?.slice(0, 200) }, 'http handler failed');
-        if (!res.headersSent) sendJson(res, 500, { code: ErrorCode.INTERNAL, message: 'internal error' });
-        else res.destroy();
+        sendJson(res, 500, { code: ErrorCode.INTERNAL, message: 'internal error' });
       }
     }
   };
 }
 
-async function route(ctx: RoutesContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(ctx: RoutesContext, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if ((req.url?.length ?? 0) > 2048) throw new AppError(ErrorCode.BAD_REQUEST, 'URL too long', 414);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
@@ -47,27 +77,11 @@ async function route(ctx: RoutesContext, req: IncomingMessage, res: ServerRespon
     proxyToRecorder(ctx.recorder, path + url.search, req, res, ctx.log);
     return;
   }
+  if (await router.handle(req, res, url)) return;
+  if (path.startsWith('/api/')) throw new AppError(ErrorCode.NOT_FOUND, 'no such API route', 404);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     throw new AppError(ErrorCode.BAD_REQUEST, `method ${String(req.method).slice(0, 10)} not allowed`, 405);
   }
-  if (path === '/api/health') {
-    return sendJson(res, 200, { ok: true, cameras: ctx.cameras.info().length, workers: ctx.pool.size, sessions: ctx.sessions() });
-  }
-  if (path === '/api/cameras') return sendJson(res, 200, { cameras: ctx.cameras.info() });
-  const still = /^\/api\/cameras\/([^/]+)\/still$/.exec(path);
-  if (still) {
-    const id = decodeURIComponent(still[1]!);
-    if (!CAMERA_ID.test(id) || !ctx.cameras.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, 'unknown camera', 404);
-    const kind = (url.searchParams.get('stream') ?? 'main') as StreamKind;
-    if (kind !== 'main' && kind !== 'sub') throw new AppError(ErrorCode.BAD_REQUEST, 'stream must be main or sub');
-    const stream = ctx.cameras.stream(id, kind) ?? ctx.cameras.stream(id, 'main')!;
-    const s = stream.still;
-    if (!s) throw new AppError(ErrorCode.NO_STILL, 'no still yet for this camera', 404);
-    res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': s.jpeg.length, 'cache-control': 'no-store', 'x-still-at': String(s.at) });
-    res.end(req.method === 'HEAD' ? undefined : s.jpeg);
-    return;
-  }
-  if (path.startsWith('/api/')) throw new AppError(ErrorCode.NOT_FOUND, 'no such API route', 404);
   await serveStatic(ctx.clientDir, req, res, path);
 }

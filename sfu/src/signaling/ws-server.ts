@@ -12,8 +12,16 @@ import { hello, ping } from './handlers/session.js';
 import { connectTransport, createTransport, restartIce } from './handlers/transport.js';
 import { closeConsumer, consume, pauseConsumer, resumeConsumer } from './handlers/consume.js';
 
-type Handler = (ctx: SignalingContext, session: Session, msg: never) => unknown;
-const HANDLERS: Record<ClientMessage['type'], Handler> = {
+/** A message handler: its return value is the response's `data`; an AppError becomes `{code, message}`. */
+export type Handler<T extends ClientMessage['type'] = ClientMessage['type']> = (
+  ctx: SignalingContext,
+  session: Session,
+  msg: Extract<ClientMessage, { type: T }>,
+) => unknown;
+type AnyHandler = (ctx: SignalingContext, session: Session, msg: ClientMessage) => unknown;
+
+/** The core handlers; features register theirs with `SignalingServer.handle`. */
+const CORE_HANDLERS: Partial<Record<ClientMessage['type'], Handler<never>>> = {
   hello,
   ping,
   createTransport,
@@ -32,6 +40,7 @@ export class SignalingServer {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly handlers = new Map<string, AnyHandler>(Object.entries(CORE_HANDLERS) as [string, AnyHandler][]);
 
   constructor(
     server: Server,
@@ -55,8 +64,14 @@ export class SignalingServer {
     return this.sessions.size;
   }
 
-  broadcast(message: ServerMessage): void {
-    for (const s of this.sessions) if (s.greeted) s.send(message);
+  /** Registers the handler of a message type (a feature's messages are added to the protocol first). */
+  handle<T extends ClientMessage['type']>(type: T, handler: Handler<T>): void {
+    this.handlers.set(type, handler as AnyHandler);
+  }
+
+  /** Pushes a message to every greeted session, or to those `filter` accepts. */
+  broadcast(message: ServerMessage, filter?: (s: Session) => boolean): void {
+    for (const s of this.sessions) if (s.greeted && (!filter || filter(s))) s.send(message);
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage): void {
@@ -95,7 +110,9 @@ export class SignalingServer {
 
   private async dispatch(session: Session, msg: ClientMessage): Promise<void> {
     try {
-      const data = await (HANDLERS[msg.type] as (ctx: SignalingContext, s: Session, m: ClientMessage) => unknown)(this.ctx, session, msg);
+      const handler = this.handlers.get(msg.type);
+      if (!handler) throw new AppError(ErrorCode.BAD_MESSAGE, `message type ${msg.type} is not served here`);
+      const data = await handler(this.ctx, session, msg);
       session.reply(msg.id, data);
     } catch (e) {
       if (e instanceof AppError) {
