@@ -24,6 +24,12 @@ export const ErrorCode = {
   STORAGE_FULL: 'STORAGE_FULL',
   /** SFU: the recorder service does not answer (live video is unaffected). */
   RECORDER_UNAVAILABLE: 'RECORDER_UNAVAILABLE',
+  /** No valid session (HTTP 401). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** Signed in, but not allowed this action or camera (HTTP 403). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** A record with this key exists already (HTTP 409). */
+  CONFLICT: 'CONFLICT',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -12,6 +12,7 @@ import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
 import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
+import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
 
 export interface Sfu {
@@ -54,7 +55,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server = createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
-    signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }) });
+    signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: OPEN_ACCESS });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());

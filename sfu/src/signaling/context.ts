@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
+import type { AccessPolicy } from '../auth/access.js';
 
 /** What message handlers may use: injected once by app.ts. */
 export interface SignalingContext {
@@ -9,4 +10,6 @@ export interface SignalingContext {
   pool: WorkerPool;
   cameras: CameraRegistry;
   log: Logger;
+  /** Every handler that touches a camera or a feature checks it here (`ctx.access.require(session.principal, …)`). */
+  access: AccessPolicy;
 }

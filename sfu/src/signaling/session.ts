@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type ErrorBody, type ServerMessage, type StreamKind } from '@wardwall/common';
+import type { Principal } from '../auth/access.js';
 
 export interface ConsumerEntry {
   consumer: types.Consumer;
@@ -23,6 +24,8 @@ export class Session {
   readonly consumers = new Map<string, ConsumerEntry>();
   /** Set by `hello`; pushes are sent only to sessions that said hello. */
   greeted = false;
+  /** Who is behind this socket (set at upgrade from the session cookie; null = not signed in). */
+  principal: Principal | null = null;
   alive = true;
   private closed = false;
   // Token bucket against floods: refills `rate` per second up to `burst`.

@@ -9,6 +9,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   const transport = session.transport(msg.transportId);
   if (!transport) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${msg.transportId}`);
   if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
+  ctx.access.require(session.principal, 'live', msg.cameraId);
   const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
   if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
   if (session.consumers.size >= SESSION_LIMITS.consumers) throw new AppError(ErrorCode.BAD_REQUEST, 'too many consumers in this session');
