@@ -5,10 +5,10 @@ import {
   driftAction,
   DRIFT_DEFAULTS,
   frameDurationMs,
-  keyframeAtOrBefore,
   MasterClock,
   mediaToWall,
   pausedNeedsSeek,
+  stepAction,
   stepSpeed,
   usableFrags,
   wallToMedia,
@@ -62,9 +62,6 @@ test('media time → wall-clock is the inverse of the mapping', () => {
 });
 
 test('keyframe at or before an instant is the start of its fragment', () => {
-  assert.equal(keyframeAtOrBefore(FRAGS, T0 + 1700), FRAGS[1]);
-  assert.equal(keyframeAtOrBefore(FRAGS, T0 + 5000), FRAGS[1]);
-  assert.equal(keyframeAtOrBefore(FRAGS, T0 - 5), null);
 });
 
 test('speeds are clamped to 0.25×…16× and stepped through the offered list', () => {
@@ -81,7 +78,7 @@ test('speeds are clamped to 0.25×…16× and stepped through the offered list',
   assert.equal(stepSpeed(3, -1), 2);
 });
 
-test('drift correction: hold in the dead band, nudge the rate, seek when far, scrub keyframes at high speed', () => {
+test('drift correction: hold in the dead band, nudge the rate, seek when far, step frame-locked at high speed', () => {
   assert.deepEqual(driftAction(20, 1, 5), { kind: 'hold', rate: 1 });
   assert.deepEqual(driftAction(-15, 2, 5), { kind: 'hold', rate: 2 });
   assert.deepEqual(driftAction(-30, 1, 5), { kind: 'nudge', rate: 1.03 });
@@ -95,9 +92,9 @@ test('drift correction: hold in the dead band, nudge the rate, seek when far, sc
   // At 4× the seek threshold scales with speed (a 1 s drift is 250 ms of wall clock).
   assert.equal(driftAction(1000, 4, 5).kind, 'nudge');
   assert.equal(driftAction(3000, 4, 5).kind, 'seek');
-  assert.deepEqual(driftAction(0, 8, 7), { kind: 'scrub', to: 7 });
-  assert.deepEqual(driftAction(0, 16, 7), { kind: 'scrub', to: 7 });
-  assert.equal(DRIFT_DEFAULTS.scrubFromSpeed, 8);
+  assert.deepEqual(driftAction(0, 8, 7), { kind: 'step', to: 7 });
+  assert.deepEqual(driftAction(0, 16, 7), { kind: 'step', to: 7 });
+  assert.equal(DRIFT_DEFAULTS.stepFromSpeed, 8);
 });
 
 test('a paused tile seeks only when off by more than half a frame', () => {
@@ -166,4 +163,17 @@ test('paused frame seek: the frame holding the target is kept; another frame see
   assert.ok(back.wrong && Math.abs(back.seekTo - 9.98) < 1e-9);
   const far = pausedFrameSeek(10, 12.345, fd);
   assert.ok(Math.abs(far.seekTo - (10 + 58 * fd + fd / 2)) < 1e-9);
+});
+
+test('frame-locked stepping: seek, reveal when every tile shows its frame (or on timeout), hold, next', () => {
+  const o = { minShowMs: 120, timeoutMs: 1500 };
+  assert.deepEqual(stepAction(null, 0, 5000, false, o), { kind: 'next', target: 5000 });
+  const seeking = { target: 5000, startedAt: 1000, revealedAt: null };
+  assert.deepEqual(stepAction(seeking, 1100, 6600, false, o), { kind: 'wait' });
+  assert.deepEqual(stepAction(seeking, 1100, 6600, true, o), { kind: 'reveal' });
+  assert.deepEqual(stepAction(seeking, 2500, 6600, false, o), { kind: 'reveal' }, 'a stuck tile does not hold the others');
+  const shown = { target: 5000, startedAt: 1000, revealedAt: 1200 };
+  assert.deepEqual(stepAction(shown, 1250, 9000, true, o), { kind: 'wait' }, 'a step stays on screen for minShowMs');
+  assert.deepEqual(stepAction(shown, 1320, 9000, true, o), { kind: 'next', target: 9000 });
+  assert.deepEqual(stepAction(shown, 5000, 5000, true, o), { kind: 'wait' }, 'the clock has not moved (e.g. at the live edge)');
 });

@@ -14,7 +14,6 @@ import {
   driftAction,
   fragsRange,
   frameDurationMs,
-  keyframeAtOrBefore,
   mediaToWall,
   pausedNeedsSeek,
   pausedFrameSeek,
@@ -65,12 +64,16 @@ export class RecordedPlayer {
   private pausedSeekAt = 0;
   private closed = false;
   private loadToken = 0;
+  /** Frames presented when the tile last froze (a step is settled only by a newer frame). */
+  private framesAtFreeze = 0;
 
   constructor(
     readonly video: HTMLVideoElement,
     private readonly api: RecorderApi,
     readonly camera: string,
     private readonly onChange: () => void = () => undefined,
+    /** Holds the last shown picture while the video moves to the next step (fast review). */
+    private readonly hold: HTMLCanvasElement | null = null,
   ) {
     video.muted = true;
     video.defaultMuted = true;
@@ -210,12 +213,10 @@ export class RecordedPlayer {
     this.pausedSeeks = 0;
     const action = driftAction((v.currentTime - t) * 1000, speed, t);
     switch (action.kind) {
-      case 'scrub': {
-        if (!v.paused) v.pause();
-        const kf = keyframeAtOrBefore(frags, target);
-        if (kf && Math.abs(v.currentTime - kf.start) > 0.02) this.seekTo(kf.start);
+      case 'step':
+        // Fast speeds are stepped by the session (see ReviewSession): show the target's frame.
+        this.sync(target, false, speed);
         return;
-      }
       case 'seek':
         // Aim where the clock will be when the seek has landed.
         this.seekTo(t + (this.estSeekMs / 1000) * speed);
@@ -227,6 +228,39 @@ export class RecordedPlayer {
         break;
     }
     if (v.paused) void v.play().catch(() => undefined);
+  }
+
+  /**
+   * Fast review shows one frame per step on every tile at once: the tile keeps its current picture
+   * on the hold canvas while its video seeks to the next step's frame, then all tiles reveal together.
+   */
+  freeze(): void {
+    this.framesAtFreeze = this.frames;
+    const c = this.hold;
+    const v = this.video;
+    if (!c || !v.videoWidth || this.phase !== 'ready') return;
+    if (c.width !== v.videoWidth || c.height !== v.videoHeight) {
+      c.width = v.videoWidth;
+      c.height = v.videoHeight;
+    }
+    c.getContext('2d')?.drawImage(v, 0, 0, c.width, c.height);
+    c.hidden = false;
+  }
+
+  /** Shows the video again (see freeze). */
+  thaw(): void {
+    if (this.hold) this.hold.hidden = true;
+  }
+
+  /**
+   * Whether the frame on screen is the one holding `target` (presented after the last freeze), or
+   * the tile has nothing to show there (gap, error, still loading) and must not hold the others up.
+   */
+  settledAt(target: number): boolean {
+    if (this.phase !== 'ready') return true;
+    if (this.video.seeking || this.frames <= this.framesAtFreeze || !this.lastFrame) return false;
+    const shown = mediaToWall(this.frags(), this.lastFrame.mediaTime);
+    return shown !== null && shown <= target + 1 && target < shown + this.frameMs;
   }
 
   private seekTo(t: number): void {
@@ -285,6 +319,7 @@ export class RecordedPlayer {
     this.loadToken++;
     if (this.rvfc !== null && 'cancelVideoFrameCallback' in this.video) this.video.cancelVideoFrameCallback(this.rvfc);
     this.destroyHls();
+    this.thaw();
     this.video.removeAttribute('src');
     this.video.load();
   }

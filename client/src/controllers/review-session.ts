@@ -4,7 +4,7 @@
  * (core/sync.ts decides how; RecordedPlayer applies it). No rendering; components listen to
  * 'change' (state) and 'tick' (clock position, a few times a second).
  */
-import { MasterClock, clampSpeed } from '../core/sync.js';
+import { DRIFT_DEFAULTS, MasterClock, clampSpeed, stepAction, type StepState } from '../core/sync.js';
 import { Emitter } from '../services/emitter.js';
 import type { RecorderApi } from '../services/recorder-api.js';
 import type { RecordedPlayer } from './recorded-player.js';
@@ -37,6 +37,8 @@ export class ReviewSession extends Emitter<Events> {
   private reloading: Promise<void> | null = null;
   private closed = false;
   private atLiveEdge = false;
+  /** The current frame-locked step at fast speeds (null when playing normally or paused). */
+  private fastStep: StepState | null = null;
 
   constructor(
     readonly api: RecorderApi,
@@ -142,16 +144,48 @@ export class ReviewSession extends Emitter<Events> {
 
   // --- the loop --------------------------------------------------------------------------------
 
+  /** Whether the clock runs fast enough for frame-locked stepping. */
+  private get stepping(): boolean {
+    return this.clock.playing && this.clock.speed >= DRIFT_DEFAULTS.stepFromSpeed;
+  }
+
   syncNow(): void {
     const pos = this.clock.position();
-    for (const p of this.players) p.sync(pos, this.clock.playing, this.clock.speed);
     this.lastSync = this.mono();
+    if (this.stepping) return this.syncStep(pos);
+    if (this.fastStep) this.endStepping();
+    for (const p of this.players) p.sync(pos, this.clock.playing, this.clock.speed);
+  }
+
+  /** Fast review: every tile seeks the same instant behind its held picture; all reveal together. */
+  private syncStep(pos: number): void {
+    const now = this.mono();
+    const step = this.fastStep;
+    const settled = !!step && [...this.players].every((p) => p.settledAt(step.target));
+    const action = stepAction(step, now, pos, settled);
+    if (action.kind === 'reveal') {
+      for (const p of this.players) p.thaw();
+      step!.revealedAt = now;
+      return;
+    }
+    if (action.kind === 'next') {
+      this.fastStep = { target: action.target, startedAt: now, revealedAt: null };
+      for (const p of this.players) p.freeze();
+    }
+    // Seeking (and retrying a wrong frame) toward the step's instant, as a paused tile does.
+    for (const p of this.players) p.sync(this.fastStep!.target, false, this.clock.speed);
+  }
+
+  private endStepping(): void {
+    this.fastStep = null;
+    for (const p of this.players) p.thaw();
   }
 
   private loop(): void {
     if (this.closed) return;
     const now = this.mono();
-    if (now - this.lastSync >= this.opts.syncEveryMs) {
+    // Stepping reveals as soon as every tile has its frame: check every animation frame.
+    if (now - this.lastSync >= this.opts.syncEveryMs || this.stepping || this.fastStep) {
       this.checkLiveEdge();
       this.syncNow();
     }

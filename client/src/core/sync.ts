@@ -93,12 +93,6 @@ export function fragsRange(frags: readonly FragTime[]): { startMs: number; endMs
   return { startMs: frags[0]!.programDateTime, endMs: last.programDateTime + last.duration * 1000 };
 }
 
-/** The keyframe position (fragment start: every recorded part starts on a keyframe) at or before the instant. */
-export function keyframeAtOrBefore(frags: readonly FragTime[], wallMs: number): FragTime | null {
-  const i = lastAtOrBefore(frags, wallMs, (f) => f.programDateTime);
-  return i >= 0 ? frags[i]! : null;
-}
-
 // --- drift correction -----------------------------------------------------------------------------
 
 export interface DriftOptions {
@@ -110,18 +104,18 @@ export interface DriftOptions {
   horizonMs: number;
   /** A nudged rate stays within speed × (1 ± maxNudge). */
   maxNudge: number;
-  /** At or above this speed, tiles do not play: they seek from keyframe to keyframe. */
-  scrubFromSpeed: number;
+  /** At or above this speed, tiles do not play: the session steps them frame-locked (see stepAction). */
+  stepFromSpeed: number;
 }
 
-export const DRIFT_DEFAULTS: DriftOptions = { deadbandMs: 20, seekAboveMs: 600, horizonMs: 1000, maxNudge: 0.25, scrubFromSpeed: 8 };
+export const DRIFT_DEFAULTS: DriftOptions = { deadbandMs: 20, seekAboveMs: 600, horizonMs: 1000, maxNudge: 0.25, stepFromSpeed: 8 };
 
 export type DriftAction =
   | { kind: 'hold'; rate: number }
   | { kind: 'nudge'; rate: number }
   | { kind: 'seek'; to: number }
-  /** High speed: show the keyframe at or before the target (media time `to`). */
-  | { kind: 'scrub'; to: number };
+  /** High speed: show the frame of the target (media time `to`); the session paces the steps. */
+  | { kind: 'step'; to: number };
 
 /**
  * What a playing tile should do. `driftMs` = tile media position minus target, in media ms
@@ -129,7 +123,7 @@ export type DriftAction =
  */
 export function driftAction(driftMs: number, speed: number, target: number, opts: DriftOptions = DRIFT_DEFAULTS): DriftAction {
   const s = clampSpeed(speed);
-  if (s >= opts.scrubFromSpeed) return { kind: 'scrub', to: target };
+  if (s >= opts.stepFromSpeed) return { kind: 'step', to: target };
   const abs = Math.abs(driftMs);
   // Scaled with speed: slow playback cannot catch up by nudging, fast playback drifts more per frame.
   if (abs > opts.seekAboveMs * Math.max(0.5, s)) return { kind: 'seek', to: target };
@@ -138,6 +132,42 @@ export function driftAction(driftMs: number, speed: number, target: number, opts
   const delta = -driftMs / opts.horizonMs;
   const rate = Math.min(s * (1 + opts.maxNudge), Math.max(s * (1 - opts.maxNudge), s + delta));
   return { kind: 'nudge', rate: Math.round(rate * 1000) / 1000 };
+}
+
+// --- frame-locked stepping (fast review) ----------------------------------------------------------
+
+/**
+ * At 8× and 16× no decoder keeps four tiles playing in step (and a browser decoding 16× four times
+ * over would drop frames at random). Instead every tile shows the exact frame of one clock instant,
+ * all revealed at once; then the next instant the clock has reached. So tiles always agree to a
+ * frame, and the picture advances a few times a second.
+ */
+export interface StepState {
+  /** The wall-clock instant every tile is moving to (or showing). */
+  target: number;
+  /** When the step began (monotonic ms). */
+  startedAt: number;
+  /** When its frames were revealed (monotonic ms), null while tiles are still seeking. */
+  revealedAt: number | null;
+}
+
+export interface StepOptions {
+  /** Each revealed step stays on screen at least this long (ms), so the eye can read it. */
+  minShowMs: number;
+  /** A tile that has not found its frame by then does not hold the others any longer (ms). */
+  timeoutMs: number;
+}
+
+export const STEP_DEFAULTS: StepOptions = { minShowMs: 120, timeoutMs: 1500 };
+
+export type StepAction = { kind: 'wait' } | { kind: 'reveal' } | { kind: 'next'; target: number };
+
+/** What the session does now: keep seeking, reveal the step's frames on every tile, or start the next step. */
+export function stepAction(step: StepState | null, now: number, position: number, allSettled: boolean, opts: StepOptions = STEP_DEFAULTS): StepAction {
+  if (!step) return { kind: 'next', target: position };
+  if (step.revealedAt === null) return allSettled || now - step.startedAt >= opts.timeoutMs ? { kind: 'reveal' } : { kind: 'wait' };
+  if (now - step.revealedAt < opts.minShowMs || position === step.target) return { kind: 'wait' };
+  return { kind: 'next', target: position };
 }
 
 /** Whether a paused tile showing media time `current` must seek to `target` (more than half a frame off). */

@@ -62,7 +62,8 @@ export class WwReviewTile extends LitElement {
     this.unbind();
     const video = this.video;
     if (!video || !this.session || !this.cameraId) return;
-    const player = new RecordedPlayer(video, this.session.api, this.cameraId, () => this.refresh());
+    const hold = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.hold');
+    const player = new RecordedPlayer(video, this.session.api, this.cameraId, () => this.refresh(), hold);
     this.player = player;
     this.detach = this.session.attach(player);
     this.offTick = this.session.on('tick', () => this.refresh());
@@ -139,7 +140,7 @@ export class WwReviewTile extends LitElement {
     const z = this.zoom.zoom.scale;
     return html`
       <div class="frame" title=${t('zoom.hint')}>
-        <div class="zoom"><video muted playsinline disablepictureinpicture></video></div>
+        <div class="zoom"><video muted playsinline disablepictureinpicture></video><canvas class="hold" hidden></canvas></div>
         ${this.overlay()}
         <div class="top">
           <span class="name">${this.cameraName || this.cameraId}</span>
@@ -179,13 +180,18 @@ export class WwReviewTile extends LitElement {
         overflow: hidden;
       }
       .zoom,
-      video {
+      video,
+      canvas.hold {
         position: absolute;
         inset: 0;
         width: 100%;
         height: 100%;
       }
-      video {
+      canvas.hold[hidden] {
+        display: none;
+      }
+      video,
+      canvas.hold {
         object-fit: contain;
         background: #000;
         display: block;
