@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SpanCache } from '../src/store/span-cache.js';
+import { SpanCache, appendToDay } from '../src/store/span-cache.js';
 import { mergeSorted } from '../src/playback/spans.js';
 
 const DAY = 86_400_000;
@@ -34,4 +34,57 @@ test('day-cached spans equal a direct merge over any window, and follow invalida
   const after = cache.spans('a', t0, t0 + 5 * DAY);
   assert.deepEqual(after, direct(t0, t0 + 5 * DAY));
   assert.ok(after.gaps.some((g) => g.startMs <= cut[0]! + 60_000 && g.endMs >= cut[1]! - 60_000));
+});
+
+test('appending to a day: extend the last span, start a new one after a gap, refuse anything earlier', () => {
+  const day = [
+    { startMs: 0, endMs: 100 },
+    { startMs: 500, endMs: 600 },
+  ];
+  assert.deepEqual(appendToDay([], 10, 20, 5), [{ startMs: 10, endMs: 20 }]);
+  assert.deepEqual(appendToDay(day, 600, 700, 5), [day[0], { startMs: 500, endMs: 700 }], 'contiguous');
+  assert.deepEqual(appendToDay(day, 604, 700, 5), [day[0], { startMs: 500, endMs: 700 }], 'within the tolerance');
+  assert.deepEqual(appendToDay(day, 550, 580, 5), [day[0], day[1]], 'inside the last span');
+  assert.deepEqual(appendToDay(day, 800, 900, 5), [...day, { startMs: 800, endMs: 900 }], 'after a gap');
+  assert.equal(appendToDay(day, 200, 300, 5), null, 'before the last span: recompute');
+  assert.deepEqual(appendToDay(day, 900, 900, 5), day, 'empty');
+});
+
+test('appended segments keep the day summaries equal to a direct merge; the persistent level survives a restart', () => {
+  const t0 = Date.UTC(2026, 9, 1);
+  const segs: [number, number][] = [];
+  const ranges = (_c: string, from: number, to: number) => segs.filter(([s, e]) => e > from && s < to).sort((a, b) => a[0] - b[0]);
+  const persisted = new Map<string, { startMs: number; endMs: number }[]>();
+  const store = {
+    get: (c: string, d: number) => persisted.get(`${c}/${d}`),
+    put: (c: string, d: number, s: readonly { startMs: number; endMs: number }[]) => void persisted.set(`${c}/${d}`, [...s]),
+    drop: (c: string, d: number) => void persisted.delete(`${c}/${d}`),
+  };
+  const cache = new SpanCache(ranges, 250, store);
+  const direct = (from: number, to: number) => mergeSorted(ranges('a', from, to).map(([s, e]) => ({ startMs: s, endMs: e })), from, to);
+  // 3 days of 60 s segments with outages, appended as a recorder does (open segment growing, then closed).
+  let t = t0 - 30_000;
+  let n = 0;
+  while (t < t0 + 3 * DAY) {
+    if (n++ % 211 === 0) t += 300_000; // an outage
+    const seg: [number, number] = [t, t + 1000];
+    segs.push(seg);
+    cache.appended('a', seg[0], seg[1]);
+    seg[1] = t + 60_000; // grew to its full length
+    cache.appended('a', seg[0], seg[1]);
+    t += 60_000;
+  }
+  assert.deepEqual(cache.spans('a', t0 - DAY, t0 + 4 * DAY), direct(t0 - DAY, t0 + 4 * DAY));
+  // A segment re-inserted in the middle (a repair) is not an append: the day is recomputed.
+  const mid = segs.splice(2000, 1)[0]!;
+  cache.invalidate('a', mid[0], mid[1]);
+  assert.deepEqual(cache.spans('a', t0, t0 + 3 * DAY), direct(t0, t0 + 3 * DAY));
+  segs.push(mid);
+  cache.appended('a', mid[0], mid[1]);
+  assert.deepEqual(cache.spans('a', t0, t0 + 3 * DAY), direct(t0, t0 + 3 * DAY));
+  // A new process: the persisted summaries answer without reading a single segment row.
+  let reads = 0;
+  const restarted = new SpanCache((c, f, to) => (reads++, ranges(c, f, to)), 250, store);
+  assert.deepEqual(restarted.spans('a', t0, t0 + 3 * DAY), direct(t0, t0 + 3 * DAY));
+  assert.equal(reads, 0);
 });

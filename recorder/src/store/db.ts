@@ -42,6 +42,8 @@ export interface ExportRow {
   holdIds: number[];
 }
 
+const DAY_SPANS_VERSION = '1';
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS segments (
   id INTEGER PRIMARY KEY,
@@ -52,7 +54,16 @@ CREATE TABLE IF NOT EXISTS segments (
   path TEXT NOT NULL UNIQUE,
   open INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS segments_camera_start ON segments (camera, start_ms);
+-- Covering (camera, start, end): span listing reads the index only, never the table.
+DROP INDEX IF EXISTS segments_camera_start;
+CREATE INDEX IF NOT EXISTS segments_camera_span ON segments (camera, start_ms, end_ms);
+-- Merged spans per camera and UTC day (see span-cache.ts): derived data, rebuilt when dropped.
+CREATE TABLE IF NOT EXISTS day_spans (
+  camera TEXT NOT NULL,
+  day INTEGER NOT NULL,
+  spans TEXT NOT NULL,
+  PRIMARY KEY (camera, day)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS segments_start ON segments (start_ms);
 CREATE TABLE IF NOT EXISTS holds (
   id INTEGER PRIMARY KEY,
@@ -119,7 +130,15 @@ export class RecorderDb {
       exportInsert: db.prepare('INSERT INTO exports (id, cameras, from_ms, to_ms, exported_by, created_ms, state, hold_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       exportUpdate: db.prepare('UPDATE exports SET state = ?, progress = ?, error = ?, file = ?, bytes = ? WHERE id = ?'),
       exportGet: db.prepare('SELECT * FROM exports WHERE id = ?'),
+      daySpansGet: db.prepare('SELECT spans FROM day_spans WHERE camera = ? AND day = ?').pluck(),
+      daySpansPut: db.prepare('INSERT INTO day_spans (camera, day, spans) VALUES (?, ?, ?) ON CONFLICT (camera, day) DO UPDATE SET spans = excluded.spans'),
+      daySpansDrop: db.prepare('DELETE FROM day_spans WHERE camera = ? AND day = ?'),
     };
+    // Day summaries written by a version that did not maintain them are not trusted.
+    if (this.st.metaGet.get('day_spans_version') !== DAY_SPANS_VERSION) {
+      db.exec('DELETE FROM day_spans');
+      this.st.metaSet.run('day_spans_version', DAY_SPANS_VERSION);
+    }
     this.maxSegmentMs = Number(this.st.metaGet.get('max_segment_ms') ?? 0);
     if (!this.maxSegmentMs) {
       const m = db.prepare('SELECT max(end_ms - start_ms) FROM segments').pluck().get() as number | null;
@@ -140,7 +159,14 @@ export class RecorderDb {
     }
   }
 
-  private readonly spanCache = new SpanCache((camera, from, to) => this.ranges(camera, from, to));
+  private readonly spanCache = new SpanCache((camera, from, to) => this.ranges(camera, from, to), 250, {
+    get: (camera, day) => {
+      const text = this.st.daySpansGet.get(camera, day) as string | undefined;
+      return text === undefined ? undefined : (JSON.parse(text) as [number, number][]).map(([startMs, endMs]) => ({ startMs, endMs }));
+    },
+    put: (camera, day, spans) => void this.st.daySpansPut.run(camera, day, JSON.stringify(spans.map((r) => [r.startMs, r.endMs]))),
+    drop: (camera, day) => void this.st.daySpansDrop.run(camera, day),
+  });
 
   /** Recorded spans and gaps of a camera over [from, to) (cached per day). */
   spans(camera: string, from: number, to: number): SpansResult {
@@ -148,29 +174,43 @@ export class RecorderDb {
   }
 
   insertSegment(s: Omit<SegmentRow, 'id'>): number {
-    this.spanCache.invalidate(s.camera, s.startMs, s.endMs);
-    this.noteDuration(s.endMs - s.startMs);
-    const info = this.st.insert.run(s.camera, s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0);
-    this.storeBytes += s.bytes;
-    return Number(info.lastInsertRowid);
+    return this.tx(() => {
+      this.noteDuration(s.endMs - s.startMs);
+      const info = this.st.insert.run(s.camera, s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0);
+      this.spanCache.appended(s.camera, s.startMs, s.endMs);
+      this.storeBytes += s.bytes;
+      return Number(info.lastInsertRowid);
+    });
   }
 
   updateSegment(id: number, s: Pick<SegmentRow, 'startMs' | 'endMs' | 'bytes' | 'path' | 'open'>): void {
-    const old = this.segment(id);
-    if (old) {
-      this.spanCache.invalidate(old.camera, old.startMs, old.endMs);
-      this.spanCache.invalidate(old.camera, s.startMs, s.endMs);
-    }
-    this.noteDuration(s.endMs - s.startMs);
-    this.st.update.run(s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0, id);
-    if (old) this.storeBytes += s.bytes - old.bytes;
+    this.tx(() => {
+      const old = this.segment(id);
+      this.noteDuration(s.endMs - s.startMs);
+      this.st.update.run(s.startMs, s.endMs, s.bytes, s.path, s.open ? 1 : 0, id);
+      if (!old) return;
+      // The open segment growing at its end extends the summary; anything else recomputes.
+      if (s.startMs === old.startMs && s.endMs >= old.endMs) this.spanCache.appended(old.camera, s.startMs, s.endMs);
+      else {
+        this.spanCache.invalidate(old.camera, old.startMs, old.endMs);
+        this.spanCache.invalidate(old.camera, s.startMs, s.endMs);
+      }
+      this.storeBytes += s.bytes - old.bytes;
+    });
   }
 
   deleteSegment(id: number): void {
-    const old = this.segment(id);
-    if (old) this.spanCache.invalidate(old.camera, old.startMs, old.endMs);
-    this.st.del.run(id);
-    if (old) this.storeBytes -= old.bytes;
+    this.tx(() => {
+      const old = this.segment(id);
+      if (old) this.spanCache.invalidate(old.camera, old.startMs, old.endMs);
+      this.st.del.run(id);
+      if (old) this.storeBytes -= old.bytes;
+    });
+  }
+
+  /** Runs `fn` in a transaction (nested calls join the outer one): a row and its day summary change together. */
+  private tx<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn)();
   }
 
   segment(id: number): SegmentRow | null {
