@@ -157,3 +157,25 @@ test('HLS playlist: keyframe-aligned byte ranges, program date time, a discontin
   assert.deepEqual(lines.filter((l) => l.startsWith('#EXT-X-BYTERANGE')), ['#EXT-X-BYTERANGE:1000@2800', '#EXT-X-BYTERANGE:1000@3800', '#EXT-X-BYTERANGE:1000@800', '#EXT-X-BYTERANGE:1000@1800']);
   assert.deepEqual(lines.filter((l) => l.startsWith('#EXT-X-PROGRAM-DATE-TIME')).map((l) => Date.parse(l.slice(25)) - T), [2000, 3000, 10000, 11000]);
 });
+
+test('HLS playlist reaching the present: an EVENT playlist without ENDLIST whose listed parts never change', () => {
+  const frag = (i: number) => ({ offset: 800 + i * 1000, length: 1000, baseTime: i * 90000, duration: 90000, samples: 25, keyframe: true });
+  const info = (n: number): Fmp4Info => ({ initLength: 800, timescale: 90000, fragments: Array.from({ length: n }, (_, i) => frag(i)), validBytes: 800 + n * 1000, size: 800 + n * 1000 });
+  const at = (n: number) =>
+    buildPlaylist(
+      [
+        { segmentId: 1, startMs: T, info: info(4) },
+        { segmentId: 2, startMs: T + 4000, info: info(n), open: true },
+      ],
+      { from: T, to: T + 86_400_000, uri: (id) => `media/${id}.mp4`, live: true },
+    );
+  const early = at(2);
+  const later = at(5);
+  assert.ok(early.text.includes('#EXT-X-PLAYLIST-TYPE:EVENT'));
+  assert.ok(!early.text.includes('#EXT-X-ENDLIST'));
+  // The open file's last part (it may still grow) is held back.
+  assert.equal(early.parts, 4 + 1);
+  assert.equal(later.parts, 4 + 4);
+  // A reload only appends: the earlier playlist is a prefix of the later one.
+  assert.ok(later.text.startsWith(early.text.trimEnd()), 'append-only');
+});

@@ -20,6 +20,9 @@ export interface SessionOptions {
   liveLagMs: number;
 }
 
+/** A window ending this close to now is live: the recorder serves it as a growing playlist (recorder/src/playback/http.ts). */
+const LIVE_WINDOW_MS = 10_000;
+
 const DEFAULTS: SessionOptions = { halfWindowMs: 10 * 60_000, edgeMs: 20_000, syncEveryMs: 100, liveLagMs: 1500 };
 
 type Events = { change: []; tick: [position: number]; 'live-edge': [] };
@@ -27,7 +30,8 @@ type Events = { change: []; tick: [position: number]; 'live-edge': [] };
 export class ReviewSession extends Emitter<Events> {
   readonly clock: MasterClock;
   readonly players = new Set<RecordedPlayer>();
-  window: { from: number; to: number } | null = null;
+  /** The playlists' window; `live` when it reaches the present (the recorder's playlist then grows). */
+  window: { from: number; to: number; live: boolean } | null = null;
   private readonly opts: SessionOptions;
   private raf: number | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -54,10 +58,15 @@ export class ReviewSession extends Emitter<Events> {
     this.loop();
   }
 
-  private windowAround(t: number): { from: number; to: number } {
+  private windowAround(t: number): { from: number; to: number; live: boolean } {
     const edge = this.wallNow();
     const to = Math.min(edge, t + this.opts.halfWindowMs);
-    return { from: Math.min(t, to - 1000) - this.opts.halfWindowMs, to };
+    return { from: Math.min(t, to - 1000) - this.opts.halfWindowMs, to, live: to >= edge - LIVE_WINDOW_MS };
+  }
+
+  /** Where the loaded footage can reach: the present for a live window. */
+  private windowEnd(w: { to: number; live: boolean }): number {
+    return w.live ? this.wallNow() : w.to;
   }
 
   /** Adds a player (it loads the current window); returns the detach function. */
@@ -112,7 +121,7 @@ export class ReviewSession extends Emitter<Events> {
     this.clock.seek(Math.min(wallMs, this.wallNow() - this.opts.liveLagMs));
     this.atLiveEdge = false;
     this.changed();
-    if (this.window && (wallMs < this.window.from || wallMs > this.window.to)) void this.reload();
+    if (this.window && (wallMs < this.window.from || wallMs > this.windowEnd(this.window))) void this.reload();
   }
 
   jump(deltaMs: number): void {
@@ -220,13 +229,14 @@ export class ReviewSession extends Emitter<Events> {
     const w = this.window;
     if (!w || this.reloading) return;
     const pos = this.clock.position();
+    const end = this.windowEnd(w);
     // Near the end of the window, reload only when enough newer footage can exist (else every
-    // reload near the live edge would interrupt playback for nothing).
-    const behind = this.wallNow() - w.to;
+    // reload near the live edge would interrupt playback for nothing). A live window grows by itself.
+    const behind = this.wallNow() - end;
     // Paused, nothing new is needed until the clock moves (a reload would flash the picture).
-    const nearEnd = this.clock.playing && ((pos > w.to - this.opts.edgeMs && behind > this.opts.edgeMs) || (pos > w.to - 3000 && behind > 5000));
+    const nearEnd = this.clock.playing && ((pos > end - this.opts.edgeMs && behind > this.opts.edgeMs) || (pos > end - 3000 && behind > 5000));
     const nearStart = pos < w.from + this.opts.edgeMs;
-    if (nearEnd || nearStart || pos > w.to || pos < w.from) void this.reload();
+    if (nearEnd || nearStart || pos > end || pos < w.from) void this.reload();
   }
 
   /** Idempotent. Players belong to their tiles and are closed there. */

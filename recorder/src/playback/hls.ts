@@ -6,6 +6,10 @@
  * fragments that starts with a keyframe (a seek lands on something decodable). Each file's
  * timestamps start at 0, so each file begins a discontinuity; gaps in the recording are simply not
  * in the playlist. EXT-X-PROGRAM-DATE-TIME on every media segment maps media time to wall-clock time.
+ *
+ * A window that reaches the present is an open EVENT playlist (no ENDLIST): hls.js reloads it and
+ * the newest footage joins as it is written. Listed parts never change afterwards: the last part of
+ * the file being written (it may still grow) is listed only once a later part follows it.
  */
 import type { Fmp4Info } from '../store/fmp4.js';
 
@@ -14,6 +18,8 @@ export interface PlaylistFile {
   /** Wall-clock time of the file's first sample. */
   startMs: number;
   info: Fmp4Info;
+  /** The file is still being written. */
+  open?: boolean;
 }
 
 export interface MediaPart {
@@ -50,6 +56,8 @@ export interface PlaylistOptions {
   to: number;
   /** URI of a segment file, relative to the playlist. */
   uri: (segmentId: number) => string;
+  /** An EVENT playlist that grows (the window reaches the present). */
+  live?: boolean;
 }
 
 export function buildPlaylist(files: readonly PlaylistFile[], opts: PlaylistOptions): { text: string; parts: number } {
@@ -58,7 +66,10 @@ export function buildPlaylist(files: readonly PlaylistFile[], opts: PlaylistOpti
   let count = 0;
   let firstFile = true;
   for (const file of files) {
-    const parts = fileParts(file).filter((p) => p.startMs < opts.to && p.startMs + p.durationMs > opts.from);
+    const all = fileParts(file);
+    // The last part of a file being written may still grow: not listed yet.
+    if (file.open) all.pop();
+    const parts = all.filter((p) => p.startMs < opts.to && p.startMs + p.durationMs > opts.from);
     if (parts.length === 0 || file.info.initLength === 0) continue;
     if (!firstFile) body.push('#EXT-X-DISCONTINUITY');
     firstFile = false;
@@ -74,6 +85,7 @@ export function buildPlaylist(files: readonly PlaylistFile[], opts: PlaylistOpti
       count++;
     }
   }
-  const head = ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-INDEPENDENT-SEGMENTS'];
-  return { text: [...head, ...body, '#EXT-X-ENDLIST', ''].join('\n'), parts: count };
+  const type = opts.live ? 'EVENT' : 'VOD';
+  const head = ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', `#EXT-X-PLAYLIST-TYPE:${type}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
+  return { text: [...head, ...body, ...(opts.live ? [] : ['#EXT-X-ENDLIST']), ''].join('\n'), parts: count };
 }

@@ -31,6 +31,8 @@ export interface HttpDeps {
 
 const DAY = 86400000;
 const LIMITS = { spans: 31 * DAY, playlist: DAY, export: DAY, hold: 3660 * DAY };
+/** A playlist window ending this close to now (or later) is served as a growing EVENT playlist. */
+const LIVE_WINDOW_MS = 10_000;
 const MAX_BODY = 64 * 1024;
 
 const windowQuery = z.object({ from: instant, to: instant }).strict();
@@ -161,13 +163,16 @@ export function createHttpServer(deps: HttpDeps): Server {
       re: /^\/api\/recordings\/([^/]+)\/playlist\.m3u8$/,
       run: async (m, _q, res, url) => {
         const cam = camera(m[0]!);
-        const { from, to } = window(url, LIMITS.playlist);
+        const { from, to: asked } = window(url, LIMITS.playlist);
+        // A window reaching the present stays open: it lists what is written after it too.
+        const live = asked >= Date.now() - LIVE_WINDOW_MS;
+        const to = live ? from + LIMITS.playlist : asked;
         const files: PlaylistFile[] = [];
         for (const row of store.db.overlapping(cam, from, to)) {
           const { seg, info } = await segmentFile(store, deps.fmp4, row);
-          files.push({ segmentId: seg.id, startMs: seg.startMs, info });
+          files.push({ segmentId: seg.id, startMs: seg.startMs, info, open: seg.open });
         }
-        const pl = buildPlaylist(files, { from, to, uri: (id) => `media/${id}.mp4` });
+        const pl = buildPlaylist(files, { from, to, uri: (id) => `media/${id}.mp4`, live });
         if (pl.parts === 0) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded in this window', 404);
         const text = pl.text;
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
