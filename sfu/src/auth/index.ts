@@ -46,6 +46,9 @@ export interface Auth {
 
 export const SWEEP_MS = 5000;
 
+/** The SFU prints the first admin's generated password on stdout after this prefix (launcher: console only). */
+export const INITIAL_ADMIN_LINE = 'Initial admin account: ';
+
 export async function installAuth(d: AuthDeps): Promise<Auth> {
   const store = new AuthStore(d.db);
   if (!d.config.auth.enabled) {

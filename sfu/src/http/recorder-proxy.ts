@@ -59,7 +59,11 @@ export function proxyToRecorder(target: { host: string; port: number }, pathAndQ
 export function recorderRoutes(target: { host: string; port: number } | null, log: Logger): Route[] {
   const proxy: Route['handle'] = ({ req, res, url }) => {
     if (!target) throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'recording is disabled', 503);
-    proxyToRecorder(target, url.pathname + url.search, req, res, log);
+    // Settles when the response is over, so the router does not answer in its place.
+    return new Promise<void>((resolve) => {
+      res.once('close', resolve);
+      proxyToRecorder(target, url.pathname + url.search, req, res, log);
+    });
   };
   const route = (method: Route['method'], path: RegExp, access: RouteAccess): Route => ({ method, path, access, handle: proxy });
   const playback = { permission: 'playback', camera: 'camera' } as const;
