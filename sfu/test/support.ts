@@ -1,5 +1,6 @@
 /** Starts the real system pieces (embedded endpoint + demo cameras, SFU) on free loopback ports. */
-import { resolveConfig, type Config } from '@wardwall/common';
+import { resolveConfig, type Config, type ServerMessage } from '@wardwall/common';
+import WebSocket from 'ws';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { startEmbedded, type Embedded } from '../src/endpoint/embedded.js';
 import { startSfu, type Sfu } from '../src/app.js';
@@ -7,14 +8,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRecorder, type Recorder } from '../../recorder/src/app.js';
+import { hashPassword } from '../src/auth/password.js';
+import type { Role, CameraRule } from '../src/auth/roles.js';
+import { SESSION_COOKIE } from '../src/auth/token.js';
 
 export interface TestSystem {
   config: Readonly<Config>;
   embedded: Embedded;
   sfu: Sfu;
   recorder: Recorder | null;
+  /** Base URL of the wall (http or https), with a trailing slash. */
+  url: string;
+  /** With `auth`: signs `username` in over HTTP and returns the Cookie header value (`ww_session=...`). */
+  signIn(username?: string, password?: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** The password of the `admin` account of a test system started with `auth`. */
+export const TEST_ADMIN_PASSWORD = 'admin-test-password';
 
 export interface TestSystemOptions {
   demoCount?: number;
@@ -24,6 +35,13 @@ export interface TestSystemOptions {
   cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean }[];
   /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
   recorder?: boolean;
+  /**
+   * Access control (default off, so pipeline tests need no login). `true` or settings: accounts on,
+   * `admin` / TEST_ADMIN_PASSWORD exists; add users with `createUser`, sign in with `sys.signIn`.
+   */
+  auth?: boolean | { lockout?: Partial<Config['auth']['lockout']>; sessionHours?: number };
+  /** Serve HTTPS + WSS (`sfu.tls`): 'self-signed' generates a certificate under the SFU's data dir. */
+  tls?: 'self-signed';
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -40,7 +58,11 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
       dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
+      ...(overrides.tls ? { tls: overrides.tls } : {}),
     },
+    auth: overrides.auth
+      ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }
+      : { enabled: false },
     recorder: overrides.recorder
       ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }
       : { enabled: false },
@@ -62,6 +84,8 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
     embedded,
     sfu,
     recorder,
+    url: sfu.url,
+    signIn: (username = 'admin', password = TEST_ADMIN_PASSWORD) => signIn(sfu.url, username, password),
     async close() {
       await recorder?.close();
       await sfu.close();
@@ -78,4 +102,78 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false |
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export interface TestUser {
+  username: string;
+  password?: string;
+  role?: Role;
+  displayName?: string;
+  cameraRules?: CameraRule[];
+  /** undefined: the role's default; null: unlimited. */
+  lookbackDays?: number | null;
+}
+
+/** Creates an account directly in the SFU's database (password default `<username>-password`); returns its id. */
+export async function createUser(sys: Pick<TestSystem, 'sfu'>, u: TestUser): Promise<string> {
+  const service = sys.sfu.auth.service;
+  if (!service) throw new Error('createUser needs startTestSystem({ auth: true })');
+  const user = service.store.addUser(
+    {
+      username: u.username,
+      displayName: u.displayName ?? u.username,
+      role: u.role ?? 'operator',
+      passwordHash: await hashPassword(u.password ?? `${u.username}-password`),
+      cameraRules: u.cameraRules ?? [],
+      ...(u.lookbackDays !== undefined ? { lookbackDays: u.lookbackDays } : {}),
+    },
+    Date.now(),
+  );
+  return user.id;
+}
+
+/** Logs in through `POST /api/auth/login` and returns the Cookie header value (`ww_session=<token>`). */
+export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const r = await fetch(new URL('api/auth/login', baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (r.status !== 200) throw new Error(`login of ${username} failed: ${r.status} ${await r.text()}`);
+  const set = r.headers.get('set-cookie') ?? '';
+  const m = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(set);
+  if (!m) throw new Error('login answered without a session cookie');
+  return `${SESSION_COOKIE}=${m[1]}`;
+}
+
+export interface WsClient {
+  ws: WebSocket;
+  /** Sends a request (an id is added) and resolves with its response. */
+  request(m: Record<string, unknown>): Promise<ServerMessage>;
+  /** Sends a raw text frame and resolves with the next response. */
+  raw(text: string): Promise<ServerMessage>;
+  pushes: ServerMessage[];
+  /** Resolves with the close code when the server closes the socket. */
+  closed: Promise<number>;
+}
+
+/** Opens the signaling socket of `baseUrl` with an optional Cookie header; rejects with the HTTP status when the upgrade is refused. */
+export async function wsClient(baseUrl: string, cookie?: string, opts: { ca?: Buffer } = {}): Promise<WsClient> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}ws`, { headers: cookie ? { cookie } : {}, ...(opts.ca ? { ca: opts.ca } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+    ws.once('error', reject);
+  });
+  const pushes: ServerMessage[] = [];
+  const waiting: ((m: ServerMessage) => void)[] = [];
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as ServerMessage;
+    if (m.type === 'response') waiting.shift()?.(m);
+    else pushes.push(m);
+  });
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  const raw = (text: string) =>
+    new Promise<ServerMessage>((r) => {
+      waiting.push(r);
+      ws.send(text);
+    });
+  let n = 1;
+  return { ws, pushes, closed, raw, request: (m) => raw(JSON.stringify({ id: n++, ...m })) };
 }
