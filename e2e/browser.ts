@@ -1,5 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine needs. */
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { signIn } from '../sfu/test/support.js';
 import { decodeStrip, decodeStripFromRgba, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
 
 export const CHROMIUM_ARGS = [
@@ -40,3 +41,16 @@ export const PAGE_STRIP_TOOLS = `
     return out;
   }
 `;
+
+/**
+ * Signs a Chromium context in to the wall at `baseUrl` (logs in over HTTP, then sets the HttpOnly
+ * session cookie in the context), so pages opened afterwards are signed in. Returns the Cookie
+ * header value for Node-side requests of the same session.
+ */
+export async function signInBrowser(context: BrowserContext, baseUrl: string, username: string, password: string): Promise<string> {
+  const cookie = await signIn(baseUrl, username, password);
+  const [name, value] = [cookie.slice(0, cookie.indexOf('=')), cookie.slice(cookie.indexOf('=') + 1)];
+  const url = new URL(baseUrl);
+  await context.addCookies([{ name, value, domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict', secure: url.protocol === 'https:' }]);
+  return cookie;
+}

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
 import { LogRouter } from './log-router.js';
+import { INITIAL_ADMIN_LINE } from '../sfu/src/auth/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = loadConfigOrExit();
@@ -76,7 +77,9 @@ try {
 }
 
 run('sfu', 'sfu/src/main.ts', (line) => {
-  if (line.startsWith('SFU ready: ')) {
+  // The first admin's password: on the console once, never into the log file.
+  if (line.startsWith(INITIAL_ADMIN_LINE)) process.stdout.write(`\n  ${line}\n`);
+  else if (line.startsWith('SFU ready: ')) {
     const url = line.slice('SFU ready: '.length);
     process.stdout.write(`\n  Tường giám sát / monitoring wall:  ${url}\n\n  Logs: ${logFile}\n  Ctrl-C stops everything.\n\n`);
   } else logs.line('sfu', line);

@@ -112,6 +112,10 @@ export const configSchema = z
         dataDir: z.string().default('data/sfu'),
         maxMessageBytes: z.number().int().min(1024).max(1048576).default(65536),
         heartbeatMs: z.number().int().min(1000).default(10000),
+        /** HTTPS + WSS: null = plain HTTP; "self-signed" = a certificate generated once under dataDir; or PEM files. */
+        tls: z
+          .union([z.null(), z.literal('self-signed'), z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict()])
+          .default(null),
       })
       .strict()
       .prefault({}),
@@ -135,6 +139,30 @@ export const configSchema = z
             minFreeBytes: z.number().int().min(0).default(2 * 1024 ** 3),
             /** Maximum age per camera id, overriding maxAgeDays (e.g. shorter for resident cameras). */
             maxAgeDaysByCamera: z.record(z.string().regex(CAMERA_ID), z.number().min(0.001).max(3650)).default({}),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Accounts, sessions and the audit trail (the SFU owns them; the recorder verifies the same sessions). */
+    auth: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** HMAC key of the session tokens; null = <sfu.dataDir>/auth-secret (created 0600 at first start). */
+        secretFile: z.string().min(1).nullable().default(null),
+        /** Lifetime of a login, hours (fixed from login; logout or revocation ends it earlier). */
+        sessionHours: z.number().min(0.001).max(24 * 90).default(12),
+        /** Password of the `admin` account created at first start (else a random one is printed once); env WARDWALL_ADMIN_PASSWORD. */
+        initialAdminPassword: z.string().min(8).max(200).nullable().default(null),
+        lockout: z
+          .object({
+            /** Failed logins for one user name within windowMs that lock it for lockoutMs. */
+            maxFailuresPerUser: z.number().int().min(1).max(1000).default(5),
+            /** Failed logins from one client address within windowMs that lock that address. */
+            maxFailuresPerAddress: z.number().int().min(1).max(10000).default(20),
+            windowMs: z.number().int().min(1000).default(15 * 60000),
+            lockoutMs: z.number().int().min(100).default(15 * 60000),
           })
           .strict()
           .prefault({}),
@@ -172,6 +200,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number
   WARDWALL_SFU_DATA_DIR: { path: ['sfu', 'dataDir'], type: 'string' },
   WARDWALL_RTSP_PORT: { path: ['endpoint', 'rtspPort'], type: 'number' },
   WARDWALL_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
+  WARDWALL_ADMIN_PASSWORD: { path: ['auth', 'initialAdminPassword'], type: 'string' },
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

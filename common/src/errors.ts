@@ -30,6 +30,12 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** A record with this key exists already (HTTP 409). */
   CONFLICT: 'CONFLICT',
+  /** Wrong user name or password (HTTP 401). */
+  BAD_CREDENTIALS: 'BAD_CREDENTIALS',
+  /** Too many failed logins: locked for a while (HTTP 429, `retryAfterS`). */
+  LOCKED_OUT: 'LOCKED_OUT',
+  /** The account store cannot be reached (recorder before the SFU created it) (HTTP 503). */
+  AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

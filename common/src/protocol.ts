@@ -103,7 +103,8 @@ export type ServerMessage =
   | { type: 'cameraState'; cameraId: string; stream: StreamKind; status: StreamStatus }
   | { type: 'consumerClosed'; consumerId: string; reason: string };
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody };
+/** A failure keeps the known `type` and the raw fields when it got that far (access is checked on them first). */
+export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody; type?: string; fields?: Record<string, unknown> };
 
 /**
  * Parses one raw text frame. Never throws: every failure becomes an error body with a code, and the
@@ -135,7 +136,7 @@ export function parseClientMessage(raw: string, maxBytes: number): ParseResult {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.map(String).join('.') || '(message)';
     const detail = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
-    return { ok: false, id, error: { code: ErrorCode.BAD_MESSAGE, message: `${field}: ${detail}` } };
+    return { ok: false, id, error: { code: ErrorCode.BAD_MESSAGE, message: `${field}: ${detail}` }, type: record.type, fields: record };
   }
   return { ok: true, message: parsed.data };
 }

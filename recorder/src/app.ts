@@ -14,6 +14,7 @@ import { createHttpServer } from './playback/http.js';
 import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
+import { recorderAccess, type RecorderAccess } from './access.js';
 
 export interface RecorderOptions {
   log?: Logger;
@@ -58,6 +59,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   const writers: CameraWriter[] = [];
   let retention: RetentionRunner | null = null;
   let exports: ExportManager | null = null;
+  let access: RecorderAccess | null = null;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -68,6 +70,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     await Promise.all(writers.map((w) => w.close()));
     await exports?.close();
     store.close();
+    access?.close();
     log.info('recorder stopped');
   };
   try {
@@ -120,7 +123,10 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       const cameras = writers.map((w) => w.getStatus());
       return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording'), now: now(), disk, cameras };
     };
-    server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin: opts.allowOrigin ?? '*' });
+    access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
+    // With access control the API is same-origin only (through the SFU); no cross-origin reads.
+    const allowOrigin = opts.allowOrigin ?? (config.auth.enabled ? 'null' : '*');
+    server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access });
     const srv = server;
     const port = await new Promise<number>((resolve, reject) => {
       srv.once('error', reject);

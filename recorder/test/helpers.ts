@@ -35,6 +35,8 @@ export async function testConfig(o: TestConfigOptions): Promise<Readonly<Config>
     endpoint: { host: '127.0.0.1', rtspPort: rtsp, rtmpPort: rtmp, httpPort: http },
     recorder: { host: '127.0.0.1', port: rec, dataDir: o.dataDir, segmentSeconds: o.segmentSeconds ?? 4, retention: { minFreeBytes: 0, ...o.retention } },
     log: { level: 'warn' },
+    // The recorder alone (no SFU, no accounts): access control is tested with the SFU in sfu/test/auth-*.
+    auth: { enabled: false },
   });
 }
 

@@ -3,6 +3,7 @@
  * the built client) and the signaling WebSocket. `startSfu` is used by main.ts and by tests.
  */
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { effectiveCameras, type Config } from '@wardwall/common';
@@ -12,8 +13,10 @@ import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
 import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
-import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
+import { installAuth, type Auth } from './auth/index.js';
+import { installAudit, type AuditLog } from './audit/index.js';
+import { loadTls } from './http/tls.js';
 
 export interface Sfu {
   url: string;
@@ -25,6 +28,10 @@ export interface Sfu {
   db: AppDb;
   /** The REST route table; features add their routes here. */
   router: Router;
+  /** The hash-chained audit trail: `audit.append(principal, action, camera, detail)`. */
+  audit: AuditLog;
+  /** Access control (policy, accounts service; `initialAdmin` at first start). */
+  auth: Auth;
   close(): Promise<void>;
 }
 
@@ -35,12 +42,17 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   const { rtcMinPort, rtcMaxPort } = config.sfu.webrtc;
   const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, log: log.child({ part: 'pool' }) });
   const cameras = new CameraRegistry(pool, config.sfu.ingest, log.child({ part: 'ingest' }));
-  let server: Server | null = null;
+  let server: Server | HttpsServer | null = null;
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;
+  let auth: Auth | null = null;
+  let audit: AuditLog | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
+    const tls = loadTls(config);
+    audit = installAudit({ db, router, log: log.child({ part: 'audit' }) });
+    auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => cameras.info().map((c) => c.id), secure: tls !== null });
     await cameras.add(effectiveCameras(config));
     const routesCtx: RoutesContext = {
       cameras,
@@ -52,15 +64,17 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     };
     router.add(...coreRoutes(routesCtx));
     const handler = createRequestHandler(routesCtx, router);
-    server = createServer((req, res) => void handler(req, res));
+    server = tls ? createHttpsServer({ ...tls }, (req, res) => void handler(req, res)) : createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
-    signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: OPEN_ACCESS });
+    signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: auth.policy, audit }, { authenticate: auth.authenticate });
+    auth.watch(signaling);
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    auth?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -70,7 +84,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   }
   const port = (server.address() as { port: number }).port;
   const host = config.sfu.host === '0.0.0.0' || config.sfu.host === '::' ? '127.0.0.1' : config.sfu.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const url = `${config.sfu.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   let closed = false;
   return {
     url,
@@ -80,9 +94,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     signaling,
     db: db!,
     router,
+    audit: audit!,
+    auth: auth!,
     async close() {
       if (closed) return;
       closed = true;
+      auth!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

@@ -1,6 +1,7 @@
 /** The SFU process: `node --import tsx sfu/src/main.ts [--config file]`. */
 import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
 import { startSfu } from './app.js';
+import { INITIAL_ADMIN_LINE } from './auth/index.js';
 
 const config = loadConfigOrExit();
 const log = createLogger('sfu', config.log.level);
@@ -9,6 +10,9 @@ process.on('unhandledRejection', (e) => log.error({ err: e }, 'unhandled rejecti
 try {
   const sfu = await startSfu(config, log);
   log.info({ url: sfu.url }, 'SFU ready');
+  // Shown once, on the console only (the launcher keeps this line out of the log file).
+  const admin = sfu.auth.initialAdmin;
+  if (admin?.password) process.stdout.write(`${INITIAL_ADMIN_LINE}user "${admin.username}", password "${admin.password}" (shown once; change it after signing in)\n`);
   process.stdout.write(`SFU ready: ${sfu.url}\n`);
   let stopping = false;
   const stop = async () => {

@@ -7,14 +7,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRecorder, type Recorder } from '../../recorder/src/app.js';
+import { hashPassword } from '../src/auth/password.js';
+import type { Role, CameraRule } from '../src/auth/roles.js';
+import { SESSION_COOKIE } from '../src/auth/token.js';
 
 export interface TestSystem {
   config: Readonly<Config>;
   embedded: Embedded;
   sfu: Sfu;
   recorder: Recorder | null;
+  /** Base URL of the wall (http or https), with a trailing slash. */
+  url: string;
+  /** With `auth`: signs `username` in over HTTP and returns the Cookie header value (`ww_session=...`). */
+  signIn(username?: string, password?: string): Promise<string>;
   close(): Promise<void>;
 }
+
+/** The password of the `admin` account of a test system started with `auth`. */
+export const TEST_ADMIN_PASSWORD = 'admin-test-password';
 
 export interface TestSystemOptions {
   demoCount?: number;
@@ -24,6 +34,13 @@ export interface TestSystemOptions {
   cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean }[];
   /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
   recorder?: boolean;
+  /**
+   * Access control (default off, so pipeline tests need no login). `true` or settings: accounts on,
+   * `admin` / TEST_ADMIN_PASSWORD exists; add users with `createUser`, sign in with `sys.signIn`.
+   */
+  auth?: boolean | { lockout?: Partial<Config['auth']['lockout']>; sessionHours?: number };
+  /** Serve HTTPS + WSS (`sfu.tls`): 'self-signed' generates a certificate under the SFU's data dir. */
+  tls?: 'self-signed';
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -40,7 +57,11 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
       dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
+      ...(overrides.tls ? { tls: overrides.tls } : {}),
     },
+    auth: overrides.auth
+      ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }
+      : { enabled: false },
     recorder: overrides.recorder
       ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }
       : { enabled: false },
@@ -62,6 +83,8 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
     embedded,
     sfu,
     recorder,
+    url: sfu.url,
+    signIn: (username = 'admin', password = TEST_ADMIN_PASSWORD) => signIn(sfu.url, username, password),
     async close() {
       await recorder?.close();
       await sfu.close();
@@ -78,4 +101,42 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false |
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export interface TestUser {
+  username: string;
+  password?: string;
+  role?: Role;
+  displayName?: string;
+  cameraRules?: CameraRule[];
+  /** undefined: the role's default; null: unlimited. */
+  lookbackDays?: number | null;
+}
+
+/** Creates an account directly in the SFU's database (password default `<username>-password`); returns its id. */
+export async function createUser(sys: Pick<TestSystem, 'sfu'>, u: TestUser): Promise<string> {
+  const service = sys.sfu.auth.service;
+  if (!service) throw new Error('createUser needs startTestSystem({ auth: true })');
+  const user = service.store.addUser(
+    {
+      username: u.username,
+      displayName: u.displayName ?? u.username,
+      role: u.role ?? 'operator',
+      passwordHash: await hashPassword(u.password ?? `${u.username}-password`),
+      cameraRules: u.cameraRules ?? [],
+      ...(u.lookbackDays !== undefined ? { lookbackDays: u.lookbackDays } : {}),
+    },
+    Date.now(),
+  );
+  return user.id;
+}
+
+/** Logs in through `POST /api/auth/login` and returns the Cookie header value (`ww_session=<token>`). */
+export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const r = await fetch(new URL('api/auth/login', baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  if (r.status !== 200) throw new Error(`login of ${username} failed: ${r.status} ${await r.text()}`);
+  const set = r.headers.get('set-cookie') ?? '';
+  const m = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(set);
+  if (!m) throw new Error('login answered without a session cookie');
+  return `${SESSION_COOKIE}=${m[1]}`;
 }

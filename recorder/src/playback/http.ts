@@ -15,6 +15,8 @@ import { instant, checkWindow } from './time.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import type { Thumbnailer } from './thumbnail.js';
 import type { ExportManager } from './export.js';
+import type { Principal } from '../../../sfu/src/auth/access.js';
+import { OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
 
 export interface HttpDeps {
   store: SegmentStore;
@@ -27,6 +29,8 @@ export interface HttpDeps {
   now: () => number;
   /** Access-Control-Allow-Origin value. */
   allowOrigin: string;
+  /** Sessions, rights and look-back (the wall's accounts); open when access control is off. */
+  access?: RecorderAccess;
 }
 
 const DAY = 86400000;
@@ -38,10 +42,10 @@ const atQuery = z.object({ at: instant }).strict();
 const holdsQuery = z.object({ camera: z.string().optional() }).strict();
 const who = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f]*$/, 'no control characters');
 const holdBody = z
-  .object({ camera: z.string().nullable().default(null), from: instant, to: instant, reason: z.string().trim().min(1).max(500), createdBy: who })
+  .object({ camera: z.string().nullable().default(null), from: instant, to: instant, reason: z.string().trim().min(1).max(500), createdBy: who.optional() })
   .strict();
 const exportBody = z
-  .object({ cameras: z.array(z.string()).min(1).max(64), from: instant, to: instant, exportedBy: who })
+  .object({ cameras: z.array(z.string()).min(1).max(64), from: instant, to: instant, exportedBy: who.optional() })
   .strict();
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -127,6 +131,13 @@ function sendFile(req: IncomingMessage, res: ServerResponse, abs: string, type: 
 
 export function createHttpServer(deps: HttpDeps): Server {
   const { store, log } = deps;
+  const access = deps.access ?? OPEN_RECORDER_ACCESS;
+  // Who did it, for holds and exports: the signed-in user (a name in the body counts only without access control).
+  const author = (p: Principal, given: string | undefined): string => (p.sessionId ? p.name : (given ?? p.name));
+  const playable = (p: Principal, cam: string, fromMs: number): void => {
+    access.require(p, 'playback', cam);
+    access.requireLookback(p, cam, fromMs);
+  };
 
   const camera = (raw: string): string => {
     if (!CAMERA_ID.test(raw)) throw bad('camera: not a camera id');
@@ -140,7 +151,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     return q;
   };
 
-  const routes: { method: string; re: RegExp; run: (m: string[], req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void }[] = [
+  const routes: { method: string; re: RegExp; run: (m: string[], req: IncomingMessage, res: ServerResponse, url: URL, who: Principal) => Promise<void> | void }[] = [
     { method: 'GET', re: /^\/api\/health$/, run: (_m, _q, res) => send(res, 200, deps.health()) },
     {
       method: 'GET',
@@ -150,18 +161,22 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/recordings\/([^/]+)\/spans$/,
-      run: (m, _q, res, url) => {
+      run: (m, _q, res, url, who) => {
         const cam = camera(m[0]!);
+        access.require(who, 'playback', cam);
         const { from, to } = window(url, LIMITS.spans);
+        access.requireLookback(who, cam, from);
         send(res, 200, { camera: cam, ...store.db.spans(cam, from, to) });
       },
     },
     {
       method: 'GET',
       re: /^\/api\/recordings\/([^/]+)\/playlist\.m3u8$/,
-      run: async (m, _q, res, url) => {
+      run: async (m, _q, res, url, who) => {
         const cam = camera(m[0]!);
+        access.require(who, 'playback', cam);
         const { from, to } = window(url, LIMITS.playlist);
+        playable(who, cam, from);
         const files: PlaylistFile[] = [];
         for (const row of store.db.overlapping(cam, from, to)) {
           const { seg, info } = await segmentFile(store, deps.fmp4, row);
@@ -169,6 +184,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         }
         const pl = buildPlaylist(files, { from, to, uri: (id) => `media/${id}.mp4` });
         if (pl.parts === 0) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded in this window', 404);
+        access.audit(who, 'playback', cam, { from, to });
         const text = pl.text;
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
         res.end(text);
@@ -177,12 +193,15 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/recordings\/([^/]+)\/media\/([^/]+)\.mp4$/,
-      run: (m, req, res, url) => {
+      run: (m, req, res, url, who) => {
         const cam = camera(m[0]!);
+        access.require(who, 'playback', cam);
         if (url.search) throw bad('query: no parameters expected');
         if (!/^[1-9]\d{0,15}$/.test(m[1]!)) throw bad('segment: not a segment id');
         let seg = store.db.segment(Number(m[1]));
         if (!seg || seg.camera !== cam) throw new AppError(ErrorCode.NOT_FOUND, 'no such segment', 404);
+        // A segment that ends inside the allowed window is served whole (HLS plays whole fragments).
+        access.requireLookback(who, cam, seg.open ? Infinity : seg.endMs);
         let abs: string;
         try {
           abs = store.abs(seg.path);
@@ -198,9 +217,11 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/recordings\/([^/]+)\/thumbnail$/,
-      run: async (m, _q, res, url) => {
+      run: async (m, _q, res, url, who) => {
         const cam = camera(m[0]!);
+        access.require(who, 'playback', cam);
         const { at } = parse(atQuery, queryObject(url), 'query');
+        access.requireLookback(who, cam, at);
         const row = store.db.overlapping(cam, at, at + 1)[0];
         if (!row) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded at this instant', 404);
         const { seg, abs, info } = await segmentFile(store, deps.fmp4, row);
@@ -216,7 +237,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/holds$/,
-      run: (_m, _q, res, url) => {
+      run: (_m, _q, res, url, who) => {
+        access.require(who, 'playback');
         const q = parse(holdsQuery, queryObject(url), 'query');
         const cam = q.camera === undefined ? undefined : camera(q.camera);
         const holds = store.db.activeHolds().filter((h) => cam === undefined || h.camera === null || h.camera === cam);
@@ -226,22 +248,27 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'POST',
       re: /^\/api\/holds$/,
-      run: async (_m, req, res) => {
+      run: async (_m, req, res, _u, who) => {
+        access.require(who, 'bookmark');
         const b = parse(holdBody, await readBody(req), 'body');
         const cam = b.camera === null ? null : camera(b.camera);
+        const createdBy = author(who, b.createdBy);
         const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.hold, now: deps.now() });
         if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
-        const id = store.db.addHold({ camera: cam, startMs: b.from, endMs: b.to, reason: b.reason, createdBy: b.createdBy, createdMs: deps.now() });
-        log.info({ hold: id, camera: cam, from: b.from, to: b.to, createdBy: b.createdBy }, 'hold added');
+        const id = store.db.addHold({ camera: cam, startMs: b.from, endMs: b.to, reason: b.reason, createdBy, createdMs: deps.now() });
+        log.info({ hold: id, camera: cam, from: b.from, to: b.to, createdBy }, 'hold added');
+        access.audit(who, 'hold_add', cam, { hold: id, from: b.from, to: b.to, reason: b.reason });
         send(res, 201, { id });
       },
     },
     {
       method: 'DELETE',
       re: /^\/api\/holds\/([^/]+)$/,
-      run: (m, _q, res) => {
+      run: (m, _q, res, _u, who) => {
+        access.require(who, 'bookmark');
         if (!/^[1-9]\d{0,15}$/.test(m[0]!)) throw bad('hold: not a hold id');
         if (!store.db.releaseHold(Number(m[0]), deps.now())) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
+        access.audit(who, 'hold_release', null, { hold: Number(m[0]) });
         log.info({ hold: Number(m[0]) }, 'hold released');
         send(res, 200, { id: Number(m[0]), released: true });
       },
@@ -249,37 +276,49 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'POST',
       re: /^\/api\/exports$/,
-      run: async (_m, req, res) => {
+      run: async (_m, req, res, _u, who) => {
+        access.require(who, 'export');
         const b = parse(exportBody, await readBody(req), 'body');
         const cams = [...new Set(b.cameras.map(camera))];
+        for (const cam of cams) {
+          access.require(who, 'export', cam);
+          access.requireLookback(who, cam, b.from);
+        }
         const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.export, now: deps.now() });
         if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
-        const job = deps.exports.create({ cameras: cams, from: b.from, to: b.to, exportedBy: b.exportedBy });
+        const job = deps.exports.create({ cameras: cams, from: b.from, to: b.to, exportedBy: author(who, b.exportedBy) });
+        access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: job.id, cameras: cams, from: b.from, to: b.to });
         send(res, 202, { id: job.id, state: job.state });
       },
     },
     {
       method: 'GET',
       re: /^\/api\/exports\/([^/]+)$/,
-      run: (m, _q, res) => {
-        const job = exportJob(m[0]!);
+      run: (m, _q, res, _u, who) => {
+        const job = exportJob(m[0]!, who);
         send(res, 200, { id: job.id, state: job.state, progress: job.progress, error: job.error, cameras: job.cameras, from: job.fromMs, to: job.toMs, exportedBy: job.exportedBy, createdMs: job.createdMs, bytes: job.bytes, holdIds: job.holdIds });
       },
     },
     {
       method: 'GET',
       re: /^\/api\/exports\/([^/]+)\/download$/,
-      run: (m, req, res) => {
-        const job = exportJob(m[0]!);
+      run: (m, req, res, _u, who) => {
+        const job = exportJob(m[0]!, who);
         if (job.state !== 'done' || !job.file) throw new AppError(ErrorCode.EXPORT_NOT_READY, `export is ${job.state}`, 409);
+        access.audit(who, 'export_download', job.cameras.length === 1 ? job.cameras[0]! : null, { export: job.id, cameras: job.cameras, from: job.fromMs, to: job.toMs });
         sendFile(req, res, store.abs(job.file), 'application/x-tar', { 'Content-Disposition': `attachment; filename="export-${job.id}.tar"` });
       },
     },
   ];
-  const exportJob = (raw: string) => {
+  const exportJob = (raw: string, who: Principal) => {
+    access.require(who, 'export');
     if (!uuid.test(raw)) throw bad('export: not an export id');
     const job = deps.exports.get(raw);
     if (!job) throw new AppError(ErrorCode.NOT_FOUND, 'no such export', 404);
+    for (const cam of job.cameras) {
+      access.require(who, 'export', cam);
+      access.requireLookback(who, cam, job.fromMs);
+    }
     return job;
   };
 
@@ -312,6 +351,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       });
       return void res.end();
     }
+    const who = access.principal(req);
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://recorder.invalid');
@@ -333,7 +373,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       } catch {
         throw bad('bad percent-encoding in the path');
       }
-      await r.run(params, req, res, url);
+      await r.run(params, req, res, url, who);
       return;
     }
     if (allowed) throw new AppError(ErrorCode.BAD_REQUEST, `method ${req.method} not allowed here`, 405);

@@ -20,6 +20,8 @@ export interface Principal {
   role: string;
   /** The session (login) this principal came from, for revocation and audit. */
   sessionId: string | null;
+  /** The login name (audit trail); absent for the anonymous operator. */
+  username?: string;
 }
 
 export interface AccessPolicy {
@@ -31,7 +33,7 @@ export interface AccessPolicy {
   playbackFloorMs(principal: Principal, cameraId: string, now: number): number;
 }
 
-export const ANONYMOUS_OPERATOR: Principal = Object.freeze({ userId: 'local', name: 'local', role: 'admin', sessionId: null });
+export const ANONYMOUS_OPERATOR: Principal = Object.freeze({ userId: 'local', name: 'local', role: 'admin', sessionId: null, username: 'local' });
 
 export const OPEN_ACCESS: AccessPolicy = {
   can: () => true,
@@ -45,4 +47,9 @@ export function unauthenticated(): AppError {
 
 export function forbidden(what: string): AppError {
   return new AppError(ErrorCode.FORBIDDEN, `not allowed: ${what}`, 403);
+}
+
+/** How a principal appears in the audit trail: the login name, and the session it acted in. */
+export function actorOf(p: Principal): { name: string; sessionId: string | null } {
+  return { name: p.username ?? p.name, sessionId: p.sessionId };
 }

@@ -5,8 +5,9 @@
  * Recording itself never depends on the SFU: the recorder pulls its cameras on its own.
  */
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { ErrorCode } from '@wardwall/common';
+import { AppError, ErrorCode } from '@wardwall/common';
 import type { Logger } from 'pino';
+import type { Route, RouteAccess } from './router.js';
 
 /** Path prefixes served by the recorder. Pure. */
 export const RECORDER_PREFIXES = ['/api/recordings/', '/api/exports', '/api/holds', '/api/recorder/'] as const;
@@ -20,7 +21,8 @@ export function recorderPath(pathAndQuery: string): string {
   return pathAndQuery.startsWith('/api/recorder/') ? `/api/${pathAndQuery.slice('/api/recorder/'.length)}` : pathAndQuery;
 }
 
-const PASS_REQUEST_HEADERS = ['content-type', 'content-length', 'range', 'if-none-match', 'if-modified-since', 'accept'];
+// The session cookie goes along: the recorder checks the same session itself.
+const PASS_REQUEST_HEADERS = ['content-type', 'content-length', 'range', 'if-none-match', 'if-modified-since', 'accept', 'cookie'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers']);
 
 /** `pathAndQuery` must be normalised (no dot segments): the caller passes URL.pathname + search. */
@@ -48,4 +50,30 @@ export function proxyToRecorder(target: { host: string; port: number }, pathAndQ
   req.on('aborted', () => upstream.destroy());
   res.on('close', () => upstream.destroy());
   req.pipe(upstream);
+}
+
+/**
+ * The recorder's API as routes of the SFU's table, each with the access it needs, so the SFU's guard
+ * checks them before proxying (the recorder checks again, with the look-back limit, on its side).
+ */
+export function recorderRoutes(target: { host: string; port: number } | null, log: Logger): Route[] {
+  const proxy: Route['handle'] = ({ req, res, url }) => {
+    if (!target) throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'recording is disabled', 503);
+    // Settles when the response is over, so the router does not answer in its place.
+    return new Promise<void>((resolve) => {
+      res.once('close', resolve);
+      proxyToRecorder(target, url.pathname + url.search, req, res, log);
+    });
+  };
+  const route = (method: Route['method'], path: RegExp, access: RouteAccess): Route => ({ method, path, access, handle: proxy });
+  const playback = { permission: 'playback', camera: 'camera' } as const;
+  return [
+    route('GET', /^\/api\/recordings\/(?<camera>[^/]+)\/.+$/, playback),
+    route('GET', /^\/api\/holds$/, { permission: 'playback' }),
+    route('POST', /^\/api\/holds$/, { permission: 'bookmark' }),
+    route('DELETE', /^\/api\/holds\/[^/]+$/, { permission: 'bookmark' }),
+    route('POST', /^\/api\/exports$/, { permission: 'export' }),
+    route('GET', /^\/api\/exports\/[^/]+(?:\/download)?$/, { permission: 'export' }),
+    route('GET', /^\/api\/recorder\/(?:health|cameras)$/, 'session'),
+  ];
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import { serveStatic } from './static-files.js';
-import { isRecorderPath, proxyToRecorder } from './recorder-proxy.js';
+import { isRecorderPath, recorderRoutes } from './recorder-proxy.js';
 import { Router, sendJson, type Route } from './router.js';
 
 export interface RoutesContext {
@@ -24,6 +24,7 @@ export interface RoutesContext {
 /** The core routes: health, the camera list and a camera's latest keyframe still. */
 export function coreRoutes(ctx: RoutesContext): Route[] {
   return [
+    ...recorderRoutes(ctx.recorder, ctx.log),
     {
       method: 'GET',
       path: '/api/health',
@@ -72,12 +73,8 @@ async function route(ctx: RoutesContext, router: Router, req: IncomingMessage, r
   if ((req.url?.length ?? 0) > 2048) throw new AppError(ErrorCode.BAD_REQUEST, 'URL too long', 414);
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
-  if (isRecorderPath(path)) {
-    if (!ctx.recorder) throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'recording is disabled', 503);
-    proxyToRecorder(ctx.recorder, path + url.search, req, res, ctx.log);
-    return;
-  }
   if (await router.handle(req, res, url)) return;
+  if (isRecorderPath(path)) throw new AppError(ErrorCode.NOT_FOUND, 'no such recorder route', 404);
   if (path.startsWith('/api/')) throw new AppError(ErrorCode.NOT_FOUND, 'no such API route', 404);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');

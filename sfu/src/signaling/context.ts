@@ -3,6 +3,7 @@ import type { Config } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import type { AccessPolicy } from '../auth/access.js';
+import type { AuditLog } from '../audit/audit-log.js';
 
 /** What message handlers may use: injected once by app.ts. */
 export interface SignalingContext {
@@ -12,4 +13,6 @@ export interface SignalingContext {
   log: Logger;
   /** Every handler that touches a camera or a feature checks it here (`ctx.access.require(session.principal, …)`). */
   access: AccessPolicy;
+  /** The audit trail (live view start/stop, and every feature's own entries). */
+  audit: AuditLog;
 }

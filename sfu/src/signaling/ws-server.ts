@@ -4,9 +4,11 @@
  * Heartbeats (WebSocket ping/pong) drop dead peers.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type ServerMessage } from '@wardwall/common';
 import type { SignalingContext } from './context.js';
+import type { Permission, Principal } from '../auth/access.js';
 import { Session } from './session.js';
 import { hello, ping } from './handlers/session.js';
 import { connectTransport, createTransport, restartIce } from './handlers/transport.js';
@@ -33,6 +35,28 @@ const CORE_HANDLERS: Partial<Record<ClientMessage['type'], Handler<never>>> = {
   closeConsumer,
 };
 
+/**
+ * What a message needs, checked before the message is even validated (so an unauthorised caller
+ * learns nothing about the schema): 'session' = any signed-in user; a permission, on the camera
+ * named by the message field `camera` when given. Handlers still check specifics themselves.
+ */
+export type MessageAccess = 'session' | { permission: Permission; camera?: string };
+
+const CORE_ACCESS: Partial<Record<ClientMessage['type'], MessageAccess>> = {
+  consume: { permission: 'live', camera: 'cameraId' },
+};
+
+export interface SignalingOptions {
+  path?: string;
+  /**
+   * Resolves the caller at the WebSocket upgrade (from the session cookie); null refuses the upgrade
+   * with HTTP 401. Absent: access control is off, every socket is the anonymous operator.
+   */
+  authenticate?: (req: IncomingMessage) => Principal | null;
+}
+
+const UNAUTHENTICATED_BODY = JSON.stringify({ code: ErrorCode.UNAUTHENTICATED, message: 'sign in first' });
+
 /** Frames above this are refused by ws itself (close 1009); below it, the config limit answers with an error. */
 const WS_MAX_PAYLOAD = 4 * 1024 * 1024;
 
@@ -41,20 +65,40 @@ export class SignalingServer {
   private readonly sessions = new Set<Session>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly handlers = new Map<string, AnyHandler>(Object.entries(CORE_HANDLERS) as [string, AnyHandler][]);
+  private readonly access = new Map<string, MessageAccess>(Object.entries(CORE_ACCESS) as [string, MessageAccess][]);
+  private readonly path: string;
 
   constructor(
-    server: Server,
+    server: Server | HttpsServer,
     private readonly ctx: SignalingContext,
-    private readonly path = '/ws',
+    private readonly opts: SignalingOptions = {},
   ) {
+    this.path = opts.path ?? '/ws';
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
-    server.on('upgrade', (req, socket, head) => {
+    server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
       const url = req.url ?? '';
       if (url.split('?')[0] !== this.path) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+      let principal: Principal | null = null;
+      if (this.opts.authenticate) {
+        // A page of another site must not open the wall's socket with the user's cookie.
+        if (!sameOrigin(req)) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+        try {
+          principal = this.opts.authenticate(req);
+        } catch (e) {
+          this.ctx.log.error({ err: e }, 'authenticating a websocket failed');
+        }
+        if (!principal) {
+          socket.end(`HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${UNAUTHENTICATED_BODY.length}\r\n\r\n${UNAUTHENTICATED_BODY}`);
+          return;
+        }
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, principal));
     });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.sfu.heartbeatMs);
     ctx.cameras.on('status', (cameraId, stream, status) => this.broadcast({ type: 'cameraState', cameraId, stream, status }));
@@ -64,9 +108,35 @@ export class SignalingServer {
     return this.sessions.size;
   }
 
-  /** Registers the handler of a message type (a feature's messages are added to the protocol first). */
-  handle<T extends ClientMessage['type']>(type: T, handler: Handler<T>): void {
+  /**
+   * Registers the handler of a message type (a feature's messages are added to the protocol first)
+   * and what the message needs (default: any signed-in user; the handler checks cameras itself).
+   */
+  handle<T extends ClientMessage['type']>(type: T, handler: Handler<T>, access: MessageAccess = 'session'): void {
     this.handlers.set(type, handler as AnyHandler);
+    this.access.set(type, access);
+  }
+
+  /** What a message type needs (tests iterate every type). */
+  accessOf(type: string): MessageAccess {
+    return this.access.get(type) ?? 'session';
+  }
+
+  /** Closes the sockets `filter` picks with a WebSocket close code (4401: signed out, 4001: reconnect). */
+  closeWhere(filter: (s: Session) => boolean, code: number, reason: string): number {
+    let n = 0;
+    for (const s of [...this.sessions]) {
+      if (!filter(s)) continue;
+      n++;
+      this.sessions.delete(s);
+      s.terminate(code, reason);
+    }
+    return n;
+  }
+
+  /** The open sockets (for revocation sweeps and tests). */
+  openSessions(): readonly Session[] {
+    return [...this.sessions];
   }
 
   /** Pushes a message to every greeted session, or to those `filter` accepts. */
@@ -74,10 +144,11 @@ export class SignalingServer {
     for (const s of this.sessions) if (s.greeted && (!filter || filter(s))) s.send(message);
   }
 
-  private onConnection(ws: WebSocket, req: IncomingMessage): void {
+  private onConnection(ws: WebSocket, req: IncomingMessage, principal: Principal | null): void {
     const session = new Session(ws, this.ctx.log);
+    session.principal = principal;
     this.sessions.add(session);
-    this.ctx.log.info({ session: session.id, remote: req.socket.remoteAddress }, 'signaling session opened');
+    this.ctx.log.info({ session: session.id, remote: req.socket.remoteAddress, user: principal?.username }, 'signaling session opened');
     ws.on('pong', () => {
       session.alive = true;
     });
@@ -101,11 +172,26 @@ export class SignalingServer {
     }
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseClientMessage(text, this.ctx.config.sfu.maxMessageBytes);
+    const refusal = parsed.ok ? this.refusal(session, parsed.message.type, parsed.message) : parsed.type ? this.refusal(session, parsed.type, parsed.fields ?? {}) : null;
+    if (refusal) {
+      session.fail(parsed.ok ? parsed.message.id : parsed.id, refusal.toBody());
+      return;
+    }
     if (!parsed.ok) {
       session.fail(parsed.id, parsed.error);
       return;
     }
     void this.dispatch(session, parsed.message);
+  }
+
+  /** 401/403 for a message of `type` the socket's principal may not send; null when allowed. */
+  private refusal(session: Session, type: string, fields: Record<string, unknown>): AppError | null {
+    if (this.opts.authenticate && !session.principal) return new AppError(ErrorCode.UNAUTHENTICATED, 'sign in first', 401);
+    const access = this.accessOf(type);
+    if (access === 'session') return null;
+    const camera = access.camera !== undefined && typeof fields[access.camera] === 'string' ? (fields[access.camera] as string) : undefined;
+    if (this.ctx.access.can(session.principal, access.permission, camera)) return null;
+    return new AppError(ErrorCode.FORBIDDEN, `not allowed: ${access.permission}${camera ? ` on camera ${camera.slice(0, 64)}` : ''}`, 403);
   }
 
   private async dispatch(session: Session, msg: ClientMessage): Promise<void> {
@@ -147,5 +233,16 @@ export class SignalingServer {
     for (const s of this.sessions) s.terminate(1001, 'server shutting down');
     this.sessions.clear();
     this.wss.close();
+  }
+}
+
+/** Whether the upgrade request's Origin (when a browser sent one) is the server's own host. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true; // not a browser page (tools, tests); the cookie still decides
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
   }
 }

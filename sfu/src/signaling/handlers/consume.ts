@@ -2,14 +2,15 @@ import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@war
 import type { types } from 'mediasoup';
 import type { SignalingContext } from '../context.js';
 import { SESSION_LIMITS, type Session } from '../session.js';
+import { actorOf } from '../../auth/access.js';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
 export async function consume(ctx: SignalingContext, session: Session, msg: Msg<'consume'>): Promise<ResponseData['consume']> {
+  const who = ctx.access.require(session.principal, 'live', msg.cameraId);
   const transport = session.transport(msg.transportId);
   if (!transport) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${msg.transportId}`);
   if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
-  ctx.access.require(session.principal, 'live', msg.cameraId);
   const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
   if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
   if (session.consumers.size >= SESSION_LIMITS.consumers) throw new AppError(ErrorCode.BAD_REQUEST, 'too many consumers in this session');
@@ -40,6 +41,9 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
     throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
   }
   session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
+  const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8) };
+  ctx.audit.append(actorOf(who), 'live_start', msg.cameraId, detail);
+  consumer.observer.once('close', () => ctx.audit.append(actorOf(who), 'live_stop', msg.cameraId, detail));
   return {
     consumerId: consumer.id,
     producerId: producer.id,

@@ -1,0 +1,103 @@
+/** Account administration (`admin` permission): users, their camera rules and look-back, revocation, roles. */
+import { z } from 'zod';
+import { AppError, ErrorCode } from '@wardwall/common';
+import { readJsonBody, type Route } from '../http/router.js';
+import { cameraRuleSchema, USERNAME, type User, type UserChange } from './auth-store.js';
+import type { AuthService } from './auth-service.js';
+import { actorOf } from './access.js';
+import { principalOf } from './http-guard.js';
+import { hashPassword } from './password.js';
+import { newPassword } from './auth-routes.js';
+import { ROLE_SPECS, ROLES, type CameraRule } from './roles.js';
+import { parseBody } from './validate.js';
+
+const displayName = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+const lookback = z.number().min(0).max(36500).nullable();
+const rules = z.array(cameraRuleSchema).max(1000);
+const createBody = z
+  .object({ username: z.string().trim().toLowerCase().regex(USERNAME, 'letters, digits, ".", "_" or "-", at most 64'), displayName, role: z.enum(ROLES), password: newPassword, cameraRules: rules.optional(), lookbackDays: lookback.optional() })
+  .strict();
+const patchBody = z
+  .object({ displayName: displayName.optional(), role: z.enum(ROLES).optional(), password: newPassword.optional(), disabled: z.boolean().optional(), cameraRules: rules.optional(), lookbackDays: z.union([lookback, z.literal('role')]).optional() })
+  .strict();
+const USER_PATH = /^\/api\/admin\/users\/(?<id>[^/]+)$/;
+
+/** The contract's `User` (no password hash, ever). */
+export function publicUser(u: User, lockedUntil: number | null) {
+  return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, disabled: u.disabled, cameraRules: u.cameraRules, ...('lookbackDays' in u ? { lookbackDays: u.lookbackDays } : {}), lockedUntil };
+}
+
+export function adminRoutes(service: () => AuthService): Route[] {
+  const ADMIN = { permission: 'admin' } as const;
+  const find = (id: string): User => {
+    const u = service().store.user(id);
+    if (!u) throw new AppError(ErrorCode.NOT_FOUND, 'no such user', 404);
+    return u;
+  };
+  const keepAnAdmin = (u: User, change: { role?: string; disabled?: boolean; deleting?: boolean }) => {
+    const losing = u.role === 'admin' && !u.disabled && (change.deleting || change.disabled === true || (change.role !== undefined && change.role !== 'admin'));
+    if (losing && service().store.adminCount(u.id) === 0) throw new AppError(ErrorCode.CONFLICT, 'the last enabled admin cannot be removed, disabled or demoted', 409);
+  };
+  const view = (u: User) => publicUser(u, service().lockedUntil(u.username));
+  return [
+    { method: 'GET', path: '/api/admin/users', access: ADMIN, handle: () => ({ users: service().store.users().map(view) }) },
+    {
+      method: 'POST',
+      path: '/api/admin/users',
+      access: ADMIN,
+      handle: async (ctx) => {
+        const b = parseBody(createBody, await readJsonBody(ctx.req));
+        const s = service();
+        if (s.store.userByName(b.username)) throw new AppError(ErrorCode.CONFLICT, `user ${b.username} exists already`, 409);
+        const u = s.store.addUser({ username: b.username, displayName: b.displayName, role: b.role, passwordHash: await hashPassword(b.password), cameraRules: b.cameraRules as CameraRule[] | undefined, ...(b.lookbackDays !== undefined ? { lookbackDays: b.lookbackDays } : {}) }, Date.now());
+        s.audit.append(actorOf(principalOf(ctx)), 'user_create', null, { user: u.username, role: u.role, cameraRules: u.cameraRules, lookbackDays: b.lookbackDays });
+        ctx.res.statusCode = 201;
+        return { user: view(u) };
+      },
+    },
+    {
+      method: 'PATCH',
+      path: USER_PATH,
+      access: ADMIN,
+      handle: async (ctx) => {
+        const b = parseBody(patchBody, await readJsonBody(ctx.req));
+        const u = find(ctx.params.id!);
+        keepAnAdmin(u, b);
+        const s = service();
+        const { password, ...shown } = b;
+        const change: UserChange = { ...shown, cameraRules: shown.cameraRules as CameraRule[] | undefined, ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}) };
+        const updated = s.store.updateUser(u.id, change, Date.now())!;
+        s.audit.append(actorOf(principalOf(ctx)), 'user_update', null, { user: u.username, ...shown, ...(password !== undefined ? { passwordReset: true } : {}) });
+        if (password !== undefined || b.disabled === true) s.revokeUser(u.id);
+        else if (b.role !== undefined || b.cameraRules !== undefined) s.rightsChanged(u.id);
+        return { user: view(updated) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: USER_PATH,
+      access: ADMIN,
+      handle: (ctx) => {
+        const u = find(ctx.params.id!);
+        keepAnAdmin(u, { deleting: true });
+        const s = service();
+        s.revokeUser(u.id);
+        s.store.deleteUser(u.id);
+        s.audit.append(actorOf(principalOf(ctx)), 'user_delete', null, { user: u.username });
+        return { ok: true };
+      },
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/admin\/users\/(?<id>[^/]+)\/revoke$/,
+      access: ADMIN,
+      handle: (ctx) => {
+        const u = find(ctx.params.id!);
+        const n = service().revokeUser(u.id);
+        service().audit.append(actorOf(principalOf(ctx)), 'user_revoke', null, { user: u.username, sessions: n });
+        return { ok: true, sessions: n };
+      },
+    },
+    { method: 'GET', path: '/api/admin/roles', access: ADMIN, handle: () => ({ roles: ROLES.map((r) => ROLE_SPECS[r]) }) },
+  ];
+}

@@ -1,0 +1,73 @@
+/** Login, logout, the signed-in user and their own password (contract: briefs/AUTH-CONTRACT.md). */
+import { z } from 'zod';
+import { AppError, ErrorCode } from '@wardwall/common';
+import { readJsonBody, sendJson, type Route } from '../http/router.js';
+import { USERNAME } from './auth-store.js';
+import type { AuthService } from './auth-service.js';
+import { clientAddress, principalOf } from './http-guard.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from './password.js';
+import { meOf, type Me } from './policy.js';
+import { clearedCookie, sessionCookie } from './token.js';
+import { parseBody } from './validate.js';
+import { ANONYMOUS_OPERATOR, type Principal } from './access.js';
+import { ROLE_SPECS } from './roles.js';
+
+const LOGIN_BODY_LIMIT = 4096;
+const loginBody = z.object({ username: z.string().trim().toLowerCase().max(64).regex(USERNAME, 'letters, digits, ".", "_" or "-"'), password: z.string().min(1).max(PASSWORD_MAX) }).strict();
+export const newPassword = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
+const passwordBody = z.object({ current: z.string().min(1).max(PASSWORD_MAX), next: newPassword }).strict();
+
+export interface AuthRoutesDeps {
+  service: AuthService | null; // null: access control is off
+  cameras: () => readonly string[];
+  secureCookie: boolean;
+}
+
+export function authRoutes(d: AuthRoutesDeps): Route[] {
+  const me = (p: Principal): Me => {
+    if (!d.service || p === ANONYMOUS_OPERATOR) return meOf({ id: p.userId, username: p.username ?? p.name, displayName: p.name, role: 'admin', cameraRules: [], ...{ lookbackDays: ROLE_SPECS.admin.lookbackDays } }, d.cameras());
+    const user = d.service.store.user(p.userId);
+    if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'sign in first', 401);
+    return meOf(user, d.cameras());
+  };
+  const service = (): AuthService => {
+    if (!d.service) throw new AppError(ErrorCode.BAD_REQUEST, 'access control is off (auth.enabled = false)', 409);
+    return d.service;
+  };
+  return [
+    {
+      method: 'POST',
+      path: '/api/auth/login',
+      access: 'public',
+      handle: async ({ req, res }) => {
+        const s = service();
+        const b = parseBody(loginBody, await readJsonBody(req, LOGIN_BODY_LIMIT));
+        const ua = req.headers['user-agent'];
+        const r = await s.login(b.username, b.password, { address: clientAddress(req), userAgent: typeof ua === 'string' ? ua : null });
+        res.setHeader('set-cookie', sessionCookie(r.token, { secure: d.secureCookie, maxAgeS: (r.expiresMs - Date.now()) / 1000 }));
+        sendJson(res, 200, { me: meOf(r.user, d.cameras()) });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/auth/logout',
+      access: 'session',
+      handle: (ctx) => {
+        d.service?.logout(principalOf(ctx));
+        ctx.res.setHeader('set-cookie', clearedCookie(d.secureCookie));
+        return { ok: true };
+      },
+    },
+    { method: 'GET', path: '/api/auth/me', access: 'session', handle: (ctx) => ({ me: me(principalOf(ctx)) }) },
+    {
+      method: 'POST',
+      path: '/api/auth/password',
+      access: 'session',
+      handle: async (ctx) => {
+        const b = parseBody(passwordBody, await readJsonBody(ctx.req, LOGIN_BODY_LIMIT));
+        await service().changeOwnPassword(principalOf(ctx), b.current, b.next);
+        return { ok: true };
+      },
+    },
+  ];
+}

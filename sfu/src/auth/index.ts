@@ -1,0 +1,91 @@
+/**
+ * Access control for the SFU: accounts and sessions in the SFU database, the login/admin routes,
+ * the Router guard, the WebSocket upgrade check and the closing of revoked sessions' sockets.
+ * With `auth.enabled: false` everyone is the anonymous local operator (OPEN_ACCESS).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Config } from '@wardwall/common';
+import type { Logger } from 'pino';
+import type { AppDb } from '../store/app-db.js';
+import type { Router } from '../http/router.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { SignalingServer } from '../signaling/ws-server.js';
+import { ANONYMOUS_OPERATOR, OPEN_ACCESS, type AccessPolicy, type Principal } from './access.js';
+import { AuthStore } from './auth-store.js';
+import { AuthService } from './auth-service.js';
+import { loadOrCreateSecret, secretFilePath } from './secret.js';
+import { storePolicy } from './policy.js';
+import { accessGuard } from './http-guard.js';
+import { authRoutes } from './auth-routes.js';
+import { adminRoutes } from './admin-routes.js';
+
+export interface AuthDeps {
+  config: Readonly<Config>;
+  db: AppDb;
+  router: Router;
+  audit: AuditLog;
+  log: Logger;
+  /** Camera ids the system has now. */
+  cameras: () => readonly string[];
+  /** Served over HTTPS (the cookie gets Secure). */
+  secure: boolean;
+}
+
+export interface Auth {
+  policy: AccessPolicy;
+  /** null when access control is off. */
+  service: AuthService | null;
+  /** For the WebSocket upgrade; undefined when access control is off. */
+  authenticate: ((req: IncomingMessage) => Principal | null) | undefined;
+  /** Set at first start when `admin` was created with a random password (printed once by the launcher). */
+  initialAdmin: { username: string; password: string | null } | null;
+  /** Closes revoked and expired sessions' sockets (4401) and re-checks sockets whose rights changed. */
+  watch(signaling: SignalingServer): void;
+  close(): void;
+}
+
+export const SWEEP_MS = 5000;
+
+/** The SFU prints the first admin's generated password on stdout after this prefix (launcher: console only). */
+export const INITIAL_ADMIN_LINE = 'Initial admin account: ';
+
+export async function installAuth(d: AuthDeps): Promise<Auth> {
+  const store = new AuthStore(d.db);
+  if (!d.config.auth.enabled) {
+    d.log.warn('access control is OFF (auth.enabled = false): anyone who reaches the wall may use it');
+    d.router.guard((ctx) => void (ctx.principal = ANONYMOUS_OPERATOR));
+    d.router.add(...authRoutes({ service: null, cameras: d.cameras, secureCookie: d.secure }));
+    return { policy: OPEN_ACCESS, service: null, authenticate: undefined, initialAdmin: null, watch: () => undefined, close: () => undefined };
+  }
+  const secret = loadOrCreateSecret(secretFilePath(d.config));
+  const service = new AuthService(store, secret, d.config, d.audit, d.log);
+  const initialAdmin = await service.ensureInitialAdmin();
+  const policy = storePolicy((id) => store.user(id), d.cameras);
+  const authenticate = (req: IncomingMessage): Principal | null => service.verifier.fromCookieHeader(req.headers.cookie)?.principal ?? null;
+  d.router.guard(accessGuard(authenticate, policy));
+  d.router.add(...authRoutes({ service, cameras: d.cameras, secureCookie: d.secure }), ...adminRoutes(() => service));
+  let sweep: NodeJS.Timeout | null = null;
+  store.pruneSessions(Date.now());
+  return {
+    policy,
+    service,
+    authenticate,
+    initialAdmin,
+    watch(signaling) {
+      service.onRevoke((ids) => {
+        const gone = new Set(ids);
+        signaling.closeWhere((s) => s.principal?.sessionId != null && gone.has(s.principal.sessionId), 4401, 'signed out');
+      });
+      // Role or camera rules changed: the client reconnects and consumes again under the new rights.
+      service.onRightsChanged((userId) => signaling.closeWhere((s) => s.principal?.userId === userId, 4001, 'rights changed'));
+      // Expiry, and changes made by another process (the CLI): checked every few seconds.
+      sweep = setInterval(() => {
+        signaling.closeWhere((s) => s.principal?.sessionId != null && !service.verifier.stillValid(s.principal.sessionId), 4401, 'session ended');
+      }, SWEEP_MS);
+      sweep.unref();
+    },
+    close() {
+      if (sweep) clearInterval(sweep);
+    },
+  };
+}

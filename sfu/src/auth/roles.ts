@@ -1,0 +1,76 @@
+/**
+ * Roles and how a user's rights are computed from the role and the user's own camera rules. Pure.
+ * A camera rule for the exact camera wins over a '*' rule, which wins over the role's defaults;
+ * admin has every right whatever the rules say. Look-back: the user's override, else the role's.
+ */
+import type { CameraPermission, SystemPermission } from './access.js';
+
+export const ROLES = ['admin', 'operator', 'commander', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+export const CAMERA_PERMISSIONS: readonly CameraPermission[] = ['live', 'playback', 'export'];
+export const SYSTEM_PERMISSIONS: readonly SystemPermission[] = ['admin', 'control', 'bookmark', 'audit'];
+
+export interface RoleSpec {
+  name: Role;
+  system: SystemPermission[];
+  cameraPermissions: CameraPermission[];
+  /** null = unlimited. */
+  lookbackDays: number | null;
+}
+
+export const ROLE_SPECS: Readonly<Record<Role, RoleSpec>> = {
+  admin: { name: 'admin', system: ['admin', 'control', 'bookmark', 'audit'], cameraPermissions: ['live', 'playback', 'export'], lookbackDays: null },
+  operator: { name: 'operator', system: ['control', 'bookmark'], cameraPermissions: ['live', 'playback', 'export'], lookbackDays: 7 },
+  commander: { name: 'commander', system: ['control', 'bookmark', 'audit'], cameraPermissions: ['live', 'playback', 'export'], lookbackDays: null },
+  viewer: { name: 'viewer', system: [], cameraPermissions: ['live'], lookbackDays: null },
+};
+
+export interface CameraRule {
+  camera: string; // a camera id or '*'
+  permissions: CameraPermission[];
+}
+
+export interface Grantee {
+  role: Role;
+  cameraRules: readonly CameraRule[];
+  /** undefined = the role's default; null = unlimited. */
+  lookbackDays?: number | null;
+}
+
+export function cameraRights(g: Grantee, cameraId: string): CameraPermission[] {
+  if (g.role === 'admin') return [...CAMERA_PERMISSIONS];
+  const rule = g.cameraRules.find((r) => r.camera === cameraId) ?? g.cameraRules.find((r) => r.camera === '*');
+  return rule ? CAMERA_PERMISSIONS.filter((p) => rule.permissions.includes(p)) : [...ROLE_SPECS[g.role].cameraPermissions];
+}
+
+export function systemRights(g: Grantee): SystemPermission[] {
+  return [...ROLE_SPECS[g.role].system];
+}
+
+export function lookbackDays(g: Grantee): number | null {
+  return g.lookbackDays === undefined ? ROLE_SPECS[g.role].lookbackDays : g.lookbackDays;
+}
+
+/** Earliest playable instant for this grantee (ms), or -Infinity. */
+export function playbackFloor(g: Grantee, now: number): number {
+  const days = lookbackDays(g);
+  return days === null ? -Infinity : now - days * 86400000;
+}
+
+/** The rights per camera for the `cameras` the system has (cameras with no right are left out). */
+export function cameraMap(g: Grantee, cameras: readonly string[]): Record<string, CameraPermission[]> {
+  const out: Record<string, CameraPermission[]> = {};
+  for (const c of cameras) {
+    const r = cameraRights(g, c);
+    if (r.length) out[c] = r;
+  }
+  return out;
+}
+
+/** Whether `g` may do `permission` (on `cameraId`; without one, a camera permission on any of `cameras`). */
+export function allows(g: Grantee, permission: CameraPermission | SystemPermission, cameraId: string | undefined, cameras: readonly string[]): boolean {
+  if ((SYSTEM_PERMISSIONS as readonly string[]).includes(permission)) return g.role === 'admin' || systemRights(g).includes(permission as SystemPermission);
+  const p = permission as CameraPermission;
+  if (cameraId !== undefined) return cameraRights(g, cameraId).includes(p);
+  return cameras.some((c) => cameraRights(g, c).includes(p));
+}
