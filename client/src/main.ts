@@ -74,26 +74,34 @@ async function startWall(me: Me): Promise<void> {
 
   const listeners = new AbortController();
   const opts = { signal: listeners.signal };
-  // A revoked session's socket is closed with 4401; a refused upgrade (no socket) looks like any
-  // failed connection, so ask the server whether the session still stands.
-  signaling.on('socketClosed', ({ code, opened }) => {
-    if (code === WS_CLOSE_UNAUTHORIZED) auth.sessionEnded();
-    else if (!opened) {
-      auth.me().then(
-        (still) => {
-          if (!still) auth.sessionEnded();
-        },
-        () => undefined,
-      );
+  // A revoked session's socket is closed with 4401. Any other close may mean the rights changed
+  // (4001) or, before the socket opened, a refused upgrade (HTTP 401 looks like any failed
+  // connection): ask the server who is signed in, and follow its answer.
+  signaling.on('socketClosed', ({ code }) => {
+    if (wall !== running) return;
+    if (code === WS_CLOSE_UNAUTHORIZED) {
+      auth.sessionEnded();
+      return;
     }
+    auth.me().then(
+      (now) => {
+        if (wall !== running) return;
+        if (!now) auth.sessionEnded();
+        else if (JSON.stringify(now) !== JSON.stringify(app.me)) {
+          app.me = now;
+          setViewer(now);
+        }
+      },
+      () => undefined,
+    );
   });
-  app.addEventListener('ww-logout', () => void auth.logout().then(() => showLogin(null)), opts);
+  app.addEventListener('ww-logout', () => void auth.logout().then(() => boot()), opts);
   // Skip the back-off wait when the network or the page comes back.
   window.addEventListener('online', () => signaling.retryNow(), opts);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && signaling.retryNow(), opts);
   window.addEventListener('pagehide', () => (live.close(), signaling.close()), opts);
 
-  wall = {
+  const running: RunningWall = {
     stop() {
       listeners.abort();
       live.close();
@@ -102,16 +110,14 @@ async function startWall(me: Me): Promise<void> {
       app.remove();
     },
   };
+  wall = running;
   document.body.replaceChildren(app);
   signaling.start();
   window.__wardwall = { app, signaling, live, cameras, recorder, auth };
 }
 
-async function main(): Promise<void> {
-  const saved = await store.load();
-  setLang(saved.lang);
-  document.title = t('app.title');
-  auth.on('unauthorized', () => showLogin(t('login.sessionEnded')));
+/** Shows the wall of whoever is signed in, else the login page (at start and after signing out). */
+async function boot(): Promise<void> {
   let me: Me | null = null;
   try {
     me = await auth.me();
@@ -122,6 +128,14 @@ async function main(): Promise<void> {
   }
   if (me) await startWall(me);
   else showLogin(null);
+}
+
+async function main(): Promise<void> {
+  const saved = await store.load();
+  setLang(saved.lang);
+  document.title = t('app.title');
+  auth.on('unauthorized', () => showLogin(t('login.sessionEnded')));
+  await boot();
 }
 
 void main();

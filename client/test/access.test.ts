@@ -58,9 +58,10 @@ test('pages: review with any playback right, admin and audit by permission', () 
     [me({ cameras: { 'demo-1': ['live', 'playback'] } }), ['live', 'review']],
     [me({ cameras: { '*': ['live', 'playback', 'export'] }, system: ['admin', 'audit'] }), ['live', 'review', 'admin', 'audit']],
     [me({ cameras: {}, system: ['audit'] }), ['live', 'audit']],
+    [me({ cameras: { 'demo-1': ['live'], 'demo-7': ['export', 'playback'] } }), ['live', 'review']],
     [null, ['live']],
   ];
-  for (const [m, want] of cases) assert.deepEqual(availablePages(m, ['demo-1']), want);
+  for (const [m, want] of cases) assert.deepEqual(availablePages(m), want);
 });
 
 test('look-back: floor, date picker minimum (Vietnam date) and clamping', () => {

@@ -81,6 +81,25 @@ test('a 401 on a signed-in call, or through the fetch handed to other services, 
   await api.login('op', 'right');
   api.sessionEnded(); // e.g. the socket closed with 4401
   assert.equal(lost, 2);
+  // A request of the previous sign-in answered 401 after a new sign-in does not end the new one.
+  signedIn = false;
+  let release: () => void = () => undefined;
+  const slow = new AuthApi(base, async (input, init) => {
+    const res = await fetch(input, init);
+    if (String(input).includes('/spans')) await new Promise<void>((r) => (release = r));
+    return res;
+  });
+  let slowLost = 0;
+  slow.on('unauthorized', () => slowLost++);
+  await slow.login('op', 'right');
+  signedIn = false;
+  const late = slow.fetch(`${base}/api/recordings/demo-1/spans`);
+  await new Promise((r) => setTimeout(r, 50));
+  slow.sessionEnded();
+  await slow.login('op', 'right');
+  release();
+  assert.equal((await late).status, 401);
+  assert.equal(slowLost, 1, 'only the first sign-in ended');
   signedIn = false;
 });
 

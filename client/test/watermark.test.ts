@@ -20,7 +20,7 @@ test('stamp grid covers the whole rotated picture: every quarter holds anchors',
       const dx = x - w / 2, dy = y - h / 2;
       return { x: w / 2 + dx * Math.cos(a) - dy * Math.sin(a), y: h / 2 + dx * Math.sin(a) + dy * Math.cos(a) };
     });
-    for (const [qx, qy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+    for (const [qx, qy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
       const inside = rotated.filter((p) => p.x >= (qx * w) / 2 && p.x < ((qx + 1) * w) / 2 && p.y >= (qy * h) / 2 && p.y < ((qy + 1) * h) / 2);
       assert.ok(inside.length >= 2, `${w}x${h} quadrant ${qx},${qy} has ${inside.length} anchors`);
     }

@@ -79,11 +79,13 @@ export function permittedTiles(me: Me | null, tiles: readonly (string | null)[])
 
 export type AppPage = 'live' | 'review' | 'admin' | 'audit';
 
-/** The pages the header offers: live always, review with any playback right, admin and audit by permission. */
-export function availablePages(me: Me | null, cameraIds: Iterable<string>): AppPage[] {
+/**
+ * The pages the header offers: live always, review with a playback right on any camera, admin and
+ * audit by permission. From `me` alone, so the header does not change when the camera list arrives.
+ */
+export function availablePages(me: Me | null): AppPage[] {
   const pages: AppPage[] = ['live'];
-  const ids = [...cameraIds];
-  if (me && (ids.some((id) => canCamera(me, 'playback', id)) || (ids.length === 0 && canCamera(me, 'playback', ALL_CAMERAS)))) pages.push('review');
+  if (me && Object.values(me.cameras).some((perms) => perms.includes('playback'))) pages.push('review');
   if (hasSystem(me, 'admin')) pages.push('admin');
   if (hasSystem(me, 'audit')) pages.push('audit');
   return pages;

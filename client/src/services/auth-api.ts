@@ -32,6 +32,8 @@ type Fetch = typeof fetch;
 
 export class AuthApi extends Emitter<AuthApiEvents> {
   private signedIn = false;
+  /** Counts sign-ins, so a late 401 of a previous sign-in's request cannot end the current one. */
+  private generation = 0;
 
   constructor(
     private readonly base = '',
@@ -42,20 +44,25 @@ export class AuthApi extends Emitter<AuthApiEvents> {
 
   /** fetch for the other services: same call, and a 401 ends the sign-in. */
   readonly fetch: Fetch = async (input, init) => {
+    const generation = this.generation;
     const res = await this.fetchFn(input, init);
-    if (res.status === 401) this.sessionEnded();
+    if (res.status === 401) this.sessionEnded(generation);
     return res;
   };
 
-  /** Marks the sign-in as over (ws closed with 4401, a 401 anywhere); fires `unauthorized` once. */
-  sessionEnded(): void {
-    if (!this.signedIn) return;
+  /**
+   * Marks the sign-in as over (ws closed with 4401, a 401 anywhere); fires `unauthorized` once.
+   * With `generation`, only when no new sign-in happened since the request started.
+   */
+  sessionEnded(generation = this.generation): void {
+    if (!this.signedIn || generation !== this.generation) return;
     this.signedIn = false;
     this.emit('unauthorized');
   }
 
   private async call(path: string, init: { method?: string; body?: unknown; query?: Record<string, string> } = {}, signedIn = true): Promise<unknown> {
     const q = init.query ? `?${new URLSearchParams(init.query).toString()}` : '';
+    const generation = this.generation;
     let res: Response;
     try {
       res = await this.fetchFn(`${this.base}${path}${q}`, {
@@ -77,7 +84,7 @@ export class AuthApi extends Emitter<AuthApiEvents> {
       const code = isObj(body) && typeof body.code === 'string' ? body.code : `HTTP_${res.status}`;
       const message = isObj(body) && typeof body.message === 'string' ? body.message : res.statusText;
       const retry = isObj(body) && typeof body.retryAfterS === 'number' ? body.retryAfterS : Number(res.headers.get('retry-after')) || null;
-      if (res.status === 401 && signedIn) this.sessionEnded();
+      if (res.status === 401 && signedIn) this.sessionEnded(generation);
       throw new AuthError(code, message, res.status, retry);
     }
     return body;
@@ -96,7 +103,7 @@ export class AuthApi extends Emitter<AuthApiEvents> {
     try {
       const raw = await this.call('/api/auth/me', {}, false);
       const me = this.parsed(raw, (r) => parseMe(isObj(r) ? r.me : r));
-      this.signedIn = true;
+      this.begin();
       return me;
     } catch (err) {
       if (err instanceof AuthError && err.status === 401) return null;
@@ -108,8 +115,15 @@ export class AuthApi extends Emitter<AuthApiEvents> {
   async login(username: string, password: string): Promise<Me> {
     const raw = await this.call('/api/auth/login', { method: 'POST', body: { username, password } }, false);
     const me = this.parsed(raw, (r) => parseMe(isObj(r) ? r.me : r));
-    this.signedIn = true;
+    this.begin();
     return me;
+  }
+
+  /** A sign-in is (still) valid: a new one when none was. */
+  private begin(): void {
+    if (this.signedIn) return;
+    this.signedIn = true;
+    this.generation++;
   }
 
   /** Signs out (the server revokes the session); never throws. */

@@ -85,7 +85,7 @@ export class WwApp extends LitElement {
 
   /** The pages the viewer may open. */
   get pages(): AppPage[] {
-    return availablePages(this.me, this.cameraMap.keys());
+    return availablePages(this.me);
   }
 
   /** Switches between the live wall, review of recordings, and the admin and audit pages. */
