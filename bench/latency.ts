@@ -17,7 +17,8 @@ import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import type { Page } from 'playwright-core';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
-import { launchChromium } from '../e2e/browser.js';
+import { launchChromium, signInBrowser } from '../e2e/browser.js';
+import { signIn } from '../sfu/test/support.js';
 import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
 import { TreeSampler } from './proc-stats.js';
 
@@ -27,13 +28,15 @@ const MANY_VIEWERS = Math.max(1, Number(process.env.BENCH_MANY_VIEWERS ?? 4));
 const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 15);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger('bench', 'warn');
+// Access control is on as in production: the SFU's first admin gets this password (env or random).
+const PASSWORD = process.env.WARDWALL_ADMIN_PASSWORD ?? `bench-${Math.random().toString(36).slice(2)}`;
 
 async function main(): Promise<void> {
   const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const file = {
     demo: { count: 1, withSubStream: 0 },
     endpoint: { rtspPort, rtmpPort, httpPort },
-    sfu: { port: sfuPort, workers: Number(process.env.BENCH_WORKERS ?? 0) },
+    sfu: { port: sfuPort, workers: Number(process.env.BENCH_WORKERS ?? 0), dataDir: join(tmpdir(), `wardwall-bench-sfu-${process.pid}`) },
     recorder: { enabled: false },
     log: { level: 'warn' },
   };
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wardwall-bench-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify(file));
   const embedded = await startEmbedded(config, log);
-  const sfu = spawn(process.execPath, ['--import', 'tsx', 'sfu/src/main.ts', '--config', join(dir, 'config.json')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const sfu = spawn(process.execPath, ['--import', 'tsx', 'sfu/src/main.ts', '--config', join(dir, 'config.json')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WARDWALL_ADMIN_PASSWORD: PASSWORD } });
   const url = await new Promise<string>((resolve, reject) => {
     sfu.stdout!.setEncoding('utf8');
     sfu.stdout!.on('data', (t: string) => {
@@ -50,11 +53,12 @@ async function main(): Promise<void> {
     });
     sfu.once('exit', (c) => reject(new Error(`SFU exited with ${c}`)));
   });
+  const cookie = await signIn(url, 'admin', PASSWORD);
   const browser = await launchChromium();
   try {
     // Wait for the camera to be live at the SFU.
     for (let i = 0; i < 300; i++) {
-      const cams = (await (await fetch(`${url}api/cameras`)).json()) as { cameras: { streams: { main: { state: string } } }[] };
+      const cams = (await (await fetch(`${url}api/cameras`, { headers: { cookie } })).json()) as { cameras: { streams: { main: { state: string } } }[] };
       if (cams.cameras.every((c) => c.streams.main.state === 'live')) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     const firstMs: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await signInBrowser(ctx, url, 'admin', PASSWORD);
       const page = await ctx.newPage();
       await page.addInitScript(BENCH_PAGE_HELPERS);
       await page.goto(url);
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
 
     // 2) Glass-to-glass over SECONDS with one viewer, CPU and memory of the SFU process tree.
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await signInBrowser(ctx, url, 'admin', PASSWORD);
     const page: Page = await ctx.newPage();
     await page.addInitScript(BENCH_PAGE_HELPERS);
     await page.goto(url);
@@ -150,6 +156,7 @@ async function main(): Promise<void> {
     const extra: Page[] = [];
     for (let i = 0; i < MANY_VIEWERS - 1; i++) {
       const c = await browser.newContext({ viewport: { width: 640, height: 400 } });
+      await signInBrowser(c, url, 'admin', PASSWORD);
       const p = await c.newPage();
       await p.addInitScript(BENCH_PAGE_HELPERS);
       await p.goto(url);

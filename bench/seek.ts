@@ -7,16 +7,18 @@
  *
  * Options (env): BENCH_SEEKS (default 10), BENCH_RECORD_SECONDS (default 24).
  */
-import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { launchChromium } from '../e2e/browser.js';
+import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor } from '../sfu/test/support.js';
+import { launchChromium, signInBrowser } from '../e2e/browser.js';
 import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
 
 const SEEKS = Number(process.env.BENCH_SEEKS ?? 10);
 const RECORD_S = Number(process.env.BENCH_RECORD_SECONDS ?? 24);
 
 async function main(): Promise<void> {
-  const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true });
+  // Access control on, as in production: the recorder checks the session of every request too.
+  const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, auth: true });
   const base = sys.sfu.url.replace(/\/$/, '');
+  const cookie = await sys.signIn();
   const browser = await launchChromium();
   try {
     await waitFor('camera live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live'), 30000);
@@ -25,14 +27,16 @@ async function main(): Promise<void> {
     await waitFor(
       `${RECORD_S} s recorded`,
       async () => {
-        const r = (await (await fetch(`${base}/api/recordings/demo-1/spans?from=${t0 - 60_000}&to=${Date.now()}`)).json()) as { spans: { startMs: number; endMs: number }[]; recordedMs: number };
+        const r = (await (await fetch(`${base}/api/recordings/demo-1/spans?from=${t0 - 60_000}&to=${Date.now()}`, { headers: { cookie } })).json()) as { spans: { startMs: number; endMs: number }[]; recordedMs: number };
         span = r.spans[0] ?? span;
         return r.recordedMs >= RECORD_S * 1000;
       },
       RECORD_S * 1000 + 40_000,
       1000,
     );
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await signInBrowser(context, sys.url, 'admin', TEST_ADMIN_PASSWORD);
+    const page = await context.newPage();
     await page.addInitScript(BENCH_PAGE_HELPERS);
     await page.goto(base);
     await page.locator('[data-mode="review"]').first().click();

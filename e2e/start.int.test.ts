@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort } from '@wardwall/common/node';
-import { waitFor } from '../sfu/test/support.js';
+import { signIn, waitFor } from '../sfu/test/support.js';
 import { processTree } from '../bench/proc-stats.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,20 +29,28 @@ test('the launcher prints the URL, the wall serves live cameras, Ctrl-C stops ev
   const [rtspPort, rtmpPort, httpPort, sfuPort, recPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const dir = mkdtempSync(join(tmpdir(), 'wardwall-start-'));
   const cfg = join(dir, 'config.jsonc');
-  writeFileSync(cfg, `// test config\n${JSON.stringify({ demo: { count: 2, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 1 }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'warn' } })}\n`);
+  writeFileSync(cfg, `// test config\n${JSON.stringify({ demo: { count: 2, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 1, dataDir: join(dir, 'sfu') }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'info' } })}\n`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const url = await waitFor('printed URL', () => /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1], 60000, 200);
   assert.equal(url, `http://127.0.0.1:${sfuPort}/`);
+  // First start: the admin's random password is printed once on the console, never into the log file.
+  const password = /Initial admin account: user "admin", password "([^"]+)"/.exec(out)?.[1];
+  assert.ok(password, `printed admin password in: ${out}`);
+  assert.equal((await fetch(`${url}api/cameras`)).status, 401, 'access control is on');
+  const cookie = await signIn(url, 'admin', password);
   await waitFor('cameras live', async () => {
-    const r = (await (await fetch(`${url}api/cameras`)).json()) as { cameras: { streams: { main: { state: string } } }[] };
+    const r = (await (await fetch(`${url}api/cameras`, { headers: { cookie } })).json()) as { cameras: { streams: { main: { state: string } } }[] };
     return r.cameras.length === 2 && r.cameras.every((c) => c.streams.main.state === 'live');
   }, 30000, 300);
   const html = await (await fetch(url)).text();
   assert.match(html, /<ww-app|<script/);
-  assert.equal((await fetch(`${url}api/recorder/health`)).status, 200, 'the recorder runs and is reachable');
+  assert.equal((await fetch(`${url}api/recorder/health`, { headers: { cookie } })).status, 200, 'the recorder runs and is reachable');
+  assert.equal((await fetch(`http://127.0.0.1:${recPort}/api/health`)).status, 401, 'the recorder checks sessions on its own port');
+  const logFile = join(dir, 'logs', 'wardwall.log');
+  assert.ok(existsSync(logFile) && !readFileSync(logFile, 'utf8').includes(password), 'the password is not in the log file');
   const kids = descendants(child.pid!);
   assert.ok(kids.length >= 6, `children: ${kids.length}`); // endpoint, 2 demo ffmpeg, sfu + worker + gst, recorder + ffmpeg
   child.kill('SIGINT');

@@ -1,5 +1,6 @@
 /** Starts the real system pieces (embedded endpoint + demo cameras, SFU) on free loopback ports. */
-import { resolveConfig, type Config } from '@wardwall/common';
+import { resolveConfig, type Config, type ServerMessage } from '@wardwall/common';
+import WebSocket from 'ws';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { startEmbedded, type Embedded } from '../src/endpoint/embedded.js';
 import { startSfu, type Sfu } from '../src/app.js';
@@ -139,4 +140,40 @@ export async function signIn(baseUrl: string, username: string, password: string
   const m = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(set);
   if (!m) throw new Error('login answered without a session cookie');
   return `${SESSION_COOKIE}=${m[1]}`;
+}
+
+export interface WsClient {
+  ws: WebSocket;
+  /** Sends a request (an id is added) and resolves with its response. */
+  request(m: Record<string, unknown>): Promise<ServerMessage>;
+  /** Sends a raw text frame and resolves with the next response. */
+  raw(text: string): Promise<ServerMessage>;
+  pushes: ServerMessage[];
+  /** Resolves with the close code when the server closes the socket. */
+  closed: Promise<number>;
+}
+
+/** Opens the signaling socket of `baseUrl` with an optional Cookie header; rejects with the HTTP status when the upgrade is refused. */
+export async function wsClient(baseUrl: string, cookie?: string, opts: { ca?: Buffer } = {}): Promise<WsClient> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}ws`, { headers: cookie ? { cookie } : {}, ...(opts.ca ? { ca: opts.ca } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+    ws.once('error', reject);
+  });
+  const pushes: ServerMessage[] = [];
+  const waiting: ((m: ServerMessage) => void)[] = [];
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as ServerMessage;
+    if (m.type === 'response') waiting.shift()?.(m);
+    else pushes.push(m);
+  });
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  const raw = (text: string) =>
+    new Promise<ServerMessage>((r) => {
+      waiting.push(r);
+      ws.send(text);
+    });
+  let n = 1;
+  return { ws, pushes, closed, raw, request: (m) => raw(JSON.stringify({ id: n++, ...m })) };
 }

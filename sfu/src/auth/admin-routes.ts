@@ -1,7 +1,7 @@
 /** Account administration (`admin` permission): users, their camera rules and look-back, revocation, roles. */
 import { z } from 'zod';
 import { AppError, ErrorCode } from '@wardwall/common';
-import { readJsonBody, type Route } from '../http/router.js';
+import { readJsonBody, sendJson, type Route } from '../http/router.js';
 import { cameraRuleSchema, USERNAME, type User, type UserChange } from './auth-store.js';
 import type { AuthService } from './auth-service.js';
 import { actorOf } from './access.js';
@@ -51,8 +51,7 @@ export function adminRoutes(service: () => AuthService): Route[] {
         if (s.store.userByName(b.username)) throw new AppError(ErrorCode.CONFLICT, `user ${b.username} exists already`, 409);
         const u = s.store.addUser({ username: b.username, displayName: b.displayName, role: b.role, passwordHash: await hashPassword(b.password), cameraRules: b.cameraRules as CameraRule[] | undefined, ...(b.lookbackDays !== undefined ? { lookbackDays: b.lookbackDays } : {}) }, Date.now());
         s.audit.append(actorOf(principalOf(ctx)), 'user_create', null, { user: u.username, role: u.role, cameraRules: u.cameraRules, lookbackDays: b.lookbackDays });
-        ctx.res.statusCode = 201;
-        return { user: view(u) };
+        sendJson(ctx.res, 201, { user: view(u) });
       },
     },
     {
