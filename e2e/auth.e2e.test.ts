@@ -9,7 +9,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
 import { launchChromium, PAGE_SHIM } from './browser.js';
 import { hcmParts } from '../client/src/core/hcm-time.js';
@@ -56,7 +58,7 @@ after(async () => {
 });
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   await page.addInitScript(PAGE_SHIM);
   await page.addInitScript(SOCKET_SPY);
@@ -192,6 +194,69 @@ test('a user with rights on some cameras sees and plays only those, each tile wa
   await page.mouse.move(tb.x + tb.width / 2, tb.y + tb.height / 2);
   await page.mouse.wheel(0, -200);
   assert.match(await page.locator('ww-tile[camera-id="demo-1"] .zoom').evaluate((el: HTMLElement) => el.style.transform), /scale\(1\.[5-9]/);
+});
+
+test('a saved frame carries the viewer: the watermark stamped into the picture, the viewer in the sidecar', async () => {
+  const { page } = tuan;
+  const downloads: Download[] = [];
+  const onDownload = (d: Download) => downloads.push(d);
+  page.on('download', onDownload);
+  // Freeze the picture, keep an unstamped copy of it, then save it through the tile.
+  await page.evaluate(async () => {
+    const tile = document.querySelector('ww-app')!.shadowRoot!.querySelector('ww-wall')!.shadowRoot!.querySelector<HTMLElement & { saveFrame(): Promise<void> }>('ww-tile[camera-id="demo-3"]')!;
+    const v = tile.shadowRoot!.querySelector('video')!;
+    v.pause();
+    await new Promise((r) => setTimeout(r, 100));
+    const c = document.createElement('canvas');
+    c.width = v.videoWidth;
+    c.height = v.videoHeight;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(v, 0, 0);
+    (window as unknown as { __raw: ImageData }).__raw = ctx.getImageData(0, 0, c.width, c.height);
+    await tile.saveFrame();
+    void v.play();
+  });
+  await waitFor('picture and sidecar downloaded', () => downloads.length >= 2, 10000);
+  page.off('download', onDownload);
+  const png = downloads.find((d) => d.suggestedFilename().endsWith('.png'))!;
+  const json = downloads.find((d) => d.suggestedFilename().endsWith('.json'))!;
+  const record = JSON.parse(readFileSync((await json.path())!, 'utf8')) as { viewer: { username: string; displayName: string }; watermark: string; sha256: string; savedAt: { ms: number } };
+  assert.deepEqual([record.viewer.username, record.viewer.displayName], ['tuan', 'Trần Văn Tuấn']);
+  assert.match(record.watermark, /^Trần Văn Tuấn \(tuan\) · \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
+  assert.ok(Math.abs(parseWatermarkTime(record.watermark) - record.savedAt.ms) < 1000, 'the stamped time is the save time');
+  const bytes = readFileSync((await png.path())!);
+  assert.equal(record.sha256, createHash('sha256').update(bytes).digest('hex'), 'the sidecar hashes the stamped picture');
+  // Against the unstamped copy: the stamp touches a good part of the picture, spread over all of
+  // it, and leaves the picture visible under it.
+  const diff = await page.evaluate(async (b64) => {
+    const raw = (window as unknown as { __raw: ImageData }).__raw;
+    const bmp = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+    const c = document.createElement('canvas');
+    c.width = bmp.width;
+    c.height = bmp.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(bmp, 0, 0);
+    const got = ctx.getImageData(0, 0, c.width, c.height).data;
+    let changed = 0;
+    let max = 0;
+    const quadrants = [0, 0, 0, 0];
+    for (let i = 0; i < got.length; i += 4) {
+      const d = Math.max(Math.abs(got[i]! - raw.data[i]!), Math.abs(got[i + 1]! - raw.data[i + 1]!), Math.abs(got[i + 2]! - raw.data[i + 2]!));
+      if (d > 8) {
+        changed++;
+        const p = i / 4;
+        quadrants[(p % c.width < c.width / 2 ? 0 : 1) + (Math.floor(p / c.width) < c.height / 2 ? 0 : 2)]!++;
+      }
+      max = Math.max(max, d);
+    }
+    return { width: c.width, height: c.height, changed: changed / (got.length / 4), max, quadrants };
+  }, bytes.toString('base64'));
+  console.log(`stamp: ${(diff.changed * 100).toFixed(1)} % of pixels changed, largest change ${diff.max}, per quadrant ${diff.quadrants.join('/')}`);
+  assert.deepEqual([diff.width, diff.height], [640, 360], 'the full camera resolution');
+  assert.ok(diff.changed > 0.02, 'the stamp is in the picture');
+  assert.ok(diff.quadrants.every((q) => q > 0), 'in every quarter of it (survives cropping)');
+  // Semi-transparent: an opaque stamp would move dark pixels by ~200; the 25 % stamp about a quarter.
+  assert.ok(diff.max <= 0.4 * 255, `no pixel is painted over (largest change ${diff.max})`);
 });
 
 test('signing out tears the wall down: no wall, the API answers 401, the socket is closed', async () => {

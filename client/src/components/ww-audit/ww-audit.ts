@@ -23,7 +23,10 @@ export const KNOWN_ACTIONS = [
   'live_start',
   'live_stop',
   'playback',
-  'export',
+  'export_create',
+  'export_download',
+  'hold_add',
+  'hold_release',
 ] as const;
 
 /**
