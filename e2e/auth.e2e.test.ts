@@ -352,6 +352,24 @@ test('an admin creates a user in the admin page; the user signs in; the audit pa
   await page.locator('ww-camera-list [data-camera-id="demo-2"]').click();
   await assertPlaying(page, ['demo-2']);
   assert.match((await page.locator('ww-tile[camera-id="demo-2"] ww-watermark').getAttribute('data-text')) ?? '', /^Lê Thị Lan \(lan\) · /);
+  // Lan changes her password: a wrong current one is refused and she stays signed in.
+  await page.locator('ww-header [data-action="password"]').click();
+  const dialog = page.locator('ww-password');
+  await dialog.locator('input[name="current"]').fill('not-my-password');
+  await dialog.locator('input[name="next"]').fill('lan-password-2');
+  await dialog.locator('input[name="confirm"]').fill('lan-password-2');
+  await dialog.locator('[data-action="change-password"]').click();
+  await dialog.locator('[data-error="WRONG_PASSWORD"]').waitFor();
+  assert.equal(await page.locator('ww-app').count(), 1, 'still signed in');
+  await dialog.locator('input[name="current"]').fill('lan-password-1');
+  await dialog.locator('[data-action="change-password"]').click();
+  await dialog.locator('[data-done]').waitFor();
+  await dialog.locator('[data-action="close"]').click();
+  await page.locator('ww-header [data-action="logout"]').click();
+  await login(page, 'lan', 'lan-password-1');
+  await page.locator('ww-login [data-error="BAD_CREDENTIALS"]').waitFor();
+  await login(page, 'lan', 'lan-password-2');
+  await page.locator('ww-app').waitFor();
   await page.locator('ww-header [data-action="logout"]').click();
 
   await login(page, 'admin', TEST_ADMIN_PASSWORD);

@@ -34,6 +34,10 @@ before(async () => {
         signedIn = false;
         return send(200, { ok: true });
       }
+      if (req.url === '/api/auth/password') {
+        const b = JSON.parse(body) as { current: string };
+        return b.current === 'right' ? send(200, { ok: true }) : send(401, { code: 'BAD_CREDENTIALS', message: 'current password is wrong' });
+      }
       if (req.url === '/api/admin/users') return send(403, { code: 'FORBIDDEN', message: 'not allowed: admin' });
       if (req.url?.startsWith('/api/audit')) return send(200, { entries: [], next: null });
       if (req.url === '/api/bad') return send(200, { me: { id: 1 } });
@@ -57,6 +61,10 @@ test('sign-in errors carry the code (and the lock time); they do not count as a 
   assert.equal(me.displayName, 'Op');
   assert.deepEqual(me.cameras, { '*': ['live'] });
   assert.deepEqual(await api.me(), me);
+  // A wrong current password is 401 too, but the session stands.
+  await assert.rejects(api.changePassword('wrong', 'new password'), (e: unknown) => e instanceof AuthError && e.code === 'BAD_CREDENTIALS');
+  await api.changePassword('right', 'new password');
+  assert.equal(lost, 0);
   // 403 is not a lost session.
   await assert.rejects(api.users(), (e: unknown) => e instanceof AuthError && e.code === 'FORBIDDEN' && e.status === 403);
   assert.equal(lost, 0);

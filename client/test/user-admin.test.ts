@@ -11,6 +11,7 @@ import {
   patchUserBody,
   rulesSummary,
   toggleRulePermission,
+  validatePasswordChange,
   validateUserForm,
   type UserForm,
   type UserRecord,
@@ -99,4 +100,16 @@ test('parsing users and roles from the server', () => {
   const roles = parseRoles({ roles: [{ name: 'operator', system: ['control', 'bookmark'], cameraPermissions: ['live', 'playback', 'export'], lookbackDays: 7 }] });
   assert.deepEqual(roles, [{ name: 'operator', system: ['control', 'bookmark'], cameraPermissions: ['live', 'playback', 'export'], lookbackDays: 7 }]);
   assert.throws(() => parseRoles({ roles: [{ name: 'x', system: [], cameraPermissions: [], lookbackDays: 'x' }] }), /roles\.0\.lookbackDays/);
+});
+
+test('own password change: current required, new one 8–200 characters, repeated, different', () => {
+  const cases: [string, string, string, string[]][] = [
+    ['old password', 'new password', 'new password', []],
+    ['', 'new password', 'new password', ['current:MISSING_CREDENTIALS']],
+    ['old password', 'short', 'short', ['next:WEAK_PASSWORD']],
+    ['old password', 'x'.repeat(201), 'x'.repeat(201), ['next:WEAK_PASSWORD']],
+    ['old password', 'new password', 'new passwort', ['confirm:PASSWORD_MISMATCH']],
+    ['same password', 'same password', 'same password', ['next:SAME_PASSWORD']],
+  ];
+  for (const [cur, next, confirm, want] of cases) assert.deepEqual(validatePasswordChange(cur, next, confirm).map((e) => `${e.field}:${e.code}`), want, `${cur}/${next}/${confirm}`);
 });

@@ -211,3 +211,13 @@ export function rulesSummary(rules: readonly CameraRule[]): string {
 export function isLocked(u: UserRecord, now: number): boolean {
   return u.lockedUntil !== null && u.lockedUntil > now;
 }
+
+/** Problems of the own-password form (current, new, repeated). */
+export function validatePasswordChange(current: string, next: string, confirm: string): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!current) errors.push({ field: 'current', code: 'MISSING_CREDENTIALS' });
+  if (next.length < PASSWORD_MIN || next.length > PASSWORD_MAX) errors.push({ field: 'next', code: 'WEAK_PASSWORD' });
+  else if (next !== confirm) errors.push({ field: 'confirm', code: 'PASSWORD_MISMATCH' });
+  else if (next === current) errors.push({ field: 'next', code: 'SAME_PASSWORD' });
+  return errors;
+}

@@ -15,6 +15,13 @@ export const authVi = {
   'login.unreachable': 'Không kết nối được máy chủ.',
   'header.logout': 'Đăng xuất',
   'header.signedInAs': 'Đang đăng nhập: {name} ({user})',
+  'header.password': 'Đổi mật khẩu',
+  'password.title': 'Đổi mật khẩu của bạn',
+  'password.current': 'Mật khẩu hiện tại',
+  'password.next': 'Mật khẩu mới (ít nhất 8 ký tự)',
+  'password.hint': 'Các phiên đăng nhập khác của bạn sẽ kết thúc; phiên này được giữ.',
+  'password.done': 'Đã đổi mật khẩu.',
+  'password.close': 'Đóng',
   'mode.admin': 'Quản trị',
   'mode.audit': 'Nhật ký',
   'role.admin': 'Quản trị viên',
@@ -108,6 +115,8 @@ export const authVi = {
   'err.DUPLICATE_CAMERA_RULE': 'camera này đã có một dòng quyền',
   'err.BAD_LOOKBACK': 'số ngày xem lại không hợp lệ',
   'err.BAD_TIME': 'thời gian không hợp lệ',
+  'err.WRONG_PASSWORD': 'mật khẩu hiện tại không đúng',
+  'err.SAME_PASSWORD': 'mật khẩu mới phải khác mật khẩu hiện tại',
 };
 
 export const authEn: Record<keyof typeof authVi, string> = {
@@ -123,6 +132,13 @@ export const authEn: Record<keyof typeof authVi, string> = {
   'login.unreachable': 'The server cannot be reached.',
   'header.logout': 'Sign out',
   'header.signedInAs': 'Signed in: {name} ({user})',
+  'header.password': 'Change password',
+  'password.title': 'Change your password',
+  'password.current': 'Current password',
+  'password.next': 'New password (at least 8 characters)',
+  'password.hint': 'Your other sessions end; this one stays.',
+  'password.done': 'Password changed.',
+  'password.close': 'Close',
   'mode.admin': 'Admin',
   'mode.audit': 'Audit',
   'role.admin': 'Administrator',
@@ -216,4 +232,6 @@ export const authEn: Record<keyof typeof authVi, string> = {
   'err.DUPLICATE_CAMERA_RULE': 'this camera has a row already',
   'err.BAD_LOOKBACK': 'invalid number of look-back days',
   'err.BAD_TIME': 'invalid time',
+  'err.WRONG_PASSWORD': 'the current password is wrong',
+  'err.SAME_PASSWORD': 'the new password must differ from the current one',
 };

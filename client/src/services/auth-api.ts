@@ -84,7 +84,8 @@ export class AuthApi extends Emitter<AuthApiEvents> {
       const code = isObj(body) && typeof body.code === 'string' ? body.code : `HTTP_${res.status}`;
       const message = isObj(body) && typeof body.message === 'string' ? body.message : res.statusText;
       const retry = isObj(body) && typeof body.retryAfterS === 'number' ? body.retryAfterS : Number(res.headers.get('retry-after')) || null;
-      if (res.status === 401 && signedIn) this.sessionEnded(generation);
+      // A wrong current password (own password change) is 401 too, but the session stands.
+      if (res.status === 401 && signedIn && code !== 'BAD_CREDENTIALS') this.sessionEnded(generation);
       throw new AuthError(code, message, res.status, retry);
     }
     return body;

@@ -21,6 +21,7 @@ import type { AuthApi } from '../../services/auth-api.js';
 import { availablePages, canCamera, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
 import '../ww-admin/ww-admin.js';
 import '../ww-audit/ww-audit.js';
+import '../ww-password/ww-password.js';
 
 export type AppMode = AppPage;
 
@@ -51,6 +52,7 @@ export class WwApp extends LitElement {
     helpOpen: { state: true },
     mode: { state: true },
     me: { attribute: false },
+    passwordOpen: { state: true },
   };
 
   declare services: AppServices | null;
@@ -64,6 +66,7 @@ export class WwApp extends LitElement {
   declare mode: AppMode;
   /** The signed-in viewer: only cameras it may watch are listed and shown. */
   declare me: Me | null;
+  declare passwordOpen: boolean;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -81,6 +84,7 @@ export class WwApp extends LitElement {
     this.helpOpen = false;
     this.mode = 'live';
     this.me = null;
+    this.passwordOpen = false;
   }
 
   /** The pages the viewer may open. */
@@ -291,6 +295,7 @@ export class WwApp extends LitElement {
         @ww-toggle-stats=${() => this.toggleStats()}
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
+        @ww-password-open=${() => (this.passwordOpen = true)}
       ></ww-header>
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${playbackMap} .me=${this.me}
@@ -319,6 +324,7 @@ export class WwApp extends LitElement {
           @ww-tile-drop=${this.onDrop}
         ></ww-wall>
       </main>
+      ${this.passwordOpen ? html`<ww-password .api=${s?.auth ?? null} @ww-password-close=${() => (this.passwordOpen = false)}></ww-password>` : nothing}
       ${this.helpOpen ? html`<ww-help @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
     `;
   }

@@ -168,6 +168,7 @@ export class WwHeader extends LitElement {
           ? html`<div class="user" data-user=${this.me.username} title=${t('header.signedInAs', { name: this.me.displayName, user: this.me.username })}>
               <span class="user-name">${this.me.displayName}</span>
               <span class="user-role">${t(`role.${this.me.role}`)}</span>
+              <button type="button" class="logout" data-action="password" title=${t('password.title')} @click=${() => this.fire('ww-password-open')}>${t('header.password')}</button>
               <button type="button" class="logout" data-action="logout" @click=${() => this.fire('ww-logout')}>${t('header.logout')}</button>
             </div>`
           : nothing}
