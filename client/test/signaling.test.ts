@@ -226,3 +226,20 @@ test('retryNow skips the back-off wait; close stops everything', async () => {
   client.retryNow();
   assert.equal(sockets.length, 2);
 });
+
+test('a server close reports its code and whether the socket had opened (4401 = session revoked)', async () => {
+  const { client, sockets, clock } = setup();
+  const closes: { code: number; opened: boolean }[] = [];
+  client.on('socketClosed', (c) => closes.push(c));
+  client.start();
+  // Refused at the upgrade (HTTP 401): the socket closes without ever opening.
+  sockets[0]!.onclose?.({ code: 1006 });
+  assert.deepEqual(closes, [{ code: 1006, opened: false }]);
+  while (sockets.length < 2) await clock.advance(100);
+  await openSession(sockets[1]!);
+  sockets[1]!.readyState = 3;
+  sockets[1]!.onclose?.({ code: 4401 });
+  assert.deepEqual(closes[1], { code: 4401, opened: true });
+  assert.equal(client.connected, false);
+  client.close();
+});

@@ -1,10 +1,13 @@
 /**
  * Saves the frame on screen as a picture at the camera's full resolution (the <video>'s
  * videoWidth×videoHeight, not the tile's size), with a sidecar JSON naming the camera, the frame's
- * wall-clock time and the picture's SHA-256 (crypto.subtle). Both are downloaded.
+ * wall-clock time, who saved it and the picture's SHA-256 (crypto.subtle). The signed-in viewer's
+ * watermark (name and save time) is stamped into the picture, as on screen. Both are downloaded.
  */
-import { frameFileName, frameRecord, sidecarName, type FrameRecord, type FrameSource, type PictureType } from '../core/frame-capture.js';
+import { frameFileName, frameRecord, sidecarName, type FrameRecord, type FrameSource, type FrameViewer, type PictureType } from '../core/frame-capture.js';
 import { hex } from '../core/export-verify.js';
+import { STAMP_ALPHA, stampFontPx, stampGrid, WATERMARK_ANGLE_DEG, watermarkText } from '../core/watermark.js';
+import { currentViewer } from '../services/viewer.js';
 
 export class FrameSaveError extends Error {
   constructor(readonly code: 'NO_PICTURE' | 'ENCODE_FAILED', message: string) {
@@ -30,9 +33,35 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
   return hex(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
 }
 
+/**
+ * Draws the watermark text repeated diagonally over the whole picture: light text with a dark
+ * outline, both at STAMP_ALPHA, so it reads on any background and leaves the picture visible.
+ */
+export function stampWatermark(ctx: CanvasRenderingContext2D, width: number, height: number, text: string): void {
+  const font = stampFontPx(width, height);
+  ctx.save();
+  ctx.font = `600 ${font}px system-ui, 'Noto Sans', Arial, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = Math.max(1, font / 10);
+  ctx.globalAlpha = STAMP_ALPHA;
+  ctx.translate(width / 2, height / 2);
+  ctx.rotate((WATERMARK_ANGLE_DEG * Math.PI) / 180);
+  ctx.translate(-width / 2, -height / 2);
+  const colGap = ctx.measureText(text).width + font * 3;
+  for (const p of stampGrid(width, height, colGap, font * 4)) {
+    ctx.strokeStyle = '#000';
+    ctx.strokeText(text, p.x, p.y);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(text, p.x, p.y);
+  }
+  ctx.restore();
+}
+
 export async function saveFrame(
   video: HTMLVideoElement,
-  a: { camera: string; cameraName: string; frameMs: number; timeSource: FrameSource; type?: PictureType },
+  a: { camera: string; cameraName: string; frameMs: number; timeSource: FrameSource; type?: PictureType; viewer?: FrameViewer | null },
 ): Promise<FrameRecord> {
   const width = video.videoWidth;
   const height = video.videoHeight;
@@ -43,12 +72,16 @@ export async function saveFrame(
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new FrameSaveError('ENCODE_FAILED', 'no 2D canvas');
   ctx.drawImage(video, 0, 0, width, height);
+  const viewer = a.viewer === undefined ? currentViewer() : a.viewer;
+  const savedMs = Date.now();
+  const watermark = viewer ? watermarkText(viewer, savedMs) : null;
+  if (watermark) stampWatermark(ctx, width, height, watermark);
   const type = a.type ?? 'image/png';
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, type, 0.95));
   if (!blob) throw new FrameSaveError('ENCODE_FAILED', 'the picture could not be encoded');
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const sha256 = await sha256Hex(bytes);
-  const record = frameRecord({ camera: a.camera, cameraName: a.cameraName, frameMs: a.frameMs, timeSource: a.timeSource, width, height, type, bytes: bytes.length, sha256, savedMs: Date.now() });
+  const record = frameRecord({ camera: a.camera, cameraName: a.cameraName, frameMs: a.frameMs, timeSource: a.timeSource, width, height, type, bytes: bytes.length, sha256, savedMs, viewer, watermark });
   const name = frameFileName(a.camera, a.frameMs, sha256, type);
   downloadBlob(blob, name);
   downloadBlob(new Blob([JSON.stringify(record, null, 2) + '\n'], { type: 'application/json' }), sidecarName(name));

@@ -21,6 +21,16 @@ export interface FrameRecord {
   bytes: number;
   sha256: string;
   savedAt: { ms: number; utc: string; hoChiMinh: string };
+  /** Who saved it (the signed-in viewer), or null without accounts. */
+  viewer: FrameViewer | null;
+  /** The watermark text stamped into the picture, or null when none was. */
+  watermark: string | null;
+}
+
+export interface FrameViewer {
+  id: string;
+  username: string;
+  displayName: string;
 }
 
 const both = (ms: number) => ({ ms: Math.round(ms), utc: new Date(Math.round(ms)).toISOString(), hoChiMinh: hcmIso(ms) });
@@ -42,6 +52,8 @@ export function frameRecord(a: {
   bytes: number;
   sha256: string;
   savedMs: number;
+  viewer?: FrameViewer | null;
+  watermark?: string | null;
 }): FrameRecord {
   return {
     format: 'wardwall-frame/1',
@@ -56,6 +68,8 @@ export function frameRecord(a: {
     bytes: a.bytes,
     sha256: a.sha256,
     savedAt: both(a.savedMs),
+    viewer: a.viewer ? { id: a.viewer.id, username: a.viewer.username, displayName: a.viewer.displayName } : null,
+    watermark: a.watermark ?? null,
   };
 }
 

@@ -2,6 +2,8 @@
  * Every user-facing string of the wall, Vietnamese first. `{name}` marks a parameter.
  * The English table must have exactly the same keys (checked by the type and by a unit test).
  */
+import { authEn, authVi } from './messages-auth.js';
+
 export const LANGS = ['vi', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 export const DEFAULT_LANG: Lang = 'vi';
@@ -160,6 +162,7 @@ export const vi = {
   'err.NETWORK_ERROR': 'lỗi mạng khi tải ghi hình',
   'err.MEDIA_ERROR': 'trình duyệt không giải mã được ghi hình',
   'err.OTHER': 'lỗi {code}',
+  ...authVi,
 } as const;
 
 export type MessageKey = keyof typeof vi;
@@ -318,6 +321,7 @@ export const en: Record<MessageKey, string> = {
   'err.NETWORK_ERROR': 'network error while loading the recording',
   'err.MEDIA_ERROR': 'the browser cannot decode the recording',
   'err.OTHER': 'error {code}',
+  ...authEn,
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { vi, en };

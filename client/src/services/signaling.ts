@@ -27,6 +27,8 @@ export interface SignalingEvents {
   cameras: [CameraInfo[]];
   cameraState: [{ cameraId: string; stream: StreamKind; status: StreamStatus }];
   consumerClosed: [{ consumerId: string; reason: string }];
+  /** The server closed the socket (code 4401: the session was revoked); `opened`: whether it had opened. */
+  socketClosed: [{ code: number; opened: boolean }];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -182,9 +184,18 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       return;
     }
     this.ws = ws;
-    ws.onopen = () => this.onOpen(ws);
     ws.onmessage = (ev) => this.onMessage(ws, ev.data);
-    ws.onclose = () => this.drop(ws, 'socket closed');
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.onOpen(ws);
+    };
+    ws.onclose = (ev) => {
+      if (ws !== this.ws) return;
+      const code = isObject(ev) && typeof ev.code === 'number' ? ev.code : 0;
+      this.emit('socketClosed', { code, opened });
+      this.drop(ws, `socket closed (${code})`);
+    };
     ws.onerror = () => {
       /* a close event follows */
     };

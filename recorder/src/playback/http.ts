@@ -54,7 +54,7 @@ class RecentKeys {
     return true;
   }
 }
-const playbackAudit = new RecentKeys(30 * 60_000);
+
 const MAX_BODY = 64 * 1024;
 
 const windowQuery = z.object({ from: instant, to: instant }).strict();
@@ -207,6 +207,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         const to = live ? from + LIMITS.playlist : asked;
         const files: PlaylistFile[] = [];
         for (const row of store.db.overlapping(cam, from, to)) {
+  const playbackAudit = new RecentKeys(30 * 60_000);
           const { seg, info } = await segmentFile(store, deps.fmp4, row);
           files.push({ segmentId: seg.id, startMs: seg.startMs, info, open: seg.open });
         }

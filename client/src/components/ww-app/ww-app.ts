@@ -17,8 +17,13 @@ import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { AuthApi } from '../../services/auth-api.js';
+import { availablePages, canCamera, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
+import '../ww-admin/ww-admin.js';
+import '../ww-audit/ww-audit.js';
+import '../ww-password/ww-password.js';
 
-export type AppMode = 'live' | 'review';
+export type AppMode = AppPage;
 
 export interface AppServices {
   signaling: SignalingClient;
@@ -26,6 +31,7 @@ export interface AppServices {
   live: LiveMediaService;
   store: WallStore;
   recorder: RecorderApi;
+  auth: AuthApi;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -45,6 +51,8 @@ export class WwApp extends LitElement {
     expanded: { state: true },
     helpOpen: { state: true },
     mode: { state: true },
+    me: { attribute: false },
+    passwordOpen: { state: true },
   };
 
   declare services: AppServices | null;
@@ -56,6 +64,9 @@ export class WwApp extends LitElement {
   declare expanded: number | null;
   declare helpOpen: boolean;
   declare mode: AppMode;
+  /** The signed-in viewer: only cameras it may watch are listed and shown. */
+  declare me: Me | null;
+  declare passwordOpen: boolean;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -72,11 +83,18 @@ export class WwApp extends LitElement {
     this.expanded = null;
     this.helpOpen = false;
     this.mode = 'live';
+    this.me = null;
+    this.passwordOpen = false;
   }
 
-  /** Switches between the live wall and review of recordings. */
+  /** The pages the viewer may open. */
+  get pages(): AppPage[] {
+    return availablePages(this.me);
+  }
+
+  /** Switches between the live wall, review of recordings, and the admin and audit pages. */
   setMode(mode: AppMode): void {
-    if (mode !== 'live' && mode !== 'review') return;
+    if (!this.pages.includes(mode)) return;
     this.mode = mode;
     this.expanded = null;
   }
@@ -148,6 +166,7 @@ export class WwApp extends LitElement {
   putCamera(index: number, cameraId: string | null): void {
     if (index < 0 || index >= tileCount(this.wall.layout)) return;
     if ((this.wall.tiles[index] ?? null) === cameraId) return;
+    if (cameraId !== null && !canCamera(this.me, 'live', cameraId)) return;
     this.setTiles(assignCamera(this.wall.tiles, index, cameraId));
   }
 
@@ -178,7 +197,7 @@ export class WwApp extends LitElement {
   // --- events from children ------------------------------------------------------------------
 
   private onPick(e: CustomEvent<{ cameraId: string }>): void {
-    const target = pickTarget(this.wall.tiles, this.wall.layout, this.selected);
+    const target = pickTarget(permittedTiles(this.me, this.wall.tiles), this.wall.layout, this.selected);
     this.putCamera(target, e.detail.cameraId);
   }
 
@@ -196,8 +215,8 @@ export class WwApp extends LitElement {
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
 
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
-    // Review mode has its own keys (space, arrows, frame steps).
-    if (this.mode === 'review' && e.key !== '?' && e.key !== 'Escape') return;
+    // Review mode has its own keys (space, arrows, frame steps); admin and audit are forms.
+    if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
     const layout = layoutForKey(e.key);
     if (layout && !e.shiftKey) {
       this.setLayout(layout);
@@ -258,31 +277,39 @@ export class WwApp extends LitElement {
 
   override render(): unknown {
     const s = this.services;
-    const cameras = [...this.cameraMap.values()];
+    const liveMap = permittedCameras(this.me, 'live', this.cameraMap);
+    const playbackMap = permittedCameras(this.me, 'playback', this.cameraMap);
+    const cameras = [...liveMap.values()];
+    const tiles = permittedTiles(this.me, this.wall.tiles);
     return html`
       <ww-header
         .connection=${this.connection}
         .layout=${this.wall.layout}
         .showStats=${this.wall.showStats}
         .mode=${this.mode}
+        .pages=${this.pages}
+        .me=${this.me}
         @ww-mode=${(e: CustomEvent<{ mode: AppMode }>) => this.setMode(e.detail.mode)}
         @ww-layout=${(e: CustomEvent<{ layout: LayoutName }>) => this.setLayout(e.detail.layout)}
         @ww-lang=${(e: CustomEvent<{ lang: Lang }>) => this.setLanguage(e.detail.lang)}
         @ww-toggle-stats=${() => this.toggleStats()}
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
+        @ww-password-open=${() => (this.passwordOpen = true)}
       ></ww-header>
       ${this.mode === 'review'
-        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
-            .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
+        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${playbackMap} .me=${this.me}
+            .initialCameras=${camerasOnWall(tiles, this.wall.layout)}></ww-review>`
         : nothing}
-      <main ?hidden=${this.mode === 'review'}>
-        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
+      ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
+      ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
+      <main ?hidden=${this.mode !== 'live'}>
+        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
           .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
         <ww-wall
           .layout=${this.wall.layout}
-          .tiles=${this.wall.tiles}
-          .cameras=${this.cameraMap}
+          .tiles=${tiles}
+          .cameras=${liveMap}
           .camerasLoaded=${this.camerasLoaded}
           .live=${s?.live ?? null}
           .serverConnected=${this.connection.phase === 'open'}
@@ -290,12 +317,14 @@ export class WwApp extends LitElement {
           .expanded=${this.expanded}
           .showStats=${this.wall.showStats}
           .recorder=${s?.recorder ?? null}
+          .replayable=${new Set(playbackMap.keys())}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
           @ww-tile-drop=${this.onDrop}
         ></ww-wall>
       </main>
+      ${this.passwordOpen ? html`<ww-password .api=${s?.auth ?? null} @ww-password-close=${() => (this.passwordOpen = false)}></ww-password>` : nothing}
       ${this.helpOpen ? html`<ww-help @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
     `;
   }
@@ -320,7 +349,8 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
-      ww-review {
+      ww-review,
+      .page {
         flex: 1;
         min-height: 0;
       }

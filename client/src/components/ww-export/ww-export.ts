@@ -6,6 +6,7 @@ import { verifyExport, type FileVerdict, type VerifyResult } from '../../core/ex
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { RecorderError, type RecorderApi } from '../../services/recorder-api.js';
 import { formControls, theme } from '../../styles/theme.js';
+import { currentViewer } from '../../services/viewer.js';
 
 type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done' | 'failed';
 const POLL_MS = 500;
@@ -55,7 +56,7 @@ export class WwExport extends LitElement {
     this.position = Date.now();
     this.from = Date.now() - 60_000;
     this.to = Date.now();
-    this.by = '';
+    this.by = currentViewer()?.displayName ?? '';
     this.phase = 'idle';
     this.progress = 0;
     this.error = null;

@@ -4,6 +4,7 @@ import { LocaleController } from '../../controllers/locale.js';
 import { formatDate, formatTime, getLang, LANGS, t, type Lang } from '../../i18n/i18n.js';
 import type { ConnectionState } from '../../services/signaling.js';
 import { theme } from '../../styles/theme.js';
+import type { AppPage, Me } from '../../core/access.js';
 
 /** A small picture of a layout for its button. */
 function layoutIcon(layout: LayoutName): unknown {
@@ -25,13 +26,19 @@ export class WwHeader extends LitElement {
     layout: { attribute: false },
     showStats: { attribute: false },
     mode: { attribute: false },
+    pages: { attribute: false },
+    me: { attribute: false },
     now: { state: true },
   };
 
   declare connection: ConnectionState;
   declare layout: LayoutName;
   declare showStats: boolean;
-  declare mode: 'live' | 'review';
+  declare mode: AppPage;
+  /** The pages this viewer may open (live, review, admin, audit). */
+  declare pages: readonly AppPage[];
+  /** The signed-in viewer (name and sign-out), or null. */
+  declare me: Me | null;
   declare now: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -42,6 +49,8 @@ export class WwHeader extends LitElement {
     this.layout = '2x2';
     this.showStats = false;
     this.mode = 'live';
+    this.pages = ['live', 'review'];
+    this.me = null;
     this.now = Date.now();
   }
 
@@ -112,12 +121,12 @@ export class WwHeader extends LitElement {
         ${this.renderConnection()}
         <span class="spacer"></span>
         <div class="group" role="group" aria-label=${t('header.mode')}>
-          ${(['live', 'review'] as const).map(
+          ${this.pages.map(
             (m) => html`<button type="button" data-mode=${m} class=${m === this.mode ? 'active' : ''} aria-pressed=${m === this.mode ? 'true' : 'false'}
               @click=${() => this.fire('ww-mode', { mode: m })}>${t(`mode.${m}`)}</button>`,
           )}
         </div>
-        <div class="group" role="group" aria-label=${t('header.layouts')} ?hidden=${this.mode === 'review'}>
+        <div class="group" role="group" aria-label=${t('header.layouts')} ?hidden=${this.mode !== 'live'}>
           ${LAYOUTS.map(
             (l, i) => html`<button
               type="button"
@@ -155,6 +164,14 @@ export class WwHeader extends LitElement {
             </button>`,
           )}
         </div>
+        ${this.me
+          ? html`<div class="user" data-user=${this.me.username} title=${t('header.signedInAs', { name: this.me.displayName, user: this.me.username })}>
+              <span class="user-name">${this.me.displayName}</span>
+              <span class="user-role">${t(`role.${this.me.role}`)}</span>
+              <button type="button" class="logout" data-action="password" title=${t('password.title')} @click=${() => this.fire('ww-password-open')}>${t('header.password')}</button>
+              <button type="button" class="logout" data-action="logout" @click=${() => this.fire('ww-logout')}>${t('header.logout')}</button>
+            </div>`
+          : nothing}
       </header>
     `;
   }
@@ -273,6 +290,34 @@ export class WwHeader extends LitElement {
       }
       svg rect {
         fill: currentColor;
+      }
+      .user {
+        display: flex;
+        align-items: center;
+        gap: 8px;
+        font-size: 13px;
+        white-space: nowrap;
+      }
+      .user-name {
+        font-weight: 600;
+        max-width: 14em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .user-role {
+        color: var(--ww-muted);
+        font-size: 12px;
+      }
+      .logout {
+        height: 30px;
+        padding: 0 10px;
+        border: 1px solid var(--ww-border);
+        border-radius: var(--ww-radius);
+        background: var(--ww-panel-2);
+        cursor: pointer;
+      }
+      .logout:hover {
+        border-color: var(--ww-offline);
       }
       @media (max-width: 700px) {
         header {

@@ -7,6 +7,7 @@ import { saveFrame } from '../../controllers/frame-saver.js';
 import { hcmTimeText } from '../../core/hcm-time.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { theme } from '../../styles/theme.js';
+import '../ww-watermark/ww-watermark.js';
 
 /**
  * One recorded camera in a review session: its <video> driven by a RecordedPlayer on the
@@ -141,6 +142,7 @@ export class WwReviewTile extends LitElement {
     return html`
       <div class="frame" title=${t('zoom.hint')}>
         <div class="zoom"><video muted playsinline disablepictureinpicture></video><canvas class="hold" hidden></canvas></div>
+        <ww-watermark></ww-watermark>
         ${this.overlay()}
         <div class="top">
           <span class="name">${this.cameraName || this.cameraId}</span>

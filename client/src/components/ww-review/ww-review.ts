@@ -13,6 +13,7 @@ import type { TimelineRow } from '../ww-timeline/ww-timeline.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
+import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
 const SPANS_REFRESH_MS = 10_000;
@@ -26,6 +27,7 @@ export class WwReview extends LitElement {
     api: { attribute: false },
     cameras: { attribute: false },
     initialCameras: { attribute: false },
+    me: { attribute: false },
     selected: { state: true },
     dateText: { state: true },
     timeText: { state: true },
@@ -41,6 +43,8 @@ export class WwReview extends LitElement {
   declare api: RecorderApi | null;
   declare cameras: ReadonlyMap<string, CameraInfo>;
   declare initialCameras: string[];
+  /** The viewer: the look-back limits the date, export needs the right on each camera. */
+  declare me: Me | null;
   declare selected: string[];
   declare dateText: string;
   declare timeText: string;
@@ -62,6 +66,7 @@ export class WwReview extends LitElement {
     this.api = null;
     this.cameras = new Map();
     this.initialCameras = [];
+    this.me = null;
     this.selected = [];
     const start = Date.now() - 5 * 60_000;
     this.dateText = hcmDateInput(start);
@@ -77,7 +82,7 @@ export class WwReview extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.selected.length === 0) this.selected = this.initialCameras.slice(0, MAX_REVIEW_CAMERAS);
+    if (this.selected.length === 0) this.selected = this.initialCameras.filter((c) => this.cameras.has(c)).slice(0, MAX_REVIEW_CAMERAS);
     window.addEventListener('keydown', this.onKey);
   }
 
@@ -114,12 +119,14 @@ export class WwReview extends LitElement {
       this.formError = t('review.badTime');
       return false;
     }
-    const list = cameras.slice(0, MAX_REVIEW_CAMERAS);
+    const list = cameras.filter((c) => this.cameras.has(c)).slice(0, MAX_REVIEW_CAMERAS);
     if (list.length === 0) {
       this.formError = t('review.pickCameras');
       return false;
     }
-    this.formError = null;
+    const limited = clampToLookback(this.me, start, Date.now());
+    start = limited.start;
+    this.formError = limited.clamped ? t('review.lookbackClamped', { days: this.me?.lookbackDays ?? 0 }) : null;
     this.closeSession();
     const session = new ReviewSession(this.api, Math.min(start, Date.now() - 2000));
     this.session = session;
@@ -228,11 +235,12 @@ export class WwReview extends LitElement {
             @change=${(e: Event) => this.toggleCamera(c.id, (e.target as HTMLInputElement).checked)} />${c.name}</label>`,
         )}
       </fieldset>
-      <label>${t('review.date')} <input type="date" data-field="date" .value=${this.dateText} @change=${(e: Event) => (this.dateText = (e.target as HTMLInputElement).value)} /></label>
+      <label>${t('review.date')} <input type="date" data-field="date" min=${lookbackMinDate(this.me, Date.now())} .value=${this.dateText} @change=${(e: Event) => (this.dateText = (e.target as HTMLInputElement).value)} /></label>
       <label>${t('review.time')} <input type="text" class="time" inputmode="numeric" placeholder="HH:mm:ss" data-field="time" .value=${this.timeText}
         @change=${(e: Event) => (this.timeText = (e.target as HTMLInputElement).value)} /></label>
       <button type="submit" class="primary" data-action="open">${t('review.open')}</button>
       <span class="tz">${t('header.clock')}</span>
+      ${this.me && this.me.lookbackDays !== null ? html`<span class="tz" data-lookback=${this.me.lookbackDays}>${t('review.lookback', { days: this.me.lookbackDays })}</span>` : nothing}
     </form>`;
   }
 
@@ -267,6 +275,7 @@ export class WwReview extends LitElement {
     const s = this.session;
     const n = this.sessionCameras.length;
     const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
+    const exportable = this.sessionCameras.filter((c) => canCamera(this.me, 'export', c));
     const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.spans.get(c)?.spans ?? null, failed: this.spans.get(c)?.failed ?? false }));
     return html`
       ${this.renderPicker()}
@@ -280,7 +289,9 @@ export class WwReview extends LitElement {
             <ww-timeline .rows=${rows} .view=${this.view} .position=${this.position} .api=${this.api}
               @ww-seek=${(e: CustomEvent<{ at: number }>) => s.seek(e.detail.at)}
               @ww-view=${(e: CustomEvent<{ view: View }>) => ((this.view = e.detail.view), void this.loadSpans())}></ww-timeline>
-            <ww-export .api=${this.api} .cameras=${this.sessionCameras.map((c) => ({ id: c, name: this.name(c) }))} .position=${this.position}></ww-export>
+            ${exportable.length
+              ? html`<ww-export .api=${this.api} .cameras=${exportable.map((c) => ({ id: c, name: this.name(c) }))} .position=${this.position}></ww-export>`
+              : nothing}
           `
         : html`<div class="empty">${t('review.pickCameras')}</div>`}
     `;

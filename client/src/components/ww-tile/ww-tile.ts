@@ -13,6 +13,7 @@ import type { RecorderApi } from '../../services/recorder-api.js';
 import { ZoomPanController } from '../../controllers/zoom-pan.js';
 import { saveFrame } from '../../controllers/frame-saver.js';
 import '../ww-replay/ww-replay.js';
+import '../ww-watermark/ww-watermark.js';
 
 export interface TileDropDetail {
   index: number;
@@ -304,6 +305,7 @@ export class WwTile extends LitElement {
           <canvas class="freeze" ?hidden=${!showFreeze}></canvas>
           <div class="still" ?hidden=${!showStill}>${this.still.image ?? nothing}</div>
         </div>
+        ${hasCamera ? html`<ww-watermark></ww-watermark>` : nothing}
         ${msg
           ? html`<div class="message ${msg.kind} ${showFreeze || showStill ? 'over-picture' : ''}">
               ${msg.kind === 'loading' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}

@@ -24,6 +24,7 @@ export class WwWall extends LitElement {
     expanded: { attribute: false },
     showStats: { attribute: false },
     recorder: { attribute: false },
+    replayable: { attribute: false },
   };
 
   declare layout: LayoutName;
@@ -36,6 +37,8 @@ export class WwWall extends LitElement {
   declare expanded: number | null;
   declare showStats: boolean;
   declare recorder: RecorderApi | null;
+  /** Cameras whose tiles offer the instant replay (the viewer's playback right); null = all. */
+  declare replayable: ReadonlySet<string> | null;
 
   constructor() {
     super();
@@ -49,6 +52,7 @@ export class WwWall extends LitElement {
     this.expanded = null;
     this.showStats = false;
     this.recorder = null;
+    this.replayable = null;
   }
 
   override render(): unknown {
@@ -75,7 +79,7 @@ export class WwWall extends LitElement {
               .selected=${this.selected === i}
               .expanded=${isExpanded}
               .showStats=${this.showStats}
-              .recorder=${this.recorder}
+              .recorder=${this.replayable && !this.replayable.has(cameraId) ? null : this.recorder}
               ?hidden=${expanded !== null && !isExpanded}
             ></ww-tile>`;
           },

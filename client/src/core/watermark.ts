@@ -1,0 +1,61 @@
+/**
+ * The viewer watermark laid over every live and recorded picture (and stamped into saved frames):
+ * who is looking and when, so a photographed or cropped screen can be traced. Pure: the text and
+ * the positions of its diagonal repetitions.
+ */
+import { hcmParts } from './hcm-time.js';
+
+/** Diagonal of the repetitions, degrees (counter-clockwise). */
+export const WATERMARK_ANGLE_DEG = -30;
+/** Opacity of the text on screen: legible on a photograph, not in the way of the picture. */
+export const WATERMARK_ALPHA = 0.3;
+/**
+ * Opacity of the text and its outline stamped into saved pictures: a pixel moves at most a quarter
+ * of the way to white or black, so the picture stays evidence (and the demo's time strip decodes).
+ */
+export const STAMP_ALPHA = 0.25;
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** `dd/MM/yyyy HH:mm:ss` in Asia/Ho_Chi_Minh (the same in both languages). */
+export function watermarkTime(ms: number): string {
+  const p = hcmParts(ms);
+  return `${pad(p.day)}/${pad(p.month)}/${pad(p.year, 4)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** `Display Name (username) · dd/MM/yyyy HH:mm:ss` (the username only when it differs from the name). */
+export function watermarkText(viewer: { displayName: string; username: string }, ms: number): string {
+  const name = viewer.displayName.trim() || viewer.username;
+  const who = viewer.username && viewer.username !== name ? `${name} (${viewer.username})` : name;
+  return `${who} · ${watermarkTime(ms)}`;
+}
+
+export interface StampPosition {
+  x: number;
+  y: number;
+}
+
+/**
+ * Anchor points of the repeated text in the picture's coordinates before rotation about its centre:
+ * rows `rowGap` apart, each row's items `colGap` apart and offset by half a step on odd rows, covering
+ * the whole rotated picture so every crop of about a quarter of it still holds a full copy.
+ */
+export function stampGrid(width: number, height: number, colGap: number, rowGap: number): StampPosition[] {
+  if (!(width > 0 && height > 0 && colGap > 0 && rowGap > 0)) return [];
+  const diag = Math.hypot(width, height);
+  const cx = width / 2;
+  const cy = height / 2;
+  const out: StampPosition[] = [];
+  const rows = Math.ceil(diag / rowGap / 2);
+  const cols = Math.ceil(diag / colGap / 2) + 1;
+  for (let r = -rows; r <= rows; r++) {
+    const shift = (Math.abs(r) % 2) * (colGap / 2);
+    for (let c = -cols; c <= cols; c++) out.push({ x: cx + c * colGap + shift, y: cy + r * rowGap });
+  }
+  return out;
+}
+
+/** Font size (px) of the watermark for a picture: about 1/28 of the shorter side, 10 to 40 px. */
+export function stampFontPx(width: number, height: number): number {
+  return Math.round(Math.min(40, Math.max(10, Math.min(width, height) / 28)));
+}
