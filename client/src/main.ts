@@ -10,10 +10,12 @@ import { LiveMediaService } from './services/live-media.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { WallStore } from './storage/wall-store.js';
 import { RecorderApi } from './services/recorder-api.js';
+import { BookmarkService } from './services/bookmarks.js';
+import { openWallDb } from './storage/db.js';
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb };
   }
 }
 
@@ -28,7 +30,8 @@ async function main(): Promise<void> {
   const cameras = new CameraStore(signaling);
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi();
-  app.services = { signaling, cameras, live, store, recorder };
+  const bookmarks = new BookmarkService(signaling);
+  app.services = { signaling, cameras, live, store, recorder, bookmarks };
 
   document.body.append(app);
   signaling.start();
@@ -40,10 +43,11 @@ async function main(): Promise<void> {
   });
   window.addEventListener('pagehide', () => {
     live.close();
+    bookmarks.close();
     signaling.close();
   });
 
-  window.__wardwall = { app, signaling, live, cameras, recorder };
+  window.__wardwall = { app, signaling, live, cameras, recorder, bookmarks, openWallDb };
 }
 
 void main();

@@ -17,6 +17,7 @@ import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { BookmarkService } from '../../services/bookmarks.js';
 
 export type AppMode = 'live' | 'review';
 
@@ -26,6 +27,7 @@ export interface AppServices {
   live: LiveMediaService;
   store: WallStore;
   recorder: RecorderApi;
+  bookmarks: BookmarkService;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
