@@ -330,7 +330,7 @@ export class WwApp extends LitElement {
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${this.cameraMap}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
-            .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
+            .initialCameras=${[...camerasOnWall(this.wall.tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       <main ?hidden=${this.mode === 'review'}>
         <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
