@@ -17,13 +17,15 @@ import { RecorderApi } from './services/recorder-api.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { setViewer } from './services/viewer.js';
 import { WallStore } from './storage/wall-store.js';
+import { BookmarkService } from './services/bookmarks.js';
+import { openWallDb } from './storage/db.js';
 
 /** The WebSocket close code of a revoked session. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb };
   }
 }
 
@@ -70,7 +72,8 @@ async function startWall(me: Me): Promise<void> {
   const cameras = new CameraStore(signaling);
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi('', auth.fetch);
-  app.services = { signaling, cameras, live, store, recorder, auth };
+  const bookmarks = new BookmarkService(signaling);
+  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks };
 
   const listeners = new AbortController();
   const opts = { signal: listeners.signal };
@@ -99,12 +102,13 @@ async function startWall(me: Me): Promise<void> {
   // Skip the back-off wait when the network or the page comes back.
   window.addEventListener('online', () => signaling.retryNow(), opts);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && signaling.retryNow(), opts);
-  window.addEventListener('pagehide', () => (live.close(), signaling.close()), opts);
+  window.addEventListener('pagehide', () => (live.close(), bookmarks.close(), signaling.close()), opts);
 
   const running: RunningWall = {
     stop() {
       listeners.abort();
       live.close();
+      bookmarks.close();
       signaling.close();
       cameras.close();
       app.remove();
@@ -113,7 +117,7 @@ async function startWall(me: Me): Promise<void> {
   wall = running;
   document.body.replaceChildren(app);
   signaling.start();
-  window.__wardwall = { app, signaling, live, cameras, recorder, auth };
+  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb };
 }
 
 /** Shows the wall of whoever is signed in, else the login page (at start and after signing out). */

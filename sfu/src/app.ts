@@ -17,6 +17,7 @@ import { SignalingServer } from './signaling/ws-server.js';
 import { installAuth, type Auth } from './auth/index.js';
 import { auditCameraSet, installAudit, type AuditLog } from './audit/index.js';
 import { loadTls } from './http/tls.js';
+import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 
 export interface Sfu {
   url: string;
@@ -32,6 +33,7 @@ export interface Sfu {
   audit: AuditLog;
   /** Access control (policy, accounts service; `initialAdmin` at first start). */
   auth: Auth;
+  bookmarks: BookmarksFeature;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let db: AppDb | null = null;
   let auth: Auth | null = null;
   let audit: AuditLog | null = null;
+  let bookmarks: BookmarksFeature | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -71,12 +74,18 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server.requestTimeout = 30000;
     signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: auth.policy, audit }, { authenticate: auth.authenticate });
     auth.watch(signaling);
+    const trail = audit;
+    bookmarks = installBookmarks({
+      config, db, cameras, signaling, router, access: auth.policy, log: log.child({ part: 'bookmarks' }),
+      onHoldChanged: (e) => trail.append('system', e.action === 'created' ? 'hold_add' : 'hold_release', e.camera, { hold: e.holdId, bookmark: e.bookmarkId, from: e.from, to: e.to }),
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
     auth?.close();
+    bookmarks?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -102,6 +111,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       if (closed) return;
       closed = true;
       auth!.close();
+    bookmarks: bookmarks!,
+    async close() {
+      if (closed) return;
+      closed = true;
+      bookmarks!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

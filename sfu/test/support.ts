@@ -42,6 +42,13 @@ export interface TestSystemOptions {
   auth?: boolean | { lockout?: Partial<Config['auth']['lockout']>; sessionHours?: number };
   /** Serve HTTPS + WSS (`sfu.tls`): 'self-signed' generates a certificate under the SFU's data dir. */
   tls?: 'self-signed';
+  /** Recorder retention overrides (e.g. a tiny quota) and how often it runs. */
+  retention?: { maxBytes?: number; minFreeBytes?: number; maxAgeDays?: number };
+  retentionIntervalMs?: number;
+  /** sfu.bookmarks overrides. */
+  bookmarks?: Record<string, unknown>;
+  /** Recorder segment length, s (default 4). */
+  segmentSeconds?: number;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -59,12 +66,13 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       heartbeatMs: 5000,
       dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
       ...(overrides.tls ? { tls: overrides.tls } : {}),
+      ...(overrides.bookmarks ? { bookmarks: overrides.bookmarks } : {}),
     },
     auth: overrides.auth
       ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }
       : { enabled: false },
     recorder: overrides.recorder
-      ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }
+      ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: overrides.segmentSeconds ?? 4, ...(overrides.retention ? { retention: overrides.retention } : {}) }
       : { enabled: false },
     log: { level: 'warn' },
   });
@@ -74,7 +82,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
   let recorder: Recorder | null = null;
   try {
     sfu = await startSfu(config, log);
-    if (overrides.recorder) recorder = await startRecorder(config, { log });
+    if (overrides.recorder) recorder = await startRecorder(config, { log, ...(overrides.retentionIntervalMs ? { retentionIntervalMs: overrides.retentionIntervalMs } : {}) });
   } catch (e) {
     await embedded.close();
     throw e;

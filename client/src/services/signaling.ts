@@ -29,6 +29,9 @@ export interface SignalingEvents {
   consumerClosed: [{ consumerId: string; reason: string }];
   /** The server closed the socket (code 4401: the session was revoked); `opened`: whether it had opened. */
   socketClosed: [{ code: number; opened: boolean }];
+  /** A bookmark or incident changed on the server (unchecked: the bookmarks service parses it). */
+  bookmarkChanged: [unknown];
+  incidentChanged: [unknown];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -298,6 +301,12 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         if (typeof msg.consumerId === 'string') {
           this.emit('consumerClosed', { consumerId: msg.consumerId, reason: typeof msg.reason === 'string' ? msg.reason : '' });
         }
+        return;
+      case 'bookmarkChanged':
+        this.emit('bookmarkChanged', msg.bookmark);
+        return;
+      case 'incidentChanged':
+        this.emit('incidentChanged', msg.incident);
         return;
       default:
         return;

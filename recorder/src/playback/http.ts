@@ -14,7 +14,7 @@ import { buildPlaylist, fileParts, type PlaylistFile } from './hls.js';
 import { instant, checkWindow } from './time.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import type { Thumbnailer } from './thumbnail.js';
-import type { ExportManager } from './export.js';
+import { rangesOf, type ExportManager } from './export.js';
 import type { Principal } from '../../../sfu/src/auth/access.js';
 import { OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
 
@@ -64,8 +64,17 @@ const who = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f]*$/, 'no c
 const holdBody = z
   .object({ camera: z.string().nullable().default(null), from: instant, to: instant, reason: z.string().trim().min(1).max(500), createdBy: who.optional() })
   .strict();
+/** The classic form: cameras + one window. */
 const exportBody = z
   .object({ cameras: z.array(z.string()).min(1).max(64), from: instant, to: instant, exportedBy: who.optional() })
+  .strict();
+/** Several (camera, from, to) ranges in one package (an incident), chosen when the body has `ranges`. */
+const exportRangesBody = z
+  .object({
+    ranges: z.array(z.object({ camera: z.string(), from: instant, to: instant }).strict()).min(1).max(256),
+    exportedBy: who.optional(),
+    title: z.string().trim().max(200).regex(/^[^\u0000-\u001f]*$/, 'no control characters').optional(),
+  })
   .strict();
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -308,16 +317,22 @@ export function createHttpServer(deps: HttpDeps): Server {
       re: /^\/api\/exports$/,
       run: async (_m, req, res, _u, who) => {
         access.require(who, 'export');
-        const b = parse(exportBody, await readBody(req), 'body');
-        const cams = [...new Set(b.cameras.map(camera))];
-        for (const cam of cams) {
-          access.require(who, 'export', cam);
-          access.requireLookback(who, cam, b.from);
-        }
-        const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.export, now: deps.now() });
-        if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
-        const job = deps.exports.create({ cameras: cams, from: b.from, to: b.to, exportedBy: author(who, b.exportedBy, 'exportedBy') });
-        access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: job.id, cameras: cams, from: b.from, to: b.to });
+        const raw = await readBody(req);
+        const multi = typeof raw === 'object' && raw !== null && 'ranges' in raw;
+        const b = multi ? parse(exportRangesBody, raw, 'body') : parse(exportBody, raw, 'body');
+        const ranges = 'ranges' in b ? b.ranges.map((r) => ({ ...r, camera: camera(r.camera) })) : rangesOf([...new Set(b.cameras.map(camera))], b.from, b.to);
+        let total = 0;
+        ranges.forEach((r, i) => {
+          access.require(who, 'export', r.camera);
+          access.requireLookback(who, r.camera, r.from);
+          const err = checkWindow(r.from, r.to, { maxSpanMs: LIMITS.export, now: deps.now() });
+          if (err) throw bad('ranges' in b ? `body: ranges.${i}: ${err}` : err, ErrorCode.BAD_TIME_RANGE);
+          total += r.to - r.from;
+        });
+        if (total > LIMITS.export * 4) throw bad('body: ranges: at most 96 h of footage in one package', ErrorCode.BAD_TIME_RANGE);
+        const job = deps.exports.create({ ranges, exportedBy: author(who, b.exportedBy, 'exportedBy'), title: 'title' in b ? (b.title ?? null) : null });
+        const cams = [...new Set(ranges.map((r) => r.camera))];
+        access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: job.id, cameras: cams, ranges: ranges.map((r) => [r.camera, r.from, r.to]) });
         send(res, 202, { id: job.id, state: job.state });
       },
     },
@@ -326,7 +341,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       re: /^\/api\/exports\/([^/]+)$/,
       run: (m, _q, res, _u, who) => {
         const job = exportJob(m[0]!, who);
-        send(res, 200, { id: job.id, state: job.state, progress: job.progress, error: job.error, cameras: job.cameras, from: job.fromMs, to: job.toMs, exportedBy: job.exportedBy, createdMs: job.createdMs, bytes: job.bytes, holdIds: job.holdIds });
+        send(res, 200, { id: job.id, state: job.state, progress: job.progress, error: job.error, cameras: job.cameras, from: job.fromMs, to: job.toMs, exportedBy: job.exportedBy, createdMs: job.createdMs, bytes: job.bytes, holdIds: job.holdIds, ranges: job.ranges, title: job.title });
       },
     },
     {

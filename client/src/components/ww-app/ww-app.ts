@@ -16,12 +16,18 @@ import '../ww-camera-list/ww-camera-list.js';
 import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
+import '../ww-bookmarks/ww-bookmarks.js';
+import '../ww-bookmark-form/ww-bookmark-form.js';
+import type { BookmarkDraft } from '../ww-bookmark-form/ww-bookmark-form.js';
+import type { BookmarkOpenDetail } from '../ww-bookmarks/ww-bookmarks.js';
+import type { WwTile } from '../ww-tile/ww-tile.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { AuthApi } from '../../services/auth-api.js';
 import { availablePages, canCamera, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
 import '../ww-admin/ww-admin.js';
 import '../ww-audit/ww-audit.js';
 import '../ww-password/ww-password.js';
+import type { BookmarkService } from '../../services/bookmarks.js';
 
 export type AppMode = AppPage;
 
@@ -32,6 +38,7 @@ export interface AppServices {
   store: WallStore;
   recorder: RecorderApi;
   auth: AuthApi;
+  bookmarks: BookmarkService;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -53,6 +60,8 @@ export class WwApp extends LitElement {
     mode: { state: true },
     me: { attribute: false },
     passwordOpen: { state: true },
+    bookmarksOpen: { state: true },
+    bookmarkDraft: { state: true },
   };
 
   declare services: AppServices | null;
@@ -67,6 +76,8 @@ export class WwApp extends LitElement {
   /** The signed-in viewer: only cameras it may watch are listed and shown. */
   declare me: Me | null;
   declare passwordOpen: boolean;
+  declare bookmarksOpen: boolean;
+  declare bookmarkDraft: BookmarkDraft | null;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -85,6 +96,8 @@ export class WwApp extends LitElement {
     this.mode = 'live';
     this.me = null;
     this.passwordOpen = false;
+    this.bookmarksOpen = false;
+    this.bookmarkDraft = null;
   }
 
   /** The pages the viewer may open. */
@@ -207,6 +220,38 @@ export class WwApp extends LitElement {
     else if (cameraId) this.putCamera(index, cameraId);
   }
 
+  // --- bookmarks -----------------------------------------------------------------------------
+
+  /** A live tile's bookmark: the instant of the frame on screen, in server time (browser clock corrected). */
+  private onTileBookmark(e: CustomEvent<{ cameraId: string; at: number | null }>): void {
+    const svc = this.services?.bookmarks;
+    if (!svc) return;
+    const offset = svc.serverNow() - Date.now();
+    const at = Math.round((e.detail.at ?? Date.now()) + offset);
+    this.bookmarkDraft = { cameras: [e.detail.cameraId], startMs: at, endMs: at };
+  }
+
+  /** Bookmarks the frame on the selected (or expanded) tile: key B. */
+  bookmarkSelectedTile(): void {
+    const index = this.selected ?? this.expanded;
+    if (index === null) return;
+    const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
+    const tile = wall?.renderRoot.querySelector<WwTile>(`ww-tile[data-index="${index}"]`);
+    tile?.requestBookmark();
+  }
+
+  /** Opens review on a bookmark's cameras at its moment. */
+  async openBookmark(detail: BookmarkOpenDetail): Promise<void> {
+    this.setMode('review');
+    this.bookmarksOpen = false;
+    await this.updateComplete;
+    const review = this.renderRoot.querySelector('ww-review');
+    if (!review) return;
+    await review.updateComplete;
+    review.selected = detail.cameras.slice();
+    review.open(detail.cameras, detail.at);
+  }
+
   // --- keyboard ------------------------------------------------------------------------------
 
   private handleKey(e: KeyboardEvent): void {
@@ -236,8 +281,13 @@ export class WwApp extends LitElement {
       case '?':
         this.helpOpen = !this.helpOpen;
         break;
+      case 'b':
+      case 'B':
+        this.bookmarkSelectedTile();
+        break;
       case 'Escape':
         if (this.helpOpen) this.helpOpen = false;
+        else if (this.bookmarksOpen) this.bookmarksOpen = false;
         else if (this.expanded !== null) this.expanded = null;
         else this.selected = null;
         break;
@@ -275,6 +325,10 @@ export class WwApp extends LitElement {
 
   // --- rendering -----------------------------------------------------------------------------
 
+  private cameraNames(): Map<string, string> {
+    return new Map([...this.cameraMap.values()].map((c) => [c.id, c.name]));
+  }
+
   override render(): unknown {
     const s = this.services;
     const liveMap = permittedCameras(this.me, 'live', this.cameraMap);
@@ -296,10 +350,12 @@ export class WwApp extends LitElement {
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
         @ww-password-open=${() => (this.passwordOpen = true)}
+        @ww-bookmarks=${() => (this.bookmarksOpen = !this.bookmarksOpen)}
       ></ww-header>
       ${this.mode === 'review'
-        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${playbackMap} .me=${this.me}
-            .initialCameras=${camerasOnWall(tiles, this.wall.layout)}></ww-review>`
+        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me}
+            @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
+            .initialCameras=${[...camerasOnWall(tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
       ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
@@ -322,9 +378,19 @@ export class WwApp extends LitElement {
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
           @ww-tile-drop=${this.onDrop}
+          @ww-tile-bookmark=${this.onTileBookmark}
         ></ww-wall>
       </main>
       ${this.passwordOpen ? html`<ww-password .api=${s?.auth ?? null} @ww-password-close=${() => (this.passwordOpen = false)}></ww-password>` : nothing}
+      ${this.bookmarksOpen && s
+        ? html`<ww-bookmarks class="drawer" .service=${s.bookmarks} .api=${s.recorder} .cameraNames=${this.cameraNames()}
+            @ww-bookmarks-close=${() => (this.bookmarksOpen = false)}
+            @ww-bookmark-open=${(e: CustomEvent<BookmarkOpenDetail>) => void this.openBookmark(e.detail)}></ww-bookmarks>`
+        : nothing}
+      ${this.bookmarkDraft && s
+        ? html`<ww-bookmark-form .service=${s.bookmarks} .draft=${this.bookmarkDraft} .cameraNames=${this.cameraNames()}
+            @ww-bookmark-close=${() => (this.bookmarkDraft = null)}></ww-bookmark-form>`
+        : nothing}
       ${this.helpOpen ? html`<ww-help @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
     `;
   }
@@ -353,6 +419,15 @@ export class WwApp extends LitElement {
       .page {
         flex: 1;
         min-height: 0;
+      }
+      ww-bookmarks.drawer {
+        position: fixed;
+        top: 3rem;
+        right: 0;
+        bottom: 0;
+        width: min(30rem, 100vw);
+        z-index: 20;
+        box-shadow: -4px 0 16px rgba(0, 0, 0, 0.4);
       }
       @media (max-width: 700px) {
         main {
