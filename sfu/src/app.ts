@@ -107,15 +107,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     router,
     audit: audit!,
     auth: auth!,
-    async close() {
-      if (closed) return;
-      closed = true;
-      auth!.close();
     bookmarks: bookmarks!,
     async close() {
       if (closed) return;
       closed = true;
       bookmarks!.close();
+      auth!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

@@ -159,6 +159,7 @@ function sendFile(req: IncomingMessage, res: ServerResponse, abs: string, type: 
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
+  const playbackAudit = new RecentKeys(30 * 60_000);
   const { store, log } = deps;
   const access = deps.access ?? OPEN_RECORDER_ACCESS;
   // Who did it, for holds and exports: the signed-in user; the name in the body counts (and is
@@ -216,7 +217,6 @@ export function createHttpServer(deps: HttpDeps): Server {
         const to = live ? from + LIMITS.playlist : asked;
         const files: PlaylistFile[] = [];
         for (const row of store.db.overlapping(cam, from, to)) {
-  const playbackAudit = new RecentKeys(30 * 60_000);
           const { seg, info } = await segmentFile(store, deps.fmp4, row);
           files.push({ segmentId: seg.id, startMs: seg.startMs, info, open: seg.open });
         }
