@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
+import type { ResolvedNeighbour } from './neighbours.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -40,6 +41,8 @@ export interface CameraInfo {
   name: string;
   streams: Partial<Record<StreamKind, StreamStatus>> & { main: StreamStatus };
   position: { x: number; y: number; heading?: number } | null;
+  /** Follow mode: the cameras around this one and the side each lies on (see neighbours.ts). */
+  neighbours: ResolvedNeighbour[];
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.

@@ -14,6 +14,7 @@ import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
+import { installMap } from './map/install-map.js';
 
 export interface Sfu {
   url: string;
@@ -51,6 +52,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       recorder: config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port } : null,
     };
     router.add(...coreRoutes(routesCtx));
+    installMap({ config, cameras, router });
     const handler = createRequestHandler(routesCtx, router);
     server = createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;

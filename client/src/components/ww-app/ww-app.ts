@@ -16,9 +16,14 @@ import '../ww-camera-list/ww-camera-list.js';
 import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
+import '../ww-follow/ww-follow.js';
+import '../ww-map/ww-map.js';
+import type { Trail } from '../../core/trail.js';
+import type { TrailStore } from '../../storage/trail-store.js';
+import type { WwReview } from '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 
-export type AppMode = 'live' | 'review';
+export type AppMode = 'live' | 'review' | 'follow';
 
 export interface AppServices {
   signaling: SignalingClient;
@@ -26,6 +31,7 @@ export interface AppServices {
   live: LiveMediaService;
   store: WallStore;
   recorder: RecorderApi;
+  trails: TrailStore;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -76,7 +82,7 @@ export class WwApp extends LitElement {
 
   /** Switches between the live wall and review of recordings. */
   setMode(mode: AppMode): void {
-    if (mode !== 'live' && mode !== 'review') return;
+    if (mode !== 'live' && mode !== 'review' && mode !== 'follow') return;
     this.mode = mode;
     this.expanded = null;
   }
@@ -196,8 +202,8 @@ export class WwApp extends LitElement {
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
 
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
-    // Review mode has its own keys (space, arrows, frame steps).
-    if (this.mode === 'review' && e.key !== '?' && e.key !== 'Escape') return;
+    // Review and follow modes have their own keys (space, arrows, frame steps).
+    if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
     const layout = layoutForKey(e.key);
     if (layout && !e.shiftKey) {
       this.setLayout(layout);
@@ -254,6 +260,12 @@ export class WwApp extends LitElement {
     e.preventDefault();
   }
 
+  /** Replays a pursuit trail in review mode: each camera at its time, in sequence. */
+  replayTrail(trail: Trail): void {
+    this.setMode('review');
+    void this.updateComplete.then(() => this.renderRoot.querySelector<WwReview>('ww-review')?.replayTrail(trail));
+  }
+
   // --- rendering -----------------------------------------------------------------------------
 
   override render(): unknown {
@@ -274,11 +286,20 @@ export class WwApp extends LitElement {
       ></ww-header>
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
-            .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
+            .initialCameras=${[...camerasOnWall(this.wall.tiles, this.wall.layout)]}></ww-review>`
         : nothing}
-      <main ?hidden=${this.mode === 'review'}>
-        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
-          .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
+      ${this.mode === 'follow'
+        ? html`<ww-follow class="follow" .cameras=${this.cameraMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
+            .recorder=${s?.recorder ?? null} .trails=${s?.trails ?? null} .serverConnected=${this.connection.phase === 'open'}
+            @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => this.replayTrail(e.detail.trail)}></ww-follow>`
+        : nothing}
+      <main ?hidden=${this.mode !== 'live'}>
+        <div class="side">
+          <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
+            .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
+          <ww-map class="minimap" .cameras=${this.cameraMap} .neighbours=${[]} .centre=${null}
+            @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
+        </div>
         <ww-wall
           .layout=${this.wall.layout}
           .tiles=${this.wall.tiles}
@@ -320,9 +341,25 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
-      ww-review {
+      ww-review,
+      ww-follow {
         flex: 1;
         min-height: 0;
+      }
+      .side {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .side ww-camera-list {
+        flex: 1;
+        min-height: 0;
+      }
+      .minimap {
+        flex: 0 0 auto;
+        height: min(16rem, 35vh);
+        border-top: 1px solid var(--ww-border);
+        border-right: 1px solid var(--ww-border);
       }
       @media (max-width: 700px) {
         main {
