@@ -220,6 +220,33 @@ test('the trail replays in review: each camera at its time, in sequence', async 
   await waitFor('replay done', async () => (await page.locator('ww-review').getAttribute('replay-hop')) === 'done', 30000, 100);
 });
 
+test('the trail exports as one evidence package holding every camera it went through', async () => {
+  await page.locator('ww-header [data-mode="follow"]').click();
+  await page.locator('ww-trail select[data-field="trail"]').selectOption(clickTrailId);
+  await waitFor('click trail shown', async () => (await trailHops()).map((h) => h.camera).join() === followed.join(), 5000, 100);
+  const hops = await trailHops();
+  await page.locator('ww-trail [data-action="export"]').click();
+  const link = page.locator('ww-follow a[data-action="download"]');
+  await waitFor('export ready', async () => (await link.count()) === 1, 60000, 250);
+  const href = (await link.getAttribute('href'))!;
+  const tar = Buffer.from(await (await fetch(new URL(href, sys.sfu.url))).arrayBuffer());
+  // The manifest is a plain file in the tar: find it and check its cameras and window.
+  const text = tar.toString('latin1');
+  const start = text.indexOf('{', text.indexOf('manifest.json'));
+  let depth = 0;
+  let end = start;
+  for (; end < text.length; end++) {
+    if (text[end] === '{') depth++;
+    else if (text[end] === '}' && --depth === 0) break;
+  }
+  const manifest = JSON.parse(Buffer.from(text.slice(start, end + 1), 'latin1').toString('utf8')) as Record<string, unknown>;
+  const json = JSON.stringify(manifest);
+  for (const cam of new Set(followed)) assert.ok(json.includes(`"${cam}"`), `the package holds ${cam}`);
+  const from = hops[0]!.inAt;
+  const to = hops[hops.length - 1]!.outAt!;
+  assert.ok(json.length > 0 && from < to);
+});
+
 test('follow on the recording: a hop lands on the neighbour at the same instant', async () => {
   await page.locator('ww-header [data-mode="follow"]').click();
   await page.locator('ww-follow ww-map g.cam[data-camera="demo-1"]').click();

@@ -10,11 +10,13 @@ import { LiveMediaService } from './services/live-media.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { WallStore } from './storage/wall-store.js';
 import { RecorderApi } from './services/recorder-api.js';
-import { LocalTrailStore } from './storage/trail-store.js';
+import { BookmarkService } from './services/bookmarks.js';
+import { IncidentTrailStore } from './services/trail-store.js';
+import { openWallDb } from './storage/db.js';
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; trails: LocalTrailStore };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb; trails: IncidentTrailStore };
   }
 }
 
@@ -29,8 +31,9 @@ async function main(): Promise<void> {
   const cameras = new CameraStore(signaling);
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi();
-  const trails = new LocalTrailStore();
-  app.services = { signaling, cameras, live, store, recorder, trails };
+  const bookmarks = new BookmarkService(signaling);
+  const trails = new IncidentTrailStore(bookmarks);
+  app.services = { signaling, cameras, live, store, recorder, bookmarks, trails };
 
   document.body.append(app);
   signaling.start();
@@ -42,10 +45,11 @@ async function main(): Promise<void> {
   });
   window.addEventListener('pagehide', () => {
     live.close();
+    bookmarks.close();
     signaling.close();
   });
 
-  window.__wardwall = { app, signaling, live, cameras, recorder, trails };
+  window.__wardwall = { app, signaling, live, cameras, recorder, bookmarks, openWallDb, trails };
 }
 
 void main();

@@ -42,18 +42,17 @@ test('hopAt and trailRanges', () => {
   assert.equal(hopAt(endTrail(t, 30), 30), -1);
 });
 
-test('parseTrail accepts a stored trail and refuses damaged ones', async () => {
-  const { parseTrail } = await import('../src/core/trail.js');
-  const good = addHop(startTrail('trail-0001', 'Theo dõi', 'live', 'demo-1', 1000), 'demo-2', 2000);
-  assert.deepEqual(parseTrail(JSON.parse(JSON.stringify(good))), good);
-  const bad: unknown[] = [
-    null,
-    { ...good, id: 'x' },
-    { ...good, source: 'tv' },
-    { ...good, hops: [] },
-    { ...good, hops: [{ cameraId: 'Bad Id', inAt: 1, outAt: null }] },
-    { ...good, hops: [{ cameraId: 'a', inAt: 5, outAt: 4 }] },
-    { ...good, createdAt: 'yesterday' },
-  ];
-  for (const b of bad) assert.equal(parseTrail(b), null, JSON.stringify(b));
+test('hops map to bookmarks and back (open hop tagged, ties keep creation order)', async () => {
+  const { hopToBookmark, hopsFromBookmarks, hopChanged, TRAIL_TAGS } = await import('../src/core/trail.js');
+  let t = startTrail('t', 'x', 'recording', 'a', 1000);
+  t = addHop(t, 'b', 1000);
+  t = addHop(t, 'c', 3000);
+  const stored = t.hops.map((h, i) => ({ ...hopToBookmark(h, t.source), createdMs: 100 + i }));
+  assert.deepEqual(stored[2]!.tags, [TRAIL_TAGS.recording, TRAIL_TAGS.open]);
+  assert.equal(stored[2]!.endMs, 3000);
+  const back = hopsFromBookmarks([stored[2]!, stored[1]!, stored[0]!]);
+  assert.deepEqual(back, { hops: t.hops, source: 'recording' });
+  assert.equal(hopChanged(stored[0]!, hopToBookmark(t.hops[0]!, 'recording')), false);
+  assert.equal(hopChanged(stored[2]!, hopToBookmark({ ...t.hops[2]!, outAt: 4000 }, 'recording')), true);
+  assert.equal(hopsFromBookmarks([]).source, 'live');
 });

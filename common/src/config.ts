@@ -126,6 +126,19 @@ export const configSchema = z
         dataDir: z.string().default('data/sfu'),
         maxMessageBytes: z.number().int().min(1024).max(1048576).default(65536),
         heartbeatMs: z.number().int().min(1000).default(10000),
+        bookmarks: z
+          .object({
+            /** Footage held against retention around a bookmark's window, each side, ms. */
+            holdMarginMs: z.number().int().min(0).max(86400000).default(120000),
+            /** An instant bookmark exports this much footage each side, ms. */
+            exportPadMs: z.number().int().min(1000).max(3600000).default(30000),
+            /** Stepped back-off between attempts to reach the recorder's holds API, ms; the last step repeats. */
+            holdRetryMs: z.array(z.number().int().min(10).max(600000)).min(1).default([1000, 2000, 5000, 10000, 30000]),
+            /** Full comparison of wanted holds with the recorder's, ms (also at start and after each change). */
+            reconcileEveryMs: z.number().int().min(1000).max(86400000).default(300000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -30,6 +30,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** A record with this key exists already (HTTP 409). */
   CONFLICT: 'CONFLICT',
+  /** Bookmarks: a field of a bookmark or incident is invalid (the message names it). */
+  BAD_BOOKMARK: 'BAD_BOOKMARK',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

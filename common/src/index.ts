@@ -5,3 +5,4 @@ export * from './protocol.js';
 export * from './timestrip.js';
 export * from './backoff.js';
 export * from './neighbours.js';
+export * from './bookmarks.js';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
 import type { ResolvedNeighbour } from './neighbours.js';
+import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -69,6 +70,10 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resumeConsumer'), id: requestId, consumerId: entityId }).strict(),
   z.object({ type: z.literal('pauseConsumer'), id: requestId, consumerId: entityId }).strict(),
   z.object({ type: z.literal('closeConsumer'), id: requestId, consumerId: entityId }).strict(),
+  // Bookmarks (common/src/bookmarks.ts): each change is parsed on its own by the handler, so one
+  // bad change is answered with its error while the others are applied.
+  z.object({ type: z.literal('bookmarksPush'), id: requestId, changes: z.array(z.unknown()).min(1).max(BOOKMARK_LIMITS.batch) }).strict(),
+  z.object({ type: z.literal('bookmarksPull'), id: requestId, since: z.number().int().min(0) }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -97,6 +102,9 @@ export interface ResponseData {
   resumeConsumer: Record<string, never>;
   pauseConsumer: Record<string, never>;
   closeConsumer: Record<string, never>;
+  bookmarksPush: { results: ChangeResult[]; serverTime: number };
+  /** Every record changed after `since` that the session may see (tombstones included); `seq` is the next cursor. */
+  bookmarksPull: { bookmarks: Bookmark[]; incidents: Incident[]; seq: number; more: boolean; serverTime: number };
 }
 
 export type ServerMessage =
@@ -104,7 +112,9 @@ export type ServerMessage =
   | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
   | { type: 'cameras'; cameras: CameraInfo[] }
   | { type: 'cameraState'; cameraId: string; stream: StreamKind; status: StreamStatus }
-  | { type: 'consumerClosed'; consumerId: string; reason: string };
+  | { type: 'consumerClosed'; consumerId: string; reason: string }
+  | { type: 'bookmarkChanged'; bookmark: Bookmark }
+  | { type: 'incidentChanged'; incident: Incident };
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody };
 

@@ -15,6 +15,7 @@ import { openAppDb, type AppDb } from './store/app-db.js';
 import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
 import { installMap } from './map/install-map.js';
+import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 
 export interface Sfu {
   url: string;
@@ -26,6 +27,7 @@ export interface Sfu {
   db: AppDb;
   /** The REST route table; features add their routes here. */
   router: Router;
+  bookmarks: BookmarksFeature;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let server: Server | null = null;
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;
+  let bookmarks: BookmarksFeature | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -58,11 +61,13 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
     signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: OPEN_ACCESS });
+    bookmarks = installBookmarks({ config, db, cameras, signaling, router, access: OPEN_ACCESS, log: log.child({ part: 'bookmarks' }) });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    bookmarks?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -82,9 +87,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     signaling,
     db: db!,
     router,
+    bookmarks: bookmarks!,
     async close() {
       if (closed) return;
       closed = true;
+      bookmarks!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

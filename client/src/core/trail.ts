@@ -76,24 +76,41 @@ export function trailRanges(trail: Trail, now: number): { cameraId: string; from
   return trail.hops.map((h) => ({ cameraId: h.cameraId, from: h.inAt, to: h.outAt ?? now })).filter((r) => r.to > r.from);
 }
 
-const ID = /^[A-Za-z0-9_-]{8,64}$/;
-const CAMERA = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+// --- trails stored as incidents (kind 'trail') whose bookmarks are the hops ---------------------
 
-/** A stored trail checked field by field (storage is outside input), or null. */
-export function parseTrail(v: unknown): Trail | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const o = v as Record<string, unknown>;
-  if (typeof o.id !== 'string' || !ID.test(o.id) || typeof o.title !== 'string' || o.title.length > 200) return null;
-  if (o.source !== 'live' && o.source !== 'recording') return null;
-  if (!isTime(o.createdAt) || !isTime(o.updatedAt) || !Array.isArray(o.hops) || o.hops.length === 0 || o.hops.length > 1000) return null;
-  const hops: TrailHop[] = [];
-  for (const h of o.hops as unknown[]) {
-    if (typeof h !== 'object' || h === null) return null;
-    const r = h as Record<string, unknown>;
-    if (typeof r.cameraId !== 'string' || !CAMERA.test(r.cameraId) || !isTime(r.inAt)) return null;
-    if (r.outAt !== null && !(isTime(r.outAt) && r.outAt >= r.inAt)) return null;
-    hops.push({ cameraId: r.cameraId, inAt: r.inAt, outAt: r.outAt as number | null });
-  }
-  return { id: o.id, title: o.title, source: o.source, createdAt: o.createdAt, updatedAt: o.updatedAt, hops };
+/** Machine tags on a hop's bookmark: where the trail was followed, and the hop still running. */
+export const TRAIL_TAGS = { live: 'trail:live', recording: 'trail:recording', open: 'trail:open' } as const;
+
+export interface HopBookmark {
+  cameras: string[];
+  startMs: number;
+  endMs: number;
+  tags: string[];
+}
+
+/** The bookmark fields of one hop (an open hop is an instant tagged open until it ends). */
+export function hopToBookmark(hop: TrailHop, source: TrailSource): HopBookmark {
+  const tags: string[] = [TRAIL_TAGS[source]];
+  if (hop.outAt === null) tags.push(TRAIL_TAGS.open);
+  return { cameras: [hop.cameraId], startMs: hop.inAt, endMs: hop.outAt ?? hop.inAt, tags };
+}
+
+/** The hops of a trail from its bookmarks (any order; ties in time keep creation order). */
+export function hopsFromBookmarks(bookmarks: readonly (HopBookmark & { createdMs: number })[]): { hops: TrailHop[]; source: TrailSource } {
+  const sorted = [...bookmarks].sort((a, b) => a.startMs - b.startMs || a.createdMs - b.createdMs);
+  const hops = sorted
+    .filter((b) => b.cameras.length > 0)
+    .map((b) => ({ cameraId: b.cameras[0]!, inAt: b.startMs, outAt: b.tags.includes(TRAIL_TAGS.open) ? null : b.endMs }));
+  const source: TrailSource = sorted.some((b) => b.tags.includes(TRAIL_TAGS.recording)) ? 'recording' : 'live';
+  return { hops, source };
+}
+
+/** Whether a stored hop differs from the trail's (so it needs an update). */
+export function hopChanged(stored: HopBookmark, want: HopBookmark): boolean {
+  return (
+    stored.startMs !== want.startMs ||
+    stored.endMs !== want.endMs ||
+    stored.cameras.join() !== want.cameras.join() ||
+    [...stored.tags].sort().join() !== [...want.tags].sort().join()
+  );
 }

@@ -27,6 +27,9 @@ export interface SignalingEvents {
   cameras: [CameraInfo[]];
   cameraState: [{ cameraId: string; stream: StreamKind; status: StreamStatus }];
   consumerClosed: [{ consumerId: string; reason: string }];
+  /** A bookmark or incident changed on the server (unchecked: the bookmarks service parses it). */
+  bookmarkChanged: [unknown];
+  incidentChanged: [unknown];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -287,6 +290,12 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         if (typeof msg.consumerId === 'string') {
           this.emit('consumerClosed', { consumerId: msg.consumerId, reason: typeof msg.reason === 'string' ? msg.reason : '' });
         }
+        return;
+      case 'bookmarkChanged':
+        this.emit('bookmarkChanged', msg.bookmark);
+        return;
+      case 'incidentChanged':
+        this.emit('incidentChanged', msg.incident);
         return;
       default:
         return;

@@ -19,9 +19,10 @@ import '../ww-review/ww-review.js';
 import '../ww-follow/ww-follow.js';
 import '../ww-map/ww-map.js';
 import type { Trail } from '../../core/trail.js';
-import type { TrailStore } from '../../storage/trail-store.js';
+import type { TrailStore } from '../../services/trail-store.js';
 import type { WwReview } from '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { BookmarkService } from '../../services/bookmarks.js';
 
 export type AppMode = 'live' | 'review' | 'follow';
 
@@ -32,6 +33,7 @@ export interface AppServices {
   store: WallStore;
   recorder: RecorderApi;
   trails: TrailStore;
+  bookmarks: BookmarkService;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };

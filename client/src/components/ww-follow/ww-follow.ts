@@ -7,11 +7,12 @@ import { ReviewSession } from '../../controllers/review-session.js';
 import { WarmConsumersController } from '../../controllers/warm-consumers.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { newRecordId } from '../../core/ids.js';
-import { addHop, endTrail, isOpen, startTrail, type Trail } from '../../core/trail.js';
-import { t } from '../../i18n/i18n.js';
+import { addHop, endTrail, isOpen, startTrail, trailRanges, type Trail } from '../../core/trail.js';
+import { errorMessage, t } from '../../i18n/i18n.js';
+import { errorCodeOf } from '../../services/errors.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
-import type { TrailStore } from '../../storage/trail-store.js';
+import type { TrailStore } from '../../services/trail-store.js';
 import { formControls, theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
 import '../ww-review-tile/ww-review-tile.js';
@@ -49,6 +50,7 @@ export class WwFollow extends LitElement {
     timeText: { state: true },
     position: { state: true },
     error: { state: true },
+    exportNote: { state: true },
   };
 
   declare cameras: ReadonlyMap<string, CameraInfo>;
@@ -69,12 +71,16 @@ export class WwFollow extends LitElement {
   declare timeText: string;
   declare position: number;
   declare error: string | null;
+  /** The trail export in progress or done (with its download link). */
+  declare exportNote: { text: string; href?: string; failed?: boolean } | null;
 
   private readonly warmer = new WarmConsumersController(this);
   private session: ReviewSession | null = null;
   private sessionOffs: (() => void)[] = [];
   private saving: Promise<void> = Promise.resolve();
   private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
+  private storeOff: (() => void) | null = null;
+  private exportAbort: AbortController | null = null;
 
   constructor() {
     super();
@@ -95,17 +101,22 @@ export class WwFollow extends LitElement {
     this.timeText = hcmTimeText(start);
     this.position = 0;
     this.error = null;
+    this.exportNote = null;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey);
+    this.storeOff = this.trails?.subscribe(() => void this.loadSaved(false)) ?? null;
     void this.loadSaved(true);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKey);
+    this.storeOff?.();
+    this.storeOff = null;
+    this.exportAbort?.abort();
     this.closeSession();
   }
 
@@ -159,6 +170,12 @@ export class WwFollow extends LitElement {
     if (!store) return;
     this.saving = this.saving
       .then(() => store.save(trail))
+      .then((id) => {
+        // A new trail is stored under its incident's id from now on.
+        if (id === trail.id) return;
+        if (this.trail?.id === trail.id) this.trail = { ...this.trail, id };
+        if (this.shown === trail.id) this.shown = id;
+      })
       .then(() => this.loadSaved(false))
       .catch((e: unknown) => {
         console.warn('[follow] cannot save the trail', e);
@@ -188,6 +205,58 @@ export class WwFollow extends LitElement {
       this.trail = open;
       this.shown = open.id;
       this.centre = open.hops[open.hops.length - 1]!.cameraId;
+    }
+  }
+
+  /** Exports a trail as one evidence package (every hop's camera over its time). */
+  async exportTrail(id: string): Promise<void> {
+    const store = this.trails;
+    const api = this.recorder;
+    if (!store || !api) return;
+    this.exportAbort?.abort();
+    const abort = new AbortController();
+    this.exportAbort = abort;
+    this.exportNote = { text: t('follow.exporting') };
+    try {
+      await this.saving;
+      const job = await this.startExport(store, api, this.trail?.id === id ? this.trail : (this.saved.find((tr) => tr.id === id) ?? null));
+      for (;;) {
+        if (abort.signal.aborted) return;
+        const st = await api.exportStatus(job);
+        if (st.state === 'done') break;
+        if (st.state === 'failed') throw new Error(st.error ?? 'failed');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      this.exportNote = { text: t('follow.exported', { file: `${job}.tar` }), href: api.downloadUrl(job) };
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      const code = errorCodeOf(e);
+      const message = code && code !== 'INTERNAL' ? errorMessage(code) : e instanceof Error ? e.message : String(e);
+      this.exportNote = { text: t('follow.exportFailed', { message }), failed: true };
+    }
+  }
+
+  /**
+   * The trail's export job: one package of every hop's range (the incident export); where the
+   * recorder cannot export several ranges yet, one package of the trail's cameras over its whole
+   * window (a superset of the hops).
+   */
+  private async startExport(store: TrailStore, api: RecorderApi, trail: Trail | null): Promise<string> {
+    if (!trail) throw new Error(t('follow.noTrails'));
+    try {
+      return await store.exportTrail(trail.id);
+    } catch (e) {
+      const code = errorCodeOf(e);
+      if (code === 'DISCONNECTED' || code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') throw e;
+      console.warn('[follow] incident export refused; exporting the trail window instead', e);
+      const ranges = trailRanges(trail, Date.now());
+      const job = await api.createExport({
+        cameras: [...new Set(ranges.map((r) => r.cameraId))],
+        from: Math.min(...ranges.map((r) => r.from)),
+        to: Math.max(...ranges.map((r) => r.to)),
+        exportedBy: trail.title,
+      });
+      return job.id;
     }
   }
 
@@ -310,7 +379,13 @@ export class WwFollow extends LitElement {
           @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.follow(e.detail.cameraId)}></ww-map>
         <ww-trail .trails=${trails} .current=${this.trail?.id ?? null} .shown=${shownTrail?.id ?? null} .cameras=${this.cameras}
           @ww-trail-show=${(e: CustomEvent<{ id: string }>) => (this.shown = e.detail.id)}
-          @ww-trail-stop=${() => this.stop()}></ww-trail>
+          @ww-trail-stop=${() => this.stop()}
+          @ww-trail-export=${(e: CustomEvent<{ trail: Trail }>) => void this.exportTrail(e.detail.trail.id)}></ww-trail>
+        ${this.exportNote
+          ? html`<p class="export ${this.exportNote.failed ? 'failed' : ''}" role="status">
+              ${this.exportNote.href ? html`<a href=${this.exportNote.href} download data-action="download">${this.exportNote.text}</a>` : this.exportNote.text}
+            </p>`
+          : nothing}
       </aside>
       <section class="stage">
         ${this.renderPastBar()}
@@ -375,8 +450,15 @@ export class WwFollow extends LitElement {
         font: 600 18px ui-monospace, Menlo, Consolas, monospace;
         font-variant-numeric: tabular-nums;
       }
-      .error {
+      .error,
+      .export.failed {
         color: var(--ww-offline);
+      }
+      .export {
+        margin: 0;
+      }
+      .export a {
+        color: var(--ww-accent);
       }
       .grid {
         flex: 1;
