@@ -20,6 +20,7 @@ import '../ww-map/ww-map.js';
 import '../ww-trail/ww-trail.js';
 
 const ARROW_SIDES: Record<string, NeighbourDirection> = { ArrowUp: 'ahead', ArrowRight: 'right', ArrowDown: 'behind', ArrowLeft: 'left' };
+const RING_DELAY_MS = 400;
 const SIDE_ARROWS: Record<NeighbourDirection, string> = { ahead: '↑', right: '→', behind: '↓', left: '←' };
 
 /**
@@ -51,6 +52,7 @@ export class WwFollow extends LitElement {
     position: { state: true },
     error: { state: true },
     exportNote: { state: true },
+    ring: { type: String, reflect: true },
   };
 
   declare cameras: ReadonlyMap<string, CameraInfo>;
@@ -73,6 +75,13 @@ export class WwFollow extends LitElement {
   declare error: string | null;
   /** The trail export in progress or done (with its download link). */
   declare exportNote: { text: string; href?: string; failed?: boolean } | null;
+  /**
+   * The camera whose neighbours the ring of tiles shows. After a hop it follows the centre once
+   * the new centre presented its first frame (at most RING_DELAY_MS later), so building the new
+   * neighbour tiles never delays the picture that matters.
+   */
+  declare ring: string;
+  private ringTimer: ReturnType<typeof setTimeout> | null = null;
 
   private readonly warmer = new WarmConsumersController(this);
   private session: ReviewSession | null = null;
@@ -102,6 +111,7 @@ export class WwFollow extends LitElement {
     this.position = 0;
     this.error = null;
     this.exportNote = null;
+    this.ring = '';
   }
 
   override connectedCallback(): void {
@@ -114,6 +124,8 @@ export class WwFollow extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKey);
+    if (this.ringTimer) clearTimeout(this.ringTimer);
+    this.ringTimer = null;
     this.storeOff?.();
     this.storeOff = null;
     this.exportAbort?.abort();
@@ -139,6 +151,27 @@ export class WwFollow extends LitElement {
 
   protected override updated(): void {
     this.setAttribute('warm', String(this.warmer.warm.length));
+    if (this.ring !== this.centre && !this.ringTimer) this.moveRing();
+  }
+
+  private moveRing(): void {
+    const target = this.centre;
+    const done = (): void => {
+      if (this.ringTimer) clearTimeout(this.ringTimer);
+      this.ringTimer = null;
+      this.ring = this.centre;
+    };
+    const video = this.renderRoot.querySelector('[data-role=centre]')?.shadowRoot?.querySelector('video');
+    if (!this.ring || !target || !video || this.source !== 'live') return done();
+    this.ringTimer = setTimeout(done, RING_DELAY_MS);
+    // The first frame presented after the switch is the new centre's (the tile cleared the old one).
+    video.requestVideoFrameCallback?.(() => this.centre === target && done());
+  }
+
+  /** The neighbours the ring shows (those of `ring`). */
+  private get ringNeighbours(): ResolvedNeighbour[] {
+    const list = this.cameras.get(this.ring)?.neighbours ?? [];
+    return list.filter((n) => this.cameras.has(n.id) && n.id !== this.centre);
   }
 
   // --- following -------------------------------------------------------------------------------
@@ -332,7 +365,7 @@ export class WwFollow extends LitElement {
   }
 
   private renderSide(side: NeighbourDirection): unknown {
-    const list = this.neighbours.filter((n) => n.direction === side);
+    const list = this.ringNeighbours.filter((n) => n.direction === side);
     return html`<div class="side ${side}" data-side=${side}>
       ${repeat(
         list,
