@@ -49,12 +49,6 @@ export function installMap(deps: { config: Readonly<Config>; cameras: CameraRegi
   router.add(
     {
       method: 'GET',
-      path: '/api/map',
-      access: 'session',
-      handle: () => ({ background: '/api/map/background', width: 1000, height: 1000, neighbourDistance: config.map.neighbourDistance }),
-    },
-    {
-      method: 'GET',
       path: '/api/map/background',
       access: 'session',
       handle: ({ req, res }) => {

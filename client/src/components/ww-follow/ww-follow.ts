@@ -21,6 +21,8 @@ import '../ww-trail/ww-trail.js';
 
 const ARROW_SIDES: Record<string, NeighbourDirection> = { ArrowUp: 'ahead', ArrowRight: 'right', ArrowDown: 'behind', ArrowLeft: 'left' };
 const RING_DELAY_MS = 400;
+const sideLabel = (side: NeighbourDirection): string =>
+  ({ ahead: t('follow.dir.ahead'), right: t('follow.dir.right'), behind: t('follow.dir.behind'), left: t('follow.dir.left') })[side];
 const SIDE_ARROWS: Record<NeighbourDirection, string> = { ahead: '↑', right: '→', behind: '↓', left: '←' };
 
 /**
@@ -374,7 +376,7 @@ export class WwFollow extends LitElement {
             title=${t('follow.hopTo', { name: this.cameras.get(n.id)?.name ?? n.id })}
             @click=${(e: Event) => (e.stopPropagation(), this.follow(n.id))}
             @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.follow(n.id)}>
-          <span class="dir">${SIDE_ARROWS[side]} ${t(`follow.dir.${side}`)}</span>
+          <span class="dir">${SIDE_ARROWS[side]} ${sideLabel(side)}</span>
           ${this.renderTile(n.id, 'neighbour')}
         </div>`,
       )}
