@@ -262,10 +262,11 @@ test('the trail exports as one evidence package holding every camera it went thr
 });
 
 test('follow on the recording: a hop lands on the neighbour at the same instant', async () => {
-  await page.locator('ww-header [data-mode="follow"]').click();
-  await page.locator('ww-follow ww-map g.cam[data-camera="demo-1"]').click();
+  // From review mode: "follow" on the first camera at the review clock's instant.
+  await page.locator('ww-header [data-mode="review"]').click();
   const at = Date.now() - 12_000;
-  await page.evaluate((t) => (window as any).__t.follow().openPast(t), at);
+  await page.locator('ww-review').evaluate((el, t) => (el as any).open(['demo-1'], t), at);
+  await page.locator('ww-review [data-action="follow"]').click();
   await waitFor('past source', async () => (await page.locator('ww-follow').getAttribute('source')) === 'recording', 5000, 100);
   await waitFor('centre plays the recording', async () => {
     const s = await page.locator('ww-follow [data-role=centre]').evaluate((t) => ({ camera: t.getAttribute('camera-id'), state: t.getAttribute('state') }));

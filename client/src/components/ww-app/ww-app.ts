@@ -21,6 +21,7 @@ import '../ww-map/ww-map.js';
 import type { Trail } from '../../core/trail.js';
 import type { TrailStore } from '../../services/trail-store.js';
 import type { WwReview } from '../ww-review/ww-review.js';
+import type { WwFollow } from '../ww-follow/ww-follow.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
 
@@ -262,6 +263,12 @@ export class WwApp extends LitElement {
     e.preventDefault();
   }
 
+  /** Follow mode on the recording, from a camera and an instant of review mode. */
+  followPast(cameraId: string, at: number): void {
+    this.setMode('follow');
+    void this.updateComplete.then(() => this.renderRoot.querySelector<WwFollow>('ww-follow')?.followPast(cameraId, at));
+  }
+
   /** Replays a pursuit trail in review mode: each camera at its time, in sequence. */
   replayTrail(trail: Trail): void {
     this.setMode('review');
@@ -288,6 +295,7 @@ export class WwApp extends LitElement {
       ></ww-header>
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
+            @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(this.wall.tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       ${this.mode === 'follow'

@@ -338,6 +338,14 @@ export class WwFollow extends LitElement {
     return true;
   }
 
+  /** Follows `cameraId` on the recording from `at` (review mode's "follow from here"). */
+  followPast(cameraId: string, at: number): void {
+    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    this.trail = null;
+    this.centre = this.cameras.has(cameraId) ? cameraId : '';
+    this.openPast(at);
+  }
+
   /** Back to live following. */
   backToLive(): void {
     if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));

@@ -292,6 +292,9 @@ export class WwReview extends LitElement {
       </button>
       <button type="button" data-action="step-fwd" title=${t('review.stepFwd')} @click=${() => s.step(1)}>|▶︎</button>
       <button type="button" data-action="fwd10" title=${t('review.fwd10')} @click=${() => s.jump(10_000)}>+10s</button>
+      <button type="button" data-action="follow" title=${t('follow.fromHere')} ?disabled=${this.sessionCameras.length === 0}
+        @click=${() => this.dispatchEvent(new CustomEvent('ww-follow-past', { detail: { cameraId: this.sessionCameras[0], at: s.clock.position() }, bubbles: true, composed: true }))}>
+        ${t('mode.follow')}</button>
       <label>${t('review.speed')}
         <select data-field="speed" @change=${(e: Event) => s.setSpeed(Number((e.target as HTMLSelectElement).value))}>
           ${SPEEDS.map((x) => html`<option value=${x} ?selected=${x === s.clock.speed}>${formatNumber(x, 2)}×</option>`)}
