@@ -16,6 +16,7 @@ import { launchChromium, PAGE_STRIP_TOOLS } from './browser.js';
 let sys: TestSystem;
 let browser: Browser;
 let page: Page;
+let startedAt = 0;
 
 /**
  * In-page helpers: which camera a <video> shows (nearest still, pixel by pixel on a 32x18
@@ -77,6 +78,7 @@ const ALL = ['demo-1', 'demo-2', 'demo-3', 'demo-4', 'demo-5'];
 before(async () => {
   sys = await startTestSystem({ demoCount: 5, withSub: 1, workers: 1, recorder: true });
   await waitFor('all cameras live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live'), 30000);
+  startedAt = Date.now();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript(PAGE_HELPERS);
@@ -262,9 +264,11 @@ test('the trail exports as one evidence package holding every camera it went thr
 });
 
 test('follow on the recording: a hop lands on the neighbour at the same instant', async () => {
+  if (!page.url().startsWith('http')) await page.goto(sys.sfu.url);
+  await waitFor('15 s recorded', async () => Date.now() - startedAt > 15_000, 20_000, 200);
   // From review mode: "follow" on the first camera at the review clock's instant.
   await page.locator('ww-header [data-mode="review"]').click();
-  const at = Date.now() - 12_000;
+  const at = Date.now() - 10_000;
   await page.locator('ww-review').evaluate((el, t) => (el as any).open(['demo-1'], t), at);
   await page.locator('ww-review [data-action="follow"]').click();
   await waitFor('past source', async () => (await page.locator('ww-follow').getAttribute('source')) === 'recording', 5000, 100);
@@ -280,12 +284,30 @@ test('follow on the recording: a hop lands on the neighbour at the same instant'
   const after = (await page.evaluate(() => (window as any).__t.follow().session.clock.position())) as number;
   assert.ok(Math.abs(after - pos) < 1, 'the clock did not move across the hop');
   // Paused, the new centre settles on the very instant the old one showed.
+  let last: unknown = null;
   await waitFor(`${next.id} shows the same instant`, async () => {
     const smp = (await page.evaluate(() => (window as any).__t.reviewSample((window as any).__t.centre()))) as { camera: string; ms: number | null } | null;
+    last = smp && { ...smp, offBy: smp.ms === null ? null : smp.ms - pos };
     return !!smp && smp.camera === next.id && smp.ms !== null && Math.abs(smp.ms - pos) <= 100;
-  }, 20000, 100);
+  }, 20000, 100).catch((e: Error) => {
+    throw new Error(`${e.message}; last sample ${JSON.stringify(last)}`);
+  });
   const hops = await trailHops();
   assert.equal(hops.length, 2);
   assert.equal(hops[1]!.camera, next.id);
   assert.ok(Math.abs(hops[1]!.inAt - pos) < 50, 'the hop is recorded at the recording instant');
+});
+
+test('a saved trail can be deleted (also on the server)', async () => {
+  await page.locator('ww-header [data-mode="follow"]').click();
+  await page.locator('ww-trail select[data-field="trail"]').selectOption(clickTrailId);
+  page.once('dialog', (d) => void d.accept());
+  await page.locator('ww-trail [data-action="delete"]').click();
+  await waitFor('trail gone from the list', async () => (await page.locator(`ww-trail option[value="${clickTrailId}"]`).count()) === 0, 5000, 100);
+  const base = sys.sfu.url.replace(/\/$/, '');
+  await waitFor('trail deleted on the server', async () => {
+    const r = (await (await fetch(`${base}/api/incidents`)).json()) as { incidents: { id: string; deleted: boolean }[] };
+    const inc = r.incidents.find((i) => i.id === clickTrailId);
+    return !inc || inc.deleted;
+  }, 10000, 200);
 });

@@ -243,6 +243,19 @@ export class WwFollow extends LitElement {
     }
   }
 
+  /** Deletes a saved trail (its hops' footage is no longer held for it). */
+  async deleteTrail(id: string): Promise<void> {
+    if (!this.trails || this.trail?.id === id) return;
+    try {
+      await this.trails.remove(id);
+      if (this.shown === id) this.shown = null;
+      await this.loadSaved(false);
+    } catch (e) {
+      console.warn('[follow] cannot delete the trail', e);
+      this.error = t('follow.saveFailed');
+    }
+  }
+
   /** Exports a trail as one evidence package (every hop's camera over its time). */
   async exportTrail(id: string): Promise<void> {
     const store = this.trails;
@@ -423,7 +436,8 @@ export class WwFollow extends LitElement {
         <ww-trail .trails=${trails} .current=${this.trail?.id ?? null} .shown=${shownTrail?.id ?? null} .cameras=${this.cameras}
           @ww-trail-show=${(e: CustomEvent<{ id: string }>) => (this.shown = e.detail.id)}
           @ww-trail-stop=${() => this.stop()}
-          @ww-trail-export=${(e: CustomEvent<{ trail: Trail }>) => void this.exportTrail(e.detail.trail.id)}></ww-trail>
+          @ww-trail-export=${(e: CustomEvent<{ trail: Trail }>) => void this.exportTrail(e.detail.trail.id)}
+          @ww-trail-delete=${(e: CustomEvent<{ id: string }>) => void this.deleteTrail(e.detail.id)}></ww-trail>
         ${this.exportNote
           ? html`<p class="export ${this.exportNote.failed ? 'failed' : ''}" role="status">
               ${this.exportNote.href ? html`<a href=${this.exportNote.href} download data-action="download">${this.exportNote.text}</a>` : this.exportNote.text}

@@ -9,7 +9,7 @@ import { formControls, theme } from '../../styles/theme.js';
 /**
  * Pursuit trails: the one being followed and the saved ones; the shown trail lists its hops (camera,
  * time in, time out, Vietnam time). Events: `ww-trail-show` {id}, `ww-trail-stop`,
- * `ww-trail-replay` {trail}, `ww-trail-export` {trail}. Test hooks: `ol[data-trail]` with
+ * `ww-trail-replay` {trail}, `ww-trail-export` {trail}, `ww-trail-delete` {id}. Test hooks: `ol[data-trail]` with
  * `li[data-hop][data-camera][data-in][data-out]`.
  */
 export class WwTrail extends LitElement {
@@ -70,6 +70,10 @@ export class WwTrail extends LitElement {
                 : nothing}
               <button type="button" data-action="replay" @click=${() => this.fire('ww-trail-replay', { trail: shown })}>${t('follow.replay')}</button>
               <button type="button" data-action="export" @click=${() => this.fire('ww-trail-export', { trail: shown })}>${t('follow.export')}</button>
+              ${shown.id !== this.current
+                ? html`<button type="button" data-action="delete"
+                    @click=${() => confirm(t('follow.confirmDelete', { title: shown.title })) && this.fire('ww-trail-delete', { id: shown.id })}>${t('follow.delete')}</button>`
+                : nothing}
             </div>`
         : nothing}
     `;
