@@ -70,7 +70,22 @@ const PAGE_HELPERS = `
     ctx.drawImage(v, 0, 0, w, sh, 0, 0, w, sh);
     return { camera: t.getAttribute('camera-id'), ms: decodeStripFromRgba(ctx.getImageData(0, 0, w, sh).data, w, sh, Date.now()) };
   }
-  window.__t = { deepAll, follow, centre, centreCamera, reviewSample };
+  /** Samples the replay every 30 ms in the page: hop on screen, tile camera, burned-in time. */
+  const replaySamples = [];
+  let sampler = null;
+  function startReplaySampler() {
+    replaySamples.length = 0;
+    sampler = setInterval(() => {
+      const review = deepAll('ww-review')[0];
+      const s = review && reviewSample();
+      if (s) replaySamples.push({ hop: review.getAttribute('replay-hop'), ...s });
+    }, 30);
+  }
+  function stopReplaySampler() {
+    clearInterval(sampler);
+    return replaySamples;
+  }
+  window.__t = { deepAll, follow, centre, centreCamera, reviewSample, startReplaySampler, stopReplaySampler };
 `;
 
 const ALL = ['demo-1', 'demo-2', 'demo-3', 'demo-4', 'demo-5'];
@@ -161,6 +176,8 @@ test('five hops with clicks: the centre shows the right camera after each', asyn
     await page.locator(`ww-follow [data-neighbour="${next.id}"]`).click();
     followed.push(next.id);
     await assertCentre(next.id, `click hop ${i}`);
+    // Follow a while on each camera (the replay test reads frames inside each hop).
+    await new Promise((r) => setTimeout(r, 1500));
   }
   const hops = await trailHops();
   assert.deepEqual(hops.map((h) => h.camera), followed);
@@ -221,18 +238,20 @@ test('the trail replays in review: each camera at its time, in sequence', async 
   // Every hop must be recorded before it can be replayed.
   const last = hops[hops.length - 1]!.outAt!;
   await waitFor('recording caught up', async () => Date.now() > last + 6000, 15000, 200);
+  await page.evaluate(() => (window as any).__t.startReplaySampler());
   await page.locator('ww-trail [data-action="replay"]').click();
   await waitFor('review mode', async () => (await page.locator('ww-review').count()) === 1, 5000, 100);
-  for (let i = 0; i < hops.length; i++) {
-    const hop = hops[i]!;
-    await waitFor(`replay hop ${i}`, async () => (await page.locator('ww-review').getAttribute('replay-hop')) === String(i), 30000, 50);
-    // A frame of this hop's camera whose capture time lies inside the hop.
-    await waitFor(`replay hop ${i}: ${hop.camera} at its time`, async () => {
-      const s = (await page.evaluate(() => (window as any).__t.reviewSample())) as { camera: string; ms: number | null } | null;
-      return !!s && s.camera === hop.camera && s.ms !== null && s.ms >= hop.inAt - 250 && s.ms <= hop.outAt! + 250;
-    }, 15000, 50);
-  }
+  for (let i = 0; i < hops.length; i++) await waitFor(`replay hop ${i}`, async () => Number(await page.locator('ww-review').getAttribute('replay-hop')) >= i, 30000, 50);
   await waitFor('replay done', async () => (await page.locator('ww-review').getAttribute('replay-hop')) === 'done', 30000, 100);
+  const samples = (await page.evaluate(() => (window as any).__t.stopReplaySampler())) as { hop: string; camera: string; ms: number | null }[];
+  // In sequence: the hops come on screen in order, and during each a frame of its camera from
+  // inside its time (burned-in capture time) was shown.
+  const order = [...new Set(samples.map((x) => x.hop).filter((h) => h !== null && h !== 'done'))];
+  assert.deepEqual(order, hops.map((_, i) => String(i)));
+  hops.forEach((hop, i) => {
+    const inside = samples.filter((x) => x.hop === String(i) && x.camera === hop.camera && x.ms !== null && x.ms >= hop.inAt - 250 && x.ms <= hop.outAt! + 250);
+    assert.ok(inside.length > 0, `replay hop ${i}: ${hop.camera} shown at its time (${samples.filter((x) => x.hop === String(i)).length} samples)`);
+  });
 });
 
 test('the trail exports as one evidence package holding every camera it went through', async () => {

@@ -21,6 +21,28 @@ import '../ww-trail/ww-trail.js';
 
 const ARROW_SIDES: Record<string, NeighbourDirection> = { ArrowUp: 'ahead', ArrowRight: 'right', ArrowDown: 'behind', ArrowLeft: 'left' };
 const RING_DELAY_MS = 400;
+/**
+ * Which trail this browser is following (trails sync to every operator, so an open trail alone
+ * does not say it is ours). A pointer only; the trail itself lives in IndexedDB and on the server.
+ */
+const CURRENT_TRAIL_KEY = 'wardwall.follow.currentTrail';
+const currentTrailPointer = {
+  get: (): string | null => {
+    try {
+      return localStorage.getItem(CURRENT_TRAIL_KEY);
+    } catch {
+      return null;
+    }
+  },
+  set: (id: string | null): void => {
+    try {
+      if (id) localStorage.setItem(CURRENT_TRAIL_KEY, id);
+      else localStorage.removeItem(CURRENT_TRAIL_KEY);
+    } catch {
+      /* private mode: the pursuit just does not resume after a reload */
+    }
+  },
+};
 const sideLabel = (side: NeighbourDirection): string =>
   ({ ahead: t('follow.dir.ahead'), right: t('follow.dir.right'), behind: t('follow.dir.behind'), left: t('follow.dir.left') })[side];
 const SIDE_ARROWS: Record<NeighbourDirection, string> = { ahead: '↑', right: '→', behind: '↓', left: '←' };
@@ -146,7 +168,9 @@ export class WwFollow extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const wantWarm = this.source === 'live' && this.centre ? this.neighbours.map((n) => n.id) : [];
+    // The ring's cameras are kept warm: after a hop the new neighbours' consumers are opened once
+    // the ring moves (after the new centre's first frame), so their set-up does not compete with it.
+    const wantWarm = this.source === 'live' && this.centre ? this.ringNeighbours.map((n) => n.id) : [];
     this.warmer.set(this.live, this.cameras, wantWarm);
     if (changed.has('cameras') && this.centre && this.camerasLoaded && !this.cameras.has(this.centre)) this.centre = '';
   }
@@ -206,6 +230,7 @@ export class WwFollow extends LitElement {
     this.saving = this.saving
       .then(() => store.save(trail))
       .then((id) => {
+        if (trail.source === 'live') currentTrailPointer.set(isOpen(trail) ? id : null);
         // A new trail is stored under its incident's id from now on.
         if (id === trail.id) return;
         if (this.trail?.id === trail.id) this.trail = { ...this.trail, id };
@@ -234,8 +259,9 @@ export class WwFollow extends LitElement {
       console.warn('[follow] cannot read trails', e);
       return;
     }
-    // After a reload, an unfinished live pursuit carries on where it was.
-    const open = this.saved.find((tr) => isOpen(tr) && tr.source === 'live');
+    // After a reload, this browser's unfinished live pursuit carries on where it was.
+    const mine = currentTrailPointer.get();
+    const open = this.saved.find((tr) => tr.id === mine && isOpen(tr) && tr.source === 'live');
     if (resume && open && !this.trail && this.source === 'live') {
       this.trail = open;
       this.shown = open.id;
