@@ -18,6 +18,7 @@ import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { setViewer } from './services/viewer.js';
 import { WallStore } from './storage/wall-store.js';
 import { BookmarkService } from './services/bookmarks.js';
+import { IncidentTrailStore } from './services/trail-store.js';
 import { openWallDb } from './storage/db.js';
 
 /** The WebSocket close code of a revoked session. */
@@ -25,7 +26,7 @@ export const WS_CLOSE_UNAUTHORIZED = 4401;
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb; trails: IncidentTrailStore };
   }
 }
 
@@ -73,7 +74,8 @@ async function startWall(me: Me): Promise<void> {
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi('', auth.fetch);
   const bookmarks = new BookmarkService(signaling);
-  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks };
+  const trails = new IncidentTrailStore(bookmarks);
+  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails };
 
   const listeners = new AbortController();
   const opts = { signal: listeners.signal };
@@ -117,7 +119,7 @@ async function startWall(me: Me): Promise<void> {
   wall = running;
   document.body.replaceChildren(app);
   signaling.start();
-  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb };
+  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb, trails };
 }
 
 /** Shows the wall of whoever is signed in, else the login page (at start and after signing out). */

@@ -52,13 +52,13 @@ test('the wall lists and shows only cameras with live; review only playback', ()
   assert.deepEqual(permittedTiles(m, ['demo-3', null, 'demo-2', 'demo-1']), [null, null, 'demo-2', 'demo-1']);
 });
 
-test('pages: review with any playback right, admin and audit by permission', () => {
+test('pages: follow with any live right, review with any playback right, admin and audit by permission', () => {
   const cases: [Me | null, string[]][] = [
-    [me({ cameras: { 'demo-1': ['live'] } }), ['live']],
-    [me({ cameras: { 'demo-1': ['live', 'playback'] } }), ['live', 'review']],
-    [me({ cameras: { '*': ['live', 'playback', 'export'] }, system: ['admin', 'audit'] }), ['live', 'review', 'admin', 'audit']],
+    [me({ cameras: { 'demo-1': ['live'] } }), ['live', 'follow']],
+    [me({ cameras: { 'demo-1': ['live', 'playback'] } }), ['live', 'follow', 'review']],
+    [me({ cameras: { '*': ['live', 'playback', 'export'] }, system: ['admin', 'audit'] }), ['live', 'follow', 'review', 'admin', 'audit']],
     [me({ cameras: {}, system: ['audit'] }), ['live', 'audit']],
-    [me({ cameras: { 'demo-1': ['live'], 'demo-7': ['export', 'playback'] } }), ['live', 'review']],
+    [me({ cameras: { 'demo-1': ['live'], 'demo-7': ['export', 'playback'] } }), ['live', 'follow', 'review']],
     [null, ['live']],
   ];
   for (const [m, want] of cases) assert.deepEqual(availablePages(m), want);

@@ -53,6 +53,7 @@ const cam = (main: StreamStatus['state'], sub?: StreamStatus['state']): CameraIn
   id: 'c',
   name: 'c',
   position: null,
+  neighbours: [],
   streams: sub ? { main: st(main), sub: st(sub) } : { main: st(main) },
 });
 

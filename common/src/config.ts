@@ -4,6 +4,7 @@
  * file and the environment and hand them in. Errors name the offending key.
  */
 import { z } from 'zod';
+import { DEFAULT_NEIGHBOUR_DISTANCE, NEIGHBOUR_DIRECTIONS } from './neighbours.js';
 
 export const CAMERA_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
@@ -33,8 +34,21 @@ export const cameraConfigSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * Explicit neighbours for follow mode, replacing the ones derived from positions and headings.
+     * `direction` is relative to this camera's view: ahead (where it looks), behind, left, right.
+     */
+    neighbours: z
+      .array(z.object({ id: z.string().regex(CAMERA_ID), direction: z.enum(NEIGHBOUR_DIRECTIONS) }).strict())
+      .max(16)
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((cam, ctx) => {
+    cam.neighbours?.forEach((n, i) => {
+      if (n.id === cam.id) ctx.addIssue({ code: 'custom', path: ['neighbours', i, 'id'], message: 'a camera cannot be its own neighbour' });
+    });
+  });
 export type CameraConfig = z.output<typeof cameraConfigSchema>;
 
 const port = z.number().int().min(1).max(65535);
@@ -182,6 +196,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The ward map (map view, follow mode). */
+    map: z
+      .object({
+        /**
+         * An image or SVG of the ward (a file path on the SFU's machine), drawn under the cameras
+         * and stretched over the map's 1000 x 1000 units. null: a schematic generated from the
+         * camera positions (the embedded default's streets when the demo cameras run).
+         */
+        background: z.string().min(1).max(1024).nullable().default(null),
+        /** Reach of a derived neighbour, in map units. */
+        neighbourDistance: z.number().min(1).max(1500).default(DEFAULT_NEIGHBOUR_DISTANCE),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
@@ -272,24 +300,42 @@ export function endpointEnabled(config: Config): boolean {
   return config.endpoint.enabled === 'auto' ? demoEnabled(config) : config.endpoint.enabled;
 }
 
-/** Demo camera names: places of the ward, in Vietnamese. */
-export const DEMO_CAMERA_NAMES = [
-  'Ngã tư Lê Lợi',
-  'Hẻm 12 Nguyễn Trãi',
-  'Cổng chùa Phước Hải',
-  'Đường vào phường (Bắc)',
-  'Đường ra phường (Nam)',
-  'Chợ phường',
-  'Trường tiểu học',
-  'Bến xe buýt',
-  'Công viên',
-  'Cầu Đông',
-  'Hẻm 45 Trần Phú',
-  'Trạm y tế',
-  'Ngã ba Hai Bà Trưng',
-  'Nhà văn hoá',
-  'Bãi giữ xe',
-  'Đường ven sông',
+/**
+ * The demo cameras: places of the ward, in Vietnamese, each at a point of the schematic ward map
+ * (streets in `DEMO_STREETS`) looking along a street, so that the derived neighbours form a plausible
+ * street graph. Headings in degrees clockwise from north.
+ */
+export const DEMO_CAMERA_SITES: readonly { name: string; x: number; y: number; heading: number }[] = [
+  { name: 'Ngã tư Lê Lợi', x: 300, y: 300, heading: 90 },
+  { name: 'Hẻm 12 Nguyễn Trãi', x: 300, y: 480, heading: 180 },
+  { name: 'Cổng chùa Phước Hải', x: 700, y: 480, heading: 0 },
+  { name: 'Đường vào phường (Bắc)', x: 700, y: 90, heading: 180 },
+  { name: 'Đường ra phường (Nam)', x: 300, y: 900, heading: 0 },
+  { name: 'Chợ phường', x: 700, y: 650, heading: 270 },
+  { name: 'Trường tiểu học', x: 500, y: 300, heading: 180 },
+  { name: 'Bến xe buýt', x: 90, y: 300, heading: 90 },
+  { name: 'Công viên', x: 500, y: 800, heading: 0 },
+  { name: 'Cầu Đông', x: 920, y: 650, heading: 270 },
+  { name: 'Hẻm 45 Trần Phú', x: 500, y: 650, heading: 0 },
+  { name: 'Trạm y tế', x: 910, y: 300, heading: 270 },
+  { name: 'Ngã ba Hai Bà Trưng', x: 700, y: 300, heading: 180 },
+  { name: 'Nhà văn hoá', x: 300, y: 650, heading: 90 },
+  { name: 'Bãi giữ xe', x: 90, y: 650, heading: 90 },
+  { name: 'Đường ven sông', x: 700, y: 900, heading: 270 },
+];
+
+/** Demo camera names (kept for callers that only need the names). */
+export const DEMO_CAMERA_NAMES = DEMO_CAMERA_SITES.map((s) => s.name);
+
+/** The schematic ward's streets (map units), drawn by the generated map background. */
+export const DEMO_STREETS: readonly { name: string; points: readonly [number, number][] }[] = [
+  { name: 'Lê Lợi', points: [[0, 300], [1000, 300]] },
+  { name: 'Trần Phú', points: [[0, 650], [1000, 650]] },
+  { name: 'Nguyễn Trãi', points: [[300, 0], [300, 1000]] },
+  { name: 'Hai Bà Trưng', points: [[700, 0], [700, 1000]] },
+  { name: 'Hẻm 12', points: [[300, 480], [700, 480]] },
+  { name: 'Ven sông', points: [[0, 900], [1000, 900]] },
+  { name: 'Hẻm 45', points: [[500, 300], [500, 900]] },
 ];
 
 /** The demo cameras as camera configs, publishing to the embedded endpoint. */
@@ -298,18 +344,14 @@ export function demoCameras(config: Config): CameraConfig[] {
   const base = `rtsp://${host === '0.0.0.0' ? '127.0.0.1' : host}:${rtspPort}/live`;
   return Array.from({ length: config.demo.count }, (_, i) => {
     const id = `demo-${i + 1}`;
-    const angle = (i / config.demo.count) * 2 * Math.PI;
+    const site = DEMO_CAMERA_SITES[i % DEMO_CAMERA_SITES.length]!;
     return {
       id,
-      name: DEMO_CAMERA_NAMES[i % DEMO_CAMERA_NAMES.length]!,
+      name: site.name,
       main: `${base}/${id}`,
       sub: i < config.demo.withSubStream ? `${base}/${id}-sub` : undefined,
       transcode: false,
-      position: {
-        x: Math.round(500 + 350 * Math.sin(angle)),
-        y: Math.round(500 - 350 * Math.cos(angle)),
-        heading: Math.round(((angle * 180) / Math.PI + 180) % 360),
-      },
+      position: { x: site.x, y: site.y, heading: site.heading },
     };
   });
 }

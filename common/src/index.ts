@@ -4,4 +4,5 @@ export * from './config.js';
 export * from './protocol.js';
 export * from './timestrip.js';
 export * from './backoff.js';
+export * from './neighbours.js';
 export * from './bookmarks.js';

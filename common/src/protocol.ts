@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
+import type { ResolvedNeighbour } from './neighbours.js';
 import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
 
 export const STREAMS = ['main', 'sub'] as const;
@@ -41,6 +42,8 @@ export interface CameraInfo {
   name: string;
   streams: Partial<Record<StreamKind, StreamStatus>> & { main: StreamStatus };
   position: { x: number; y: number; heading?: number } | null;
+  /** Follow mode: the cameras around this one and the side each lies on (see neighbours.ts). */
+  neighbours: ResolvedNeighbour[];
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.

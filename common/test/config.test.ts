@@ -41,7 +41,7 @@ test('environment overrides the file', () => {
   assert.equal(c.sfu.webrtc.announcedAddress, '203.0.113.7');
 });
 
-test('demo cameras sit on a ring on the map, ids unique', () => {
+test('demo cameras sit on the schematic ward map, ids unique', () => {
   const cams = demoCameras(resolveConfig({ demo: { count: 8 } }));
   assert.equal(new Set(cams.map((c) => c.id)).size, 8);
   for (const c of cams) assert.ok(c.position && c.position.x >= 0 && c.position.x <= 1000);

@@ -17,6 +17,7 @@ import { SignalingServer } from './signaling/ws-server.js';
 import { installAuth, type Auth } from './auth/index.js';
 import { auditCameraSet, installAudit, type AuditLog } from './audit/index.js';
 import { loadTls } from './http/tls.js';
+import { installMap } from './map/install-map.js';
 import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 
 export interface Sfu {
@@ -68,6 +69,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       access: auth.policy,
     };
     router.add(...coreRoutes(routesCtx));
+    installMap({ config, cameras, router });
     const handler = createRequestHandler(routesCtx, router);
     server = tls ? createHttpsServer({ ...tls }, (req, res) => void handler(req, res)) : createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;

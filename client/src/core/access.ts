@@ -77,14 +77,15 @@ export function permittedTiles(me: Me | null, tiles: readonly (string | null)[])
   return tiles.map((id) => (id && canCamera(me, 'live', id) ? id : null));
 }
 
-export type AppPage = 'live' | 'review' | 'admin' | 'audit';
+export type AppPage = 'live' | 'follow' | 'review' | 'admin' | 'audit';
 
 /**
- * The pages the header offers: live always, review with a playback right on any camera, admin and
- * audit by permission. From `me` alone, so the header does not change when the camera list arrives.
+ * The pages the header offers: live always, follow (pursuit) with a live right on any camera, review
+ * with a playback right on any camera, admin and audit by permission. From `me` alone, so the header does not change when the camera list arrives.
  */
 export function availablePages(me: Me | null): AppPage[] {
   const pages: AppPage[] = ['live'];
+  if (me && Object.values(me.cameras).some((perms) => perms.includes('live'))) pages.push('follow');
   if (me && Object.values(me.cameras).some((perms) => perms.includes('playback'))) pages.push('review');
   if (hasSystem(me, 'admin')) pages.push('admin');
   if (hasSystem(me, 'audit')) pages.push('audit');

@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { CameraConfig, CameraInfo, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraConfig, CameraInfo, ResolvedNeighbour, StreamKind, StreamStatus } from '@wardwall/common';
 import { CameraStream, type IngestTiming } from './camera-stream.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -15,6 +15,7 @@ interface Events {
 export class CameraRegistry extends EventEmitter<Events> {
   private readonly cameras = new Map<string, { config: CameraConfig; streams: Map<StreamKind, CameraStream> }>();
   private closed = false;
+  private neighbourGraph: ReadonlyMap<string, ResolvedNeighbour[]> = new Map();
 
   constructor(
     private readonly pool: WorkerPool,
@@ -46,6 +47,11 @@ export class CameraRegistry extends EventEmitter<Events> {
     await Promise.all(cameras.flatMap((c) => [...this.cameras.get(c.id)!.streams.values()].map((s) => s.start())));
   }
 
+  /** Follow mode's neighbours of every camera (see installMap). */
+  setNeighbours(graph: ReadonlyMap<string, ResolvedNeighbour[]>): void {
+    this.neighbourGraph = graph;
+  }
+
   has(cameraId: string): boolean {
     return this.cameras.has(cameraId);
   }
@@ -59,7 +65,13 @@ export class CameraRegistry extends EventEmitter<Events> {
       const status: CameraInfo['streams'] = { main: streams.get('main')!.status };
       const sub = streams.get('sub');
       if (sub) status.sub = sub.status;
-      return { id: config.id, name: config.name, streams: status, position: config.position ?? null };
+      return {
+        id: config.id,
+        name: config.name,
+        streams: status,
+        position: config.position ?? null,
+        neighbours: this.neighbourGraph.get(config.id) ?? [],
+      };
     });
   }
 

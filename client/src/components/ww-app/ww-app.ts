@@ -21,6 +21,12 @@ import '../ww-bookmark-form/ww-bookmark-form.js';
 import type { BookmarkDraft } from '../ww-bookmark-form/ww-bookmark-form.js';
 import type { BookmarkOpenDetail } from '../ww-bookmarks/ww-bookmarks.js';
 import type { WwTile } from '../ww-tile/ww-tile.js';
+import '../ww-follow/ww-follow.js';
+import '../ww-map/ww-map.js';
+import type { Trail } from '../../core/trail.js';
+import type { TrailStore } from '../../services/trail-store.js';
+import type { WwReview } from '../ww-review/ww-review.js';
+import type { WwFollow } from '../ww-follow/ww-follow.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { AuthApi } from '../../services/auth-api.js';
 import { availablePages, canCamera, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
@@ -38,6 +44,7 @@ export interface AppServices {
   store: WallStore;
   recorder: RecorderApi;
   auth: AuthApi;
+  trails: TrailStore;
   bookmarks: BookmarkService;
 }
 
@@ -260,7 +267,7 @@ export class WwApp extends LitElement {
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
 
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
-    // Review mode has its own keys (space, arrows, frame steps); admin and audit are forms.
+    // Review and follow modes have their own keys (space, arrows, frame steps); admin and audit are forms.
     if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
     const layout = layoutForKey(e.key);
     if (layout && !e.shiftKey) {
@@ -323,6 +330,18 @@ export class WwApp extends LitElement {
     e.preventDefault();
   }
 
+  /** Follow mode on the recording, from a camera and an instant of review mode. */
+  followPast(cameraId: string, at: number): void {
+    this.setMode('follow');
+    void this.updateComplete.then(() => this.renderRoot.querySelector<WwFollow>('ww-follow')?.followPast(cameraId, at));
+  }
+
+  /** Replays a pursuit trail in review mode: each camera at its time, in sequence. */
+  replayTrail(trail: Trail): void {
+    this.setMode('review');
+    void this.updateComplete.then(() => this.renderRoot.querySelector<WwReview>('ww-review')?.replayTrail(trail));
+  }
+
   // --- rendering -----------------------------------------------------------------------------
 
   private cameraNames(): Map<string, string> {
@@ -355,13 +374,23 @@ export class WwApp extends LitElement {
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
+            @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(tiles, this.wall.layout)]}></ww-review>`
+        : nothing}
+      ${this.mode === 'follow'
+        ? html`<ww-follow class="follow" .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
+            .recorder=${s?.recorder ?? null} .trails=${s?.trails ?? null} .serverConnected=${this.connection.phase === 'open'}
+            @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => this.replayTrail(e.detail.trail)}></ww-follow>`
         : nothing}
       ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
       ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
       <main ?hidden=${this.mode !== 'live'}>
-        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
-          .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
+        <div class="side">
+          <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
+            .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
+          <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null}
+            @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
+        </div>
         <ww-wall
           .layout=${this.wall.layout}
           .tiles=${tiles}
@@ -428,6 +457,25 @@ export class WwApp extends LitElement {
         width: min(30rem, 100vw);
         z-index: 20;
         box-shadow: -4px 0 16px rgba(0, 0, 0, 0.4);
+      }
+      ww-follow {
+        flex: 1;
+        min-height: 0;
+      }
+      .side {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .side ww-camera-list {
+        flex: 1;
+        min-height: 0;
+      }
+      .minimap {
+        flex: 0 0 auto;
+        height: min(16rem, 35vh);
+        border-top: 1px solid var(--ww-border);
+        border-right: 1px solid var(--ww-border);
       }
       @media (max-width: 700px) {
         main {

@@ -15,6 +15,7 @@ import '../ww-review-tile/ww-review-tile.js';
 import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
 import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
+import type { Trail } from '../../core/trail.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
 const SPANS_REFRESH_MS = 10_000;
@@ -40,6 +41,7 @@ export class WwReview extends LitElement {
     position: { state: true },
     spans: { state: true },
     view: { state: true },
+    replay: { state: true },
   };
 
   declare api: RecorderApi | null;
@@ -58,6 +60,8 @@ export class WwReview extends LitElement {
   declare position: number;
   declare spans: ReadonlyMap<string, { spans: Range[] | null; failed: boolean }>;
   declare view: View;
+  /** A pursuit trail being replayed: the hop on screen (attribute replay-hop for tests). */
+  declare replay: { trail: Trail; index: number } | null;
   private offs: (() => void)[] = [];
   private spansTimer: ReturnType<typeof setInterval> | null = null;
   private spansAbort: AbortController | null = null;
@@ -83,6 +87,48 @@ export class WwReview extends LitElement {
     this.position = start;
     this.spans = new Map();
     this.view = { from: start - 5 * 60_000, to: start + 5 * 60_000 };
+    this.replay = null;
+  }
+
+  /** Replays a pursuit trail: each hop's camera from its time in to its time out, in sequence. */
+  replayTrail(trail: Trail): void {
+    this.playHop(trail, 0);
+  }
+
+  private playHop(trail: Trail, index: number): void {
+    const hop = trail.hops[index];
+    if (!hop || !this.open([hop.cameraId], hop.inAt)) {
+      this.replay = null;
+      this.removeAttribute('replay-hop');
+      return;
+    }
+    this.replay = { trail, index };
+    this.setAttribute('replay-hop', String(index));
+    const session = this.session!;
+    const end = hop.outAt ?? Date.now();
+    let started = false;
+    const check = (): void => {
+      if (this.replay?.trail !== trail || this.replay.index !== index) return;
+      // Start the hop's clock once its camera can play, so the hop is shown from its time in.
+      if (!started) {
+        const players = [...session.players];
+        if (players.length === 0 || players.some((p) => p.phase === 'loading' || p.phase === 'idle')) return;
+        started = true;
+        session.seek(hop.inAt);
+        session.play();
+        return;
+      }
+      const p = session.clock.position();
+      if (p < end) return;
+      if (index + 1 < trail.hops.length) queueMicrotask(() => this.session === session && this.playHop(trail, index + 1));
+      else {
+        session.pause();
+        session.seek(Math.min(p, end));
+        this.replay = null;
+        this.setAttribute('replay-hop', 'done');
+      }
+    };
+    this.offs.push(session.on('tick', check), session.on('change', check));
   }
 
   override connectedCallback(): void {
@@ -257,7 +303,7 @@ export class WwReview extends LitElement {
 
   private renderPicker(): unknown {
     const all = [...this.cameras.values()];
-    return html`<form class="picker" @submit=${(e: Event) => (e.preventDefault(), this.open())}>
+    return html`<form class="picker" @submit=${(e: Event) => (e.preventDefault(), (this.replay = null), this.open())}>
       <fieldset>
         <legend>${t('review.cameras', { n: this.selected.length, max: MAX_REVIEW_CAMERAS })}</legend>
         ${all.map(
@@ -284,6 +330,9 @@ export class WwReview extends LitElement {
       </button>
       <button type="button" data-action="step-fwd" title=${t('review.stepFwd')} @click=${() => s.step(1)}>|▶︎</button>
       <button type="button" data-action="fwd10" title=${t('review.fwd10')} @click=${() => s.jump(10_000)}>+10s</button>
+      <button type="button" data-action="follow" title=${t('follow.fromHere')} ?disabled=${this.sessionCameras.length === 0}
+        @click=${() => this.dispatchEvent(new CustomEvent('ww-follow-past', { detail: { cameraId: this.sessionCameras[0], at: s.clock.position() }, bubbles: true, composed: true }))}>
+        ${t('mode.follow')}</button>
       <label>${t('review.speed')}
         <select data-field="speed" @change=${(e: Event) => s.setSpeed(Number((e.target as HTMLSelectElement).value))}>
           ${SPEEDS.map((x) => html`<option value=${x} ?selected=${x === s.clock.speed}>${formatNumber(x, 2)}×</option>`)}
@@ -311,6 +360,13 @@ export class WwReview extends LitElement {
     return html`
       ${this.renderPicker()}
       ${this.formError ? html`<div class="form-error" role="alert">${this.formError}</div>` : nothing}
+      ${this.replay
+        ? html`<div class="replay" role="status">${t('follow.replayHop', {
+            n: this.replay.index + 1,
+            total: this.replay.trail.hops.length,
+            name: this.name(this.replay.trail.hops[this.replay.index]!.cameraId),
+          })}</div>`
+        : nothing}
       ${s
         ? html`
             <div class="grid" style="--cols:${cols};--rows:${Math.ceil(n / cols)}">
@@ -380,6 +436,10 @@ export class WwReview extends LitElement {
       }
       .form-error {
         color: var(--ww-offline);
+      }
+      .replay {
+        color: #f5c542;
+        font-weight: 600;
       }
       .grid {
         flex: 1;

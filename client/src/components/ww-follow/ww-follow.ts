@@ -1,0 +1,641 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { CameraInfo, ResolvedNeighbour } from '@wardwall/common';
+import { NEIGHBOUR_DIRECTIONS, neighbourOnSide, type NeighbourDirection } from '@wardwall/common/neighbours';
+import { LocaleController } from '../../controllers/locale.js';
+import { ReviewSession } from '../../controllers/review-session.js';
+import { WarmConsumersController } from '../../controllers/warm-consumers.js';
+import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
+import { newRecordId } from '../../core/ids.js';
+import { addHop, endTrail, isOpen, startTrail, trailRanges, type Trail } from '../../core/trail.js';
+import { errorMessage, t } from '../../i18n/i18n.js';
+import { errorCodeOf } from '../../services/errors.js';
+import type { LiveMediaService } from '../../services/live-media.js';
+import type { RecorderApi } from '../../services/recorder-api.js';
+import type { TrailStore } from '../../services/trail-store.js';
+import { formControls, theme } from '../../styles/theme.js';
+import '../ww-tile/ww-tile.js';
+import '../ww-review-tile/ww-review-tile.js';
+import '../ww-map/ww-map.js';
+import '../ww-trail/ww-trail.js';
+
+const ARROW_SIDES: Record<string, NeighbourDirection> = { ArrowUp: 'ahead', ArrowRight: 'right', ArrowDown: 'behind', ArrowLeft: 'left' };
+const RING_DELAY_MS = 400;
+/**
+ * Which trail this browser is following (trails sync to every operator, so an open trail alone
+ * does not say it is ours). A pointer only; the trail itself lives in IndexedDB and on the server.
+ */
+const CURRENT_TRAIL_KEY = 'wardwall.follow.currentTrail';
+const currentTrailPointer = {
+  get: (): string | null => {
+    try {
+      return localStorage.getItem(CURRENT_TRAIL_KEY);
+    } catch {
+      return null;
+    }
+  },
+  set: (id: string | null): void => {
+    try {
+      if (id) localStorage.setItem(CURRENT_TRAIL_KEY, id);
+      else localStorage.removeItem(CURRENT_TRAIL_KEY);
+    } catch {
+      /* private mode: the pursuit just does not resume after a reload */
+    }
+  },
+};
+const sideLabel = (side: NeighbourDirection): string =>
+  ({ ahead: t('follow.dir.ahead'), right: t('follow.dir.right'), behind: t('follow.dir.behind'), left: t('follow.dir.left') })[side];
+const SIDE_ARROWS: Record<NeighbourDirection, string> = { ahead: '↑', right: '→', behind: '↓', left: '←' };
+
+/**
+ * Follow mode (pursuit): the followed camera large in the centre, its neighbours around it, each on
+ * the side it lies on (ahead above, behind below, left, right; see common/src/neighbours.ts). A click
+ * or an arrow key on a neighbour makes it the centre. Live, the neighbours' main streams are kept
+ * warm (WarmConsumersController) so the centre shows live video at once; on a recording ("follow in
+ * the past") every tile plays the same instant of one review clock, so a hop lands on the neighbour
+ * at the same moment. Every hop is recorded in a trail (camera, time in, time out), saved at once.
+ *
+ * Test hooks: `[data-role=centre]` tile (camera-id, frames), `[data-neighbour][data-direction]`
+ * wrappers, attributes `centre`, `source` (live/recording), `warm` (warm consumer count).
+ */
+export class WwFollow extends LitElement {
+  static override properties = {
+    cameras: { attribute: false },
+    camerasLoaded: { attribute: false },
+    live: { attribute: false },
+    recorder: { attribute: false },
+    trails: { attribute: false },
+    serverConnected: { attribute: false },
+    centre: { type: String, reflect: true },
+    source: { type: String, reflect: true },
+    trail: { state: true },
+    saved: { state: true },
+    shown: { state: true },
+    dateText: { state: true },
+    timeText: { state: true },
+    position: { state: true },
+    error: { state: true },
+    exportNote: { state: true },
+    ring: { type: String, reflect: true },
+  };
+
+  declare cameras: ReadonlyMap<string, CameraInfo>;
+  declare camerasLoaded: boolean;
+  declare live: LiveMediaService | null;
+  declare recorder: RecorderApi | null;
+  declare trails: TrailStore | null;
+  declare serverConnected: boolean;
+  declare centre: string;
+  declare source: 'live' | 'recording';
+  /** The trail being followed now (null when not following). */
+  declare trail: Trail | null;
+  /** Saved trails, newest first. */
+  declare saved: Trail[];
+  /** The saved trail shown on the map and in the list (when not following). */
+  declare shown: string | null;
+  declare dateText: string;
+  declare timeText: string;
+  declare position: number;
+  declare error: string | null;
+  /** The trail export in progress or done (with its download link). */
+  declare exportNote: { text: string; href?: string; failed?: boolean } | null;
+  /**
+   * The camera whose neighbours the ring of tiles shows. After a hop it follows the centre once
+   * the new centre presented its first frame (at most RING_DELAY_MS later), so building the new
+   * neighbour tiles never delays the picture that matters.
+   */
+  declare ring: string;
+  private ringTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private readonly warmer = new WarmConsumersController(this);
+  private session: ReviewSession | null = null;
+  private sessionOffs: (() => void)[] = [];
+  private saving: Promise<void> = Promise.resolve();
+  private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
+  private storeOff: (() => void) | null = null;
+  private exportAbort: AbortController | null = null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.cameras = new Map();
+    this.camerasLoaded = false;
+    this.live = null;
+    this.recorder = null;
+    this.trails = null;
+    this.serverConnected = false;
+    this.centre = '';
+    this.source = 'live';
+    this.trail = null;
+    this.saved = [];
+    this.shown = null;
+    const start = Date.now() - 5 * 60_000;
+    this.dateText = hcmDateInput(start);
+    this.timeText = hcmTimeText(start);
+    this.position = 0;
+    this.error = null;
+    this.exportNote = null;
+    this.ring = '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.onKey);
+    this.storeOff = this.trails?.subscribe(() => void this.loadSaved(false)) ?? null;
+    void this.loadSaved(true);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.onKey);
+    if (this.ringTimer) clearTimeout(this.ringTimer);
+    this.ringTimer = null;
+    this.storeOff?.();
+    this.storeOff = null;
+    this.exportAbort?.abort();
+    this.closeSession();
+  }
+
+  /** The neighbours of the centre camera (resolved by the server). */
+  get neighbours(): ResolvedNeighbour[] {
+    const list = this.cameras.get(this.centre)?.neighbours ?? [];
+    return list.filter((n) => this.cameras.has(n.id));
+  }
+
+  /** Cameras whose consumers are warm now (tests, benchmark). */
+  get warm(): string[] {
+    return this.warmer.warm;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // The ring's cameras are kept warm: after a hop the new neighbours' consumers are opened once
+    // the ring moves (after the new centre's first frame), so their set-up does not compete with it.
+    const wantWarm = this.source === 'live' && this.centre ? this.ringNeighbours.map((n) => n.id) : [];
+    this.warmer.set(this.live, this.cameras, wantWarm);
+    if (changed.has('cameras') && this.centre && this.camerasLoaded && !this.cameras.has(this.centre)) this.centre = '';
+  }
+
+  protected override updated(): void {
+    this.setAttribute('warm', String(this.warmer.warm.length));
+    if (this.ring !== this.centre && !this.ringTimer) this.moveRing();
+  }
+
+  private moveRing(): void {
+    const target = this.centre;
+    const done = (): void => {
+      if (this.ringTimer) clearTimeout(this.ringTimer);
+      this.ringTimer = null;
+      this.ring = this.centre;
+    };
+    const video = this.renderRoot.querySelector('[data-role=centre]')?.shadowRoot?.querySelector('video');
+    if (!this.ring || !target || !video || this.source !== 'live') return done();
+    this.ringTimer = setTimeout(done, RING_DELAY_MS);
+    // The first frame presented after the switch is the new centre's (the tile cleared the old one).
+    video.requestVideoFrameCallback?.(() => this.centre === target && done());
+  }
+
+  /** The neighbours the ring shows (those of `ring`). */
+  private get ringNeighbours(): ResolvedNeighbour[] {
+    const list = this.cameras.get(this.ring)?.neighbours ?? [];
+    return list.filter((n) => this.cameras.has(n.id) && n.id !== this.centre);
+  }
+
+  // --- following -------------------------------------------------------------------------------
+
+  /** The time a hop happens at: now live, the review clock on a recording. */
+  private now(): number {
+    return this.source === 'recording' && this.session ? Math.round(this.session.clock.position()) : Date.now();
+  }
+
+  /** Makes `cameraId` the centre (a hop when following; starts a trail otherwise). */
+  follow(cameraId: string): void {
+    if (!this.cameras.has(cameraId) || cameraId === this.centre) return;
+    const at = this.now();
+    this.centre = cameraId;
+    this.error = null;
+    const trail = this.trail && isOpen(this.trail) ? addHop(this.trail, cameraId, at) : this.newTrail(cameraId, at);
+    this.setTrail(trail);
+  }
+
+  private newTrail(cameraId: string, at: number): Trail {
+    const title = t('follow.trailTitle', { time: hcmTimeText(at) });
+    return startTrail(newRecordId(), title, this.source, cameraId, at);
+  }
+
+  private setTrail(trail: Trail): void {
+    this.trail = trail;
+    this.shown = trail.id;
+    const store = this.trails;
+    if (!store) return;
+    this.saving = this.saving
+      .then(() => store.save(trail))
+      .then((id) => {
+        if (trail.source === 'live') currentTrailPointer.set(isOpen(trail) ? id : null);
+        // A new trail is stored under its incident's id from now on.
+        if (id === trail.id) return;
+        if (this.trail?.id === trail.id) this.trail = { ...this.trail, id };
+        if (this.shown === trail.id) this.shown = id;
+      })
+      .then(() => this.loadSaved(false))
+      .catch((e: unknown) => {
+        console.warn('[follow] cannot save the trail', e);
+        this.error = t('follow.saveFailed');
+      });
+  }
+
+  /** Ends the pursuit: the trail's last hop gets its time out. */
+  stop(): void {
+    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    this.trail = null;
+    this.centre = '';
+  }
+
+  private async loadSaved(resume: boolean): Promise<void> {
+    const store = this.trails;
+    if (!store) return;
+    try {
+      this.saved = await store.list();
+    } catch (e) {
+      console.warn('[follow] cannot read trails', e);
+      return;
+    }
+    // After a reload, this browser's unfinished live pursuit carries on where it was.
+    const mine = currentTrailPointer.get();
+    const open = this.saved.find((tr) => tr.id === mine && isOpen(tr) && tr.source === 'live');
+    if (resume && open && !this.trail && this.source === 'live') {
+      this.trail = open;
+      this.shown = open.id;
+      this.centre = open.hops[open.hops.length - 1]!.cameraId;
+    }
+  }
+
+  /** Deletes a saved trail (its hops' footage is no longer held for it). */
+  async deleteTrail(id: string): Promise<void> {
+    if (!this.trails || this.trail?.id === id) return;
+    try {
+      await this.trails.remove(id);
+      if (this.shown === id) this.shown = null;
+      await this.loadSaved(false);
+    } catch (e) {
+      console.warn('[follow] cannot delete the trail', e);
+      this.error = t('follow.saveFailed');
+    }
+  }
+
+  /** Exports a trail as one evidence package (every hop's camera over its time). */
+  async exportTrail(id: string): Promise<void> {
+    const store = this.trails;
+    const api = this.recorder;
+    if (!store || !api) return;
+    this.exportAbort?.abort();
+    const abort = new AbortController();
+    this.exportAbort = abort;
+    this.exportNote = { text: t('follow.exporting') };
+    try {
+      await this.saving;
+      const job = await this.startExport(store, api, this.trail?.id === id ? this.trail : (this.saved.find((tr) => tr.id === id) ?? null));
+      for (;;) {
+        if (abort.signal.aborted) return;
+        const st = await api.exportStatus(job);
+        if (st.state === 'done') break;
+        if (st.state === 'failed') throw new Error(st.error ?? 'failed');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      this.exportNote = { text: t('follow.exported', { file: `${job}.tar` }), href: api.downloadUrl(job) };
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      const code = errorCodeOf(e);
+      const message = code && code !== 'INTERNAL' ? errorMessage(code) : e instanceof Error ? e.message : String(e);
+      this.exportNote = { text: t('follow.exportFailed', { message }), failed: true };
+    }
+  }
+
+  /**
+   * The trail's export job: one package of every hop's range (the incident export); where the
+   * recorder cannot export several ranges yet, one package of the trail's cameras over its whole
+   * window (a superset of the hops).
+   */
+  private async startExport(store: TrailStore, api: RecorderApi, trail: Trail | null): Promise<string> {
+    if (!trail) throw new Error(t('follow.noTrails'));
+    try {
+      return await store.exportTrail(trail.id);
+    } catch (e) {
+      const code = errorCodeOf(e);
+      if (code === 'DISCONNECTED' || code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') throw e;
+      console.warn('[follow] incident export refused; exporting the trail window instead', e);
+      const ranges = trailRanges(trail, Date.now());
+      const job = await api.createExport({
+        cameras: [...new Set(ranges.map((r) => r.cameraId))],
+        from: Math.min(...ranges.map((r) => r.from)),
+        to: Math.max(...ranges.map((r) => r.to)),
+        exportedBy: trail.title,
+      });
+      return job.id;
+    }
+  }
+
+  private handleKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !this.isConnected) return;
+    const origin = e.composedPath()[0];
+    if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
+    const side = ARROW_SIDES[e.key];
+    if (side) {
+      const id = neighbourOnSide(this.neighbours, side);
+      if (id) this.follow(id);
+      e.preventDefault();
+      return;
+    }
+    if (e.key === ' ' && this.session) {
+      this.session.toggle();
+      e.preventDefault();
+    }
+  }
+
+  // --- follow in the past ----------------------------------------------------------------------
+
+  /** Follows on the recording from `start` (same navigation; hops keep the instant). */
+  openPast(start: number | null = fromDateTimeInputs(this.dateText, this.timeText)): boolean {
+    if (!this.recorder || start === null) {
+      this.error = t('review.badTime');
+      return false;
+    }
+    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    this.trail = null;
+    this.closeSession();
+    const session = new ReviewSession(this.recorder, Math.min(start, Date.now() - 2000));
+    this.session = session;
+    this.source = 'recording';
+    this.position = session.clock.position();
+    this.sessionOffs.push(
+      session.on('tick', (p) => (this.position = p)),
+      session.on('change', () => this.requestUpdate()),
+    );
+    const centre = this.centre;
+    this.centre = '';
+    if (centre) this.follow(centre);
+    session.play();
+    return true;
+  }
+
+  /** Follows `cameraId` on the recording from `at` (review mode's "follow from here"). */
+  followPast(cameraId: string, at: number): void {
+    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    this.trail = null;
+    this.centre = this.cameras.has(cameraId) ? cameraId : '';
+    this.openPast(at);
+  }
+
+  /** Back to live following. */
+  backToLive(): void {
+    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    this.trail = null;
+    this.closeSession();
+    this.source = 'live';
+    const centre = this.centre;
+    this.centre = '';
+    if (centre) this.follow(centre);
+  }
+
+  private closeSession(): void {
+    for (const off of this.sessionOffs.splice(0)) off();
+    this.session?.close();
+    this.session = null;
+  }
+
+  // --- rendering -------------------------------------------------------------------------------
+
+  private renderTile(cameraId: string, role: 'centre' | 'neighbour'): unknown {
+    const cam = this.cameras.get(cameraId);
+    if (this.source === 'recording' && this.session) {
+      return html`<ww-review-tile data-role=${role} .cameraId=${cameraId} .cameraName=${cam?.name ?? cameraId} .session=${this.session}></ww-review-tile>`;
+    }
+    return html`<ww-tile data-role=${role} .cameraId=${cameraId} .camera=${cam} .camerasLoaded=${this.camerasLoaded} .live=${this.live}
+      .serverConnected=${this.serverConnected}></ww-tile>`;
+  }
+
+  private renderSide(side: NeighbourDirection): unknown {
+    const list = this.ringNeighbours.filter((n) => n.direction === side);
+    return html`<div class="side ${side}" data-side=${side}>
+      ${repeat(
+        list,
+        (n) => n.id,
+        (n) => html`<div class="nb" data-neighbour=${n.id} data-direction=${side} role="button" tabindex="0"
+            title=${t('follow.hopTo', { name: this.cameras.get(n.id)?.name ?? n.id })}
+            @click=${(e: Event) => (e.stopPropagation(), this.follow(n.id))}
+            @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.follow(n.id)}>
+          <span class="dir">${SIDE_ARROWS[side]} ${sideLabel(side)}</span>
+          ${this.renderTile(n.id, 'neighbour')}
+        </div>`,
+      )}
+    </div>`;
+  }
+
+  private renderPastBar(): unknown {
+    const s = this.session;
+    if (this.source === 'recording' && s) {
+      return html`<div class="bar past">
+        <button type="button" data-action="back10" @click=${() => s.jump(-10_000)}>−10s</button>
+        <button type="button" class="primary" data-action="play" @click=${() => s.toggle()}>${s.clock.playing ? '❚❚' : '▶︎'}</button>
+        <button type="button" data-action="fwd10" @click=${() => s.jump(10_000)}>+10s</button>
+        <span class="clock" data-position=${Math.round(this.position)}>${hcmTimeText(this.position)}</span>
+        <button type="button" data-action="live" @click=${() => this.backToLive()}>${t('follow.backToLive')}</button>
+      </div>`;
+    }
+    return html`<form class="bar" @submit=${(e: Event) => (e.preventDefault(), this.openPast())}>
+      <span class="hint">${t('follow.hint')}</span>
+      <label>${t('review.date')} <input type="date" data-field="date" .value=${this.dateText} @change=${(e: Event) => (this.dateText = (e.target as HTMLInputElement).value)} /></label>
+      <label>${t('review.time')} <input type="text" class="time" placeholder="HH:mm:ss" data-field="time" .value=${this.timeText}
+        @change=${(e: Event) => (this.timeText = (e.target as HTMLInputElement).value)} /></label>
+      <button type="submit" data-action="past" ?disabled=${!this.recorder}>${t('follow.past')}</button>
+    </form>`;
+  }
+
+  override render(): unknown {
+    const current = this.trail;
+    const trails = current ? [current, ...this.saved.filter((tr) => tr.id !== current.id)] : this.saved;
+    const shownTrail = trails.find((tr) => tr.id === this.shown) ?? current;
+    const centre = this.centre;
+    return html`
+      <aside>
+        <ww-map .cameras=${this.cameras} .centre=${centre || null} .neighbours=${this.neighbours.map((n) => n.id)} .trail=${shownTrail}
+          @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.follow(e.detail.cameraId)}></ww-map>
+        <ww-trail .trails=${trails} .current=${this.trail?.id ?? null} .shown=${shownTrail?.id ?? null} .cameras=${this.cameras}
+          @ww-trail-show=${(e: CustomEvent<{ id: string }>) => (this.shown = e.detail.id)}
+          @ww-trail-stop=${() => this.stop()}
+          @ww-trail-export=${(e: CustomEvent<{ trail: Trail }>) => void this.exportTrail(e.detail.trail.id)}
+          @ww-trail-delete=${(e: CustomEvent<{ id: string }>) => void this.deleteTrail(e.detail.id)}></ww-trail>
+        ${this.exportNote
+          ? html`<p class="export ${this.exportNote.failed ? 'failed' : ''}" role="status">
+              ${this.exportNote.href ? html`<a href=${this.exportNote.href} download data-action="download">${this.exportNote.text}</a>` : this.exportNote.text}
+            </p>`
+          : nothing}
+      </aside>
+      <section class="stage">
+        ${this.renderPastBar()}
+        ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+        ${centre
+          ? html`<div class="grid">
+              ${NEIGHBOUR_DIRECTIONS.map((side) => this.renderSide(side))}
+              <div class="centre">${this.renderTile(centre, 'centre')}</div>
+            </div>`
+          : html`<div class="empty">${t('follow.pick')}</div>`}
+      </section>
+    `;
+  }
+
+  static override styles = [
+    theme,
+    formControls,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: minmax(220px, 22rem) minmax(0, 1fr);
+        min-height: 0;
+        font-size: 13px;
+      }
+      aside {
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+        padding: 6px;
+        border-right: 1px solid var(--ww-border);
+        min-height: 0;
+        overflow: auto;
+      }
+      ww-map {
+        flex: 0 0 auto;
+        height: min(22rem, 45vh);
+      }
+      .stage {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        padding: 6px;
+        gap: 6px;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 6px 10px;
+        align-items: center;
+      }
+      .bar .hint {
+        color: var(--ww-muted);
+        margin-right: auto;
+      }
+      .bar label {
+        color: var(--ww-muted);
+      }
+      input.time {
+        width: 7.5em;
+      }
+      .clock {
+        font: 600 18px ui-monospace, Menlo, Consolas, monospace;
+        font-variant-numeric: tabular-nums;
+      }
+      .error,
+      .export.failed {
+        color: var(--ww-offline);
+      }
+      .export {
+        margin: 0;
+      }
+      .export a {
+        color: var(--ww-accent);
+      }
+      .grid {
+        flex: 1;
+        min-height: 0;
+        display: grid;
+        gap: 4px;
+        grid-template-columns: minmax(0, 1fr) minmax(0, 3fr) minmax(0, 1fr);
+        grid-template-rows: minmax(0, 1fr) minmax(0, 3fr) minmax(0, 1fr);
+        grid-template-areas: '. ahead .' 'left centre right' '. behind .';
+      }
+      .centre {
+        grid-area: centre;
+        display: flex;
+        min-height: 0;
+      }
+      .centre > * {
+        flex: 1;
+      }
+      .side {
+        display: flex;
+        gap: 4px;
+        min-height: 0;
+        min-width: 0;
+        justify-content: center;
+      }
+      .side.ahead {
+        grid-area: ahead;
+      }
+      .side.behind {
+        grid-area: behind;
+      }
+      .side.left {
+        grid-area: left;
+        flex-direction: column;
+      }
+      .side.right {
+        grid-area: right;
+        flex-direction: column;
+      }
+      .nb {
+        position: relative;
+        flex: 1;
+        display: flex;
+        min-height: 0;
+        min-width: 0;
+        max-width: 100%;
+        cursor: pointer;
+        border: 2px solid transparent;
+        border-radius: var(--ww-radius);
+      }
+      .side.ahead .nb,
+      .side.behind .nb {
+        max-width: 40%;
+      }
+      .nb:hover,
+      .nb:focus-visible {
+        border-color: var(--ww-accent);
+        outline: none;
+      }
+      .nb > :not(.dir) {
+        flex: 1;
+        pointer-events: none;
+      }
+      .dir {
+        position: absolute;
+        z-index: 2;
+        left: 4px;
+        bottom: 4px;
+        background: #000b;
+        color: #fff;
+        font-weight: 600;
+        padding: 1px 6px;
+        border-radius: 3px;
+      }
+      .empty {
+        flex: 1;
+        display: grid;
+        place-items: center;
+        color: var(--ww-muted);
+      }
+      @media (max-width: 700px) {
+        :host {
+          grid-template-columns: 1fr;
+          grid-template-rows: auto minmax(0, 1fr);
+        }
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-follow', WwFollow);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-follow': WwFollow;
+  }
+}

@@ -1,0 +1,258 @@
+import { LitElement, css, html, nothing, svg } from 'lit';
+import type { CameraInfo } from '@wardwall/common';
+import { LocaleController } from '../../controllers/locale.js';
+import { stillUrl } from '../../core/ids.js';
+import type { Trail } from '../../core/trail.js';
+import { t } from '../../i18n/i18n.js';
+import { theme } from '../../styles/theme.js';
+
+export const MAP_BACKGROUND_URL = '/api/map/background';
+const WEDGE_DEG = 32;
+const WEDGE_R = 78;
+
+/** SVG path of a camera's viewing wedge (heading in degrees clockwise from north; y grows south). */
+export function wedgePath(heading: number, half = WEDGE_DEG, r = WEDGE_R): string {
+  const pt = (deg: number): string => {
+    const rad = (deg * Math.PI) / 180;
+    return `${(Math.sin(rad) * r).toFixed(1)} ${(-Math.cos(rad) * r).toFixed(1)}`;
+  };
+  return `M0 0 L${pt(heading - half)} A${r} ${r} 0 0 1 ${pt(heading + half)} Z`;
+}
+
+type CameraLook = 'live' | 'connecting' | 'offline';
+
+function lookOf(camera: CameraInfo): CameraLook {
+  const states = Object.values(camera.streams).map((s) => s?.state);
+  if (states.includes('live')) return 'live';
+  if (states.includes('connecting')) return 'connecting';
+  return 'offline';
+}
+
+/**
+ * The ward map: the background (configured image/SVG or the generated schematic), every camera at
+ * its position with its viewing wedge and live state, the followed camera and its neighbours
+ * highlighted, and a trail drawn as a numbered path. Click a camera: `ww-map-pick` {cameraId};
+ * hover: its still. Test hooks: each camera is `g.cam[data-camera][data-state]`, the trail
+ * `polyline.trail[data-hops]`.
+ */
+export class WwMap extends LitElement {
+  static override properties = {
+    cameras: { attribute: false },
+    centre: { attribute: false },
+    neighbours: { attribute: false },
+    trail: { attribute: false },
+    hover: { state: true },
+  };
+
+  declare cameras: ReadonlyMap<string, CameraInfo>;
+  /** The followed / selected camera, highlighted. */
+  declare centre: string | null;
+  declare neighbours: readonly string[];
+  declare trail: Trail | null;
+  declare hover: { id: string; x: number; y: number; at: number } | null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.cameras = new Map();
+    this.centre = null;
+    this.neighbours = [];
+    this.trail = null;
+    this.hover = null;
+  }
+
+  private pick(id: string): void {
+    this.hover = null;
+    this.dispatchEvent(new CustomEvent('ww-map-pick', { detail: { cameraId: id }, bubbles: true, composed: true }));
+  }
+
+  private renderTrail(): unknown {
+    const trail = this.trail;
+    if (!trail || trail.hops.length === 0) return nothing;
+    const pts = trail.hops
+      .map((h) => this.cameras.get(h.cameraId)?.position)
+      .filter((p): p is NonNullable<typeof p> => !!p);
+    if (pts.length === 0) return nothing;
+    return svg`<g class="trail-layer">
+      <polyline class="trail" data-hops=${trail.hops.length} points=${pts.map((p) => `${p.x},${p.y}`).join(' ')}></polyline>
+      ${pts.map((p, i) => svg`<g transform=${`translate(${p.x + 20 + (i % 3) * 6} ${p.y - 22 - (i % 3) * 6})`}>
+        <circle class="hop" r="13"></circle><text class="hop-n" dy="5">${i + 1}</text></g>`)}
+    </g>`;
+  }
+
+  private renderCamera(c: CameraInfo): unknown {
+    const p = c.position;
+    if (!p) return nothing;
+    const look = lookOf(c);
+    const role = c.id === this.centre ? 'centre' : this.neighbours.includes(c.id) ? 'neighbour' : '';
+    return svg`<g class=${`cam ${look} ${role}`} data-camera=${c.id} data-state=${look} transform=${`translate(${p.x} ${p.y})`}
+        role="button" tabindex="0" aria-label=${`${c.name}: ${t(`state.${look}`)}`}
+        @click=${() => this.pick(c.id)}
+        @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.pick(c.id))}
+        @pointerenter=${() => (this.hover = { id: c.id, x: p.x, y: p.y, at: Date.now() })}
+        @pointerleave=${() => this.hover?.id === c.id && (this.hover = null)}>
+      ${p.heading !== undefined ? svg`<path class="wedge" d=${wedgePath(p.heading)}></path>` : nothing}
+      <circle class="dot" r="15"></circle>
+      <text class="label" y="40">${c.name}</text>
+    </g>`;
+  }
+
+  private renderHover(): unknown {
+    const h = this.hover;
+    const cam = h ? this.cameras.get(h.id) : undefined;
+    if (!h || !cam) return nothing;
+    const left = h.x > 600;
+    const top = h.y > 600;
+    const style = `${left ? 'right' : 'left'}:${left ? 100 - h.x / 10 + 3 : h.x / 10 + 3}%;${top ? 'bottom' : 'top'}:${top ? 100 - h.y / 10 + 3 : h.y / 10 + 3}%`;
+    return html`<figure class="still" style=${style} data-still=${h.id}>
+      <img src=${stillUrl(h.id, h.at)} alt="" @error=${(e: Event) => ((e.target as HTMLImageElement).hidden = true)} />
+      <figcaption>${cam.name} · ${t(`state.${lookOf(cam)}`)}</figcaption>
+    </figure>`;
+  }
+
+  override render(): unknown {
+    const cams = [...this.cameras.values()];
+    const unplaced = cams.filter((c) => !c.position);
+    return html`<div class="map">
+        <svg viewBox="0 0 1000 1000" preserveAspectRatio="xMidYMid meet" role="img" aria-label=${t('map.title')}>
+          <image href=${MAP_BACKGROUND_URL} x="0" y="0" width="1000" height="1000" preserveAspectRatio="none"></image>
+          ${this.renderTrail()}
+          ${cams.map((c) => this.renderCamera(c))}
+        </svg>
+        ${this.renderHover()}
+      </div>
+      ${unplaced.length
+        ? html`<div class="unplaced">${t('map.unplaced')}:
+            ${unplaced.map((c) => html`<button type="button" data-camera=${c.id} @click=${() => this.pick(c.id)}>${c.name}</button>`)}</div>`
+        : nothing}`;
+  }
+
+  static override styles = [
+    theme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        min-height: 0;
+        min-width: 0;
+      }
+      .map {
+        position: relative;
+        aspect-ratio: 1;
+        height: 100%;
+        max-width: 100%;
+        max-height: 100%;
+        min-height: 0;
+      }
+      svg {
+        display: block;
+        width: 100%;
+        height: 100%;
+        user-select: none;
+      }
+      .cam {
+        cursor: pointer;
+        outline: none;
+      }
+      .wedge {
+        fill: var(--ww-live);
+        fill-opacity: 0.22;
+        stroke: var(--ww-live);
+        stroke-opacity: 0.6;
+        stroke-width: 2;
+      }
+      .dot {
+        fill: var(--ww-live);
+        stroke: #0a0e13;
+        stroke-width: 4;
+      }
+      .cam.connecting .dot,
+      .cam.connecting .wedge {
+        fill: var(--ww-connecting);
+        stroke: var(--ww-connecting);
+      }
+      .cam.offline .dot,
+      .cam.offline .wedge {
+        fill: var(--ww-offline);
+        stroke: var(--ww-offline);
+      }
+      .cam.neighbour .dot {
+        stroke: var(--ww-accent);
+        stroke-width: 6;
+      }
+      .cam.centre .dot {
+        stroke: #fff;
+        stroke-width: 7;
+        r: 20;
+      }
+      .cam:hover .dot,
+      .cam:focus-visible .dot {
+        stroke: #fff;
+      }
+      .label {
+        fill: var(--ww-text);
+        font: 600 22px var(--ww-font);
+        text-anchor: middle;
+        paint-order: stroke;
+        stroke: #0a0e13;
+        stroke-width: 5px;
+      }
+      .trail {
+        fill: none;
+        stroke: #f5c542;
+        stroke-width: 9;
+        stroke-linejoin: round;
+        stroke-dasharray: 22 10;
+        opacity: 0.9;
+      }
+      .hop {
+        fill: #f5c542;
+      }
+      .hop-n {
+        fill: #111;
+        font: 700 17px var(--ww-font);
+        text-anchor: middle;
+      }
+      .still {
+        position: absolute;
+        margin: 0;
+        width: min(240px, 45%);
+        background: var(--ww-panel);
+        border: 1px solid var(--ww-border);
+        border-radius: var(--ww-radius);
+        overflow: hidden;
+        pointer-events: none;
+        box-shadow: 0 4px 16px #000a;
+      }
+      .still img {
+        display: block;
+        width: 100%;
+        aspect-ratio: 16 / 9;
+        object-fit: cover;
+        background: #000;
+      }
+      figcaption {
+        font-size: 12px;
+        padding: 3px 6px;
+      }
+      .unplaced {
+        font-size: 12px;
+        color: var(--ww-muted);
+        padding: 4px;
+      }
+      .unplaced button {
+        font: inherit;
+        margin: 0 2px;
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-map', WwMap);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-map': WwMap;
+  }
+}
