@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
+import { healthMessageSchemas, type HealthAlert, type HealthResponseData } from './health.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -66,13 +67,14 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resumeConsumer'), id: requestId, consumerId: entityId }).strict(),
   z.object({ type: z.literal('pauseConsumer'), id: requestId, consumerId: entityId }).strict(),
   z.object({ type: z.literal('closeConsumer'), id: requestId, consumerId: entityId }).strict(),
+  ...healthMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = clientMessageSchema.options.map((o) => o.shape.type.value);
 
 /** Response payloads per request type. */
-export interface ResponseData {
+export interface ResponseData extends HealthResponseData {
   hello: { sessionId: string; serverTime: number; routerRtpCapabilities: Record<string, unknown>; cameras: CameraInfo[] };
   ping: { serverTime: number };
   createTransport: {
@@ -101,7 +103,9 @@ export type ServerMessage =
   | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
   | { type: 'cameras'; cameras: CameraInfo[] }
   | { type: 'cameraState'; cameraId: string; stream: StreamKind; status: StreamStatus }
-  | { type: 'consumerClosed'; consumerId: string; reason: string };
+  | { type: 'consumerClosed'; consumerId: string; reason: string }
+  /** A camera health alert was opened, acknowledged or closed. */
+  | { type: 'alert'; alert: HealthAlert };
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody };
 

@@ -14,6 +14,7 @@ import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
+import { installHealth, type Health } from './health/install.js';
 
 export interface Sfu {
   url: string;
@@ -25,6 +26,8 @@ export interface Sfu {
   db: AppDb;
   /** The REST route table; features add their routes here. */
   router: Router;
+  /** Camera health monitor and alerts. */
+  health: Health;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let server: Server | null = null;
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;
+  let health: Health | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -56,11 +60,13 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
     signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: OPEN_ACCESS });
+    health = installHealth({ db, cameras, router, signaling, access: OPEN_ACCESS, config: config.sfu.health, log: log.child({ part: 'health' }) });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    health?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -80,9 +86,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     signaling,
     db: db!,
     router,
+    health: health!,
     async close() {
       if (closed) return;
       closed = true;
+      health!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));
