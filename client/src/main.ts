@@ -10,10 +10,11 @@ import { LiveMediaService } from './services/live-media.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { WallStore } from './storage/wall-store.js';
 import { RecorderApi } from './services/recorder-api.js';
+import { HealthAlertService } from './services/health-alerts.js';
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; alerts: HealthAlertService };
   }
 }
 
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const cameras = new CameraStore(signaling);
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi();
-  app.services = { signaling, cameras, live, store, recorder };
+  const alerts = new HealthAlertService(signaling);
+  app.services = { signaling, cameras, live, store, recorder, alerts };
 
   document.body.append(app);
   signaling.start();
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     signaling.close();
   });
 
-  window.__wardwall = { app, signaling, live, cameras, recorder };
+  window.__wardwall = { app, signaling, live, cameras, recorder, alerts };
 }
 
 void main();

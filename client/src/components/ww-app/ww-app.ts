@@ -17,6 +17,9 @@ import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { HealthAlertService } from '../../services/health-alerts.js';
+import type { TileHealth } from '../../core/health-alerts.js';
+import '../ww-alerts/ww-alerts.js';
 
 export type AppMode = 'live' | 'review';
 
@@ -26,6 +29,8 @@ export interface AppServices {
   live: LiveMediaService;
   store: WallStore;
   recorder: RecorderApi;
+  /** Camera health alerts (tile badges, alerts panel, outage bands). */
+  alerts?: HealthAlertService;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -45,6 +50,7 @@ export class WwApp extends LitElement {
     expanded: { state: true },
     helpOpen: { state: true },
     mode: { state: true },
+    health: { state: true },
   };
 
   declare services: AppServices | null;
@@ -56,6 +62,7 @@ export class WwApp extends LitElement {
   declare expanded: number | null;
   declare helpOpen: boolean;
   declare mode: AppMode;
+  declare health: ReadonlyMap<string, TileHealth>;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -72,6 +79,7 @@ export class WwApp extends LitElement {
     this.expanded = null;
     this.helpOpen = false;
     this.mode = 'live';
+    this.health = new Map();
   }
 
   /** Switches between the live wall and review of recordings. */
@@ -99,6 +107,11 @@ export class WwApp extends LitElement {
         s.signaling.on('state', (state) => (this.connection = state)),
         s.cameras.on('change', () => this.syncCameras()),
       );
+      const alerts = s.alerts;
+      if (alerts) {
+        this.health = alerts.byCamera;
+        this.unsubscribe.push(alerts.on('change', () => (this.health = alerts.byCamera)));
+      }
     }
   }
 
@@ -273,12 +286,15 @@ export class WwApp extends LitElement {
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
       ></ww-header>
       ${this.mode === 'review'
-        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
-            .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
+        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap} .health=${s?.alerts ?? null}
+            .initialCameras=${[...camerasOnWall(this.wall.tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       <main ?hidden=${this.mode === 'review'}>
-        <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
-          .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
+        <div class="side">
+          <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
+            .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
+          ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${this.cameraMap}></ww-alerts>` : nothing}
+        </div>
         <ww-wall
           .layout=${this.wall.layout}
           .tiles=${this.wall.tiles}
@@ -290,6 +306,7 @@ export class WwApp extends LitElement {
           .expanded=${this.expanded}
           .showStats=${this.wall.showStats}
           .recorder=${s?.recorder ?? null}
+          .health=${this.health}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
@@ -320,6 +337,19 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
+      .side {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+      }
+      .side ww-camera-list {
+        flex: 1 1 60%;
+        min-height: 0;
+      }
+      .side ww-alerts {
+        flex: 0 1 auto;
+        max-height: 45%;
+      }
       ww-review {
         flex: 1;
         min-height: 0;
@@ -329,7 +359,7 @@ export class WwApp extends LitElement {
           grid-template-columns: 1fr;
           grid-template-rows: minmax(0, 35%) minmax(0, 1fr);
         }
-        ww-camera-list {
+        .side {
           border-right: 0;
           border-bottom: 1px solid var(--ww-border);
         }

@@ -6,6 +6,7 @@ import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { TileHealth } from '../../core/health-alerts.js';
 
 /**
  * The video wall: a grid of tiles for the current layout. Tiles are keyed by index so a layout
@@ -24,6 +25,7 @@ export class WwWall extends LitElement {
     expanded: { attribute: false },
     showStats: { attribute: false },
     recorder: { attribute: false },
+    health: { attribute: false },
   };
 
   declare layout: LayoutName;
@@ -36,6 +38,8 @@ export class WwWall extends LitElement {
   declare expanded: number | null;
   declare showStats: boolean;
   declare recorder: RecorderApi | null;
+  /** Open health alerts per camera (tile badges). */
+  declare health: ReadonlyMap<string, TileHealth>;
 
   constructor() {
     super();
@@ -49,6 +53,7 @@ export class WwWall extends LitElement {
     this.expanded = null;
     this.showStats = false;
     this.recorder = null;
+    this.health = new Map();
   }
 
   override render(): unknown {
@@ -76,6 +81,7 @@ export class WwWall extends LitElement {
               .expanded=${isExpanded}
               .showStats=${this.showStats}
               .recorder=${this.recorder}
+              .health=${cameraId ? this.health.get(cameraId) : undefined}
               ?hidden=${expanded !== null && !isExpanded}
             ></ww-tile>`;
           },
