@@ -46,8 +46,10 @@ const port = z.number().int().min(1).max(65535);
 export const healthConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
-    /** A stream that stays offline this long opens an "offline" alert. */
-    offlineGraceMs: z.number().int().min(0).max(600000).default(1500),
+    /** A stream the ingest marked offline (pipeline ended, or its own no-media timeout) for this long opens an "offline" alert. */
+    offlineGraceMs: z.number().int().min(0).max(600000).default(1000),
+    /** A live stream whose packet counter has not moved for this long is "offline" too (read from the watchdog's counters, once a second). */
+    noMediaMs: z.number().int().min(500).max(600000).default(2500),
     /** Mean luma (0..255) below which a picture is "black". */
     blackMeanMax: z.number().min(0).max(255).default(28),
     /** Luma standard deviation below which a (not black) picture is "covered" (near-uniform). */

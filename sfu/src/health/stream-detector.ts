@@ -12,7 +12,7 @@ import type { CameraState, HealthConfig } from '@wardwall/common';
 export const STREAM_FAULTS = ['offline', 'reconnect_storm', 'low_rate'] as const;
 export type StreamFault = (typeof STREAM_FAULTS)[number];
 
-export type StreamThresholds = Pick<HealthConfig, 'offlineGraceMs' | 'stormReconnects' | 'stormWindowMs' | 'lowRateRatio' | 'lowRateAfterMs' | 'rateLearnMs'>;
+export type StreamThresholds = Pick<HealthConfig, 'offlineGraceMs' | 'noMediaMs' | 'stormReconnects' | 'stormWindowMs' | 'lowRateRatio' | 'lowRateAfterMs' | 'rateLearnMs'>;
 
 export interface StreamCounters {
   packets: number;
@@ -35,6 +35,8 @@ export class StreamDetector {
   private liveSince: number | null = null;
   private readonly drops: number[] = [];
   private last: (StreamCounters & { at: number }) | null = null;
+  /** When the packet counter was last seen moving (null: not since the stream went live). */
+  private mediaAt: number | null = null;
   private rate: { kbps: number; pps: number } | null = null;
   private learnedMs = 0;
   private normal: { kbps: number; pps: number } | null = null;
@@ -61,12 +63,14 @@ export class StreamDetector {
     this.last = null;
     this.rate = null;
     this.lowSince = null;
+    this.mediaAt = state === 'live' ? at : null;
   }
 
   /** A reading of the producer's cumulative counters. */
   onCounters(c: StreamCounters, at: number): void {
     const last = this.last;
     this.last = { ...c, at };
+    if (last && this.state === 'live' && c.packets !== last.packets) this.mediaAt = at;
     if (!last || this.state !== 'live' || at <= last.at || c.packets < last.packets || c.bytes < last.bytes) return;
     const dt = at - last.at;
     const kbps = ((c.bytes - last.bytes) * 8) / dt;
@@ -94,7 +98,8 @@ export class StreamDetector {
     while (this.drops.length && this.drops[0]! <= at - c.stormWindowMs) this.drops.shift();
     const faults: StreamFault[] = [];
     const measures: Record<string, number> = { drops: this.drops.length };
-    if (this.state === 'offline' && at - this.since >= c.offlineGraceMs) faults.push('offline');
+    const stalled = this.state === 'live' && this.mediaAt !== null && at - this.mediaAt >= c.noMediaMs;
+    if ((this.state === 'offline' && at - this.since >= c.offlineGraceMs) || stalled) faults.push('offline');
     if (this.drops.length >= c.stormReconnects) faults.push('reconnect_storm');
     if (this.rate) {
       measures.kbps = Math.round(this.rate.kbps);
