@@ -75,8 +75,8 @@ export function installHealth(deps: HealthDeps): Health {
   // stay open until the monitor has had time to see the fault again (settleMs).
   const restored: { cameraId: string; kind: HealthKind }[] = [];
   for (const a of store.unclosed()) {
-    if (cameras.has(a.cameraId)) restored.push({ cameraId: a.cameraId, kind: a.kind });
-    else store.close(a.cameraId, a.kind, now());
+    if (config.enabled && cameras.has(a.cameraId)) restored.push({ cameraId: a.cameraId, kind: a.kind });
+    else store.close(a.cameraId, a.kind, now()); // camera gone, or checks switched off: nobody would close it
   }
   const monitor = config.enabled ? new HealthMonitor({ cameras, config, log, restored, onChange }) : null;
 
