@@ -83,6 +83,8 @@ const S = { ...cfg, offlineGraceMs: 1000, noMediaMs: 2500, stormReconnects: 3, s
 test('stream detector: offline after the grace period, cleared when live again', () => {
   const d = new StreamDetector(S, 0);
   d.onState('live', 0);
+  d.onCounters({ packets: 10, bytes: 10000 }, 400);
+  d.onCounters({ packets: 20, bytes: 20000 }, 900);
   assert.deepEqual(d.evaluate(500).faults, []);
   d.onState('offline', 1000);
   assert.deepEqual(d.evaluate(1500).faults, []);
@@ -99,6 +101,10 @@ test('stream detector: offline after the grace period, cleared when live again',
   assert.deepEqual(d.evaluate(8500).faults, ['offline']);
   d.onCounters({ packets: p + 10, bytes: p * 1000 + 10 }, 9000);
   assert.deepEqual(d.evaluate(9000).faults, []);
+  // the ingest's own no-media timeout fires later: offline counts from the last media seen
+  d.onState('offline', 10500);
+  assert.deepEqual(d.evaluate(10500).faults, ['offline']);
+  d.onState('live', 11000);
   // 'connecting' at start is not offline
   const c = new StreamDetector(S, 0);
   assert.deepEqual(c.evaluate(60000).faults, []);

@@ -57,8 +57,10 @@ export class StreamDetector {
   onState(state: CameraState, at: number): void {
     if (state === this.state) return;
     if (this.state === 'live' && state !== 'live') this.drops.push(at);
+    // Offline since the last media seen, not since the ingest noticed (its own timeout came later).
+    const lastMedia = this.state === 'live' ? this.mediaAt : null;
     this.state = state;
-    this.since = at;
+    this.since = state === 'offline' && lastMedia !== null ? Math.min(at, lastMedia) : at;
     this.liveSince = state === 'live' ? at : null;
     this.last = null;
     this.rate = null;
