@@ -90,16 +90,23 @@ export class HealthMonitor {
   private tick(): void {
     if (this.closed) return;
     const now = this.now();
-    for (const stream of this.opts.cameras.allStreams()) {
-      if (stream.kind === 'main' && !this.watched.has(stream.camera.id)) this.watch(stream, now);
-    }
     for (const [cameraId, w] of this.watched) {
+      if (this.opts.cameras.stream(cameraId, 'main') !== w.stream) {
+        // The camera was removed (or replaced): stop watching it; its alerts close.
+        w.off();
+        this.watched.delete(cameraId);
+        if (w.reported.size) this.opts.onChange({ cameraId, opened: [], closed: [...w.reported] });
+        continue;
+      }
       const c = w.stream.counters;
       if (c.at > w.countersAt) {
         w.countersAt = c.at;
         w.detector.onCounters(c, c.at);
       }
       this.reconcile(cameraId, w, now);
+    }
+    for (const stream of this.opts.cameras.allStreams()) {
+      if (stream.kind === 'main' && !this.watched.has(stream.camera.id)) this.watch(stream, now);
     }
   }
 
@@ -109,6 +116,7 @@ export class HealthMonitor {
     const detector = new StreamDetector(cfg, now);
     detector.onState(stream.status.state, now);
     const restored = this.restored.get(cameraId) ?? new Set<HealthKind>();
+    this.restored.delete(cameraId);
     const w: Watched = {
       stream,
       picture: new PictureDetector(cfg),
