@@ -20,13 +20,14 @@ import { WallStore } from './storage/wall-store.js';
 import { BookmarkService } from './services/bookmarks.js';
 import { IncidentTrailStore } from './services/trail-store.js';
 import { openWallDb } from './storage/db.js';
+import { HealthAlertService } from './services/health-alerts.js';
 
 /** The WebSocket close code of a revoked session. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb; trails: IncidentTrailStore };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb; trails: IncidentTrailStore; alerts: HealthAlertService };
   }
 }
 
@@ -75,7 +76,8 @@ async function startWall(me: Me): Promise<void> {
   const recorder = new RecorderApi('', auth.fetch);
   const bookmarks = new BookmarkService(signaling);
   const trails = new IncidentTrailStore(bookmarks);
-  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails };
+  const alerts = new HealthAlertService(signaling);
+  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts };
 
   const listeners = new AbortController();
   const opts = { signal: listeners.signal };
@@ -119,7 +121,7 @@ async function startWall(me: Me): Promise<void> {
   wall = running;
   document.body.replaceChildren(app);
   signaling.start();
-  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb, trails };
+  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb, trails, alerts };
 }
 
 /** Shows the wall of whoever is signed in, else the login page (at start and after signing out). */

@@ -53,6 +53,71 @@ export type CameraConfig = z.output<typeof cameraConfigSchema>;
 
 const port = z.number().int().min(1).max(65535);
 
+/**
+ * Camera health: thresholds of the detectors (fed by keyframe thumbnails, 64x36 luma, and the
+ * stream's counters) and the optional webhook. Documented in config.example.jsonc.
+ */
+export const healthConfigSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** A stream the ingest marked offline (pipeline ended, or its own no-media timeout) for this long opens an "offline" alert. */
+    offlineGraceMs: z.number().int().min(0).max(600000).default(1000),
+    /** A live stream whose packet counter has not moved for this long is "offline" too (read from the watchdog's counters, once a second). */
+    noMediaMs: z.number().int().min(500).max(600000).default(2500),
+    /** Mean luma (0..255) below which a picture is "black". */
+    blackMeanMax: z.number().min(0).max(255).default(28),
+    /** Luma standard deviation below which a (not black) picture is "covered" (near-uniform). */
+    coveredStdMax: z.number().min(0).max(128).default(6),
+    /** Consecutive keyframes a black/covered/moved/defocused picture must persist. */
+    pictureKeyframes: z.number().int().min(1).max(100).default(2),
+    /** Healthy keyframes used to learn the reference still, the sharpness and the noise floor. */
+    referenceKeyframes: z.number().int().min(2).max(500).default(8),
+    /** Keyframe-to-keyframe difference (0..255) at or below which the picture "did not change", at most. */
+    frozenMaxDiff: z.number().min(0).max(255).default(0.6),
+    /** At least this (a codec re-encoding an unchanged picture is not bit-exact). */
+    frozenMinDiff: z.number().min(0).max(255).default(0.05),
+    /** The threshold is the camera's learned noise floor (25th percentile of healthy differences) times this, clamped to [frozenMinDiff, frozenMaxDiff]. */
+    frozenNoiseRatio: z.number().min(0).max(10).default(0.3),
+    /** An unchanged picture for this long (and at least frozenMinKeyframes keyframes) is "frozen". */
+    frozenAfterMs: z.number().int().min(0).max(3600000).default(4000),
+    frozenMinKeyframes: z.number().int().min(2).max(1000).default(3),
+    /** Difference to the reference still above which the camera "moved": max(movedMinDiff, learned normal difference x movedNoiseRatio). */
+    movedMinDiff: z.number().min(0).max(255).default(28),
+    movedNoiseRatio: z.number().min(1).max(100).default(3),
+    /** Sharpness below this fraction of the reference sharpness is "defocused". */
+    defocusRatio: z.number().min(0).max(1).default(0.35),
+    /** This many drops (live -> offline) within stormWindowMs is a reconnect storm. */
+    stormReconnects: z.number().int().min(2).max(1000).default(4),
+    stormWindowMs: z.number().int().min(1000).max(86400000).default(300000),
+    /** Bitrate or packet rate below this fraction of the learned normal, for lowRateAfterMs, is "low_rate". */
+    lowRateRatio: z.number().min(0).max(1).default(0.25),
+    lowRateAfterMs: z.number().int().min(1000).max(3600000).default(15000),
+    /** Live time needed to learn a camera's normal rates (the first seconds after connecting are skipped). */
+    rateLearnMs: z.number().int().min(1000).max(3600000).default(20000),
+    /** After a restart, alerts left open are closed if their fault is not seen again within this time. */
+    settleMs: z.number().int().min(0).max(600000).default(20000),
+    /** Optional: POST each alert change as JSON to this URL (may carry credentials; never logged). */
+    webhook: z
+      .object({
+        url: z
+          .string()
+          .max(2048)
+          .refine((s) => /^https?:\/\//i.test(s) && URL.canParse(s), { message: 'must be an http:// or https:// URL' })
+          .nullable()
+          .default(null),
+        timeoutMs: z.number().int().min(100).max(60000).default(5000),
+        /** Delays before each retry of a failed POST; its length is the number of retries. */
+        retryBackoffMs: z.array(z.number().int().min(0).max(600000)).max(10).default([1000, 5000, 30000]),
+        /** Deliveries waiting beyond this are dropped (oldest first). */
+        maxQueue: z.number().int().min(1).max(100000).default(500),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+export type HealthConfig = z.output<typeof healthConfigSchema>;
+
 export const configSchema = z
   .object({
     cameras: z
@@ -122,6 +187,8 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /** Camera health checks and alerts (see healthConfigSchema). */
+        health: healthConfigSchema,
         /** The SFU's own state (users, audit, bookmarks, alerts, presets, resident cameras): one SQLite file here. */
         dataDir: z.string().default('data/sfu'),
         maxMessageBytes: z.number().int().min(1024).max(1048576).default(65536),

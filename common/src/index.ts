@@ -6,3 +6,4 @@ export * from './timestrip.js';
 export * from './backoff.js';
 export * from './neighbours.js';
 export * from './bookmarks.js';
+export * from './health.js';

@@ -8,6 +8,7 @@ import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
 import type { ResolvedNeighbour } from './neighbours.js';
 import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
+import { healthMessageSchemas, type HealthAlert, type HealthResponseData } from './health.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -74,13 +75,14 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   // bad change is answered with its error while the others are applied.
   z.object({ type: z.literal('bookmarksPush'), id: requestId, changes: z.array(z.unknown()).min(1).max(BOOKMARK_LIMITS.batch) }).strict(),
   z.object({ type: z.literal('bookmarksPull'), id: requestId, since: z.number().int().min(0) }).strict(),
+  ...healthMessageSchemas,
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = clientMessageSchema.options.map((o) => o.shape.type.value);
 
 /** Response payloads per request type. */
-export interface ResponseData {
+export interface ResponseData extends HealthResponseData {
   hello: { sessionId: string; serverTime: number; routerRtpCapabilities: Record<string, unknown>; cameras: CameraInfo[] };
   ping: { serverTime: number };
   createTransport: {
@@ -114,7 +116,9 @@ export type ServerMessage =
   | { type: 'cameraState'; cameraId: string; stream: StreamKind; status: StreamStatus }
   | { type: 'consumerClosed'; consumerId: string; reason: string }
   | { type: 'bookmarkChanged'; bookmark: Bookmark }
-  | { type: 'incidentChanged'; incident: Incident };
+  | { type: 'incidentChanged'; incident: Incident }
+  /** A camera health alert was opened, acknowledged or closed. */
+  | { type: 'alert'; alert: HealthAlert };
 
 /** A failure keeps the known `type` and the raw fields when it got that far (access is checked on them first). */
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody; type?: string; fields?: Record<string, unknown> };

@@ -19,6 +19,8 @@ import { auditCameraSet, installAudit, type AuditLog } from './audit/index.js';
 import { loadTls } from './http/tls.js';
 import { installMap } from './map/install-map.js';
 import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
+import { installHealth, type Health } from './health/install.js';
+import { actorOf } from './auth/access.js';
 
 export interface Sfu {
   url: string;
@@ -35,6 +37,8 @@ export interface Sfu {
   /** Access control (policy, accounts service; `initialAdmin` at first start). */
   auth: Auth;
   bookmarks: BookmarksFeature;
+  /** Camera health monitor and alerts. */
+  health: Health;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let auth: Auth | null = null;
   let audit: AuditLog | null = null;
   let bookmarks: BookmarksFeature | null = null;
+  let health: Health | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -81,11 +86,16 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       config, db, cameras, signaling, router, access: auth.policy, log: log.child({ part: 'bookmarks' }),
       onHoldChanged: (e) => trail.append('system', e.action === 'created' ? 'hold_add' : 'hold_release', e.camera, { hold: e.holdId, bookmark: e.bookmarkId, from: e.from, to: e.to }),
     });
+    health = installHealth({
+      db, cameras, router, signaling, access: auth.policy, config: config.sfu.health, log: log.child({ part: 'health' }),
+      onAcknowledged: (alert, by) => trail.append(actorOf(by), 'alert_ack', alert.cameraId, { alert: alert.id, kind: alert.kind }),
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    health?.close();
     auth?.close();
     bookmarks?.close();
     signaling?.close();
@@ -110,9 +120,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     audit: audit!,
     auth: auth!,
     bookmarks: bookmarks!,
+    health: health!,
     async close() {
       if (closed) return;
       closed = true;
+      health!.close();
       bookmarks!.close();
       auth!.close();
       signaling!.close();

@@ -7,7 +7,8 @@
  * once with DISCONNECTED instead of queueing: the callers (live media, tiles) re-issue what they
  * need on the next `session`.
  */
-import type { CameraInfo, ClientMessage, ClientMessageType, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraInfo, ClientMessage, ClientMessageType, HealthAlert, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
+import { isHealthAlert } from '../core/health-alerts.js';
 import { backoffDelay, RECONNECT_STEPS_MS } from '../core/backoff.js';
 import { Emitter } from './emitter.js';
 import { SignalingError } from './errors.js';
@@ -32,6 +33,8 @@ export interface SignalingEvents {
   /** A bookmark or incident changed on the server (unchecked: the bookmarks service parses it). */
   bookmarkChanged: [unknown];
   incidentChanged: [unknown];
+  /** A camera health alert was opened, acknowledged or closed. */
+  alert: [HealthAlert];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -307,6 +310,9 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         return;
       case 'incidentChanged':
         this.emit('incidentChanged', msg.incident);
+        return;
+      case 'alert':
+        if (isHealthAlert(msg.alert)) this.emit('alert', msg.alert);
         return;
       default:
         return;

@@ -56,7 +56,8 @@ export function demoFilterGraph(spec: DemoCameraSpec): string {
   return parts.join(';');
 }
 
-function encoderArgs(spec: DemoCameraSpec, kbps: number): string[] {
+/** H.264 encoder arguments shared by the demo and test cameras (baseline, no B-frames, fixed GOP). */
+export function encoderArgs(spec: Pick<DemoCameraSpec, 'gopFrames'>, kbps: number): string[] {
   return [
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
     // One slice per frame: node-rtsp-rtmp-server marks every slice as the end of a frame.

@@ -51,3 +51,21 @@ export function pictureDifference(a: GrayImage, b: GrayImage): number {
   for (let i = 0; i < n; i++) d += Math.abs(a.data[i]! - b.data[i]! - offset);
   return d / n;
 }
+
+/** Box blur of radius `r` (edges clamped): what the picture looks like through a defocused lens. */
+export function boxBlur(img: GrayImage, r: number): GrayImage {
+  const { width: w, height: h, data } = img;
+  const out = new Uint8Array(w * h);
+  const n = (2 * r + 1) ** 2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0;
+      for (let dy = -r; dy <= r; dy++) {
+        const row = Math.min(h - 1, Math.max(0, y + dy)) * w;
+        for (let dx = -r; dx <= r; dx++) s += data[row + Math.min(w - 1, Math.max(0, x + dx))]!;
+      }
+      out[y * w + x] = Math.round(s / n);
+    }
+  }
+  return { width: w, height: h, data: out };
+}

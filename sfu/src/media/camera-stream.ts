@@ -48,6 +48,7 @@ export class CameraStream extends EventEmitter<Events> {
   private sourcePort = 0;
   private watchdog: NodeJS.Timeout | null = null;
   private lastPackets = 0;
+  private countersRef = { packets: 0, bytes: 0, at: 0 };
   private lastMediaAt = 0;
   private procStartedAt = 0;
   private stillRef: Still | null = null;
@@ -78,6 +79,10 @@ export class CameraStream extends EventEmitter<Events> {
   /** The latest keyframe as a 64x36 grayscale picture (camera health). */
   get thumbnail(): { image: GrayImage; at: number } | null {
     return this.thumbRef;
+  }
+  /** The producer's cumulative counters at the watchdog's last reading (camera health; no extra stats call). */
+  get counters(): Readonly<{ packets: number; bytes: number; at: number }> {
+    return this.countersRef;
   }
   get producer(): types.Producer | null {
     return this.producerRef;
@@ -194,13 +199,16 @@ export class CameraStream extends EventEmitter<Events> {
     const producer = this.producerRef;
     if (this.closed || !producer || producer.closed) return;
     let packets: number;
+    let bytes: number;
     try {
       const stats = await producer.getStats();
       packets = stats.reduce((n, s) => n + (s.packetCount ?? 0), 0);
+      bytes = stats.reduce((n, s) => n + (s.byteCount ?? 0), 0);
     } catch {
       return; // producer closed meanwhile (worker death); moveTo() takes over
     }
     const now = this.now();
+    this.countersRef = { packets, bytes, at: now };
     if (packets > this.lastPackets) {
       this.lastPackets = packets;
       this.lastMediaAt = now;

@@ -34,6 +34,9 @@ import '../ww-admin/ww-admin.js';
 import '../ww-audit/ww-audit.js';
 import '../ww-password/ww-password.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
+import type { HealthAlertService } from '../../services/health-alerts.js';
+import type { TileHealth } from '../../core/health-alerts.js';
+import '../ww-alerts/ww-alerts.js';
 
 export type AppMode = AppPage;
 
@@ -46,6 +49,8 @@ export interface AppServices {
   auth: AuthApi;
   trails: TrailStore;
   bookmarks: BookmarkService;
+  /** Camera health alerts (tile badges, alerts panel, outage bands). */
+  alerts?: HealthAlertService;
 }
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
@@ -69,6 +74,7 @@ export class WwApp extends LitElement {
     passwordOpen: { state: true },
     bookmarksOpen: { state: true },
     bookmarkDraft: { state: true },
+    health: { state: true },
   };
 
   declare services: AppServices | null;
@@ -85,6 +91,7 @@ export class WwApp extends LitElement {
   declare passwordOpen: boolean;
   declare bookmarksOpen: boolean;
   declare bookmarkDraft: BookmarkDraft | null;
+  declare health: ReadonlyMap<string, TileHealth>;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -105,6 +112,7 @@ export class WwApp extends LitElement {
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
+    this.health = new Map();
   }
 
   /** The pages the viewer may open. */
@@ -137,6 +145,11 @@ export class WwApp extends LitElement {
         s.signaling.on('state', (state) => (this.connection = state)),
         s.cameras.on('change', () => this.syncCameras()),
       );
+      const alerts = s.alerts;
+      if (alerts) {
+        this.health = alerts.byCamera;
+        this.unsubscribe.push(alerts.on('change', () => (this.health = alerts.byCamera)));
+      }
     }
   }
 
@@ -372,7 +385,7 @@ export class WwApp extends LitElement {
         @ww-bookmarks=${() => (this.bookmarksOpen = !this.bookmarksOpen)}
       ></ww-header>
       ${this.mode === 'review'
-        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me}
+        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
             @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(tiles, this.wall.layout)]}></ww-review>`
@@ -390,6 +403,7 @@ export class WwApp extends LitElement {
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
           <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null}
             @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
+          ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap}></ww-alerts>` : nothing}
         </div>
         <ww-wall
           .layout=${this.wall.layout}
@@ -403,6 +417,7 @@ export class WwApp extends LitElement {
           .showStats=${this.wall.showStats}
           .recorder=${s?.recorder ?? null}
           .replayable=${new Set(playbackMap.keys())}
+          .health=${this.health}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
@@ -444,6 +459,10 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
+      .side ww-alerts {
+        flex: 0 1 auto;
+        max-height: 45%;
+      }
       ww-review,
       .page {
         flex: 1;
@@ -482,7 +501,7 @@ export class WwApp extends LitElement {
           grid-template-columns: 1fr;
           grid-template-rows: minmax(0, 35%) minmax(0, 1fr);
         }
-        ww-camera-list {
+        .side {
           border-right: 0;
           border-bottom: 1px solid var(--ww-border);
         }

@@ -4,13 +4,15 @@ import { LocaleController } from '../../controllers/locale.js';
 import { ReviewSession } from '../../controllers/review-session.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText, parseHcmTime } from '../../core/hcm-time.js';
 import { SPEEDS, stepSpeed } from '../../core/sync.js';
-import { follow, type View } from '../../core/timeline.js';
+import { follow, type TimeRange, type View } from '../../core/timeline.js';
 import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
 import type { RecorderApi, Range } from '../../services/recorder-api.js';
 import { formControls, theme } from '../../styles/theme.js';
 import type { WwExport } from '../ww-export/ww-export.js';
 import type { TimelineMark, TimelineRow } from '../ww-timeline/ww-timeline.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
+import type { HealthAlertService } from '../../services/health-alerts.js';
+import { outageRanges } from '../../core/health-alerts.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
@@ -40,6 +42,8 @@ export class WwReview extends LitElement {
     sessionCameras: { state: true },
     position: { state: true },
     spans: { state: true },
+    health: { attribute: false },
+    outages: { state: true },
     view: { state: true },
     replay: { state: true },
   };
@@ -59,6 +63,9 @@ export class WwReview extends LitElement {
   declare sessionCameras: string[];
   declare position: number;
   declare spans: ReadonlyMap<string, { spans: Range[] | null; failed: boolean }>;
+  /** Camera health alerts: their outages are drawn on the timeline. */
+  declare health: HealthAlertService | null;
+  declare outages: ReadonlyMap<string, TimeRange[]>;
   declare view: View;
   /** A pursuit trail being replayed: the hop on screen (attribute replay-hop for tests). */
   declare replay: { trail: Trail; index: number } | null;
@@ -86,6 +93,8 @@ export class WwReview extends LitElement {
     this.sessionCameras = [];
     this.position = start;
     this.spans = new Map();
+    this.health = null;
+    this.outages = new Map();
     this.view = { from: start - 5 * 60_000, to: start + 5 * 60_000 };
     this.replay = null;
   }
@@ -246,6 +255,23 @@ export class WwReview extends LitElement {
       }),
     );
     if (!abort.signal.aborted) this.spans = new Map(results);
+    void this.loadOutages(from, clippedTo, abort.signal);
+  }
+
+  private async loadOutages(from: number, to: number, signal: AbortSignal): Promise<void> {
+    const health = this.health;
+    if (!health) return;
+    const now = Date.now();
+    const results = await Promise.all(
+      this.sessionCameras.map(async (cam) => {
+        try {
+          return [cam, outageRanges(await health.history(cam, from, to), now)] as const;
+        } catch {
+          return [cam, this.outages.get(cam) ?? []] as const;
+        }
+      }),
+    );
+    if (!signal.aborted) this.outages = new Map(results);
   }
 
   private goto(): void {
@@ -356,7 +382,7 @@ export class WwReview extends LitElement {
     const n = this.sessionCameras.length;
     const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
     const exportable = this.sessionCameras.filter((c) => canCamera(this.me, 'export', c));
-    const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.spans.get(c)?.spans ?? null, failed: this.spans.get(c)?.failed ?? false }));
+    const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.spans.get(c)?.spans ?? null, failed: this.spans.get(c)?.failed ?? false, outages: this.outages.get(c) ?? [] }));
     return html`
       ${this.renderPicker()}
       ${this.formError ? html`<div class="form-error" role="alert">${this.formError}</div>` : nothing}

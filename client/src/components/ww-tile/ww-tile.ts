@@ -1,3 +1,4 @@
+import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
 import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
@@ -43,6 +44,7 @@ export class WwTile extends LitElement {
     dropTarget: { state: true },
     replaying: { type: Boolean, reflect: true },
     notice: { state: true },
+    health: { attribute: false },
   };
 
   declare index: number;
@@ -60,6 +62,8 @@ export class WwTile extends LitElement {
   declare recorder: RecorderApi | null;
   declare replaying: boolean;
   declare notice: { text: string; error: boolean } | null;
+  /** The camera's open health alerts (badge); reflected as the `health` attribute (its kind). */
+  declare health: TileHealth | undefined;
   private readonly zoom = new ZoomPanController(this);
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -87,6 +91,7 @@ export class WwTile extends LitElement {
     this.recorder = null;
     this.replaying = false;
     this.notice = null;
+    this.health = undefined;
     this.addEventListener('click', () => this.fire('ww-tile-select', { index: this.index }));
     this.addEventListener('dblclick', (e) => {
       e.preventDefault();
@@ -155,6 +160,10 @@ export class WwTile extends LitElement {
     if (changed.has('cameraId')) {
       this.zoom.reset();
       this.replaying = false;
+    }
+    if (changed.has('health') || changed.has('cameraId')) {
+      if (this.health && this.cameraId) this.setAttribute('health', this.health.kind);
+      else this.removeAttribute('health');
     }
   }
 
@@ -297,6 +306,14 @@ export class WwTile extends LitElement {
     return html`<div class="stats" part="stats">${parts.join(' · ')}</div>`;
   }
 
+  private renderHealth(): unknown {
+    const h = this.health;
+    if (!h) return nothing;
+    const label = t(`health.kind.${h.kind}`);
+    return html`<span class="health ${h.acknowledged ? 'acked' : ''}" data-health=${h.kind} title=${t('health.badgeTitle', { kinds: label })}
+      >⚠ ${label}${h.count > 1 ? html` <b>+${h.count - 1}</b>` : nothing}</span>`;
+  }
+
   override render(): unknown {
     const hasCamera = !!this.cameraId;
     const playing = this.state === 'playing';
@@ -329,6 +346,7 @@ export class WwTile extends LitElement {
                 <span class="name">${name}</span>
                 ${this.stream ? html`<span class="chip" title=${t('stream.title', { stream: t(`stream.${this.stream}`) })}>${t(`stream.${this.stream}`)}</span>` : nothing}
                 <span class="spacer"></span>
+                ${this.renderHealth()}
                 ${this.media.stalled && playing ? html`<span class="chip warn">${t('tile.stalled')}</span>` : nothing}
                 <span class="badge ${badge.cls}" title=${badge.text}><span class="dot ${badge.cls}"></span><span class="label">${badge.text}</span></span>
                 ${this.zoom.zoomed
@@ -548,6 +566,30 @@ export class WwTile extends LitElement {
         padding: 0.05em 0.45em;
         border-radius: 3px;
         background: rgba(0, 0, 0, 0.55);
+      }
+      .health {
+        flex: none;
+        font-size: 0.85em;
+        padding: 0.05em 0.45em;
+        border-radius: 3px;
+        background: var(--ww-offline);
+        color: #fff;
+        font-weight: 600;
+        animation: ww-alert-pulse 1.2s ease-in-out infinite alternate;
+      }
+      .health.acked {
+        background: rgba(0, 0, 0, 0.6);
+        color: #ffc9c5;
+        border: 1px solid var(--ww-offline);
+        animation: none;
+      }
+      @keyframes ww-alert-pulse {
+        from {
+          opacity: 1;
+        }
+        to {
+          opacity: 0.6;
+        }
       }
       .badge.live {
         color: #bff5cf;

@@ -22,6 +22,8 @@ export interface TimelineRow {
   name: string;
   spans: readonly TimeRange[] | null;
   failed: boolean;
+  /** Camera outages (offline, black, covered, frozen, moved) from the health history, drawn as bands. */
+  outages?: readonly TimeRange[];
 }
 
 /**
@@ -112,6 +114,7 @@ export class WwTimeline extends LitElement {
     const spanRects = w > 0 ? rangeRects(spans, this.view, w, 1) : [];
     const gapRects = w > 0 && row.spans ? rangeRects(gapsOf(spans, this.view), this.view, w, 0) : [];
     const hover = this.hover && this.hover.camera === row.camera ? this.hover : null;
+    const outageRects = w > 0 && row.outages ? rangeRects(row.outages, this.view, w, 2) : [];
     return html`<div class="row" data-timeline-camera=${row.camera}>
       <span class="label" title=${row.name}>${row.name}</span>
       <div
@@ -126,6 +129,10 @@ export class WwTimeline extends LitElement {
         ${gapRects.map((r) => html`<span class="gap" style="left:${r.x}px;width:${r.width}px" title=${t('timeline.gap')}></span>`)}
         ${spanRects.map((r) => html`<span class="span" data-span-start=${r.startMs} data-span-end=${r.endMs} style="left:${r.x}px;width:${r.width}px"></span>`)}
         ${w > 0 ? this.renderMarks(row.camera, w) : nothing}
+        ${outageRects.map(
+          (r) => html`<span class="outage" data-outage-start=${r.startMs} data-outage-end=${r.endMs} style="left:${r.x}px;width:${r.width}px"
+            title=${t('health.outageBand', { from: hcmTimeText(r.startMs), to: hcmTimeText(r.endMs) })}></span>`,
+        )}
         ${row.failed ? html`<span class="failed">${t('timeline.loadFailed')}</span>` : nothing}
         ${hover && this.api
           ? html`<div class="hover" style="left:${Math.min(Math.max(hover.x, 90), w - 90)}px">
@@ -230,6 +237,14 @@ export class WwTimeline extends LitElement {
       .span {
         background: color-mix(in srgb, var(--ww-live) 70%, transparent);
         border-radius: 2px;
+      }
+      .outage {
+        position: absolute;
+        bottom: 0;
+        height: 35%;
+        background: var(--ww-offline);
+        opacity: 0.85;
+        border-radius: 1px;
       }
       .gap {
         background: repeating-linear-gradient(135deg, rgba(240, 82, 74, 0.25) 0 4px, transparent 4px 8px);

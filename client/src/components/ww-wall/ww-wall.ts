@@ -6,6 +6,7 @@ import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { TileHealth } from '../../core/health-alerts.js';
 
 /**
  * The video wall: a grid of tiles for the current layout. Tiles are keyed by index so a layout
@@ -25,6 +26,7 @@ export class WwWall extends LitElement {
     showStats: { attribute: false },
     recorder: { attribute: false },
     replayable: { attribute: false },
+    health: { attribute: false },
   };
 
   declare layout: LayoutName;
@@ -39,6 +41,8 @@ export class WwWall extends LitElement {
   declare recorder: RecorderApi | null;
   /** Cameras whose tiles offer the instant replay (the viewer's playback right); null = all. */
   declare replayable: ReadonlySet<string> | null;
+  /** Open health alerts per camera (tile badges). */
+  declare health: ReadonlyMap<string, TileHealth>;
 
   constructor() {
     super();
@@ -53,6 +57,7 @@ export class WwWall extends LitElement {
     this.showStats = false;
     this.recorder = null;
     this.replayable = null;
+    this.health = new Map();
   }
 
   override render(): unknown {
@@ -80,6 +85,7 @@ export class WwWall extends LitElement {
               .expanded=${isExpanded}
               .showStats=${this.showStats}
               .recorder=${this.replayable && !this.replayable.has(cameraId) ? null : this.recorder}
+              .health=${cameraId ? this.health.get(cameraId) : undefined}
               ?hidden=${expanded !== null && !isExpanded}
             ></ww-tile>`;
           },

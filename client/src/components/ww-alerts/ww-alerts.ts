@@ -1,0 +1,223 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { CameraInfo, HealthAlert } from '@wardwall/common';
+import { LocaleController } from '../../controllers/locale.js';
+import { errorCodeOf } from '../../services/errors.js';
+import { errorMessage, formatDateTime, formatTime, t } from '../../i18n/i18n.js';
+import type { HealthAlertService } from '../../services/health-alerts.js';
+import { formControls, theme } from '../../styles/theme.js';
+import '../ww-health-history/ww-health-history.js';
+
+/**
+ * The list of open camera alerts beside the wall: camera, fault, since when; unacknowledged ones
+ * first with an acknowledge button; who acknowledged the others. The sound toggle, and a camera's
+ * health history on demand. Test hooks: data-alert-id, data-kind and data-state on each row.
+ */
+export class WwAlerts extends LitElement {
+  static override properties = {
+    alerts: { attribute: false },
+    cameras: { attribute: false },
+    list: { state: true },
+    sound: { state: true },
+    error: { state: true },
+    historyOf: { state: true },
+  };
+
+  declare alerts: HealthAlertService | null;
+  declare cameras: ReadonlyMap<string, CameraInfo>;
+  declare list: HealthAlert[];
+  declare sound: boolean;
+  declare error: string | null;
+  declare historyOf: string | null;
+  private off: (() => void) | null = null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.alerts = null;
+    this.cameras = new Map();
+    this.list = [];
+    this.sound = false;
+    this.error = null;
+    this.historyOf = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.off?.();
+    this.off = null;
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('alerts')) this.subscribe();
+  }
+
+  private subscribe(): void {
+    this.off?.();
+    this.off = null;
+    const s = this.alerts;
+    if (!s || !this.isConnected) return;
+    const sync = () => {
+      this.list = s.list();
+      this.sound = s.sound;
+    };
+    sync();
+    this.off = s.on('change', sync);
+  }
+
+  private name(cameraId: string): string {
+    return this.cameras.get(cameraId)?.name ?? cameraId;
+  }
+
+  private async ack(alert: HealthAlert): Promise<void> {
+    this.error = null;
+    try {
+      await this.alerts?.acknowledge(alert.id);
+    } catch (err) {
+      this.error = t('health.ackFailed', { message: errorMessage(errorCodeOf(err)) });
+    }
+  }
+
+  override render(): unknown {
+    const unacked = this.list.filter((a) => a.state === 'open').length;
+    return html`
+      <header>
+        <h2>${t('health.panelTitle')}</h2>
+        ${unacked ? html`<span class="count" data-unacked=${unacked}>${t('health.count', { n: unacked })}</span>` : nothing}
+        <span class="spacer"></span>
+        <label class="sound" title=${t('health.sound')}>
+          <input type="checkbox" data-action="sound" .checked=${this.sound} @change=${(e: Event) => this.alerts?.setSound((e.target as HTMLInputElement).checked)} />
+          ${t('health.sound')}
+        </label>
+      </header>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.list.length === 0
+        ? html`<p class="none">${t('health.none')}</p>`
+        : html`<ul>
+            ${this.list.map(
+              (a) => html`<li class=${a.state} data-alert-id=${a.id} data-kind=${a.kind} data-state=${a.state} data-camera=${a.cameraId}>
+                <span class="kind">${t(`health.kind.${a.kind}`)}</span>
+                <button type="button" class="link" data-action="history" title=${t('health.history')} @click=${() => (this.historyOf = a.cameraId)}>${this.name(a.cameraId)}</button>
+                <span class="when">${t('health.since', { time: formatTime(a.openedAt) })}</span>
+                ${a.state === 'open'
+                  ? html`<button type="button" class="primary" data-action="ack" @click=${() => void this.ack(a)}>${t('health.ack')}</button>`
+                  : html`<span class="acked">${t('health.ackedBy', { name: a.ackedBy ?? '?', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' })}</span>`}
+              </li>`,
+            )}
+          </ul>`}
+      ${this.historyOf && this.alerts
+        ? html`<ww-health-history .alerts=${this.alerts} .cameraId=${this.historyOf} .cameraName=${this.name(this.historyOf)}
+            @ww-history-close=${() => (this.historyOf = null)}></ww-health-history>`
+        : nothing}
+    `;
+  }
+
+  static override styles = [
+    theme,
+    formControls,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        min-height: 0;
+        background: var(--ww-panel);
+        border-top: 1px solid var(--ww-border);
+        border-right: 1px solid var(--ww-border);
+        font-size: 0.85rem;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
+        padding: 0.4em 0.6em;
+      }
+      h2 {
+        margin: 0;
+        font-size: 0.95rem;
+      }
+      .count {
+        background: var(--ww-offline);
+        color: #fff;
+        border-radius: 999px;
+        padding: 0 0.5em;
+        font-size: 0.8rem;
+      }
+      .spacer {
+        flex: 1;
+      }
+      .sound {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.25em;
+        color: var(--ww-muted);
+        cursor: pointer;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0 0.4em 0.4em;
+        overflow: auto;
+        display: flex;
+        flex-direction: column;
+        gap: 0.3em;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 1fr auto;
+        gap: 0.1em 0.5em;
+        padding: 0.35em 0.5em;
+        border-left: 3px solid var(--ww-offline);
+        background: var(--ww-panel-2);
+        border-radius: 3px;
+      }
+      li.acknowledged {
+        border-left-color: var(--ww-connecting);
+        opacity: 0.85;
+      }
+      .kind {
+        font-weight: 600;
+        color: #ffc9c5;
+      }
+      li.acknowledged .kind {
+        color: #ffe2a6;
+      }
+      .link {
+        justify-self: end;
+        background: none;
+        border: none;
+        color: var(--ww-accent);
+        padding: 0;
+        cursor: pointer;
+        text-align: right;
+      }
+      .when,
+      .acked {
+        color: var(--ww-muted);
+      }
+      .acked {
+        grid-column: 1 / -1;
+      }
+      .none {
+        margin: 0;
+        padding: 0 0.6em 0.6em;
+        color: var(--ww-muted);
+      }
+      .error {
+        margin: 0 0.6em 0.4em;
+        color: var(--ww-offline);
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-alerts', WwAlerts);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-alerts': WwAlerts;
+  }
+}

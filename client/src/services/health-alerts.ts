@@ -1,0 +1,127 @@
+/**
+ * The wall's view of camera health alerts, kept current from signaling: the open (and
+ * acknowledged) alerts, acknowledging one, a camera's history, and the optional alert sound
+ * (off by default; the choice is kept in this browser). No DOM beyond localStorage and WebAudio.
+ */
+import type { HealthAlert } from '@wardwall/common';
+import { applyAlert, sortAlerts, tileHealth, type TileHealth } from '../core/health-alerts.js';
+import { Emitter } from './emitter.js';
+import type { SignalingClient } from './signaling.js';
+
+export interface HealthAlertEvents {
+  change: [];
+  /** A new alert was opened (sounded when the sound is on). */
+  opened: [HealthAlert];
+}
+
+const SOUND_KEY = 'wardwall.alertSound';
+
+export class HealthAlertService extends Emitter<HealthAlertEvents> {
+  private open = new Map<number, HealthAlert>();
+  private tiles = new Map<string, TileHealth>();
+  private soundOn: boolean;
+  private audio: AudioContext | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(private readonly signaling: SignalingClient) {
+    super();
+    this.soundOn = readSoundPref();
+    this.unsubscribe.push(
+      signaling.on('session', () => void this.reload()),
+      signaling.on('alert', (alert) => {
+        const isNew = alert.state === 'open' && !this.open.has(alert.id);
+        this.set(applyAlert(this.open, alert));
+        if (isNew) {
+          this.emit('opened', alert);
+          if (this.soundOn) this.beep();
+        }
+      }),
+    );
+  }
+
+  /** Open and acknowledged alerts, unacknowledged and newest first. */
+  list(): HealthAlert[] {
+    return sortAlerts(this.open.values());
+  }
+
+  /** What each camera's tile shows (new identity on each change). */
+  get byCamera(): ReadonlyMap<string, TileHealth> {
+    return this.tiles;
+  }
+
+  get sound(): boolean {
+    return this.soundOn;
+  }
+
+  setSound(on: boolean): void {
+    this.soundOn = on;
+    try {
+      localStorage.setItem(SOUND_KEY, on ? '1' : '0');
+    } catch {
+      /* private mode: the choice lasts for this page */
+    }
+    if (on) this.beep(); // also unlocks audio after the user's gesture
+    this.emit('change');
+  }
+
+  async reload(): Promise<void> {
+    try {
+      const { alerts } = await this.signaling.request({ type: 'alertsList' });
+      let next = new Map<number, HealthAlert>();
+      for (const a of alerts) next = applyAlert(next, a);
+      this.set(next);
+    } catch (err) {
+      console.warn('[alerts] cannot list alerts', err);
+    }
+  }
+
+  /** Acknowledges an alert as the signed-in operator; throws SignalingError (e.g. CONFLICT). */
+  async acknowledge(alertId: number): Promise<HealthAlert> {
+    const { alert } = await this.signaling.request({ type: 'alertAck', alertId });
+    this.set(applyAlert(this.open, alert));
+    return alert;
+  }
+
+  /** A camera's alerts (all states), newest first. */
+  async history(cameraId: string, from?: number, to?: number): Promise<HealthAlert[]> {
+    const { alerts } = await this.signaling.request({ type: 'alertHistory', cameraId, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), limit: 500 });
+    return alerts;
+  }
+
+  private set(next: Map<number, HealthAlert>): void {
+    this.open = next;
+    this.tiles = tileHealth(next.values());
+    this.emit('change');
+  }
+
+  private beep(): void {
+    try {
+      this.audio ??= new AudioContext();
+      const ctx = this.audio;
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, ctx.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.6);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.6);
+    } catch {
+      /* no audio output */
+    }
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe.splice(0)) u();
+    void this.audio?.close().catch(() => undefined);
+    this.removeAllListeners();
+  }
+}
+
+function readSoundPref(): boolean {
+  try {
+    return localStorage.getItem(SOUND_KEY) === '1';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Camera health end to end in Chromium on the real system: a synthetic camera (ffmpeg → RTSP
+ * endpoint → GStreamer → mediasoup, recorded by the real recorder) turns black; the tile shows the
+ * badge and the alerts panel lists it; the operator acknowledges it from the UI (who and when
+ * shown, kept on the server); the history dialog lists it; restoring the picture clears badge and
+ * list; the review timeline draws the outage as a band. The sound toggle is off by default and
+ * persists.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { createLogger } from '@wardwall/common/node';
+import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
+import { FaultCamera } from '../sfu/src/demo/fault-camera.js';
+import { launchChromium, PAGE_SHIM } from './browser.js';
+import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
+
+let sys: TestSystem;
+let cam: FaultCamera;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, cameras: [{ id: 'faulty', name: 'Camera thử lỗi', main: '{rtsp}/faulty' }] });
+  cam = new FaultCamera(FaultCamera.spec('faulty', sys.config.cameras[0]!.main), createLogger('test', 'warn'));
+  cam.start();
+  await waitFor('reference learned', () => sys.sfu.health.monitor!.learned('faulty'), 60000, 200);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(PAGE_SHIM);
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+});
+after(async () => {
+  await browser?.close();
+  await cam?.stop();
+  await sys?.close();
+});
+
+const tile = () => page.locator('ww-tile[camera-id="faulty"]');
+const frames = async () => Number(await tile().getAttribute('frames'));
+const row = (kind: string) => page.locator(`ww-alerts li[data-camera="faulty"][data-kind="${kind}"]`);
+let blackAlertAt = 0;
+
+test('a black camera shows a badge on its tile and in the alerts panel; acknowledged from the UI', async () => {
+  await page.goto(sys.sfu.url);
+  await page.locator('[data-layout="2x2"]').first().click();
+  await page.locator('ww-camera-list [data-camera-id="faulty"]').first().click();
+  await waitFor('tile playing', async () => (await tile().getAttribute('state')) === 'playing' && (await frames()) > 0, 20000, 200);
+  assert.equal(await page.locator('ww-alerts input[data-action="sound"]').isChecked(), false, 'sound is off by default');
+  assert.equal(await tile().getAttribute('health'), null);
+
+  blackAlertAt = Date.now();
+  cam.setScene('black');
+  await waitFor('badge on the tile', async () => (await tile().getAttribute('health')) === 'black', 20000, 200);
+  assert.match(await tile().locator('.health').innerText(), /Hình đen/);
+  await waitFor('listed in the panel', async () => (await row('black').getAttribute('data-state')) === 'open', 5000, 200);
+  assert.match(await row('black').innerText(), /Camera thử lỗi/);
+
+  await row('black').locator('[data-action="ack"]').click();
+  await waitFor('acknowledged in the panel', async () => (await row('black').getAttribute('data-state')) === 'acknowledged', 5000, 200);
+  assert.match(await row('black').innerText(), /Đã xác nhận: local/);
+  const stored = sys.sfu.health.store.unclosed().find((a) => a.cameraId === 'faulty' && a.kind === 'black')!;
+  assert.equal(stored.state, 'acknowledged');
+  assert.equal(stored.ackedBy, 'local');
+  assert.ok(stored.ackedAt! >= blackAlertAt);
+  assert.equal(await tile().locator('.health.acked').count(), 1, 'the badge shows it is acknowledged');
+});
+
+test('the health history dialog lists the incident', async () => {
+  await row('black').locator('[data-action="history"]').click();
+  const dialog = page.locator('ww-health-history [data-history-camera="faulty"]');
+  await waitFor('history row', async () => (await dialog.locator('tr[data-kind="black"]').count()) === 1, 5000, 200);
+  assert.match(await dialog.innerText(), /đang diễn ra/);
+  await dialog.locator('button.close').click();
+  assert.equal(await page.locator('ww-health-history').count(), 0);
+});
+
+test('restoring the picture clears the badge and the list; the video keeps moving', async () => {
+  cam.setScene('normal');
+  await waitFor('badge gone', async () => (await tile().getAttribute('health')) === null, 20000, 200);
+  await waitFor('list empty', async () => (await row('black').count()) === 0, 5000, 200);
+  assert.equal(sys.sfu.health.store.history('faulty', 0, Date.now() + 1, 10)[0]!.state, 'closed');
+  const a = await frames();
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.ok((await frames()) - a >= 10, 'decoded frames keep coming');
+});
+
+test('the sound toggle persists across a reload', async () => {
+  await page.locator('ww-alerts input[data-action="sound"]').check();
+  assert.equal(await page.evaluate(() => localStorage.getItem('wardwall.alertSound')), '1');
+  await page.reload();
+  await waitFor('panel back', async () => (await page.locator('ww-alerts input[data-action="sound"]').count()) === 1, 10000, 200);
+  assert.equal(await page.locator('ww-alerts input[data-action="sound"]').isChecked(), true);
+  await page.locator('ww-alerts input[data-action="sound"]').uncheck();
+});
+
+test('the review timeline draws the outage as a band; English labels', async () => {
+  await page.locator('[data-lang="en"]').first().click().catch(() => undefined);
+  await page.locator('[data-mode="review"]').first().click();
+  await page.locator('[data-review-camera="faulty"]').check();
+  const start = blackAlertAt - 20_000;
+  await page.locator('ww-review [data-field="date"]').fill(hcmDateInput(start));
+  await page.locator('ww-review [data-field="time"]').fill(hcmTimeText(start));
+  await page.locator('ww-review [data-action="open"]').click();
+  const band = page.locator('ww-timeline [data-timeline-camera="faulty"] .outage');
+  await waitFor('outage band', async () => (await band.count()) >= 1, 15000, 200);
+  const startMs = Number(await band.first().getAttribute('data-outage-start'));
+  const endMs = Number(await band.first().getAttribute('data-outage-end'));
+  const black = sys.sfu.health.store.history('faulty', 0, Date.now() + 1, 10).find((x) => x.kind === 'black')!;
+  assert.ok(startMs <= black.openedAt + 1 && endMs >= black.closedAt! - 1, `the band ${startMs}..${endMs} covers the black alert ${black.openedAt}..${black.closedAt}`);
+  assert.match((await band.first().getAttribute('title')) ?? '', /^Camera outage/);
+});

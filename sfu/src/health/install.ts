@@ -1,0 +1,172 @@
+/**
+ * Camera health, wired into the SFU: the monitor's fault changes become alerts in SQLite, each
+ * alert change is pushed to the sessions allowed to see the camera ('live' on it) and, when
+ * configured, to the webhook. Signaling messages and REST routes list open alerts, acknowledge
+ * one (kept with who and when) and fetch a camera's history.
+ */
+import type { Logger } from 'pino';
+import { AppError, ErrorCode, type HealthAlert, type HealthConfig, type HealthKind, type ServerMessage } from '@wardwall/common';
+import type { CameraRegistry } from '../media/camera-registry.js';
+import type { AppDb } from '../store/app-db.js';
+import type { AccessPolicy, Principal } from '../auth/access.js';
+import { readJsonBody, type Route, type Router } from '../http/router.js';
+import type { SignalingServer } from '../signaling/ws-server.js';
+import type { Session } from '../signaling/session.js';
+import { AlertStore } from './alert-store.js';
+import { HealthMonitor, type FaultChange } from './health-monitor.js';
+import { WebhookSender } from './webhook.js';
+
+export interface HealthDeps {
+  db: AppDb;
+  cameras: CameraRegistry;
+  router: Router;
+  signaling: SignalingServer;
+  access: AccessPolicy;
+  config: HealthConfig;
+  log: Logger;
+  /** Called once per acknowledgement (the audit trail hooks in here: `audit.append(...)`). */
+  onAcknowledged?: (alert: HealthAlert, by: Principal) => void;
+  now?: () => number;
+}
+
+export interface Health {
+  monitor: HealthMonitor | null;
+  store: AlertStore;
+  webhook: WebhookSender | null;
+  /** Acknowledges an open alert for `principal`; AppError NOT_FOUND / FORBIDDEN / CONFLICT. */
+  acknowledge(alertId: number, principal: Principal | null): HealthAlert;
+  close(): void;
+}
+
+const DAY_MS = 86400000;
+
+export function installHealth(deps: HealthDeps): Health {
+  const { db, cameras, router, signaling, access, config, log } = deps;
+  const now = deps.now ?? Date.now;
+  const store = new AlertStore(db);
+  const webhook = config.webhook.url ? new WebhookSender({ ...config.webhook, url: config.webhook.url, log }) : null;
+  const cameraName = (id: string): string => cameras.info().find((c) => c.id === id)?.name ?? id;
+
+  const publish = (alert: HealthAlert): void => {
+    const msg: ServerMessage = { type: 'alert', alert };
+    signaling.broadcast(msg, (s: Session) => access.can(s.principal, 'live', alert.cameraId));
+    webhook?.send({ event: 'alert', alert, cameraName: cameraName(alert.cameraId) });
+  };
+
+  const onChange = (change: FaultChange): void => {
+    const at = now();
+    for (const { kind, detail } of change.opened) {
+      const { alert, created } = store.open(change.cameraId, kind, detail, at);
+      if (created) {
+        log.warn({ camera: change.cameraId, kind, alert: alert.id, detail }, 'camera health alert opened');
+        publish(alert);
+      }
+    }
+    for (const kind of change.closed) {
+      const alert = store.close(change.cameraId, kind, at);
+      if (alert) {
+        log.info({ camera: change.cameraId, kind, alert: alert.id }, 'camera health alert closed: camera recovered');
+        publish(alert);
+      }
+    }
+  };
+
+  // Alerts left open by a previous run: those of cameras that are gone are closed now; the others
+  // stay open until the monitor has had time to see the fault again (settleMs).
+  const restored: { cameraId: string; kind: HealthKind }[] = [];
+  for (const a of store.unclosed()) {
+    if (config.enabled && cameras.has(a.cameraId)) restored.push({ cameraId: a.cameraId, kind: a.kind });
+    else store.close(a.cameraId, a.kind, now()); // camera gone, or checks switched off: nobody would close it
+  }
+  const monitor = config.enabled ? new HealthMonitor({ cameras, config, log, restored, onChange }) : null;
+
+  const visible = (principal: Principal | null) => (a: HealthAlert) => access.can(principal, 'live', a.cameraId);
+
+  const acknowledge = (alertId: number, principal: Principal | null): HealthAlert => {
+    const existing = store.get(alertId);
+    if (!existing) throw new AppError(ErrorCode.NOT_FOUND, `alertId: no alert ${alertId}`, 404);
+    const who = access.require(principal, 'live', existing.cameraId);
+    const { alert, changed } = store.acknowledge(alertId, who, now());
+    if (!changed || !alert) {
+      const why = existing.state === 'closed' ? 'is already closed (the camera recovered)' : `was already acknowledged by ${existing.ackedBy ?? '?'}`;
+      throw new AppError(ErrorCode.CONFLICT, `alertId: alert ${alertId} ${why}`, 409);
+    }
+    log.info({ alert: alert.id, camera: alert.cameraId, kind: alert.kind, by: who.userId }, 'camera health alert acknowledged');
+    try {
+      deps.onAcknowledged?.(alert, who);
+    } catch (e) {
+      log.error({ err: e }, 'onAcknowledged hook failed');
+    }
+    publish(alert);
+    return alert;
+  };
+
+  const history = (principal: Principal | null, cameraId: string, from: number | undefined, to: number | undefined, limit: number | undefined): HealthAlert[] => {
+    if (!cameras.has(cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `cameraId: unknown camera ${cameraId}`, 404);
+    access.require(principal, 'live', cameraId);
+    const end = to ?? now() + 1;
+    const start = from ?? end - 7 * DAY_MS;
+    if (start >= end) throw new AppError(ErrorCode.BAD_TIME_RANGE, 'from: must be before to');
+    return store.history(cameraId, start, end, limit ?? 200);
+  };
+
+  signaling.handle('alertsList', (_ctx, session) => ({ alerts: store.unclosed().filter(visible(session.principal)) }));
+  signaling.handle('alertAck', (_ctx, session, msg) => ({ alert: acknowledge(msg.alertId, session.principal) }));
+  signaling.handle('alertHistory', (_ctx, session, msg) => ({ alerts: history(session.principal, msg.cameraId, msg.from, msg.to, msg.limit) }));
+  router.add(...healthRoutes({ list: (p) => store.unclosed().filter(visible(p)), acknowledge, history }));
+
+  return {
+    monitor,
+    store,
+    webhook,
+    acknowledge,
+    close() {
+      monitor?.close();
+      webhook?.close();
+    },
+  };
+}
+
+interface RouteOps {
+  list(principal: Principal | null): HealthAlert[];
+  acknowledge(alertId: number, principal: Principal | null): HealthAlert;
+  history(principal: Principal | null, cameraId: string, from: number | undefined, to: number | undefined, limit: number | undefined): HealthAlert[];
+}
+
+function principalOf(ctx: { principal?: unknown }): Principal | null {
+  return (ctx.principal as Principal | undefined) ?? null;
+}
+
+/** Parses an optional integer query parameter, naming it when it is bad. */
+function intParam(url: URL, name: string, min: number, max: number): number | undefined {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new AppError(ErrorCode.BAD_REQUEST, `${name}: must be an integer in [${min}, ${max}]`);
+  return v;
+}
+
+function healthRoutes(ops: RouteOps): Route[] {
+  return [
+    { method: 'GET', path: '/api/alerts', access: 'session', handle: (ctx) => ({ alerts: ops.list(principalOf(ctx)) }) },
+    {
+      method: 'POST',
+      path: /^\/api\/alerts\/(?<id>\d{1,15})\/ack$/,
+      access: 'session',
+      handle: async (ctx) => {
+        // A JSON body ({}) is required: a cross-site form cannot send application/json.
+        await readJsonBody(ctx.req, 1024);
+        return { alert: ops.acknowledge(Number(ctx.params.id), principalOf(ctx)) };
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/cameras\/(?<id>[^/]+)\/alerts$/,
+      access: { permission: 'live', camera: 'id' },
+      handle: (ctx) =>
+        ({
+          alerts: ops.history(principalOf(ctx), ctx.params.id!, intParam(ctx.url, 'from', 0, 8.64e15), intParam(ctx.url, 'to', 0, 8.64e15), intParam(ctx.url, 'limit', 1, 1000)),
+        }),
+    },
+  ];
+}
