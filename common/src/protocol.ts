@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
+import type { ResidentLabel } from './residents.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -23,6 +24,7 @@ export const OFFLINE_REASONS = [
   'stream_ended', // the camera ended the stream
   'pipeline_error', // the ingest process failed for another reason
   'worker_restart', // the media worker restarted; the camera is being re-produced
+  'paused', // a resident camera whose owner paused sharing (not a fault)
 ] as const;
 export type OfflineReason = (typeof OFFLINE_REASONS)[number];
 
@@ -40,6 +42,8 @@ export interface CameraInfo {
   name: string;
   streams: Partial<Record<StreamKind, StreamStatus>> & { main: StreamStatus };
   position: { x: number; y: number; heading?: number } | null;
+  /** Set for cameras installed by residents (common/src/residents.ts). */
+  resident?: ResidentLabel;
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.

@@ -14,6 +14,7 @@ import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
+import { installResidents, type Residents } from './residents/index.js';
 
 export interface Sfu {
   url: string;
@@ -23,6 +24,7 @@ export interface Sfu {
   signaling: SignalingServer;
   /** The SFU's own SQLite database (features add their tables with `migrate`). */
   db: AppDb;
+  residents: Residents;
   /** The REST route table; features add their routes here. */
   router: Router;
   close(): Promise<void>;
@@ -38,10 +40,14 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let server: Server | null = null;
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;
+  let residents: Residents | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
-    await cameras.add(effectiveCameras(config));
+    const configCameras = effectiveCameras(config);
+    await cameras.add(configCameras);
+    residents = installResidents({ config, db, router, cameras, configIds: configCameras.map((c) => c.id), log: log.child({ part: 'residents' }) });
+    await residents.ready;
     const routesCtx: RoutesContext = {
       cameras,
       pool,
@@ -61,6 +67,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    residents?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -79,10 +86,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     cameras,
     signaling,
     db: db!,
+    residents: residents!,
     router,
     async close() {
       if (closed) return;
       closed = true;
+      residents!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import type { EndpointArgs } from './endpoint-main.js';
 
 export interface EndpointOptions {
   rtspPort: number;
@@ -13,6 +14,11 @@ export interface EndpointOptions {
   /** Host that clients on this machine use to reach it (the library listens on all addresses). */
   host: string;
   log: Logger;
+  /** Stream paths that may be published without a key (see publish-gate.ts). */
+  openPaths?: readonly string[];
+  /** The SFU database holding the resident registry (push keys); omitted: no resident pushes. */
+  residentDb?: string;
+  syncMs?: number;
   /** Where the endpoint process's own JSON log lines go (default: this process's stdout). */
   onLogLine?: (line: string) => void;
 }
@@ -27,7 +33,17 @@ export class EmbeddedEndpoint {
   ) {}
 
   static async start(opts: EndpointOptions): Promise<EmbeddedEndpoint> {
-    const args = JSON.stringify({ host: opts.host, rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, httpPort: opts.httpPort, logLevel: opts.log.level });
+    const endpointArgs: EndpointArgs = {
+      host: opts.host,
+      rtspPort: opts.rtspPort,
+      rtmpPort: opts.rtmpPort,
+      httpPort: opts.httpPort,
+      logLevel: opts.log.level,
+      openPaths: [...(opts.openPaths ?? [])],
+      residentDb: opts.residentDb ?? null,
+      ...(opts.syncMs ? { syncMs: opts.syncMs } : {}),
+    };
+    const args = JSON.stringify(endpointArgs);
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.setEncoding('utf8');

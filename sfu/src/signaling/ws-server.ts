@@ -58,6 +58,7 @@ export class SignalingServer {
     });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.sfu.heartbeatMs);
     ctx.cameras.on('status', (cameraId, stream, status) => this.broadcast({ type: 'cameraState', cameraId, stream, status }));
+    ctx.cameras.on('changed', () => this.broadcast({ type: 'cameras', cameras: ctx.cameras.info() }));
   }
 
   get sessionCount(): number {
