@@ -56,7 +56,7 @@ export function demoFilterGraph(spec: DemoCameraSpec): string {
   return parts.join(';');
 }
 
-function encoderArgs(spec: DemoCameraSpec, kbps: number): string[] {
+export function encoderArgs(spec: Pick<DemoCameraSpec, 'gopFrames'>, kbps: number): string[] {
   return [
     '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
     // One slice per frame: node-rtsp-rtmp-server marks every slice as the end of a frame.

@@ -44,7 +44,9 @@ export class EmbeddedEndpoint {
       ...(opts.syncMs ? { syncMs: opts.syncMs } : {}),
     };
     const args = JSON.stringify(endpointArgs);
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The library's RTMP handshake always sets up RC4 (for RTMPE), which OpenSSL 3 keeps in its
+    // legacy provider: without it, the first RTMP connection crashes the endpoint process.
+    const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', MAIN, args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (t: string) => {
@@ -65,7 +67,7 @@ export class EmbeddedEndpoint {
       child.once('error', reject);
     });
     child.on('exit', (code, signal) => {
-      if (code !== 0 && signal !== 'SIGTERM') opts.log.error({ code, signal }, 'the embedded endpoint exited');
+      if (code !== 0 && signal !== 'SIGTERM') opts.log.error({ code, signal, stderr: stderr.trim().split('\n').slice(-5) }, 'the embedded endpoint exited');
     });
     opts.log.info({ rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, pid: child.pid }, 'embedded RTSP/RTMP endpoint listening');
     return new EmbeddedEndpoint(opts, child);

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { AppError, ErrorCode, OWNER_TOKEN, pushUrls, type ResidentStatus } from '@wardwall/common';
 import type { Logger } from 'pino';
-import { readJsonBody, type Route } from '../http/router.js';
+import { readJsonBody, sendJson, type Route } from '../http/router.js';
 import { createResidentSchema, parseBody, statusChangeSchema, updateResidentSchema } from './schema.js';
 import type { OneTimeSecrets, ResidentStore, ResidentView } from './store.js';
 import { ownerLang, renderOwnerNotFound, renderOwnerPage } from './owner-page.js';
@@ -49,8 +49,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       handle: async ({ req, res }) => {
         const input = parseBody(createResidentSchema, await readJsonBody(req));
         const { camera, secrets } = store.create(input);
-        res.statusCode = 201;
-        return after('create', camera.id, reveal(camera, secrets, deps.push));
+        sendJson(res, 201, await after('create', camera.id, reveal(camera, secrets, deps.push)));
       },
     },
     { method: 'GET', path: ID, access: ADMIN, handle: ({ params }) => ({ camera: requireView(store, params.id!) }) },
