@@ -29,6 +29,30 @@ export interface ResidentLabel {
   sharing: SharingMode;
 }
 
+/** What an administrator sees of a registry entry (REST API): no URL, key or token. */
+export interface ResidentView {
+  id: string;
+  name: string;
+  ownerName: string;
+  ownerContact: string;
+  address: string;
+  position: { x: number; y: number; heading?: number } | null;
+  consent: boolean;
+  consentDate: string | null;
+  sharing: SharingMode;
+  retentionDays: number;
+  status: ResidentStatus;
+  /** Who set the status last: the owner (pause/resume from the link) or an administrator. */
+  statusBy: 'admin' | 'owner';
+  statusAt: number;
+  source: ResidentSource;
+  /** Pull cameras: scheme, host and port only (never the path or credentials). */
+  pullHost: string | null;
+  note: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** The part of a registry row the rules look at. */
 export interface ResidentRule {
   status: ResidentStatus;
@@ -90,4 +114,13 @@ export function pushedStreamUrl(endpoint: { host: string; rtspPort: number }, st
 export function pushUrls(host: string, ports: { rtmpPort: number; rtspPort: number }, key: string): { rtmp: string; rtsp: string } {
   const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return { rtmp: `rtmp://${h}:${ports.rtmpPort}/${ENDPOINT_APP}/${key}`, rtsp: `rtsp://${h}:${ports.rtspPort}/${ENDPOINT_APP}/${key}` };
+}
+
+/** The answer to create / rotate-key / owner-link: the secrets generated, shown once. */
+export interface ResidentReveal {
+  camera: ResidentView;
+  pushKey?: string;
+  pushUrls?: { rtmp: string; rtsp: string };
+  /** Path of the owner's private page (`/owner/<token>`), to be prefixed with the station's address. */
+  ownerLink?: string;
 }

@@ -5,7 +5,9 @@
  * `ResidentView` is what an administrator sees: no URL, no key, no token.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError, CAMERA_ID, ErrorCode, statusChangeAllowed, type ResidentSource, type ResidentStatus, type SharingMode } from '@wardwall/common';
+import { AppError, CAMERA_ID, ErrorCode, statusChangeAllowed, type ResidentSource, type ResidentStatus, type ResidentView, type SharingMode } from '@wardwall/common';
+
+export type { ResidentView };
 import { describeUrl } from '@wardwall/common';
 import { hashSecret, readResidentRows, RESIDENT_TABLE, type ResidentSourceRow } from '@wardwall/common/node';
 import { migrate, type AppDb } from '../store/app-db.js';
@@ -38,30 +40,6 @@ export const RESIDENT_MIGRATIONS = [
     CHECK ((source = 'push') = (push_key_hash IS NOT NULL AND stream_token IS NOT NULL))
   )`,
 ];
-
-/** What an administrator sees of a registry entry. */
-export interface ResidentView {
-  id: string;
-  name: string;
-  ownerName: string;
-  ownerContact: string;
-  address: string;
-  position: { x: number; y: number; heading?: number } | null;
-  consent: boolean;
-  consentDate: string | null;
-  sharing: SharingMode;
-  retentionDays: number;
-  status: ResidentStatus;
-  /** Who set the status last: the owner (pause/resume from the link) or an administrator. */
-  statusBy: 'admin' | 'owner';
-  statusAt: number;
-  source: ResidentSource;
-  /** Pull cameras: scheme, host and port only (never the path or credentials). */
-  pullHost: string | null;
-  note: string;
-  createdAt: number;
-  updatedAt: number;
-}
 
 /** Secrets shown once, right after they are generated. */
 export interface OneTimeSecrets {

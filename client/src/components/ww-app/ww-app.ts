@@ -17,8 +17,10 @@ import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import { ResidentsApi } from '../../services/residents-api.js';
+import '../ww-residents/ww-residents.js';
 
-export type AppMode = 'live' | 'review';
+export type AppMode = 'live' | 'review' | 'residents';
 
 export interface AppServices {
   signaling: SignalingClient;
@@ -58,6 +60,7 @@ export class WwApp extends LitElement {
   declare mode: AppMode;
 
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly residentsApi = new ResidentsApi();
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
 
   constructor() {
@@ -76,7 +79,7 @@ export class WwApp extends LitElement {
 
   /** Switches between the live wall and review of recordings. */
   setMode(mode: AppMode): void {
-    if (mode !== 'live' && mode !== 'review') return;
+    if (mode !== 'live' && mode !== 'review' && mode !== 'residents') return;
     this.mode = mode;
     this.expanded = null;
   }
@@ -197,7 +200,7 @@ export class WwApp extends LitElement {
 
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
     // Review mode has its own keys (space, arrows, frame steps).
-    if (this.mode === 'review' && e.key !== '?' && e.key !== 'Escape') return;
+    if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
     const layout = layoutForKey(e.key);
     if (layout && !e.shiftKey) {
       this.setLayout(layout);
@@ -276,7 +279,8 @@ export class WwApp extends LitElement {
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
             .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
         : nothing}
-      <main ?hidden=${this.mode === 'review'}>
+      ${this.mode === 'residents' ? html`<ww-residents class="review" .api=${this.residentsApi}></ww-residents>` : nothing}
+      <main ?hidden=${this.mode !== 'live'}>
         <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
           .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
         <ww-wall
@@ -320,7 +324,8 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
-      ww-review {
+      ww-review,
+      ww-residents {
         flex: 1;
         min-height: 0;
       }
