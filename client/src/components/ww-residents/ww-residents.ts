@@ -2,57 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { RESIDENT_SOURCES, SHARING_MODES, type ResidentReveal, type ResidentStatus, type ResidentView } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
-import { ResidentsError, type NewResident, type ResidentFields, type ResidentsApi } from '../../services/residents-api.js';
+import { ResidentsError, type NewResident, type ResidentsApi } from '../../services/residents-api.js';
+import { EMPTY_FORM, fieldsOf, valuesOf, type FormValues } from '../../core/resident-form.js';
 import { formControls, theme } from '../../styles/theme.js';
-
-/** The form's values as typed (strings), before they become a request. */
-interface FormValues {
-  id: string;
-  name: string;
-  ownerName: string;
-  ownerContact: string;
-  address: string;
-  x: string;
-  y: string;
-  consent: boolean;
-  consentDate: string;
-  sharing: string;
-  retentionDays: string;
-  note: string;
-  source: string;
-  url: string;
-}
-
-const EMPTY: FormValues = {
-  id: '', name: '', ownerName: '', ownerContact: '', address: '', x: '', y: '', consent: false, consentDate: '',
-  sharing: 'live_recorded', retentionDays: '7', note: '', source: 'push', url: '',
-};
-
-/** Form values -> the request's fields (the server validates; this only shapes types). */
-export function fieldsOf(v: FormValues): ResidentFields {
-  const x = v.x.trim() === '' ? NaN : Number(v.x);
-  const y = v.y.trim() === '' ? NaN : Number(v.y);
-  return {
-    name: v.name,
-    ownerName: v.ownerName,
-    ownerContact: v.ownerContact,
-    address: v.address,
-    position: Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null,
-    consent: v.consent,
-    consentDate: v.consentDate || null,
-    sharing: v.sharing as ResidentFields['sharing'],
-    retentionDays: Number(v.retentionDays),
-    note: v.note,
-  };
-}
-
-function valuesOf(c: ResidentView): FormValues {
-  return {
-    ...EMPTY, id: c.id, name: c.name, ownerName: c.ownerName, ownerContact: c.ownerContact, address: c.address,
-    x: c.position ? String(c.position.x) : '', y: c.position ? String(c.position.y) : '', consent: c.consent, consentDate: c.consentDate ?? '',
-    sharing: c.sharing, retentionDays: String(c.retentionDays), note: c.note, source: c.source,
-  };
-}
 
 /**
  * The administrators' page for resident cameras: the registry as a table, a form to register or
@@ -127,7 +79,7 @@ export class WwResidents extends LitElement {
   private openForm(cam: ResidentView | null): void {
     this.reveal = null;
     this.editing = cam?.id ?? null;
-    this.form = cam ? valuesOf(cam) : { ...EMPTY };
+    this.form = cam ? valuesOf(cam) : { ...EMPTY_FORM };
   }
 
   private async submit(e: Event): Promise<void> {
