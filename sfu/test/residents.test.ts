@@ -20,6 +20,8 @@ import { ResidentStore } from '../src/residents/store.js';
 import { createResidentSchema, parseBody } from '../src/residents/schema.js';
 import { escapeHtml, ownerLang, renderOwnerPage } from '../src/residents/owner-page.js';
 import { openAppDb } from '../src/store/app-db.js';
+import { residentRoutes } from '../src/residents/routes.js';
+import { createLogger } from '@wardwall/common/node';
 import { AppError } from '@wardwall/common';
 
 const KEY = `rk_${'k'.repeat(43)}`;
@@ -200,4 +202,17 @@ test('the owner page escapes what it shows and speaks both languages', () => {
   assert.match(vi, /Tạm dừng chia sẻ/);
   assert.match(renderOwnerPage({ ...view, status: 'paused' }, 'en', '/owner/ro_x'), /Resume sharing/);
   assert.doesNotMatch(renderOwnerPage({ ...view, status: 'revoked' }, 'en', '/owner/ro_x'), /<form/);
+});
+
+test('every registry route needs the admin permission; only the owner page is public', () => {
+  const db = openAppDb(':memory:');
+  const store = new ResidentStore(db, () => new Set(), { retentionDays: 7 });
+  const routes = residentRoutes({ store, changed: async () => undefined, push: { host: 'h', rtmpPort: 1, rtspPort: 2 }, log: createLogger('test', 'silent') });
+  for (const r of routes) {
+    const path = String(r.path);
+    if (path.includes('owner\\/')) assert.equal(r.access, 'public', path);
+    else assert.deepEqual(r.access, { permission: 'admin' }, `${r.method} ${path}`);
+  }
+  assert.equal(routes.filter((r) => r.access === 'public').length, 2);
+  db.close();
 });
