@@ -122,7 +122,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     for (const cam of cams) writers.push(makeWriter(cam));
     ret.start();
     for (const w of writers) w.start();
-    if (opts.residents !== false) {
+    if (opts.residents !== false && config.sfu.dataDir !== ':memory:') {
       residents = new ResidentRecordings({
         reader: new ResidentDbReader(() => new Database(sfuDbPath(resolve(config.sfu.dataDir)), { readonly: true, fileMustExist: true })),
         endpoint: config.endpoint,

@@ -5,10 +5,9 @@
  * `ResidentView` is what an administrator sees: no URL, no key, no token.
  */
 import { randomBytes } from 'node:crypto';
-import { AppError, CAMERA_ID, ErrorCode, statusChangeAllowed, type ResidentSource, type ResidentStatus, type ResidentView, type SharingMode } from '@wardwall/common';
+import { AppError, CAMERA_ID, describeUrl, ErrorCode, statusChangeAllowed, type ResidentSource, type ResidentStatus, type ResidentView, type SharingMode } from '@wardwall/common';
 
 export type { ResidentView };
-import { describeUrl } from '@wardwall/common';
 import { hashSecret, readResidentRows, RESIDENT_TABLE, type ResidentSourceRow } from '@wardwall/common/node';
 import { migrate, type AppDb } from '../store/app-db.js';
 import type { CreateResident, UpdateResident } from './schema.js';
