@@ -15,8 +15,12 @@ import type { WorkerPool } from './worker-pool.js';
 
 interface Events {
   status: [cameraId: string, stream: StreamKind, status: StreamStatus];
-  /** Cameras were added, replaced or removed. */
+  /** Cameras were added, replaced or removed (the list the walls show changed). */
   changed: [];
+  /** A camera's streams exist now (at start or at runtime): per-camera features attach here. */
+  added: [cameraId: string];
+  /** A camera's streams were closed (removed, or about to be replaced). */
+  removed: [cameraId: string];
 }
 
 /** What the registry shows about a camera beyond its config. */
@@ -104,12 +108,14 @@ export class CameraRegistry extends EventEmitter<Events> {
     const held = extras.hold ? { state: 'offline' as const, reason: extras.hold, since: this.now() } : null;
     const entry: Entry = { config, extras, streams, held };
     this.cameras.set(config.id, entry);
+    this.emit('added', config.id);
     return entry;
   }
 
   private async stopEntry(cameraId: string, entry: Entry): Promise<void> {
     if (this.cameras.get(cameraId) === entry) this.cameras.delete(cameraId);
     await Promise.all([...entry.streams.values()].map((s) => s.close()));
+    this.emit('removed', cameraId);
   }
 
   has(cameraId: string): boolean {
