@@ -81,6 +81,8 @@ export function statusChangeAllowed(from: ResidentStatus, to: ResidentStatus, by
   if (from === to) return true;
   if (by === 'owner') return (from === 'approved' && to === 'paused') || (from === 'paused' && to === 'approved');
   if (to === 'pending') return false;
+  // Only a camera that shares can be paused.
+  if (to === 'paused') return from === 'approved';
   return true;
 }
 

@@ -61,6 +61,9 @@ test('status changes: the owner only pauses and resumes; nobody goes back to pen
     ['revoked', 'approved', 'admin', true],
     ['approved', 'pending', 'admin', false],
     ['paused', 'paused', 'owner', true],
+    ['pending', 'paused', 'admin', false],
+    ['revoked', 'paused', 'admin', false],
+    ['approved', 'paused', 'admin', true],
   ];
   for (const [from, to, by, ok] of cases) assert.equal(statusChangeAllowed(from, to, by), ok, `${from} -> ${to} by ${by}`);
 });
