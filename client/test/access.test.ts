@@ -56,7 +56,7 @@ test('pages: follow with any live right, review with any playback right, admin a
   const cases: [Me | null, string[]][] = [
     [me({ cameras: { 'demo-1': ['live'] } }), ['live', 'follow']],
     [me({ cameras: { 'demo-1': ['live', 'playback'] } }), ['live', 'follow', 'review']],
-    [me({ cameras: { '*': ['live', 'playback', 'export'] }, system: ['admin', 'audit'] }), ['live', 'follow', 'review', 'admin', 'audit']],
+    [me({ cameras: { '*': ['live', 'playback', 'export'] }, system: ['admin', 'audit'] }), ['live', 'follow', 'review', 'admin', 'residents', 'audit']],
     [me({ cameras: {}, system: ['audit'] }), ['live', 'audit']],
     [me({ cameras: { 'demo-1': ['live'], 'demo-7': ['export', 'playback'] } }), ['live', 'follow', 'review']],
     [null, ['live']],

@@ -277,6 +277,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Resident cameras (registry in the SFU's database; see README "Resident cameras"). */
+    residents: z
+      .object({
+        /** Host name or address residents' cameras publish to (shown in the push URLs); null = endpoint.host. */
+        pushHost: z.string().min(1).max(253).nullable().default(null),
+        /** How often the recorder and the embedded endpoint re-read the registry, ms. */
+        syncMs: z.number().int().min(200).max(60000).default(2000),
+        /** Retention proposed for a new resident camera, days. */
+        defaultRetentionDays: z.number().min(0.001).max(3650).default(7),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

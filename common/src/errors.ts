@@ -38,6 +38,14 @@ export const ErrorCode = {
   AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
   /** Bookmarks: a field of a bookmark or incident is invalid (the message names it). */
   BAD_BOOKMARK: 'BAD_BOOKMARK',
+  /** A field of a request body fails validation (the message names the field). */
+  INVALID_FIELD: 'INVALID_FIELD',
+  /** A field is longer than allowed (the message names the field and the limit). */
+  FIELD_TOO_LONG: 'FIELD_TOO_LONG',
+  /** A camera URL that is malformed or not rtsp://, rtsps:// or rtmp://. */
+  BAD_URL: 'BAD_URL',
+  /** A state change that the record's current state does not allow (e.g. resuming a revoked camera). */
+  BAD_STATE: 'BAD_STATE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -7,3 +7,4 @@ export * from './backoff.js';
 export * from './neighbours.js';
 export * from './bookmarks.js';
 export * from './health.js';
+export * from './residents.js';

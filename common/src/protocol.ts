@@ -9,6 +9,7 @@ import { ErrorCode, type ErrorBody } from './errors.js';
 import type { ResolvedNeighbour } from './neighbours.js';
 import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
 import { healthMessageSchemas, type HealthAlert, type HealthResponseData } from './health.js';
+import type { ResidentLabel } from './residents.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -26,6 +27,7 @@ export const OFFLINE_REASONS = [
   'stream_ended', // the camera ended the stream
   'pipeline_error', // the ingest process failed for another reason
   'worker_restart', // the media worker restarted; the camera is being re-produced
+  'paused', // a resident camera whose owner paused sharing (not a fault)
 ] as const;
 export type OfflineReason = (typeof OFFLINE_REASONS)[number];
 
@@ -45,6 +47,8 @@ export interface CameraInfo {
   position: { x: number; y: number; heading?: number } | null;
   /** Follow mode: the cameras around this one and the side each lies on (see neighbours.ts). */
   neighbours: ResolvedNeighbour[];
+  /** Set for cameras installed by residents (common/src/residents.ts). */
+  resident?: ResidentLabel;
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.

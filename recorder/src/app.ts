@@ -15,6 +15,10 @@ import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
 import { recorderAccess, type RecorderAccess } from './access.js';
+import { ResidentRecordings } from './residents.js';
+import Database from 'better-sqlite3';
+import { resolve } from 'node:path';
+import { ResidentDbReader, sfuDbPath } from '@wardwall/common/node';
 
 export interface RecorderOptions {
   log?: Logger;
@@ -32,6 +36,8 @@ export interface RecorderOptions {
   cameras?: readonly string[];
   allowOrigin?: string;
   now?: () => number;
+  /** Record the resident cameras of the SFU's registry (default true). */
+  residents?: boolean;
 }
 
 export interface Recorder {
@@ -60,11 +66,13 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   let retention: RetentionRunner | null = null;
   let exports: ExportManager | null = null;
   let access: RecorderAccess | null = null;
+  let residents: ResidentRecordings | null = null;
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
     closed = true;
     retention?.close();
+    await residents?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
     await Promise.all(writers.map((w) => w.close()));
@@ -93,7 +101,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       now,
     );
     const ret = retention;
-    for (const cam of cams) {
+    const makeWriter = (cam: { id: string; main: string }): CameraWriter => {
       const w = new CameraWriter(
         {
           camera: cam.id,
@@ -112,15 +120,30 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       w.on('fault', (fault) => {
         if (fault === 'disk-full') ret.diskFull();
       });
-      writers.push(w);
-    }
+      return w;
+    };
+    for (const cam of cams) writers.push(makeWriter(cam));
     ret.start();
     for (const w of writers) w.start();
+    if (opts.residents !== false && config.sfu.dataDir !== ':memory:') {
+      residents = new ResidentRecordings({
+        reader: new ResidentDbReader(() => new Database(sfuDbPath(resolve(config.sfu.dataDir)), { readonly: true, fileMustExist: true })),
+        endpoint: config.endpoint,
+        configIds: new Set(all.map((c) => c.id)),
+        names,
+        retention: ret,
+        makeWriter,
+        syncMs: config.residents.syncMs,
+        log: log.child({ part: 'residents' }),
+      });
+      residents.start();
+    }
+    const residentWriters = () => residents?.writers() ?? [];
     const fmp4 = new Fmp4Cache();
     exports = new ExportManager(store, fmp4, names, log.child({ part: 'export' }), now);
     const health = (): HealthBody => {
       const disk = ret.getState();
-      const cameras = writers.map((w) => w.getStatus());
+      const cameras = [...writers, ...residentWriters()].map((w) => w.getStatus());
       return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording'), now: now(), disk, cameras };
     };
     access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
@@ -133,7 +156,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       srv.listen(opts.port ?? rc.port, rc.host, () => resolve((srv.address() as { port: number }).port));
     });
     log.info({ host: rc.host, port, cameras: cams.map((c) => c.id), segmentSeconds: rc.segmentSeconds }, 'recorder listening');
-    return { port, store, retention: ret, writerPids: () => writers.map((w) => w.pid).filter((p): p is number => p !== undefined), health, close };
+    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].map((w) => w.pid).filter((p): p is number => p !== undefined), health, close };
   } catch (e) {
     await close();
     throw e;

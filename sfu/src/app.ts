@@ -21,6 +21,7 @@ import { installMap } from './map/install-map.js';
 import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 import { installHealth, type Health } from './health/install.js';
 import { actorOf } from './auth/access.js';
+import { installResidents, type Residents } from './residents/index.js';
 
 export interface Sfu {
   url: string;
@@ -30,6 +31,7 @@ export interface Sfu {
   signaling: SignalingServer;
   /** The SFU's own SQLite database (features add their tables with `migrate`). */
   db: AppDb;
+  residents: Residents;
   /** The REST route table; features add their routes here. */
   router: Router;
   /** The hash-chained audit trail: `audit.append(principal, action, camera, detail)`. */
@@ -56,14 +58,18 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let audit: AuditLog | null = null;
   let bookmarks: BookmarksFeature | null = null;
   let health: Health | null = null;
+  let residents: Residents | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
     const tls = loadTls(config);
     audit = installAudit({ db, router, log: log.child({ part: 'audit' }) });
     auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => cameras.info().map((c) => c.id), secure: tls !== null });
-    await cameras.add(effectiveCameras(config));
-    auditCameraSet(audit, effectiveCameras(config));
+    const configCameras = effectiveCameras(config);
+    await cameras.add(configCameras);
+    auditCameraSet(audit, configCameras);
+    residents = installResidents({ config, db, router, cameras, configIds: configCameras.map((c) => c.id), log: log.child({ part: 'residents' }) });
+    await residents.ready;
     const routesCtx: RoutesContext = {
       cameras,
       pool,
@@ -98,6 +104,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     health?.close();
     auth?.close();
     bookmarks?.close();
+    residents?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -116,6 +123,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     cameras,
     signaling,
     db: db!,
+    residents: residents!,
     router,
     audit: audit!,
     auth: auth!,
@@ -127,6 +135,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       health!.close();
       bookmarks!.close();
       auth!.close();
+      residents!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

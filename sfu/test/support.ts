@@ -49,6 +49,9 @@ export interface TestSystemOptions {
   bookmarks?: Record<string, unknown>;
   /** Recorder segment length, s (default 4). */
   segmentSeconds?: number;
+  /** Collect every log line (SFU, recorder, endpoint process) here instead of printing them. */
+  logLines?: string[];
+  logLevel?: string;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -74,10 +77,13 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
     recorder: overrides.recorder
       ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: overrides.segmentSeconds ?? 4, ...(overrides.retention ? { retention: overrides.retention } : {}) }
       : { enabled: false },
+    residents: { syncMs: 300 },
     log: { level: 'warn' },
   });
-  const log = createLogger('test', process.env.WARDWALL_LOG_LEVEL ?? 'warn');
-  const embedded = await startEmbedded(config, log);
+  const lines = overrides.logLines;
+  const level = overrides.logLevel ?? process.env.WARDWALL_LOG_LEVEL ?? 'warn';
+  const log = lines ? createLogger('test', level, { write: (s: string) => void lines.push(s) }) : createLogger('test', level);
+  const embedded = await startEmbedded(config, log, lines ? { onLogLine: (l) => void lines.push(l) } : {});
   let sfu: Sfu;
   let recorder: Recorder | null = null;
   try {

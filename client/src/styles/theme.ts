@@ -13,6 +13,8 @@ export const theme = css`
     --ww-live: #2fbf5b;
     --ww-connecting: #e0a526;
     --ww-offline: #f0524a;
+    /* Cameras installed by residents (not the station's own). */
+    --ww-resident: #b48cf2;
     --ww-radius: 6px;
     --ww-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Helvetica Neue', Arial, sans-serif;
     font-family: var(--ww-font);
@@ -48,6 +50,10 @@ export const theme = css`
   }
   .dot.offline {
     background: var(--ww-offline);
+  }
+  .dot.held {
+    background: transparent;
+    border: 1px solid var(--ww-muted);
   }
 `;
 

@@ -2,3 +2,4 @@ export * from './log.js';
 export * from './config-file.js';
 export * from './ports.js';
 export * from './supervisor.js';
+export * from './resident-rows.js';

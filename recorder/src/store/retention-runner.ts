@@ -47,6 +47,8 @@ export class RetentionRunner {
   private timer: NodeJS.Timeout | null = null;
   private emergencyUntil = 0;
   private readonly state: DiskState;
+  /** Per-camera maximum ages set at runtime (resident cameras), over the configured ones. */
+  private readonly runtimeMaxAge = new Map<string, number>();
 
   constructor(
     private readonly store: SegmentStore,
@@ -105,6 +107,12 @@ export class RetentionRunner {
     }
   }
 
+  /** Sets (ms) or clears (null) a camera's maximum age from now on. */
+  setCameraMaxAge(camera: string, maxAgeMs: number | null): void {
+    if (maxAgeMs === null) this.runtimeMaxAge.delete(camera);
+    else this.runtimeMaxAge.set(camera, maxAgeMs);
+  }
+
   run(): RetentionPlan {
     const now = this.now();
     const { totalBytes, freeBytes } = diskSpace(this.store.root);
@@ -115,7 +123,7 @@ export class RetentionRunner {
     const plan = planRetention(this.store.db.oldestFirst(), holds, {
       now,
       maxAgeMs: this.cfg.maxAgeMs,
-      maxAgeMsByCamera: this.cfg.maxAgeMsByCamera,
+      maxAgeMsByCamera: { ...this.cfg.maxAgeMsByCamera, ...Object.fromEntries(this.runtimeMaxAge) },
       maxBytes: this.cfg.maxBytes,
       storeBytes: this.store.db.totalBytes,
       freeBytes,

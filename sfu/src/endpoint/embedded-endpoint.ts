@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import type { EndpointArgs } from './endpoint-main.js';
 
 export interface EndpointOptions {
   rtspPort: number;
@@ -13,6 +14,11 @@ export interface EndpointOptions {
   /** Host that clients on this machine use to reach it (the library listens on all addresses). */
   host: string;
   log: Logger;
+  /** Stream paths that may be published without a key (see publish-gate.ts). */
+  openPaths?: readonly string[];
+  /** The SFU database holding the resident registry (push keys); omitted: no resident pushes. */
+  residentDb?: string;
+  syncMs?: number;
   /** Where the endpoint process's own JSON log lines go (default: this process's stdout). */
   onLogLine?: (line: string) => void;
 }
@@ -27,8 +33,20 @@ export class EmbeddedEndpoint {
   ) {}
 
   static async start(opts: EndpointOptions): Promise<EmbeddedEndpoint> {
-    const args = JSON.stringify({ host: opts.host, rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, httpPort: opts.httpPort, logLevel: opts.log.level });
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const endpointArgs: EndpointArgs = {
+      host: opts.host,
+      rtspPort: opts.rtspPort,
+      rtmpPort: opts.rtmpPort,
+      httpPort: opts.httpPort,
+      logLevel: opts.log.level,
+      openPaths: [...(opts.openPaths ?? [])],
+      residentDb: opts.residentDb ?? null,
+      ...(opts.syncMs ? { syncMs: opts.syncMs } : {}),
+    };
+    const args = JSON.stringify(endpointArgs);
+    // The library's RTMP handshake always sets up RC4 (for RTMPE), which OpenSSL 3 keeps in its
+    // legacy provider: without it, the first RTMP connection crashes the endpoint process.
+    const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', MAIN, args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (t: string) => {
@@ -49,7 +67,7 @@ export class EmbeddedEndpoint {
       child.once('error', reject);
     });
     child.on('exit', (code, signal) => {
-      if (code !== 0 && signal !== 'SIGTERM') opts.log.error({ code, signal }, 'the embedded endpoint exited');
+      if (code !== 0 && signal !== 'SIGTERM') opts.log.error({ code, signal, stderr: stderr.trim().split('\n').slice(-5) }, 'the embedded endpoint exited');
     });
     opts.log.info({ rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, pid: child.pid }, 'embedded RTSP/RTMP endpoint listening');
     return new EmbeddedEndpoint(opts, child);

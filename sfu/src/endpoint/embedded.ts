@@ -6,6 +6,9 @@ import type { Logger } from 'pino';
 import { demoCameras, demoEnabled, endpointEnabled, type Config } from '@wardwall/common';
 import { DemoCameras, DEFAULT_FONT } from '../demo/demo-cameras.js';
 import { EmbeddedEndpoint } from './embedded-endpoint.js';
+import { openPublishPaths } from './publish-gate.js';
+import { resolve } from 'node:path';
+import { sfuDbPath } from '@wardwall/common/node';
 
 export interface Embedded {
   endpoint: EmbeddedEndpoint | null;
@@ -18,7 +21,17 @@ export async function startEmbedded(config: Config, log: Logger, opts: { onLogLi
   let demo: DemoCameras | null = null;
   if (endpointEnabled(config)) {
     const { host, rtspPort, rtmpPort, httpPort } = config.endpoint;
-    endpoint = await EmbeddedEndpoint.start({ host: host === '0.0.0.0' ? '127.0.0.1' : host, rtspPort, rtmpPort, httpPort, log: log.child({ part: 'endpoint' }), ...opts });
+    endpoint = await EmbeddedEndpoint.start({
+      host: host === '0.0.0.0' ? '127.0.0.1' : host,
+      rtspPort,
+      rtmpPort,
+      httpPort,
+      log: log.child({ part: 'endpoint' }),
+      openPaths: openPublishPaths(config),
+      residentDb: config.sfu.dataDir === ':memory:' ? undefined : sfuDbPath(resolve(config.sfu.dataDir)),
+      syncMs: config.residents.syncMs,
+      ...opts,
+    });
   }
   if (demoEnabled(config)) {
     if (!endpoint) throw new Error('config error: endpoint.enabled: the demo cameras need the embedded endpoint');

@@ -4,8 +4,10 @@
  * one server per process, ended by ending the process.
  */
 import { createRequire } from 'node:module';
+import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { freeUdpPort } from '@wardwall/common/node';
+import { streamPathOf, type PublishGate } from './publish-gate.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,13 +18,30 @@ export interface EndpointOptions {
   /** Host that clients on this machine use to reach it (the library itself listens on all addresses). */
   host: string;
   log: Logger;
+  /** Who may publish (null: anyone, for tests of the library alone). */
+  gate: PublishGate | null;
+}
+
+interface LibRtspRequest {
+  method: string;
+  uri: string;
+  headers: Record<string, string | undefined>;
+}
+interface LibRtspServer {
+  respond(socket: Socket, req: LibRtspRequest, callback: (err: unknown, output?: unknown) => void): unknown;
+  server?: Server;
+}
+interface LibRtmpSession {
+  app?: string;
+  socket: Socket;
+  respondPublish(cmd: { objects: { value?: unknown }[] }, callback: (err: unknown, output?: unknown) => void): unknown;
 }
 
 interface LibStreamServer {
   start(cb?: () => void): void;
   stop(cb?: () => void): void;
-  rtspServer?: { stop(cb?: () => void): void; server?: import('node:net').Server };
-  rtmpServer?: { stop(cb?: () => void): void; server?: import('node:net').Server };
+  rtspServer?: LibRtspServer & { stop(cb?: () => void): void };
+  rtmpServer?: { stop(cb?: () => void): void; server?: Server };
 }
 
 let active: EndpointServer | null = null;
@@ -104,7 +123,8 @@ export class EndpointServer {
     await new Promise<void>((resolve) => server.start(() => resolve()));
     // The library leaves Nagle's algorithm on: small RTP writes then wait for the peer's delayed
     // ACK (up to 40 ms on Linux). Live video must leave at once.
-    for (const s of [server.rtspServer?.server, server.rtmpServer?.server]) s?.on('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
+    for (const s of [server.rtspServer?.server, server.rtmpServer?.server]) s?.on('connection', (sock: Socket) => sock.setNoDelay(true));
+    if (this.opts.gate) installPublishGate(server, this.opts.gate);
     // start() calls back once RTSP listens; give the RTMP listener the same tick.
     this.opts.log.info({ rtspPort: this.opts.rtspPort, rtmpPort: this.opts.rtmpPort }, 'embedded RTSP/RTMP endpoint listening');
   }
@@ -125,4 +145,51 @@ export class EndpointServer {
     });
     if (active === this) active = null;
   }
+}
+
+const RTSP_PUBLISH = new Set(['ANNOUNCE', 'RECORD']);
+
+/**
+ * Puts the gate in front of the library's publish handling: RTSP requests (ANNOUNCE, RECORD,
+ * SETUP in record mode) and the RTMP `publish` command. An admitted key path is renamed to the
+ * camera's internal stream name before the library sees it; a refused one never reaches it.
+ */
+function installPublishGate(server: LibStreamServer, gate: PublishGate): void {
+  const rtsp = server.rtspServer;
+  if (rtsp) {
+    const respond = rtsp.respond.bind(rtsp);
+    rtsp.respond = (socket, req, callback) => {
+      const uri = typeof req.uri === 'string' ? req.uri : '';
+      const path = streamPathOf(URL.canParse(uri) ? new URL(uri).pathname : uri);
+      const publishing = RTSP_PUBLISH.has(req.method) || (req.method === 'SETUP' && /mode\s*=\s*"?record/i.test(req.headers.transport ?? ''));
+      const keyPath = /^live\/rk_/.test(path);
+      if (publishing || keyPath) {
+        // Reading by key is refused too: a key is for publishing only.
+        if (!publishing && req.method !== 'TEARDOWN' && req.method !== 'OPTIONS') {
+          socket.destroy();
+          return undefined;
+        }
+        const d = gate.admit(path, socket, 'rtsp');
+        if (!d.allow) return undefined;
+        if (d.rename) req.uri = uri.replace(path, `live/${d.rename}`);
+      }
+      return respond(socket, req, callback);
+    };
+  }
+  let patched = false;
+  server.rtmpServer?.server?.on('connection', (sock: Socket & { rtmpSession?: LibRtmpSession }) => {
+    // The library attaches its session to the socket in its own (first) connection listener.
+    const session = sock.rtmpSession;
+    if (patched || !session) return;
+    patched = true;
+    const proto = Object.getPrototypeOf(session) as LibRtmpSession;
+    const respondPublish = proto.respondPublish;
+    proto.respondPublish = function (this: LibRtmpSession, cmd, callback) {
+      const name = String(cmd.objects[1]?.value ?? '').split('?')[0]!;
+      const d = gate.admit(streamPathOf(`${this.app ?? ''}/${name}`), this.socket, 'rtmp');
+      if (!d.allow) return undefined;
+      if (d.rename) cmd.objects[1]!.value = d.rename;
+      return respondPublish.call(this, cmd, callback);
+    };
+  });
 }

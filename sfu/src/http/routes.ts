@@ -49,8 +49,8 @@ export function coreRoutes(ctx: RoutesContext): Route[] {
         if (!CAMERA_ID.test(id) || !ctx.cameras.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, 'unknown camera', 404);
         const kind = (url.searchParams.get('stream') ?? 'main') as StreamKind;
         if (kind !== 'main' && kind !== 'sub') throw new AppError(ErrorCode.BAD_REQUEST, 'stream must be main or sub');
-        const stream = ctx.cameras.stream(id, kind) ?? ctx.cameras.stream(id, 'main')!;
-        const s = stream.still;
+        // A held camera (a resident's, paused) has no stream and shows no picture.
+        const s = (ctx.cameras.stream(id, kind) ?? ctx.cameras.stream(id, 'main'))?.still;
         if (!s) throw new AppError(ErrorCode.NO_STILL, 'no still yet for this camera', 404);
         res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': s.jpeg.length, 'cache-control': 'no-store', 'x-still-at': String(s.at) });
         res.end(req.method === 'HEAD' ? undefined : s.jpeg);

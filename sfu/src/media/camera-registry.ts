@@ -1,19 +1,45 @@
 /**
- * Every configured camera with its streams, spread over the worker pool. Owns the streams' life
- * cycle, re-produces them when a worker is replaced, and reports state changes.
+ * Every camera with its streams, spread over the worker pool. Owns the streams' life cycle,
+ * re-produces them when a worker is replaced, and reports state changes. Cameras come from the
+ * config at start and may be added, replaced and removed at runtime (resident cameras); each such
+ * change emits `changed` so the wall's camera list can be pushed again.
+ *
+ * A camera may be *held*: listed (so the wall shows it) with no ingest running and a fixed offline
+ * reason (a resident camera whose owner paused sharing).
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { CameraConfig, CameraInfo, ResolvedNeighbour, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraConfig, CameraInfo, OfflineReason, ResidentLabel, ResolvedNeighbour, StreamKind, StreamStatus } from '@wardwall/common';
 import { CameraStream, type IngestTiming } from './camera-stream.js';
 import type { WorkerPool } from './worker-pool.js';
 
 interface Events {
   status: [cameraId: string, stream: StreamKind, status: StreamStatus];
+  /** Cameras were added, replaced or removed (the list the walls show changed). */
+  changed: [];
+  /** A camera's streams exist now (at start or at runtime): per-camera features attach here. */
+  added: [cameraId: string];
+  /** A camera's streams were closed (removed, or about to be replaced). */
+  removed: [cameraId: string];
+}
+
+/** What the registry shows about a camera beyond its config. */
+export interface CameraExtras {
+  resident?: ResidentLabel;
+  /** Listed but not ingested, with this reason (e.g. 'paused'). */
+  hold?: OfflineReason;
+}
+
+interface Entry {
+  config: CameraConfig;
+  extras: CameraExtras;
+  streams: Map<StreamKind, CameraStream>;
+  /** Status shown while held. */
+  held: StreamStatus | null;
 }
 
 export class CameraRegistry extends EventEmitter<Events> {
-  private readonly cameras = new Map<string, { config: CameraConfig; streams: Map<StreamKind, CameraStream> }>();
+  private readonly cameras = new Map<string, Entry>();
   private closed = false;
   private neighbourGraph: ReadonlyMap<string, ResolvedNeighbour[]> = new Map();
 
@@ -21,6 +47,7 @@ export class CameraRegistry extends EventEmitter<Events> {
     private readonly pool: WorkerPool,
     private readonly timing: IngestTiming,
     private readonly log: Logger,
+    private readonly now: () => number = Date.now,
   ) {
     super();
     pool.on('replaced', (slot) => {
@@ -32,9 +59,45 @@ export class CameraRegistry extends EventEmitter<Events> {
     });
   }
 
-  async add(cameras: readonly CameraConfig[]): Promise<void> {
-    for (const config of cameras) {
-      const streams = new Map<StreamKind, CameraStream>();
+  /** Adds cameras (ids must be new) and starts their ingest. */
+  async add(cameras: readonly CameraConfig[], extras: CameraExtras = {}): Promise<void> {
+    const added = cameras.map((config) => this.insert(config, extras));
+    await Promise.all(added.flatMap((e) => [...e.streams.values()].map((s) => s.start())));
+    this.emit('changed');
+  }
+
+  /**
+   * Adds a camera or replaces the one with its id. The ingest restarts only when what it pulls
+   * changed (URLs, transcode, hold); a name, position or label change just updates the listing.
+   */
+  async upsert(config: CameraConfig, extras: CameraExtras = {}): Promise<void> {
+    if (this.closed) return;
+    const old = this.cameras.get(config.id);
+    if (old && sameIngest(old, config, extras)) {
+      old.config = config;
+      old.extras = extras;
+      this.emit('changed');
+      return;
+    }
+    if (old) await this.stopEntry(config.id, old);
+    const entry = this.insert(config, extras);
+    await Promise.all([...entry.streams.values()].map((s) => s.start()));
+    this.emit('changed');
+  }
+
+  /** Removes a camera and ends its ingest; its viewers' consumers close with the producer. */
+  async remove(cameraId: string): Promise<boolean> {
+    const entry = this.cameras.get(cameraId);
+    if (!entry) return false;
+    await this.stopEntry(cameraId, entry);
+    this.emit('changed');
+    return true;
+  }
+
+  private insert(config: CameraConfig, extras: CameraExtras): Entry {
+    if (this.cameras.has(config.id)) throw new Error(`camera ${config.id} exists already`);
+    const streams = new Map<StreamKind, CameraStream>();
+    if (!extras.hold) {
       // Main and sub of one camera on different workers when there are several.
       const kinds: StreamKind[] = config.sub ? ['main', 'sub'] : ['main'];
       for (const kind of kinds) {
@@ -42,9 +105,18 @@ export class CameraRegistry extends EventEmitter<Events> {
         stream.on('status', (status) => this.emit('status', config.id, kind, status));
         streams.set(kind, stream);
       }
-      this.cameras.set(config.id, { config, streams });
     }
-    await Promise.all(cameras.flatMap((c) => [...this.cameras.get(c.id)!.streams.values()].map((s) => s.start())));
+    const held = extras.hold ? { state: 'offline' as const, reason: extras.hold, since: this.now() } : null;
+    const entry: Entry = { config, extras, streams, held };
+    this.cameras.set(config.id, entry);
+    this.emit('added', config.id);
+    return entry;
+  }
+
+  private async stopEntry(cameraId: string, entry: Entry): Promise<void> {
+    if (this.cameras.get(cameraId) === entry) this.cameras.delete(cameraId);
+    await Promise.all([...entry.streams.values()].map((s) => s.close()));
+    this.emit('removed', cameraId);
   }
 
   /** Follow mode's neighbours of every camera (see installMap). */
@@ -56,22 +128,28 @@ export class CameraRegistry extends EventEmitter<Events> {
     return this.cameras.has(cameraId);
   }
 
+  ids(): string[] {
+    return [...this.cameras.keys()];
+  }
+
   stream(cameraId: string, kind: StreamKind): CameraStream | undefined {
     return this.cameras.get(cameraId)?.streams.get(kind);
   }
 
   info(): CameraInfo[] {
-    return [...this.cameras.values()].map(({ config, streams }) => {
-      const status: CameraInfo['streams'] = { main: streams.get('main')!.status };
+    return [...this.cameras.values()].map(({ config, extras, streams, held }) => {
+      const status: CameraInfo['streams'] = { main: held ?? streams.get('main')!.status };
       const sub = streams.get('sub');
       if (sub) status.sub = sub.status;
-      return {
+      const info: CameraInfo = {
         id: config.id,
         name: config.name,
         streams: status,
         position: config.position ?? null,
         neighbours: this.neighbourGraph.get(config.id) ?? [],
       };
+      if (extras.resident) info.resident = extras.resident;
+      return info;
     });
   }
 
@@ -84,4 +162,8 @@ export class CameraRegistry extends EventEmitter<Events> {
     this.closed = true;
     await Promise.all(this.allStreams().map((s) => s.close()));
   }
+}
+
+function sameIngest(old: Entry, config: CameraConfig, extras: CameraExtras): boolean {
+  return old.config.main === config.main && old.config.sub === config.sub && old.config.transcode === config.transcode && old.extras.hold === extras.hold;
 }

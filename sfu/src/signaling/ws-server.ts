@@ -102,6 +102,11 @@ export class SignalingServer {
     });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.sfu.heartbeatMs);
     ctx.cameras.on('status', (cameraId, stream, status) => this.broadcast({ type: 'cameraState', cameraId, stream, status }, (s) => canSeeCamera(ctx.access, s.principal, cameraId)));
+    // Resident cameras come and go at run time: each session gets the list of what it may see.
+    ctx.cameras.on('changed', () => {
+      const all = ctx.cameras.info();
+      for (const s of this.sessions) if (s.greeted) s.send({ type: 'cameras', cameras: all.filter((c) => canSeeCamera(ctx.access, s.principal, c.id)) });
+    });
   }
 
   get sessionCount(): number {

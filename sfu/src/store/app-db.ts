@@ -7,10 +7,11 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SFU_DB_FILE } from '@wardwall/common/node';
 
 export type AppDb = Database.Database;
 
-export const APP_DB_FILE = 'wardwall.db';
+export const APP_DB_FILE = SFU_DB_FILE;
 
 /** Opens (creating when missing) the database in `dataDir`; `':memory:'` gives a private in-memory one. */
 export function openAppDb(dataDir: string): AppDb {

@@ -38,6 +38,9 @@ import type { HealthAlertService } from '../../services/health-alerts.js';
 import type { TileHealth } from '../../core/health-alerts.js';
 import '../ww-alerts/ww-alerts.js';
 
+import { ResidentsApi } from '../../services/residents-api.js';
+import '../ww-residents/ww-residents.js';
+
 export type AppMode = AppPage;
 
 export interface AppServices {
@@ -94,6 +97,7 @@ export class WwApp extends LitElement {
   declare health: ReadonlyMap<string, TileHealth>;
 
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly residentsApi = new ResidentsApi();
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
 
   constructor() {
@@ -396,6 +400,7 @@ export class WwApp extends LitElement {
             @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => this.replayTrail(e.detail.trail)}></ww-follow>`
         : nothing}
       ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
+      ${this.mode === 'residents' ? html`<ww-residents class="page" .api=${this.residentsApi}></ww-residents>` : nothing}
       ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
       <main ?hidden=${this.mode !== 'live'}>
         <div class="side">

@@ -101,25 +101,30 @@ export class WwCameraList extends LitElement {
           (c) => c.id,
           (c) => {
             const main = c.streams.main;
+            const held = !this.stale && main.reason === 'paused';
             const state = this.stale ? 'unknown' : main.state;
+            const cls = held ? 'held' : state;
             const title = [c.name, statusLine(t('stream.title', { stream: t('stream.main') }), main), c.streams.sub ? statusLine(t('stream.title', { stream: t('stream.sub') }), c.streams.sub) : '']
               .filter(Boolean)
               .join('\n');
             return html`<li>
               <button
                 type="button"
-                class="item ${state}"
+                class="item ${cls}"
                 data-camera-id=${c.id}
-                data-state=${state}
+                data-state=${cls}
+                ?data-resident=${!!c.resident}
                 draggable="true"
                 title=${title}
                 @dragstart=${(e: DragEvent) => this.onDragStart(e, c)}
                 @click=${() => this.pick(c.id)}
               >
-                <span class="dot ${state}"></span>
+                <span class="dot ${cls}"></span>
                 <span class="label">
-                  <span class="name">${c.name}</span>
-                  <span class="meta">${c.id} · ${t(`state.${state}`)}${c.streams.sub ? html` · <span class="sub">${t('stream.main')}+${t('stream.sub')}</span>` : nothing}</span>
+                  <span class="name">${c.name}${c.resident
+                    ? html` <span class="resident" title=${t('resident.tileTitle', { owner: c.resident.owner, sharing: t(`resident.sharing.${c.resident.sharing}`) })}>${t('resident.chip')}</span>`
+                    : nothing}</span>
+                  <span class="meta">${c.id} · ${(held ? t('state.paused') : t(`state.${state}`))}${c.streams.sub ? html` · <span class="sub">${t('stream.main')}+${t('stream.sub')}</span>` : nothing}</span>
                   ${!this.stale && main.state !== 'live' && main.reason ? html`<span class="reason">${reasonText(main.reason)}</span>` : nothing}
                 </span>
                 ${this.onWall.has(c.id) ? html`<span class="onwall" title=${t('list.onWall')} aria-label=${t('list.onWall')}>▣</span>` : nothing}
@@ -220,6 +225,13 @@ export class WwCameraList extends LitElement {
         flex-direction: column;
         min-width: 0;
         flex: 1;
+      }
+      .resident {
+        font-size: 11px;
+        padding: 0 0.35em;
+        border: 1px solid var(--ww-resident);
+        border-radius: 3px;
+        color: var(--ww-resident);
       }
       .name {
         font-size: 14px;

@@ -25,7 +25,7 @@ export interface TileDropDetail {
 /**
  * One tile of the wall: a camera's still at once, then its live video from the first presented
  * frame, with name, state and optional stats over it. Test hooks (reflected attributes):
- * data-index, camera-id, state, stream, frames.
+ * data-index, camera-id, state, stream, frames, reason (why offline), resident (a resident's camera).
  */
 export class WwTile extends LitElement {
   static override properties = {
@@ -139,6 +139,10 @@ export class WwTile extends LitElement {
     });
     this.state = this.media.phase;
     this.stream = this.media.stream;
+    this.toggleAttribute('resident', !!this.camera?.resident);
+    const reason = this.state === 'offline' ? this.media.status()?.reason : null;
+    if (reason) this.setAttribute('reason', reason);
+    else this.removeAttribute('reason');
     const wantStill = this.state !== 'playing' && this.state !== 'empty' && this.visibility.visible;
     this.still.update(this.cameraId, wantStill);
   }
@@ -260,6 +264,8 @@ export class WwTile extends LitElement {
     const status = this.media.status();
     if (this.state === 'playing') return { cls: 'live', text: t('state.live') };
     if (!status || !this.serverConnected) return { cls: '', text: t('state.unknown') };
+    // A resident camera whose owner paused sharing is not a fault.
+    if (status.reason === 'paused') return { cls: 'held', text: t('state.paused') };
     return { cls: status.state, text: t(`state.${status.state}`) };
   }
 
@@ -270,6 +276,7 @@ export class WwTile extends LitElement {
       case 'empty':
         return { text: t('tile.empty'), detail: t('tile.number', { n: this.index + 1 }), kind: 'empty' };
       case 'offline':
+        if (status?.reason === 'paused') return { text: t('tile.residentPaused'), detail: t('tile.residentPausedDetail'), kind: 'held' };
         return {
           text: t('tile.offline'),
           detail: [status?.reason ? t('state.reason', { reason: reasonText(status.reason) }) : '', status ? t('state.since', { time: formatTime(status.since) }) : '']
@@ -344,6 +351,10 @@ export class WwTile extends LitElement {
         ${hasCamera
           ? html`<div class="top">
                 <span class="name">${name}</span>
+                ${this.camera?.resident
+                  ? html`<span class="chip resident" title=${t('resident.tileTitle', { owner: this.camera.resident.owner, sharing: t(`resident.sharing.${this.camera.resident.sharing}`) })}
+                      >${t('resident.chip')}</span>`
+                  : nothing}
                 ${this.stream ? html`<span class="chip" title=${t('stream.title', { stream: t(`stream.${this.stream}`) })}>${t(`stream.${this.stream}`)}</span>` : nothing}
                 <span class="spacer"></span>
                 ${this.renderHealth()}
@@ -599,6 +610,16 @@ export class WwTile extends LitElement {
       }
       .badge.connecting {
         color: #ffe2a6;
+      }
+      .badge.held {
+        color: var(--ww-muted);
+      }
+      .chip.resident {
+        border-color: var(--ww-resident);
+        color: var(--ww-resident);
+      }
+      .message.held .text {
+        color: var(--ww-muted);
       }
       .clear {
         flex: none;

@@ -1,0 +1,46 @@
+/**
+ * Resident cameras in the SFU: the registry (SQLite, admin REST routes, the owner's page) and the
+ * live side (approved cameras join the camera registry at runtime). The embedded endpoint and the
+ * recorder read the same registry themselves (common/src/node/resident-rows.ts).
+ */
+import type { Logger } from 'pino';
+import type { Config } from '@wardwall/common';
+import type { CameraRegistry } from '../media/camera-registry.js';
+import type { Router } from '../http/router.js';
+import type { AppDb } from '../store/app-db.js';
+import { ResidentStore } from './store.js';
+import { residentRoutes } from './routes.js';
+import { ResidentWallSync } from './wall-sync.js';
+
+export interface ResidentsDeps {
+  config: Readonly<Config>;
+  db: AppDb;
+  router: Router;
+  cameras: CameraRegistry;
+  /** Ids of the cameras from the config (resident cameras may not take them). */
+  configIds: readonly string[];
+  log: Logger;
+}
+
+export interface Residents {
+  store: ResidentStore;
+  /** Resolves once the wall reflects the registry. */
+  ready: Promise<void>;
+  close(): void;
+}
+
+export function installResidents(deps: ResidentsDeps): Residents {
+  const { config, log } = deps;
+  const reserved = new Set(deps.configIds);
+  const store = new ResidentStore(deps.db, () => reserved, { retentionDays: config.residents.defaultRetentionDays });
+  const wall = new ResidentWallSync(deps.cameras, () => store.sourceRows(), config.endpoint, log);
+  deps.router.add(
+    ...residentRoutes({
+      store,
+      changed: () => wall.sync(),
+      push: { host: config.residents.pushHost ?? config.endpoint.host, rtmpPort: config.endpoint.rtmpPort, rtspPort: config.endpoint.rtspPort },
+      log,
+    }),
+  );
+  return { store, ready: wall.sync(), close: () => wall.close() };
+}
