@@ -27,7 +27,7 @@ export interface HttpDeps {
   health: () => unknown;
   log: Logger;
   now: () => number;
-  /** Access-Control-Allow-Origin value. */
+  /** Access-Control-Allow-Origin value; '' = no cross-origin access (with access control: same origin through the SFU only). */
   allowOrigin: string;
   /** Sessions, rights and look-back (the wall's accounts); open when access control is off. */
   access?: RecorderAccess;
@@ -368,7 +368,7 @@ export function createHttpServer(deps: HttpDeps): Server {
   };
 
   const server = createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', deps.allowOrigin);
+    if (deps.allowOrigin) res.setHeader('Access-Control-Allow-Origin', deps.allowOrigin);
     res.setHeader('Vary', 'Origin');
     res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, Content-Disposition');
     res.setHeader('X-Content-Type-Options', 'nosniff');
