@@ -255,8 +255,8 @@ test('a saved frame carries the viewer: the watermark stamped into the picture, 
   assert.deepEqual([diff.width, diff.height], [640, 360], 'the full camera resolution');
   assert.ok(diff.changed > 0.02, 'the stamp is in the picture');
   assert.ok(diff.quadrants.every((q) => q > 0), 'in every quarter of it (survives cropping)');
-  // Semi-transparent: an opaque stamp would move dark pixels by ~200; the 25 % stamp about a quarter.
-  assert.ok(diff.max <= 0.4 * 255, `no pixel is painted over (largest change ${diff.max})`);
+  // Semi-transparent: an opaque stamp would move dark pixels by ~200; the 25 % stamp a quarter at most.
+  assert.ok(diff.max <= Math.ceil(0.25 * 255) + 2, `no pixel moves more than the stamp's 25 % (largest change ${diff.max})`);
 });
 
 test('signing out tears the wall down: no wall, the API answers 401, the socket is closed', async () => {
