@@ -125,7 +125,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     };
     access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
     // With access control the API is same-origin only (through the SFU); no cross-origin reads.
-    const allowOrigin = opts.allowOrigin ?? (config.auth.enabled ? 'null' : '*');
+    const allowOrigin = opts.allowOrigin ?? (config.auth.enabled ? '' : '*');
     server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access });
     const srv = server;
     const port = await new Promise<number>((resolve, reject) => {

@@ -15,7 +15,7 @@ import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { SignalingServer } from './signaling/ws-server.js';
 import { installAuth, type Auth } from './auth/index.js';
-import { installAudit, type AuditLog } from './audit/index.js';
+import { auditCameraSet, installAudit, type AuditLog } from './audit/index.js';
 import { loadTls } from './http/tls.js';
 
 export interface Sfu {
@@ -54,6 +54,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     audit = installAudit({ db, router, log: log.child({ part: 'audit' }) });
     auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => cameras.info().map((c) => c.id), secure: tls !== null });
     await cameras.add(effectiveCameras(config));
+    auditCameraSet(audit, effectiveCameras(config));
     const routesCtx: RoutesContext = {
       cameras,
       pool,
@@ -61,6 +62,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       log: log.child({ part: 'http' }),
       sessions: () => signaling?.sessionCount ?? 0,
       recorder: config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port } : null,
+      access: auth.policy,
     };
     router.add(...coreRoutes(routesCtx));
     const handler = createRequestHandler(routesCtx, router);

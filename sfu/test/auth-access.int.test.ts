@@ -143,6 +143,8 @@ test('playback, export and look-back per user: both layers refuse, the recorder 
   const tar = await fetch(`${sys.url}api/exports/${id}/download`, { headers: { cookie: op } });
   assert.equal(tar.status, 200);
   await tar.arrayBuffer();
+  const configured = sys.sfu.audit.query({ action: 'cameras_configured', limit: 1 }).entries[0];
+  assert.deepEqual(configured?.detail.added, [CAM], 'the camera set at first start is audited');
   const actions = sys.sfu.audit.query({ user: 'op', limit: 100 }).entries.map((e) => e.action);
   for (const a of ['login', 'playback', 'export_create', 'export_download']) assert.ok(actions.includes(a), `audited: ${a} in ${actions.join(',')}`);
 });
@@ -167,6 +169,13 @@ test('every signaling message type: no socket without a session (401), 403 witho
     assert.ok(a.ok || (a.error.code !== 'FORBIDDEN' && a.error.code !== 'UNAUTHENTICATED'), `${type} as admin: ${JSON.stringify(a)}`);
   }
   assert.ok(permissioned >= 1, 'consume at least needs a right');
+  // Cameras a user has no right on are not even listed.
+  const helloNobody = (await nobody.request({ type: 'hello' })) as { ok: true; data: { cameras: unknown[] } };
+  assert.deepEqual(helloNobody.data.cameras, []);
+  const helloAdmin = (await admin.request({ type: 'hello' })) as { ok: true; data: { cameras: { id: string }[] } };
+  assert.deepEqual(helloAdmin.data.cameras.map((c) => c.id), [CAM]);
+  const listNobody = (await (await fetch(`${sys.url}api/cameras`, { headers: { cookie: await login('nobody') } })).json()) as { cameras: unknown[] };
+  assert.deepEqual(listNobody.cameras, []);
   nobody.ws.close();
   admin.ws.close();
 });

@@ -9,6 +9,7 @@ import { FailureLimiter } from '../src/auth/lockout.js';
 import { entryHash, firstBreak, GENESIS_HASH, type ChainEntry } from '../src/audit/chain.js';
 import { parseUserArgs } from '../src/auth/cli-args.js';
 import { altNames } from '../src/http/tls.js';
+import { cameraDiff } from '../src/audit/camera-changes.js';
 
 const secret = Buffer.alloc(32, 7);
 const SID = 'abcdefghijklmnopqrstuvwxyz012345';
@@ -126,6 +127,14 @@ test('audit chain: intact, altered, removed, relinked', () => {
   // Rewriting an entry with a fresh hash still breaks the next link.
   const forged = entries.map((e) => (e.seq === 4 ? { ...e, detail: '{}', hash: entryHash({ ...e, detail: '{}' }) } : e));
   assert.deepEqual(firstBreak(forged), { seq: 5, problem: 'relinked' });
+});
+
+test('camera set changes', () => {
+  const a = { id: 'a', name: 'A', sub: false, transcode: false };
+  const b = { id: 'b', name: 'B', sub: true, transcode: false };
+  assert.deepEqual(cameraDiff([], [a, b]), { added: ['a', 'b'], removed: [], changed: [] });
+  assert.deepEqual(cameraDiff([a, b], [a, b]), { added: [], removed: [], changed: [] });
+  assert.deepEqual(cameraDiff([a, b], [{ ...a, name: 'A2' }]), { added: [], removed: ['b'], changed: ['a'] });
 });
 
 test('user CLI arguments', () => {

@@ -27,7 +27,7 @@ export interface HttpDeps {
   health: () => unknown;
   log: Logger;
   now: () => number;
-  /** Access-Control-Allow-Origin value. */
+  /** Access-Control-Allow-Origin value; '' = no cross-origin access (with access control: same origin through the SFU only). */
   allowOrigin: string;
   /** Sessions, rights and look-back (the wall's accounts); open when access control is off. */
   access?: RecorderAccess;
@@ -132,8 +132,13 @@ function sendFile(req: IncomingMessage, res: ServerResponse, abs: string, type: 
 export function createHttpServer(deps: HttpDeps): Server {
   const { store, log } = deps;
   const access = deps.access ?? OPEN_RECORDER_ACCESS;
-  // Who did it, for holds and exports: the signed-in user (a name in the body counts only without access control).
-  const author = (p: Principal, given: string | undefined): string => (p.sessionId ? p.name : (given ?? p.name));
+  // Who did it, for holds and exports: the signed-in user; the name in the body counts (and is
+  // required) only without access control.
+  const author = (p: Principal, given: string | undefined, field: string): string => {
+    if (p.sessionId) return p.name;
+    if (given === undefined) throw bad(`body: ${field}: required`);
+    return given;
+  };
   const playable = (p: Principal, cam: string, fromMs: number): void => {
     access.require(p, 'playback', cam);
     access.requireLookback(p, cam, fromMs);
@@ -252,7 +257,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         access.require(who, 'bookmark');
         const b = parse(holdBody, await readBody(req), 'body');
         const cam = b.camera === null ? null : camera(b.camera);
-        const createdBy = author(who, b.createdBy);
+        const createdBy = author(who, b.createdBy, 'createdBy');
         const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.hold, now: deps.now() });
         if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
         const id = store.db.addHold({ camera: cam, startMs: b.from, endMs: b.to, reason: b.reason, createdBy, createdMs: deps.now() });
@@ -286,7 +291,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         }
         const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.export, now: deps.now() });
         if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
-        const job = deps.exports.create({ cameras: cams, from: b.from, to: b.to, exportedBy: author(who, b.exportedBy) });
+        const job = deps.exports.create({ cameras: cams, from: b.from, to: b.to, exportedBy: author(who, b.exportedBy, 'exportedBy') });
         access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: job.id, cameras: cams, from: b.from, to: b.to });
         send(res, 202, { id: job.id, state: job.state });
       },
@@ -323,7 +328,7 @@ export function createHttpServer(deps: HttpDeps): Server {
   };
 
   const server = createServer((req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', deps.allowOrigin);
+    if (deps.allowOrigin) res.setHeader('Access-Control-Allow-Origin', deps.allowOrigin);
     res.setHeader('Vary', 'Origin');
     res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, Content-Disposition');
     res.setHeader('X-Content-Type-Options', 'nosniff');

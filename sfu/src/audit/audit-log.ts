@@ -23,6 +23,9 @@ export const AUDIT_MIGRATIONS = [
    CREATE INDEX audit_log_at ON audit_log(at);
    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  `CREATE INDEX audit_log_action ON audit_log(action, seq);
+   CREATE INDEX audit_log_user ON audit_log(user, seq);
+   CREATE INDEX audit_log_camera ON audit_log(camera, seq);`,
 ];
 
 /** Who did it: a principal, or a name for the system itself ('system', 'cli:<user>'). */

@@ -10,6 +10,7 @@ import { parseBody, queryObject } from '../auth/validate.js';
 import { AuditLog } from './audit-log.js';
 
 export { AuditLog } from './audit-log.js';
+export { auditCameraSet } from './camera-changes.js';
 
 const ms = z.string().regex(/^\d{1,15}$/, 'milliseconds since the epoch').transform(Number);
 const text = z.string().min(1).max(120);

@@ -41,6 +41,11 @@ export const OPEN_ACCESS: AccessPolicy = {
   playbackFloorMs: () => -Infinity,
 };
 
+/** Whether the principal may see a camera at all (any camera right): lists and state pushes show only these. */
+export function canSeeCamera(policy: AccessPolicy, p: Principal | null, cameraId: string): boolean {
+  return policy.can(p, 'live', cameraId) || policy.can(p, 'playback', cameraId) || policy.can(p, 'export', cameraId);
+}
+
 export function unauthenticated(): AppError {
   return new AppError(ErrorCode.UNAUTHENTICATED, 'sign in first', 401);
 }

@@ -10,6 +10,7 @@ import type { WorkerPool } from '../media/worker-pool.js';
 import { serveStatic } from './static-files.js';
 import { isRecorderPath, recorderRoutes } from './recorder-proxy.js';
 import { Router, sendJson, type Route } from './router.js';
+import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '../auth/access.js';
 
 export interface RoutesContext {
   cameras: CameraRegistry;
@@ -19,6 +20,8 @@ export interface RoutesContext {
   sessions: () => number;
   /** Where the recorder listens; null when it is disabled. */
   recorder: { host: string; port: number } | null;
+  /** Who may see which camera (the camera list shows only those); open when absent. */
+  access?: AccessPolicy;
 }
 
 /** The core routes: health, the camera list and a camera's latest keyframe still. */
@@ -31,7 +34,12 @@ export function coreRoutes(ctx: RoutesContext): Route[] {
       access: 'public',
       handle: () => ({ ok: true, cameras: ctx.cameras.info().length, workers: ctx.pool.size, sessions: ctx.sessions() }),
     },
-    { method: 'GET', path: '/api/cameras', access: 'session', handle: () => ({ cameras: ctx.cameras.info() }) },
+    {
+      method: 'GET',
+      path: '/api/cameras',
+      access: 'session',
+      handle: ({ principal }) => ({ cameras: ctx.cameras.info().filter((c) => canSeeCamera(ctx.access ?? OPEN_ACCESS, (principal as Principal | undefined) ?? null, c.id)) }),
+    },
     {
       method: 'GET',
       path: /^\/api\/cameras\/(?<id>[^/]+)\/still$/,

@@ -8,7 +8,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type ServerMessage } from '@wardwall/common';
 import type { SignalingContext } from './context.js';
-import type { Permission, Principal } from '../auth/access.js';
+import { canSeeCamera, type Permission, type Principal } from '../auth/access.js';
 import { Session } from './session.js';
 import { hello, ping } from './handlers/session.js';
 import { connectTransport, createTransport, restartIce } from './handlers/transport.js';
@@ -101,7 +101,7 @@ export class SignalingServer {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, principal));
     });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.sfu.heartbeatMs);
-    ctx.cameras.on('status', (cameraId, stream, status) => this.broadcast({ type: 'cameraState', cameraId, stream, status }));
+    ctx.cameras.on('status', (cameraId, stream, status) => this.broadcast({ type: 'cameraState', cameraId, stream, status }, (s) => canSeeCamera(ctx.access, s.principal, cameraId)));
   }
 
   get sessionCount(): number {

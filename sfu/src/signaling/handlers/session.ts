@@ -1,6 +1,7 @@
 import type { ClientMessage, ResponseData } from '@wardwall/common';
 import type { SignalingContext } from '../context.js';
 import type { Session } from '../session.js';
+import { canSeeCamera } from '../../auth/access.js';
 
 export function hello(ctx: SignalingContext, session: Session, _msg: Extract<ClientMessage, { type: 'hello' }>): ResponseData['hello'] {
   session.greeted = true;
@@ -8,7 +9,7 @@ export function hello(ctx: SignalingContext, session: Session, _msg: Extract<Cli
     sessionId: session.id,
     serverTime: Date.now(),
     routerRtpCapabilities: ctx.pool.rtpCapabilities as unknown as Record<string, unknown>,
-    cameras: ctx.cameras.info(),
+    cameras: ctx.cameras.info().filter((c) => canSeeCamera(ctx.access, session.principal, c.id)),
   };
 }
 

@@ -1,0 +1,97 @@
+/**
+ * Sessions end to end on a real SQLite database with a controlled clock: login, expiry, logout,
+ * revocation, disabled and deleted users, password change; the first admin at first start.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveConfig } from '@wardwall/common';
+import { createLogger } from '@wardwall/common/node';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openAppDb } from '../src/store/app-db.js';
+import { AuditLog } from '../src/audit/audit-log.js';
+import { AuthStore } from '../src/auth/auth-store.js';
+import { AuthService } from '../src/auth/auth-service.js';
+import { hashPassword } from '../src/auth/password.js';
+import { loadOrCreateSecret } from '../src/auth/secret.js';
+
+const log = createLogger('test', 'silent');
+const client = { address: '127.0.0.1', userAgent: 'test' };
+
+function setup(opts: { initialAdminPassword?: string } = {}) {
+  let now = 1_000_000;
+  const db = openAppDb(':memory:');
+  const config = resolveConfig({ auth: { sessionHours: 1, ...(opts.initialAdminPassword ? { initialAdminPassword: opts.initialAdminPassword } : {}) } });
+  const audit = new AuditLog(db, log, () => now);
+  const store = new AuthStore(db);
+  const service = new AuthService(store, Buffer.alloc(32, 1), config, audit, log, () => now);
+  return { db, store, service, audit, tick: (ms: number) => (now += ms) };
+}
+
+test('first start: admin from the config/env, or a random password handed out once', async () => {
+  const a = setup();
+  const first = await a.service.ensureInitialAdmin();
+  assert.equal(first?.username, 'admin');
+  assert.match(first!.password!, /^[a-zA-Z2-9]{18}$/);
+  assert.equal(await a.service.ensureInitialAdmin(), null, 'only when no account exists');
+  await a.service.login('admin', first!.password!, client);
+  const b = setup({ initialAdminPassword: 'from-the-env-123' });
+  assert.deepEqual(await b.service.ensureInitialAdmin(), { username: 'admin', password: null }, 'a given password is not echoed');
+  await b.service.login('ADMIN', 'from-the-env-123', client);
+});
+
+test('a session lives until expiry, logout, revocation, disable, delete or a password change', async () => {
+  const s = setup();
+  const u = s.store.addUser({ username: 'op', displayName: 'Op', role: 'operator', passwordHash: await hashPassword('op-password') }, 0);
+  const revoked: string[] = [];
+  s.service.onRevoke((ids) => revoked.push(...ids));
+  const login = async () => (await s.service.login('op', 'op-password', client)).token;
+
+  const t1 = await login();
+  assert.equal(s.service.verifier.fromToken(t1)?.principal.username, 'op');
+  s.tick(3600_000 - 1);
+  assert.ok(s.service.verifier.fromToken(t1), 'valid until the end of its life');
+  s.tick(1);
+  assert.equal(s.service.verifier.fromToken(t1), null, 'expired');
+
+  const t2 = await login();
+  const p2 = s.service.verifier.fromToken(t2)!.principal;
+  s.service.logout(p2);
+  assert.equal(s.service.verifier.fromToken(t2), null, 'logged out');
+  assert.deepEqual(revoked, [p2.sessionId]);
+
+  const t3 = await login();
+  assert.equal(s.service.revokeUser(u.id), 1);
+  assert.equal(s.service.verifier.fromToken(t3), null, 'revoked');
+
+  const t4 = await login();
+  s.store.updateUser(u.id, { disabled: true }, 0);
+  assert.equal(s.service.verifier.fromToken(t4), null, 'user disabled');
+  await assert.rejects(login(), /wrong user name or password/);
+  s.store.updateUser(u.id, { disabled: false }, 0);
+
+  const [t5, t6] = [await login(), await login()];
+  const p5 = s.service.verifier.fromToken(t5)!.principal;
+  await s.service.changeOwnPassword(p5, 'op-password', 'new-password');
+  assert.ok(s.service.verifier.fromToken(t5), 'the changing session stays');
+  assert.equal(s.service.verifier.fromToken(t6), null, 'the other one ends');
+  await assert.rejects(s.service.login('op', 'op-password', client));
+  await s.service.login('op', 'new-password', client);
+
+  s.store.deleteUser(u.id);
+  assert.equal(s.service.verifier.fromToken(t5), null, 'user deleted');
+  const actions = s.audit.query({ limit: 100 }).entries.map((e) => e.action);
+  for (const a of ['login', 'logout', 'login_failed', 'password_change']) assert.ok(actions.includes(a), a);
+  const text = JSON.stringify(s.audit.query({ limit: 100 }));
+  assert.ok(!text.includes('op-password') && !text.includes('new-password'), 'no password in the audit trail');
+});
+
+test('the token secret: created once with mode 0600, the same bytes for every reader', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'wardwall-secret-')), 'sub', 'auth-secret');
+  const a = loadOrCreateSecret(file);
+  const b = loadOrCreateSecret(file);
+  assert.equal(a.length, 32);
+  assert.deepEqual(a, b);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+});
