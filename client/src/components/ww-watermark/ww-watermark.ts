@@ -69,6 +69,7 @@ export class WwWatermark extends LitElement {
       user-select: none;
       z-index: 2;
       container-type: size;
+      contain: strict;
     }
     .sheet {
       position: absolute;
