@@ -35,27 +35,34 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
 
 /**
  * Draws the watermark text repeated diagonally over the whole picture: light text with a dark
- * outline, both at STAMP_ALPHA, so it reads on any background and leaves the picture visible.
+ * outline, drawn opaque on a layer of its own that is then laid over the picture at STAMP_ALPHA, so
+ * no pixel moves more than that fraction (overlapping glyph outlines do not add up).
  */
 export function stampWatermark(ctx: CanvasRenderingContext2D, width: number, height: number, text: string): void {
+  const layer = document.createElement('canvas');
+  layer.width = width;
+  layer.height = height;
+  const l = layer.getContext('2d');
+  if (!l) return;
   const font = stampFontPx(width, height);
-  ctx.save();
-  ctx.font = `600 ${font}px system-ui, 'Noto Sans', Arial, sans-serif`;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  ctx.lineJoin = 'round';
-  ctx.lineWidth = Math.max(1, font / 10);
-  ctx.globalAlpha = STAMP_ALPHA;
-  ctx.translate(width / 2, height / 2);
-  ctx.rotate((WATERMARK_ANGLE_DEG * Math.PI) / 180);
-  ctx.translate(-width / 2, -height / 2);
-  const colGap = ctx.measureText(text).width + font * 3;
+  l.font = `600 ${font}px system-ui, 'Noto Sans', Arial, sans-serif`;
+  l.textAlign = 'center';
+  l.textBaseline = 'middle';
+  l.lineJoin = 'round';
+  l.lineWidth = Math.max(1, font / 10);
+  l.strokeStyle = '#000';
+  l.fillStyle = '#fff';
+  l.translate(width / 2, height / 2);
+  l.rotate((WATERMARK_ANGLE_DEG * Math.PI) / 180);
+  l.translate(-width / 2, -height / 2);
+  const colGap = l.measureText(text).width + font * 3;
   for (const p of stampGrid(width, height, colGap, font * 4)) {
-    ctx.strokeStyle = '#000';
-    ctx.strokeText(text, p.x, p.y);
-    ctx.fillStyle = '#fff';
-    ctx.fillText(text, p.x, p.y);
+    l.strokeText(text, p.x, p.y);
+    l.fillText(text, p.x, p.y);
   }
+  ctx.save();
+  ctx.globalAlpha = STAMP_ALPHA;
+  ctx.drawImage(layer, 0, 0);
   ctx.restore();
 }
 

@@ -13,6 +13,8 @@ export const SYSTEM_PERMISSIONS = ['admin', 'control', 'bookmark', 'audit'] as c
 export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
 export const CAMERA_PERMISSIONS = ['live', 'playback', 'export'] as const;
 export type CameraPermission = (typeof CAMERA_PERMISSIONS)[number];
+/** The id of the `Me` the server answers when access control is off (no sign-in, no sign-out). */
+export const ANONYMOUS_ID = 'local';
 /** The key of a rule for every camera. */
 export const ALL_CAMERAS = '*';
 

@@ -292,7 +292,7 @@ export class WwAdmin extends LitElement {
         ${this.roles.map(
           (r) => html`<tr data-role=${r.name}>
             <td>${ROLES.includes(r.name as Role) ? t(`role.${r.name as Role}`) : r.name}</td>
-            <td>${r.system.join(', ') || '—'}</td>
+            <td>${r.system.map((p) => t(`sys.${p}`)).join(', ') || '—'}</td>
             <td>${r.cameraPermissions.map((p) => t(`perm.${p}`)).join(', ') || '—'}</td>
             <td>${this.lookbackText(r.lookbackDays)}</td>
           </tr>`,

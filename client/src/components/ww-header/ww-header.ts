@@ -4,7 +4,7 @@ import { LocaleController } from '../../controllers/locale.js';
 import { formatDate, formatTime, getLang, LANGS, t, type Lang } from '../../i18n/i18n.js';
 import type { ConnectionState } from '../../services/signaling.js';
 import { theme } from '../../styles/theme.js';
-import type { AppPage, Me } from '../../core/access.js';
+import { ANONYMOUS_ID, type AppPage, type Me } from '../../core/access.js';
 
 /** A small picture of a layout for its button. */
 function layoutIcon(layout: LayoutName): unknown {
@@ -167,10 +167,14 @@ export class WwHeader extends LitElement {
         </div>
         ${this.me
           ? html`<div class="user" data-user=${this.me.username} title=${t('header.signedInAs', { name: this.me.displayName, user: this.me.username })}>
-              <span class="user-name">${this.me.displayName}</span>
-              <span class="user-role">${t(`role.${this.me.role}`)}</span>
-              <button type="button" class="logout" data-action="password" title=${t('password.title')} @click=${() => this.fire('ww-password-open')}>${t('header.password')}</button>
-              <button type="button" class="logout" data-action="logout" @click=${() => this.fire('ww-logout')}>${t('header.logout')}</button>
+              <span class="who"><span class="user-name">${this.me.displayName}</span><span class="user-role">${t(`role.${this.me.role}`)}</span></span>
+              ${this.me.id === ANONYMOUS_ID
+                ? nothing
+                : html`<button type="button" class="icon-btn" data-action="password" title=${t('header.password')} aria-label=${t('header.password')}
+                      @click=${() => this.fire('ww-password-open')}>
+                      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><circle cx="8" cy="15" r="4" fill="none" stroke="currentColor" stroke-width="2"></circle><path d="M11 12l9-9M16 7l3 3" fill="none" stroke="currentColor" stroke-width="2"></path></svg>
+                    </button>
+                    <button type="button" class="logout" data-action="logout" @click=${() => this.fire('ww-logout')}>${t('header.logout')}</button>`}
             </div>`
           : nothing}
       </header>
@@ -299,16 +303,22 @@ export class WwHeader extends LitElement {
         font-size: 13px;
         white-space: nowrap;
       }
+      .who {
+        display: flex;
+        flex-direction: column;
+        line-height: 1.15;
+      }
       .user-name {
         font-weight: 600;
-        max-width: 14em;
+        max-width: 12em;
         overflow: hidden;
         text-overflow: ellipsis;
       }
       .user-role {
         color: var(--ww-muted);
-        font-size: 12px;
+        font-size: 11.5px;
       }
+      .icon-btn,
       .logout {
         height: 30px;
         padding: 0 10px;

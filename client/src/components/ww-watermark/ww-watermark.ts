@@ -35,15 +35,25 @@ export class WwWatermark extends LitElement {
     this.off = null;
   }
 
-  override render(): unknown {
-    const me = this.viewer;
-    if (!me) {
+  /** The line on show ('' without a viewer). */
+  get text(): string {
+    return this.viewer ? watermarkText(this.viewer, this.clock.now) : '';
+  }
+
+  protected override updated(): void {
+    const text = this.text;
+    if (text) {
+      this.setAttribute('data-text', text);
+      this.setAttribute('data-viewer', this.viewer!.username);
+    } else {
       this.removeAttribute('data-text');
-      return nothing;
+      this.removeAttribute('data-viewer');
     }
-    const text = watermarkText(me, this.clock.now);
-    this.setAttribute('data-text', text);
-    this.setAttribute('data-viewer', me.username);
+  }
+
+  override render(): unknown {
+    const text = this.text;
+    if (!text) return nothing;
     const row = html`<div class="row">${Array.from({ length: PER_ROW }, () => html`<span>${text}</span>`)}</div>`;
     return html`<div class="sheet" style="transform: rotate(${WATERMARK_ANGLE_DEG}deg); opacity: ${WATERMARK_ALPHA}" aria-hidden="true">
       ${Array.from({ length: ROWS }, (_, i) => html`<div class="line ${i % 2 ? 'odd' : ''}">${row}</div>`)}
@@ -59,6 +69,7 @@ export class WwWatermark extends LitElement {
       user-select: none;
       z-index: 2;
       container-type: size;
+      contain: strict;
     }
     .sheet {
       position: absolute;
