@@ -24,6 +24,10 @@ export interface TestSystemOptions {
   cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean }[];
   /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
   recorder?: boolean;
+  /** The SFU's data folder (to start on an existing database); a fresh temporary one by default. */
+  sfuDataDir?: string;
+  /** Overrides of `sfu.health`. */
+  health?: Record<string, unknown>;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -39,7 +43,8 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       webrtc: { listenIp: '127.0.0.1', rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
-      dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
+      dataDir: overrides.sfuDataDir ?? mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
+      ...(overrides.health ? { health: overrides.health } : {}),
     },
     recorder: overrides.recorder
       ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }
