@@ -29,7 +29,8 @@ function request(m: Record<string, unknown>): Promise<Extract<ServerMessage, { t
 }
 
 before(async () => {
-  sys = await startTestSystem({ demoCount: 1, withSub: 0, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }] });
+  // A small storm threshold and window so a second unplug is a storm that also ages out in the test.
+  sys = await startTestSystem({ demoCount: 1, withSub: 0, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }], health: { stormReconnects: 2, stormWindowMs: 25000 } });
   cam = new FaultCamera(FaultCamera.spec('faulty', sys.config.cameras[0]!.main), createLogger('test', 'warn'));
   cam.start();
   ws = new WebSocket(`${sys.sfu.url.replace('http', 'ws')}ws`);
@@ -103,10 +104,19 @@ test('unplugged raises "offline"; acknowledged over signaling (who, when, once);
   assert.equal(closed.ackedBy, 'local', 'who acknowledged stays in the history');
 });
 
+test('unplugged again soon after: "reconnect_storm" as well, closed when the drops age out of the window', async () => {
+  await cam.stop();
+  const storm = await waitFor('storm alert', () => unclosed('reconnect_storm'), 30000);
+  assert.equal(storm.detail.drops, 2);
+  cam.start();
+  await waitFor('offline alert closed', () => !unclosed('offline'), 30000);
+  await waitFor('storm alert closed', () => !unclosed('reconnect_storm'), 40000, 200);
+});
+
 test('history over signaling and REST; errors name the field; the healthy camera raised nothing', async () => {
   const hist = (await request({ type: 'alertHistory', cameraId: 'faulty' })) as { data: { alerts: HealthAlert[] } };
   const kinds = new Set(hist.data.alerts.map((a) => a.kind));
-  for (const k of ['black', 'covered', 'frozen', 'moved', 'defocused', 'offline'] as const) assert.ok(kinds.has(k), `history has ${k}`);
+  for (const k of ['black', 'covered', 'frozen', 'moved', 'defocused', 'offline', 'reconnect_storm'] as const) assert.ok(kinds.has(k), `history has ${k}`);
   const unknownCam = await request({ type: 'alertHistory', cameraId: 'nope' });
   assert.equal((unknownCam as { error: { code: string } }).error.code, 'UNKNOWN_CAMERA');
 

@@ -52,6 +52,10 @@ export interface TestSystemOptions {
   /** Collect every log line (SFU, recorder, endpoint process) here instead of printing them. */
   logLines?: string[];
   logLevel?: string;
+  /** The SFU's data folder (to start on an existing database); a fresh temporary one by default. */
+  sfuDataDir?: string;
+  /** Overrides of `sfu.health`. */
+  health?: Record<string, unknown>;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -67,9 +71,10 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       webrtc: { listenIp: '127.0.0.1', rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
-      dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
+      dataDir: overrides.sfuDataDir ?? mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
       ...(overrides.tls ? { tls: overrides.tls } : {}),
       ...(overrides.bookmarks ? { bookmarks: overrides.bookmarks } : {}),
+      ...(overrides.health ? { health: overrides.health } : {}),
     },
     auth: overrides.auth
       ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }

@@ -139,6 +139,14 @@ export class WwAlerts extends LitElement {
         margin: 0;
         font-size: 0.95rem;
       }
+      h2,
+      .count,
+      .sound {
+        white-space: nowrap;
+      }
+      header {
+        flex-wrap: wrap;
+      }
       .count {
         background: var(--ww-offline);
         color: #fff;
