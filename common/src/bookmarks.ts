@@ -209,18 +209,21 @@ export function mergeFields<F extends object>(
   return { fields, times, taken };
 }
 
-/** Whether a bookmark matches a search (case-insensitive text over title, note and tags). */
+/** Lower case without Vietnamese diacritics ("Người lạ" matches "nguoi la"). */
+const fold = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+
+/** Whether a bookmark matches a search (text and tag ignore case and diacritics). */
 export function matchesFilter(b: Bookmark, f: BookmarkFilter): boolean {
   if (b.deleted && !f.includeDeleted) return false;
   if (f.camera && !b.cameras.includes(f.camera)) return false;
   if (f.from !== undefined && b.endMs < f.from) return false;
   if (f.to !== undefined && b.startMs > f.to) return false;
   if (f.author && b.author.toLowerCase() !== f.author.toLowerCase()) return false;
-  if (f.tag && !b.tags.some((t) => t.toLowerCase() === f.tag!.toLowerCase())) return false;
+  if (f.tag && !b.tags.some((t) => fold(t) === fold(f.tag!.trim()))) return false;
   if (f.incidentId && b.incidentId !== f.incidentId) return false;
   if (f.text) {
-    const needle = f.text.toLowerCase();
-    if (![b.title, b.note, ...b.tags].some((s) => s.toLowerCase().includes(needle))) return false;
+    const hay = fold([b.title, b.note, ...b.tags].join(' '));
+    if (!fold(f.text).split(/\s+/).filter(Boolean).every((w) => hay.includes(w))) return false;
   }
   return true;
 }

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { t } from '../../i18n/i18n.js';
+import { parseTags } from '../../core/text.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
 import { formControls, theme } from '../../styles/theme.js';
 
@@ -9,11 +10,6 @@ export interface BookmarkDraft {
   cameras: string[];
   startMs: number;
   endMs: number;
-}
-
-/** Splits "a, b,,c" into distinct trimmed tags. Pure. */
-export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
 }
 
 /**
