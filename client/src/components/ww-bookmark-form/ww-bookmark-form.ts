@@ -10,6 +10,8 @@ export interface BookmarkDraft {
   cameras: string[];
   startMs: number;
   endMs: number;
+  /** The live tile showed no frame yet: the instant is the current time. */
+  noFrame?: boolean;
 }
 
 /**
@@ -111,6 +113,7 @@ export class WwBookmarkForm extends LitElement {
       <form role="dialog" aria-modal="true" aria-labelledby="bm-title" @keydown=${this.onKey} @submit=${(e: Event) => (e.preventDefault(), void this.save())}>
         <h2 id="bm-title">${t('bm.formTitle')}</h2>
         <div class="meta">${t('bm.cameras', { cameras: names })} · ${hcmDateInput(d.startMs)} <span class="tz">${t('header.clock')}</span></div>
+        ${d.noFrame ? html`<div class="meta">${t('bm.noFrame')}</div>` : nothing}
         <div class="row">
           <label>${t('bm.start')} <input type="text" class="time" data-field="start-time" .value=${this.startText} /></label>
           <label>${t('bm.end')} <input type="text" class="time" data-field="end-time" .value=${this.endText} /></label>
