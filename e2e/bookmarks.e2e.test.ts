@@ -141,6 +141,14 @@ test('offline: created locally, survives a reload unsynced, syncs when online an
 });
 
 test('concurrent edits with one operator offline merge per field, last writer by server time', { timeout: 60_000 }, async () => {
+  try {
+    await concurrentEdits();
+  } finally {
+    await ctxA.setOffline(false);
+  }
+});
+
+async function concurrentEdits(): Promise<void> {
   await ctxA.setOffline(true);
   await waitFor('A offline', async () => !(await connected(pageA)), 30000, 200);
   // A edits title and note offline first; B edits the title later, online.
@@ -163,7 +171,7 @@ test('concurrent edits with one operator offline merge per field, last writer by
     const [a, b] = [await local(pageA, bookmarkId), await local(pageB, bookmarkId)];
     return a?.title === 'B: tiêu đề' && a.note === 'A: ghi chú' && a.sync === 'synced' && b?.title === 'B: tiêu đề' && b.note === 'A: ghi chú';
   }, 10000, 100);
-});
+}
 
 test('choosing a bookmark opens review on its camera at its moment, marked on the timeline', { timeout: 60_000 }, async () => {
   const b = (await local(pageA, bookmarkId))!;

@@ -133,7 +133,8 @@ export const incidentFieldsSchema = z
   .partial()
   .strict();
 
-const fieldTimes = z.record(z.string(), z.number().int().min(0));
+/** Per-field edit times (ms, server time); fractions are rounded. */
+const fieldTimes = z.record(z.string().max(32), z.number().min(0).max(8.64e15).transform(Math.round));
 
 const metaSchema = { id: recordId, author: z.string().max(200), createdMs: z.number(), updatedMs: z.number(), seq: z.number().int().min(0), times: fieldTimes };
 /** A stored record as the server sends it (checked by clients on receipt). */
