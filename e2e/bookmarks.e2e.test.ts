@@ -53,6 +53,7 @@ async function openPage(ctx: BrowserContext, url: string): Promise<Page> {
   const page = await ctx.newPage();
   await page.addInitScript(PAGE_SHIM);
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  if (process.env.BOOKMARKS_E2E_CONSOLE) page.on('console', (m) => console.log(`[${url === relayUrl ? 'A' : 'B'} ${new Date().toISOString().slice(11, 23)}] ${m.type()} ${m.text().slice(0, 200)}`));
   await page.goto(url);
   await waitFor('app services', () => page.evaluate(() => !!window.__wardwall?.bookmarks));
   return page;
@@ -140,6 +141,14 @@ test('offline: created locally, survives a reload unsynced, syncs when online an
 });
 
 test('concurrent edits with one operator offline merge per field, last writer by server time', { timeout: 60_000 }, async () => {
+  try {
+    await concurrentEdits();
+  } finally {
+    await ctxA.setOffline(false);
+  }
+});
+
+async function concurrentEdits(): Promise<void> {
   await ctxA.setOffline(true);
   await waitFor('A offline', async () => !(await connected(pageA)), 30000, 200);
   // A edits title and note offline first; B edits the title later, online.
@@ -162,7 +171,7 @@ test('concurrent edits with one operator offline merge per field, last writer by
     const [a, b] = [await local(pageA, bookmarkId), await local(pageB, bookmarkId)];
     return a?.title === 'B: tiêu đề' && a.note === 'A: ghi chú' && a.sync === 'synced' && b?.title === 'B: tiêu đề' && b.note === 'A: ghi chú';
   }, 10000, 100);
-});
+}
 
 test('choosing a bookmark opens review on its camera at its moment, marked on the timeline', { timeout: 60_000 }, async () => {
   const b = (await local(pageA, bookmarkId))!;
@@ -180,6 +189,33 @@ test('deletion syncs as a tombstone', { timeout: 30_000 }, async () => {
   const pulled = sys.sfu.bookmarks.store.bookmark(bookmarkId);
   assert.equal(pulled?.deleted, true, 'kept on the server as a tombstone');
   assert.equal(await pageA.evaluate(() => window.__wardwall!.bookmarks.bookmarks().length), 0);
+});
+
+test('incident: made in the panel, grouped across cameras, exported as one package verified in the browser', { timeout: 120_000 }, async () => {
+  await pageA.evaluate(() => window.__wardwall!.app.setMode('live'));
+  if (!(await pageA.locator('ww-bookmarks').count())) await pageA.locator('[data-action="bookmarks"]').click();
+  await pageA.locator('ww-bookmarks [data-tab="incidents"]').click();
+  await pageA.locator('ww-bookmarks [data-field="incident-title"]').fill('Trộm xe máy hẻm 12');
+  await pageA.locator('ww-bookmarks [data-action="create-incident"]').click();
+  const item = pageA.locator('ww-bookmarks li[data-incident-id]');
+  await waitFor('incident listed', async () => (await item.count()) === 1);
+  const incidentId = (await item.getAttribute('data-incident-id'))!;
+  await pageA.evaluate(async (inc) => {
+    const svc = window.__wardwall!.bookmarks;
+    const now = svc.serverNow();
+    await svc.createBookmark({ cameras: ['demo-1'], startMs: now - 20_000, endMs: now - 12_000, title: 'vào hẻm', incidentId: inc });
+    await svc.createBookmark({ cameras: ['demo-2'], startMs: now - 15_000, title: 'ra đầu hẻm', incidentId: inc });
+  }, incidentId);
+  await waitFor('synced', () => pageA.evaluate(() => window.__wardwall!.bookmarks.status.pending === 0), 20000, 100);
+  await waitFor('in B too', () => pageB.evaluate((inc) => window.__wardwall!.bookmarks.bookmarksOf(inc).length === 2, incidentId), 10000, 100);
+  await item.locator('[data-action="expand"]').click();
+  await item.locator('ww-export [data-action="export"]').click();
+  await waitFor('package verified', async () => (await item.locator('ww-export').getAttribute('data-phase')) === 'done', 90_000, 250).catch(async (e: Error) => {
+    throw new Error(`${e.message}: ${await item.locator('ww-export').innerText()}`);
+  });
+  assert.equal(await item.locator('ww-export [data-verified]').getAttribute('data-verified'), 'ok');
+  const files = await item.locator('ww-export tr[data-file]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-file'), r.getAttribute('data-verdict')]));
+  assert.deepEqual(files, [['01-demo-1.mp4', 'ok'], ['02-demo-2.mp4', 'ok']]);
 });
 
 test('IndexedDB: a database of the first schema version is upgraded with its data kept', async () => {

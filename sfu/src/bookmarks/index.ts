@@ -134,7 +134,9 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
   deps.signaling.handle('bookmarksPush', (_ctx, session, msg) => {
     const p = access.require(principalOf(session), 'bookmark');
     const at = now();
-    return { results: msg.changes.map((raw, i) => applyOne(p, raw, at, i)), serverTime: at };
+    // One transaction per push (each change is its own savepoint inside it).
+    const results = deps.db.transaction(() => msg.changes.map((raw, i) => applyOne(p, raw, at, i)))();
+    return { results, serverTime: at };
   });
 
   deps.signaling.handle('bookmarksPull', (_ctx, session, msg) => {

@@ -252,7 +252,7 @@ export class WwApp extends LitElement {
     if (!svc) return;
     const offset = svc.serverNow() - Date.now();
     const at = Math.round((e.detail.at ?? Date.now()) + offset);
-    this.bookmarkDraft = { cameras: [e.detail.cameraId], startMs: at, endMs: at };
+    this.bookmarkDraft = { cameras: [e.detail.cameraId], startMs: at, endMs: at, noFrame: e.detail.at === null };
   }
 
   /** Bookmarks the frame on the selected (or expanded) tile: key B. */

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { t } from '../../i18n/i18n.js';
+import { parseTags } from '../../core/text.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
 import { formControls, theme } from '../../styles/theme.js';
 
@@ -9,11 +10,8 @@ export interface BookmarkDraft {
   cameras: string[];
   startMs: number;
   endMs: number;
-}
-
-/** Splits "a, b,,c" into distinct trimmed tags. Pure. */
-export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+  /** The live tile showed no frame yet: the instant is the current time. */
+  noFrame?: boolean;
 }
 
 /**
@@ -115,6 +113,7 @@ export class WwBookmarkForm extends LitElement {
       <form role="dialog" aria-modal="true" aria-labelledby="bm-title" @keydown=${this.onKey} @submit=${(e: Event) => (e.preventDefault(), void this.save())}>
         <h2 id="bm-title">${t('bm.formTitle')}</h2>
         <div class="meta">${t('bm.cameras', { cameras: names })} · ${hcmDateInput(d.startMs)} <span class="tz">${t('header.clock')}</span></div>
+        ${d.noFrame ? html`<div class="meta">${t('bm.noFrame')}</div>` : nothing}
         <div class="row">
           <label>${t('bm.start')} <input type="text" class="time" data-field="start-time" .value=${this.startText} /></label>
           <label>${t('bm.end')} <input type="text" class="time" data-field="end-time" .value=${this.endText} /></label>
