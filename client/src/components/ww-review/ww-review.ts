@@ -21,6 +21,10 @@ import type { Trail } from '../../core/trail.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
 const SPANS_REFRESH_MS = 10_000;
+/** Trail replay: a hop starts playing once its first frame is on screen (within this), ... */
+const REPLAY_START_TOLERANCE_MS = 250;
+/** ... or after this long at the latest. */
+const REPLAY_START_WAIT_MS = 5000;
 
 /**
  * Review mode: choose up to 9 cameras and an instant (Asia/Ho_Chi_Minh); they play in sync on one
@@ -114,16 +118,24 @@ export class WwReview extends LitElement {
     this.replay = { trail, index };
     this.setAttribute('replay-hop', String(index));
     const session = this.session!;
+    session.pause();
     const end = hop.outAt ?? Date.now();
     let started = false;
+    const openedAt = performance.now();
     const check = (): void => {
       if (this.replay?.trail !== trail || this.replay.index !== index) return;
-      // Start the hop's clock once its camera can play, so the hop is shown from its time in.
+      // The hop's clock starts once its camera shows the hop's first frame (the session opened
+      // paused there), so every hop is seen from its time in; a gap or a slow load does not hold
+      // the replay for more than REPLAY_START_WAIT_MS.
       if (!started) {
         const players = [...session.players];
-        if (players.length === 0 || players.some((p) => p.phase === 'loading' || p.phase === 'idle')) return;
+        const atStart = (p: (typeof players)[number]): boolean => {
+          if (p.phase === 'gap' || p.phase === 'error') return true;
+          const shown = p.phase === 'ready' ? p.shownWallMs() : null;
+          return shown !== null && Math.abs(shown - hop.inAt) <= REPLAY_START_TOLERANCE_MS;
+        };
+        if (players.length === 0 || (!players.every(atStart) && performance.now() - openedAt < REPLAY_START_WAIT_MS)) return;
         started = true;
-        session.seek(hop.inAt);
         session.play();
         return;
       }
