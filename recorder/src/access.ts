@@ -20,6 +20,10 @@ import { storePolicy } from '../../sfu/src/auth/policy.js';
 import { loadOrCreateSecret, secretFilePath } from '../../sfu/src/auth/secret.js';
 import { AuditLog } from '../../sfu/src/audit/audit-log.js';
 import { APP_DB_FILE } from '../../sfu/src/store/app-db.js';
+import { SERVICE_HEADER, verifyServiceToken } from '../../sfu/src/auth/token.js';
+
+/** The SFU's own calls (evidence holds, incident exports), signed with the shared secret. */
+export const SERVICE_PRINCIPAL: Principal = Object.freeze({ userId: 'service', name: 'system', role: 'admin', sessionId: null });
 
 export interface RecorderAccess {
   /** The caller from the session cookie; AppError 401 without a valid session, 503 before the SFU created its database. */
@@ -68,19 +72,27 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
   const policy = (): AccessPolicy => (open ? open.policy : OPEN_ACCESS);
   return {
     principal(req) {
+      const svc = req.headers[SERVICE_HEADER];
+      if (svc !== undefined) {
+        if (typeof svc === 'string' && verifyServiceToken(secret, svc, now())) return SERVICE_PRINCIPAL;
+        throw unauthenticated();
+      }
       const a = state().verifier.fromCookieHeader(req.headers.cookie);
       if (!a) throw unauthenticated();
       return a.principal;
     },
     require(p, permission, camera) {
+      if (p === SERVICE_PRINCIPAL) return;
       if (!policy().can(p, permission, camera)) throw forbidden(camera ? `${permission} on camera ${camera}` : permission);
     },
     requireLookback(p, camera, fromMs) {
+      if (p === SERVICE_PRINCIPAL) return;
       const floor = policy().playbackFloorMs(p, camera, now());
       if (fromMs < floor) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: footage before ${new Date(floor).toISOString()} (look-back limit)`, 403);
     },
     audit(p, action, camera, detail) {
-      open?.audit.append(actorOf(p), action, camera, detail);
+      if (p === SERVICE_PRINCIPAL) state();
+      open?.audit.append(p === SERVICE_PRINCIPAL ? 'system' : actorOf(p), action, camera, detail);
     },
     close() {
       open?.db.close();

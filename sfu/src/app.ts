@@ -90,6 +90,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     const trail = audit;
     bookmarks = installBookmarks({
       config, db, cameras, signaling, router, access: auth.policy, log: log.child({ part: 'bookmarks' }),
+      recorderHeaders: auth.serviceHeaders,
       onHoldChanged: (e) => trail.append('system', e.action === 'created' ? 'hold_add' : 'hold_release', e.camera, { hold: e.holdId, bookmark: e.bookmarkId, from: e.from, to: e.to }),
     });
     health = installHealth({

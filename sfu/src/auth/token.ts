@@ -67,3 +67,26 @@ export function sessionCookie(token: string, o: CookieOptions): string {
 export function clearedCookie(secure: boolean): string {
   return sessionCookie('', { secure, maxAgeS: 0 });
 }
+
+/**
+ * The SFU's own calls to the recorder (evidence holds, incident exports) carry a short-lived service
+ * token in this header: `svc.<expiresMs>.<mac>` with the shared secret. Only processes that can read
+ * the secret file can make one; the recorder accepts it as the system principal.
+ */
+export const SERVICE_HEADER = 'x-wardwall-service';
+const SERVICE_TOKEN_MS = 60_000;
+
+export function signServiceToken(secret: Buffer, now: number): string {
+  const payload = `svc.${now + SERVICE_TOKEN_MS}`;
+  return `${payload}.${mac(secret, payload)}`;
+}
+
+export function verifyServiceToken(secret: Buffer, token: string, now: number): boolean {
+  if (token.length > 100) return false;
+  const m = /^svc\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return false;
+  const want = Buffer.from(mac(secret, `svc.${m[1]}`), 'base64url');
+  const got = Buffer.from(m[2]!, 'base64url');
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
+  return Number(m[1]) > now;
+}

@@ -38,6 +38,8 @@ export interface BookmarksDeps {
   access: AccessPolicy;
   log: Logger;
   now?: () => number;
+  /** Credentials for the SFU's own calls to the recorder (the service token when access control is on). */
+  recorderHeaders?: () => Record<string, string>;
   /** Audit hook for evidence holds (wire the audit trail here when it lands). */
   onHoldChanged?: (e: HoldEvent) => void;
 }
@@ -78,7 +80,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
   const opts = config.sfu.bookmarks;
   const now = deps.now ?? Date.now;
   const store = new BookmarkStore(deps.db);
-  const recorder = config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port } : null;
+  const recorder = config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port, ...(deps.recorderHeaders ? { headers: deps.recorderHeaders } : {}) } : null;
 
   const incidentMap = (): Map<string, Incident> => new Map(store.incidents().map((i) => [i.id, i]));
   const holds = new HoldKeeper({

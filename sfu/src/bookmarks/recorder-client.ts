@@ -6,6 +6,8 @@
 export interface RecorderTarget {
   host: string;
   port: number;
+  /** Credentials of the SFU's own calls (the service token when access control is on). */
+  headers?: () => Record<string, string>;
 }
 
 export class RecorderCallError extends Error {
@@ -25,7 +27,7 @@ export async function recorderJson(target: RecorderTarget, method: string, path:
   try {
     res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${target.port}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(target.headers?.() ?? {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10000),
     });

@@ -1,0 +1,44 @@
+/**
+ * The SFU's own calls to the recorder (evidence holds of bookmarks, incident exports) pass the
+ * recorder's access control with a short-lived service token signed with the shared secret; a
+ * forged, expired or missing one is refused, and holds made with it are audited as the system.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { SERVICE_HEADER, signServiceToken, verifyServiceToken } from '../src/auth/token.js';
+import { startTestSystem } from './support.js';
+
+test('service tokens: signed with the secret, short-lived, exact form', () => {
+  const secret = randomBytes(32);
+  const now = Date.UTC(2026, 10, 28);
+  const token = signServiceToken(secret, now);
+  assert.equal(verifyServiceToken(secret, token, now), true);
+  assert.equal(verifyServiceToken(secret, token, now + 61_000), false, 'expired after a minute');
+  assert.equal(verifyServiceToken(randomBytes(32), token, now), false, 'another secret');
+  assert.equal(verifyServiceToken(secret, token.replace(/\d{5}\./, '99999.'), now), false, 'a changed expiry breaks the MAC');
+  assert.equal(verifyServiceToken(secret, `${token}x`, now), false);
+  assert.equal(verifyServiceToken(secret, '', now), false);
+});
+
+test('the recorder accepts the SFU service token (holds), refuses forged or missing ones', { timeout: 120_000 }, async (t) => {
+  const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, auth: true });
+  t.after(() => sys.close());
+  const base = `http://127.0.0.1:${sys.config.recorder.port}`;
+  const holds = (headers: Record<string, string>) => fetch(`${base}/api/holds`, { headers });
+  assert.equal((await holds({})).status, 401);
+  assert.equal((await holds({ [SERVICE_HEADER]: signServiceToken(randomBytes(32), Date.now()) })).status, 401, 'forged');
+  const ok = await holds(sys.sfu.auth.serviceHeaders());
+  assert.equal(ok.status, 200);
+  // A hold created by the service is audited as the system, with the author named in the body.
+  const now = Date.now();
+  const res = await fetch(`${base}/api/holds`, {
+    method: 'POST',
+    headers: { ...sys.sfu.auth.serviceHeaders(), 'content-type': 'application/json' },
+    body: JSON.stringify({ camera: 'demo-1', from: now - 60_000, to: now, reason: 'bookmark test', createdBy: 'operator-a' }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const cookie = await sys.signIn();
+  const audit = (await (await fetch(`${sys.sfu.url}api/audit?action=hold_add`, { headers: { cookie } })).json()) as { entries: { user: string; camera: string | null }[] };
+  assert.ok(audit.entries.some((e) => e.user === 'system' && e.camera === 'demo-1'), JSON.stringify(audit));
+});
