@@ -139,7 +139,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
     // One transaction per push (each change is its own savepoint inside it).
     const results = deps.db.transaction(() => msg.changes.map((raw, i) => applyOne(p, raw, at, i)))();
     return { results, serverTime: at };
-  });
+  }, { permission: 'bookmark' });
 
   deps.signaling.handle('bookmarksPull', (_ctx, session, msg) => {
     const p = access.require(principalOf(session), 'bookmark');
@@ -155,7 +155,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       more,
       serverTime: now(),
     };
-  });
+  }, { permission: 'bookmark' });
 
   const routePrincipal = (principal: unknown): Principal => access.require((principal as Principal | undefined) ?? null, 'bookmark');
 

@@ -112,7 +112,7 @@ export function installHealth(deps: HealthDeps): Health {
 
   signaling.handle('alertsList', (_ctx, session) => ({ alerts: store.unclosed().filter(visible(session.principal)) }));
   signaling.handle('alertAck', (_ctx, session, msg) => ({ alert: acknowledge(msg.alertId, session.principal) }));
-  signaling.handle('alertHistory', (_ctx, session, msg) => ({ alerts: history(session.principal, msg.cameraId, msg.from, msg.to, msg.limit) }));
+  signaling.handle('alertHistory', (_ctx, session, msg) => ({ alerts: history(session.principal, msg.cameraId, msg.from, msg.to, msg.limit) }), { permission: 'live', camera: 'cameraId' });
   router.add(...healthRoutes({ list: (p) => store.unclosed().filter(visible(p)), acknowledge, history }));
 
   return {
