@@ -4,3 +4,4 @@ export * from './config.js';
 export * from './protocol.js';
 export * from './timestrip.js';
 export * from './backoff.js';
+export * from './displays.js';

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
+import { displayContentSchema, displayNameSchema, TOUR_ACTIONS, type DisplayState } from './displays.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -66,6 +67,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resumeConsumer'), id: requestId, consumerId: entityId }).strict(),
   z.object({ type: z.literal('pauseConsumer'), id: requestId, consumerId: entityId }).strict(),
   z.object({ type: z.literal('closeConsumer'), id: requestId, consumerId: entityId }).strict(),
+  // Duty-room displays (sfu/src/displays).
+  z.object({ type: z.literal('displayRegister'), id: requestId, name: displayNameSchema }).strict(),
+  z.object({ type: z.literal('displayList'), id: requestId }).strict(),
+  z.object({ type: z.literal('displayPush'), id: requestId, name: displayNameSchema, content: displayContentSchema }).strict(),
+  z.object({ type: z.literal('displayTour'), id: requestId, name: displayNameSchema, action: z.enum(TOUR_ACTIONS) }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -94,6 +100,10 @@ export interface ResponseData {
   resumeConsumer: Record<string, never>;
   pauseConsumer: Record<string, never>;
   closeConsumer: Record<string, never>;
+  displayRegister: { display: DisplayState };
+  displayList: { displays: DisplayState[] };
+  displayPush: { display: DisplayState };
+  displayTour: { display: DisplayState };
 }
 
 export type ServerMessage =
@@ -101,7 +111,11 @@ export type ServerMessage =
   | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
   | { type: 'cameras'; cameras: CameraInfo[] }
   | { type: 'cameraState'; cameraId: string; stream: StreamKind; status: StreamStatus }
-  | { type: 'consumerClosed'; consumerId: string; reason: string };
+  | { type: 'consumerClosed'; consumerId: string; reason: string }
+  /** A consumer's quality (mediasoup score 0–10: what reaches the browser, and what the producer sends). */
+  | { type: 'consumerScore'; consumerId: string; score: number; producerScore: number }
+  /** A duty-room display changed (pushed to every session). */
+  | { type: 'displayState'; display: DisplayState };
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody };
 

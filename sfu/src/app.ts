@@ -14,6 +14,7 @@ import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { OPEN_ACCESS } from './auth/access.js';
 import { SignalingServer } from './signaling/ws-server.js';
+import { installDisplays, type Displays } from './displays/install.js';
 
 export interface Sfu {
   url: string;
@@ -25,6 +26,8 @@ export interface Sfu {
   db: AppDb;
   /** The REST route table; features add their routes here. */
   router: Router;
+  /** Duty-room displays, presets, tours; `displays.rules` takes camera alerts and urgent bookmarks. */
+  displays: Displays;
   close(): Promise<void>;
 }
 
@@ -32,12 +35,13 @@ export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', imp
 
 export async function startSfu(config: Readonly<Config>, log: Logger, opts: { clientDir?: string } = {}): Promise<Sfu> {
   const size = config.sfu.workers || availableParallelism();
-  const { rtcMinPort, rtcMaxPort } = config.sfu.webrtc;
-  const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, log: log.child({ part: 'pool' }) });
+  const { rtcMinPort, rtcMaxPort, listenIp, announcedAddress, port: webrtcPort } = config.sfu.webrtc;
+  const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, webrtc: { listenIp, announcedAddress, port: webrtcPort }, log: log.child({ part: 'pool' }) });
   const cameras = new CameraRegistry(pool, config.sfu.ingest, log.child({ part: 'ingest' }));
   let server: Server | null = null;
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;
+  let displays: Displays | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -56,11 +60,13 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
     signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: OPEN_ACCESS });
+    displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    displays?.close();
     signaling?.close();
     server?.close();
     await cameras.close();
@@ -80,9 +86,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     signaling,
     db: db!,
     router,
+    displays: displays!,
     async close() {
       if (closed) return;
       closed = true;
+      displays!.close();
       signaling!.close();
       server!.closeAllConnections?.();
       await new Promise<void>((r) => server!.close(() => r()));

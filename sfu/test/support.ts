@@ -36,7 +36,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
     sfu: {
       port: sfuPort,
       workers: overrides.workers ?? 2,
-      webrtc: { listenIp: '127.0.0.1', rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
+      webrtc: { listenIp: '127.0.0.1', port: 0, rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
       dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),

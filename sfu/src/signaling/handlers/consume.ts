@@ -40,6 +40,8 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
     throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
   }
   session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
+  // The browser weighs these with its own stats to pick streams for the link (bandwidth-aware wall).
+  consumer.on('score', ({ score, producerScore }) => session.send({ type: 'consumerScore', consumerId: consumer.id, score, producerScore }));
   return {
     consumerId: consumer.id,
     producerId: producer.id,
