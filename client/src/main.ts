@@ -10,10 +10,11 @@ import { LiveMediaService } from './services/live-media.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { WallStore } from './storage/wall-store.js';
 import { RecorderApi } from './services/recorder-api.js';
+import { DisplaysClient } from './services/displays.js';
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; displays: DisplaysClient };
   }
 }
 
@@ -28,7 +29,20 @@ async function main(): Promise<void> {
   const cameras = new CameraStore(signaling);
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi();
-  app.services = { signaling, cameras, live, store, recorder };
+  const displays = new DisplaysClient(signaling);
+  app.services = { signaling, cameras, live, store, recorder, displays };
+
+  // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
+  // "use this window as a display" button reloads into it.
+  const displayName = new URLSearchParams(location.search).get('display')?.trim().slice(0, 60);
+  if (displayName) {
+    app.displayName = displayName;
+    void displays.register(displayName);
+  }
+  app.addEventListener('ww-register-display', (e) => {
+    const name = (e as CustomEvent<{ name: string }>).detail.name;
+    location.search = `?display=${encodeURIComponent(name)}`;
+  });
 
   document.body.append(app);
   signaling.start();
@@ -40,10 +54,11 @@ async function main(): Promise<void> {
   });
   window.addEventListener('pagehide', () => {
     live.close();
+    displays.close();
     signaling.close();
   });
 
-  window.__wardwall = { app, signaling, live, cameras, recorder };
+  window.__wardwall = { app, signaling, live, cameras, recorder, displays };
 }
 
 void main();

@@ -7,7 +7,7 @@
  * once with DISCONNECTED instead of queueing: the callers (live media, tiles) re-issue what they
  * need on the next `session`.
  */
-import type { CameraInfo, ClientMessage, ClientMessageType, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraInfo, ClientMessage, ClientMessageType, DisplayState, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
 import { backoffDelay, RECONNECT_STEPS_MS } from '../core/backoff.js';
 import { Emitter } from './emitter.js';
 import { SignalingError } from './errors.js';
@@ -27,6 +27,8 @@ export interface SignalingEvents {
   cameras: [CameraInfo[]];
   cameraState: [{ cameraId: string; stream: StreamKind; status: StreamStatus }];
   consumerClosed: [{ consumerId: string; reason: string }];
+  consumerScore: [{ consumerId: string; score: number; producerScore: number }];
+  displayState: [DisplayState];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -287,6 +289,14 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         if (typeof msg.consumerId === 'string') {
           this.emit('consumerClosed', { consumerId: msg.consumerId, reason: typeof msg.reason === 'string' ? msg.reason : '' });
         }
+        return;
+      case 'consumerScore':
+        if (typeof msg.consumerId === 'string' && typeof msg.score === 'number') {
+          this.emit('consumerScore', { consumerId: msg.consumerId, score: msg.score, producerScore: typeof msg.producerScore === 'number' ? msg.producerScore : 10 });
+        }
+        return;
+      case 'displayState':
+        if (isObject(msg.display) && typeof msg.display.name === 'string' && Array.isArray(msg.display.tiles)) this.emit('displayState', msg.display as unknown as DisplayState);
         return;
       default:
         return;

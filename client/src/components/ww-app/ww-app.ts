@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { CameraInfo } from '@wardwall/common';
+import type { CameraInfo, DisplayState } from '@wardwall/common';
 import { isLayoutName, layoutForKey, neighbour, tileCount, type Direction, type LayoutName } from '../../core/layout.js';
 import { assignCamera, camerasOnWall, pickTarget, swapTiles } from '../../core/wall-ops.js';
 import { LocaleController } from '../../controllers/locale.js';
@@ -17,8 +17,12 @@ import '../ww-wall/ww-wall.js';
 import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
+import type { DisplaysClient } from '../../services/displays.js';
+import { phoneLayout, swipeDirection, swipeTiles } from '../../core/swipe.js';
+import '../ww-displays/ww-displays.js';
+import { changedText, sourceText } from '../ww-displays/ww-displays.js';
 
-export type AppMode = 'live' | 'review';
+export type AppMode = 'live' | 'review' | 'displays';
 
 export interface AppServices {
   signaling: SignalingClient;
@@ -26,7 +30,11 @@ export interface AppServices {
   live: LiveMediaService;
   store: WallStore;
   recorder: RecorderApi;
+  displays: DisplaysClient;
 }
+
+/** Phones get one or four tiles and swipe between cameras. */
+const PHONE_QUERY = '(max-width: 700px)';
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
 
@@ -45,6 +53,9 @@ export class WwApp extends LitElement {
     expanded: { state: true },
     helpOpen: { state: true },
     mode: { state: true },
+    displayName: { attribute: false },
+    display: { state: true },
+    phone: { state: true },
   };
 
   declare services: AppServices | null;
@@ -56,6 +67,16 @@ export class WwApp extends LitElement {
   declare expanded: number | null;
   declare helpOpen: boolean;
   declare mode: AppMode;
+  /** Set when this window runs as a duty-room display (kiosk): `?display=<name>`. */
+  declare displayName: string | null;
+  /** That display's state, pushed by the server. */
+  declare display: DisplayState | null;
+  declare phone: boolean;
+  private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
+  private readonly onPhoneChange = (): void => {
+    this.phone = !!this.phoneMedia?.matches;
+  };
+  private touchStart: { x: number; y: number } | null = null;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -72,11 +93,14 @@ export class WwApp extends LitElement {
     this.expanded = null;
     this.helpOpen = false;
     this.mode = 'live';
+    this.displayName = null;
+    this.display = null;
+    this.phone = !!this.phoneMedia?.matches;
   }
 
   /** Switches between the live wall and review of recordings. */
   setMode(mode: AppMode): void {
-    if (mode !== 'live' && mode !== 'review') return;
+    if (mode !== 'live' && mode !== 'review' && mode !== 'displays') return;
     this.mode = mode;
     this.expanded = null;
   }
@@ -91,6 +115,7 @@ export class WwApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKeyDown);
+    this.phoneMedia?.addEventListener('change', this.onPhoneChange);
     const s = this.services;
     if (s) {
       this.connection = s.signaling.state;
@@ -98,13 +123,16 @@ export class WwApp extends LitElement {
       this.unsubscribe.push(
         s.signaling.on('state', (state) => (this.connection = state)),
         s.cameras.on('change', () => this.syncCameras()),
+        s.displays.on('mine', (d) => (this.display = d)),
       );
+      if (this.displayName) this.display = s.displays.get(this.displayName) ?? null;
     }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKeyDown);
+    this.phoneMedia?.removeEventListener('change', this.onPhoneChange);
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
@@ -165,8 +193,31 @@ export class WwApp extends LitElement {
     this.selected = index;
   }
 
+  /** The layout shown: a phone gets one or four tiles. */
+  private get shownLayout(): LayoutName {
+    return this.phone ? phoneLayout(this.wall.layout) : this.wall.layout;
+  }
+
+  private onTouchStart(e: TouchEvent): void {
+    const t0 = e.touches[0];
+    this.touchStart = e.touches.length === 1 && t0 ? { x: t0.clientX, y: t0.clientY } : null;
+  }
+
+  /** A horizontal swipe on a phone shows the next or previous camera(s). */
+  private onTouchEnd(e: TouchEvent): void {
+    const start = this.touchStart;
+    this.touchStart = null;
+    const t1 = e.changedTouches[0];
+    if (!start || !t1 || !this.phone || this.expanded !== null) return;
+    const dir = swipeDirection(t1.clientX - start.x, t1.clientY - start.y);
+    if (!dir) return;
+    const ids = [...this.cameraMap.keys()];
+    this.setTiles(swipeTiles(ids, this.wall.tiles, tileCount(this.shownLayout), dir));
+  }
+
   private toggleFullscreen(): void {
-    const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
+    // A display goes full screen with its overlay; the operator's wall goes full screen alone.
+    const wall: HTMLElement | null = this.displayName ? this : this.renderRoot.querySelector<WwWall>('ww-wall');
     if (!wall) return;
     if (document.fullscreenElement) {
       void document.exitFullscreen().catch(() => undefined);
@@ -195,9 +246,13 @@ export class WwApp extends LitElement {
     const origin = e.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
 
+    if (this.displayName) {
+      if (e.key === 'f' || e.key === 'F') this.toggleFullscreen();
+      return;
+    }
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
     // Review mode has its own keys (space, arrows, frame steps).
-    if (this.mode === 'review' && e.key !== '?' && e.key !== 'Escape') return;
+    if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
     const layout = layoutForKey(e.key);
     if (layout && !e.shiftKey) {
       this.setLayout(layout);
@@ -256,7 +311,34 @@ export class WwApp extends LitElement {
 
   // --- rendering -----------------------------------------------------------------------------
 
+  /** Kiosk view of a duty-room display: the pushed layout, full screen on the first click, minimal chrome. */
+  private renderDisplay(): unknown {
+    const s = this.services;
+    const d = this.display;
+    const online = this.connection.phase === 'open';
+    return html`<div class="kiosk" @click=${() => !document.fullscreenElement && this.toggleFullscreen()}>
+      <ww-wall
+        .layout=${d?.layout ?? '2x2'}
+        .tiles=${d?.tiles ?? []}
+        .cameras=${this.cameraMap}
+        .camerasLoaded=${this.camerasLoaded}
+        .live=${s?.live ?? null}
+        .serverConnected=${online}
+        .selected=${null}
+        .expanded=${null}
+        .showStats=${false}
+        .recorder=${null}
+      ></ww-wall>
+      <div class="display-info" data-display-name=${this.displayName ?? ''}>
+        <span class="dot ${online ? 'live' : 'offline'}"></span>
+        <strong>${this.displayName}</strong>
+        ${d ? html`<span data-role="source">${sourceText(d)}</span><span data-role="changed">${changedText(d)}</span>` : html`<span>${t('display.waiting')}</span>`}
+      </div>
+    </div>`;
+  }
+
   override render(): unknown {
+    if (this.displayName) return this.renderDisplay();
     const s = this.services;
     const cameras = [...this.cameraMap.values()];
     return html`
@@ -272,15 +354,20 @@ export class WwApp extends LitElement {
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
       ></ww-header>
+      ${this.mode === 'displays'
+        ? html`<ww-displays class="review" .client=${s?.displays ?? null} .cameras=${this.cameraMap} .wallLayout=${this.wall.layout}
+            .wallTiles=${this.wall.tiles.slice(0, tileCount(this.wall.layout))}
+            @ww-register-display=${(e: CustomEvent<{ name: string }>) => this.dispatchEvent(new CustomEvent('ww-register-display', { detail: e.detail }))}></ww-displays>`
+        : nothing}
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
             .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
         : nothing}
-      <main ?hidden=${this.mode === 'review'}>
+      <main ?hidden=${this.mode !== 'live'} @touchstart=${this.onTouchStart} @touchend=${this.onTouchEnd}>
         <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
           .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
         <ww-wall
-          .layout=${this.wall.layout}
+          .layout=${this.shownLayout}
           .tiles=${this.wall.tiles}
           .cameras=${this.cameraMap}
           .camerasLoaded=${this.camerasLoaded}
@@ -320,14 +407,38 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
-      ww-review {
+      ww-review,
+      ww-displays {
         flex: 1;
         min-height: 0;
+      }
+      .kiosk {
+        position: relative;
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        cursor: none;
+      }
+      .kiosk ww-wall {
+        flex: 1;
+      }
+      .display-info {
+        position: absolute;
+        left: 8px;
+        bottom: 8px;
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 4px 10px;
+        border-radius: var(--ww-radius);
+        background: rgba(0, 0, 0, 0.6);
+        font-size: 0.9rem;
+        pointer-events: none;
       }
       @media (max-width: 700px) {
         main {
           grid-template-columns: 1fr;
-          grid-template-rows: minmax(0, 35%) minmax(0, 1fr);
+          grid-template-rows: minmax(0, 22%) minmax(0, 1fr);
         }
         ww-camera-list {
           border-right: 0;

@@ -31,7 +31,7 @@ export class WwHeader extends LitElement {
   declare connection: ConnectionState;
   declare layout: LayoutName;
   declare showStats: boolean;
-  declare mode: 'live' | 'review';
+  declare mode: 'live' | 'review' | 'displays';
   declare now: number;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -112,12 +112,12 @@ export class WwHeader extends LitElement {
         ${this.renderConnection()}
         <span class="spacer"></span>
         <div class="group" role="group" aria-label=${t('header.mode')}>
-          ${(['live', 'review'] as const).map(
+          ${(['live', 'review', 'displays'] as const).map(
             (m) => html`<button type="button" data-mode=${m} class=${m === this.mode ? 'active' : ''} aria-pressed=${m === this.mode ? 'true' : 'false'}
               @click=${() => this.fire('ww-mode', { mode: m })}>${t(`mode.${m}`)}</button>`,
           )}
         </div>
-        <div class="group" role="group" aria-label=${t('header.layouts')} ?hidden=${this.mode === 'review'}>
+        <div class="group" role="group" aria-label=${t('header.layouts')} ?hidden=${this.mode !== 'live'}>
           ${LAYOUTS.map(
             (l, i) => html`<button
               type="button"
