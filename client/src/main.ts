@@ -11,10 +11,11 @@ import { SignalingClient, signalingUrl } from './services/signaling.js';
 import { WallStore } from './storage/wall-store.js';
 import { RecorderApi } from './services/recorder-api.js';
 import { DisplaysClient } from './services/displays.js';
+import { LinkMonitor } from './services/link-monitor.js';
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; displays: DisplaysClient };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; displays: DisplaysClient; link: LinkMonitor };
   }
 }
 
@@ -30,7 +31,9 @@ async function main(): Promise<void> {
   const live = new LiveMediaService(signaling);
   const recorder = new RecorderApi();
   const displays = new DisplaysClient(signaling);
-  app.services = { signaling, cameras, live, store, recorder, displays };
+  const link = new LinkMonitor(live, signaling);
+  link.start();
+  app.services = { signaling, cameras, live, store, recorder, displays, link };
 
   // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
   // "use this window as a display" button reloads into it.
@@ -48,17 +51,27 @@ async function main(): Promise<void> {
   signaling.start();
 
   // Skip the back-off wait when the network or the page comes back.
-  window.addEventListener('online', () => signaling.retryNow());
+  // A network change (Wi-Fi to mobile) keeps the session but needs new ICE paths: restart ICE at
+  // once rather than waiting for the transport to notice (it also does, on disconnected/failed).
+  const onNetworkChange = (): void => {
+    if (live.ready) void live.forceIceRestart();
+  };
+  window.addEventListener('online', () => {
+    signaling.retryNow();
+    onNetworkChange();
+  });
+  (navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener('change', onNetworkChange);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') signaling.retryNow();
   });
   window.addEventListener('pagehide', () => {
     live.close();
     displays.close();
+    link.close();
     signaling.close();
   });
 
-  window.__wardwall = { app, signaling, live, cameras, recorder, displays };
+  window.__wardwall = { app, signaling, live, cameras, recorder, displays, link };
 }
 
 void main();

@@ -18,6 +18,8 @@ import '../ww-help/ww-help.js';
 import '../ww-review/ww-review.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { DisplaysClient } from '../../services/displays.js';
+import type { LinkMonitor } from '../../services/link-monitor.js';
+import { DEFAULT_LINK_POLICY, type LinkLevel } from '../../core/link-quality.js';
 import { phoneLayout, swipeDirection, swipeTiles } from '../../core/swipe.js';
 import '../ww-displays/ww-displays.js';
 import { changedText, sourceText } from '../ww-displays/ww-displays.js';
@@ -31,6 +33,7 @@ export interface AppServices {
   store: WallStore;
   recorder: RecorderApi;
   displays: DisplaysClient;
+  link: LinkMonitor;
 }
 
 /** Phones get one or four tiles and swipe between cameras. */
@@ -56,6 +59,7 @@ export class WwApp extends LitElement {
     displayName: { attribute: false },
     display: { state: true },
     phone: { state: true },
+    linkLevel: { state: true },
   };
 
   declare services: AppServices | null;
@@ -72,6 +76,7 @@ export class WwApp extends LitElement {
   /** That display's state, pushed by the server. */
   declare display: DisplayState | null;
   declare phone: boolean;
+  declare linkLevel: LinkLevel;
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
     this.phone = !!this.phoneMedia?.matches;
@@ -96,6 +101,7 @@ export class WwApp extends LitElement {
     this.displayName = null;
     this.display = null;
     this.phone = !!this.phoneMedia?.matches;
+    this.linkLevel = 'good';
   }
 
   /** Switches between the live wall and review of recordings. */
@@ -124,6 +130,7 @@ export class WwApp extends LitElement {
         s.signaling.on('state', (state) => (this.connection = state)),
         s.cameras.on('change', () => this.syncCameras()),
         s.displays.on('mine', (d) => (this.display = d)),
+        s.link.on('level', (level) => (this.linkLevel = level)),
       );
       if (this.displayName) this.display = s.displays.get(this.displayName) ?? null;
     }
@@ -328,6 +335,7 @@ export class WwApp extends LitElement {
         .expanded=${null}
         .showStats=${false}
         .recorder=${null}
+        .linkLevel=${this.linkLevel}
       ></ww-wall>
       <div class="display-info" data-display-name=${this.displayName ?? ''}>
         <span class="dot ${online ? 'live' : 'offline'}"></span>
@@ -363,6 +371,9 @@ export class WwApp extends LitElement {
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
             .initialCameras=${camerasOnWall(this.wall.tiles, this.wall.layout)}></ww-review>`
         : nothing}
+      ${this.linkLevel === 'poor' && this.mode === 'live'
+        ? html`<div class="link-poor" data-link="poor" role="status">${t('link.poor', { live: DEFAULT_LINK_POLICY.poorLiveTiles })}</div>`
+        : nothing}
       <main ?hidden=${this.mode !== 'live'} @touchstart=${this.onTouchStart} @touchend=${this.onTouchEnd}>
         <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(this.wall.tiles, this.wall.layout)}
           .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
@@ -377,6 +388,7 @@ export class WwApp extends LitElement {
           .expanded=${this.expanded}
           .showStats=${this.wall.showStats}
           .recorder=${s?.recorder ?? null}
+          .linkLevel=${this.linkLevel}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
@@ -411,6 +423,12 @@ export class WwApp extends LitElement {
       ww-displays {
         flex: 1;
         min-height: 0;
+      }
+      .link-poor {
+        padding: 3px 12px;
+        background: #4a3a10;
+        color: #ffe7a6;
+        font-size: 0.85rem;
       }
       .kiosk {
         position: relative;

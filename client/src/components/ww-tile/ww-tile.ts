@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { DEFAULT_LINK_POLICY } from '../../core/link-quality.js';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
 import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
 import { ElementSizeController } from '../../controllers/element-size.js';
@@ -42,6 +43,8 @@ export class WwTile extends LitElement {
     dropTarget: { state: true },
     replaying: { type: Boolean, reflect: true },
     notice: { state: true },
+    linkLive: { type: Boolean, attribute: 'link-live', reflect: true },
+    linkSub: { attribute: false },
   };
 
   declare index: number;
@@ -59,6 +62,10 @@ export class WwTile extends LitElement {
   declare recorder: RecorderApi | null;
   declare replaying: boolean;
   declare notice: { text: string; error: boolean } | null;
+  /** Whether this tile stays live on the current link (false: a refreshed still instead). */
+  declare linkLive: boolean;
+  /** The link is poor: take the sub stream. */
+  declare linkSub: boolean;
   private readonly zoom = new ZoomPanController(this);
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -86,6 +93,8 @@ export class WwTile extends LitElement {
     this.recorder = null;
     this.replaying = false;
     this.notice = null;
+    this.linkLive = true;
+    this.linkSub = false;
     this.addEventListener('click', () => this.fire('ww-tile-select', { index: this.index }));
     this.addEventListener('dblclick', (e) => {
       e.preventDefault();
@@ -116,13 +125,15 @@ export class WwTile extends LitElement {
       camera: this.camera,
       camerasLoaded: this.camerasLoaded,
       visible: this.visibility.visible,
-      active: this.visibility.active,
+      active: this.visibility.active && this.linkLive,
       deviceWidth: this.size.deviceWidth,
       showStats: this.showStats,
+      forceSub: this.linkSub,
     });
     this.state = this.media.phase;
     this.stream = this.media.stream;
     const wantStill = this.state !== 'playing' && this.state !== 'empty' && this.visibility.visible;
+    this.still.setRefreshMs(this.linkLive ? 15000 : DEFAULT_LINK_POLICY.stillRefreshMs);
     this.still.update(this.cameraId, wantStill);
   }
 
@@ -260,7 +271,7 @@ export class WwTile extends LitElement {
         if (this.camerasLoaded && !this.camera) return { text: t('tile.unknownCamera'), detail: this.cameraId, kind: 'error' };
         return { text: t('tile.error', { message: errorMessage(this.media.errorCode ?? 'INTERNAL') }), kind: 'error' };
       case 'paused':
-        return { text: t('tile.paused'), kind: 'paused' };
+        return { text: this.linkLive ? t('tile.paused') : t('tile.stillMode'), kind: 'paused' };
       case 'still': {
         const noPicture = this.still.failed && !this.still.image && !this.media.hasFreeze ? t('tile.noStill') : undefined;
         if (!this.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
@@ -288,7 +299,7 @@ export class WwTile extends LitElement {
   override render(): unknown {
     const hasCamera = !!this.cameraId;
     const playing = this.state === 'playing';
-    const showFreeze = !playing && this.media.hasFreeze;
+    const showFreeze = !playing && this.media.hasFreeze && (this.linkLive || !this.still.image);
     const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
     const msg = this.message();
     const badge = this.badge();

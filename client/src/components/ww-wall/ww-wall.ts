@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo } from '@wardwall/common';
 import { gridArea, layoutGeometry, type LayoutName } from '../../core/layout.js';
+import { linkConstraint, tileIsLive, type LinkLevel } from '../../core/link-quality.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
@@ -24,6 +25,7 @@ export class WwWall extends LitElement {
     expanded: { attribute: false },
     showStats: { attribute: false },
     recorder: { attribute: false },
+    linkLevel: { attribute: false },
   };
 
   declare layout: LayoutName;
@@ -36,6 +38,8 @@ export class WwWall extends LitElement {
   declare expanded: number | null;
   declare showStats: boolean;
   declare recorder: RecorderApi | null;
+  /** The receive link's level: on 'poor' tiles take the sub stream and only a few stay live. */
+  declare linkLevel: LinkLevel;
 
   constructor() {
     super();
@@ -49,12 +53,15 @@ export class WwWall extends LitElement {
     this.expanded = null;
     this.showStats = false;
     this.recorder = null;
+    this.linkLevel = 'good';
   }
 
   override render(): unknown {
     const geo = layoutGeometry(this.layout);
     const indices = geo.tiles.map((_, i) => i);
     const expanded = this.expanded !== null && this.expanded < indices.length ? this.expanded : null;
+    const link = linkConstraint(this.linkLevel);
+    const shown = indices.map((i) => this.tiles[i] ?? null);
     return html`
       <div class="grid" style="grid-template-columns: repeat(${geo.cols}, minmax(0, 1fr)); grid-template-rows: repeat(${geo.rows}, minmax(0, 1fr));">
         ${repeat(
@@ -76,6 +83,8 @@ export class WwWall extends LitElement {
               .expanded=${isExpanded}
               .showStats=${this.showStats}
               .recorder=${this.recorder}
+              .linkLive=${expanded !== null && link.forceSub ? isExpanded : tileIsLive(i, shown, link, null)}
+              .linkSub=${link.forceSub}
               ?hidden=${expanded !== null && !isExpanded}
             ></ww-tile>`;
           },
