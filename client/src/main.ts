@@ -12,6 +12,11 @@ import { WallStore } from './storage/wall-store.js';
 import { RecorderApi } from './services/recorder-api.js';
 import { DisplaysClient } from './services/displays.js';
 import { LinkMonitor } from './services/link-monitor.js';
+import { DisplayWarmer } from './services/display-warmer.js';
+import { warmTargets } from './core/warm.js';
+
+/** A display keeps the cameras it showed recently flowing this long, so a push back to them is instant. */
+const DISPLAY_WARM_MS = 60_000;
 
 declare global {
   interface Window {
@@ -28,19 +33,25 @@ async function main(): Promise<void> {
 
   const signaling = new SignalingClient({ url: signalingUrl(location), lang: getLang });
   const cameras = new CameraStore(signaling);
-  const live = new LiveMediaService(signaling);
+  // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
+  // "use this window as a display" button reloads into it.
+  const displayName = new URLSearchParams(location.search).get('display')?.trim().slice(0, 60) || null;
+  const live = new LiveMediaService(signaling, displayName ? { lingerMs: DISPLAY_WARM_MS } : {});
   const recorder = new RecorderApi();
   const displays = new DisplaysClient(signaling);
   const link = new LinkMonitor(live, signaling);
   link.start();
   app.services = { signaling, cameras, live, store, recorder, displays, link };
 
-  // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
-  // "use this window as a display" button reloads into it.
-  const displayName = new URLSearchParams(location.search).get('display')?.trim().slice(0, 60);
   if (displayName) {
     app.displayName = displayName;
     void displays.register(displayName);
+    // Receive the tour's next step ahead of the switch.
+    const warmer = new DisplayWarmer(live);
+    const rewarm = (): void => warmer.warm(warmTargets(displays.get(displayName) ?? null, cameras.snapshot(), window.innerWidth * devicePixelRatio));
+    displays.on('mine', rewarm);
+    live.on('state', rewarm);
+    window.addEventListener('pagehide', () => warmer.close());
   }
   app.addEventListener('ww-register-display', (e) => {
     const name = (e as CustomEvent<{ name: string }>).detail.name;

@@ -98,7 +98,17 @@ export interface DisplayState {
   /** Who changed it last (a user's name, or "rule: …"), and when (ms since epoch). */
   changedBy: string;
   changedAt: number;
-  tour: { tourId: string; name: string; index: number; steps: number; paused: boolean; intervalSec: number; nextAt: number | null } | null;
+  tour: {
+    tourId: string;
+    name: string;
+    index: number;
+    steps: number;
+    paused: boolean;
+    intervalSec: number;
+    nextAt: number | null;
+    /** The next step's screen, so the display can start receiving it before the switch. */
+    upcoming: { layout: WallLayout; tiles: (string | null)[] } | null;
+  } | null;
   /** Whether a browser window shows this display now. */
   online: boolean;
 }

@@ -131,6 +131,7 @@ test('service: push camera, preset, incident; tours cycle, pause, resume, skip m
   const tour = store.saveTour({ name: 'Entry roads', intervalSec: 5, steps: [{ kind: 'camera', cameraId: 'c1' }, { kind: 'preset', presetId: 'gone' }, { kind: 'preset', presetId: preset.id }, { kind: 'camera', cameraId: 'c3' }] }, 'an', null, clock.now());
   s = svc.push('Wall 1', { kind: 'tour', tourId: tour.id }, 'an');
   assert.deepEqual([s.tiles, s.tour?.index, s.tour?.paused, s.tour?.nextAt], [['c1'], 0, false, clock.now() + 5000]);
+  assert.deepEqual(s.tour?.upcoming, { layout: '2x2', tiles: ['c1', 'c3', null, null] }); // the missing preset is skipped
   clock.advance(5000); // the missing preset is skipped
   assert.deepEqual([svc.get('Wall 1')!.tour?.index, svc.get('Wall 1')!.layout], [2, '2x2']);
   clock.advance(5000);

@@ -4,7 +4,7 @@
  * is saved (a display survives reloads and restarts) and announced with the `change` event.
  */
 import { EventEmitter } from 'node:events';
-import { AppError, ErrorCode, type DisplayContent, type DisplayRuleTrigger, type DisplayState, type TourAction } from '@wardwall/common';
+import { AppError, ErrorCode, type DisplayContent, type DisplayRuleTrigger, type DisplayState, type Tour, type TourAction } from '@wardwall/common';
 import type { Logger } from 'pino';
 import type { DisplayStore } from './store.js';
 import { blankDisplay, camerasScreen, nextStepIndex, presetScreen, stepScreen, type Screen } from './resolve.js';
@@ -97,7 +97,7 @@ export class DisplayService extends EventEmitter<Events> {
         const tour = store.tour(content.tourId);
         if (!tour) throw new AppError(ErrorCode.NOT_FOUND, 'content.tourId: no such tour', 404);
         this.stopTimer(name);
-        const tourState: NonNullable<DisplayState['tour']> = { tourId: tour.id, name: tour.name, index: -1, steps: tour.steps.length, paused: false, intervalSec: tour.intervalSec, nextAt: null };
+        const tourState: NonNullable<DisplayState['tour']> = { tourId: tour.id, name: tour.name, index: -1, steps: tour.steps.length, paused: false, intervalSec: tour.intervalSec, nextAt: null, upcoming: null };
         const started = this.advance({ ...state, tour: tourState, source: { kind: 'tour', id: tour.id, label: tour.name }, changedBy: by, changedAt: this.now() });
         if (!started) throw new AppError(ErrorCode.BAD_REQUEST, 'content.tourId: none of the tour\'s steps can be shown');
         return started;
@@ -169,21 +169,35 @@ export class DisplayService extends EventEmitter<Events> {
     if (!t) return null;
     const tour = this.deps.store.tour(t.tourId);
     if (!tour) return null;
-    let index = t.index;
+    const next = this.showableStep(tour, t.index);
+    if (!next) return null;
+    const upcoming = this.showableStep(tour, next.index);
+    const interval = tour.intervalSec * 1000;
+    this.stopTimer(state.name);
+    if (!t.paused) this.schedule(state.name, interval);
+    return this.update(state.name, {
+      ...state,
+      ...next.screen,
+      tour: {
+        ...t,
+        name: tour.name,
+        index: next.index,
+        steps: tour.steps.length,
+        intervalSec: tour.intervalSec,
+        nextAt: t.paused ? null : this.now() + interval,
+        upcoming: upcoming && upcoming.index !== next.index ? upcoming.screen : null,
+      },
+    });
+  }
+
+  /** The first step after `index` that can be shown (cameras known, preset present), or null. */
+  private showableStep(tour: Tour, index: number): { index: number; screen: Screen } | null {
     for (let tries = 0; tries < tour.steps.length; tries++) {
       index = nextStepIndex(index, tour.steps.length);
       const step = tour.steps[index]!;
       if (step.kind === 'camera' && !this.deps.cameraExists(step.cameraId)) continue;
       const shown = stepScreen(step, (id) => this.deps.store.preset(id));
-      if (!shown) continue;
-      const interval = tour.intervalSec * 1000;
-      this.stopTimer(state.name);
-      if (!t.paused) this.schedule(state.name, interval);
-      return this.update(state.name, {
-        ...state,
-        ...shown.screen,
-        tour: { ...t, name: tour.name, index, steps: tour.steps.length, intervalSec: tour.intervalSec, nextAt: t.paused ? null : this.now() + interval },
-      });
+      if (shown) return { index, screen: shown.screen };
     }
     return null;
   }
