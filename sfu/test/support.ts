@@ -1,5 +1,6 @@
 /** Starts the real system pieces (embedded endpoint + demo cameras, SFU) on free loopback ports. */
-import { resolveConfig, type Config } from '@wardwall/common';
+import { resolveConfig, type Config, type ServerMessage } from '@wardwall/common';
+import WebSocket from 'ws';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { startEmbedded, type Embedded } from '../src/endpoint/embedded.js';
 import { startSfu, type Sfu } from '../src/app.js';
@@ -78,4 +79,31 @@ export async function waitFor<T>(what: string, fn: () => T | undefined | false |
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export interface TestSignaling {
+  ws: WebSocket;
+  request: (m: Record<string, unknown>) => Promise<ServerMessage>;
+  pushes: ServerMessage[];
+  raw: (s: string) => Promise<ServerMessage>;
+}
+
+/** A minimal signaling client: requests answered in order, pushes collected. */
+export async function connectSignaling(sfuUrl: string): Promise<TestSignaling> {
+  const ws = new WebSocket(`${sfuUrl.replace('http', 'ws')}ws`);
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const pushes: ServerMessage[] = [];
+  const waiting: ((m: ServerMessage) => void)[] = [];
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as ServerMessage;
+    if (m.type === 'response') waiting.shift()?.(m);
+    else pushes.push(m);
+  });
+  const raw = (s: string) =>
+    new Promise<ServerMessage>((r) => {
+      waiting.push(r);
+      ws.send(s);
+    });
+  let n = 1;
+  return { ws, pushes, raw, request: (m) => raw(JSON.stringify({ id: n++, ...m })) };
 }
