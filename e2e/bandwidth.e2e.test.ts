@@ -2,7 +2,9 @@
  * Bandwidth-aware viewing in Chromium: the network is throttled through the DevTools protocol
  * (Network.emulateNetworkConditions, which also shapes WebRTC: throughput, queue, packet loss); the
  * large tile then takes the sub stream and keeps playing, extra tiles become refreshed stills; when
- * the throttle is lifted the tile returns to the main stream and every tile is live again.
+ * the throttle is lifted the tile returns to the main stream. Then every WebRTC packet is dropped
+ * for a while (a network change): the transport goes disconnected, restarts ICE, and the tile plays
+ * again without a reload.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,4 +59,20 @@ test('a throttled link switches the viewer to the sub stream and it keeps playin
   await waitFor('demo-1 back on main', async () => (await readTiles(page)).find((t) => t.camera === 'demo-1' && t.stream === 'main' && t.state === 'playing'), 20000, 200);
   await assertPlaying(page, ['demo-1'], 'main after the throttle');
   assert.equal(await page.locator('[data-link="poor"]').count(), 0);
+});
+
+test('a lost network path (all WebRTC packets dropped) restarts ICE and the tile plays again without a reload', async () => {
+  const w = () => page.evaluate(() => {
+    const ww = (window as unknown as { __wardwall: { live: { iceRestarts: number }; signaling: { sessionId: string | null } } }).__wardwall;
+    return { restarts: ww.live.iceRestarts, session: ww.signaling.sessionId };
+  });
+  const before = await w();
+  await page.evaluate(() => ((window as unknown as { __loadMarker: number }).__loadMarker = 1));
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1, packetLoss: 100 });
+  await waitFor('ICE restarted', async () => (await w()).restarts > before.restarts, 40000, 250);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1, packetLoss: 0 });
+  await assertPlaying(page, ['demo-1'], 'after the path came back', 2000, 40000);
+  const after = await w();
+  assert.equal(after.session, before.session, 'same signaling session: recovered by ICE restart, not by a rebuild');
+  assert.equal(await page.evaluate(() => (window as unknown as { __loadMarker?: number }).__loadMarker), 1, 'no reload');
 });

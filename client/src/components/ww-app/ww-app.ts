@@ -456,7 +456,7 @@ export class WwApp extends LitElement {
       @media (max-width: 700px) {
         main {
           grid-template-columns: 1fr;
-          grid-template-rows: minmax(0, 22%) minmax(0, 1fr);
+          grid-template-rows: minmax(0, 35%) minmax(0, 1fr);
         }
         ww-camera-list {
           border-right: 0;
