@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_LINK_POLICY as P, INITIAL_LINK_STATE, judgeSample, linkConstraint, nextLinkState, sampleFrom, tileIsLive, type LinkSample, type LinkState } from '../src/core/link-quality.js';
 
-const ok: LinkSample = { at: 0, availableIncomingBitrate: null, lossRate: 0, jitterMs: 5, freezes: 0, minScore: 10, receivedBitrate: 2e6 };
+const ok: LinkSample = { at: 0, availableIncomingBitrate: null, lossRate: 0, jitterMs: 5, freezes: 0, minScore: 10, receivedBitrate: 2e6, starved: false };
 const s = (over: Partial<LinkSample>): LinkSample => ({ ...ok, ...over });
 
 test('judgeSample: table', () => {
@@ -17,7 +17,11 @@ test('judgeSample: table', () => {
     [{ minScore: 8 }, 'neutral'],
     [{ availableIncomingBitrate: 300_000 }, 'bad'],
     [{ availableIncomingBitrate: 3_000_000 }, 'good'],
-    [{ freezes: 1 }, 'bad'],
+    [{ freezes: 1 }, 'good'],
+    [{ freezes: 3 }, 'good'],
+    [{ freezes: 2, lossRate: 0.015 }, 'bad'],
+    [{ freezes: 1, lossRate: 0.015 }, 'neutral'],
+    [{ lossRate: null, receivedBitrate: 0, starved: true }, 'severe'],
   ];
   for (const [over, want] of cases) assert.equal(judgeSample(s(over)), want, JSON.stringify(over));
 });
@@ -56,4 +60,7 @@ test('sampleFrom: deltas, loss rate, freezes; none across a reset', () => {
   assert.equal(sampleFrom(null, b, null), null);
   assert.equal(sampleFrom(b, { ...a, at: 5000 }, null), null);
   assert.equal(sampleFrom(a, { ...a, at: 3000 }, null)!.lossRate, null);
+  assert.equal(sampleFrom(a, { ...a, at: 3000 }, null, true)!.starved, true);
+  assert.equal(sampleFrom(a, { ...a, at: 3000 }, null, false)!.starved, false);
+  assert.equal(x.starved, false);
 });

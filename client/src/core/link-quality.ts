@@ -21,8 +21,10 @@ export interface LinkSample {
   freezes: number;
   /** The lowest consumer score the server reported (0..10; 10 = perfect). */
   minScore: number | null;
-  /** Bits/s received over the interval (for the bitrate rule: an estimate below what flows is a bad sign). */
+  /** Bits/s received over the interval. */
   receivedBitrate: number | null;
+  /** Live consumers exist but no packet arrived over the interval (the path is gone). */
+  starved: boolean;
 }
 
 export interface LinkPolicy {
@@ -37,6 +39,8 @@ export interface LinkPolicy {
   goodScore: number;
   /** A bandwidth estimate below this (bits/s) is bad. */
   minBitrate: number;
+  /** Video freezes within one sample that make it bad, together with some loss (≥ goodLoss). */
+  badFreezes: number;
   /** Bad samples in a row that make the link poor. */
   badSamples: number;
   /** How long the link must stay good before upgrading again (ms). */
@@ -55,6 +59,7 @@ export const DEFAULT_LINK_POLICY: LinkPolicy = {
   badScore: 6,
   goodScore: 9,
   minBitrate: 800_000,
+  badFreezes: 2,
   badSamples: 2,
   recoverAfterMs: 10_000,
   poorLiveTiles: 4,
@@ -65,13 +70,15 @@ export type SampleVerdict = 'severe' | 'bad' | 'good' | 'neutral';
 
 /** How one sample looks on its own. */
 export function judgeSample(s: LinkSample, p: LinkPolicy = DEFAULT_LINK_POLICY): SampleVerdict {
-  if (s.lossRate !== null && s.lossRate >= p.severeLoss) return 'severe';
+  if (s.starved || (s.lossRate !== null && s.lossRate >= p.severeLoss)) return 'severe';
   const bad =
     (s.lossRate !== null && s.lossRate >= p.badLoss) ||
     (s.jitterMs !== null && s.jitterMs >= p.badJitterMs) ||
     (s.minScore !== null && s.minScore <= p.badScore) ||
     (s.availableIncomingBitrate !== null && s.availableIncomingBitrate < p.minBitrate) ||
-    s.freezes > 0;
+    // Freezes count when packets are being lost too: alone they are more often the machine (a busy
+    // CPU, a stream with uneven frame timing) than the link.
+    (s.freezes >= p.badFreezes && (s.lossRate ?? 0) >= p.goodLoss);
   if (bad) return 'bad';
   const good = (s.lossRate === null || s.lossRate < p.goodLoss) && (s.minScore === null || s.minScore >= p.goodScore);
   return good ? 'good' : 'neutral';
@@ -132,7 +139,7 @@ export interface ReceiveCounters {
 }
 
 /** A sample from two snapshots (null without a previous one or with counters that went back: a new transport). */
-export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, minScore: number | null): LinkSample | null {
+export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, minScore: number | null, consuming = false): LinkSample | null {
   if (!prev || cur.at <= prev.at || cur.packetsReceived < prev.packetsReceived || cur.packetsLost < prev.packetsLost) return null;
   const received = cur.packetsReceived - prev.packetsReceived;
   const lost = cur.packetsLost - prev.packetsLost;
@@ -145,5 +152,6 @@ export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, m
     freezes: Math.max(0, cur.freezeCount - prev.freezeCount),
     minScore,
     receivedBitrate: seconds > 0 ? ((cur.bytesReceived - prev.bytesReceived) * 8) / seconds : null,
+    starved: consuming && received === 0,
   };
 }

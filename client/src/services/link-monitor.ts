@@ -35,6 +35,8 @@ export class LinkMonitor extends Emitter<LinkMonitorEvents> {
   private state: LinkState = INITIAL_LINK_STATE;
   private prev: ReceiveCounters | null = null;
   private readonly scores = new Map<string, number>();
+  /** Consumers whose producer is receiving media from its camera (producer score > 0). */
+  private readonly fed = new Map<string, boolean>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly unsubscribe: (() => void)[] = [];
   /** The last sample (diagnostics, the stats overlay and tests). */
@@ -47,10 +49,17 @@ export class LinkMonitor extends Emitter<LinkMonitorEvents> {
   ) {
     super();
     this.unsubscribe.push(
-      signaling.on('consumerScore', ({ consumerId, score }) => this.scores.set(consumerId, score)),
-      signaling.on('consumerClosed', ({ consumerId }) => this.scores.delete(consumerId)),
+      signaling.on('consumerScore', ({ consumerId, score, producerScore }) => {
+        this.scores.set(consumerId, score);
+        this.fed.set(consumerId, producerScore > 0);
+      }),
+      signaling.on('consumerClosed', ({ consumerId }) => {
+        this.scores.delete(consumerId);
+        this.fed.delete(consumerId);
+      }),
       signaling.on('lost', () => {
         this.scores.clear();
+        this.fed.clear();
         this.prev = null;
       }),
     );
@@ -77,6 +86,7 @@ export class LinkMonitor extends Emitter<LinkMonitorEvents> {
     for (const [id, score] of this.scores) {
       if (!this.live.hasConsumer(id)) {
         this.scores.delete(id);
+        this.fed.delete(id);
         continue;
       }
       min = min === null ? score : Math.min(min, score);
@@ -96,7 +106,10 @@ export class LinkMonitor extends Emitter<LinkMonitorEvents> {
       return;
     }
     const cur = receiveCounters(report, Date.now());
-    const sample = sampleFrom(this.prev, cur, this.minScore());
+    // Media is expected when a consumer's camera is sending (an offline camera is not a bad link).
+    const minScore = this.minScore();
+    const expecting = [...this.fed].some(([id, fed]) => fed && this.live.hasConsumer(id));
+    const sample = sampleFrom(this.prev, cur, minScore, expecting);
     this.prev = cur;
     if (!sample) return;
     this.lastSample = sample;
