@@ -78,11 +78,14 @@ test('the commander saves a preset from their wall and pushes it: the display sh
   await waitFor('display shows the preset', async () => (await shownCameras(display)).join() === 'demo-1,demo-3,,');
   await assertPlaying(display, ['demo-1', 'demo-3'], 'pushed preset');
   assert.match((await overlay()).source, /Cổng vào/);
-  // The commander's own wall plays too, through the same single port as the display.
+  // The commander's own wall (live mode) plays too, through the same single port as the display.
+  await commander.locator('ww-header [data-mode="live"]').click();
   await assertPlaying(commander, ['demo-1', 'demo-3'], 'commander wall');
   const ports = await transportPorts(commander);
   assert.deepEqual([...new Set(ports.remote)], [sys.sfu.pool.webRtcPort]);
   assert.equal(ports.selected, sys.sfu.pool.webRtcPort);
+  await commander.locator('ww-header [data-mode="displays"]').click();
+  await row().waitFor();
 });
 
 test('a tour cycles on the display, pauses from the commander, and survives a display reload', async () => {
