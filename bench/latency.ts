@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const file = {
     demo: { count: 1, withSubStream: 0 },
     endpoint: { rtspPort, rtmpPort, httpPort },
-    sfu: { port: sfuPort, workers: Number(process.env.BENCH_WORKERS ?? 0), dataDir: join(tmpdir(), `wardwall-bench-sfu-${process.pid}`) },
+    sfu: { port: sfuPort, workers: Number(process.env.BENCH_WORKERS ?? 0), dataDir: join(tmpdir(), `wardwall-bench-sfu-${process.pid}`), webrtc: { port: 0 } },
     recorder: { enabled: false },
     log: { level: 'warn' },
   };

@@ -29,7 +29,7 @@ test('the launcher prints the URL, the wall serves live cameras, Ctrl-C stops ev
   const [rtspPort, rtmpPort, httpPort, sfuPort, recPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const dir = mkdtempSync(join(tmpdir(), 'wardwall-start-'));
   const cfg = join(dir, 'config.jsonc');
-  writeFileSync(cfg, `// test config\n${JSON.stringify({ demo: { count: 2, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 1, dataDir: join(dir, 'sfu') }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'info' } })}\n`);
+  writeFileSync(cfg, `// test config\n${JSON.stringify({ demo: { count: 2, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 1, dataDir: join(dir, 'sfu'), webrtc: { port: 0 } }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'info' } })}\n`);
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));

@@ -21,13 +21,20 @@ import { BookmarkService } from './services/bookmarks.js';
 import { IncidentTrailStore } from './services/trail-store.js';
 import { openWallDb } from './storage/db.js';
 import { HealthAlertService } from './services/health-alerts.js';
+import { DisplaysClient } from './services/displays.js';
+import { LinkMonitor } from './services/link-monitor.js';
+import { DisplayWarmer } from './services/display-warmer.js';
+import { warmTargets } from './core/warm.js';
+
+/** A display keeps the cameras it showed recently flowing this long, so a push back to them is instant. */
+const DISPLAY_WARM_MS = 60_000;
 
 /** The WebSocket close code of a revoked session. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
 
 declare global {
   interface Window {
-    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb; trails: IncidentTrailStore; alerts: HealthAlertService };
+    __wardwall?: { app: WwApp; signaling: SignalingClient; live: LiveMediaService; cameras: CameraStore; recorder: RecorderApi; auth: AuthApi; bookmarks: BookmarkService; openWallDb: typeof openWallDb; trails: IncidentTrailStore; alerts: HealthAlertService; displays: DisplaysClient; link: LinkMonitor };
   }
 }
 
@@ -72,15 +79,40 @@ async function startWall(me: Me): Promise<void> {
 
   const signaling = new SignalingClient({ url: signalingUrl(location), lang: getLang });
   const cameras = new CameraStore(signaling);
-  const live = new LiveMediaService(signaling);
+  // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
+  // "use this window as a display" button reloads into it.
+  const displayName = new URLSearchParams(location.search).get('display')?.trim().slice(0, 60) || null;
+  const live = new LiveMediaService(signaling, displayName ? { lingerMs: DISPLAY_WARM_MS } : {});
   const recorder = new RecorderApi('', auth.fetch);
   const bookmarks = new BookmarkService(signaling);
   const trails = new IncidentTrailStore(bookmarks);
   const alerts = new HealthAlertService(signaling);
-  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts };
+  const displays = new DisplaysClient(signaling);
+  const link = new LinkMonitor(live, signaling);
+  link.start();
+  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts, displays, link };
 
   const listeners = new AbortController();
   const opts = { signal: listeners.signal };
+  let warmer: DisplayWarmer | null = null;
+  if (displayName) {
+    app.displayName = displayName;
+    void displays.register(displayName);
+    // Receive the tour's next step ahead of the switch.
+    const w = new DisplayWarmer(live);
+    warmer = w;
+    const rewarm = (): void => w.warm(warmTargets(displays.get(displayName) ?? null, cameras.snapshot(), window.innerWidth * devicePixelRatio));
+    displays.on('mine', rewarm);
+    live.on('state', rewarm);
+  }
+  app.addEventListener(
+    'ww-register-display',
+    (e) => {
+      const name = (e as CustomEvent<{ name: string }>).detail.name;
+      location.search = `?display=${encodeURIComponent(name)}`;
+    },
+    opts,
+  );
   // A revoked session's socket is closed with 4401. Any other close may mean the rights changed
   // (4001) or, before the socket opened, a refused upgrade (HTTP 401 looks like any failed
   // connection): ask the server who is signed in, and follow its answer.
@@ -103,17 +135,29 @@ async function startWall(me: Me): Promise<void> {
     );
   });
   app.addEventListener('ww-logout', () => void auth.logout().then(() => boot()), opts);
-  // Skip the back-off wait when the network or the page comes back.
-  window.addEventListener('online', () => signaling.retryNow(), opts);
+  // Skip the back-off wait when the network or the page comes back. A network change (Wi-Fi to
+  // mobile) keeps the session but needs new ICE paths: restart ICE at once rather than waiting for
+  // the transport to notice (it also does, on disconnected/failed).
+  const onNetworkChange = (): void => {
+    if (live.ready) void live.forceIceRestart();
+  };
+  window.addEventListener('online', () => (signaling.retryNow(), onNetworkChange()), opts);
+  (navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener('change', onNetworkChange, opts);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && signaling.retryNow(), opts);
-  window.addEventListener('pagehide', () => (live.close(), bookmarks.close(), signaling.close()), opts);
+  const closeServices = (): void => {
+    warmer?.close();
+    live.close();
+    bookmarks.close();
+    displays.close();
+    link.close();
+    signaling.close();
+  };
+  window.addEventListener('pagehide', closeServices, opts);
 
   const running: RunningWall = {
     stop() {
       listeners.abort();
-      live.close();
-      bookmarks.close();
-      signaling.close();
+      closeServices();
       cameras.close();
       app.remove();
     },
@@ -121,7 +165,7 @@ async function startWall(me: Me): Promise<void> {
   wall = running;
   document.body.replaceChildren(app);
   signaling.start();
-  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb, trails, alerts };
+  window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb, trails, alerts, displays, link };
 }
 
 /** Shows the wall of whoever is signed in, else the login page (at start and after signing out). */

@@ -100,3 +100,9 @@ test('number keys choose layouts', () => {
   assert.equal(layoutForKey('a'), null);
   assert.equal(layoutForKey(' '), null);
 });
+
+test('the server\'s tile counts per layout (displays, presets) match the client\'s geometry', async () => {
+  const { LAYOUT_TILE_COUNT } = await import('@wardwall/common');
+  const { LAYOUTS, tileCount } = await import('../src/core/layout.js');
+  for (const l of LAYOUTS) assert.equal(LAYOUT_TILE_COUNT[l], tileCount(l), l);
+});

@@ -171,6 +171,11 @@ export const configSchema = z
             listenIp: z.string().default('127.0.0.1'),
             /** Address announced to browsers on other machines (public or LAN IP, or a host name). */
             announcedAddress: z.string().nullable().default(null),
+            /**
+             * The one UDP port (and the same TCP port, the fallback for networks that block UDP) that
+             * carries all media to browsers (mediasoup WebRtcServer); 0 picks a free one at start.
+             */
+            port: z.number().int().min(0).max(65535).default(44444),
             rtcMinPort: port.default(40000),
             rtcMaxPort: port.default(40999),
           })

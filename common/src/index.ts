@@ -8,3 +8,4 @@ export * from './neighbours.js';
 export * from './bookmarks.js';
 export * from './health.js';
 export * from './residents.js';
+export * from './displays.js';

@@ -10,6 +10,7 @@ import type { ResolvedNeighbour } from './neighbours.js';
 import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
 import { healthMessageSchemas, type HealthAlert, type HealthResponseData } from './health.js';
 import type { ResidentLabel } from './residents.js';
+import { displayContentSchema, displayNameSchema, TOUR_ACTIONS, type DisplayState } from './displays.js';
 
 export const STREAMS = ['main', 'sub'] as const;
 export type StreamKind = (typeof STREAMS)[number];
@@ -80,6 +81,11 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('bookmarksPush'), id: requestId, changes: z.array(z.unknown()).min(1).max(BOOKMARK_LIMITS.batch) }).strict(),
   z.object({ type: z.literal('bookmarksPull'), id: requestId, since: z.number().int().min(0) }).strict(),
   ...healthMessageSchemas,
+  // Duty-room displays (sfu/src/displays).
+  z.object({ type: z.literal('displayRegister'), id: requestId, name: displayNameSchema }).strict(),
+  z.object({ type: z.literal('displayList'), id: requestId }).strict(),
+  z.object({ type: z.literal('displayPush'), id: requestId, name: displayNameSchema, content: displayContentSchema }).strict(),
+  z.object({ type: z.literal('displayTour'), id: requestId, name: displayNameSchema, action: z.enum(TOUR_ACTIONS) }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
@@ -111,6 +117,10 @@ export interface ResponseData extends HealthResponseData {
   bookmarksPush: { results: ChangeResult[]; serverTime: number };
   /** Every record changed after `since` that the session may see (tombstones included); `seq` is the next cursor. */
   bookmarksPull: { bookmarks: Bookmark[]; incidents: Incident[]; seq: number; more: boolean; serverTime: number };
+  displayRegister: { display: DisplayState };
+  displayList: { displays: DisplayState[] };
+  displayPush: { display: DisplayState };
+  displayTour: { display: DisplayState };
 }
 
 export type ServerMessage =
@@ -122,7 +132,11 @@ export type ServerMessage =
   | { type: 'bookmarkChanged'; bookmark: Bookmark }
   | { type: 'incidentChanged'; incident: Incident }
   /** A camera health alert was opened, acknowledged or closed. */
-  | { type: 'alert'; alert: HealthAlert };
+  | { type: 'alert'; alert: HealthAlert }
+  /** A consumer's quality (mediasoup score 0–10: what reaches the browser, and what the producer sends). */
+  | { type: 'consumerScore'; consumerId: string; score: number; producerScore: number }
+  /** A duty-room display changed (pushed to every session). */
+  | { type: 'displayState'; display: DisplayState };
 
 /** A failure keeps the known `type` and the raw fields when it got that far (access is checked on them first). */
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody; type?: string; fields?: Record<string, unknown> };

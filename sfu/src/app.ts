@@ -22,6 +22,7 @@ import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 import { installHealth, type Health } from './health/install.js';
 import { actorOf } from './auth/access.js';
 import { installResidents, type Residents } from './residents/index.js';
+import { installDisplays, type Displays } from './displays/install.js';
 
 export interface Sfu {
   url: string;
@@ -41,6 +42,8 @@ export interface Sfu {
   bookmarks: BookmarksFeature;
   /** Camera health monitor and alerts. */
   health: Health;
+  /** Duty-room displays, presets, tours; `displays.rules` takes camera alerts and urgent bookmarks. */
+  displays: Displays;
   close(): Promise<void>;
 }
 
@@ -48,8 +51,8 @@ export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', imp
 
 export async function startSfu(config: Readonly<Config>, log: Logger, opts: { clientDir?: string } = {}): Promise<Sfu> {
   const size = config.sfu.workers || availableParallelism();
-  const { rtcMinPort, rtcMaxPort } = config.sfu.webrtc;
-  const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, log: log.child({ part: 'pool' }) });
+  const { rtcMinPort, rtcMaxPort, listenIp, announcedAddress, port: webrtcPort } = config.sfu.webrtc;
+  const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, webrtc: { listenIp, announcedAddress, port: webrtcPort }, log: log.child({ part: 'pool' }) });
   const cameras = new CameraRegistry(pool, config.sfu.ingest, log.child({ part: 'ingest' }));
   let server: Server | HttpsServer | null = null;
   let signaling: SignalingServer | null = null;
@@ -59,6 +62,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let bookmarks: BookmarksFeature | null = null;
   let health: Health | null = null;
   let residents: Residents | null = null;
+  let displays: Displays | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -96,12 +100,15 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     health = installHealth({
       db, cameras, router, signaling, access: auth.policy, config: config.sfu.health, log: log.child({ part: 'health' }),
       onAcknowledged: (alert, by) => trail.append(actorOf(by), 'alert_ack', alert.cameraId, { alert: alert.id, kind: alert.kind }),
+      onOpened: (alert) => displays?.rules.onCameraAlert(alert.cameraId),
     });
+    displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    displays?.close();
     health?.close();
     auth?.close();
     bookmarks?.close();
@@ -130,9 +137,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     auth: auth!,
     bookmarks: bookmarks!,
     health: health!,
+    displays: displays!,
     async close() {
       if (closed) return;
       closed = true;
+      displays!.close();
       health!.close();
       bookmarks!.close();
       auth!.close();

@@ -1,9 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import WebSocket from 'ws';
 import type { ServerMessage } from '@wardwall/common';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { connectSignaling, startTestSystem, waitFor, type TestSystem } from './support.js';
 import { pictureMetrics } from '../src/health/picture-metrics.js';
 
 let sys: TestSystem;
@@ -99,20 +98,7 @@ test('the keyframe decoder keeps a JPEG still of every camera, served over HTTP 
 });
 
 /** A minimal signaling client for tests. */
-async function connect(): Promise<{ ws: WebSocket; request: (m: Record<string, unknown>) => Promise<ServerMessage>; pushes: ServerMessage[]; raw: (s: string) => Promise<ServerMessage> }> {
-  const ws = new WebSocket(`${sys.sfu.url.replace('http', 'ws')}ws`);
-  await new Promise((r, j) => ws.once('open', r).once('error', j));
-  const pushes: ServerMessage[] = [];
-  const waiting: ((m: ServerMessage) => void)[] = [];
-  ws.on('message', (d) => {
-    const m = JSON.parse(String(d)) as ServerMessage;
-    if (m.type === 'response') waiting.shift()?.(m);
-    else pushes.push(m);
-  });
-  const raw = (s: string) => new Promise<ServerMessage>((r) => { waiting.push(r); ws.send(s); });
-  let n = 1;
-  return { ws, pushes, raw, request: (m) => raw(JSON.stringify({ id: n++, ...m })) };
-}
+const connect = () => connectSignaling(sys.sfu.url);
 
 test('signaling: hello, transport, consume paused, resume; camera state pushed; errors have codes', async () => {
   const c = await connect();

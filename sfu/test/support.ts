@@ -68,7 +68,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
     sfu: {
       port: sfuPort,
       workers: overrides.workers ?? 2,
-      webrtc: { listenIp: '127.0.0.1', rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
+      webrtc: { listenIp: '127.0.0.1', port: 0, rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
       dataDir: overrides.sfuDataDir ?? mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
@@ -196,3 +196,7 @@ export async function wsClient(baseUrl: string, cookie?: string, opts: { ca?: Bu
   let n = 1;
   return { ws, pushes, closed, raw, request: (m) => raw(JSON.stringify({ id: n++, ...m })) };
 }
+
+/** A signaling client of a system without access control (requests answered in order, pushes collected). */
+export type TestSignaling = WsClient;
+export const connectSignaling = (sfuUrl: string): Promise<TestSignaling> => wsClient(sfuUrl);

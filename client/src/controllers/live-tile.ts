@@ -20,6 +20,8 @@ export interface LiveTileInputs {
   /** The tile's width in device pixels (0 until laid out). */
   deviceWidth: number;
   showStats: boolean;
+  /** The link is poor: take the sub stream whatever the tile's size (bandwidth-aware wall). */
+  forceSub?: boolean;
 }
 
 const CONSUME_RETRY_MS = [1000, 2000, 5000, 10000];
@@ -155,7 +157,8 @@ export class LiveTileController implements ReactiveController {
       prev.visible === next.visible &&
       prev.active === next.active &&
       prev.deviceWidth === next.deviceWidth &&
-      prev.showStats === next.showStats
+      prev.showStats === next.showStats &&
+      !!prev.forceSub === !!next.forceSub
     ) {
       return;
     }
@@ -229,7 +232,7 @@ export class LiveTileController implements ReactiveController {
       return;
     }
     if (!(deviceWidth > 0)) return; // not laid out yet: decide when the size is known
-    const next = preferredStream(deviceWidth, this.preferred, hasSub);
+    const next = this.inputs.forceSub ? 'sub' : preferredStream(deviceWidth, this.preferred, hasSub);
     if (this.preferred === null || !this.lease) {
       this.cancelPreferTimer();
       this.preferred = next;

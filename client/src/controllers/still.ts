@@ -21,7 +21,7 @@ export class StillController implements ReactiveController {
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly retryMs = 3000,
-    private readonly refreshMs = 15000,
+    private refreshMs = 15000,
   ) {
     host.addController(this);
   }
@@ -52,6 +52,16 @@ export class StillController implements ReactiveController {
     this.wanted = wanted;
     this.clearTimer();
     if (wanted && this.cameraId) this.schedule(this.image ? this.refreshMs : 0);
+  }
+
+  /** Changes how often a wanted still is refreshed (faster while it stands in for live video). */
+  setRefreshMs(ms: number): void {
+    if (ms === this.refreshMs) return;
+    this.refreshMs = ms;
+    if (this.wanted && this.cameraId && this.image) {
+      this.clearTimer();
+      this.schedule(ms);
+    }
   }
 
   /** Loads a fresh still now (e.g. the camera came back). */

@@ -79,7 +79,7 @@ export function permittedTiles(me: Me | null, tiles: readonly (string | null)[])
   return tiles.map((id) => (id && canCamera(me, 'live', id) ? id : null));
 }
 
-export type AppPage = 'live' | 'follow' | 'review' | 'admin' | 'residents' | 'audit';
+export type AppPage = 'live' | 'follow' | 'review' | 'displays' | 'admin' | 'residents' | 'audit';
 
 /**
  * The pages the header offers: live always, follow (pursuit) with a live right on any camera, review
@@ -89,6 +89,7 @@ export function availablePages(me: Me | null): AppPage[] {
   const pages: AppPage[] = ['live'];
   if (me && Object.values(me.cameras).some((perms) => perms.includes('live'))) pages.push('follow');
   if (me && Object.values(me.cameras).some((perms) => perms.includes('playback'))) pages.push('review');
+  if (hasSystem(me, 'control')) pages.push('displays');
   if (hasSystem(me, 'admin')) pages.push('admin', 'residents');
   if (hasSystem(me, 'audit')) pages.push('audit');
   return pages;

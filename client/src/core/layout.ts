@@ -4,8 +4,11 @@
  * A layout is a square grid of `size` x `size` cells and a list of tiles; each tile covers a
  * rectangle of cells (0-based row/col, spans >= 1). Tiles are listed in reading order.
  */
-export const LAYOUTS = ['1', '2x2', '3x3', '4x4', '1+5'] as const;
-export type LayoutName = (typeof LAYOUTS)[number];
+import { WALL_LAYOUTS, type WallLayout } from '@wardwall/common';
+
+/** The layouts (shared with the server, which keeps displays' and presets' layouts). */
+export const LAYOUTS = WALL_LAYOUTS;
+export type LayoutName = WallLayout;
 
 /** The most tiles any layout has: the wall keeps this many camera slots. */
 export const MAX_TILES = 16;

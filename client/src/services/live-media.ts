@@ -117,6 +117,8 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
   private transport: ms.Transport | null = null;
   private readonly entries = new Map<string, Entry>();
   private readonly byConsumerId = new Map<string, Entry>();
+  /** ICE restarts done on this page (diagnostics and tests). */
+  iceRestarts = 0;
   private readonly unsubscribe: (() => void)[] = [];
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
   private iceRestarting = false;
@@ -158,6 +160,23 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
   }
 
   /** Number of open consumers (diagnostics). */
+  /** The receive transport's stats (candidate pairs, inbound streams), or null without a transport. */
+  async transportStats(): Promise<RTCStatsReport | null> {
+    const t = this.transport;
+    if (!t || t.closed) return null;
+    return t.getStats();
+  }
+
+  /** Whether `consumerId` is one of this session's open consumers. */
+  hasConsumer(consumerId: string): boolean {
+    return this.byConsumerId.has(consumerId);
+  }
+
+  /** Forces an ICE restart of the receive transport now (network change; also used by tests). */
+  async forceIceRestart(): Promise<void> {
+    await this.restartIce(this.generation);
+  }
+
   get consumerCount(): number {
     return this.entries.size;
   }
@@ -228,6 +247,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
       const { iceParameters } = await this.signaling.request({ type: 'restartIce', transportId: transport.id });
       if (generation !== this.generation) return;
       await transport.restartIce({ iceParameters: iceParameters as unknown as ms.IceParameters });
+      this.iceRestarts++;
     } catch (err) {
       if (generation !== this.generation) return;
       console.warn('[live] ICE restart failed; reconnecting', err);

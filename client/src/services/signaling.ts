@@ -7,7 +7,7 @@
  * once with DISCONNECTED instead of queueing: the callers (live media, tiles) re-issue what they
  * need on the next `session`.
  */
-import type { CameraInfo, ClientMessage, ClientMessageType, HealthAlert, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraInfo, ClientMessage, ClientMessageType, DisplayState, HealthAlert, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
 import { isHealthAlert } from '../core/health-alerts.js';
 import { backoffDelay, RECONNECT_STEPS_MS } from '../core/backoff.js';
 import { Emitter } from './emitter.js';
@@ -35,6 +35,8 @@ export interface SignalingEvents {
   incidentChanged: [unknown];
   /** A camera health alert was opened, acknowledged or closed. */
   alert: [HealthAlert];
+  consumerScore: [{ consumerId: string; score: number; producerScore: number }];
+  displayState: [DisplayState];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -313,6 +315,14 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         return;
       case 'alert':
         if (isHealthAlert(msg.alert)) this.emit('alert', msg.alert);
+        return;
+      case 'consumerScore':
+        if (typeof msg.consumerId === 'string' && typeof msg.score === 'number') {
+          this.emit('consumerScore', { consumerId: msg.consumerId, score: msg.score, producerScore: typeof msg.producerScore === 'number' ? msg.producerScore : 10 });
+        }
+        return;
+      case 'displayState':
+        if (isObject(msg.display) && typeof msg.display.name === 'string' && Array.isArray(msg.display.tiles)) this.emit('displayState', msg.display as unknown as DisplayState);
         return;
       default:
         return;

@@ -24,3 +24,17 @@ export function freeUdpPort(): Promise<number> {
     });
   });
 }
+
+/** A port free right now for both UDP and TCP (the WebRTC port when configured as 0). */
+export async function freeUdpTcpPort(host = '127.0.0.1'): Promise<number> {
+  for (let i = 0; i < 20; i++) {
+    const port = await freeUdpPort();
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    if (tcpFree) return port;
+  }
+  throw new Error('no port free for both UDP and TCP');
+}

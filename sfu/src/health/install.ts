@@ -26,6 +26,8 @@ export interface HealthDeps {
   log: Logger;
   /** Called once per acknowledgement (the audit trail hooks in here: `audit.append(...)`). */
   onAcknowledged?: (alert: HealthAlert, by: Principal) => void;
+  /** Called when an alert opens (display rules push the camera to a chosen display). */
+  onOpened?: (alert: HealthAlert) => void;
   now?: () => number;
 }
 
@@ -60,6 +62,11 @@ export function installHealth(deps: HealthDeps): Health {
       if (created) {
         log.warn({ camera: change.cameraId, kind, alert: alert.id, detail }, 'camera health alert opened');
         publish(alert);
+        try {
+          deps.onOpened?.(alert);
+        } catch (e) {
+          log.error({ err: e }, 'onOpened hook failed');
+        }
       }
     }
     for (const kind of change.closed) {

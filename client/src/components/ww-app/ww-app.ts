@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { CameraInfo } from '@wardwall/common';
+import type { CameraInfo, DisplayState } from '@wardwall/common';
 import { isLayoutName, layoutForKey, neighbour, tileCount, type Direction, type LayoutName } from '../../core/layout.js';
 import { assignCamera, camerasOnWall, pickTarget, swapTiles } from '../../core/wall-ops.js';
 import { LocaleController } from '../../controllers/locale.js';
@@ -42,6 +42,13 @@ import { ResidentsApi } from '../../services/residents-api.js';
 import '../ww-residents/ww-residents.js';
 
 export type AppMode = AppPage;
+import type { DisplaysClient } from '../../services/displays.js';
+import type { LinkMonitor } from '../../services/link-monitor.js';
+import { DEFAULT_LINK_POLICY, type LinkLevel } from '../../core/link-quality.js';
+import { phoneLayout, swipeDirection, swipeTiles } from '../../core/swipe.js';
+import '../ww-displays/ww-displays.js';
+import { changedText, sourceText } from '../ww-displays/ww-displays.js';
+
 
 export interface AppServices {
   signaling: SignalingClient;
@@ -54,7 +61,12 @@ export interface AppServices {
   bookmarks: BookmarkService;
   /** Camera health alerts (tile badges, alerts panel, outage bands). */
   alerts?: HealthAlertService;
+  displays: DisplaysClient;
+  link: LinkMonitor;
 }
+
+/** Phones get one or four tiles and swipe between cameras. */
+const PHONE_QUERY = '(max-width: 700px)';
 
 const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
 
@@ -78,6 +90,10 @@ export class WwApp extends LitElement {
     bookmarksOpen: { state: true },
     bookmarkDraft: { state: true },
     health: { state: true },
+    displayName: { attribute: false },
+    display: { state: true },
+    phone: { state: true },
+    linkLevel: { state: true },
   };
 
   declare services: AppServices | null;
@@ -95,6 +111,17 @@ export class WwApp extends LitElement {
   declare bookmarksOpen: boolean;
   declare bookmarkDraft: BookmarkDraft | null;
   declare health: ReadonlyMap<string, TileHealth>;
+  /** Set when this window runs as a duty-room display (kiosk): `?display=<name>`. */
+  declare displayName: string | null;
+  /** That display's state, pushed by the server. */
+  declare display: DisplayState | null;
+  declare phone: boolean;
+  declare linkLevel: LinkLevel;
+  private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
+  private readonly onPhoneChange = (): void => {
+    this.phone = !!this.phoneMedia?.matches;
+  };
+  private touchStart: { x: number; y: number } | null = null;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly residentsApi = new ResidentsApi();
@@ -117,6 +144,10 @@ export class WwApp extends LitElement {
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
     this.health = new Map();
+    this.displayName = null;
+    this.display = null;
+    this.phone = !!this.phoneMedia?.matches;
+    this.linkLevel = 'good';
   }
 
   /** The pages the viewer may open. */
@@ -141,6 +172,7 @@ export class WwApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKeyDown);
+    this.phoneMedia?.addEventListener('change', this.onPhoneChange);
     const s = this.services;
     if (s) {
       this.connection = s.signaling.state;
@@ -148,18 +180,22 @@ export class WwApp extends LitElement {
       this.unsubscribe.push(
         s.signaling.on('state', (state) => (this.connection = state)),
         s.cameras.on('change', () => this.syncCameras()),
+        s.displays.on('mine', (d) => (this.display = d)),
+        s.link.on('level', (level) => (this.linkLevel = level)),
       );
       const alerts = s.alerts;
       if (alerts) {
         this.health = alerts.byCamera;
         this.unsubscribe.push(alerts.on('change', () => (this.health = alerts.byCamera)));
       }
+      if (this.displayName) this.display = s.displays.get(this.displayName) ?? null;
     }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKeyDown);
+    this.phoneMedia?.removeEventListener('change', this.onPhoneChange);
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
@@ -221,8 +257,31 @@ export class WwApp extends LitElement {
     this.selected = index;
   }
 
+  /** The layout shown: a phone gets one or four tiles. */
+  private get shownLayout(): LayoutName {
+    return this.phone ? phoneLayout(this.wall.layout) : this.wall.layout;
+  }
+
+  private onTouchStart(e: TouchEvent): void {
+    const t0 = e.touches[0];
+    this.touchStart = e.touches.length === 1 && t0 ? { x: t0.clientX, y: t0.clientY } : null;
+  }
+
+  /** A horizontal swipe on a phone shows the next or previous camera(s). */
+  private onTouchEnd(e: TouchEvent): void {
+    const start = this.touchStart;
+    this.touchStart = null;
+    const t1 = e.changedTouches[0];
+    if (!start || !t1 || !this.phone || this.expanded !== null) return;
+    const dir = swipeDirection(t1.clientX - start.x, t1.clientY - start.y);
+    if (!dir) return;
+    const ids = [...this.cameraMap.keys()];
+    this.setTiles(swipeTiles(ids, this.wall.tiles, tileCount(this.shownLayout), dir));
+  }
+
   private toggleFullscreen(): void {
-    const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
+    // A display goes full screen with its overlay; the operator's wall goes full screen alone.
+    const wall: HTMLElement | null = this.displayName ? this : this.renderRoot.querySelector<WwWall>('ww-wall');
     if (!wall) return;
     if (document.fullscreenElement) {
       void document.exitFullscreen().catch(() => undefined);
@@ -283,6 +342,10 @@ export class WwApp extends LitElement {
     const origin = e.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
 
+    if (this.displayName) {
+      if (e.key === 'f' || e.key === 'F') this.toggleFullscreen();
+      return;
+    }
     if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
     // Review and follow modes have their own keys (space, arrows, frame steps); admin and audit are forms.
     if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
@@ -365,7 +428,35 @@ export class WwApp extends LitElement {
     return new Map([...this.cameraMap.values()].map((c) => [c.id, c.name]));
   }
 
+  /** Kiosk view of a duty-room display: the pushed layout, full screen on the first click, minimal chrome. */
+  private renderDisplay(): unknown {
+    const s = this.services;
+    const d = this.display;
+    const online = this.connection.phase === 'open';
+    return html`<div class="kiosk" @click=${() => !document.fullscreenElement && this.toggleFullscreen()}>
+      <ww-wall
+        .layout=${d?.layout ?? '2x2'}
+        .tiles=${d?.tiles ?? []}
+        .cameras=${this.cameraMap}
+        .camerasLoaded=${this.camerasLoaded}
+        .live=${s?.live ?? null}
+        .serverConnected=${online}
+        .selected=${null}
+        .expanded=${null}
+        .showStats=${false}
+        .recorder=${null}
+        .linkLevel=${this.linkLevel}
+      ></ww-wall>
+      <div class="display-info" data-display-name=${this.displayName ?? ''}>
+        <span class="dot ${online ? 'live' : 'offline'}"></span>
+        <strong>${this.displayName}</strong>
+        ${d ? html`<span data-role="source">${sourceText(d)}</span><span data-role="changed">${changedText(d)}</span>` : html`<span>${t('display.waiting')}</span>`}
+      </div>
+    </div>`;
+  }
+
   override render(): unknown {
+    if (this.displayName) return this.renderDisplay();
     const s = this.services;
     const liveMap = permittedCameras(this.me, 'live', this.cameraMap);
     const playbackMap = permittedCameras(this.me, 'playback', this.cameraMap);
@@ -388,6 +479,11 @@ export class WwApp extends LitElement {
         @ww-password-open=${() => (this.passwordOpen = true)}
         @ww-bookmarks=${() => (this.bookmarksOpen = !this.bookmarksOpen)}
       ></ww-header>
+      ${this.mode === 'displays'
+        ? html`<ww-displays class="review" .client=${s?.displays ?? null} .cameras=${this.cameraMap} .wallLayout=${this.wall.layout}
+            .wallTiles=${this.wall.tiles.slice(0, tileCount(this.wall.layout))}
+            @ww-register-display=${(e: CustomEvent<{ name: string }>) => this.dispatchEvent(new CustomEvent('ww-register-display', { detail: e.detail }))}></ww-displays>`
+        : nothing}
       ${this.mode === 'review'
         ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
@@ -402,7 +498,10 @@ export class WwApp extends LitElement {
       ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
       ${this.mode === 'residents' ? html`<ww-residents class="page" .api=${this.residentsApi}></ww-residents>` : nothing}
       ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
-      <main ?hidden=${this.mode !== 'live'}>
+      ${this.linkLevel === 'poor' && this.mode === 'live'
+        ? html`<div class="link-poor" data-link="poor" role="status">${t('link.poor', { live: DEFAULT_LINK_POLICY.poorLiveTiles })}</div>`
+        : nothing}
+      <main ?hidden=${this.mode !== 'live'} @touchstart=${this.onTouchStart} @touchend=${this.onTouchEnd}>
         <div class="side">
           <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
@@ -411,7 +510,7 @@ export class WwApp extends LitElement {
           ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap}></ww-alerts>` : nothing}
         </div>
         <ww-wall
-          .layout=${this.wall.layout}
+          .layout=${this.shownLayout}
           .tiles=${tiles}
           .cameras=${liveMap}
           .camerasLoaded=${this.camerasLoaded}
@@ -423,6 +522,7 @@ export class WwApp extends LitElement {
           .recorder=${s?.recorder ?? null}
           .replayable=${new Set(playbackMap.keys())}
           .health=${this.health}
+          .linkLevel=${this.linkLevel}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
@@ -500,6 +600,39 @@ export class WwApp extends LitElement {
         height: min(16rem, 35vh);
         border-top: 1px solid var(--ww-border);
         border-right: 1px solid var(--ww-border);
+      }
+      ww-displays {
+        flex: 1;
+        min-height: 0;
+      }
+      .link-poor {
+        padding: 3px 12px;
+        background: #4a3a10;
+        color: #ffe7a6;
+        font-size: 0.85rem;
+      }
+      .kiosk {
+        position: relative;
+        flex: 1;
+        min-height: 0;
+        display: flex;
+        cursor: none;
+      }
+      .kiosk ww-wall {
+        flex: 1;
+      }
+      .display-info {
+        position: absolute;
+        left: 8px;
+        bottom: 8px;
+        display: flex;
+        align-items: center;
+        gap: 10px;
+        padding: 4px 10px;
+        border-radius: var(--ww-radius);
+        background: rgba(0, 0, 0, 0.6);
+        font-size: 0.9rem;
+        pointer-events: none;
       }
       @media (max-width: 700px) {
         main {

@@ -335,6 +335,12 @@ export class WwHeader extends LitElement {
           gap: 8px 10px;
           padding: 6px 8px;
         }
+        /* A phone shows one or four tiles (core/swipe.ts). */
+        [data-layout='3x3'],
+        [data-layout='4x4'],
+        [data-layout='1+5'] {
+          display: none !important;
+        }
         .subtitle,
         .date {
           display: none;

@@ -1,5 +1,6 @@
 import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { DEFAULT_LINK_POLICY } from '../../core/link-quality.js';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
 import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
 import { ElementSizeController } from '../../controllers/element-size.js';
@@ -45,6 +46,8 @@ export class WwTile extends LitElement {
     replaying: { type: Boolean, reflect: true },
     notice: { state: true },
     health: { attribute: false },
+    linkLive: { type: Boolean, attribute: 'link-live', reflect: true },
+    linkSub: { attribute: false },
   };
 
   declare index: number;
@@ -64,6 +67,10 @@ export class WwTile extends LitElement {
   declare notice: { text: string; error: boolean } | null;
   /** The camera's open health alerts (badge); reflected as the `health` attribute (its kind). */
   declare health: TileHealth | undefined;
+  /** Whether this tile stays live on the current link (false: a refreshed still instead). */
+  declare linkLive: boolean;
+  /** The link is poor: take the sub stream. */
+  declare linkSub: boolean;
   private readonly zoom = new ZoomPanController(this);
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -92,6 +99,8 @@ export class WwTile extends LitElement {
     this.replaying = false;
     this.notice = null;
     this.health = undefined;
+    this.linkLive = true;
+    this.linkSub = false;
     this.addEventListener('click', () => this.fire('ww-tile-select', { index: this.index }));
     this.addEventListener('dblclick', (e) => {
       e.preventDefault();
@@ -133,9 +142,10 @@ export class WwTile extends LitElement {
       camera: this.camera,
       camerasLoaded: this.camerasLoaded,
       visible: this.visibility.visible,
-      active: this.visibility.active,
+      active: this.visibility.active && this.linkLive,
       deviceWidth: this.size.deviceWidth,
       showStats: this.showStats,
+      forceSub: this.linkSub,
     });
     this.state = this.media.phase;
     this.stream = this.media.stream;
@@ -144,6 +154,7 @@ export class WwTile extends LitElement {
     if (reason) this.setAttribute('reason', reason);
     else this.removeAttribute('reason');
     const wantStill = this.state !== 'playing' && this.state !== 'empty' && this.visibility.visible;
+    this.still.setRefreshMs(this.linkLive ? 15000 : DEFAULT_LINK_POLICY.stillRefreshMs);
     this.still.update(this.cameraId, wantStill);
   }
 
@@ -288,7 +299,7 @@ export class WwTile extends LitElement {
         if (this.camerasLoaded && !this.camera) return { text: t('tile.unknownCamera'), detail: this.cameraId, kind: 'error' };
         return { text: t('tile.error', { message: errorMessage(this.media.errorCode ?? 'INTERNAL') }), kind: 'error' };
       case 'paused':
-        return { text: t('tile.paused'), kind: 'paused' };
+        return { text: this.linkLive ? t('tile.paused') : t('tile.stillMode'), kind: 'paused' };
       case 'still': {
         const noPicture = this.still.failed && !this.still.image && !this.media.hasFreeze ? t('tile.noStill') : undefined;
         if (!this.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
@@ -324,7 +335,7 @@ export class WwTile extends LitElement {
   override render(): unknown {
     const hasCamera = !!this.cameraId;
     const playing = this.state === 'playing';
-    const showFreeze = !playing && this.media.hasFreeze;
+    const showFreeze = !playing && this.media.hasFreeze && (this.linkLive || !this.still.image);
     const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
     const msg = this.message();
     const badge = this.badge();

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo } from '@wardwall/common';
 import { gridArea, layoutGeometry, type LayoutName } from '../../core/layout.js';
+import { linkConstraint, tileIsLive, type LinkLevel } from '../../core/link-quality.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
@@ -27,6 +28,7 @@ export class WwWall extends LitElement {
     recorder: { attribute: false },
     replayable: { attribute: false },
     health: { attribute: false },
+    linkLevel: { attribute: false },
   };
 
   declare layout: LayoutName;
@@ -43,6 +45,8 @@ export class WwWall extends LitElement {
   declare replayable: ReadonlySet<string> | null;
   /** Open health alerts per camera (tile badges). */
   declare health: ReadonlyMap<string, TileHealth>;
+  /** The receive link's level: on 'poor' tiles take the sub stream and only a few stay live. */
+  declare linkLevel: LinkLevel;
 
   constructor() {
     super();
@@ -58,12 +62,15 @@ export class WwWall extends LitElement {
     this.recorder = null;
     this.replayable = null;
     this.health = new Map();
+    this.linkLevel = 'good';
   }
 
   override render(): unknown {
     const geo = layoutGeometry(this.layout);
     const indices = geo.tiles.map((_, i) => i);
     const expanded = this.expanded !== null && this.expanded < indices.length ? this.expanded : null;
+    const link = linkConstraint(this.linkLevel);
+    const shown = indices.map((i) => this.tiles[i] ?? null);
     return html`
       <div class="grid" style="grid-template-columns: repeat(${geo.cols}, minmax(0, 1fr)); grid-template-rows: repeat(${geo.rows}, minmax(0, 1fr));">
         ${repeat(
@@ -86,6 +93,8 @@ export class WwWall extends LitElement {
               .showStats=${this.showStats}
               .recorder=${this.replayable && !this.replayable.has(cameraId) ? null : this.recorder}
               .health=${cameraId ? this.health.get(cameraId) : undefined}
+              .linkLive=${expanded !== null && link.forceSub ? isExpanded : tileIsLive(i, shown, link, null)}
+              .linkSub=${link.forceSub}
               ?hidden=${expanded !== null && !isExpanded}
             ></ww-tile>`;
           },

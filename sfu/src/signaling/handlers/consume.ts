@@ -44,6 +44,8 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8) };
   ctx.audit.append(actorOf(who), 'live_start', msg.cameraId, detail);
   consumer.observer.once('close', () => ctx.audit.append(actorOf(who), 'live_stop', msg.cameraId, detail));
+  // The browser weighs these with its own stats to pick streams for the link (bandwidth-aware wall).
+  consumer.on('score', ({ score, producerScore }) => session.send({ type: 'consumerScore', consumerId: consumer.id, score, producerScore }));
   return {
     consumerId: consumer.id,
     producerId: producer.id,

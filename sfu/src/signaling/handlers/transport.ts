@@ -13,15 +13,12 @@ function transportOf(session: Session, id: string): types.WebRtcTransport {
 
 export async function createTransport(ctx: SignalingContext, session: Session, _msg: Msg<'createTransport'>): Promise<ResponseData['createTransport']> {
   if (session.transports.size >= SESSION_LIMITS.transports) throw new AppError(ErrorCode.BAD_REQUEST, 'too many transports in this session');
+  // Every browser transport is on the edge worker's WebRtcServer: one UDP port, same TCP port as fallback.
+  const slot = ctx.pool.edge();
   const { listenIp, announcedAddress } = ctx.config.sfu.webrtc;
-  const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({
-    protocol,
-    ip: listenIp,
-    ...(announcedAddress ? { announcedAddress } : {}),
-  });
-  const slot = ctx.pool.pick();
+  const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({ protocol, ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}) });
   const transport = await slot.router.createWebRtcTransport({
-    listenInfos: [listen('udp'), listen('tcp')],
+    ...(slot.webRtcServer ? { webRtcServer: slot.webRtcServer } : { listenInfos: [listen('udp'), listen('tcp')] }),
     enableUdp: true,
     enableTcp: true,
     preferUdp: true,
