@@ -143,9 +143,10 @@ test('a user with rights on some cameras sees and plays only those, each tile wa
   await waitFor('camera list', async () => (await page.locator('ww-camera-list [data-camera-id]').count()) > 0);
   const listed = await page.locator('ww-camera-list [data-camera-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-camera-id')));
   assert.deepEqual(listed.sort(), ALLOWED);
-  // Pages: live, and review for demo-3's playback right; no admin, no audit.
+  // Pages: live and follow (live rights), review for demo-3's playback right, displays (an
+  // operator's control right); no admin, no resident cameras, no audit.
   const modes = await page.locator('ww-header [data-mode]').evaluateAll((els) => els.map((e) => e.getAttribute('data-mode')));
-  assert.deepEqual(modes, ['live', 'review']);
+  assert.deepEqual(modes, ['live', 'follow', 'review', 'displays']);
 
   await page.locator('[data-layout="2x2"]').first().click();
   for (const cam of ALLOWED) await page.locator(`ww-camera-list [data-camera-id="${cam}"]`).click();
@@ -328,7 +329,7 @@ test('an admin creates a user in the admin page; the user signs in; the audit pa
   await login(page, 'admin', TEST_ADMIN_PASSWORD);
   await page.locator('ww-app').waitFor();
   const modes = await page.locator('ww-header [data-mode]').evaluateAll((els) => els.map((e) => e.getAttribute('data-mode')));
-  assert.deepEqual(modes, ['live', 'review', 'admin', 'audit']);
+  assert.deepEqual(modes, ['live', 'follow', 'review', 'displays', 'admin', 'residents', 'audit']);
   await page.locator('ww-header [data-mode="admin"]').click();
   await page.locator('ww-admin tr[data-user="admin"]').waitFor();
   await page.locator('ww-admin [data-action="create"]').click();
