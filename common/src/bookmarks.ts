@@ -133,7 +133,8 @@ export const incidentFieldsSchema = z
   .partial()
   .strict();
 
-const fieldTimes = z.record(z.string(), z.number().int().min(0));
+/** Per-field edit times (ms, server time); fractions are rounded. */
+const fieldTimes = z.record(z.string().max(32), z.number().min(0).max(8.64e15).transform(Math.round));
 
 const metaSchema = { id: recordId, author: z.string().max(200), createdMs: z.number(), updatedMs: z.number(), seq: z.number().int().min(0), times: fieldTimes };
 /** A stored record as the server sends it (checked by clients on receipt). */
@@ -209,18 +210,21 @@ export function mergeFields<F extends object>(
   return { fields, times, taken };
 }
 
-/** Whether a bookmark matches a search (case-insensitive text over title, note and tags). */
+/** Lower case without Vietnamese diacritics ("Người lạ" matches "nguoi la"). */
+const fold = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+
+/** Whether a bookmark matches a search (text and tag ignore case and diacritics). */
 export function matchesFilter(b: Bookmark, f: BookmarkFilter): boolean {
   if (b.deleted && !f.includeDeleted) return false;
   if (f.camera && !b.cameras.includes(f.camera)) return false;
   if (f.from !== undefined && b.endMs < f.from) return false;
   if (f.to !== undefined && b.startMs > f.to) return false;
   if (f.author && b.author.toLowerCase() !== f.author.toLowerCase()) return false;
-  if (f.tag && !b.tags.some((t) => t.toLowerCase() === f.tag!.toLowerCase())) return false;
+  if (f.tag && !b.tags.some((t) => fold(t) === fold(f.tag!.trim()))) return false;
   if (f.incidentId && b.incidentId !== f.incidentId) return false;
   if (f.text) {
-    const needle = f.text.toLowerCase();
-    if (![b.title, b.note, ...b.tags].some((s) => s.toLowerCase().includes(needle))) return false;
+    const hay = fold([b.title, b.note, ...b.tags].join(' '));
+    if (!fold(f.text).split(/\s+/).filter(Boolean).every((w) => hay.includes(w))) return false;
   }
   return true;
 }

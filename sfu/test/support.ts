@@ -24,6 +24,13 @@ export interface TestSystemOptions {
   cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean }[];
   /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
   recorder?: boolean;
+  /** Recorder retention overrides (e.g. a tiny quota) and how often it runs. */
+  retention?: { maxBytes?: number; minFreeBytes?: number; maxAgeDays?: number };
+  retentionIntervalMs?: number;
+  /** sfu.bookmarks overrides. */
+  bookmarks?: Record<string, unknown>;
+  /** Recorder segment length, s (default 4). */
+  segmentSeconds?: number;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -40,9 +47,10 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
       heartbeatMs: 5000,
       dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
+      ...(overrides.bookmarks ? { bookmarks: overrides.bookmarks } : {}),
     },
     recorder: overrides.recorder
-      ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: 4 }
+      ? { enabled: true, port: recorderPort, dataDir: mkdtempSync(join(tmpdir(), 'wardwall-rec-')), segmentSeconds: overrides.segmentSeconds ?? 4, ...(overrides.retention ? { retention: overrides.retention } : {}) }
       : { enabled: false },
     log: { level: 'warn' },
   });
@@ -52,7 +60,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
   let recorder: Recorder | null = null;
   try {
     sfu = await startSfu(config, log);
-    if (overrides.recorder) recorder = await startRecorder(config, { log });
+    if (overrides.recorder) recorder = await startRecorder(config, { log, ...(overrides.retentionIntervalMs ? { retentionIntervalMs: overrides.retentionIntervalMs } : {}) });
   } catch (e) {
     await embedded.close();
     throw e;

@@ -38,6 +38,14 @@ const RECONSUME_AFTER_STALL_MS = 10000;
 export class LiveTileController implements ReactiveController {
   /** Frames presented on this tile since its camera was set. */
   frames = 0;
+  /**
+   * Browser wall-clock time (ms since epoch) at which the frame now on screen arrived: the last
+   * packet's receive time from requestVideoFrameCallback (WebRTC frames carry it), else its
+   * presentation time. The recorder stamps footage on arrival too, so this instant (corrected by
+   * the server clock offset) finds the same frame in the recording, within the ingest latency
+   * (a few ms over the GStreamer path). null before the first frame.
+   */
+  presentedAtMs: number | null = null;
   /** Whether the current lease has presented its first frame. */
   firstFrame = false;
   /** Frames stopped arriving while playing. */
@@ -157,6 +165,7 @@ export class LiveTileController implements ReactiveController {
       this.dropLease({ freeze: false, linger: true });
       this.clearFreeze();
       this.frames = 0;
+      this.presentedAtMs = null;
       this.onFrames(0);
       this.stats = null;
       this.prevSample = null;
@@ -412,6 +421,8 @@ export class LiveTileController implements ReactiveController {
       this.rvfcHandle = null;
       if (this.rvfcVideo !== video || video.srcObject !== source) return;
       const presented = meta.presentedFrames;
+      const arrived = (meta as VideoFrameCallbackMetadata & { receiveTime?: number }).receiveTime;
+      this.presentedAtMs = performance.timeOrigin + (typeof arrived === 'number' && arrived > 0 ? arrived : meta.presentationTime);
       const delta = this.lastPresented >= 0 && presented > this.lastPresented ? Math.min(presented - this.lastPresented, 100) : 1;
       this.lastPresented = presented;
       this.onPresented(delta);
@@ -428,6 +439,7 @@ export class LiveTileController implements ReactiveController {
       if (this.rvfcVideo !== video || video.srcObject !== source) return;
       const total = video.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
       if (total > last && video.readyState >= 2) {
+        this.presentedAtMs = Date.now();
         this.onPresented(total - last);
         last = total;
       }

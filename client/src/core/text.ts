@@ -15,3 +15,8 @@ export function matchesFilter(query: string, ...fields: string[]): boolean {
   const hay = fields.map(foldText).join(' ');
   return words.every((w) => hay.includes(w));
 }
+
+/** Splits "a, b,,c" into distinct trimmed tags. */
+export function parseTags(text: string): string[] {
+  return [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))];
+}

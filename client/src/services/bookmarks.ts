@@ -141,7 +141,7 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
 
   /** Now in server time (this browser's clock corrected by the measured offset). */
   serverNow(): number {
-    return Date.now() + this.clockOffset;
+    return Math.round(Date.now() + this.clockOffset);
   }
 
   get status(): BookmarkSyncStatus {
@@ -268,7 +268,7 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
     for (;;) {
       const t0 = Date.now();
       const r = await this.signaling.request({ type: 'bookmarksPull', since: this.cursor });
-      this.clockOffset = r.serverTime - (t0 + Date.now()) / 2;
+      this.clockOffset = Math.round(r.serverTime - (t0 + Date.now()) / 2);
       const bookmarks = r.bookmarks.flatMap((raw) => this.parse('bookmark', raw));
       const incidents = r.incidents.flatMap((raw) => this.parse('incident', raw));
       this.cursor = r.seq;

@@ -1,5 +1,7 @@
 /**
- * Evidence export: one job at a time. For each camera, ffmpeg concatenates the recorded segments of
+ * Evidence export: one job at a time. A job is a list of (camera, from, to) ranges: the classic
+ * request (cameras + one window) is one range per camera; an incident's export has one range per
+ * bookmark and camera, all in ONE package with ONE manifest. For each range, ffmpeg concatenates the recorded segments of
  * the window without re-encoding (concat demuxer, -c copy, +faststart) into one MP4; then a
  * manifest.json lists each file's SHA-256, camera, recorded start and end (UTC and
  * Asia/Ho_Chi_Minh), the recorded spans inside it (a gap in the recording is joined in the MP4 and
@@ -12,7 +14,7 @@ import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SegmentStore } from '../store/store.js';
-import type { ExportRow } from '../store/db.js';
+import type { ExportRange, ExportRow } from '../store/db.js';
 import { fileParts } from './hls.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import { isoHoChiMinh } from './time.js';
@@ -21,10 +23,25 @@ import { parseProgress } from '../writer/progress.js';
 export const EXPORTS_DIR = '.exports';
 
 export interface ExportRequest {
-  cameras: string[];
-  from: number;
-  to: number;
+  ranges: ExportRange[];
   exportedBy: string;
+  title?: string | null;
+}
+
+/** The old request form: the same window on each camera. */
+export function rangesOf(cameras: readonly string[], from: number, to: number): ExportRange[] {
+  return cameras.map((camera) => ({ camera, from, to }));
+}
+
+/**
+ * File names in the package. The classic form (each camera once, one shared window) keeps
+ * `<camera>.mp4`; otherwise `<NN>-<camera>.mp4` in range order. Pure.
+ */
+export function rangeFileNames(ranges: readonly ExportRange[]): string[] {
+  const cams = new Set(ranges.map((r) => r.camera));
+  const classic = cams.size === ranges.length && ranges.every((r) => r.from === ranges[0]!.from && r.to === ranges[0]!.to);
+  const width = String(ranges.length).length < 2 ? 2 : String(ranges.length).length;
+  return ranges.map((r, i) => (classic ? `${r.camera}.mp4` : `${String(i + 1).padStart(width, '0')}-${r.camera}.mp4`));
 }
 
 interface ConcatEntry {
@@ -65,10 +82,13 @@ export class ExportManager {
   create(req: ExportRequest): ExportRow {
     const id = randomUUID();
     const createdMs = this.now();
-    const holdIds = req.cameras.map((camera) =>
-      this.store.db.addHold({ camera, startMs: req.from, endMs: req.to, reason: `export ${id}`, createdBy: req.exportedBy, createdMs }),
+    const holdIds = req.ranges.map((r) =>
+      this.store.db.addHold({ camera: r.camera, startMs: r.from, endMs: r.to, reason: `export ${id}`, createdBy: req.exportedBy, createdMs }),
     );
-    const row: ExportRow = { id, cameras: req.cameras, fromMs: req.from, toMs: req.to, exportedBy: req.exportedBy, createdMs, state: 'queued', progress: 0, error: null, file: null, bytes: null, holdIds };
+    const cameras = [...new Set(req.ranges.map((r) => r.camera))];
+    const fromMs = Math.min(...req.ranges.map((r) => r.from));
+    const toMs = Math.max(...req.ranges.map((r) => r.to));
+    const row: ExportRow = { id, cameras, fromMs, toMs, ranges: req.ranges, title: req.title ?? null, exportedBy: req.exportedBy, createdMs, state: 'queued', progress: 0, error: null, file: null, bytes: null, holdIds };
     this.store.db.insertExport(row);
     this.queue.push(id);
     this.pump();
@@ -102,18 +122,18 @@ export class ExportManager {
       this.update(id, { state: 'running', progress: 0 });
       const files: Record<string, unknown>[] = [];
       const without: string[] = [];
-      const n = job.cameras.length;
+      const n = job.ranges.length;
+      const names = rangeFileNames(job.ranges);
+      const withFootage = new Set<string>();
       for (let i = 0; i < n; i++) {
         if (this.closed) throw new Error('recorder closing');
-        const camera = job.cameras[i]!;
-        const entries = await this.plan(camera, job.fromMs, job.toMs);
-        if (entries.length === 0) {
-          without.push(camera);
-          continue;
-        }
-        const name = `${camera}.mp4`;
+        const { camera, from, to } = job.ranges[i]!;
+        const entries = await this.plan(camera, from, to);
+        if (entries.length === 0) continue;
+        withFootage.add(camera);
+        const name = names[i]!;
         const out = join(dir, name);
-        const listPath = join(dir, `${camera}.ffconcat`);
+        const listPath = join(dir, `${name}.ffconcat`);
         writeFileSync(listPath, ['ffconcat version 1.0', ...entries.flatMap((e) => [`file '${e.abs.replace(/'/g, "'\\''")}'`, `inpoint ${e.inpoint.toFixed(3)}`, `outpoint ${e.outpoint.toFixed(3)}`])].join('\n') + '\n');
         const totalUs = entries.reduce((s, e) => s + (e.outpoint - e.inpoint) * 1e6, 0);
         const first = entries[0]!;
@@ -130,6 +150,7 @@ export class ExportManager {
         });
         files.push({
           file: name,
+          range: i,
           camera,
           cameraName: this.cameraNames.get(camera) ?? camera,
           sha256: await sha256File(out),
@@ -140,6 +161,7 @@ export class ExportManager {
         });
         this.update(id, { progress: Math.min(0.99, (i + 1) / n) });
       }
+      for (const c of job.cameras) if (!withFootage.has(c)) without.push(c);
       if (files.length === 0) throw new Error('nothing recorded in the window for any of the cameras');
       const exportedAt = this.now();
       const manifest = {
@@ -147,7 +169,8 @@ export class ExportManager {
         exportId: id,
         exportedBy: job.exportedBy,
         exportedAt: both(exportedAt),
-        requested: { cameras: job.cameras, from: both(job.fromMs), to: both(job.toMs) },
+        ...(job.title ? { title: job.title } : {}),
+        requested: { cameras: job.cameras, from: both(job.fromMs), to: both(job.toMs), ranges: job.ranges.map((r) => ({ camera: r.camera, from: both(r.from), to: both(r.to) })) },
         timeZone: 'Asia/Ho_Chi_Minh',
         method: 'H.264 copied from the recording without re-encoding (ffmpeg concat, -c copy); clips start at the keyframe at or before the requested start',
         files,

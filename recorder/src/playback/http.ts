@@ -14,7 +14,7 @@ import { buildPlaylist, fileParts, type PlaylistFile } from './hls.js';
 import { instant, checkWindow } from './time.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import type { Thumbnailer } from './thumbnail.js';
-import type { ExportManager } from './export.js';
+import { rangesOf, type ExportManager } from './export.js';
 
 export interface HttpDeps {
   store: SegmentStore;
@@ -40,8 +40,17 @@ const who = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f]*$/, 'no c
 const holdBody = z
   .object({ camera: z.string().nullable().default(null), from: instant, to: instant, reason: z.string().trim().min(1).max(500), createdBy: who })
   .strict();
+/** The classic form: cameras + one window. */
 const exportBody = z
   .object({ cameras: z.array(z.string()).min(1).max(64), from: instant, to: instant, exportedBy: who })
+  .strict();
+/** Several (camera, from, to) ranges in one package (an incident), chosen when the body has `ranges`. */
+const exportRangesBody = z
+  .object({
+    ranges: z.array(z.object({ camera: z.string(), from: instant, to: instant }).strict()).min(1).max(256),
+    exportedBy: who,
+    title: z.string().trim().max(200).regex(/^[^\u0000-\u001f]*$/, 'no control characters').optional(),
+  })
   .strict();
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -250,11 +259,18 @@ export function createHttpServer(deps: HttpDeps): Server {
       method: 'POST',
       re: /^\/api\/exports$/,
       run: async (_m, req, res) => {
-        const b = parse(exportBody, await readBody(req), 'body');
-        const cams = [...new Set(b.cameras.map(camera))];
-        const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.export, now: deps.now() });
-        if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
-        const job = deps.exports.create({ cameras: cams, from: b.from, to: b.to, exportedBy: b.exportedBy });
+        const raw = await readBody(req);
+        const multi = typeof raw === 'object' && raw !== null && 'ranges' in raw;
+        const b = multi ? parse(exportRangesBody, raw, 'body') : parse(exportBody, raw, 'body');
+        const ranges = 'ranges' in b ? b.ranges.map((r) => ({ ...r, camera: camera(r.camera) })) : rangesOf([...new Set(b.cameras.map(camera))], b.from, b.to);
+        let total = 0;
+        ranges.forEach((r, i) => {
+          const err = checkWindow(r.from, r.to, { maxSpanMs: LIMITS.export, now: deps.now() });
+          if (err) throw bad('ranges' in b ? `body: ranges.${i}: ${err}` : err, ErrorCode.BAD_TIME_RANGE);
+          total += r.to - r.from;
+        });
+        if (total > LIMITS.export * 4) throw bad('body: ranges: at most 96 h of footage in one package', ErrorCode.BAD_TIME_RANGE);
+        const job = deps.exports.create({ ranges, exportedBy: b.exportedBy, title: 'title' in b ? (b.title ?? null) : null });
         send(res, 202, { id: job.id, state: job.state });
       },
     },
@@ -263,7 +279,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       re: /^\/api\/exports\/([^/]+)$/,
       run: (m, _q, res) => {
         const job = exportJob(m[0]!);
-        send(res, 200, { id: job.id, state: job.state, progress: job.progress, error: job.error, cameras: job.cameras, from: job.fromMs, to: job.toMs, exportedBy: job.exportedBy, createdMs: job.createdMs, bytes: job.bytes, holdIds: job.holdIds });
+        send(res, 200, { id: job.id, state: job.state, progress: job.progress, error: job.error, cameras: job.cameras, from: job.fromMs, to: job.toMs, exportedBy: job.exportedBy, createdMs: job.createdMs, bytes: job.bytes, holdIds: job.holdIds, ranges: job.ranges, title: job.title });
       },
     },
     {

@@ -40,6 +40,15 @@ export interface ExportRow {
   file: string | null;
   bytes: number | null;
   holdIds: number[];
+  /** The (camera, window) ranges of the package; the old form is one range per camera over [fromMs, toMs). */
+  ranges: ExportRange[];
+  title: string | null;
+}
+
+export interface ExportRange {
+  camera: string;
+  from: number;
+  to: number;
 }
 
 const SCHEMA = `
@@ -98,6 +107,10 @@ export class RecorderDb {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Added with multi-range exports (an older index lacks them).
+    const cols = new Set((this.db.prepare('PRAGMA table_info(exports)').all() as { name: string }[]).map((c) => c.name));
+    if (!cols.has('ranges')) this.db.exec('ALTER TABLE exports ADD COLUMN ranges TEXT');
+    if (!cols.has('title')) this.db.exec('ALTER TABLE exports ADD COLUMN title TEXT');
     const db = this.db;
     this.st = {
       insert: db.prepare('INSERT INTO segments (camera, start_ms, end_ms, bytes, path, open) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -116,7 +129,7 @@ export class RecorderDb {
       holdInsert: db.prepare('INSERT INTO holds (camera, start_ms, end_ms, reason, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?)'),
       holdRelease: db.prepare('UPDATE holds SET released_ms = ? WHERE id = ? AND released_ms IS NULL'),
       holdGet: db.prepare('SELECT * FROM holds WHERE id = ? AND released_ms IS NULL'),
-      exportInsert: db.prepare('INSERT INTO exports (id, cameras, from_ms, to_ms, exported_by, created_ms, state, hold_ids) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      exportInsert: db.prepare('INSERT INTO exports (id, cameras, from_ms, to_ms, exported_by, created_ms, state, hold_ids, ranges, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       exportUpdate: db.prepare('UPDATE exports SET state = ?, progress = ?, error = ?, file = ?, bytes = ? WHERE id = ?'),
       exportGet: db.prepare('SELECT * FROM exports WHERE id = ?'),
     };
@@ -231,7 +244,7 @@ export class RecorderDb {
   }
 
   insertExport(e: ExportRow): void {
-    this.st.exportInsert.run(e.id, JSON.stringify(e.cameras), e.fromMs, e.toMs, e.exportedBy, e.createdMs, e.state, JSON.stringify(e.holdIds));
+    this.st.exportInsert.run(e.id, JSON.stringify(e.cameras), e.fromMs, e.toMs, e.exportedBy, e.createdMs, e.state, JSON.stringify(e.holdIds), JSON.stringify(e.ranges), e.title);
   }
 
   updateExport(id: string, u: Pick<ExportRow, 'state' | 'progress' | 'error' | 'file' | 'bytes'>): void {
@@ -240,12 +253,15 @@ export class RecorderDb {
 
   export(id: string): ExportRow | null {
     const r = this.st.exportGet.get(id) as
-      | { id: string; cameras: string; from_ms: number; to_ms: number; exported_by: string; created_ms: number; state: ExportRow['state']; progress: number; error: string | null; file: string | null; bytes: number | null; hold_ids: string }
+      | { id: string; cameras: string; from_ms: number; to_ms: number; exported_by: string; created_ms: number; state: ExportRow['state']; progress: number; error: string | null; file: string | null; bytes: number | null; hold_ids: string; ranges: string | null; title: string | null }
       | undefined;
     if (!r) return null;
+    const cameras = JSON.parse(r.cameras) as string[];
     return {
       id: r.id,
-      cameras: JSON.parse(r.cameras) as string[],
+      cameras,
+      ranges: r.ranges ? (JSON.parse(r.ranges) as ExportRange[]) : cameras.map((camera) => ({ camera, from: r.from_ms, to: r.to_ms })),
+      title: r.title,
       fromMs: r.from_ms,
       toMs: r.to_ms,
       exportedBy: r.exported_by,

@@ -21,7 +21,7 @@ import {
 import type { AccessPolicy, Principal } from '../auth/access.js';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { Route } from '../http/router.js';
-import { readJsonBody } from '../http/router.js';
+import { readJsonBody, sendJson } from '../http/router.js';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import type { Session } from '../signaling/session.js';
 import type { AppDb } from '../store/app-db.js';
@@ -134,7 +134,9 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
   deps.signaling.handle('bookmarksPush', (_ctx, session, msg) => {
     const p = access.require(principalOf(session), 'bookmark');
     const at = now();
-    return { results: msg.changes.map((raw, i) => applyOne(p, raw, at, i)), serverTime: at };
+    // One transaction per push (each change is its own savepoint inside it).
+    const results = deps.db.transaction(() => msg.changes.map((raw, i) => applyOne(p, raw, at, i)))();
+    return { results, serverTime: at };
   });
 
   deps.signaling.handle('bookmarksPull', (_ctx, session, msg) => {
@@ -192,7 +194,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       method: 'POST',
       path: /^\/api\/incidents\/(?<id>[^/]+)\/export$/,
       access: { permission: 'export' },
-      handle: async ({ req, params, principal }) => {
+      handle: async ({ req, res, params, principal }) => {
         const p = access.require((principal as Principal | undefined) ?? null, 'export');
         const body = exportBody.safeParse(await readJsonBody(req));
         if (!body.success) throw zodError('body', body.error, ErrorCode.BAD_REQUEST);
@@ -207,7 +209,8 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
         try {
           const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id });
           log.info({ incident: incident.id, ranges: ranges.length, by: p.name }, 'incident export requested');
-          return reply;
+          sendJson(res, 202, reply);
+          return undefined;
         } catch (e) {
           if (e instanceof RecorderCallError && e.status >= 400 && e.status < 500) throw new AppError((e.code as ErrorCode) ?? ErrorCode.BAD_REQUEST, e.message, e.status);
           throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'the recorder does not answer', 502);

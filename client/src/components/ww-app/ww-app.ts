@@ -22,6 +22,11 @@ import type { Trail } from '../../core/trail.js';
 import type { TrailStore } from '../../services/trail-store.js';
 import type { WwReview } from '../ww-review/ww-review.js';
 import type { WwFollow } from '../ww-follow/ww-follow.js';
+import '../ww-bookmarks/ww-bookmarks.js';
+import '../ww-bookmark-form/ww-bookmark-form.js';
+import type { BookmarkDraft } from '../ww-bookmark-form/ww-bookmark-form.js';
+import type { BookmarkOpenDetail } from '../ww-bookmarks/ww-bookmarks.js';
+import type { WwTile } from '../ww-tile/ww-tile.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
 
@@ -54,6 +59,8 @@ export class WwApp extends LitElement {
     expanded: { state: true },
     helpOpen: { state: true },
     mode: { state: true },
+    bookmarksOpen: { state: true },
+    bookmarkDraft: { state: true },
   };
 
   declare services: AppServices | null;
@@ -65,6 +72,8 @@ export class WwApp extends LitElement {
   declare expanded: number | null;
   declare helpOpen: boolean;
   declare mode: AppMode;
+  declare bookmarksOpen: boolean;
+  declare bookmarkDraft: BookmarkDraft | null;
 
   private readonly unsubscribe: (() => void)[] = [];
   private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
@@ -81,6 +90,8 @@ export class WwApp extends LitElement {
     this.expanded = null;
     this.helpOpen = false;
     this.mode = 'live';
+    this.bookmarksOpen = false;
+    this.bookmarkDraft = null;
   }
 
   /** Switches between the live wall and review of recordings. */
@@ -197,6 +208,38 @@ export class WwApp extends LitElement {
     else if (cameraId) this.putCamera(index, cameraId);
   }
 
+  // --- bookmarks -----------------------------------------------------------------------------
+
+  /** A live tile's bookmark: the instant of the frame on screen, in server time (browser clock corrected). */
+  private onTileBookmark(e: CustomEvent<{ cameraId: string; at: number | null }>): void {
+    const svc = this.services?.bookmarks;
+    if (!svc) return;
+    const offset = svc.serverNow() - Date.now();
+    const at = Math.round((e.detail.at ?? Date.now()) + offset);
+    this.bookmarkDraft = { cameras: [e.detail.cameraId], startMs: at, endMs: at, noFrame: e.detail.at === null };
+  }
+
+  /** Bookmarks the frame on the selected (or expanded) tile: key B. */
+  bookmarkSelectedTile(): void {
+    const index = this.selected ?? this.expanded;
+    if (index === null) return;
+    const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
+    const tile = wall?.renderRoot.querySelector<WwTile>(`ww-tile[data-index="${index}"]`);
+    tile?.requestBookmark();
+  }
+
+  /** Opens review on a bookmark's cameras at its moment. */
+  async openBookmark(detail: BookmarkOpenDetail): Promise<void> {
+    this.setMode('review');
+    this.bookmarksOpen = false;
+    await this.updateComplete;
+    const review = this.renderRoot.querySelector('ww-review');
+    if (!review) return;
+    await review.updateComplete;
+    review.selected = detail.cameras.slice();
+    review.open(detail.cameras, detail.at);
+  }
+
   // --- keyboard ------------------------------------------------------------------------------
 
   private handleKey(e: KeyboardEvent): void {
@@ -226,8 +269,13 @@ export class WwApp extends LitElement {
       case '?':
         this.helpOpen = !this.helpOpen;
         break;
+      case 'b':
+      case 'B':
+        this.bookmarkSelectedTile();
+        break;
       case 'Escape':
         if (this.helpOpen) this.helpOpen = false;
+        else if (this.bookmarksOpen) this.bookmarksOpen = false;
         else if (this.expanded !== null) this.expanded = null;
         else this.selected = null;
         break;
@@ -277,6 +325,10 @@ export class WwApp extends LitElement {
 
   // --- rendering -----------------------------------------------------------------------------
 
+  private cameraNames(): Map<string, string> {
+    return new Map([...this.cameraMap.values()].map((c) => [c.id, c.name]));
+  }
+
   override render(): unknown {
     const s = this.services;
     const cameras = [...this.cameraMap.values()];
@@ -292,9 +344,11 @@ export class WwApp extends LitElement {
         @ww-toggle-stats=${() => this.toggleStats()}
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
+        @ww-bookmarks=${() => (this.bookmarksOpen = !this.bookmarksOpen)}
       ></ww-header>
       ${this.mode === 'review'
-        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .cameras=${this.cameraMap}
+        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${this.cameraMap}
+            @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
             @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(this.wall.tiles, this.wall.layout)]}></ww-review>`
         : nothing}
@@ -325,8 +379,18 @@ export class WwApp extends LitElement {
           @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
           @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
           @ww-tile-drop=${this.onDrop}
+          @ww-tile-bookmark=${this.onTileBookmark}
         ></ww-wall>
       </main>
+      ${this.bookmarksOpen && s
+        ? html`<ww-bookmarks class="drawer" .service=${s.bookmarks} .api=${s.recorder} .cameraNames=${this.cameraNames()}
+            @ww-bookmarks-close=${() => (this.bookmarksOpen = false)}
+            @ww-bookmark-open=${(e: CustomEvent<BookmarkOpenDetail>) => void this.openBookmark(e.detail)}></ww-bookmarks>`
+        : nothing}
+      ${this.bookmarkDraft && s
+        ? html`<ww-bookmark-form .service=${s.bookmarks} .draft=${this.bookmarkDraft} .cameraNames=${this.cameraNames()}
+            @ww-bookmark-close=${() => (this.bookmarkDraft = null)}></ww-bookmark-form>`
+        : nothing}
       ${this.helpOpen ? html`<ww-help @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
     `;
   }
@@ -370,6 +434,15 @@ export class WwApp extends LitElement {
         height: min(16rem, 35vh);
         border-top: 1px solid var(--ww-border);
         border-right: 1px solid var(--ww-border);
+      }
+      ww-bookmarks.drawer {
+        position: fixed;
+        top: 3rem;
+        right: 0;
+        bottom: 0;
+        width: min(30rem, 100vw);
+        z-index: 20;
+        box-shadow: -4px 0 16px rgba(0, 0, 0, 0.4);
       }
       @media (max-width: 700px) {
         main {

@@ -4,7 +4,7 @@ import { sha256Hex } from '../../controllers/frame-saver.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { verifyExport, type FileVerdict, type VerifyResult } from '../../core/export-verify.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
-import { RecorderError, type RecorderApi } from '../../services/recorder-api.js';
+import { RecorderError, type ExportStatus, type RecorderApi } from '../../services/recorder-api.js';
 import { formControls, theme } from '../../styles/theme.js';
 
 type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done' | 'failed';
@@ -30,6 +30,8 @@ export class WwExport extends LitElement {
     packageUrl: { state: true },
     packageName: { state: true },
     packageBytes: { state: true },
+    startJob: { attribute: false },
+    heading: { attribute: false },
   };
 
   declare api: RecorderApi | null;
@@ -45,6 +47,13 @@ export class WwExport extends LitElement {
   declare packageUrl: string | null;
   declare packageName: string;
   declare packageBytes: number;
+  /**
+   * When set, the package is made by this call (e.g. an incident's ranges, exported by the signed-in
+   * user) instead of the from/to form; progress, download and verification are the same.
+   */
+  declare startJob: (() => Promise<ExportStatus>) | null;
+  /** Replaces the section's heading (e.g. the incident's title). */
+  declare heading: string | null;
   private abort: AbortController | null = null;
 
   constructor() {
@@ -63,6 +72,8 @@ export class WwExport extends LitElement {
     this.packageUrl = null;
     this.packageName = '';
     this.packageBytes = 0;
+    this.startJob = null;
+    this.heading = null;
   }
 
   override disconnectedCallback(): void {
@@ -85,11 +96,11 @@ export class WwExport extends LitElement {
   async run(): Promise<VerifyResult | null> {
     const api = this.api;
     if (!api || this.busy()) return null;
-    if (!this.by.trim()) {
+    if (!this.startJob && !this.by.trim()) {
       this.error = t('export.needBy');
       return null;
     }
-    if (!(this.to > this.from)) {
+    if (!this.startJob && !(this.to > this.from)) {
       this.error = t('export.badRange');
       return null;
     }
@@ -103,7 +114,7 @@ export class WwExport extends LitElement {
     this.progress = 0;
     this.phase = 'queued';
     try {
-      let job = await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim() });
+      let job = this.startJob ? await this.startJob() : await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim() });
       while (job.state === 'queued' || job.state === 'running') {
         this.phase = job.state;
         this.progress = job.progress;
@@ -127,7 +138,7 @@ export class WwExport extends LitElement {
     } catch (e) {
       if (abort.signal.aborted) return null;
       this.phase = 'failed';
-      this.error = e instanceof RecorderError ? (e.code === 'EXPORT_FAILED' ? e.message : errorMessage(e.code)) : String(e);
+      this.error = e instanceof RecorderError ? (e.code === 'EXPORT_FAILED' ? e.message : errorMessage(e.code)) : e instanceof Error ? e.message : String(e);
       return null;
     }
   }
@@ -198,9 +209,18 @@ export class WwExport extends LitElement {
 
   override render(): unknown {
     const busy = this.busy();
+    if (this.startJob) {
+      return html`<section>
+        <h3>${this.heading ?? t('export.title')}</h3>
+        <div class="fields">
+          <button type="button" class="primary" data-action="export" ?disabled=${busy} @click=${() => void this.run()}>${t('inc.export')}</button>
+        </div>
+        ${this.renderProgress(busy)}
+      </section>`;
+    }
     return html`
       <section>
-        <h3>${t('export.title')}</h3>
+        <h3>${this.heading ?? t('export.title')}</h3>
         <div class="fields">
           <label>${t('export.from')}
             <input type="date" data-field="from-date" .value=${hcmDateInput(this.from)} @change=${(e: Event) => this.setFrom((e.target as HTMLInputElement).value, hcmTimeText(this.from))} />
@@ -221,13 +241,15 @@ export class WwExport extends LitElement {
             ${t('export.start', { n: this.cameras.length })}
           </button>
         </div>
-        ${busy
-          ? html`<div class="progress"><progress max="1" .value=${this.progress}></progress><span>${this.status()}</span></div>`
-          : nothing}
-        ${this.error ? html`<div class="error" role="alert">${t('export.failed', { message: this.error })}</div>` : nothing}
-        ${this.renderResult()}
+        ${this.renderProgress(busy)}
       </section>
     `;
+  }
+
+  private renderProgress(busy: boolean): unknown {
+    return html`${busy ? html`<div class="progress"><progress max="1" .value=${this.progress}></progress><span>${this.status()}</span></div>` : nothing}
+      ${this.error ? html`<div class="error" role="alert">${t('export.failed', { message: this.error })}</div>` : nothing}
+      ${this.renderResult()}`;
   }
 
   static override styles = [

@@ -11,6 +11,7 @@ const SHORTCUTS: { keys: string[]; text: MessageKey }[] = [
   { keys: ['Shift', '+', '←↑→↓'], text: 'help.shiftArrows' },
   { keys: ['Enter'], text: 'help.enter' },
   { keys: ['Delete'], text: 'help.delete' },
+  { keys: ['B'], text: 'help.bookmark' },
   { keys: ['Esc'], text: 'help.escape' },
   { keys: ['?'], text: 'help.help' },
 ];

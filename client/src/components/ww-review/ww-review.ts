@@ -9,7 +9,8 @@ import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
 import type { RecorderApi, Range } from '../../services/recorder-api.js';
 import { formControls, theme } from '../../styles/theme.js';
 import type { WwExport } from '../ww-export/ww-export.js';
-import type { TimelineRow } from '../ww-timeline/ww-timeline.js';
+import type { TimelineMark, TimelineRow } from '../ww-timeline/ww-timeline.js';
+import type { BookmarkService } from '../../services/bookmarks.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
@@ -29,6 +30,7 @@ const REPLAY_START_WAIT_MS = 5000;
 export class WwReview extends LitElement {
   static override properties = {
     api: { attribute: false },
+    bookmarks: { attribute: false },
     cameras: { attribute: false },
     initialCameras: { attribute: false },
     selected: { state: true },
@@ -45,6 +47,7 @@ export class WwReview extends LitElement {
   };
 
   declare api: RecorderApi | null;
+  declare bookmarks: BookmarkService | null;
   declare cameras: ReadonlyMap<string, CameraInfo>;
   declare initialCameras: string[];
   declare selected: string[];
@@ -63,11 +66,13 @@ export class WwReview extends LitElement {
   private spansTimer: ReturnType<typeof setInterval> | null = null;
   private spansAbort: AbortController | null = null;
   private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
+  private offBookmarks: (() => void) | null = null;
 
   constructor() {
     super();
     new LocaleController(this);
     this.api = null;
+    this.bookmarks = null;
     this.cameras = new Map();
     this.initialCameras = [];
     this.selected = [];
@@ -137,11 +142,32 @@ export class WwReview extends LitElement {
     super.connectedCallback();
     if (this.selected.length === 0) this.selected = this.initialCameras.slice(0, MAX_REVIEW_CAMERAS);
     window.addEventListener('keydown', this.onKey);
+    this.offBookmarks = this.bookmarks?.on('change', () => this.requestUpdate()) ?? null;
+  }
+
+  /** Asks the app for the bookmark form at the master clock's instant on the reviewed cameras. */
+  requestBookmark(): void {
+    if (!this.session || this.sessionCameras.length === 0) return;
+    const at = Math.round(this.position);
+    this.dispatchEvent(new CustomEvent('ww-bookmark-request', { detail: { cameras: [...this.sessionCameras], startMs: at, endMs: at }, bubbles: true, composed: true }));
+  }
+
+  private marks(): TimelineMark[] {
+    const svc = this.bookmarks;
+    if (!svc) return [];
+    return this.sessionCameras.length
+      ? svc
+          .bookmarks({ from: this.view.from, to: this.view.to })
+          .filter((b) => b.cameras.some((c) => this.sessionCameras.includes(c)))
+          .map((b) => ({ id: b.id, cameras: b.cameras, startMs: b.startMs, endMs: b.endMs, title: b.title, pending: b.sync !== 'synced' }))
+      : [];
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.onKey);
+    this.offBookmarks?.();
+    this.offBookmarks = null;
     this.closeSession();
   }
 
@@ -266,6 +292,10 @@ export class WwReview extends LitElement {
       case ']':
         s.setSpeed(stepSpeed(s.clock.speed, 1));
         break;
+      case 'b':
+      case 'B':
+        this.requestBookmark();
+        break;
       default:
         return;
     }
@@ -316,6 +346,7 @@ export class WwReview extends LitElement {
         <span class="clock">${hcmTimeText(this.position, true)}</span>
         <span class="date">${formatDate(this.position)}</span>
       </span>
+      <button type="button" data-action="bookmark" title=${t('bm.button')} @click=${() => this.requestBookmark()}>🔖</button>
       <form class="goto" @submit=${(e: Event) => (e.preventDefault(), this.goto())}>
         <input type="text" data-field="goto" placeholder=${t('review.gotoPlaceholder')} aria-label=${t('review.goto')} .value=${this.gotoText}
           @input=${(e: Event) => (this.gotoText = (e.target as HTMLInputElement).value)} />
@@ -345,7 +376,7 @@ export class WwReview extends LitElement {
               ${this.sessionCameras.map((c, i) => html`<ww-review-tile data-index=${i} .cameraId=${c} .cameraName=${this.name(c)} .session=${s}></ww-review-tile>`)}
             </div>
             ${this.renderTransport(s)}
-            <ww-timeline .rows=${rows} .view=${this.view} .position=${this.position} .api=${this.api}
+            <ww-timeline .rows=${rows} .view=${this.view} .position=${this.position} .api=${this.api} .marks=${this.marks()}
               @ww-seek=${(e: CustomEvent<{ at: number }>) => s.seek(e.detail.at)}
               @ww-view=${(e: CustomEvent<{ view: View }>) => ((this.view = e.detail.view), void this.loadSpans())}></ww-timeline>
             <ww-export .api=${this.api} .cameras=${this.sessionCameras.map((c) => ({ id: c, name: this.name(c) }))} .position=${this.position}></ww-export>

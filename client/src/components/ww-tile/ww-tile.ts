@@ -100,6 +100,17 @@ export class WwTile extends LitElement {
   }
 
   /** Frames presented since the camera was put on the tile. */
+  /** Browser time of the frame on screen (see LiveTileController.presentedAtMs), null before the first frame. */
+  get presentedAtMs(): number | null {
+    return this.media.presentedAtMs;
+  }
+
+  /** Asks the app to bookmark the frame on screen (button or key B): ww-tile-bookmark {index, cameraId, at}. */
+  requestBookmark(): void {
+    if (!this.cameraId) return;
+    this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs }, bubbles: true, composed: true }));
+  }
+
   get frames(): number {
     return this.media.frames;
   }
@@ -326,6 +337,8 @@ export class WwTile extends LitElement {
                   ? html`<button type="button" class="tool" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')}
                       @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
                   : nothing}
+                <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
+                  @click=${(e: Event) => this.onAction(e, () => this.requestBookmark())} @dblclick=${(e: Event) => e.stopPropagation()}>🔖</button>
                 ${this.recorder
                   ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
                       @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`

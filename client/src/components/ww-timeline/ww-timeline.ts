@@ -6,6 +6,17 @@ import { formatTime, t } from '../../i18n/i18n.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import { theme } from '../../styles/theme.js';
 
+/** A bookmark drawn on the rows of its cameras (an instant or a window). */
+export interface TimelineMark {
+  id: string;
+  cameras: readonly string[];
+  startMs: number;
+  endMs: number;
+  title: string;
+  /** Not yet confirmed by the server. */
+  pending: boolean;
+}
+
 export interface TimelineRow {
   camera: string;
   name: string;
@@ -24,6 +35,7 @@ export class WwTimeline extends LitElement {
     view: { attribute: false },
     position: { attribute: false },
     api: { attribute: false },
+    marks: { attribute: false },
     hover: { state: true },
     width: { state: true },
   };
@@ -32,6 +44,7 @@ export class WwTimeline extends LitElement {
   declare view: View;
   declare position: number;
   declare api: RecorderApi | null;
+  declare marks: readonly TimelineMark[];
   declare hover: { camera: string; at: number; x: number } | null;
   declare width: number;
   private dragging = false;
@@ -44,6 +57,7 @@ export class WwTimeline extends LitElement {
     this.view = { from: Date.now() - 3600_000, to: Date.now() };
     this.position = Date.now();
     this.api = null;
+    this.marks = [];
     this.hover = null;
     this.width = 0;
   }
@@ -111,6 +125,7 @@ export class WwTimeline extends LitElement {
       >
         ${gapRects.map((r) => html`<span class="gap" style="left:${r.x}px;width:${r.width}px" title=${t('timeline.gap')}></span>`)}
         ${spanRects.map((r) => html`<span class="span" data-span-start=${r.startMs} data-span-end=${r.endMs} style="left:${r.x}px;width:${r.width}px"></span>`)}
+        ${w > 0 ? this.renderMarks(row.camera, w) : nothing}
         ${row.failed ? html`<span class="failed">${t('timeline.loadFailed')}</span>` : nothing}
         ${hover && this.api
           ? html`<div class="hover" style="left:${Math.min(Math.max(hover.x, 90), w - 90)}px">
@@ -120,6 +135,17 @@ export class WwTimeline extends LitElement {
           : nothing}
       </div>
     </div>`;
+  }
+
+  private renderMarks(camera: string, w: number): unknown {
+    const marks = this.marks.filter((m) => m.cameras.includes(camera) && m.endMs >= this.view.from && m.startMs <= this.view.to);
+    return marks.map((m) => {
+      const x = timeToX(m.startMs, this.view, w);
+      const width = Math.max(3, timeToX(m.endMs, this.view, w) - x);
+      return html`<span class="mark ${m.pending ? 'pending' : ''}" data-bookmark-mark=${m.id} style="left:${x - 1}px;width:${width}px"
+        title=${`${t('timeline.bookmark', { title: m.title || '—' })} · ${hcmTimeText(m.startMs)}`}
+        @pointerdown=${(e: PointerEvent) => (e.stopPropagation(), this.seek(m.startMs))}></span>`;
+    });
   }
 
   override render(): unknown {
@@ -157,6 +183,19 @@ export class WwTimeline extends LitElement {
       .tracks {
         position: relative;
         height: 18px;
+      }
+      .mark {
+        position: absolute;
+        top: 0;
+        bottom: 0;
+        min-width: 3px;
+        background: rgba(255, 196, 0, 0.55);
+        border-left: 2px solid #ffc400;
+        cursor: pointer;
+        z-index: 2;
+      }
+      .mark.pending {
+        border-left-style: dashed;
       }
       .tick {
         position: absolute;

@@ -1,0 +1,351 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { BookmarkFilter, IncidentStatus } from '@wardwall/common/bookmarks';
+import { INCIDENT_STATUSES } from '@wardwall/common/bookmarks';
+import { LocaleController } from '../../controllers/locale.js';
+import { fromDateTimeInputs, hcmTimeText } from '../../core/hcm-time.js';
+import { errorMessage, formatDate, t } from '../../i18n/i18n.js';
+import type { BookmarkService, LocalBookmark, LocalIncident } from '../../services/bookmarks.js';
+import type { RecorderApi } from '../../services/recorder-api.js';
+import { formControls, theme } from '../../styles/theme.js';
+import '../ww-export/ww-export.js';
+
+type Tab = 'bookmarks' | 'incidents';
+
+export interface BookmarkOpenDetail {
+  cameras: string[];
+  at: number;
+}
+
+/**
+ * The Bookmarks drawer: bookmarks filtered by camera, time range, author, tag and text (choosing
+ * one opens review on its cameras at its moment: ww-bookmark-open {cameras, at}); incidents with
+ * status, members and one-package export (the recorder's export of every range, verified in the
+ * browser by ww-export). Shows what is not synced yet. Test hooks: data-bookmark-id, data-sync,
+ * data-incident-id, data-filter, data-action.
+ */
+export class WwBookmarks extends LitElement {
+  static override properties = {
+    service: { attribute: false },
+    api: { attribute: false },
+    cameraNames: { attribute: false },
+    tab: { state: true },
+    filter: { state: true },
+    expanded: { state: true },
+    error: { state: true },
+  };
+
+  declare service: BookmarkService | null;
+  declare api: RecorderApi | null;
+  declare cameraNames: ReadonlyMap<string, string>;
+  declare tab: Tab;
+  declare filter: BookmarkFilter;
+  declare expanded: string | null;
+  declare error: string | null;
+  private off: (() => void) | null = null;
+
+  constructor() {
+    super();
+    new LocaleController(this);
+    this.service = null;
+    this.api = null;
+    this.cameraNames = new Map();
+    this.tab = 'bookmarks';
+    this.filter = {};
+    this.expanded = null;
+    this.error = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.subscribe();
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('service')) this.subscribe();
+  }
+
+  private subscribe(): void {
+    this.off?.();
+    this.off = this.isConnected ? (this.service?.on('change', () => this.requestUpdate()) ?? null) : null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.off?.();
+    this.off = null;
+  }
+
+  private name(c: string): string {
+    return this.cameraNames.get(c) ?? c;
+  }
+
+  private setFilter(key: keyof BookmarkFilter, raw: string): void {
+    const f = { ...this.filter };
+    if (key === 'from' || key === 'to') {
+      const v = raw ? fromDateTimeInputs(raw, key === 'from' ? '00:00:00' : '23:59:59.999') : null;
+      if (v === null) delete f[key];
+      else f[key] = v;
+    } else if (raw.trim()) (f as Record<string, unknown>)[key] = raw.trim();
+    else delete f[key];
+    this.filter = f;
+  }
+
+  private open(b: LocalBookmark): void {
+    this.dispatchEvent(new CustomEvent<BookmarkOpenDetail>('ww-bookmark-open', { detail: { cameras: b.cameras, at: b.startMs }, bubbles: true, composed: true }));
+  }
+
+  private async guard(p: Promise<unknown>): Promise<void> {
+    try {
+      await p;
+      this.error = null;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  private syncBadge(r: LocalBookmark | LocalIncident): unknown {
+    if (r.sync === 'synced') return nothing;
+    if (r.sync === 'rejected') return html`<span class="badge bad" title=${r.syncError?.message ?? ''}>${t('bm.rejected', { message: r.syncError ? `${errorMessage(r.syncError.code)} (${r.syncError.message})` : '' })}</span>`;
+    return html`<span class="badge pending">${t('bm.pending')}</span>`;
+  }
+
+  private renderStatus(): unknown {
+    const s = this.service?.status;
+    if (!s) return nothing;
+    const n = s.pending + s.rejected;
+    return html`<div class="status" data-pending=${s.pending} data-rejected=${s.rejected}>
+      ${n ? t('bm.syncStatus', { n }) : t('bm.allSynced')} ${s.online ? nothing : html`· <span class="offline">${t('bm.offline')}</span>`}
+    </div>`;
+  }
+
+  private renderBookmark(b: LocalBookmark, incidents: LocalIncident[]): unknown {
+    const range = b.endMs > b.startMs ? `${hcmTimeText(b.startMs)}–${hcmTimeText(b.endMs)}` : hcmTimeText(b.startMs, true);
+    return html`<li data-bookmark-id=${b.id} data-sync=${b.sync}>
+      <button type="button" class="link" data-action="open" title=${t('bm.open')} @click=${() => this.open(b)}>
+        <span class="when">${formatDate(b.startMs)} ${range}</span>
+        <span class="title">${b.title || '—'}</span>
+      </button>
+      <div class="meta">
+        ${b.cameras.map((c) => html`<span class="cam">${this.name(c)}</span>`)}
+        ${b.tags.map((tag) => html`<span class="tag">#${tag}</span>`)}
+        <span class="author">${b.author || t('bm.me')}</span>
+        ${b.hold ? html`<span class="held" title=${t('bm.held')}>🔒</span>` : nothing}
+        ${this.syncBadge(b)}
+      </div>
+      ${b.note ? html`<div class="note">${b.note}</div>` : nothing}
+      <div class="actions">
+        <select data-action="incident" aria-label=${t('bm.addTo')} @change=${(e: Event) => void this.guard(this.service!.updateBookmark(b.id, { incidentId: (e.target as HTMLSelectElement).value || null }))}>
+          <option value="" ?selected=${!b.incidentId}>${t('bm.noIncident')}</option>
+          ${incidents.map((i) => html`<option value=${i.id} ?selected=${b.incidentId === i.id}>${i.title}</option>`)}
+        </select>
+        ${b.hold ? html`<button type="button" data-action="release" @click=${() => void this.guard(this.service!.updateBookmark(b.id, { hold: false }))}>${t('bm.release')}</button>` : nothing}
+        <button type="button" data-action="delete" @click=${() => void this.guard(this.service!.deleteBookmark(b.id))}>${t('bm.delete')}</button>
+      </div>
+    </li>`;
+  }
+
+  private renderBookmarks(): unknown {
+    const svc = this.service!;
+    const list = svc.bookmarks(this.filter);
+    const all = svc.bookmarks();
+    const cameras = [...new Set(all.flatMap((b) => b.cameras))].sort();
+    const incidents = svc.incidents();
+    return html`<div class="filters">
+        <select data-filter="camera" @change=${(e: Event) => this.setFilter('camera', (e.target as HTMLSelectElement).value)}>
+          <option value="">${t('bm.allCameras')}</option>
+          ${cameras.map((c) => html`<option value=${c} ?selected=${this.filter.camera === c}>${this.name(c)}</option>`)}
+        </select>
+        <label>${t('bm.filterFrom')} <input type="date" data-filter="from" @change=${(e: Event) => this.setFilter('from', (e.target as HTMLInputElement).value)} /></label>
+        <label>${t('bm.filterTo')} <input type="date" data-filter="to" @change=${(e: Event) => this.setFilter('to', (e.target as HTMLInputElement).value)} /></label>
+        <input type="text" data-filter="author" placeholder=${t('bm.filterAuthor')} @input=${(e: Event) => this.setFilter('author', (e.target as HTMLInputElement).value)} />
+        <input type="text" data-filter="tag" placeholder=${t('bm.filterTag')} @input=${(e: Event) => this.setFilter('tag', (e.target as HTMLInputElement).value)} />
+        <input type="search" data-filter="text" placeholder=${t('bm.filterText')} @input=${(e: Event) => this.setFilter('text', (e.target as HTMLInputElement).value)} />
+      </div>
+      ${list.length ? html`<ul class="list">${list.map((b) => this.renderBookmark(b, incidents))}</ul>` : html`<p class="empty">${t('bm.empty')}</p>`}`;
+  }
+
+  private async createIncident(e: Event): Promise<void> {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).querySelector<HTMLInputElement>('input')!;
+    const title = input.value.trim();
+    if (!title) return;
+    await this.guard(this.service!.createIncident({ title }));
+    input.value = '';
+  }
+
+  private renderIncident(i: LocalIncident): unknown {
+    const svc = this.service!;
+    const members = svc.bookmarksOf(i.id);
+    const open = this.expanded === i.id;
+    return html`<li data-incident-id=${i.id} data-sync=${i.sync}>
+      <button type="button" class="link" data-action="expand" @click=${() => (this.expanded = open ? null : i.id)}>
+        <span class="title">${i.title}</span>
+        <span class="when">${t(`inc.kind.${i.kind}`)} · ${t('inc.count', { n: members.length })}</span>
+      </button>
+      <div class="meta">
+        <select data-action="status" @change=${(e: Event) => void this.guard(svc.updateIncident(i.id, { status: (e.target as HTMLSelectElement).value as IncidentStatus }))}>
+          ${INCIDENT_STATUSES.map((st) => html`<option value=${st} ?selected=${i.status === st}>${t(`inc.status.${st}`)}</option>`)}
+        </select>
+        <span class="author">${i.author || t('bm.me')}</span>
+        ${this.syncBadge(i)}
+        <button type="button" data-action="delete-incident" @click=${() => void this.guard(svc.deleteIncident(i.id))}>${t('inc.delete')}</button>
+      </div>
+      ${open
+        ? html`<ul class="members">${members.map((b) => html`<li data-member-id=${b.id}><button type="button" class="link" @click=${() => this.open(b)}>
+              ${hcmTimeText(b.startMs)} · ${b.cameras.map((c) => this.name(c)).join(', ')} · ${b.title || '—'}</button></li>`)}</ul>
+            <ww-export .api=${this.api} .heading=${t('export.packageTitle', { title: i.title })}
+              .startJob=${async () => {
+                const job = await svc.exportIncident(i.id);
+                return this.api!.exportStatus(job.id);
+              }}></ww-export>`
+        : nothing}
+    </li>`;
+  }
+
+  private renderIncidents(): unknown {
+    const list = this.service!.incidents();
+    return html`<form class="new" @submit=${(e: Event) => void this.createIncident(e)}>
+        <input type="text" data-field="incident-title" maxlength="200" placeholder=${t('inc.new')} />
+        <button type="submit" class="primary" data-action="create-incident">${t('inc.create')}</button>
+      </form>
+      ${list.length ? html`<ul class="list">${list.map((i) => this.renderIncident(i))}</ul>` : html`<p class="empty">${t('inc.empty')}</p>`}`;
+  }
+
+  override render(): unknown {
+    if (!this.service) return nothing;
+    return html`<aside aria-label=${t('bm.panelButton')} @keydown=${(e: KeyboardEvent) => e.key !== 'Escape' && e.stopPropagation()}>
+      <header>
+        <div class="tabs" role="tablist">
+          <button type="button" role="tab" data-tab="bookmarks" aria-selected=${this.tab === 'bookmarks'} @click=${() => (this.tab = 'bookmarks')}>${t('bm.panel')}</button>
+          <button type="button" role="tab" data-tab="incidents" aria-selected=${this.tab === 'incidents'} @click=${() => (this.tab = 'incidents')}>${t('inc.tab')}</button>
+        </div>
+        <button type="button" data-action="close" aria-label=${t('bm.close')} @click=${() => this.dispatchEvent(new CustomEvent('ww-bookmarks-close', { bubbles: true, composed: true }))}>✕</button>
+      </header>
+      ${this.renderStatus()}
+      ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      ${this.tab === 'bookmarks' ? this.renderBookmarks() : this.renderIncidents()}
+    </aside>`;
+  }
+
+  static override styles = [
+    theme,
+    formControls,
+    css`
+      :host {
+        display: block;
+        font-size: 13px;
+      }
+      aside {
+        height: 100%;
+        overflow: auto;
+        background: var(--ww-panel);
+        border-left: 1px solid var(--ww-border);
+        padding: 0.6rem;
+        box-sizing: border-box;
+        display: flex;
+        flex-direction: column;
+        gap: 0.5rem;
+      }
+      header {
+        display: flex;
+        justify-content: space-between;
+        gap: 0.5rem;
+      }
+      .tabs button[aria-selected='true'] {
+        border-color: var(--ww-accent);
+        color: var(--ww-text);
+      }
+      .status {
+        color: var(--ww-muted);
+      }
+      .offline,
+      .error,
+      .badge.bad {
+        color: var(--ww-offline);
+      }
+      .badge.pending {
+        color: var(--ww-connecting);
+      }
+      .filters {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+      }
+      .filters label {
+        color: var(--ww-muted);
+      }
+      .filters input[type='text'],
+      .filters input[type='search'] {
+        width: 8rem;
+      }
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+      }
+      .list > li {
+        border-bottom: 1px solid var(--ww-border);
+        padding: 0.45rem 0;
+        display: flex;
+        flex-direction: column;
+        gap: 0.25rem;
+      }
+      button.link {
+        background: none;
+        border: 0;
+        padding: 0;
+        text-align: left;
+        color: var(--ww-text);
+        cursor: pointer;
+        display: flex;
+        flex-direction: column;
+      }
+      button.link:hover .title {
+        text-decoration: underline;
+      }
+      .title {
+        font-weight: 600;
+      }
+      .when,
+      .author,
+      .note {
+        color: var(--ww-muted);
+        font-variant-numeric: tabular-nums;
+      }
+      .meta,
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+        align-items: center;
+      }
+      .cam,
+      .tag {
+        background: var(--ww-panel-2);
+        border-radius: 3px;
+        padding: 0 0.3rem;
+      }
+      .members {
+        padding-left: 0.6rem;
+      }
+      .new {
+        display: flex;
+        gap: 0.4rem;
+      }
+      .new input {
+        flex: 1;
+      }
+      .empty {
+        color: var(--ww-muted);
+      }
+    `,
+  ];
+}
+
+customElements.define('ww-bookmarks', WwBookmarks);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ww-bookmarks': WwBookmarks;
+  }
+}
