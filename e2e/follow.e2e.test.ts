@@ -98,6 +98,7 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript(PAGE_HELPERS);
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  page.on('crash', () => console.error('page crashed'));
 });
 after(async () => {
   await browser?.close();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addHop, endTrail, hopAt, isOpen, startTrail, trailRanges } from '../src/core/trail.js';
+import { addHop, endTrail, isOpen, startTrail } from '../src/core/trail.js';
 
 test('hops end the current camera and start the next', () => {
   let t = startTrail('t1', 'x', 'live', 'a', 1000);
@@ -26,20 +26,6 @@ test('a hop earlier than the current camera started is clamped (no overlap)', ()
     { cameraId: 'a', inAt: 5000, outAt: 5000 },
     { cameraId: 'b', inAt: 5000, outAt: null },
   ]);
-});
-
-test('hopAt and trailRanges', () => {
-  let t = startTrail('t', 'x', 'live', 'a', 0);
-  t = addHop(t, 'b', 10);
-  t = addHop(t, 'a', 20);
-  const cases: [number, number][] = [[-1, -1], [0, 0], [9, 0], [10, 1], [19, 1], [20, 2], [1e9, 2]];
-  for (const [at, want] of cases) assert.equal(hopAt(t, at), want, String(at));
-  assert.deepEqual(trailRanges(t, 30), [
-    { cameraId: 'a', from: 0, to: 10 },
-    { cameraId: 'b', from: 10, to: 20 },
-    { cameraId: 'a', from: 20, to: 30 },
-  ]);
-  assert.equal(hopAt(endTrail(t, 30), 30), -1);
 });
 
 test('hops map to bookmarks and back (open hop tagged, ties keep creation order)', async () => {

@@ -408,9 +408,6 @@ export const DEMO_CAMERA_SITES: readonly { name: string; x: number; y: number; h
   { name: 'Đường ven sông', x: 700, y: 900, heading: 270 },
 ];
 
-/** Demo camera names (kept for callers that only need the names). */
-export const DEMO_CAMERA_NAMES = DEMO_CAMERA_SITES.map((s) => s.name);
-
 /** The schematic ward's streets (map units), drawn by the generated map background. */
 export const DEMO_STREETS: readonly { name: string; points: readonly [number, number][] }[] = [
   { name: 'Lê Lợi', points: [[0, 300], [1000, 300]] },

@@ -62,20 +62,6 @@ export function isOpen(trail: Trail): boolean {
   return !!last && last.outAt === null;
 }
 
-/** The hop playing at `at` in a replay, or -1 before the first / after the last. */
-export function hopAt(trail: Trail, at: number): number {
-  for (let i = 0; i < trail.hops.length; i++) {
-    const h = trail.hops[i]!;
-    if (at >= h.inAt && (h.outAt === null || at < h.outAt)) return i;
-  }
-  return -1;
-}
-
-/** Per-camera time ranges of a finished trail (for an evidence export), in hop order. */
-export function trailRanges(trail: Trail, now: number): { cameraId: string; from: number; to: number }[] {
-  return trail.hops.map((h) => ({ cameraId: h.cameraId, from: h.inAt, to: h.outAt ?? now })).filter((r) => r.to > r.from);
-}
-
 // --- trails stored as incidents (kind 'trail') whose bookmarks are the hops ---------------------
 
 /** Machine tags on a hop's bookmark: where the trail was followed, and the hop still running. */

@@ -7,7 +7,7 @@ import { ReviewSession } from '../../controllers/review-session.js';
 import { WarmConsumersController } from '../../controllers/warm-consumers.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { newRecordId } from '../../core/ids.js';
-import { addHop, endTrail, isOpen, startTrail, trailRanges, type Trail } from '../../core/trail.js';
+import { addHop, endTrail, isOpen, startTrail, type Trail } from '../../core/trail.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { errorCodeOf } from '../../services/errors.js';
 import type { LiveMediaService } from '../../services/live-media.js';
@@ -293,7 +293,8 @@ export class WwFollow extends LitElement {
     this.exportNote = { text: t('follow.exporting') };
     try {
       await this.saving;
-      const job = await this.startExport(store, api, this.trail?.id === id ? this.trail : (this.saved.find((tr) => tr.id === id) ?? null));
+      // One package of every hop's camera over the hop's time (the incident export).
+      const job = await store.exportTrail(id);
       for (;;) {
         if (abort.signal.aborted) return;
         const st = await api.exportStatus(job);
@@ -307,30 +308,6 @@ export class WwFollow extends LitElement {
       const code = errorCodeOf(e);
       const message = code && code !== 'INTERNAL' ? errorMessage(code) : e instanceof Error ? e.message : String(e);
       this.exportNote = { text: t('follow.exportFailed', { message }), failed: true };
-    }
-  }
-
-  /**
-   * The trail's export job: one package of every hop's range (the incident export); where the
-   * recorder cannot export several ranges yet, one package of the trail's cameras over its whole
-   * window (a superset of the hops).
-   */
-  private async startExport(store: TrailStore, api: RecorderApi, trail: Trail | null): Promise<string> {
-    if (!trail) throw new Error(t('follow.noTrails'));
-    try {
-      return await store.exportTrail(trail.id);
-    } catch (e) {
-      const code = errorCodeOf(e);
-      if (code === 'DISCONNECTED' || code === 'FORBIDDEN' || code === 'UNAUTHENTICATED') throw e;
-      console.warn('[follow] incident export refused; exporting the trail window instead', e);
-      const ranges = trailRanges(trail, Date.now());
-      const job = await api.createExport({
-        cameras: [...new Set(ranges.map((r) => r.cameraId))],
-        from: Math.min(...ranges.map((r) => r.from)),
-        to: Math.max(...ranges.map((r) => r.to)),
-        exportedBy: trail.title,
-      });
-      return job.id;
     }
   }
 

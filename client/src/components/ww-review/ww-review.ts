@@ -121,6 +121,7 @@ export class WwReview extends LitElement {
     session.pause();
     const end = hop.outAt ?? Date.now();
     let started = false;
+    let finished = false;
     const openedAt = performance.now();
     const check = (): void => {
       if (this.replay?.trail !== trail || this.replay.index !== index) return;
@@ -140,13 +141,15 @@ export class WwReview extends LitElement {
         return;
       }
       const p = session.clock.position();
-      if (p < end) return;
+      if (p < end || finished) return;
+      // Once: pause() and seek() below emit 'change', which calls this check again.
+      finished = true;
       if (index + 1 < trail.hops.length) queueMicrotask(() => this.session === session && this.playHop(trail, index + 1));
       else {
-        session.pause();
-        session.seek(Math.min(p, end));
         this.replay = null;
         this.setAttribute('replay-hop', 'done');
+        session.pause();
+        session.seek(Math.min(p, end));
       }
     };
     this.offs.push(session.on('tick', check), session.on('change', check));
