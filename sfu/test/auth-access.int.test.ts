@@ -7,6 +7,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { userInfo } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { CLIENT_MESSAGE_TYPES, type ServerMessage } from '@wardwall/common';
 import type { Route } from '../src/http/router.js';
 import { isRecorderPath, recorderPath } from '../src/http/recorder-proxy.js';
@@ -15,6 +18,7 @@ import { createUser, signIn, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, wsCl
 let sys: TestSystem;
 let recorderBase: string;
 const CAM = 'demo-1';
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 before(async () => {
   sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, auth: true });
@@ -296,4 +300,19 @@ test('login, me, own password, admin user management with revocation of sockets'
   assert.equal(page.entries.length, 2);
   assert.equal(page.next, page.entries[1]!.seq);
   assert.equal((await j('GET', 'api/audit?limit=0')).status, 400);
+});
+
+test('npm run user works on the running system\'s database: a user added there signs in; disabled there, their socket closes', async () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'sfu/src/auth/cli.ts', ...args], { cwd: root, encoding: 'utf8', input: 'cli-password-1\n', env: { ...process.env, WARDWALL_SFU_DATA_DIR: sys.config.sfu.dataDir }, timeout: 60000 });
+  const add = run('add', 'cliuser', '--role', 'viewer', '--name', 'Từ dòng lệnh', '--password-stdin');
+  assert.equal(add.status, 0, add.stderr);
+  const cookie = await sys.signIn('cliuser', 'cli-password-1');
+  const sock = await wsClient(sys.url, cookie);
+  assert.match(run('list').stdout, /cliuser\s+viewer\s+enabled/);
+  assert.equal(run('disable', 'cliuser').status, 0);
+  assert.equal(await sock.closed, 4401, 'the SFU notices within its sweep');
+  assert.equal((await fetch(`${sys.url}api/auth/me`, { headers: { cookie } })).status, 401);
+  assert.equal(run('disable', 'admin').status, 1, 'the last admin stays');
+  assert.ok(sys.sfu.audit.query({ user: `cli:${userInfo().username}`, limit: 10 }).entries.length >= 2, 'CLI changes are audited');
 });

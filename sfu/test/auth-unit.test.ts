@@ -164,3 +164,15 @@ test('config: auth keys with defaults and the TLS certificate names', () => {
   assert.equal(altNames(resolveConfig({ sfu: { host: '0.0.0.0', webrtc: { announcedAddress: 'wall.ward.local' } } })), 'DNS:localhost,IP:127.0.0.1,IP:::1,DNS:wall.ward.local');
   assert.equal(altNames(resolveConfig({ sfu: { host: '192.168.1.5' } })), 'DNS:localhost,IP:127.0.0.1,IP:::1,IP:192.168.1.5');
 });
+
+test('access control off: /api/auth/me answers the anonymous local admin', async () => {
+  const { authRoutes } = await import('../src/auth/auth-routes.js');
+  const { ANONYMOUS_OPERATOR } = await import('../src/auth/access.js');
+  const me = authRoutes({ service: null, cameras: () => ['a', 'b'], secureCookie: false }).find((r) => r.path === '/api/auth/me')!;
+  const body = (await me.handle({ principal: ANONYMOUS_OPERATOR } as never)) as { me: { username: string; role: string; cameras: Record<string, string[]>; lookbackDays: number | null; system: string[] } };
+  assert.equal(body.me.username, 'local');
+  assert.equal(body.me.role, 'admin');
+  assert.deepEqual(body.me.cameras, { a: ['live', 'playback', 'export'], b: ['live', 'playback', 'export'] });
+  assert.equal(body.me.lookbackDays, null);
+  assert.equal(body.me.system.length, 4);
+});
