@@ -26,6 +26,9 @@ test('stamp grid covers the whole rotated picture: every quarter holds anchors',
     }
   }
   assert.deepEqual(stampGrid(0, 100, 10, 10), []);
+  // Copies that would fall outside the picture once turned are not drawn.
+  const all = Math.ceil(Math.hypot(640, 360) / 60 / 2) * 2 + 1;
+  assert.ok(stampGrid(640, 360, 200, 60).length < all * (Math.ceil(Math.hypot(640, 360) / 200 / 2) * 2 + 3) * 0.75);
   assert.deepEqual([stampFontPx(640, 360), stampFontPx(100, 100), stampFontPx(3840, 2160)], [13, 10, 40]);
 });
 

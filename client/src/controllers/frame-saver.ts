@@ -6,7 +6,8 @@
  */
 import { frameFileName, frameRecord, sidecarName, type FrameRecord, type FrameSource, type FrameViewer, type PictureType } from '../core/frame-capture.js';
 import { hex } from '../core/export-verify.js';
-import { STAMP_ALPHA, stampFontPx, stampGrid, WATERMARK_ANGLE_DEG, watermarkText } from '../core/watermark.js';
+import { STAMP_ALPHA, tracedViewer, watermarkText } from '../core/watermark.js';
+import { drawWatermarkLayer } from './watermark-layer.js';
 import { currentViewer } from '../services/viewer.js';
 
 export class FrameSaveError extends Error {
@@ -34,9 +35,9 @@ export async function sha256Hex(data: Uint8Array): Promise<string> {
 }
 
 /**
- * Draws the watermark text repeated diagonally over the whole picture: light text with a dark
- * outline, drawn opaque on a layer of its own that is then laid over the picture at STAMP_ALPHA, so
- * no pixel moves more than that fraction (overlapping glyph outlines do not add up).
+ * Stamps the watermark into the picture: the layer drawn opaque on a canvas of its own, then laid
+ * over the picture at STAMP_ALPHA, so no pixel moves more than that fraction (overlapping glyph
+ * outlines do not add up).
  */
 export function stampWatermark(ctx: CanvasRenderingContext2D, width: number, height: number, text: string): void {
   const layer = document.createElement('canvas');
@@ -44,22 +45,7 @@ export function stampWatermark(ctx: CanvasRenderingContext2D, width: number, hei
   layer.height = height;
   const l = layer.getContext('2d');
   if (!l) return;
-  const font = stampFontPx(width, height);
-  l.font = `600 ${font}px system-ui, 'Noto Sans', Arial, sans-serif`;
-  l.textAlign = 'center';
-  l.textBaseline = 'middle';
-  l.lineJoin = 'round';
-  l.lineWidth = Math.max(1, font / 10);
-  l.strokeStyle = '#000';
-  l.fillStyle = '#fff';
-  l.translate(width / 2, height / 2);
-  l.rotate((WATERMARK_ANGLE_DEG * Math.PI) / 180);
-  l.translate(-width / 2, -height / 2);
-  const colGap = l.measureText(text).width + font * 3;
-  for (const p of stampGrid(width, height, colGap, font * 4)) {
-    l.strokeText(text, p.x, p.y);
-    l.fillText(text, p.x, p.y);
-  }
+  drawWatermarkLayer(l, width, height, text);
   ctx.save();
   ctx.globalAlpha = STAMP_ALPHA;
   ctx.drawImage(layer, 0, 0);
@@ -79,7 +65,7 @@ export async function saveFrame(
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new FrameSaveError('ENCODE_FAILED', 'no 2D canvas');
   ctx.drawImage(video, 0, 0, width, height);
-  const viewer = a.viewer === undefined ? currentViewer() : a.viewer;
+  const viewer = a.viewer === undefined ? tracedViewer(currentViewer()) : a.viewer;
   const savedMs = Date.now();
   const watermark = viewer ? watermarkText(viewer, savedMs) : null;
   if (watermark) stampWatermark(ctx, width, height, watermark);

@@ -4,6 +4,15 @@
  * the positions of its diagonal repetitions.
  */
 import { hcmParts } from './hcm-time.js';
+import { ANONYMOUS_ID } from './access.js';
+
+/**
+ * The viewer a watermark names: nobody when access control is off (the anonymous local operator
+ * has no name to trace, and the wall then runs on loopback only).
+ */
+export function tracedViewer<T extends { id: string }>(me: T | null): T | null {
+  return me && me.id !== ANONYMOUS_ID ? me : null;
+}
 
 /** Diagonal of the repetitions, degrees (counter-clockwise). */
 export const WATERMARK_ANGLE_DEG = -30;
@@ -42,6 +51,17 @@ export interface StampPosition {
  */
 export function stampGrid(width: number, height: number, colGap: number, rowGap: number): StampPosition[] {
   if (!(width > 0 && height > 0 && colGap > 0 && rowGap > 0)) return [];
+  // Anchors whose copy (about colGap wide, rowGap tall) lands outside the picture once rotated are left out.
+  const a = (WATERMARK_ANGLE_DEG * Math.PI) / 180;
+  const [cos, sin] = [Math.cos(a), Math.sin(a)];
+  const reach = colGap / 2 + rowGap / 2;
+  const visible = (p: StampPosition): boolean => {
+    const dx = p.x - width / 2;
+    const dy = p.y - height / 2;
+    const x = width / 2 + dx * cos - dy * sin;
+    const y = height / 2 + dx * sin + dy * cos;
+    return x > -reach && x < width + reach && y > -reach && y < height + reach;
+  };
   const diag = Math.hypot(width, height);
   const cx = width / 2;
   const cy = height / 2;
@@ -50,7 +70,10 @@ export function stampGrid(width: number, height: number, colGap: number, rowGap:
   const cols = Math.ceil(diag / colGap / 2) + 1;
   for (let r = -rows; r <= rows; r++) {
     const shift = (Math.abs(r) % 2) * (colGap / 2);
-    for (let c = -cols; c <= cols; c++) out.push({ x: cx + c * colGap + shift, y: cy + r * rowGap });
+    for (let c = -cols; c <= cols; c++) {
+      const p = { x: cx + c * colGap + shift, y: cy + r * rowGap };
+      if (visible(p)) out.push(p);
+    }
   }
   return out;
 }

@@ -142,7 +142,7 @@ export class WwReviewTile extends LitElement {
     return html`
       <div class="frame" title=${t('zoom.hint')}>
         <div class="zoom"><video muted playsinline disablepictureinpicture></video><canvas class="hold" hidden></canvas></div>
-        <ww-watermark></ww-watermark>
+        <ww-watermark compact></ww-watermark>
         ${this.overlay()}
         <div class="top">
           <span class="name">${this.cameraName || this.cameraId}</span>

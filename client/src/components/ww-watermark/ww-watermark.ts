@@ -1,38 +1,51 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { SecondClockController } from '../../controllers/second-clock.js';
-import { WATERMARK_ALPHA, WATERMARK_ANGLE_DEG, watermarkText } from '../../core/watermark.js';
+import { drawWatermarkLayer } from '../../controllers/watermark-layer.js';
+import { tracedViewer, WATERMARK_ALPHA, watermarkText } from '../../core/watermark.js';
 import type { Me } from '../../core/access.js';
 import { currentViewer, onViewerChange } from '../../services/viewer.js';
-
-/** Copies of the text: enough rows and columns to cover a rotated 16:9 tile with margin to spare. */
-const ROWS = 9;
-const PER_ROW = 5;
 
 /**
  * The viewer watermark over a live or recorded picture: the signed-in viewer's name and the current
  * Vietnam time, repeated diagonally over the whole tile so a photographed or cropped screen still
- * shows who watched and when; updated every second; semi-transparent; never takes pointer events
- * (zoom, pan and the tile's buttons work through it). It sits outside the zoom layer, so it stays
- * the same size when the picture is zoomed. Test hooks: `data-text` (the current line), `data-viewer`.
+ * shows who watched and when; redrawn every second on one canvas the size of the tile;
+ * semi-transparent; never takes pointer events (zoom, pan and the tile's buttons work through it).
+ * It sits outside the zoom layer, so it keeps its size when the picture is zoomed.
+ * Test hooks: `data-text` (the current line), `data-viewer`, `data-drawn` (the line on the canvas).
  */
 export class WwWatermark extends LitElement {
+  static override properties = { compact: { type: Boolean, reflect: true } };
+  /**
+   * One line in a corner instead of the full-tile pattern: for recorded tiles in review, where a
+   * translucent layer over the whole picture measurably upset the frame-accurate sync of 4–9 tiles
+   * on a 2-core machine without GPU (A/B: full layer 1–3 of 6 sync checks pass, none 6 of 6).
+   */
+  declare compact: boolean;
   private readonly clock = new SecondClockController(this);
-  private viewer: Me | null = currentViewer();
+  private viewer: Me | null = tracedViewer(currentViewer());
   private off: (() => void) | null = null;
+  private readonly resize = new ResizeObserver(() => this.requestUpdate());
+
+  constructor() {
+    super();
+    this.compact = false;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.viewer = currentViewer();
+    this.viewer = tracedViewer(currentViewer());
     this.off = onViewerChange((me) => {
-      this.viewer = me;
+      this.viewer = tracedViewer(me);
       this.requestUpdate();
     });
+    this.resize.observe(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.off?.();
     this.off = null;
+    this.resize.disconnect();
   }
 
   /** The line on show ('' without a viewer). */
@@ -42,22 +55,31 @@ export class WwWatermark extends LitElement {
 
   protected override updated(): void {
     const text = this.text;
-    if (text) {
-      this.setAttribute('data-text', text);
-      this.setAttribute('data-viewer', this.viewer!.username);
-    } else {
-      this.removeAttribute('data-text');
-      this.removeAttribute('data-viewer');
+    if (!text) {
+      for (const a of ['data-text', 'data-viewer', 'data-drawn']) this.removeAttribute(a);
+      return;
     }
+    this.setAttribute('data-text', text);
+    this.setAttribute('data-viewer', this.viewer!.username);
+    if (this.compact) {
+      this.setAttribute('data-drawn', text);
+      return;
+    }
+    const canvas = this.renderRoot.querySelector('canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(this.clientWidth * dpr);
+    const h = Math.round(this.clientHeight * dpr);
+    if (!w || !h) return;
+    if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
+    drawWatermarkLayer(ctx, w, h, text, dpr);
+    this.setAttribute('data-drawn', text);
   }
 
   override render(): unknown {
-    const text = this.text;
-    if (!text) return nothing;
-    const row = html`<div class="row">${Array.from({ length: PER_ROW }, () => html`<span>${text}</span>`)}</div>`;
-    return html`<div class="sheet" style="transform: rotate(${WATERMARK_ANGLE_DEG}deg); opacity: ${WATERMARK_ALPHA}" aria-hidden="true">
-      ${Array.from({ length: ROWS }, (_, i) => html`<div class="line ${i % 2 ? 'odd' : ''}">${row}</div>`)}
-    </div>`;
+    if (this.compact) return this.text ? html`<span class="line" aria-hidden="true">${this.text}</span>` : nothing;
+    return this.text ? html`<canvas aria-hidden="true" style="opacity: ${WATERMARK_ALPHA}"></canvas>` : nothing;
   }
 
   static override styles = css`
@@ -68,37 +90,29 @@ export class WwWatermark extends LitElement {
       pointer-events: none;
       user-select: none;
       z-index: 2;
-      container-type: size;
       contain: strict;
     }
-    .sheet {
+    canvas {
       position: absolute;
-      left: -50%;
-      top: -50%;
-      width: 200%;
-      height: 200%;
-      display: flex;
-      flex-direction: column;
-      justify-content: space-evenly;
-      transform-origin: 50% 50%;
+      inset: 0;
+      width: 100%;
+      height: 100%;
+    }
+    :host([compact]) {
+      inset: auto auto 1.9em 0.4em;
+      max-width: calc(100% - 0.8em);
+      contain: content;
     }
     .line {
-      display: flex;
-      justify-content: center;
-    }
-    .line.odd {
-      transform: translateX(12%);
-    }
-    .row {
-      display: flex;
-      gap: 6cqmax;
+      display: block;
+      padding: 0.1em 0.4em;
+      font: 600 12px/1.3 system-ui, sans-serif;
+      color: rgba(255, 255, 255, 0.85);
+      background: rgba(0, 0, 0, 0.35);
+      border-radius: 3px;
       white-space: nowrap;
-    }
-    span {
-      font: 600 clamp(9px, 3.6cqmin, 22px) / 1 system-ui, 'Noto Sans', Arial, sans-serif;
-      color: #fff;
-      text-shadow: 0 0 2px #000;
-      letter-spacing: 0.02em;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
   `;
 }
