@@ -152,7 +152,13 @@ async function concurrentEdits(): Promise<void> {
   await ctxA.setOffline(true);
   await waitFor('A offline', async () => !(await connected(pageA)), 30000, 200);
   // A edits title and note offline first; B edits the title later, online.
-  await pageA.evaluate((id) => window.__wardwall!.bookmarks.updateBookmark(id, { title: 'A: tiêu đề', note: 'A: ghi chú' }), bookmarkId);
+  // A edits in the drawer's form.
+  const rowA = pageA.locator(`ww-bookmarks li[data-bookmark-id="${bookmarkId}"]`);
+  await rowA.locator('[data-action="edit"]').click();
+  await rowA.locator('[data-field="edit-title"]').fill('A: tiêu đề');
+  await rowA.locator('[data-field="edit-note"]').fill('A: ghi chú');
+  await rowA.locator('[data-action="save-edit"]').click();
+  await waitFor('A edited locally', async () => (await local(pageA, bookmarkId))?.note === 'A: ghi chú', 5000, 50);
   await new Promise((r) => setTimeout(r, 50));
   await pageB.evaluate((id) => window.__wardwall!.bookmarks.updateBookmark(id, { title: 'B: tiêu đề' }), bookmarkId);
   await explain(waitFor('B on the server', async () => (await serverList()).find((b) => b.id === bookmarkId)?.title === 'B: tiêu đề', 10000, 100), [pageB]);

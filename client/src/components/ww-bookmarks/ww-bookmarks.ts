@@ -3,6 +3,7 @@ import type { BookmarkFilter, IncidentStatus } from '@wardwall/common/bookmarks'
 import { INCIDENT_STATUSES } from '@wardwall/common/bookmarks';
 import { LocaleController } from '../../controllers/locale.js';
 import { fromDateTimeInputs, hcmTimeText } from '../../core/hcm-time.js';
+import { parseTags } from '../../core/text.js';
 import { errorMessage, formatDate, t } from '../../i18n/i18n.js';
 import type { BookmarkService, LocalBookmark, LocalIncident } from '../../services/bookmarks.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
@@ -31,6 +32,7 @@ export class WwBookmarks extends LitElement {
     tab: { state: true },
     filter: { state: true },
     expanded: { state: true },
+    editing: { state: true },
     error: { state: true },
   };
 
@@ -40,6 +42,8 @@ export class WwBookmarks extends LitElement {
   declare tab: Tab;
   declare filter: BookmarkFilter;
   declare expanded: string | null;
+  /** The bookmark whose title, note and tags are being edited. */
+  declare editing: string | null;
   declare error: string | null;
   private off: (() => void) | null = null;
 
@@ -52,6 +56,7 @@ export class WwBookmarks extends LitElement {
     this.tab = 'bookmarks';
     this.filter = {};
     this.expanded = null;
+    this.editing = null;
     this.error = null;
   }
 
@@ -103,6 +108,26 @@ export class WwBookmarks extends LitElement {
     }
   }
 
+  private async saveEdit(e: Event, id: string): Promise<void> {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const value = (f: string) => form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-field="${f}"]`)?.value ?? '';
+    await this.guard(this.service!.updateBookmark(id, { title: value('edit-title').trim(), note: value('edit-note'), tags: parseTags(value('edit-tags')) }));
+    this.editing = null;
+  }
+
+  private renderEdit(b: LocalBookmark): unknown {
+    return html`<form class="edit" @submit=${(e: Event) => void this.saveEdit(e, b.id)}>
+      <input type="text" data-field="edit-title" maxlength="200" aria-label=${t('bm.title')} .value=${b.title} />
+      <textarea data-field="edit-note" rows="2" maxlength="4000" aria-label=${t('bm.note')} .value=${b.note}></textarea>
+      <input type="text" data-field="edit-tags" aria-label=${t('bm.tags')} .value=${b.tags.join(', ')} />
+      <div class="actions">
+        <button type="submit" class="primary" data-action="save-edit">${t('bm.save')}</button>
+        <button type="button" data-action="cancel-edit" @click=${() => (this.editing = null)}>${t('bm.cancel')}</button>
+      </div>
+    </form>`;
+  }
+
   private syncBadge(r: LocalBookmark | LocalIncident): unknown {
     if (r.sync === 'synced') return nothing;
     if (r.sync === 'rejected') return html`<span class="badge bad" title=${r.syncError?.message ?? ''}>${t('bm.rejected', { message: r.syncError ? `${errorMessage(r.syncError.code)} (${r.syncError.message})` : '' })}</span>`;
@@ -132,8 +157,9 @@ export class WwBookmarks extends LitElement {
         ${b.hold ? html`<span class="held" title=${t('bm.held')}>🔒</span>` : nothing}
         ${this.syncBadge(b)}
       </div>
-      ${b.note ? html`<div class="note">${b.note}</div>` : nothing}
+      ${this.editing === b.id ? this.renderEdit(b) : b.note ? html`<div class="note">${b.note}</div>` : nothing}
       <div class="actions">
+        <button type="button" data-action="edit" @click=${() => (this.editing = this.editing === b.id ? null : b.id)}>${t('bm.edit')}</button>
         <select data-action="incident" aria-label=${t('bm.addTo')} @change=${(e: Event) => void this.guard(this.service!.updateBookmark(b.id, { incidentId: (e.target as HTMLSelectElement).value || null }))}>
           <option value="" ?selected=${!b.incidentId}>${t('bm.noIncident')}</option>
           ${incidents.map((i) => html`<option value=${i.id} ?selected=${b.incidentId === i.id}>${i.title}</option>`)}
@@ -324,6 +350,11 @@ export class WwBookmarks extends LitElement {
         background: var(--ww-panel-2);
         border-radius: 3px;
         padding: 0 0.3rem;
+      }
+      .edit {
+        display: flex;
+        flex-direction: column;
+        gap: 0.3rem;
       }
       .members {
         padding-left: 0.6rem;
