@@ -116,12 +116,7 @@ async function startWall(me: Me): Promise<void> {
   // A revoked session's socket is closed with 4401. Any other close may mean the rights changed
   // (4001) or, before the socket opened, a refused upgrade (HTTP 401 looks like any failed
   // connection): ask the server who is signed in, and follow its answer.
-  signaling.on('socketClosed', ({ code }) => {
-    if (wall !== running) return;
-    if (code === WS_CLOSE_UNAUTHORIZED) {
-      auth.sessionEnded();
-      return;
-    }
+  const refreshMe = (): void => {
     auth.me().then(
       (now) => {
         if (wall !== running) return;
@@ -133,6 +128,19 @@ async function startWall(me: Me): Promise<void> {
       },
       () => undefined,
     );
+  };
+  signaling.on('socketClosed', ({ code }) => {
+    if (wall !== running) return;
+    if (code === WS_CLOSE_UNAUTHORIZED) {
+      auth.sessionEnded();
+      return;
+    }
+    refreshMe();
+  });
+  // The server lists only cameras the viewer has a right on; a camera added since (a resident
+  // camera approved) brings its rights with a fresh `me`.
+  signaling.on('cameras', (list) => {
+    if (wall === running && list.some((c) => !(c.id in (app.me?.cameras ?? {})))) refreshMe();
   });
   app.addEventListener('ww-logout', () => void auth.logout().then(() => boot()), opts);
   // Skip the back-off wait when the network or the page comes back. A network change (Wi-Fi to
