@@ -229,7 +229,15 @@ test('review: timeline spans, hover thumbnail, click to seek; 8× and 16× frame
     await waitFor(`${speed}×: a later step revealed`, async () => {
       during = await sample();
       return during.every((f, i) => f.ms !== null && f.ms - before[i]!.ms! > 500);
-    }, 10000, 100);
+    }, 10000, 100).catch(async (e: Error) => {
+      const diag = await page.evaluate(() => {
+        const s = (window as any).__t.deepAll('ww-review')[0].session;
+        const step = s.fastStep;
+        return { now: Date.now(), pos: s.clock.position(), playing: s.clock.playing, speed: s.clock.speed, step, window: s.window,
+          players: [...s.players].map((p: any) => ({ phase: p.phase, frames: p.frames, seeking: p.video.seeking, ct: p.video.currentTime, shown: p.shownWallMs(), settled: step ? p.settledAt(step.target) : null, range: p.range() })) };
+      });
+      throw new Error(`${e.message}: ${JSON.stringify(diag)}; before ${JSON.stringify(before)}; during ${JSON.stringify(during)}`);
+    });
     await page.locator('ww-review [data-action="play"]').click(); // pause
     const moved = during.map((f, i) => f.ms! - before[i]!.ms!);
     console.log(`${speed}×: tiles moved ${moved.join(', ')} ms; spreads ${spreads.join(', ')} ms`);

@@ -109,7 +109,8 @@ export class RecordedPlayer {
   }
 
   /** Loads the playlist of [from, to); resolves when its fragments are known. */
-  async load(from: number, to: number): Promise<void> {
+  /** `live`: the window reaches the present; its playlist grows as footage is written. */
+  async load(from: number, to: number, live = false): Promise<void> {
     const token = ++this.loadToken;
     this.destroyHls();
     this.window = { from, to };
@@ -156,7 +157,7 @@ export class RecordedPlayer {
         }
         reject(this.fail(code, data.details));
       });
-      hls.loadSource(this.api.playlistUrl(this.camera, from, to));
+      hls.loadSource(this.api.playlistUrl(this.camera, from, to, live));
       hls.attachMedia(this.video);
     });
   }

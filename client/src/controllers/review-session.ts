@@ -72,7 +72,7 @@ export class ReviewSession extends Emitter<Events> {
   /** Adds a player (it loads the current window); returns the detach function. */
   attach(player: RecordedPlayer): () => void {
     this.players.add(player);
-    if (this.window) void player.load(this.window.from, this.window.to).catch(() => this.emit('change'));
+    if (this.window) void player.load(this.window.from, this.window.to, this.window.live).catch(() => this.emit('change'));
     this.emit('change');
     return () => {
       this.players.delete(player);
@@ -85,7 +85,7 @@ export class ReviewSession extends Emitter<Events> {
     if (this.reloading) return this.reloading;
     const w = this.windowAround(this.clock.position());
     this.window = w;
-    this.reloading = Promise.allSettled([...this.players].map((p) => p.load(w.from, w.to))).then(() => {
+    this.reloading = Promise.allSettled([...this.players].map((p) => p.load(w.from, w.to, w.live))).then(() => {
       this.reloading = null;
       this.syncNow();
       this.emit('change');

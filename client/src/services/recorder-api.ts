@@ -112,8 +112,9 @@ export class RecorderApi {
     return parseSpans(await this.json(`/api/recordings/${encodeURIComponent(camera)}/spans`, signal ? { signal } : undefined, { from: Math.floor(from), to: Math.ceil(to) }));
   }
 
-  playlistUrl(camera: string, from: number, to: number): string {
-    return this.url(`/api/recordings/${encodeURIComponent(camera)}/playlist.m3u8`, { from: Math.floor(from), to: Math.ceil(to) });
+  /** `live`: an EVENT playlist from `from` that keeps growing with new footage (a window reaching the present). */
+  playlistUrl(camera: string, from: number, to: number, live = false): string {
+    return this.url(`/api/recordings/${encodeURIComponent(camera)}/playlist.m3u8`, { from: Math.floor(from), to: Math.ceil(to), ...(live ? { live: 1 } : {}) });
   }
 
   /** Thumbnail of the instant, rounded to `roundMs` so hovering reuses cached pictures. */

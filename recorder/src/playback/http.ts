@@ -35,8 +35,6 @@ export interface HttpDeps {
 
 const DAY = 86400000;
 const LIMITS = { spans: 31 * DAY, playlist: DAY, export: DAY, hold: 3660 * DAY };
-/** A playlist window ending this close to now (or later) is served as a growing EVENT playlist. */
-const LIVE_WINDOW_MS = 10_000;
 
 /** Remembers recently audited viewings so that reloads of the same playlist are not audited again. */
 class RecentKeys {
@@ -58,6 +56,8 @@ class RecentKeys {
 const MAX_BODY = 64 * 1024;
 
 const windowQuery = z.object({ from: instant, to: instant }).strict();
+/** A playlist may be asked for as live (`live=1`): an EVENT playlist from `from` that grows. */
+const playlistQuery = z.object({ from: instant, to: instant, live: z.enum(['0', '1']).optional() }).strict();
 const atQuery = z.object({ at: instant }).strict();
 const holdsQuery = z.object({ camera: z.string().optional() }).strict();
 const who = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f]*$/, 'no control characters');
@@ -179,8 +179,8 @@ export function createHttpServer(deps: HttpDeps): Server {
     if (!deps.cameras.has(raw)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera "${raw}"`, 404);
     return raw;
   };
-  const window = (url: URL, maxSpanMs: number): { from: number; to: number } => {
-    const q = parse(windowQuery, queryObject(url), 'query');
+  const window = (url: URL, maxSpanMs: number, schema: z.ZodType<{ from: number; to: number }> = windowQuery): { from: number; to: number } => {
+    const q = parse(schema, queryObject(url), 'query');
     const err = checkWindow(q.from, q.to, { maxSpanMs, now: deps.now() });
     if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
     return q;
@@ -210,10 +210,11 @@ export function createHttpServer(deps: HttpDeps): Server {
       run: async (m, _q, res, url, who) => {
         const cam = camera(m[0]!);
         access.require(who, 'playback', cam);
-        const { from, to: asked } = window(url, LIMITS.playlist);
+        const { from, to: asked } = window(url, LIMITS.playlist, playlistQuery);
         playable(who, cam, from);
-        // A window reaching the present stays open: it lists what is written after it too.
-        const live = asked >= Date.now() - LIVE_WINDOW_MS;
+        // A live window (asked for by a player near the present) stays open: it lists what is written
+        // after it too, on every reload (the URL is the same; the present is not).
+        const live = url.searchParams.get('live') === '1';
         const to = live ? from + LIMITS.playlist : asked;
         const files: PlaylistFile[] = [];
         for (const row of store.db.overlapping(cam, from, to)) {
