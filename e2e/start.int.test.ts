@@ -30,7 +30,9 @@ test('the launcher prints the URL, the wall serves live cameras, Ctrl-C stops ev
   const dir = mkdtempSync(join(tmpdir(), 'wardwall-start-'));
   const cfg = join(dir, 'config.jsonc');
   writeFileSync(cfg, `// test config\n${JSON.stringify({ demo: { count: 2, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 1, dataDir: join(dir, 'sfu'), webrtc: { port: 0 } }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'info' } })}\n`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // At info level (the test runner quiets services to warn through WARDWALL_LOG_LEVEL): the log file
+  // then gets lines from the start, and must not get the admin's password.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WARDWALL_LOG_LEVEL: 'info' } });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
@@ -50,7 +52,8 @@ test('the launcher prints the URL, the wall serves live cameras, Ctrl-C stops ev
   assert.equal((await fetch(`${url}api/recorder/health`, { headers: { cookie } })).status, 200, 'the recorder runs and is reachable');
   assert.equal((await fetch(`http://127.0.0.1:${recPort}/api/health`)).status, 401, 'the recorder checks sessions on its own port');
   const logFile = join(dir, 'logs', 'wardwall.log');
-  assert.ok(existsSync(logFile) && !readFileSync(logFile, 'utf8').includes(password), 'the password is not in the log file');
+  await waitFor(`the log file ${logFile}`, () => existsSync(logFile), 10000, 100);
+  assert.ok(!readFileSync(logFile, 'utf8').includes(password), 'the password is not in the log file');
   const kids = descendants(child.pid!);
   assert.ok(kids.length >= 6, `children: ${kids.length}`); // endpoint, 2 demo ffmpeg, sfu + worker + gst, recorder + ffmpeg
   child.kill('SIGINT');
