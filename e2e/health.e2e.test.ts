@@ -21,7 +21,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, cameras: [{ id: 'faulty', name: 'Camera thử lỗi', main: '{rtsp}/faulty' }] });
+  sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, cameras: [{ id: 'faulty', name: 'Camera thử lỗi', main: '{rtsp}/faulty', position: { x: 300, y: 300, heading: 90 } }] });
   cam = new FaultCamera(FaultCamera.spec('faulty', sys.config.cameras[0]!.main), createLogger('test', 'warn'));
   cam.start();
   await waitFor('reference learned', () => sys.sfu.health.monitor!.learned('faulty'), 60000, 200);
@@ -52,6 +52,8 @@ test('a black camera shows a badge on its tile and in the alerts panel; acknowle
   blackAlertAt = Date.now();
   cam.setScene('black');
   await waitFor('badge on the tile', async () => (await tile().getAttribute('health')) === 'black', 20000, 200);
+  // …and on the camera's marker on the ward map.
+  await waitFor('badge on the map', async () => (await page.locator('ww-map g.cam[data-camera="faulty"]').getAttribute('data-alert')) === 'black', 10000, 200);
   assert.match(await tile().locator('.health').innerText(), /Hình đen/);
   await waitFor('listed in the panel', async () => (await row('black').getAttribute('data-state')) === 'open', 5000, 200);
   assert.match(await row('black').innerText(), /Camera thử lỗi/);
@@ -78,6 +80,7 @@ test('the health history dialog lists the incident', async () => {
 test('restoring the picture clears the badge and the list; the video keeps moving', async () => {
   cam.setScene('normal');
   await waitFor('badge gone', async () => (await tile().getAttribute('health')) === null, 20000, 200);
+  await waitFor('map badge gone', async () => (await page.locator('ww-map g.cam[data-camera="faulty"]').getAttribute('data-alert')) === '', 10000, 200);
   await waitFor('list empty', async () => (await row('black').count()) === 0, 5000, 200);
   assert.equal(sys.sfu.health.store.history('faulty', 0, Date.now() + 1, 10)[0]!.state, 'closed');
   const a = await frames();

@@ -116,6 +116,10 @@ test('the pushed stream plays on the wall, marked as a resident camera, and is r
   assert.ok(tile.resident, 'the tile is marked as a resident camera');
   const chip = page.locator(`ww-tile[camera-id="${cameraId}"] .chip.resident`);
   assert.equal((await chip.textContent())!.trim(), 'Người dân');
+  // …and on the ward map, at the position the administrator gave.
+  const marker = page.locator(`ww-map g.cam[data-camera="${cameraId}"]`);
+  await waitFor('resident marker on the map', async () => (await marker.getAttribute('data-resident')) === 'true', 10000, 200);
+  assert.match((await marker.getAttribute('transform')) ?? '', /translate\(610 220\)/);
   await waitFor('recorded', () => recorderState(cameraId) === 'recording', 30000);
 
   const before = await page.locator('ww-camera-list [data-camera-id]').count();

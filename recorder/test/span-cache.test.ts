@@ -88,3 +88,28 @@ test('appended segments keep the day summaries equal to a direct merge; the pers
   assert.deepEqual(restarted.spans('a', t0, t0 + 3 * DAY), direct(t0, t0 + 3 * DAY));
   assert.equal(reads, 0);
 });
+
+test('the index keeps its day summaries across a reopen, and they match the rows', async () => {
+  const { RecorderDb } = await import('../src/store/db.js');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'wardwall-dayspans-'));
+  try {
+    const t0 = Date.UTC(2026, 9, 1);
+    let db = new RecorderDb(join(dir, 'index.sqlite'));
+    for (let t = t0; t < t0 + 2 * DAY; t += 60_000) {
+      if (Math.floor(t / 60_000) % 173 === 0) continue;
+      db.insertSegment({ camera: 'a', startMs: t, endMs: t + 60_000, bytes: 1, path: `a/${t}.mp4`, open: false });
+    }
+    const before = db.spans('a', t0, t0 + 2 * DAY);
+    db.close();
+    db = new RecorderDb(join(dir, 'index.sqlite'));
+    const kept = db.db.prepare('SELECT count(*) FROM day_spans').pluck().get() as number;
+    assert.ok(kept >= 2, `day summaries kept: ${kept}`);
+    assert.deepEqual(db.spans('a', t0, t0 + 2 * DAY), before);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -51,7 +51,8 @@ export interface ExportRange {
   to: number;
 }
 
-const DAY_SPANS_VERSION = '1';
+/** Version of the day summaries' meaning (meta values are integers). */
+const DAY_SPANS_VERSION = 1;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS segments (
@@ -148,7 +149,7 @@ export class RecorderDb {
       daySpansDrop: db.prepare('DELETE FROM day_spans WHERE camera = ? AND day = ?'),
     };
     // Day summaries written by a version that did not maintain them are not trusted.
-    if (this.st.metaGet.get('day_spans_version') !== DAY_SPANS_VERSION) {
+    if (Number(this.st.metaGet.get('day_spans_version')) !== DAY_SPANS_VERSION) {
       db.exec('DELETE FROM day_spans');
       this.st.metaSet.run('day_spans_version', DAY_SPANS_VERSION);
     }

@@ -505,7 +505,7 @@ export class WwApp extends LitElement {
         <div class="side">
           <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
-          <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null}
+          <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null} .health=${this.health}
             @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
           ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap}></ww-alerts>` : nothing}
         </div>

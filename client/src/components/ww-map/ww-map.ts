@@ -1,3 +1,4 @@
+import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, css, html, nothing, svg } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
@@ -41,6 +42,7 @@ export class WwMap extends LitElement {
     centre: { attribute: false },
     neighbours: { attribute: false },
     trail: { attribute: false },
+    health: { attribute: false },
     hover: { state: true },
   };
 
@@ -49,6 +51,8 @@ export class WwMap extends LitElement {
   declare centre: string | null;
   declare neighbours: readonly string[];
   declare trail: Trail | null;
+  /** Open health alerts per camera: a badge on its marker. */
+  declare health: ReadonlyMap<string, TileHealth>;
   declare hover: { id: string; x: number; y: number; at: number } | null;
 
   constructor() {
@@ -58,6 +62,7 @@ export class WwMap extends LitElement {
     this.centre = null;
     this.neighbours = [];
     this.trail = null;
+    this.health = new Map();
     this.hover = null;
   }
 
@@ -85,14 +90,20 @@ export class WwMap extends LitElement {
     if (!p) return nothing;
     const look = lookOf(c);
     const role = c.id === this.centre ? 'centre' : this.neighbours.includes(c.id) ? 'neighbour' : '';
-    return svg`<g class=${`cam ${look} ${role}`} data-camera=${c.id} data-state=${look} transform=${`translate(${p.x} ${p.y})`}
-        role="button" tabindex="0" aria-label=${`${c.name}: ${t(`state.${look}`)}`}
+    const alert = this.health.get(c.id);
+    const resident = c.resident ? 'resident' : '';
+    const label = [c.name, t(`state.${look}`), c.resident ? t('map.resident') : '', alert ? t(`health.kind.${alert.kind}`) : ''].filter(Boolean).join(': ');
+    return svg`<g class=${`cam ${look} ${role} ${resident}`} data-camera=${c.id} data-state=${look} data-resident=${c.resident ? 'true' : 'false'}
+        data-alert=${alert ? alert.kind : ''} transform=${`translate(${p.x} ${p.y})`}
+        role="button" tabindex="0" aria-label=${label}
         @click=${() => this.pick(c.id)}
         @keydown=${(e: KeyboardEvent) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), this.pick(c.id))}
         @pointerenter=${() => (this.hover = { id: c.id, x: p.x, y: p.y, at: Date.now() })}
         @pointerleave=${() => this.hover?.id === c.id && (this.hover = null)}>
       ${p.heading !== undefined ? svg`<path class="wedge" d=${wedgePath(p.heading)}></path>` : nothing}
       <circle class="dot" r="15"></circle>
+      ${c.resident ? svg`<text class="resident-mark" dy="6">R</text>` : nothing}
+      ${alert ? svg`<g class=${`alert ${alert.acknowledged ? 'acked' : ''}`} transform="translate(14 -14)"><circle r="10"></circle><text dy="5">!</text></g>` : nothing}
       <text class="label" y="40">${c.name}</text>
     </g>`;
   }
@@ -176,6 +187,29 @@ export class WwMap extends LitElement {
       .cam.offline .wedge {
         fill: var(--ww-offline);
         stroke: var(--ww-offline);
+      }
+      .cam.resident .dot {
+        stroke-dasharray: 5 3;
+      }
+      .resident-mark {
+        text-anchor: middle;
+        font: 700 16px system-ui, sans-serif;
+        fill: #0b1220;
+        pointer-events: none;
+      }
+      .alert circle {
+        fill: #e5484d;
+        stroke: #fff;
+        stroke-width: 2;
+      }
+      .alert.acked circle {
+        fill: #b8860b;
+      }
+      .alert text {
+        text-anchor: middle;
+        font: 700 14px system-ui, sans-serif;
+        fill: #fff;
+        pointer-events: none;
       }
       .cam.neighbour .dot {
         stroke: var(--ww-accent);
