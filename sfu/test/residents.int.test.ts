@@ -154,12 +154,14 @@ test('the owner pauses: shown as paused, publisher cut, not recorded; resume bri
   assert.match(await (await fetch(new URL(`${ownerPath}?lang=en`, sys.sfu.url))).text(), /Pause sharing/);
   assert.equal((await fetch(new URL('/owner/ro_' + 'x'.repeat(43), sys.sfu.url))).status, 404);
 
+  // The publisher that is live now (taken before the pause: the gate cuts it within residents.syncMs).
+  const running = publishers.find((p) => p.proc.exitCode === null && p.proc.signalCode === null);
+  assert.ok(running, 'a publisher is live before the pause');
   const pause = await fetch(new URL(ownerPath, sys.sfu.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=pause', redirect: 'manual' });
   assert.equal(pause.status, 303);
   const held = camInfo('res-push')!;
   assert.deepEqual([held.streams.main.state, held.streams.main.reason], ['offline', 'paused']);
   await waitFor('recording stopped', () => recorderState('res-push') === undefined);
-  const running = publishers.find((p) => p.proc.exitCode === null && p !== undefined)!;
   await waitFor('publisher disconnected', () => running.proc.exitCode !== null || running.proc.signalCode !== null, 10000);
   const again = start(rtmpUrlFor(secrets[2]!));
   assert.notEqual(await again.exited, 0, 'a paused camera may not publish');
