@@ -9,3 +9,4 @@ export * from './bookmarks.js';
 export * from './health.js';
 export * from './residents.js';
 export * from './displays.js';
+export * from './audit.js';

@@ -5,6 +5,7 @@
  */
 import { parseHcmTime } from './hcm-time.js';
 import { ParseError, arrayOf, isObj, num, numOrNull, str } from './parse.js';
+import type { AuditEntry } from '@wardwall/common';
 
 export const AUDIT_PAGE_SIZE = 50;
 export const HASH_PREFIX_LENGTH = 12;
@@ -18,16 +19,7 @@ export interface AuditFilter {
   toText: string;
 }
 
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  user: string;
-  action: string;
-  camera: string | null;
-  detail: Record<string, unknown>;
-  hash: string;
-  prevHash: string;
-}
+export type { AuditEntry };
 
 export interface AuditPage {
   entries: AuditEntry[];

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { migrate, type AppDb } from '../store/app-db.js';
 import { entryHash, firstBreak, GENESIS_HASH, type ChainBreak, type ChainEntry } from './chain.js';
+import type { AuditEntry } from '@wardwall/common';
 
 export const AUDIT_MIGRATIONS = [
   `CREATE TABLE audit_log (
@@ -31,16 +32,7 @@ export const AUDIT_MIGRATIONS = [
 /** Who did it: a principal, or a name for the system itself ('system', 'cli:<user>'). */
 export type Actor = { name: string; sessionId?: string | null } | string;
 
-export interface AuditEntry {
-  seq: number;
-  at: number;
-  user: string;
-  action: string;
-  camera: string | null;
-  detail: Record<string, unknown>;
-  hash: string;
-  prevHash: string;
-}
+export type { AuditEntry };
 
 export interface AuditQuery {
   user?: string;
