@@ -1,7 +1,7 @@
 /**
  * Bookmarks in Chromium on the real system (SFU + demo cameras + recorder), two browser contexts
- * (two operators): create while offline (context.setOffline), reload while the server cannot be
- * reached (still there, marked unsynced), back online → it reaches the server and appears in the
+ * (two operators): create while offline (context.setOffline), reload while offline with the server
+ * unreachable (the page from the app-shell worker, still there, marked unsynced), back online → it reaches the server and appears in the
  * other context without a reload; concurrent edits with one context offline merge per field
  * (last writer by server time); a deletion syncs as a tombstone; the IndexedDB upgrade from the
  * first schema keeps the wall's data; choosing a bookmark opens review there, with its mark on the
@@ -22,18 +22,18 @@ let ctxB: BrowserContext;
 let pageA: Page;
 let pageB: Page;
 /**
- * Context A reaches the SFU through this TCP relay; while `blockSignalingA` is true it refuses
- * WebSocket upgrades (the server cannot be reached for signaling, the page itself still loads).
+ * Context A reaches the SFU through this TCP relay; while `unreachableA` is true it refuses every
+ * connection (the server cannot be reached at all, whatever the browser's offline emulation covers).
  */
-let blockSignalingA = false;
+let unreachableA = false;
 let relay: Server;
 let relayUrl = '';
 const relayed = new Set<Socket>();
 
 function startRelay(target: number): Promise<void> {
   relay = createServer((client) => {
+    if (unreachableA) return void client.destroy();
     client.once('data', (first) => {
-      if (blockSignalingA && /^GET \/ws[ ?]/.test(first.toString('latin1', 0, 64))) return void client.destroy();
       const up = createConnection({ host: '127.0.0.1', port: target }, () => {
         up.write(first);
         client.pipe(up).pipe(client);
@@ -116,12 +116,19 @@ test('offline: created locally, survives a reload unsynced, syncs when online an
   assert.ok(made.startMs <= before + 1000 && made.startMs > before - 10_000, 'the instant of the frame on screen');
   assert.match(await pageA.locator('ww-bookmarks .status').innerText(), /1/);
 
-  // Reload while the server cannot be reached: the bookmark is still there, still unsynced.
-  blockSignalingA = true;
-  await ctxA.setOffline(false);
+  // Reload while offline, the server unreachable (every connection refused): the page comes from
+  // the app-shell worker's cache, the wall from the saved sign-in, the bookmark from IndexedDB.
+  await waitFor('app shell cached', () => pageA.evaluate(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    return !!reg?.active && (await caches.keys()).some((k) => k.startsWith('wardwall-shell-'));
+  }), 20000, 200);
+  unreachableA = true;
+  for (const c of relayed) c.destroy();
   await pageA.reload();
-  await waitFor('app services after reload', () => pageA.evaluate(() => !!window.__wardwall?.bookmarks));
+  await waitFor('app services after an offline reload', () => pageA.evaluate(() => !!window.__wardwall?.bookmarks), 20000, 200);
   await pageA.evaluate(() => window.__wardwall!.bookmarks.ready);
+  assert.equal(await pageA.locator('ww-app [data-offline-start]').count(), 1, 'the wall says it started without the server');
+  assert.equal(await pageA.evaluate(() => window.__wardwall!.signaling.connected), false);
   const reloaded = await local(pageA, bookmarkId);
   assert.equal(reloaded?.title, 'Người lạ ở cổng chùa');
   assert.equal(reloaded?.sync, 'pending');
@@ -130,7 +137,8 @@ test('offline: created locally, survives a reload unsynced, syncs when online an
   assert.ok(!(await serverList()).some((b) => b.id === bookmarkId), 'not on the server yet');
 
   // Online: it reaches the server and the other operator, who does not reload.
-  blockSignalingA = false;
+  unreachableA = false;
+  await ctxA.setOffline(false);
   await pageA.evaluate(() => window.__wardwall!.signaling.retryNow());
   await waitFor('on the server', async () => (await serverList()).some((b) => b.id === bookmarkId), 30000, 200);
   await waitFor('synced mark', async () => (await pageA.locator(`ww-bookmarks li[data-bookmark-id="${bookmarkId}"]`).getAttribute('data-sync')) === 'synced', 10000, 100);

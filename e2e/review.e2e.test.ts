@@ -198,12 +198,18 @@ test('review: timeline spans, hover thumbnail, click to seek; 8× and 16× frame
   for (const c of CAMS) assert.ok((await page.locator(`ww-timeline [data-timeline-camera="${c}"] .span`).count()) >= 1, `${c} has a recorded span`);
   const track = page.locator('ww-timeline [data-timeline-camera="demo-1"] .track');
   const box = (await track.boundingBox())!;
-  const span = page.locator('ww-timeline [data-timeline-camera="demo-1"] .span').first();
-  const spanBox = (await span.boundingBox())!;
+  // The longest recorded span (a loaded recorder may have restarted a pull and left a short one first).
+  const spanBoxes = await page.locator('ww-timeline [data-timeline-camera="demo-1"] .span').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+  const spanBox = spanBoxes.reduce((a, b) => (b.width > a.width ? b : a));
   // Hover the middle of the recorded span: a thumbnail of that instant loads.
   const x = spanBox.x + spanBox.width / 2;
+  await page.mouse.move(x - 5, box.y + box.height / 2);
   await page.mouse.move(x, box.y + box.height / 2);
-  await waitFor('thumbnail loaded', () => page.locator('ww-timeline .hover img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 15000, 200);
+  await waitFor('thumbnail loaded', () => page.locator('ww-timeline .hover img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 15000, 200).catch(async (e: Error) => {
+    const src = await page.locator('ww-timeline .hover img').getAttribute('src');
+    const reply = src ? await page.evaluate(async (u) => { const r = await fetch(u); return `${r.status} ${r.headers.get('content-type')} ${r.ok ? '' : await r.text()}`; }, src) : 'no image';
+    throw new Error(`${e.message}: ${src} → ${reply}; spans ${JSON.stringify(spanBoxes)}`);
+  });
   // Click there: the clock goes to that instant.
   const view = (await page.locator('ww-timeline').evaluate((el: any) => el.view)) as { from: number; to: number };
   const expected = view.from + ((x - box.x) / box.width) * (view.to - view.from);

@@ -25,6 +25,7 @@ import { DisplaysClient } from './services/displays.js';
 import { LinkMonitor } from './services/link-monitor.js';
 import { DisplayWarmer } from './services/display-warmer.js';
 import { warmTargets } from './core/warm.js';
+import { OfflineIdentity } from './storage/offline-identity.js';
 
 /** A display keeps the cameras it showed recently flowing this long, so a push back to them is instant. */
 const DISPLAY_WARM_MS = 60_000;
@@ -44,6 +45,7 @@ interface RunningWall {
 
 const store = new WallStore();
 const auth = new AuthApi();
+const identity = new OfflineIdentity();
 let wall: RunningWall | null = null;
 
 function stopWall(): void {
@@ -58,7 +60,11 @@ function showLogin(notice: string | null): void {
   const login = document.createElement('ww-login');
   login.api = auth;
   login.notice = notice;
-  login.addEventListener('ww-login', (e) => void startWall((e as CustomEvent<{ me: Me }>).detail.me));
+  login.addEventListener('ww-login', (e) => {
+    const me = (e as CustomEvent<{ me: Me }>).detail.me;
+    void identity.save(me);
+    void startWall(me);
+  });
   login.addEventListener('ww-lang', (e) => {
     const lang = (e as CustomEvent<{ lang: Lang }>).detail.lang;
     if (!isLang(lang)) return;
@@ -69,12 +75,14 @@ function showLogin(notice: string | null): void {
   document.body.replaceChildren(login);
 }
 
-async function startWall(me: Me): Promise<void> {
+/** `offline`: started from the saved sign-in because the server could not be reached. */
+async function startWall(me: Me, offline = false): Promise<void> {
   stopWall();
   const saved = await store.load();
   setViewer(me);
   const app = document.createElement('ww-app');
   app.me = me;
+  app.startedOffline = offline;
   app.restore(saved);
 
   const signaling = new SignalingClient({ url: signalingUrl(location), lang: getLang });
@@ -120,10 +128,12 @@ async function startWall(me: Me): Promise<void> {
     auth.me().then(
       (now) => {
         if (wall !== running) return;
+        app.startedOffline = false;
         if (!now) auth.sessionEnded();
         else if (JSON.stringify(now) !== JSON.stringify(app.me)) {
           app.me = now;
           setViewer(now);
+          void identity.save(now);
         }
       },
       () => undefined,
@@ -142,7 +152,7 @@ async function startWall(me: Me): Promise<void> {
   signaling.on('cameras', (list) => {
     if (wall === running && list.some((c) => !(c.id in (app.me?.cameras ?? {})))) refreshMe();
   });
-  app.addEventListener('ww-logout', () => void auth.logout().then(() => boot()), opts);
+  app.addEventListener('ww-logout', () => void identity.forget().then(() => auth.logout()).then(() => boot()), opts);
   // Skip the back-off wait when the network or the page comes back. A network change (Wi-Fi to
   // mobile) keeps the session but needs new ICE paths: restart ICE at once rather than waiting for
   // the transport to notice (it also does, on disconnected/failed).
@@ -176,25 +186,54 @@ async function startWall(me: Me): Promise<void> {
   window.__wardwall = { app, signaling, live, cameras, recorder, auth, bookmarks, openWallDb, trails, alerts, displays, link };
 }
 
-/** Shows the wall of whoever is signed in, else the login page (at start and after signing out). */
+/**
+ * Shows the wall of whoever is signed in, else the login page (at start and after signing out).
+ * When the server cannot be reached, the wall of the last sign-in on this browser starts from what
+ * it saved (its bookmarks stay usable and sync when the server is back); without one, the login
+ * page says the server is unreachable.
+ */
 async function boot(): Promise<void> {
   let me: Me | null = null;
   try {
     me = await auth.me();
   } catch (err) {
     console.warn('[auth] cannot ask who is signed in', err);
-    showLogin(t('login.unreachable'));
+    const saved = await identity.load();
+    if (saved) {
+      auth.resumeOffline();
+      await startWall(saved, true);
+    } else showLogin(t('login.unreachable'));
     return;
   }
-  if (me) await startWall(me);
-  else showLogin(null);
+  if (me) {
+    void identity.save(me);
+    await startWall(me);
+  } else {
+    void identity.forget();
+    showLogin(null);
+  }
+}
+
+/**
+ * The app-shell service worker (reload without the server). Only in a secure context (HTTPS,
+ * localhost), and only for a built client (the dev server has no /sw.js).
+ */
+function registerShellWorker(): void {
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return;
+  void fetch('/sw.js', { method: 'HEAD', cache: 'no-store' })
+    .then((r) => (r.ok && (r.headers.get('content-type') ?? '').includes('javascript') ? navigator.serviceWorker.register('/sw.js') : null))
+    .catch((err: unknown) => console.warn('[offline] the app shell cannot be kept for offline start', err));
 }
 
 async function main(): Promise<void> {
   const saved = await store.load();
   setLang(saved.lang);
   document.title = t('app.title');
-  auth.on('unauthorized', () => showLogin(t('login.sessionEnded')));
+  auth.on('unauthorized', () => {
+    void identity.forget();
+    showLogin(t('login.sessionEnded'));
+  });
+  registerShellWorker();
   await boot();
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { follow, gapsOf, isRecorded, rangeRects, ticks, timeToX, xToTime, zoomView } from '../src/core/timeline.js';
+import { follow, gapsOf, isRecorded, rangeRects, thumbnailInstant, ticks, timeToX, xToTime, zoomView } from '../src/core/timeline.js';
 
 const V = { from: 0, to: 100_000 };
 
@@ -75,4 +75,14 @@ test('zoom around an anchor keeps it in place and respects the limits; follow re
   assert.equal(zoomView({ from: 0, to: 20_000 }, 0, 0.1).to, 10_000, 'no closer than 10 s');
   assert.deepEqual(follow(V, 50_000), V);
   assert.deepEqual(follow(V, 95_000), { from: 45_000, to: 145_000 });
+});
+
+test('a hover thumbnail asks for a rounded instant inside the hovered span, none over a gap', () => {
+  const spans = [{ startMs: 10_400, endMs: 11_900 }, { startMs: 20_000, endMs: 80_000 }];
+  assert.equal(thumbnailInstant(spans, 10_450), 10_400, 'rounding down to 10 000 would leave the span: its start');
+  assert.equal(thumbnailInstant(spans, 11_800), 11_650, 'rounding up to 12 000 would pass the edge: kept before it');
+  assert.equal(thumbnailInstant(spans, 45_400), 45_000, 'inside a long span: the rounded second');
+  assert.equal(thumbnailInstant(spans, 15_000), null, 'a gap has no picture');
+  assert.equal(thumbnailInstant(spans, 80_000), null, 'the end is exclusive');
+  assert.equal(thumbnailInstant([{ startMs: 0, endMs: 100 }], 50), 0, 'a span shorter than the edge margin: its start');
 });

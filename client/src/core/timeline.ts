@@ -65,6 +65,18 @@ export function isRecorded(spans: readonly TimeRange[], t: number): boolean {
   return spans.some((s) => t >= s.startMs && t < s.endMs);
 }
 
+/**
+ * The instant whose thumbnail to show for a hover at `at`: rounded to `roundMs` (so nearby hovers
+ * share one cached picture) but kept inside the hovered span (a rounded instant must not fall into a
+ * gap or past the recorded edge, by `edgeMs`). Null over a gap: there is no picture to ask for.
+ */
+export function thumbnailInstant(spans: readonly TimeRange[], at: number, roundMs = 1000, edgeMs = 250): number | null {
+  const span = spans.find((s) => at >= s.startMs && at < s.endMs);
+  if (!span) return null;
+  const rounded = Math.round(at / roundMs) * roundMs;
+  return Math.max(span.startMs, Math.min(rounded, Math.max(span.startMs, span.endMs - edgeMs)));
+}
+
 const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
 
 /**

@@ -393,6 +393,7 @@ export const vi = {
   'display.addRule': 'Thêm quy tắc',
   'rule.camera_alert': 'Camera báo lỗi',
   'rule.urgent_bookmark': 'Đánh dấu khẩn',
+  'app.offlineStart': 'Không kết nối được máy chủ: đang dùng dữ liệu đã lưu trên máy này; đánh dấu mới sẽ được gửi khi có mạng',
   'link.poor': 'Mạng chậm: luồng phụ, {live} ô trực tiếp, các ô khác là ảnh tĩnh',
   'tile.stillMode': 'Ảnh tĩnh (mạng chậm)',
 } as const;
@@ -784,6 +785,7 @@ export const en: Record<MessageKey, string> = {
   'display.addRule': 'Add rule',
   'rule.camera_alert': 'Camera alert',
   'rule.urgent_bookmark': 'Urgent bookmark',
+  'app.offlineStart': 'The server cannot be reached: showing what this browser saved; new bookmarks are sent when the network is back',
   'link.poor': 'Slow link: sub streams, {live} live tiles, the others as stills',
   'tile.stillMode': 'Still picture (slow link)',
 };

@@ -120,6 +120,14 @@ export class AuthApi extends Emitter<AuthApiEvents> {
     return me;
   }
 
+  /**
+   * The wall starts from the saved sign-in while the server cannot be reached: the session is taken
+   * as valid until the server answers otherwise (a 401 then ends it as usual).
+   */
+  resumeOffline(): void {
+    this.begin();
+  }
+
   /** A sign-in is (still) valid: a new one when none was. */
   private begin(): void {
     if (this.signedIn) return;

@@ -94,6 +94,7 @@ export class WwApp extends LitElement {
     display: { state: true },
     phone: { state: true },
     linkLevel: { state: true },
+    startedOffline: { state: true },
   };
 
   declare services: AppServices | null;
@@ -117,6 +118,8 @@ export class WwApp extends LitElement {
   declare display: DisplayState | null;
   declare phone: boolean;
   declare linkLevel: LinkLevel;
+  /** Started from the saved sign-in without the server (a reload while offline): what is shown is this browser's. */
+  declare startedOffline: boolean;
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
     this.phone = !!this.phoneMedia?.matches;
@@ -140,6 +143,7 @@ export class WwApp extends LitElement {
     this.helpOpen = false;
     this.mode = 'live';
     this.me = null;
+    this.startedOffline = false;
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
@@ -498,6 +502,9 @@ export class WwApp extends LitElement {
       ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
       ${this.mode === 'residents' ? html`<ww-residents class="page" .api=${this.residentsApi}></ww-residents>` : nothing}
       ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
+      ${this.startedOffline && this.connection.phase !== 'open'
+        ? html`<div class="link-poor" data-offline-start role="status">${t('app.offlineStart')}</div>`
+        : nothing}
       ${this.linkLevel === 'poor' && this.mode === 'live'
         ? html`<div class="link-poor" data-link="poor" role="status">${t('link.poor', { live: DEFAULT_LINK_POLICY.poorLiveTiles })}</div>`
         : nothing}

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { hcmTimeText } from '../../core/hcm-time.js';
-import { gapsOf, rangeRects, ticks, timeToX, xToTime, zoomView, type TimeRange, type View } from '../../core/timeline.js';
+import { gapsOf, rangeRects, thumbnailInstant, ticks, timeToX, xToTime, zoomView, type TimeRange, type View } from '../../core/timeline.js';
 import { formatTime, t } from '../../i18n/i18n.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import { theme } from '../../styles/theme.js';
@@ -134,14 +134,30 @@ export class WwTimeline extends LitElement {
             title=${t('health.outageBand', { from: hcmTimeText(r.startMs), to: hcmTimeText(r.endMs) })}></span>`,
         )}
         ${row.failed ? html`<span class="failed">${t('timeline.loadFailed')}</span>` : nothing}
-        ${hover && this.api
-          ? html`<div class="hover" style="left:${Math.min(Math.max(hover.x, 90), w - 90)}px">
-              <img alt="" src=${this.api.thumbnailUrl(row.camera, hover.at)} @error=${(e: Event) => ((e.target as HTMLImageElement).style.visibility = 'hidden')} @load=${(e: Event) => ((e.target as HTMLImageElement).style.visibility = 'visible')} />
-              <span>${hcmTimeText(hover.at)}</span>
-            </div>`
-          : nothing}
+        ${hover && this.api ? this.renderHover(row, hover, w) : nothing}
       </div>
     </div>`;
+  }
+
+  /** The hovered instant and its picture; over a gap the words "no recording" instead of a broken image. */
+  private renderHover(row: TimelineRow, hover: { at: number; x: number }, w: number): unknown {
+    const at = thumbnailInstant(row.spans ?? [], hover.at);
+    return html`<div class="hover" style="left:${Math.min(Math.max(hover.x, 90), w - 90)}px">
+      ${at === null
+        ? html`<em class="none">${t('timeline.gap')}</em>`
+        : html`<img alt="" src=${this.api!.thumbnailUrl(row.camera, at, 1)} @error=${(e: Event) => this.thumbnailFailed(e.target as HTMLImageElement)} @load=${(e: Event) => ((e.target as HTMLImageElement).style.visibility = 'visible')} />`}
+      <span>${hcmTimeText(hover.at)}</span>
+    </div>`;
+  }
+
+  /** A failed picture (a fragment not yet flushed, a busy recorder) is asked for again twice, a second apart. */
+  private thumbnailFailed(img: HTMLImageElement): void {
+    img.style.visibility = 'hidden';
+    const src = img.src;
+    const tries = img.dataset.src === src ? Number(img.dataset.tries ?? 0) : 0;
+    img.dataset.src = src;
+    img.dataset.tries = String(tries + 1);
+    if (tries < 2) setTimeout(() => img.isConnected && img.src === src && img.setAttribute('src', src), 1000);
   }
 
   private renderMarks(camera: string, w: number): unknown {
@@ -286,6 +302,14 @@ export class WwTimeline extends LitElement {
         height: 90px;
         object-fit: contain;
         background: #000;
+      }
+      .hover .none {
+        display: grid;
+        place-items: center;
+        width: 160px;
+        height: 90px;
+        background: #000;
+        color: var(--ww-muted, #aaa);
       }
     `,
   ];
