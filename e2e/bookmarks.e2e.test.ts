@@ -14,6 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Bookmark } from '@wardwall/common';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
 import { launchChromium, PAGE_SHIM } from './browser.js';
+import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 
 let sys: TestSystem;
 let browser: Browser;
@@ -194,6 +195,41 @@ test('choosing a bookmark opens review on its camera at its moment, marked on th
   const pos = Number(await pageA.locator('ww-review [data-position]').getAttribute('data-position'));
   assert.ok(Math.abs(pos - b.startMs) < 2000, `review at the bookmark (${pos - b.startMs} ms)`);
   await waitFor('mark on the timeline', async () => (await pageA.locator(`ww-timeline [data-bookmark-mark="${bookmarkId}"]`).count()) === 1, 10000, 100);
+});
+
+test('editing in the panel: cameras, window and urgency; only the changed fields are sent; urgent shows and filters', { timeout: 30_000 }, async () => {
+  const before = (await local(pageB, bookmarkId))!;
+  if (!(await pageB.locator('ww-bookmarks').count())) await pageB.locator('[data-action="bookmarks"]').click();
+  const row = pageB.locator(`ww-bookmarks li[data-bookmark-id="${bookmarkId}"]`);
+  await row.locator('[data-action="edit"]').click();
+  await row.locator('[data-field="edit-camera"][value="demo-2"]').check();
+  // A later end, typed in Vietnam time (the start is left as shown: it keeps its milliseconds).
+  const newEnd = before.endMs + 60_000;
+  await row.locator('[data-field="edit-end-date"]').fill(hcmDateInput(newEnd));
+  await row.locator('[data-field="edit-end-time"]').fill(hcmTimeText(newEnd));
+  await row.locator('[data-field="edit-urgent"]').check();
+  // A bad time is refused with a message, nothing sent.
+  await row.locator('[data-field="edit-start-time"]').fill('26:00');
+  await row.locator('[data-action="save-edit"]').click();
+  assert.match(await pageB.locator('ww-bookmarks .error, ww-bookmarks [role="alert"]').first().innerText(), /./);
+  await row.locator('[data-field="edit-start-time"]').fill(hcmTimeText(before.startMs, true));
+  await row.locator('[data-action="save-edit"]').click();
+  const edited = await waitFor('edit on the server', async () => {
+    const b = (await serverList()).find((x) => x.id === bookmarkId);
+    return b?.urgent ? b : false;
+  }, 10000, 100);
+  assert.deepEqual(edited.cameras, ['demo-1', 'demo-2']);
+  assert.equal(edited.startMs, before.startMs, 'the start left as shown keeps its milliseconds');
+  assert.equal(edited.endMs, Math.floor(newEnd / 1000) * 1000, 'the typed end (whole seconds)');
+  assert.equal(edited.title, before.title);
+  assert.equal(edited.times.title, before.times.title, 'the unchanged title was not sent again (its edit time stands)');
+  assert.equal(edited.times.note, before.times.note);
+  // Shown as urgent in the other operator's list, and the urgent filter keeps it.
+  if (!(await pageA.locator('ww-bookmarks').count())) await pageA.locator('[data-action="bookmarks"]').click();
+  await waitFor('urgent in A', async () => (await pageA.locator(`ww-bookmarks li[data-bookmark-id="${bookmarkId}"][data-urgent]`).count()) === 1, 10000, 100);
+  await pageA.locator('ww-bookmarks [data-filter="urgent"]').check();
+  assert.equal(await pageA.locator('ww-bookmarks li[data-bookmark-id]').count(), 1);
+  await pageA.locator('ww-bookmarks [data-filter="urgent"]').uncheck();
 });
 
 test('deletion syncs as a tombstone', { timeout: 30_000 }, async () => {

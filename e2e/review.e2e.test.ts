@@ -93,6 +93,14 @@ async function tileStates(): Promise<{ camera: string; state: string; frames: nu
 const review = () => page.locator('ww-review');
 const clockPosition = () => page.evaluate(() => (window as any).__t.deepAll('ww-review')[0].session.clock.position() as number);
 
+/** Paused: every ready tile shows the frame holding the clock's instant and is not seeking (its re-seeks are done). */
+const pausedOnTarget = (label: string) =>
+  waitFor(`${label}: every tile on the clock's frame`, () => page.evaluate(() => {
+    const s = (window as any).__t.deepAll('ww-review')[0].session;
+    const target = s.clock.position();
+    return [...s.players].every((p: any) => p.phase !== 'ready' || (!p.video.seeking && p.settledAt(target)));
+  }), 8000, 50);
+
 /** Waits until every tile shows the clock's instant (paused) or is playing it. */
 async function settle(label: string): Promise<void> {
   await waitFor(`${label}: tiles ready`, async () => (await tileStates()).every((t) => t.state === 'ready' && t.frames > 0), 20000, 200);
@@ -170,16 +178,11 @@ test('review: after a typed seek and a speed change the tiles stay together', as
   await assertInSync('paused after 2×', 2, 200);
   // One frame forward: every tile moves by one frame (40 ms at 25 fps).
   await settle('paused before the step');
+  await pausedOnTarget('paused before the step');
   const before = await sample();
   await page.locator('ww-review [data-action="step-fwd"]').click();
-  const seeksDone = () =>
-    waitFor('tiles done seeking', () => page.evaluate(() => (window as any).__t.deepAll('ww-review-tile').every((t: Element) => {
-      const v = t.shadowRoot!.querySelector('video')!;
-      return !v.seeking && v.readyState >= 2;
-    })), 5000, 50);
-  await new Promise((r) => setTimeout(r, 300));
-  await seeksDone();
-  await new Promise((r) => setTimeout(r, 300));
+  await new Promise((r) => setTimeout(r, 100));
+  await pausedOnTarget('after the step');
   const afterStep = await sample();
   // Paused, the tiles stay on that frame (no reload, no drift).
   await new Promise((r) => setTimeout(r, 1500));

@@ -52,6 +52,8 @@ export interface BookmarkFields {
   incidentId: string | null;
   /** Whether the footage is held against retention (false = released). */
   hold: boolean;
+  /** Needs attention now: display rules for urgent bookmarks push its cameras to a duty-room display. */
+  urgent: boolean;
   deleted: boolean;
 }
 
@@ -67,7 +69,7 @@ export interface IncidentFields {
 export type BookmarkField = keyof BookmarkFields;
 export type IncidentField = keyof IncidentFields;
 
-export const BOOKMARK_FIELDS: readonly BookmarkField[] = ['cameras', 'startMs', 'endMs', 'title', 'note', 'tags', 'incidentId', 'hold', 'deleted'];
+export const BOOKMARK_FIELDS: readonly BookmarkField[] = ['cameras', 'startMs', 'endMs', 'title', 'note', 'tags', 'incidentId', 'hold', 'urgent', 'deleted'];
 export const INCIDENT_FIELDS: readonly IncidentField[] = ['kind', 'title', 'note', 'status', 'hold', 'deleted'];
 /** Fields a new record must carry. */
 export const BOOKMARK_REQUIRED: readonly BookmarkField[] = ['cameras', 'startMs', 'endMs'];
@@ -90,7 +92,7 @@ interface Meta<F extends string> {
 export type Bookmark = BookmarkFields & Meta<BookmarkField>;
 export type Incident = IncidentFields & Meta<IncidentField>;
 
-export const BOOKMARK_DEFAULTS: Omit<BookmarkFields, 'cameras' | 'startMs' | 'endMs'> = { title: '', note: '', tags: [], incidentId: null, hold: true, deleted: false };
+export const BOOKMARK_DEFAULTS: Omit<BookmarkFields, 'cameras' | 'startMs' | 'endMs'> = { title: '', note: '', tags: [], incidentId: null, hold: true, urgent: false, deleted: false };
 export const INCIDENT_DEFAULTS: Omit<IncidentFields, 'title'> = { kind: 'incident', note: '', status: 'open', hold: true, deleted: false };
 
 // --- schemas -------------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ export const bookmarkFieldsSchema = z
     tags: z.array(tag).max(BOOKMARK_LIMITS.tags, `at most ${BOOKMARK_LIMITS.tags} tags`),
     incidentId: recordId.nullable(),
     hold: z.boolean(),
+    urgent: z.boolean(),
     deleted: z.boolean(),
   })
   .partial()
@@ -161,6 +164,8 @@ export interface BookmarkFilter {
   tag?: string;
   text?: string;
   incidentId?: string;
+  /** Only urgent bookmarks. */
+  urgent?: boolean;
   includeDeleted?: boolean;
 }
 
@@ -214,6 +219,19 @@ export function mergeFields<F extends object>(
 const fold = (s: string): string => s.normalize('NFD').replace(/\p{Diacritic}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
 
 /** Whether a bookmark matches a search (text and tag ignore case and diacritics). */
+/**
+ * Whether a change made the bookmark urgent: urgent and live now, and before it was not urgent,
+ * deleted or did not exist. Display rules fire on this transition only, not on every edit.
+ */
+export function becameUrgent(before: Pick<BookmarkFields, 'urgent' | 'deleted'> | null, after: Pick<BookmarkFields, 'urgent' | 'deleted'>): boolean {
+  return !!after.urgent && !after.deleted && (!before || !before.urgent || before.deleted);
+}
+
+/** A stored record of an older build (before `urgent`) read with the defaults of the fields it lacks. */
+export function withBookmarkDefaults<T extends Partial<BookmarkFields>>(r: T): T & Pick<BookmarkFields, 'urgent'> {
+  return { ...r, urgent: r.urgent ?? false };
+}
+
 export function matchesFilter(b: Bookmark, f: BookmarkFilter): boolean {
   if (b.deleted && !f.includeDeleted) return false;
   if (f.camera && !b.cameras.includes(f.camera)) return false;
@@ -222,6 +240,7 @@ export function matchesFilter(b: Bookmark, f: BookmarkFilter): boolean {
   if (f.author && b.author.toLowerCase() !== f.author.toLowerCase()) return false;
   if (f.tag && !b.tags.some((t) => fold(t) === fold(f.tag!.trim()))) return false;
   if (f.incidentId && b.incidentId !== f.incidentId) return false;
+  if (f.urgent && !b.urgent) return false;
   if (f.text) {
     const hay = fold([b.title, b.note, ...b.tags].join(' '));
     if (!fold(f.text).split(/\s+/).filter(Boolean).every((w) => hay.includes(w))) return false;

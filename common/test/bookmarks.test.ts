@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  becameUrgent,
+  withBookmarkDefaults,
   changeSchema,
   checkBookmarkWindow,
   incidentRanges,
@@ -95,4 +97,26 @@ test('incident ranges: one per bookmark and camera in time order, instants padde
     { camera: 'c', from: 1000, to: 3000 },
     { camera: 'b', from: 4500, to: 5500 },
   ]);
+});
+
+test('urgent: fires on becoming urgent only; old records read as not urgent; the filter keeps urgent ones', () => {
+  const plain = { urgent: false, deleted: false };
+  const urgent = { urgent: true, deleted: false };
+  const cases: [string, { urgent: boolean; deleted: boolean } | null, { urgent: boolean; deleted: boolean }, boolean][] = [
+    ['created urgent', null, urgent, true],
+    ['created plain', null, plain, false],
+    ['marked urgent', plain, urgent, true],
+    ['edited while urgent', urgent, urgent, false],
+    ['urgent cleared', urgent, plain, false],
+    ['deleted while urgent', urgent, { urgent: true, deleted: true }, false],
+    ['created urgent and deleted at once', null, { urgent: true, deleted: true }, false],
+  ];
+  for (const [name, before, after, want] of cases) assert.equal(becameUrgent(before, after), want, name);
+  const old = { title: 'x', hold: true } as Partial<Bookmark>;
+  assert.equal(withBookmarkDefaults(old).urgent, false);
+  assert.equal(withBookmarkDefaults({ urgent: true }).urgent, true);
+  const b = { ...BOOKMARK_DEFAULTS, cameras: ['c'], startMs: NOW, endMs: NOW, id: 'b1', author: 'a', createdMs: NOW, updatedMs: NOW, seq: 1, times: {} } as Bookmark;
+  assert.equal(matchesFilter(b, { urgent: true }), false);
+  assert.equal(matchesFilter({ ...b, urgent: true }, { urgent: true }), true);
+  assert.equal(matchesFilter(b, {}), true);
 });

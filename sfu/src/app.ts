@@ -72,7 +72,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     const configCameras = effectiveCameras(config);
     await cameras.add(configCameras);
     auditCameraSet(audit, configCameras);
-    residents = installResidents({ config, db, router, cameras, configIds: configCameras.map((c) => c.id), log: log.child({ part: 'residents' }) });
+    const residentAudit = audit;
+    residents = installResidents({
+      config, db, router, cameras, configIds: configCameras.map((c) => c.id), log: log.child({ part: 'residents' }),
+      onChanged: (e) => residentAudit.append(e.by === 'owner' ? 'system' : actorOf(e.by), `resident_${e.action}`, e.cameraId, { ...e.detail, ...(e.by === 'owner' ? { by: 'owner link' } : {}) }),
+    });
     await residents.ready;
     const routesCtx: RoutesContext = {
       cameras,
@@ -96,6 +100,10 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       config, db, cameras, signaling, router, access: auth.policy, log: log.child({ part: 'bookmarks' }),
       recorderHeaders: auth.serviceHeaders,
       onHoldChanged: (e) => trail.append('system', e.action === 'created' ? 'hold_add' : 'hold_release', e.camera, { hold: e.holdId, bookmark: e.bookmarkId, from: e.from, to: e.to }),
+      onUrgent: (b, by) => {
+        trail.append(actorOf(by), 'bookmark_urgent', b.cameras.length === 1 ? b.cameras[0]! : null, { bookmark: b.id, cameras: b.cameras, at: b.startMs });
+        displays?.rules.onUrgentBookmark(b.cameras);
+      },
     });
     health = installHealth({
       db, cameras, router, signaling, access: auth.policy, config: config.sfu.health, log: log.child({ part: 'health' }),

@@ -106,3 +106,34 @@ test('every browser transport is on the one configured port (UDP and TCP), also 
   await waitFor('edge worker replaced', () => sys.sfu.pool.edge().worker.pid !== oldPid && !!sys.sfu.pool.edge().webRtcServer, 15000);
   await check();
 });
+
+test('an urgent bookmark fires the urgent-bookmark rule once: on being marked urgent, not on later edits, not when not urgent', async () => {
+  const rule = await api('POST', '/api/display-rules', { trigger: 'urgent_bookmark', display: 'U', cameraIds: [] });
+  assert.equal(rule.status, 200);
+  const c = await connectSignaling(sys.sfu.url);
+  await c.request({ type: 'hello' });
+  const t = Date.now();
+  const push = async (id: string, fields: Record<string, unknown>) => {
+    const times = Object.fromEntries(Object.keys(fields).map((k) => [k, Date.now()]));
+    const r = (await c.request({ type: 'bookmarksPush', changes: [{ entity: 'bookmark', id, fields, times }] })) as Ok;
+    const res = (r.data as { results: { ok: boolean; error?: unknown }[] }).results[0]!;
+    assert.ok(res.ok, JSON.stringify(res));
+  };
+  const pushesTo = (cams: string) => c.pushes.filter((m) => m.type === 'displayState' && m.display.name === 'U' && m.display.changedBy === 'rule:urgent_bookmark' && m.display.tiles.join() === cams).length;
+  await push('plain-bookmark-1', { cameras: ['demo-1'], startMs: t - 5000, endMs: t - 5000, title: 'thường' });
+  await push('urgent-bookmark-1', { cameras: ['demo-2', 'demo-1'], startMs: t - 3000, endMs: t - 1000, title: 'khẩn', urgent: true });
+  await waitFor('urgent bookmark pushed its cameras to U', () => pushesTo('demo-2,demo-1') === 1);
+  await push('urgent-bookmark-1', { note: 'thêm ghi chú' });
+  // A plain bookmark later marked urgent fires too (its own cameras).
+  await push('plain-bookmark-1', { urgent: true });
+  await waitFor('marked urgent later: pushed', () => pushesTo('demo-1') === 1);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(pushesTo('demo-2,demo-1'), 1, 'an edit of an urgent bookmark does not fire again');
+  const stored = (await (await fetch(`${sys.sfu.url}api/bookmarks`)).json()) as { bookmarks: { id: string; urgent: boolean }[] };
+  assert.deepEqual(stored.bookmarks.map((b) => [b.id, b.urgent]).sort(), [['plain-bookmark-1', true], ['urgent-bookmark-1', true]]);
+  const bad = (await c.request({ type: 'bookmarksPush', changes: [{ entity: 'bookmark', id: 'bad-urgent-1', fields: { cameras: ['demo-1'], startMs: t, endMs: t, urgent: 'yes' }, times: {} }] })) as Ok;
+  const badRes = (bad.data as { results: { ok: boolean; error?: { code: string; message: string } }[] }).results[0]!;
+  assert.equal(badRes.ok, false);
+  assert.match(badRes.error!.message, /urgent/);
+  c.ws.close();
+});

@@ -193,6 +193,12 @@ test('rotating the key cuts the old publisher; RTSP push with the new key goes l
   await waitFor('not recorded', () => recorderState('res-push') === undefined);
   const owner = await fetch(new URL(`/owner/${secrets[3]}`, sys.sfu.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=resume' });
   assert.equal(owner.status, 409, 'the owner cannot resume a revoked camera');
+  // Every registry change is in the audit trail: by the admin, and by the owner's link.
+  const actions = sys.sfu.audit.query({ camera: 'res-push', limit: 100 }).entries.map((e) => [e.action, e.detail.status ?? e.detail.by ?? null]).reverse();
+  for (const want of [['resident_create', 'pending'], ['resident_status', 'approved'], ['resident_owner_pause', 'owner link'], ['resident_owner_resume', 'owner link'], ['resident_rotate_key', null], ['resident_status', 'revoked']]) {
+    assert.ok(actions.some((a) => a[0] === want[0] && a[1] === want[1]), `audited ${want.join(' ')}: ${JSON.stringify(actions)}`);
+  }
+  assert.ok(!JSON.stringify(sys.sfu.audit.query({ limit: 1000 }).entries).includes(secrets[2]!), 'no push key in the audit trail');
 });
 
 test('a pulled camera with credentials is ingested; its URL never reaches a response or a log line', async () => {

@@ -54,6 +54,8 @@ export interface NewBookmark {
   note?: string;
   tags?: string[];
   incidentId?: string | null;
+  /** Needs attention now (display rules push its cameras). */
+  urgent?: boolean;
 }
 
 export interface NewIncident {
@@ -188,6 +190,7 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
       note: input.note ?? '',
       tags: input.tags ?? [],
       incidentId: input.incidentId ?? null,
+      urgent: input.urgent ?? false,
     };
     const draft: Bookmark = { ...fields, id: newId(), author: '', createdMs: now, updatedMs: now, seq: 0, times: {} };
     await this.edit('bookmark', draft.id, fields as unknown as Record<string, unknown>, draft);

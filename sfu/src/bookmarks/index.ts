@@ -9,6 +9,7 @@ import {
   AppError,
   ErrorCode,
   changeSchema,
+  becameUrgent,
   incidentRanges,
   matchesFilter,
   CAMERA_ID,
@@ -42,6 +43,8 @@ export interface BookmarksDeps {
   recorderHeaders?: () => Record<string, string>;
   /** Audit hook for evidence holds (wire the audit trail here when it lands). */
   onHoldChanged?: (e: HoldEvent) => void;
+  /** A bookmark became urgent (created urgent or marked so): display rules push its cameras. */
+  onUrgent?: (bookmark: Bookmark, by: Principal) => void;
 }
 
 export interface BookmarksFeature {
@@ -117,6 +120,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
         if (changed) {
           deps.signaling.broadcast({ type: 'bookmarkChanged', bookmark: record }, (s) => canSee(principalOf(s), record));
           holds.poke();
+          if (becameUrgent(cur, record)) deps.onUrgent?.(record, p);
         }
         return { id: change.id, ok: true, record };
       }

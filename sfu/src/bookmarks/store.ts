@@ -15,6 +15,7 @@ import {
   ErrorCode,
   checkBookmarkWindow,
   mergeFields,
+  withBookmarkDefaults,
   type Bookmark,
   type BookmarkChange,
   type BookmarkFields,
@@ -50,6 +51,9 @@ export const BOOKMARK_MIGRATIONS = [
 ];
 
 const pick = <F extends object>(r: F, keys: readonly (keyof F)[]): F => Object.fromEntries(keys.map((k) => [k, r[k]])) as F;
+
+/** A stored bookmark; records written before a field existed get its default. */
+const readBookmark = (json: string): Bookmark => withBookmarkDefaults(JSON.parse(json) as Bookmark);
 
 /** A coded error naming the field. */
 export function badField(field: string, message: string): AppError {
@@ -89,7 +93,7 @@ export class BookmarkStore {
 
   bookmark(id: string): Bookmark | null {
     const r = this.st.bGet.get(id) as string | undefined;
-    return r ? (JSON.parse(r) as Bookmark) : null;
+    return r ? readBookmark(r) : null;
   }
 
   incident(id: string): Incident | null {
@@ -100,7 +104,7 @@ export class BookmarkStore {
   /** Records changed after `since` (tombstones included), oldest change first. */
   since(since: number): { bookmarks: Bookmark[]; incidents: Incident[] } {
     return {
-      bookmarks: (this.st.bSince.all(since) as string[]).map((r) => JSON.parse(r) as Bookmark),
+      bookmarks: (this.st.bSince.all(since) as string[]).map(readBookmark),
       incidents: (this.st.iSince.all(since) as string[]).map((r) => JSON.parse(r) as Incident),
     };
   }
@@ -108,7 +112,7 @@ export class BookmarkStore {
   /** Live bookmarks overlapping [from, to] (newest first); without a window, every live bookmark. */
   bookmarks(from?: number, to?: number): Bookmark[] {
     const rows = from !== undefined || to !== undefined ? this.st.bWindow.all(to ?? Number.MAX_SAFE_INTEGER, from ?? 0) : this.st.bLive.all();
-    return (rows as string[]).map((r) => JSON.parse(r) as Bookmark);
+    return (rows as string[]).map(readBookmark);
   }
 
   incidents(): Incident[] {
@@ -116,7 +120,7 @@ export class BookmarkStore {
   }
 
   bookmarksOf(incidentId: string): Bookmark[] {
-    return (this.st.bOfIncident.all(incidentId) as string[]).map((r) => JSON.parse(r) as Bookmark);
+    return (this.st.bOfIncident.all(incidentId) as string[]).map(readBookmark);
   }
 
   /**

@@ -9,7 +9,7 @@ import type { CameraRegistry } from '../media/camera-registry.js';
 import type { Router } from '../http/router.js';
 import type { AppDb } from '../store/app-db.js';
 import { ResidentStore } from './store.js';
-import { residentRoutes } from './routes.js';
+import { residentRoutes, type ResidentChange } from './routes.js';
 import { ResidentWallSync } from './wall-sync.js';
 
 export interface ResidentsDeps {
@@ -20,6 +20,8 @@ export interface ResidentsDeps {
   /** Ids of the cameras from the config (resident cameras may not take them). */
   configIds: readonly string[];
   log: Logger;
+  /** Audit hook: every change of the registry. */
+  onChanged?: (e: ResidentChange) => void;
 }
 
 export interface Residents {
@@ -40,6 +42,7 @@ export function installResidents(deps: ResidentsDeps): Residents {
       changed: () => wall.sync(),
       push: { host: config.residents.pushHost ?? config.endpoint.host, rtmpPort: config.endpoint.rtmpPort, rtspPort: config.endpoint.rtspPort },
       log,
+      ...(deps.onChanged ? { onChanged: deps.onChanged } : {}),
     }),
   );
   return { store, ready: wall.sync(), close: () => wall.close() };

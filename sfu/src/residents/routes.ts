@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError, ErrorCode, OWNER_TOKEN, pushUrls, type ResidentStatus } from '@wardwall/common';
 import type { Logger } from 'pino';
 import { readJsonBody, sendJson, type Route } from '../http/router.js';
+import type { Principal } from '../auth/access.js';
 import { createResidentSchema, parseBody, statusChangeSchema, updateResidentSchema } from './schema.js';
 import type { OneTimeSecrets, ResidentStore, ResidentView } from './store.js';
 import { ownerLang, renderOwnerNotFound, renderOwnerPage } from './owner-page.js';
@@ -18,6 +19,17 @@ export interface ResidentRoutesDeps {
   changed: () => Promise<void>;
   push: { host: string; rtmpPort: number; rtspPort: number };
   log: Logger;
+  /** Audit hook: every registry change, by the admin who made it or by the owner's link. */
+  onChanged?: (e: ResidentChange) => void;
+}
+
+/** One change of the registry (audited as `resident_<action>`). */
+export interface ResidentChange {
+  action: 'create' | 'update' | 'delete' | 'status' | 'rotate_key' | 'owner_link' | 'owner_pause' | 'owner_resume';
+  cameraId: string;
+  /** The admin's principal, or 'owner' for the owner's private link. */
+  by: Principal | 'owner';
+  detail?: Record<string, unknown>;
 }
 
 const ADMIN = { permission: 'admin' } as const;
@@ -35,8 +47,9 @@ function reveal(camera: ResidentView, secrets: OneTimeSecrets, push: ResidentRou
 
 export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
   const { store, changed, log } = deps;
-  const after = async <T>(what: string, id: string, result: T): Promise<T> => {
-    log.info({ camera: id, action: what }, 'resident camera registry changed');
+  const after = async <T>(action: ResidentChange['action'], id: string, by: unknown, result: T, detail?: Record<string, unknown>): Promise<T> => {
+    log.info({ camera: id, action }, 'resident camera registry changed');
+    deps.onChanged?.({ action, cameraId: id, by: by === 'owner' ? 'owner' : (by as Principal), ...(detail ? { detail } : {}) });
     await changed();
     return result;
   };
@@ -46,10 +59,10 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'POST',
       path: '/api/residents',
       access: ADMIN,
-      handle: async ({ req, res }) => {
+      handle: async ({ req, res, principal }) => {
         const input = parseBody(createResidentSchema, await readJsonBody(req));
         const { camera, secrets } = store.create(input);
-        sendJson(res, 201, await after('create', camera.id, reveal(camera, secrets, deps.push)));
+        sendJson(res, 201, await after('create', camera.id, principal, reveal(camera, secrets, deps.push), { status: camera.status, sharing: camera.sharing }));
       },
     },
     { method: 'GET', path: ID, access: ADMIN, handle: ({ params }) => ({ camera: requireView(store, params.id!) }) },
@@ -57,37 +70,37 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'PATCH',
       path: ID,
       access: ADMIN,
-      handle: async ({ req, params }) => {
+      handle: async ({ req, params, principal }) => {
         const patch = parseBody(updateResidentSchema, await readJsonBody(req));
-        return after('update', params.id!, { camera: store.update(params.id!, patch) });
+        return after('update', params.id!, principal, { camera: store.update(params.id!, patch) }, { fields: Object.keys(patch) });
       },
     },
-    { method: 'DELETE', path: ID, access: ADMIN, handle: async ({ params }) => after('delete', params.id!, (store.remove(params.id!), { ok: true })) },
+    { method: 'DELETE', path: ID, access: ADMIN, handle: async ({ params, principal }) => after('delete', params.id!, principal, (store.remove(params.id!), { ok: true })) },
     {
       method: 'POST',
       path: /^\/api\/residents\/(?<id>[^/]+)\/status$/,
       access: ADMIN,
-      handle: async ({ req, params }) => {
+      handle: async ({ req, params, principal }) => {
         const { status } = parseBody(statusChangeSchema, await readJsonBody(req));
-        return after(`status ${status}`, params.id!, { camera: store.setStatus(params.id!, status, 'admin') });
+        return after('status', params.id!, principal, { camera: store.setStatus(params.id!, status, 'admin') }, { status });
       },
     },
     {
       method: 'POST',
       path: /^\/api\/residents\/(?<id>[^/]+)\/rotate-key$/,
       access: ADMIN,
-      handle: async ({ params }) => {
+      handle: async ({ params, principal }) => {
         const { camera, secrets } = store.rotateKey(params.id!);
-        return after('rotate key', camera.id, reveal(camera, secrets, deps.push));
+        return after('rotate_key', camera.id, principal, reveal(camera, secrets, deps.push));
       },
     },
     {
       method: 'POST',
       path: /^\/api\/residents\/(?<id>[^/]+)\/owner-link$/,
       access: ADMIN,
-      handle: async ({ params }) => {
+      handle: async ({ params, principal }) => {
         const { camera, secrets } = store.rotateOwnerToken(params.id!);
-        return after('new owner link', camera.id, reveal(camera, secrets, deps.push));
+        return after('owner_link', camera.id, principal, reveal(camera, secrets, deps.push));
       },
     },
     // The owner's page: public, the token is the authorisation.
@@ -111,7 +124,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
         const { action } = parseBody(ownerActionSchema, await readFormBody(req));
         const to: ResidentStatus = action === 'pause' ? 'paused' : 'approved';
         store.setStatus(cam.id, to, 'owner');
-        await after(`owner ${action}`, cam.id, null);
+        await after(action === 'pause' ? 'owner_pause' : 'owner_resume', cam.id, 'owner', null);
         const lang = ownerLang(url.searchParams.get('lang'), req.headers['accept-language']);
         // Post/redirect/get: a reload does not post again.
         res.writeHead(303, { location: `${url.pathname}?lang=${lang}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });

@@ -20,6 +20,7 @@ export const KNOWN_ACTIONS = [
   'user_update',
   'user_delete',
   'user_revoke',
+  'cameras_configured',
   'live_start',
   'live_stop',
   'playback',
@@ -27,6 +28,16 @@ export const KNOWN_ACTIONS = [
   'export_download',
   'hold_add',
   'hold_release',
+  'bookmark_urgent',
+  'alert_ack',
+  'resident_create',
+  'resident_update',
+  'resident_delete',
+  'resident_status',
+  'resident_rotate_key',
+  'resident_owner_link',
+  'resident_owner_pause',
+  'resident_owner_resume',
 ] as const;
 
 /**

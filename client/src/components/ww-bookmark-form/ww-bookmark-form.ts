@@ -90,6 +90,7 @@ export class WwBookmarkForm extends LitElement {
         note: this.value('note'),
         tags: parseTags(this.value('tags')),
         incidentId: incident || null,
+        urgent: this.renderRoot.querySelector<HTMLInputElement>('[data-field="urgent"]')?.checked ?? false,
       });
     } catch (e) {
       this.error = t('bm.saveFailed', { message: e instanceof Error ? e.message : String(e) });
@@ -127,6 +128,7 @@ export class WwBookmarkForm extends LitElement {
             ${incidents.map((i) => html`<option value=${i.id}>${i.title} (${t(`inc.kind.${i.kind}`)})</option>`)}
           </select>
         </label>
+        <label class="check"><input type="checkbox" data-field="urgent" /> ${t('bm.urgent')} <span class="hint">${t('bm.urgentHint')}</span></label>
         ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
         <div class="buttons">
           <button type="button" data-action="cancel" @click=${() => this.close()}>${t('bm.cancel')}</button>
@@ -172,6 +174,16 @@ export class WwBookmarkForm extends LitElement {
       .row {
         display: flex;
         gap: 0.75rem;
+      }
+      label.check {
+        flex-direction: row;
+        align-items: center;
+        gap: 0.4rem;
+        color: var(--ww-text);
+      }
+      .hint {
+        color: var(--ww-muted);
+        font-size: 12px;
       }
       .meta,
       .tz {

@@ -4,6 +4,7 @@ import { INCIDENT_STATUSES } from '@wardwall/common/bookmarks';
 import { LocaleController } from '../../controllers/locale.js';
 import { fromDateTimeInputs, hcmTimeText } from '../../core/hcm-time.js';
 import { parseTags } from '../../core/text.js';
+import { changedFields, typedWindow, windowTexts } from '../../core/bookmark-edit.js';
 import { errorMessage, formatDate, t } from '../../i18n/i18n.js';
 import type { BookmarkService, LocalBookmark, LocalIncident } from '../../services/bookmarks.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
@@ -42,7 +43,7 @@ export class WwBookmarks extends LitElement {
   declare tab: Tab;
   declare filter: BookmarkFilter;
   declare expanded: string | null;
-  /** The bookmark whose title, note and tags are being edited. */
+  /** The bookmark being edited (title, note, tags, window, cameras, urgency). */
   declare editing: string | null;
   declare error: string | null;
   private off: (() => void) | null = null;
@@ -95,6 +96,13 @@ export class WwBookmarks extends LitElement {
     this.filter = f;
   }
 
+  private setUrgentFilter(on: boolean): void {
+    const f = { ...this.filter };
+    if (on) f.urgent = true;
+    else delete f.urgent;
+    this.filter = f;
+  }
+
   private open(b: LocalBookmark): void {
     this.dispatchEvent(new CustomEvent<BookmarkOpenDetail>('ww-bookmark-open', { detail: { cameras: b.cameras, at: b.startMs }, bubbles: true, composed: true }));
   }
@@ -108,22 +116,46 @@ export class WwBookmarks extends LitElement {
     }
   }
 
-  private async saveEdit(e: Event, id: string): Promise<void> {
+  private async saveEdit(e: Event, b: LocalBookmark): Promise<void> {
     e.preventDefault();
     const form = e.target as HTMLFormElement;
     const value = (f: string) => form.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-field="${f}"]`)?.value ?? '';
-    await this.guard(this.service!.updateBookmark(id, { title: value('edit-title').trim(), note: value('edit-note'), tags: parseTags(value('edit-tags')) }));
-    this.editing = null;
+    const window = typedWindow(b, { startDate: value('edit-start-date'), startTime: value('edit-start-time'), endDate: value('edit-end-date'), endTime: value('edit-end-time') });
+    if ('error' in window) {
+      this.error = t(window.error === 'badRange' ? 'bm.badRange' : 'review.badTime');
+      return;
+    }
+    const cameras = [...form.querySelectorAll<HTMLInputElement>('[data-field="edit-camera"]:checked')].map((i) => i.value);
+    if (cameras.length === 0) {
+      this.error = t('bm.noCamera');
+      return;
+    }
+    const urgent = form.querySelector<HTMLInputElement>('[data-field="edit-urgent"]')?.checked ?? false;
+    const patch = changedFields(b, { cameras, ...window, title: value('edit-title').trim(), note: value('edit-note'), tags: parseTags(value('edit-tags')), urgent });
+    if (Object.keys(patch).length) await this.guard(this.service!.updateBookmark(b.id, patch));
+    else this.error = null;
+    if (!this.error) this.editing = null;
   }
 
   private renderEdit(b: LocalBookmark): unknown {
-    return html`<form class="edit" @submit=${(e: Event) => void this.saveEdit(e, b.id)}>
+    const w = windowTexts(b);
+    // The bookmark's cameras first (also one this viewer no longer sees listed), then the others.
+    const cams = [...new Set([...b.cameras, ...this.cameraNames.keys()])];
+    return html`<form class="edit" @submit=${(e: Event) => void this.saveEdit(e, b)}>
       <input type="text" data-field="edit-title" maxlength="200" aria-label=${t('bm.title')} .value=${b.title} />
       <textarea data-field="edit-note" rows="2" maxlength="4000" aria-label=${t('bm.note')} .value=${b.note}></textarea>
       <input type="text" data-field="edit-tags" aria-label=${t('bm.tags')} .value=${b.tags.join(', ')} />
+      <div class="when-edit">
+        <label>${t('bm.start')} <input type="date" data-field="edit-start-date" .value=${w.startDate} /><input type="text" class="time" data-field="edit-start-time" .value=${w.startTime} /></label>
+        <label>${t('bm.end')} <input type="date" data-field="edit-end-date" .value=${w.endDate} /><input type="text" class="time" data-field="edit-end-time" .value=${w.endTime} /></label>
+      </div>
+      <fieldset class="cams"><legend>${t('bm.editCameras')}</legend>
+        ${cams.map((c) => html`<label><input type="checkbox" data-field="edit-camera" value=${c} ?checked=${b.cameras.includes(c)} /> ${this.name(c)}</label>`)}
+      </fieldset>
+      <label class="check"><input type="checkbox" data-field="edit-urgent" ?checked=${!!b.urgent} /> ${t('bm.urgent')}</label>
       <div class="actions">
         <button type="submit" class="primary" data-action="save-edit">${t('bm.save')}</button>
-        <button type="button" data-action="cancel-edit" @click=${() => (this.editing = null)}>${t('bm.cancel')}</button>
+        <button type="button" data-action="cancel-edit" @click=${() => ((this.editing = null), (this.error = null))}>${t('bm.cancel')}</button>
       </div>
     </form>`;
   }
@@ -145,12 +177,13 @@ export class WwBookmarks extends LitElement {
 
   private renderBookmark(b: LocalBookmark, incidents: LocalIncident[]): unknown {
     const range = b.endMs > b.startMs ? `${hcmTimeText(b.startMs)}–${hcmTimeText(b.endMs)}` : hcmTimeText(b.startMs, true);
-    return html`<li data-bookmark-id=${b.id} data-sync=${b.sync}>
+    return html`<li data-bookmark-id=${b.id} data-sync=${b.sync} ?data-urgent=${!!b.urgent} class=${b.urgent ? 'urgent' : ''}>
       <button type="button" class="link" data-action="open" title=${t('bm.open')} @click=${() => this.open(b)}>
         <span class="when">${formatDate(b.startMs)} ${range}</span>
         <span class="title">${b.title || '—'}</span>
       </button>
       <div class="meta">
+        ${b.urgent ? html`<span class="badge urgent">${t('bm.urgent')}</span>` : nothing}
         ${b.cameras.map((c) => html`<span class="cam">${this.name(c)}</span>`)}
         ${b.tags.map((tag) => html`<span class="tag">#${tag}</span>`)}
         <span class="author">${b.author || t('bm.me')}</span>
@@ -186,6 +219,7 @@ export class WwBookmarks extends LitElement {
         <input type="text" data-filter="author" placeholder=${t('bm.filterAuthor')} @input=${(e: Event) => this.setFilter('author', (e.target as HTMLInputElement).value)} />
         <input type="text" data-filter="tag" placeholder=${t('bm.filterTag')} @input=${(e: Event) => this.setFilter('tag', (e.target as HTMLInputElement).value)} />
         <input type="search" data-filter="text" placeholder=${t('bm.filterText')} @input=${(e: Event) => this.setFilter('text', (e.target as HTMLInputElement).value)} />
+        <label><input type="checkbox" data-filter="urgent" ?checked=${!!this.filter.urgent} @change=${(e: Event) => this.setUrgentFilter((e.target as HTMLInputElement).checked)} /> ${t('bm.onlyUrgent')}</label>
       </div>
       ${list.length ? html`<ul class="list">${list.map((b) => this.renderBookmark(b, incidents))}</ul>` : html`<p class="empty">${t('bm.empty')}</p>`}`;
   }
@@ -355,6 +389,38 @@ export class WwBookmarks extends LitElement {
         display: flex;
         flex-direction: column;
         gap: 0.3rem;
+      }
+      .when-edit {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      .when-edit label {
+        display: flex;
+        align-items: center;
+        gap: 0.25rem;
+      }
+      .when-edit .time {
+        width: 8.5rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .cams {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.2rem 0.7rem;
+        margin: 0;
+        border: 1px solid var(--ww-border);
+        border-radius: 4px;
+      }
+      li.urgent {
+        border-left: 3px solid var(--ww-offline);
+      }
+      .badge.urgent {
+        background: var(--ww-offline);
+        color: #fff;
+        border-radius: 3px;
+        padding: 0 0.3rem;
+        font-weight: 600;
       }
       .members {
         padding-left: 0.6rem;
