@@ -166,3 +166,25 @@ test('a revoked camera leaves the wall', async () => {
   await waitFor('gone from the camera list', async () => (await page.locator(`ww-camera-list [data-camera-id="${cameraId}"]`).count()) === 0, 10000);
   await waitFor('tile no longer plays', async () => (await tileOf(cameraId))?.state !== 'playing', 10000);
 });
+
+test('a camera shared for recording only is never on the live wall but review can open it, labelled so', async () => {
+  const api = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(new URL(path, sys.sfu.url), { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+  };
+  const url = `rtsp://127.0.0.1:${sys.config.endpoint.rtspPort}/live/demo-1`;
+  const made = await api('POST', '/api/residents', {
+    id: 'res-rec', name: 'Nhà bà Năm (chỉ ghi hình)', ownerName: 'Trần Thị Năm', ownerContact: '0902 000 111', address: '3 Hẻm 12',
+    consent: true, consentDate: '2026-11-20', sharing: 'recorded_only', position: null, source: { type: 'pull', url },
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.json));
+  assert.equal((await api('POST', '/api/residents/res-rec/status', { status: 'approved' })).status, 200);
+  await waitFor('recorded', () => recorderState('res-rec') === 'recording', 30000);
+  await page.reload();
+  await page.locator('ww-header [data-mode="live"]').click();
+  assert.equal(await page.locator('ww-camera-list [data-camera-id="res-rec"]').count(), 0, 'not on the live list');
+  await page.locator('ww-header [data-mode="review"]').click();
+  const pick = page.locator('ww-review [data-review-camera="res-rec"]');
+  await waitFor('offered in review', async () => (await pick.count()) === 1, 10000, 200);
+  assert.match(await page.locator('ww-review label.cam').filter({ has: page.locator('[data-review-camera="res-rec"]') }).innerText(), /chỉ ghi hình/);
+});

@@ -68,7 +68,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     db = openAppDb(config.sfu.dataDir);
     const tls = loadTls(config);
     audit = installAudit({ db, router, log: log.child({ part: 'audit' }) });
-    auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => cameras.info().map((c) => c.id), secure: tls !== null });
+    auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => [...new Set([...cameras.info().map((c) => c.id), ...(residents?.reviewableIds() ?? [])])], secure: tls !== null });
     const configCameras = effectiveCameras(config);
     await cameras.add(configCameras);
     auditCameraSet(audit, configCameras);

@@ -180,6 +180,10 @@ test('every signaling message type: no socket without a session (401), 403 witho
   assert.deepEqual(helloAdmin.data.cameras.map((c) => c.id), [CAM]);
   const listNobody = (await (await fetch(`${sys.url}api/cameras`, { headers: { cookie: await login('nobody') } })).json()) as { cameras: unknown[] };
   assert.deepEqual(listNobody.cameras, []);
+  // The recorder's list of recorded cameras too (review's picker): only what one may play back.
+  const recorded = async (user: string) => ((await (await fetch(`${sys.url}api/recorder/cameras`, { headers: { cookie: await login(user) } })).json()) as { cameras: { id: string }[] }).cameras.map((c) => c.id);
+  assert.deepEqual(await recorded('nobody'), []);
+  assert.deepEqual(await recorded('op'), [CAM]);
   nobody.ws.close();
   admin.ws.close();
 });

@@ -210,6 +210,9 @@ test('a pulled camera with credentials is ingested; its URL never reaches a resp
   await api('POST', '/api/residents/res-pull/status', { status: 'approved' });
   assert.equal(camInfo('res-pull'), undefined, 'recorded only: not on the live wall');
   await waitFor('recorded only camera recorded', () => recorderState('res-pull') === 'recording', 30000);
+  // Review can open it: the recorder lists it with the recorded cameras (the live list does not).
+  const recordedList = (await (await fetch(new URL('/api/recorder/cameras', sys.sfu.url))).json()) as { cameras: { id: string; name: string }[] };
+  assert.ok(recordedList.cameras.some((c) => c.id === 'res-pull'), JSON.stringify(recordedList));
   await api('PATCH', '/api/residents/res-pull', { sharing: 'on_request' });
   await waitFor('on request: not recorded', () => recorderState('res-pull') === undefined);
 

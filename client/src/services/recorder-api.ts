@@ -59,6 +59,20 @@ export function parseSpans(raw: unknown): SpansReply {
   return { camera: raw.camera, from: num(raw.from, 'from'), to: num(raw.to, 'to'), spans: ranges(raw.spans, 'spans'), gaps: ranges(raw.gaps, 'gaps'), recordedMs: num(raw.recordedMs, 'recordedMs') };
 }
 
+/** A camera the recorder has footage of (and the viewer may play back). */
+export interface RecordedCamera {
+  id: string;
+  name: string;
+}
+
+export function parseRecordedCameras(raw: unknown): RecordedCamera[] {
+  if (!isObj(raw) || !Array.isArray(raw.cameras)) throw new RecorderError('BAD_REPLY', 'reply: cameras: a list is required');
+  return raw.cameras.map((c, i) => {
+    if (!isObj(c) || typeof c.id !== 'string' || typeof c.name !== 'string') throw new RecorderError('BAD_REPLY', `reply: cameras.${i}: an id and a name are required`);
+    return { id: c.id, name: c.name };
+  });
+}
+
 const STATES: readonly ExportState[] = ['queued', 'running', 'done', 'failed'];
 export function parseExportStatus(raw: unknown): ExportStatus {
   if (!isObj(raw)) throw new RecorderError('BAD_REPLY', 'reply: not an object');
@@ -106,6 +120,11 @@ export class RecorderApi {
       throw new RecorderError(code, message, res.status);
     }
     return body;
+  }
+
+  /** Cameras with recordings the viewer may play back, including those never shown live (resident cameras shared for recording only). */
+  async recordedCameras(): Promise<RecordedCamera[]> {
+    return parseRecordedCameras(await this.json('/api/recorder/cameras'));
   }
 
   async spans(camera: string, from: number, to: number, signal?: AbortSignal): Promise<SpansReply> {

@@ -186,12 +186,23 @@ export function createHttpServer(deps: HttpDeps): Server {
     return q;
   };
 
+  const allowed = (who: Principal, permission: 'playback', cam: string): boolean => {
+    try {
+      access.require(who, permission, cam);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const routes: { method: string; re: RegExp; run: (m: string[], req: IncomingMessage, res: ServerResponse, url: URL, who: Principal) => Promise<void> | void }[] = [
     { method: 'GET', re: /^\/api\/health$/, run: (_m, _q, res) => send(res, 200, deps.health()) },
     {
       method: 'GET',
       re: /^\/api\/cameras$/,
-      run: (_m, _q, res) => send(res, 200, { cameras: [...deps.cameras].map(([id, name]) => ({ id, name })) }),
+      // The cameras with recordings the caller may play back (also resident cameras shared for
+      // recording only, which the live wall never lists).
+      run: (_m, _q, res, _url, who) => send(res, 200, { cameras: [...deps.cameras].filter(([id]) => allowed(who, 'playback', id)).map(([id, name]) => ({ id, name })) }),
     },
     {
       method: 'GET',

@@ -28,6 +28,11 @@ export interface Residents {
   store: ResidentStore;
   /** Resolves once the wall reflects the registry. */
   ready: Promise<void>;
+  /**
+   * Resident cameras whose footage the recorder keeps reviewable (every registry entry except
+   * "on request"), also those never live: access rights and the viewer's camera list cover them.
+   */
+  reviewableIds(): string[];
   close(): void;
 }
 
@@ -45,5 +50,10 @@ export function installResidents(deps: ResidentsDeps): Residents {
       ...(deps.onChanged ? { onChanged: deps.onChanged } : {}),
     }),
   );
-  return { store, ready: wall.sync(), close: () => wall.close() };
+  return {
+    store,
+    ready: wall.sync(),
+    reviewableIds: () => store.sourceRows().filter((r) => r.sharing !== 'on_request').map((r) => r.id),
+    close: () => wall.close(),
+  };
 }

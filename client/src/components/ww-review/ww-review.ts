@@ -6,7 +6,7 @@ import { fromDateTimeInputs, hcmDateInput, hcmTimeText, parseHcmTime } from '../
 import { SPEEDS, stepSpeed } from '../../core/sync.js';
 import { follow, type TimeRange, type View } from '../../core/timeline.js';
 import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
-import type { RecorderApi, Range } from '../../services/recorder-api.js';
+import type { RecordedCamera, RecorderApi, Range } from '../../services/recorder-api.js';
 import { formControls, theme } from '../../styles/theme.js';
 import type { WwExport } from '../ww-export/ww-export.js';
 import type { TimelineMark, TimelineRow } from '../ww-timeline/ww-timeline.js';
@@ -35,6 +35,7 @@ export class WwReview extends LitElement {
     api: { attribute: false },
     bookmarks: { attribute: false },
     cameras: { attribute: false },
+    recordedOnly: { state: true },
     initialCameras: { attribute: false },
     me: { attribute: false },
     selected: { state: true },
@@ -55,6 +56,8 @@ export class WwReview extends LitElement {
   declare api: RecorderApi | null;
   declare bookmarks: BookmarkService | null;
   declare cameras: ReadonlyMap<string, CameraInfo>;
+  /** Recorded cameras absent from the live list (see loadRecordedOnly). */
+  declare recordedOnly: readonly RecordedCamera[];
   declare initialCameras: string[];
   /** The viewer: the look-back limits the date, export needs the right on each camera. */
   declare me: Me | null;
@@ -85,6 +88,7 @@ export class WwReview extends LitElement {
     this.api = null;
     this.bookmarks = null;
     this.cameras = new Map();
+    this.recordedOnly = [];
     this.initialCameras = [];
     this.me = null;
     this.selected = [];
@@ -158,8 +162,14 @@ export class WwReview extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.selected.length === 0) this.selected = this.initialCameras.filter((c) => this.cameras.has(c)).slice(0, MAX_REVIEW_CAMERAS);
+    void this.loadRecordedOnly();
     window.addEventListener('keydown', this.onKey);
     this.offBookmarks = this.bookmarks?.on('change', () => this.requestUpdate()) ?? null;
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    // The recorder's list depends on who is viewing (rights) and which recorder API is used.
+    if ((changed.has('api') && changed.get('api') !== undefined) || (changed.has('me') && changed.get('me') !== undefined)) void this.loadRecordedOnly();
   }
 
   /** Asks the app for the bookmark form at the master clock's instant on the reviewed cameras. */
@@ -215,7 +225,8 @@ export class WwReview extends LitElement {
       this.formError = t('review.badTime');
       return false;
     }
-    const list = cameras.filter((c) => this.cameras.has(c)).slice(0, MAX_REVIEW_CAMERAS);
+    const reviewable = this.reviewable();
+    const list = cameras.filter((c) => reviewable.has(c)).slice(0, MAX_REVIEW_CAMERAS);
     if (list.length === 0) {
       this.formError = t('review.pickCameras');
       return false;
@@ -339,17 +350,41 @@ export class WwReview extends LitElement {
   }
 
   private name(id: string): string {
-    return this.cameras.get(id)?.name ?? id;
+    return this.cameras.get(id)?.name ?? this.recordedOnly.find((c) => c.id === id)?.name ?? id;
+  }
+
+  /**
+   * Cameras the recorder has footage of that the live list does not hold: resident cameras shared
+   * for recording only (never live). The server lists only what the viewer may play back.
+   */
+  private async loadRecordedOnly(): Promise<void> {
+    if (!this.api) return;
+    try {
+      // The recorder lists only what this viewer may play back (checked there, with fresh rights).
+      this.recordedOnly = await this.api.recordedCameras();
+    } catch (e) {
+      console.warn('[review] cannot list the recorded cameras', e);
+    }
+  }
+
+  /** Everything review can open: the live list's cameras and the recorded-only ones. */
+  private reviewable(): Map<string, { id: string; name: string; recordedOnly: boolean }> {
+    const out = new Map<string, { id: string; name: string; recordedOnly: boolean }>();
+    for (const c of this.cameras.values()) out.set(c.id, { id: c.id, name: c.name, recordedOnly: false });
+    for (const c of this.recordedOnly) if (!out.has(c.id)) out.set(c.id, { ...c, recordedOnly: true });
+    return out;
   }
 
   private renderPicker(): unknown {
-    const all = [...this.cameras.values()];
+    const all = [...this.reviewable().values()];
     return html`<form class="picker" @submit=${(e: Event) => (e.preventDefault(), (this.replay = null), this.open())}>
       <fieldset>
         <legend>${t('review.cameras', { n: this.selected.length, max: MAX_REVIEW_CAMERAS })}</legend>
         ${all.map(
           (c) => html`<label class="cam"><input type="checkbox" data-review-camera=${c.id} .checked=${this.selected.includes(c.id)}
-            @change=${(e: Event) => this.toggleCamera(c.id, (e.target as HTMLInputElement).checked)} />${c.name}</label>`,
+            @change=${(e: Event) => this.toggleCamera(c.id, (e.target as HTMLInputElement).checked)} />${c.name}${c.recordedOnly
+              ? html` <span class="recorded-only" title=${t('review.recordedOnlyHint')}>${t('review.recordedOnly')}</span>`
+              : nothing}</label>`,
         )}
       </fieldset>
       <label>${t('review.date')} <input type="date" data-field="date" min=${lookbackMinDate(this.me, Date.now())} .value=${this.dateText} @change=${(e: Event) => (this.dateText = (e.target as HTMLInputElement).value)} /></label>
@@ -470,6 +505,14 @@ export class WwReview extends LitElement {
       }
       label {
         color: var(--ww-muted);
+      }
+      .recorded-only {
+        margin-left: 0.3rem;
+        padding: 0 0.3rem;
+        border-radius: 3px;
+        background: var(--ww-panel-2);
+        color: var(--ww-muted);
+        font-size: 11px;
       }
       .tz {
         color: var(--ww-muted);
