@@ -224,6 +224,13 @@ test('editing in the panel: cameras, window and urgency; only the changed fields
   assert.equal(edited.title, before.title);
   assert.equal(edited.times.title, before.times.title, 'the unchanged title was not sent again (its edit time stands)');
   assert.equal(edited.times.note, before.times.note);
+  // The other operator is told at once (the one who marked it is not).
+  const notice = pageA.locator(`ww-app [data-urgent-notice="${bookmarkId}"]`);
+  await waitFor('urgent notice in A', async () => (await notice.count()) === 1, 10000, 100);
+  assert.match(await notice.innerText(), /KHẨN/);
+  assert.equal(await pageB.locator('ww-app [data-urgent-notice]').count(), 0, 'no notice for the author');
+  await notice.locator('[data-action="urgent-dismiss"]').click();
+  assert.equal(await notice.count(), 0);
   // Shown as urgent in the other operator's list, and the urgent filter keeps it.
   if (!(await pageA.locator('ww-bookmarks').count())) await pageA.locator('[data-action="bookmarks"]').click();
   await waitFor('urgent in A', async () => (await pageA.locator(`ww-bookmarks li[data-bookmark-id="${bookmarkId}"][data-urgent]`).count()) === 1, 10000, 100);

@@ -23,6 +23,7 @@
 import {
   BOOKMARK_DEFAULTS,
   INCIDENT_DEFAULTS,
+  becameUrgent,
   bookmarkRecordSchema,
   incidentRecordSchema,
   matchesFilter,
@@ -76,6 +77,8 @@ export interface BookmarkSyncStatus {
 
 export interface BookmarkEvents {
   change: [];
+  /** A bookmark became urgent on the server (live push: someone marked it now), not one of this browser's own pending edits. */
+  urgent: [bookmark: LocalBookmark];
 }
 
 /** Push retry steps after a failed push, ms (the last repeats). */
@@ -91,6 +94,8 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
   private readonly incidentMap = new Map<string, LocalIncident>();
   /** The last server record of each entity (without local edits), to rebuild the local view. */
   private readonly serverRecords = new Map<string, Bookmark | Incident>();
+  /** Bookmarks this browser marked urgent: their notice is for the other operators. */
+  private readonly markedUrgentHere = new Set<string>();
   private readonly outbox = new Map<string, OutboxEntry>();
   private cursor = 0;
   private clockOffset = 0;
@@ -193,12 +198,14 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
       urgent: input.urgent ?? false,
     };
     const draft: Bookmark = { ...fields, id: newId(), author: '', createdMs: now, updatedMs: now, seq: 0, times: {} };
+    if (fields.urgent) this.markedUrgentHere.add(draft.id);
     await this.edit('bookmark', draft.id, fields as unknown as Record<string, unknown>, draft);
     return this.bookmarkMap.get(draft.id)!;
   }
 
   async updateBookmark(id: string, patch: Partial<Omit<BookmarkFields, 'deleted'>>): Promise<void> {
     if (!this.bookmarkMap.has(id)) throw new Error(`no bookmark ${id}`);
+    if (patch.urgent) this.markedUrgentHere.add(id);
     await this.edit('bookmark', id, patch);
   }
 
@@ -295,7 +302,14 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
     await this.ready;
     const recs = entity === 'bookmark' ? this.parse('bookmark', raw) : this.parse('incident', raw);
     if (recs.length === 0) return;
+    const before = entity === 'bookmark' ? new Map((recs as Bookmark[]).map((b) => [b.id, (this.serverRecords.get(outboxKey('bookmark', b.id)) as Bookmark | undefined) ?? this.bookmarkMap.get(b.id)])) : null;
     await this.acceptServer(entity === 'bookmark' ? (recs as Bookmark[]) : [], entity === 'incident' ? (recs as Incident[]) : []);
+    for (const b of entity === 'bookmark' ? (recs as Bookmark[]) : []) {
+      const view = this.bookmarkMap.get(b.id);
+      if (!view || !becameUrgent(before!.get(b.id) ?? null, b)) continue;
+      if (this.markedUrgentHere.delete(b.id)) continue;
+      this.emit('urgent', view);
+    }
   }
 
   /** Takes server records (newer seq only), rebuilds their local views, saves them. */

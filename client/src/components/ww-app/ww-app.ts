@@ -33,7 +33,8 @@ import { availablePages, canCamera, permittedCameras, permittedTiles, type AppPa
 import '../ww-admin/ww-admin.js';
 import '../ww-audit/ww-audit.js';
 import '../ww-password/ww-password.js';
-import type { BookmarkService } from '../../services/bookmarks.js';
+import type { BookmarkService, LocalBookmark } from '../../services/bookmarks.js';
+import { hcmTimeText } from '../../core/hcm-time.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
 import type { TileHealth } from '../../core/health-alerts.js';
 import '../ww-alerts/ww-alerts.js';
@@ -95,6 +96,7 @@ export class WwApp extends LitElement {
     phone: { state: true },
     linkLevel: { state: true },
     startedOffline: { state: true },
+    urgentNotices: { state: true },
   };
 
   declare services: AppServices | null;
@@ -120,6 +122,8 @@ export class WwApp extends LitElement {
   declare linkLevel: LinkLevel;
   /** Started from the saved sign-in without the server (a reload while offline): what is shown is this browser's. */
   declare startedOffline: boolean;
+  /** Bookmarks another operator just marked urgent (newest first, at most 3), until opened or dismissed. */
+  declare urgentNotices: readonly LocalBookmark[];
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
     this.phone = !!this.phoneMedia?.matches;
@@ -144,6 +148,7 @@ export class WwApp extends LitElement {
     this.mode = 'live';
     this.me = null;
     this.startedOffline = false;
+    this.urgentNotices = [];
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
@@ -186,6 +191,7 @@ export class WwApp extends LitElement {
         s.cameras.on('change', () => this.syncCameras()),
         s.displays.on('mine', (d) => (this.display = d)),
         s.link.on('level', (level) => (this.linkLevel = level)),
+        s.bookmarks.on('urgent', (b) => (this.urgentNotices = [b, ...this.urgentNotices.filter((x) => x.id !== b.id)].slice(0, 3))),
       );
       const alerts = s.alerts;
       if (alerts) {
@@ -325,6 +331,20 @@ export class WwApp extends LitElement {
     const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
     const tile = wall?.renderRoot.querySelector<WwTile>(`ww-tile[data-index="${index}"]`);
     tile?.requestBookmark();
+  }
+
+  private dismissUrgent(id: string): void {
+    this.urgentNotices = this.urgentNotices.filter((x) => x.id !== id);
+  }
+
+  private renderUrgentNotice(b: LocalBookmark): unknown {
+    const cameras = b.cameras.map((c) => this.cameraMap.get(c)?.name ?? c).join(', ');
+    return html`<div class="urgent-notice" role="alert" data-urgent-notice=${b.id}>
+      <strong>${t('bm.urgentNotice', { author: b.author || '—', title: b.title || '—' })}</strong>
+      <span>${cameras} · ${hcmTimeText(b.startMs)}</span>
+      <button type="button" data-action="urgent-open" @click=${() => (this.dismissUrgent(b.id), void this.openBookmark({ cameras: b.cameras, at: b.startMs }))}>${t('bm.open')}</button>
+      <button type="button" data-action="urgent-dismiss" aria-label=${t('bm.dismiss')} @click=${() => this.dismissUrgent(b.id)}>✕</button>
+    </div>`;
   }
 
   /** Opens review on a bookmark's cameras at its moment. */
@@ -505,6 +525,7 @@ export class WwApp extends LitElement {
       ${this.startedOffline && this.connection.phase !== 'open'
         ? html`<div class="link-poor" data-offline-start role="status">${t('app.offlineStart')}</div>`
         : nothing}
+      ${this.urgentNotices.map((b) => this.renderUrgentNotice(b))}
       ${this.linkLevel === 'poor' && this.mode === 'live'
         ? html`<div class="link-poor" data-link="poor" role="status">${t('link.poor', { live: DEFAULT_LINK_POLICY.poorLiveTiles })}</div>`
         : nothing}
@@ -611,6 +632,16 @@ export class WwApp extends LitElement {
       ww-displays {
         flex: 1;
         min-height: 0;
+      }
+      .urgent-notice {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.6rem;
+        padding: 4px 12px;
+        background: #5a1d1d;
+        color: #ffd9d9;
+        font-size: 0.9rem;
       }
       .link-poor {
         padding: 3px 12px;
