@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { lockIcon } from '../../styles/icons.js';
 import type { BookmarkFilter, IncidentStatus } from '@wardwall/common/bookmarks';
 import { INCIDENT_STATUSES } from '@wardwall/common/bookmarks';
 import { LocaleController } from '../../controllers/locale.js';
@@ -187,7 +188,7 @@ export class WwBookmarks extends LitElement {
         ${b.cameras.map((c) => html`<span class="cam">${this.name(c)}</span>`)}
         ${b.tags.map((tag) => html`<span class="tag">#${tag}</span>`)}
         <span class="author">${b.author || t('bm.me')}</span>
-        ${b.hold ? html`<span class="held" title=${t('bm.held')}>🔒</span>` : nothing}
+        ${b.hold ? html`<span class="held" title=${t('bm.held')}>${lockIcon()}</span>` : nothing}
         ${this.syncBadge(b)}
       </div>
       ${this.editing === b.id ? this.renderEdit(b) : b.note ? html`<div class="note">${b.note}</div>` : nothing}

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { bookmarkIcon } from '../../styles/icons.js';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { ReviewSession } from '../../controllers/review-session.js';
@@ -418,7 +419,7 @@ export class WwReview extends LitElement {
         <span class="clock">${hcmTimeText(this.position, true)}</span>
         <span class="date">${formatDate(this.position)}</span>
       </span>
-      <button type="button" data-action="bookmark" title=${t('bm.button')} @click=${() => this.requestBookmark()}>🔖</button>
+      <button type="button" data-action="bookmark" title=${t('bm.button')} @click=${() => this.requestBookmark()}>${bookmarkIcon()}</button>
       <form class="goto" @submit=${(e: Event) => (e.preventDefault(), this.goto())}>
         <input type="text" data-field="goto" placeholder=${t('review.gotoPlaceholder')} aria-label=${t('review.goto')} .value=${this.gotoText}
           @input=${(e: Event) => (this.gotoText = (e.target as HTMLInputElement).value)} />

@@ -1,5 +1,6 @@
 import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { bookmarkIcon } from '../../styles/icons.js';
 import { DEFAULT_LINK_POLICY } from '../../core/link-quality.js';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
 import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
@@ -380,7 +381,7 @@ export class WwTile extends LitElement {
                       @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
                   : nothing}
                 <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
-                  @click=${(e: Event) => this.onAction(e, () => this.requestBookmark())} @dblclick=${(e: Event) => e.stopPropagation()}>🔖</button>
+                  @click=${(e: Event) => this.onAction(e, () => this.requestBookmark())} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
                 ${this.recorder
                   ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
                       @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`
