@@ -26,6 +26,7 @@ let ws: WsClient | null = null;
 let learnedAt = 0;
 
 async function start(health: Record<string, unknown> = {}): Promise<TestSystem> {
+  await stop(); // a test that failed half-way left its system running
   const s = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, auth: true, sfuDataDir: dir, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }], health: { settleMs: 4000, ...health } });
   sys = s;
   cam = new FaultCamera(FaultCamera.spec('faulty', s.config.cameras[0]!.main), log);
@@ -103,6 +104,7 @@ test('relearn by an operator closes the moved alert (pushed), is audited, and th
   const open = unclosed(s, 'moved')!;
   const op = await s.signIn('op', 'op-password');
   ws = await wsClient(s.url, op);
+  await ws.request({ type: 'hello' }); // pushes go to greeted sessions
   const before = Date.now();
   const r = await relearn(s, 'faulty', op);
   assert.equal(r.status, 200, JSON.stringify(r.body));
