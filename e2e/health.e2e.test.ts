@@ -4,7 +4,8 @@
  * badge and the alerts panel lists it; the operator acknowledges it from the UI (who and when
  * shown, kept on the server); the history dialog lists it; restoring the picture clears badge and
  * list; the review timeline draws the outage as a band. The sound toggle is off by default and
- * persists.
+ * persists. A moved camera's alert offers "accept the current view": clicking it closes the alert
+ * and the camera learns the new view (no alert comes back).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +87,27 @@ test('restoring the picture clears the badge and the list; the video keeps movin
   const a = await frames();
   await new Promise((r) => setTimeout(r, 2000));
   assert.ok((await frames()) - a >= 10, 'decoded frames keep coming');
+});
+
+test('a moved camera: "accept the current view" closes the alert and the new view is learned', async () => {
+  // Only unclosed moved/defocused alerts offer it.
+  assert.equal(await page.locator('ww-alerts [data-action="relearn"]').count(), 0);
+  cam.setScene('moved');
+  await waitFor('moved alert in the panel', async () => (await row('moved').count()) === 1, 30000, 200);
+  const button = row('moved').locator('[data-action="relearn"]');
+  assert.match(await button.innerText(), /Nhận khung hình hiện tại làm chuẩn/);
+  const before = Date.now();
+  await button.click();
+  await waitFor('moved alert gone from the panel', async () => (await row('moved').count()) === 0, 10000, 200);
+  await waitFor('tile badge gone', async () => (await tile().getAttribute('health')) === null, 10000, 200);
+  const moved = sys.sfu.health.store.history('faulty', before - 60_000, Date.now() + 1, 20).find((a) => a.kind === 'moved')!;
+  assert.equal(moved.state, 'closed');
+  assert.ok(moved.closedAt! >= before);
+  assert.equal(sys.sfu.audit.query({ action: 'health_relearn', limit: 5 }).entries[0]?.camera, 'faulty', 'audited');
+  await waitFor('new view learned', () => sys.sfu.health.monitor!.learned('faulty'), 60000, 200);
+  await new Promise((r) => setTimeout(r, 4000));
+  assert.equal(await row('moved').count(), 0, 'the accepted view raises no alert');
+  assert.equal(sys.sfu.health.store.unclosed().filter((a) => a.cameraId === 'faulty').length, 0);
 });
 
 test('the sound toggle persists across a reload', async () => {

@@ -94,7 +94,7 @@ async function startWall(me: Me, offline = false): Promise<void> {
   const recorder = new RecorderApi('', auth.fetch);
   const bookmarks = new BookmarkService(signaling);
   const trails = new IncidentTrailStore(bookmarks);
-  const alerts = new HealthAlertService(signaling);
+  const alerts = new HealthAlertService(signaling, auth.fetch);
   const displays = new DisplaysClient(signaling);
   const link = new LinkMonitor(live, signaling);
   link.start();

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HealthAlert } from '@wardwall/common';
-import { applyAlert, isHealthAlert, outageRanges, sortAlerts, tileHealth } from '../src/core/health-alerts.js';
+import { applyAlert, canRelearn, isHealthAlert, outageRanges, sortAlerts, tileHealth } from '../src/core/health-alerts.js';
+import type { Me } from '../src/core/access.js';
 
 const a = (id: number, over: Partial<HealthAlert> = {}): HealthAlert => ({
   id, cameraId: 'cam-1', kind: 'black', state: 'open', openedAt: id * 1000, ackedAt: null, ackedBy: null, closedAt: null, detail: {}, ...over,
@@ -37,4 +38,20 @@ test('outageRanges merges overlapping outages, runs an unclosed one to now, skip
     a(4, { kind: 'frozen', openedAt: 40000 }),
   ];
   assert.deepEqual(outageRanges(alerts, 50000), [{ startMs: 1000, endMs: 8000 }, { startMs: 40000, endMs: 50000 }]);
+});
+
+test('canRelearn: unclosed moved/defocused alerts, for viewers with control and live on the camera', () => {
+  const me = (over: Partial<Me>): Me => ({ id: 'u', username: 'u', displayName: 'u', role: 'operator', system: ['control', 'bookmark'], cameras: { '*': ['live', 'playback'] }, lookbackDays: 7, ...over });
+  const cases: [string, Me | null, HealthAlert, boolean][] = [
+    ['operator, open moved', me({}), a(1, { kind: 'moved' }), true],
+    ['operator, acknowledged defocused', me({}), a(1, { kind: 'defocused', state: 'acknowledged' }), true],
+    ['closed moved', me({}), a(1, { kind: 'moved', state: 'closed', closedAt: 5 }), false],
+    ['black needs no reference', me({}), a(1, { kind: 'black' }), false],
+    ['frozen is not accepted as a view', me({}), a(1, { kind: 'frozen' }), false],
+    ['viewer without control', me({ role: 'viewer', system: [] }), a(1, { kind: 'moved' }), false],
+    ['control but no live on that camera', me({ cameras: { 'cam-2': ['live'] } }), a(1, { kind: 'moved' }), false],
+    ['control and live on that camera only', me({ cameras: { 'cam-1': ['live'] } }), a(1, { kind: 'moved' }), true],
+    ['signed out', null, a(1, { kind: 'moved' }), false],
+  ];
+  for (const [name, who, alert, expected] of cases) assert.equal(canRelearn(who, alert), expected, name);
 });

@@ -46,6 +46,8 @@ export const ErrorCode = {
   BAD_URL: 'BAD_URL',
   /** A state change that the record's current state does not allow (e.g. resuming a revoked camera). */
   BAD_STATE: 'BAD_STATE',
+  /** Camera health checks are switched off (`sfu.health.enabled`): nothing to re-learn (HTTP 409). */
+  HEALTH_DISABLED: 'HEALTH_DISABLED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -109,6 +109,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       db, cameras, router, signaling, access: auth.policy, config: config.sfu.health, log: log.child({ part: 'health' }),
       onAcknowledged: (alert, by) => trail.append(actorOf(by), 'alert_ack', alert.cameraId, { alert: alert.id, kind: alert.kind }),
       onOpened: (alert) => displays?.rules.onCameraAlert(alert.cameraId),
+      onRelearn: (cameraId, by) => trail.append(actorOf(by), 'health_relearn', cameraId, {}),
     });
     displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
     await new Promise<void>((resolve, reject) => {

@@ -3,37 +3,9 @@ import assert from 'node:assert/strict';
 import { healthConfigSchema } from '@wardwall/common';
 import { PictureDetector, quantile, type PictureFault } from '../src/health/picture-detector.js';
 import { StreamDetector } from '../src/health/stream-detector.js';
-import type { GrayImage } from '../src/ingest/pgm.js';
+import { black, blurred, covered, moved, scene, staticScene, type Frame } from './health-scenes.js';
 
 const cfg = healthConfigSchema.parse({});
-const W = 64;
-const H = 36;
-const g = (f: (x: number, y: number) => number): GrayImage => {
-  const d = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) d[y * W + x] = Math.max(0, Math.min(255, Math.round(f(x, y))));
-  return { width: W, height: H, data: d };
-};
-/** Deterministic pseudo-noise in [-1, 1]. */
-const noise = (seed: number) => (x: number, y: number) => Math.sin(x * 12.9898 + y * 78.233 + seed * 37.719) * 43758.5453 % 1;
-/** A checkerboard scene with a bar that moves with frame `k`, plus sensor noise of amplitude `n`. */
-const scene = (k: number, n = 2) => g((x, y) => ((((x >> 3) + (y >> 3)) % 2 ? 190 : 50) + (Math.abs(x - ((k * 7) % W)) < 3 ? 60 : 0) + n * noise(k)(x, y)));
-/** The same scene without motion: only sensor noise changes between keyframes. */
-const staticScene = (k: number, n = 2) => g((x, y) => (((x >> 2) + (y >> 2)) % 2 ? 190 : 50) + n * noise(k)(x, y));
-const black = () => g(() => 16);
-const covered = (k: number) => g((x, y) => 138 + noise(k)(x, y));
-const moved = (k: number) => g((x, y) => ((x >> 3) + (y >> 1)) % 2 ? 200 : 30 + (k % 2));
-/** The scene through a 5x5 box blur (a defocused lens). */
-const blurred = (k: number) => {
-  const src = scene(k);
-  const at = (x: number, y: number) => src.data[Math.min(H - 1, Math.max(0, y)) * W + Math.min(W - 1, Math.max(0, x))]!;
-  return g((x, y) => {
-    let s = 0;
-    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) s += at(x + dx, y + dy);
-    return s / 25;
-  });
-};
-
-type Frame = (k: number) => GrayImage;
 /** Feeds `learn` healthy keyframes, then each phase; returns the faults after each phase's last keyframe. */
 function run(learn: Frame, phases: [Frame, number][]): PictureFault[][] {
   const d = new PictureDetector(cfg);

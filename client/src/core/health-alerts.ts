@@ -4,6 +4,7 @@
  */
 import { ALERT_STATES, HEALTH_KINDS, type HealthAlert, type HealthKind } from '@wardwall/common';
 import type { TimeRange } from './timeline.js';
+import { canCamera, hasSystem, type Me } from './access.js';
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isNumOrNull = (v: unknown): v is number | null => v === null || isNum(v);
@@ -83,4 +84,15 @@ export function outageRanges(alerts: readonly HealthAlert[], now: number, kinds:
     else out.push({ ...r });
   }
   return out;
+}
+
+/** Alerts that end by accepting the camera's current view as its new reference (re-aimed or replaced on purpose). */
+export const RELEARN_KINDS: readonly HealthKind[] = ['moved', 'defocused'];
+
+/**
+ * Whether the viewer is offered "accept the current view" on an alert: an unclosed moved or
+ * defocused alert, and the rights the server asks for (`control`, and `live` on the camera).
+ */
+export function canRelearn(me: Me | null, alert: HealthAlert): boolean {
+  return alert.state !== 'closed' && RELEARN_KINDS.includes(alert.kind) && hasSystem(me, 'control') && canCamera(me, 'live', alert.cameraId);
 }

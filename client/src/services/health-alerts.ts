@@ -1,7 +1,8 @@
 /**
  * The wall's view of camera health alerts, kept current from signaling: the open (and
  * acknowledged) alerts, acknowledging one, a camera's history, and the optional alert sound
- * (off by default; the choice is kept in this browser). No DOM beyond localStorage and WebAudio.
+ * (off by default; the choice is kept in this browser), and accepting a camera's current view as
+ * its new reference (REST). No DOM beyond localStorage, WebAudio and fetch.
  */
 import type { HealthAlert } from '@wardwall/common';
 import { applyAlert, sortAlerts, tileHealth, type TileHealth } from '../core/health-alerts.js';
@@ -16,6 +17,17 @@ export interface HealthAlertEvents {
 
 const SOUND_KEY = 'wardwall.alertSound';
 
+/** A refused REST call of the alerts service: the server's code (FORBIDDEN, HEALTH_DISABLED, …) or DISCONNECTED. */
+export class HealthApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HealthApiError';
+  }
+}
+
 export class HealthAlertService extends Emitter<HealthAlertEvents> {
   private open = new Map<number, HealthAlert>();
   private tiles = new Map<string, TileHealth>();
@@ -23,7 +35,11 @@ export class HealthAlertService extends Emitter<HealthAlertEvents> {
   private audio: AudioContext | null = null;
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly signaling: SignalingClient) {
+  constructor(
+    private readonly signaling: SignalingClient,
+    /** fetch for the REST calls (the auth service's, so a 401 ends the sign-in). */
+    private readonly fetchFn: typeof fetch = (...a) => fetch(...a),
+  ) {
     super();
     this.soundOn = readSoundPref();
     this.unsubscribe.push(
@@ -80,6 +96,24 @@ export class HealthAlertService extends Emitter<HealthAlertEvents> {
     const { alert } = await this.signaling.request({ type: 'alertAck', alertId });
     this.set(applyAlert(this.open, alert));
     return alert;
+  }
+
+  /**
+   * Accepts the camera's current view as its reference (after it was re-aimed or replaced on
+   * purpose): its moved/defocused alerts close (the closures arrive as pushes) and it learns again.
+   * Throws HealthApiError with the server's code when refused.
+   */
+  async relearn(cameraId: string): Promise<void> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(`/api/cameras/${encodeURIComponent(cameraId)}/health/relearn`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    } catch (err) {
+      throw new HealthApiError('DISCONNECTED', err instanceof Error ? err.message : String(err));
+    }
+    if (res.ok) return;
+    const body: unknown = await res.json().catch(() => null);
+    const e = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    throw new HealthApiError(typeof e.code === 'string' ? e.code : `HTTP_${res.status}`, typeof e.message === 'string' ? e.message : `HTTP ${res.status}`);
   }
 
   /** A camera's alerts (all states), newest first. */

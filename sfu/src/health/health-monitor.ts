@@ -4,12 +4,18 @@
  * watchdog's producer counters (read once a second, no extra stats call) feed the stream detector.
  * Reports the set of active faults per camera as it changes. Cameras added to the registry later
  * (e.g. resident cameras) are picked up on the next tick.
+ *
+ * With a reference keeper, each camera's learned reference still is saved when learned and restored
+ * when the camera is watched again (after a restart), instead of being learned from whatever the
+ * camera shows then. `relearn()` accepts a camera's current view: the reference is dropped (also the
+ * saved one) and learned again.
  */
 import type { Logger } from 'pino';
 import type { HealthConfig, HealthKind } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { CameraStream } from '../media/camera-stream.js';
-import { PictureDetector, type PictureFault } from './picture-detector.js';
+import { PictureDetector, REFERENCE_FAULTS, type PictureFault } from './picture-detector.js';
+import type { ReferenceKeeper } from './reference-store.js';
 import { StreamDetector } from './stream-detector.js';
 
 export interface FaultChange {
@@ -25,6 +31,8 @@ export interface HealthMonitorOptions {
   /** Faults already reported before a restart (unclosed alerts): not reported again; closed after settleMs if not seen. */
   restored?: readonly { cameraId: string; kind: HealthKind }[];
   onChange: (change: FaultChange) => void;
+  /** Keeps learned references across restarts (none: every start learns again). */
+  references?: ReferenceKeeper;
   now?: () => number;
   tickMs?: number;
 }
@@ -72,6 +80,25 @@ export class HealthMonitor {
     return this.watched.get(cameraId)?.picture.learned ?? false;
   }
 
+  /**
+   * Accepts the camera's current view: drops its reference (and the saved one) and learns again from
+   * the next keyframes. The faults judged against the reference (frozen, moved, defocused) close now,
+   * through the usual change report. Returns those closed faults; null when the camera is not watched
+   * (its saved reference is forgotten all the same).
+   */
+  relearn(cameraId: string): HealthKind[] | null {
+    this.opts.references?.forget(cameraId);
+    const w = this.watched.get(cameraId);
+    if (!w) return null;
+    w.picture.relearn();
+    w.pictureFaults = w.pictureFaults.filter((f) => !REFERENCE_FAULTS.includes(f));
+    // An alert restored from before a restart would otherwise wait for the settle time.
+    for (const kind of REFERENCE_FAULTS) w.restored.delete(kind);
+    const before = [...w.reported];
+    this.reconcile(cameraId, w, this.now());
+    return before.filter((k) => !w.reported.has(k));
+  }
+
   /** Currently active faults of a camera. */
   faults(cameraId: string): HealthKind[] {
     return [...(this.watched.get(cameraId)?.reported ?? [])];
@@ -117,9 +144,12 @@ export class HealthMonitor {
     detector.onState(stream.status.state, now);
     const restored = this.restored.get(cameraId) ?? new Set<HealthKind>();
     this.restored.delete(cameraId);
+    const picture = new PictureDetector(cfg);
+    const saved = this.loadReference(cameraId);
+    if (saved && !picture.restoreReference(saved)) this.opts.log.warn({ camera: cameraId }, 'saved health reference rejected: learning it again');
     const w: Watched = {
       stream,
-      picture: new PictureDetector(cfg),
+      picture,
       detector,
       pictureFaults: [],
       pictureMeasures: {},
@@ -130,7 +160,9 @@ export class HealthMonitor {
     };
     const onThumb = (image: Parameters<PictureDetector['push']>[0], at: number): void =>
       this.measured(() => {
+        const wasLearned = w.picture.learned;
         const v = w.picture.push(image, at);
+        if (!wasLearned && w.picture.learned) this.saveReference(cameraId, w.picture);
         w.pictureFaults = v.faults;
         w.pictureMeasures = v.measures;
         this.reconcile(cameraId, w, this.now());
@@ -147,6 +179,26 @@ export class HealthMonitor {
       stream.off('status', onStatus);
     };
     this.watched.set(cameraId, w);
+  }
+
+  private loadReference(cameraId: string): ReturnType<ReferenceKeeper['load']> {
+    try {
+      return this.opts.references?.load(cameraId) ?? null;
+    } catch (e) {
+      this.opts.log.error({ err: e, camera: cameraId }, 'cannot read the saved health reference: learning it again');
+      return null;
+    }
+  }
+
+  private saveReference(cameraId: string, picture: PictureDetector): void {
+    const ref = picture.exportReference();
+    if (!ref || !this.opts.references) return;
+    try {
+      this.opts.references.save(cameraId, ref, this.now());
+      this.opts.log.info({ camera: cameraId }, 'health reference learned and saved');
+    } catch (e) {
+      this.opts.log.error({ err: e, camera: cameraId }, 'cannot save the health reference (it stays in use until restart)');
+    }
   }
 
   private reconcile(cameraId: string, w: Watched, now: number): void {

@@ -2,18 +2,22 @@
  * Camera health, wired into the SFU: the monitor's fault changes become alerts in SQLite, each
  * alert change is pushed to the sessions allowed to see the camera ('live' on it) and, when
  * configured, to the webhook. Signaling messages and REST routes list open alerts, acknowledge
- * one (kept with who and when) and fetch a camera's history.
+ * one (kept with who and when) and fetch a camera's history. Each camera's learned reference still
+ * is kept in SQLite across restarts; an operator may accept a camera's current view as its new
+ * reference (`POST /api/cameras/:id/health/relearn`, audited).
  */
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type HealthAlert, type HealthConfig, type HealthKind, type ServerMessage } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { AppDb } from '../store/app-db.js';
 import type { AccessPolicy, Principal } from '../auth/access.js';
+import { z } from 'zod';
 import { readJsonBody, type Route, type Router } from '../http/router.js';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import type { Session } from '../signaling/session.js';
 import { AlertStore } from './alert-store.js';
 import { HealthMonitor, type FaultChange } from './health-monitor.js';
+import { ReferenceStore } from './reference-store.js';
 import { WebhookSender } from './webhook.js';
 
 export interface HealthDeps {
@@ -28,16 +32,28 @@ export interface HealthDeps {
   onAcknowledged?: (alert: HealthAlert, by: Principal) => void;
   /** Called when an alert opens (display rules push the camera to a chosen display). */
   onOpened?: (alert: HealthAlert) => void;
+  /** Called once per accepted view (re-learn) of a camera (the audit trail hooks in here). */
+  onRelearn?: (cameraId: string, by: Principal) => void;
   now?: () => number;
 }
 
 export interface Health {
   monitor: HealthMonitor | null;
   store: AlertStore;
+  /** The saved reference stills (one per camera). */
+  references: ReferenceStore;
   webhook: WebhookSender | null;
   /** Acknowledges an open alert for `principal`; AppError NOT_FOUND / FORBIDDEN / CONFLICT. */
   acknowledge(alertId: number, principal: Principal | null): HealthAlert;
+  /** Accepts the camera's current view as its reference; AppError UNKNOWN_CAMERA / FORBIDDEN / HEALTH_DISABLED. */
+  relearn(cameraId: string, principal: Principal | null): RelearnResult;
   close(): void;
+}
+
+/** What `relearn` did: the alerts it closed (the faults judged against the old reference). */
+export interface RelearnResult {
+  cameraId: string;
+  closed: HealthKind[];
 }
 
 const DAY_MS = 86400000;
@@ -46,6 +62,7 @@ export function installHealth(deps: HealthDeps): Health {
   const { db, cameras, router, signaling, access, config, log } = deps;
   const now = deps.now ?? Date.now;
   const store = new AlertStore(db);
+  const references = new ReferenceStore(db, log);
   const webhook = config.webhook.url ? new WebhookSender({ ...config.webhook, url: config.webhook.url, log }) : null;
   const cameraName = (id: string): string => cameras.info().find((c) => c.id === id)?.name ?? id;
 
@@ -85,7 +102,7 @@ export function installHealth(deps: HealthDeps): Health {
     if (config.enabled && cameras.has(a.cameraId)) restored.push({ cameraId: a.cameraId, kind: a.kind });
     else store.close(a.cameraId, a.kind, now()); // camera gone, or checks switched off: nobody would close it
   }
-  const monitor = config.enabled ? new HealthMonitor({ cameras, config, log, restored, onChange }) : null;
+  const monitor = config.enabled ? new HealthMonitor({ cameras, config, log, restored, onChange, references }) : null;
 
   const visible = (principal: Principal | null) => (a: HealthAlert) => access.can(principal, 'live', a.cameraId);
 
@@ -108,6 +125,25 @@ export function installHealth(deps: HealthDeps): Health {
     return alert;
   };
 
+  const relearn = (cameraId: string, principal: Principal | null): RelearnResult => {
+    if (!cameras.has(cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `cameraId: unknown camera ${cameraId.slice(0, 64)}`, 404);
+    // Accepting a new view ends a vandalism alert for good, so it takes more than seeing the camera:
+    // 'live' on it (the operator sees what is accepted) and the system right 'control' (operators,
+    // commanders, admins; not viewers). The route table can declare one permission only: it declares
+    // the camera-scoped one, and this checks both (also for callers that do not come through a route).
+    access.require(principal, 'live', cameraId);
+    const who = access.require(principal, 'control');
+    if (!monitor) throw new AppError(ErrorCode.HEALTH_DISABLED, 'sfu.health.enabled: camera health checks are switched off', 409);
+    const closed = monitor.relearn(cameraId) ?? [];
+    log.info({ camera: cameraId, by: who.userId, closed }, 'camera health reference dropped: learning the current view');
+    try {
+      deps.onRelearn?.(cameraId, who);
+    } catch (e) {
+      log.error({ err: e }, 'onRelearn hook failed');
+    }
+    return { cameraId, closed };
+  };
+
   const history = (principal: Principal | null, cameraId: string, from: number | undefined, to: number | undefined, limit: number | undefined): HealthAlert[] => {
     if (!cameras.has(cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `cameraId: unknown camera ${cameraId}`, 404);
     access.require(principal, 'live', cameraId);
@@ -120,13 +156,15 @@ export function installHealth(deps: HealthDeps): Health {
   signaling.handle('alertsList', (_ctx, session) => ({ alerts: store.unclosed().filter(visible(session.principal)) }));
   signaling.handle('alertAck', (_ctx, session, msg) => ({ alert: acknowledge(msg.alertId, session.principal) }));
   signaling.handle('alertHistory', (_ctx, session, msg) => ({ alerts: history(session.principal, msg.cameraId, msg.from, msg.to, msg.limit) }), { permission: 'live', camera: 'cameraId' });
-  router.add(...healthRoutes({ list: (p) => store.unclosed().filter(visible(p)), acknowledge, history }));
+  router.add(...healthRoutes({ list: (p) => store.unclosed().filter(visible(p)), acknowledge, history, relearn }));
 
   return {
     monitor,
     store,
+    references,
     webhook,
     acknowledge,
+    relearn,
     close() {
       monitor?.close();
       webhook?.close();
@@ -138,7 +176,11 @@ interface RouteOps {
   list(principal: Principal | null): HealthAlert[];
   acknowledge(alertId: number, principal: Principal | null): HealthAlert;
   history(principal: Principal | null, cameraId: string, from: number | undefined, to: number | undefined, limit: number | undefined): HealthAlert[];
+  relearn(cameraId: string, principal: Principal | null): RelearnResult;
 }
+
+/** The relearn body: `{}` (JSON, so a cross-site form cannot send it); nothing else is accepted. */
+const relearnBodySchema = z.object({}).strict();
 
 function principalOf(ctx: { principal?: unknown }): Principal | null {
   return (ctx.principal as Principal | undefined) ?? null;
@@ -174,6 +216,21 @@ function healthRoutes(ops: RouteOps): Route[] {
         ({
           alerts: ops.history(principalOf(ctx), ctx.params.id!, intParam(ctx.url, 'from', 0, 8.64e15), intParam(ctx.url, 'to', 0, 8.64e15), intParam(ctx.url, 'limit', 1, 1000)),
         }),
+    },
+    {
+      method: 'POST',
+      path: /^\/api\/cameras\/(?<id>[^/]+)\/health\/relearn$/,
+      // Camera-scoped part of the rule; the handler also requires 'control' (see relearn).
+      access: { permission: 'live', camera: 'id' },
+      handle: async (ctx) => {
+        const body = relearnBodySchema.safeParse(await readJsonBody(ctx.req, 1024));
+        if (!body.success) {
+          const issue = body.error.issues[0]!;
+          const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.map(String).join('.') || '(body)';
+          throw new AppError(ErrorCode.BAD_REQUEST, `${field}: not accepted (the body is {})`);
+        }
+        return ops.relearn(ctx.params.id!, principalOf(ctx));
+      },
     },
   ];
 }

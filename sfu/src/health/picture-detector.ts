@@ -8,6 +8,10 @@
  * sharpness and the noise floor of keyframe-to-keyframe differences. The frozen threshold is
  * calibrated on that floor, so a camera on a static scene (whose pictures differ only by sensor
  * noise) is not called frozen, while a picture that repeats bit for bit (or nearly) is.
+ *
+ * The learned reference can be exported and restored (the SFU keeps it across restarts, so a camera
+ * moved while the SFU was down is still judged against the scene it used to show), and dropped to
+ * learn again (an operator accepts a camera's new view).
  */
 import type { HealthConfig } from '@wardwall/common';
 import type { GrayImage } from '../ingest/pgm.js';
@@ -37,6 +41,23 @@ export interface PictureVerdict {
   /** Measures of this thumbnail (rounded), kept as an alert's detail. */
   measures: Record<string, number>;
 }
+
+/** What is learned of a camera's normal picture: enough to restore the detector without learning again. */
+export interface PictureReference {
+  width: number;
+  height: number;
+  /** The reference still: per-pixel mean luma of the learning keyframes, row by row (width × height bytes). */
+  luma: Uint8Array;
+  /** Median difference of the learning pictures to the reference. */
+  normalDiff: number;
+  /** Median sharpness of the learning pictures. */
+  sharpness: number;
+  /** 25th percentile of keyframe-to-keyframe differences while learning. */
+  noiseFloor: number;
+}
+
+/** The faults judged against the reference: they end when the reference is dropped. */
+export const REFERENCE_FAULTS: readonly PictureFault[] = ['frozen', 'moved', 'defocused'];
 
 interface Reference {
   image: GrayImage;
@@ -72,8 +93,49 @@ export class PictureDetector {
     return Math.min(frozenMaxDiff, Math.max(frozenMinDiff, this.ref.noiseFloor * frozenNoiseRatio));
   }
 
+  /** A copy of the learned reference, or null while learning. */
+  exportReference(): PictureReference | null {
+    const r = this.ref;
+    if (!r) return null;
+    return { width: r.image.width, height: r.image.height, luma: new Uint8Array(r.image.data), normalDiff: r.normalDiff, sharpness: r.sharpness, noiseFloor: r.noiseFloor };
+  }
+
+  /**
+   * Uses a reference learned earlier instead of learning one (any learning in progress is dropped).
+   * Returns false, changing nothing, for a reference that is not a whole picture or has absurd measures.
+   */
+  restoreReference(saved: PictureReference): boolean {
+    const { width, height, luma, normalDiff, sharpness, noiseFloor } = saved;
+    const whole = Number.isInteger(width) && Number.isInteger(height) && width > 2 && height > 2 && luma.length === width * height;
+    if (!whole || ![normalDiff, sharpness, noiseFloor].every((v) => Number.isFinite(v) && v >= 0 && v <= 255 * 4)) return false;
+    const image = { width, height, data: new Uint8Array(luma) };
+    this.ref = { image, blurred: boxBlur(image, 2), normalDiff, sharpness, noiseFloor };
+    this.learning.length = 0;
+    this.resetReferenceJudgement();
+    return true;
+  }
+
+  /**
+   * Drops the reference and learns again from the next usable keyframes: the faults judged against
+   * it (frozen, moved, defocused) end at once; black and covered, which need no reference, go on.
+   */
+  relearn(): void {
+    this.ref = null;
+    this.learning.length = 0;
+    this.resetReferenceJudgement();
+  }
+
+  private resetReferenceJudgement(): void {
+    this.unchangedSince = null;
+    this.unchangedCount = 0;
+    this.streak.moved = 0;
+    this.streak.defocused = 0;
+  }
+
   push(image: GrayImage, at: number): PictureVerdict {
     const c = this.cfg;
+    // A reference of another size (the thumbnail size changed since it was saved) cannot be compared: learn again.
+    if (this.ref && (this.ref.image.width !== image.width || this.ref.image.height !== image.height)) this.relearn();
     const m = pictureMetrics(image);
     const diffPrev = this.prev ? pictureDifference(image, this.prev) : null;
     const prevAt = this.prevAt;
@@ -92,10 +154,7 @@ export class PictureDetector {
     if (this.streak.covered >= c.pictureKeyframes) faults.push('covered');
     if (black || covered) {
       // A uniform picture tells nothing about motion, position or focus.
-      this.unchangedSince = null;
-      this.unchangedCount = 0;
-      this.streak.moved = 0;
-      this.streak.defocused = 0;
+      this.resetReferenceJudgement();
       return { faults, measures };
     }
 

@@ -3,19 +3,25 @@ import type { CameraInfo, HealthAlert } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { errorCodeOf } from '../../services/errors.js';
 import { errorMessage, formatDateTime, formatTime, t } from '../../i18n/i18n.js';
-import type { HealthAlertService } from '../../services/health-alerts.js';
+import { HealthApiError, type HealthAlertService } from '../../services/health-alerts.js';
+import { canRelearn } from '../../core/health-alerts.js';
+import type { Me } from '../../core/access.js';
 import { formControls, theme } from '../../styles/theme.js';
 import '../ww-health-history/ww-health-history.js';
 
 /**
  * The list of open camera alerts beside the wall: camera, fault, since when; unacknowledged ones
  * first with an acknowledge button; who acknowledged the others. The sound toggle, and a camera's
- * health history on demand. Test hooks: data-alert-id, data-kind and data-state on each row.
+ * health history on demand. A moved or defocused alert offers "accept the current view" (the
+ * camera was re-aimed or replaced on purpose) to viewers with the `control` right.
+ * Test hooks: data-alert-id, data-kind and data-state on each row; data-action on the buttons.
  */
 export class WwAlerts extends LitElement {
   static override properties = {
     alerts: { attribute: false },
     cameras: { attribute: false },
+    me: { attribute: false },
+    relearning: { state: true },
     list: { state: true },
     sound: { state: true },
     error: { state: true },
@@ -24,6 +30,10 @@ export class WwAlerts extends LitElement {
 
   declare alerts: HealthAlertService | null;
   declare cameras: ReadonlyMap<string, CameraInfo>;
+  /** The signed-in viewer (what the panel offers depends on its rights). */
+  declare me: Me | null;
+  /** Cameras whose relearn request is on its way (the button is disabled meanwhile). */
+  declare relearning: ReadonlySet<string>;
   declare list: HealthAlert[];
   declare sound: boolean;
   declare error: string | null;
@@ -35,6 +45,8 @@ export class WwAlerts extends LitElement {
     new LocaleController(this);
     this.alerts = null;
     this.cameras = new Map();
+    this.me = null;
+    this.relearning = new Set();
     this.list = [];
     this.sound = false;
     this.error = null;
@@ -82,6 +94,21 @@ export class WwAlerts extends LitElement {
     }
   }
 
+  private async relearn(alert: HealthAlert): Promise<void> {
+    const s = this.alerts;
+    if (!s) return;
+    this.error = null;
+    this.relearning = new Set([...this.relearning, alert.cameraId]);
+    try {
+      await s.relearn(alert.cameraId);
+    } catch (err) {
+      const code = err instanceof HealthApiError ? err.code : errorCodeOf(err);
+      this.error = t('health.relearnFailed', { message: errorMessage(code) });
+    } finally {
+      this.relearning = new Set([...this.relearning].filter((c) => c !== alert.cameraId));
+    }
+  }
+
   override render(): unknown {
     const unacked = this.list.filter((a) => a.state === 'open').length;
     return html`
@@ -106,6 +133,10 @@ export class WwAlerts extends LitElement {
                 ${a.state === 'open'
                   ? html`<button type="button" class="primary" data-action="ack" @click=${() => void this.ack(a)}>${t('health.ack')}</button>`
                   : html`<span class="acked">${t('health.ackedBy', { name: a.ackedBy ?? '?', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' })}</span>`}
+                ${canRelearn(this.me, a)
+                  ? html`<button type="button" class="relearn" data-action="relearn" title=${t('health.relearnHint')} ?disabled=${this.relearning.has(a.cameraId)}
+                      @click=${() => void this.relearn(a)}>${t('health.relearn')}</button>`
+                  : nothing}
               </li>`,
             )}
           </ul>`}
@@ -206,8 +237,12 @@ export class WwAlerts extends LitElement {
       .acked {
         color: var(--ww-muted);
       }
-      .acked {
+      .acked,
+      .relearn {
         grid-column: 1 / -1;
+      }
+      .relearn {
+        justify-self: start;
       }
       .none {
         margin: 0;

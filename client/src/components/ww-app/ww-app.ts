@@ -535,7 +535,7 @@ export class WwApp extends LitElement {
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
           <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null} .health=${this.health}
             @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
-          ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap}></ww-alerts>` : nothing}
+          ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap} .me=${this.me}></ww-alerts>` : nothing}
         </div>
         <ww-wall
           .layout=${this.shownLayout}

@@ -30,6 +30,7 @@ export const KNOWN_ACTIONS = [
   'hold_release',
   'bookmark_urgent',
   'alert_ack',
+  'health_relearn',
   'resident_create',
   'resident_update',
   'resident_delete',
