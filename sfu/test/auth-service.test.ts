@@ -95,3 +95,32 @@ test('the token secret: created once with mode 0600, the same bytes for every re
   assert.deepEqual(a, b);
   assert.equal(statSync(file).mode & 0o777, 0o600);
 });
+
+test('a login lock outlives a restart (a new service on the same database) and ends on time', async () => {
+  let now = 5_000_000;
+  const db = openAppDb(':memory:');
+  const config = resolveConfig({ auth: { lockout: { maxFailuresPerUser: 3, maxFailuresPerAddress: 100, windowMs: 60_000, lockoutMs: 120_000 } } });
+  const audit = new AuditLog(db, log, () => now);
+  const store = new AuthStore(db);
+  store.addUser({ username: 'op', displayName: 'Op', role: 'operator', passwordHash: await hashPassword('op-password') }, 0);
+  const service = () => new AuthService(store, Buffer.alloc(32, 1), config, audit, log, () => now);
+  const first = service();
+  for (let i = 0; i < 3; i++) await assert.rejects(first.login('op', 'wrong', client), { code: 'BAD_CREDENTIALS' });
+  await assert.rejects(first.login('op', 'op-password', client), { code: 'LOCKED_OUT' });
+  // "Restart": the lock is read back from the database.
+  now += 60_000;
+  const second = service();
+  assert.equal(second.lockedUntil('op'), 5_000_000 + 120_000);
+  await assert.rejects(second.login('op', 'op-password', client), { code: 'LOCKED_OUT' });
+  now += 60_001;
+  const third = service();
+  assert.equal(third.lockedUntil('op'), null, 'an expired lock is not restored');
+  await third.login('op', 'op-password', client);
+  assert.deepEqual(store.activeLocks(now), []);
+  // An administrator's new password lifts a lock at once.
+  for (let i = 0; i < 3; i++) await assert.rejects(third.login('op', 'wrong', client), { code: 'BAD_CREDENTIALS' });
+  assert.ok(service().lockedUntil('op'));
+  third.unlock('OP');
+  assert.equal(third.lockedUntil('op'), null);
+  assert.equal(service().lockedUntil('op'), null, 'gone from the database too');
+});

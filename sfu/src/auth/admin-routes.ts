@@ -67,6 +67,7 @@ export function adminRoutes(service: () => AuthService): Route[] {
         const change: UserChange = { ...shown, cameraRules: shown.cameraRules as CameraRule[] | undefined, ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}) };
         const updated = s.store.updateUser(u.id, change, Date.now())!;
         s.audit.append(actorOf(principalOf(ctx)), 'user_update', null, { user: u.username, ...shown, ...(password !== undefined ? { passwordReset: true } : {}) });
+        if (password !== undefined) s.unlock(u.username);
         if (password !== undefined || b.disabled === true) s.revokeUser(u.id);
         else if (b.role !== undefined || b.cameraRules !== undefined) s.rightsChanged(u.id);
         return { user: view(updated) };

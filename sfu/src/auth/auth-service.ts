@@ -37,6 +37,7 @@ export class AuthService {
     const { maxFailuresPerUser, maxFailuresPerAddress, windowMs, lockoutMs } = config.auth.lockout;
     this.byUser = new FailureLimiter({ maxFailures: maxFailuresPerUser, windowMs, lockoutMs });
     this.byAddress = new FailureLimiter({ maxFailures: maxFailuresPerAddress, windowMs, lockoutMs });
+    for (const { key, until } of store.activeLocks(now())) (key.startsWith('a:') ? this.byAddress : this.byUser).restore(key, until);
   }
 
   get sessionMs(): number {
@@ -61,6 +62,13 @@ export class AuthService {
     return this.byUser.lockedUntil(`u:${username.toLowerCase()}`, this.now());
   }
 
+  /** Lifts a user's login lock (an administrator set a new password). */
+  unlock(username: string): void {
+    const key = `u:${username.toLowerCase()}`;
+    this.byUser.clear(key);
+    this.store.clearLock(key);
+  }
+
   async login(username: string, password: string, client: { address: string | null; userAgent: string | null }): Promise<LoginResult> {
     const now = this.now();
     const userKey = `u:${username.toLowerCase()}`;
@@ -76,6 +84,8 @@ export class AuthService {
       const t = this.now();
       const lockU = this.byUser.fail(userKey, t);
       const lockA = this.byAddress.fail(addrKey, t);
+      if (lockU !== null) this.store.saveLock(userKey, lockU);
+      if (lockA !== null) this.store.saveLock(addrKey, lockA);
       this.audit.append(username, 'login_failed', null, { address: client.address, reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password' });
       if (lockU !== null || lockA !== null) {
         this.audit.append(username, 'lockout', null, { address: client.address, until: Math.max(lockU ?? 0, lockA ?? 0), scope: lockU !== null ? 'user' : 'address' });
@@ -84,6 +94,7 @@ export class AuthService {
       throw new AppError(ErrorCode.BAD_CREDENTIALS, 'wrong user name or password', 401);
     }
     this.byUser.clear(userKey);
+    this.store.clearLock(userKey);
     const id = newSessionId();
     const expiresMs = now + this.sessionMs;
     this.store.createSession({ id, userId: user.id, createdMs: now, expiresMs, address: client.address, userAgent: client.userAgent });

@@ -32,7 +32,14 @@ export const AUTH_MIGRATIONS = [
      user_agent TEXT
    );
    CREATE INDEX auth_sessions_user ON auth_sessions(user_id);`,
+  // Login locks in force (user name or client address), so a restart does not lift them.
+  `CREATE TABLE auth_locks (
+     key TEXT PRIMARY KEY,
+     locked_until INTEGER NOT NULL
+   );`,
 ];
+
+const lockRow = z.object({ key: z.string().min(1).max(200), locked_until: z.number().int() });
 
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const cameraPermission = z.enum(['live', 'playback', 'export']);
@@ -177,6 +184,23 @@ export class AuthStore {
 
   adminCount(excludingId?: string): number {
     return (this.db.prepare("SELECT count(*) AS n FROM auth_users WHERE role = 'admin' AND disabled = 0 AND id != ?").get(Number(excludingId ?? -1)) as { n: number }).n;
+  }
+
+  /** Login locks still in force at `now` (expired ones are dropped). */
+  activeLocks(now: number): { key: string; until: number }[] {
+    this.db.prepare('DELETE FROM auth_locks WHERE locked_until <= ?').run(now);
+    return (this.db.prepare('SELECT key, locked_until FROM auth_locks').all() as unknown[]).flatMap((raw) => {
+      const r = lockRow.safeParse(raw);
+      return r.success ? [{ key: r.data.key, until: r.data.locked_until }] : [];
+    });
+  }
+
+  saveLock(key: string, until: number): void {
+    this.db.prepare('INSERT INTO auth_locks (key, locked_until) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET locked_until = excluded.locked_until').run(key, until);
+  }
+
+  clearLock(key: string): void {
+    this.db.prepare('DELETE FROM auth_locks WHERE key = ?').run(key);
   }
 
   createSession(s: { id: string; userId: string; createdMs: number; expiresMs: number; address: string | null; userAgent: string | null }): void {

@@ -1,7 +1,8 @@
 /**
  * Failed-login limiter: counts failures per key (a user name, a client address) in a sliding window;
  * `maxFailures` within `windowMs` locks the key for `lockoutMs`, after which it starts afresh.
- * A success clears the user's key. Pure (the clock is passed in); kept in memory by the SFU.
+ * A success clears the user's key. Pure (the clock is passed in); the SFU keeps the locks in force
+ * in its database too and restores them at start (failures short of a lock are not kept).
  */
 export interface LockoutRule {
   maxFailures: number;
@@ -51,6 +52,12 @@ export class FailureLimiter {
       return e.lockedUntil;
     }
     return null;
+  }
+
+  /** A lock saved before a restart. */
+  restore(key: string, lockedUntil: number): void {
+    if (this.entries.size >= this.maxKeys) return;
+    this.entries.set(key, { failures: [], lockedUntil });
   }
 
   clear(key: string): void {
