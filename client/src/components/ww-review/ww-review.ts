@@ -187,7 +187,7 @@ export class WwReview extends LitElement {
       ? svc
           .bookmarks({ from: this.view.from, to: this.view.to })
           .filter((b) => b.cameras.some((c) => this.sessionCameras.includes(c)))
-          .map((b) => ({ id: b.id, cameras: b.cameras, startMs: b.startMs, endMs: b.endMs, title: b.title, pending: b.sync !== 'synced' }))
+          .map((b) => ({ id: b.id, cameras: b.cameras, startMs: b.startMs, endMs: b.endMs, title: b.title, pending: b.sync !== 'synced', urgent: !!b.urgent }))
       : [];
   }
 

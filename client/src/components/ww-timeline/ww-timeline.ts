@@ -15,6 +15,8 @@ export interface TimelineMark {
   title: string;
   /** Not yet confirmed by the server. */
   pending: boolean;
+  /** Marked urgent (drawn red). */
+  urgent?: boolean;
 }
 
 export interface TimelineRow {
@@ -165,7 +167,7 @@ export class WwTimeline extends LitElement {
     return marks.map((m) => {
       const x = timeToX(m.startMs, this.view, w);
       const width = Math.max(3, timeToX(m.endMs, this.view, w) - x);
-      return html`<span class="mark ${m.pending ? 'pending' : ''}" data-bookmark-mark=${m.id} style="left:${x - 1}px;width:${width}px"
+      return html`<span class="mark ${m.pending ? 'pending' : ''} ${m.urgent ? 'urgent' : ''}" data-bookmark-mark=${m.id} style="left:${x - 1}px;width:${width}px"
         title=${`${t('timeline.bookmark', { title: m.title || '—' })} · ${hcmTimeText(m.startMs)}`}
         @pointerdown=${(e: PointerEvent) => (e.stopPropagation(), this.seek(m.startMs))}></span>`;
     });
@@ -219,6 +221,10 @@ export class WwTimeline extends LitElement {
       }
       .mark.pending {
         border-left-style: dashed;
+      }
+      .mark.urgent {
+        background: rgba(255, 70, 70, 0.55);
+        border-left-color: #ff4646;
       }
       .tick {
         position: absolute;
