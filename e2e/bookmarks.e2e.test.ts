@@ -100,7 +100,10 @@ test('offline: created locally, survives a reload unsynced, syncs when online an
   await waitFor('signaling lost while offline', async () => !(await connected(pageA)), 30000, 200);
   console.log(`signaling lost ${Date.now() - t0} ms after going offline`);
   const before = Date.now();
-  await pageA.locator('ww-tile[data-index="0"] [data-action="bookmark"]').click();
+  // Shift+click (as Shift+B) asks for an urgent bookmark: the box starts ticked (left unticked here).
+  await pageA.locator('ww-tile[data-index="0"] [data-action="bookmark"]').click({ modifiers: ['Shift'] });
+  assert.equal(await pageA.locator('ww-bookmark-form [data-field="urgent"]').isChecked(), true);
+  await pageA.locator('ww-bookmark-form [data-field="urgent"]').uncheck();
   await pageA.locator('ww-bookmark-form [data-field="title"]').fill('Người lạ ở cổng chùa');
   await pageA.locator('ww-bookmark-form [data-field="note"]').fill('Áo khoác đen, đi xe máy');
   await pageA.locator('ww-bookmark-form [data-field="tags"]').fill('trộm, xe máy');

@@ -316,21 +316,21 @@ export class WwApp extends LitElement {
   // --- bookmarks -----------------------------------------------------------------------------
 
   /** A live tile's bookmark: the instant of the frame on screen, in server time (browser clock corrected). */
-  private onTileBookmark(e: CustomEvent<{ cameraId: string; at: number | null }>): void {
+  private onTileBookmark(e: CustomEvent<{ cameraId: string; at: number | null; urgent?: boolean }>): void {
     const svc = this.services?.bookmarks;
     if (!svc) return;
     const offset = svc.serverNow() - Date.now();
     const at = Math.round((e.detail.at ?? Date.now()) + offset);
-    this.bookmarkDraft = { cameras: [e.detail.cameraId], startMs: at, endMs: at, noFrame: e.detail.at === null };
+    this.bookmarkDraft = { cameras: [e.detail.cameraId], startMs: at, endMs: at, noFrame: e.detail.at === null, urgent: !!e.detail.urgent };
   }
 
-  /** Bookmarks the frame on the selected (or expanded) tile: key B. */
-  bookmarkSelectedTile(): void {
+  /** Bookmarks the frame on the selected (or expanded) tile: key B (Shift+B: urgent). */
+  bookmarkSelectedTile(urgent = false): void {
     const index = this.selected ?? this.expanded;
     if (index === null) return;
     const wall = this.renderRoot.querySelector<WwWall>('ww-wall');
     const tile = wall?.renderRoot.querySelector<WwTile>(`ww-tile[data-index="${index}"]`);
-    tile?.requestBookmark();
+    tile?.requestBookmark(urgent);
   }
 
   private dismissUrgent(id: string): void {
@@ -394,7 +394,7 @@ export class WwApp extends LitElement {
         break;
       case 'b':
       case 'B':
-        this.bookmarkSelectedTile();
+        this.bookmarkSelectedTile(e.shiftKey);
         break;
       case 'Escape':
         if (this.helpOpen) this.helpOpen = false;

@@ -12,6 +12,8 @@ export interface BookmarkDraft {
   endMs: number;
   /** The live tile showed no frame yet: the instant is the current time. */
   noFrame?: boolean;
+  /** Asked for as urgent (Shift+B): the urgent box starts ticked. */
+  urgent?: boolean;
 }
 
 /**
@@ -128,7 +130,7 @@ export class WwBookmarkForm extends LitElement {
             ${incidents.map((i) => html`<option value=${i.id}>${i.title} (${t(`inc.kind.${i.kind}`)})</option>`)}
           </select>
         </label>
-        <label class="check"><input type="checkbox" data-field="urgent" /> ${t('bm.urgent')} <span class="hint">${t('bm.urgentHint')}</span></label>
+        <label class="check"><input type="checkbox" data-field="urgent" .checked=${!!d.urgent} /> ${t('bm.urgent')} <span class="hint">${t('bm.urgentHint')}</span></label>
         ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
         <div class="buttons">
           <button type="button" data-action="cancel" @click=${() => this.close()}>${t('bm.cancel')}</button>

@@ -12,6 +12,7 @@ const SHORTCUTS: { keys: string[]; text: MessageKey }[] = [
   { keys: ['Enter'], text: 'help.enter' },
   { keys: ['Delete'], text: 'help.delete' },
   { keys: ['B'], text: 'help.bookmark' },
+  { keys: ['Shift', '+', 'B'], text: 'help.bookmarkUrgent' },
   { keys: ['Esc'], text: 'help.escape' },
   { keys: ['?'], text: 'help.help' },
 ];

@@ -174,10 +174,10 @@ export class WwReview extends LitElement {
   }
 
   /** Asks the app for the bookmark form at the master clock's instant on the reviewed cameras. */
-  requestBookmark(): void {
+  requestBookmark(urgent = false): void {
     if (!this.session || this.sessionCameras.length === 0) return;
     const at = Math.round(this.position);
-    this.dispatchEvent(new CustomEvent('ww-bookmark-request', { detail: { cameras: [...this.sessionCameras], startMs: at, endMs: at }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('ww-bookmark-request', { detail: { cameras: [...this.sessionCameras], startMs: at, endMs: at, urgent }, bubbles: true, composed: true }));
   }
 
   private marks(): TimelineMark[] {
@@ -342,7 +342,7 @@ export class WwReview extends LitElement {
         break;
       case 'b':
       case 'B':
-        this.requestBookmark();
+        this.requestBookmark(e.shiftKey);
         break;
       default:
         return;

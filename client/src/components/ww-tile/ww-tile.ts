@@ -121,10 +121,10 @@ export class WwTile extends LitElement {
     return this.media.presentedAtMs;
   }
 
-  /** Asks the app to bookmark the frame on screen (button or key B): ww-tile-bookmark {index, cameraId, at}. */
-  requestBookmark(): void {
+  /** Asks the app to bookmark the frame on screen (button or key B; Shift: urgent): ww-tile-bookmark {index, cameraId, at, urgent}. */
+  requestBookmark(urgent = false): void {
     if (!this.cameraId) return;
-    this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs }, bubbles: true, composed: true }));
+    this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs, urgent }, bubbles: true, composed: true }));
   }
 
   get frames(): number {
@@ -381,7 +381,7 @@ export class WwTile extends LitElement {
                       @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
                   : nothing}
                 <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
-                  @click=${(e: Event) => this.onAction(e, () => this.requestBookmark())} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
+                  @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
                 ${this.recorder
                   ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
                       @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`
