@@ -33,7 +33,10 @@ sw.addEventListener('install', (e) => {
     (async () => {
       const cache = await caches.open(CACHE);
       // The shell is fetched fresh (not from the HTTP cache) so it matches this build's assets.
-      await cache.put(SHELL_KEY, await fetch(SHELL_KEY, { cache: 'no-store' }));
+      const page = await fetch(SHELL_KEY, { cache: 'no-store' });
+      // A failed install is tried again at the next page load; a broken page is never kept.
+      if (!page.ok) throw new Error(`the app page answered ${page.status}`);
+      await cache.put(SHELL_KEY, page);
       await cache.addAll(PRECACHE);
       await sw.skipWaiting();
     })(),
