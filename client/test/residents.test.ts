@@ -49,7 +49,7 @@ test('the API client sends JSON, checks replies and turns errors into codes', as
   assert.equal(r.pushKey, 'rk_x');
   assert.equal(calls[2]!.url, '/api/residents/r%201/rotate-key');
   await assert.rejects(api.list(), (e: unknown) => e instanceof ResidentsError && e.code === 'BAD_REPLY');
-  await assert.rejects(api.remove('r1'), (e: unknown) => e instanceof ResidentsError && e.code === 'INTERNAL');
+  await assert.rejects(api.remove('r1'), (e: unknown) => e instanceof ResidentsError && e.code === 'HTTP_500');
   const offline = new ResidentsApi('/api/residents', async () => {
     throw new TypeError('fetch failed');
   });

@@ -9,6 +9,7 @@ import { parseAuditPage, type AuditPage } from '../core/audit-query.js';
 import { isObj, ParseError } from '../core/parse.js';
 import { parseRoles, parseUser, parseUsers, type RoleInfo, type UserRecord } from '../core/user-admin.js';
 import { Emitter } from './emitter.js';
+import { readJson, replyError } from './json-reply.js';
 
 export class AuthError extends Error {
   constructor(
@@ -74,19 +75,12 @@ export class AuthApi extends Emitter<AuthApiEvents> {
     } catch {
       throw new AuthError('DISCONNECTED', 'the server cannot be reached');
     }
-    let body: unknown = null;
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
+    const body = await readJson(res);
     if (!res.ok) {
-      const code = isObj(body) && typeof body.code === 'string' ? body.code : `HTTP_${res.status}`;
-      const message = isObj(body) && typeof body.message === 'string' ? body.message : res.statusText;
-      const retry = isObj(body) && typeof body.retryAfterS === 'number' ? body.retryAfterS : Number(res.headers.get('retry-after')) || null;
+      const e = replyError(res, body);
       // A wrong current password (own password change) is 401 too, but the session stands.
-      if (res.status === 401 && signedIn && code !== 'BAD_CREDENTIALS') this.sessionEnded(generation);
-      throw new AuthError(code, message, res.status, retry);
+      if (res.status === 401 && signedIn && e.code !== 'BAD_CREDENTIALS') this.sessionEnded(generation);
+      throw new AuthError(e.code, e.message, e.status, e.retryAfterS);
     }
     return body;
   }

@@ -7,6 +7,7 @@
 import type { DisplayContent, DisplayRule, DisplayRuleInput, DisplayState, Preset, PresetInput, Tour, TourAction, TourInput } from '@wardwall/common';
 import { Emitter } from './emitter.js';
 import type { SignalingClient } from './signaling.js';
+import { readJson, replyError } from './json-reply.js';
 
 export interface DisplaysEvents {
   /** The list, a display, the presets or the tours changed. */
@@ -161,15 +162,10 @@ export class DisplaysClient extends Emitter<DisplaysEvents> {
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    let json: unknown = null;
-    try {
-      json = await res.json();
-    } catch {
-      /* not JSON */
-    }
+    const json = await readJson(res);
     if (!res.ok) {
-      const e = isObj(json) ? json : {};
-      throw new DisplaysApiError(typeof e.code === 'string' ? e.code : `HTTP_${res.status}`, typeof e.message === 'string' ? e.message : `HTTP ${res.status}`);
+      const e = replyError(res, json);
+      throw new DisplaysApiError(e.code, e.message);
     }
     return json;
   }

@@ -8,6 +8,7 @@ import type { HealthAlert } from '@wardwall/common';
 import { applyAlert, sortAlerts, tileHealth, type TileHealth } from '../core/health-alerts.js';
 import { Emitter } from './emitter.js';
 import type { SignalingClient } from './signaling.js';
+import { readJson, replyError } from './json-reply.js';
 
 export interface HealthAlertEvents {
   change: [];
@@ -111,9 +112,8 @@ export class HealthAlertService extends Emitter<HealthAlertEvents> {
       throw new HealthApiError('DISCONNECTED', err instanceof Error ? err.message : String(err));
     }
     if (res.ok) return;
-    const body: unknown = await res.json().catch(() => null);
-    const e = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-    throw new HealthApiError(typeof e.code === 'string' ? e.code : `HTTP_${res.status}`, typeof e.message === 'string' ? e.message : `HTTP ${res.status}`);
+    const e = replyError(res, await readJson(res));
+    throw new HealthApiError(e.code, e.message);
   }
 
   /** A camera's alerts (all states), newest first. */

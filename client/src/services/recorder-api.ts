@@ -3,6 +3,8 @@
  * (/api/recordings/..., /api/exports..., /api/recorder/health). No DOM. Replies enter as `unknown`
  * and are checked; failures become RecorderError with the server's code (or a local one).
  */
+import { readJson, replyError } from './json-reply.js';
+
 export type RecorderErrorCode = string;
 
 export class RecorderError extends Error {
@@ -108,16 +110,10 @@ export class RecorderApi {
     } catch {
       throw new RecorderError('RECORDER_UNAVAILABLE', 'the recorder cannot be reached');
     }
-    let body: unknown = null;
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
+    const body = await readJson(res);
     if (!res.ok) {
-      const code = isObj(body) && typeof body.code === 'string' ? body.code : `HTTP_${res.status}`;
-      const message = isObj(body) && typeof body.message === 'string' ? body.message : res.statusText;
-      throw new RecorderError(code, message, res.status);
+      const e = replyError(res, body);
+      throw new RecorderError(e.code, e.message, e.status);
     }
     return body;
   }

@@ -3,6 +3,7 @@
  * checked before use; failures become `ResidentsError` with the server's code. No DOM.
  */
 import type { ResidentReveal, ResidentStatus, ResidentView, SharingMode } from '@wardwall/common';
+import { readJson, replyError } from './json-reply.js';
 
 export class ResidentsError extends Error {
   constructor(
@@ -58,11 +59,10 @@ export class ResidentsApi {
     } catch {
       throw new ResidentsError('DISCONNECTED', 'the server does not answer');
     }
-    const data: unknown = await res.json().catch(() => null);
+    const data = await readJson(res);
     if (!res.ok) {
-      const code = isObj(data) && typeof data.code === 'string' ? data.code : 'INTERNAL';
-      const message = isObj(data) && typeof data.message === 'string' ? data.message : `HTTP ${res.status}`;
-      throw new ResidentsError(code, message);
+      const e = replyError(res, data);
+      throw new ResidentsError(e.code, e.message);
     }
     return data;
   }
