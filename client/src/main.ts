@@ -8,7 +8,7 @@
 import './components/ww-app/ww-app.js';
 import './components/ww-login/ww-login.js';
 import type { WwApp } from './components/ww-app/ww-app.js';
-import type { Me } from './core/access.js';
+import { ANONYMOUS_ID, type Me } from './core/access.js';
 import { getLang, isLang, setLang, t, type Lang } from './i18n/i18n.js';
 import { AuthApi } from './services/auth-api.js';
 import { CameraStore } from './services/camera-store.js';
@@ -29,6 +29,9 @@ import { OfflineIdentity } from './storage/offline-identity.js';
 
 /** A display keeps the cameras it showed recently flowing this long, so a push back to them is instant. */
 const DISPLAY_WARM_MS = 60_000;
+
+/** An open wall renews its session this often (the server extends it by auth.sessionHours). */
+const SESSION_RENEW_MS = 30 * 60_000;
 
 /** The WebSocket close code of a revoked session. */
 export const WS_CLOSE_UNAUTHORIZED = 4401;
@@ -98,6 +101,9 @@ async function startWall(me: Me, offline = false): Promise<void> {
   const displays = new DisplaysClient(signaling);
   const link = new LinkMonitor(live, signaling);
   link.start();
+  // Anonymous (access control off) has no session to renew.
+  const renewTimer = me.id === ANONYMOUS_ID ? null : setInterval(() => void auth.renew(), SESSION_RENEW_MS);
+  if (renewTimer && !offline) void auth.renew();
   app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts, displays, link };
 
   const listeners = new AbortController();
@@ -163,6 +169,7 @@ async function startWall(me: Me, offline = false): Promise<void> {
   (navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener('change', onNetworkChange, opts);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && signaling.retryNow(), opts);
   const closeServices = (): void => {
+    if (renewTimer) clearInterval(renewTimer);
     warmer?.close();
     live.close();
     bookmarks.close();

@@ -250,8 +250,14 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         /** HMAC key of the session tokens; null = <sfu.dataDir>/auth-secret (created 0600 at first start). */
         secretFile: z.string().min(1).nullable().default(null),
-        /** Lifetime of a login, hours (fixed from login; logout or revocation ends it earlier). */
+        /**
+         * Lifetime of a login, hours. An open wall renews its session (POST /api/auth/renew) so an
+         * unattended duty-room display stays signed in; a session that is not renewed ends
+         * `sessionHours` after its last renewal. Logout or revocation end it at once.
+         */
         sessionHours: z.number().min(0.001).max(24 * 90).default(12),
+        /** Renewals stop this many days after the login: then the user signs in again. */
+        maxSessionDays: z.number().min(0.001).max(365).default(7),
         /** Password of the `admin` account created at first start (else a random one is printed once); env WARDWALL_ADMIN_PASSWORD. */
         initialAdminPassword: z.string().min(8).max(200).nullable().default(null),
         lockout: z

@@ -246,6 +246,15 @@ test('login, me, own password, admin user management with revocation of sockets'
   const me = (await (await fetch(`${sys.url}api/auth/me`, { headers: { cookie: admin } })).json()) as { me: { role: string; system: string[]; cameras: Record<string, string[]>; lookbackDays: number | null } };
   assert.deepEqual(me.me.system.sort(), ['admin', 'audit', 'bookmark', 'control']);
   assert.deepEqual(me.me.cameras[CAM], ['live', 'playback', 'export']);
+  // Renewal: a new cookie for a later end; the old cookie keeps working until its own end.
+  const renewed = await fetch(`${sys.url}api/auth/renew`, { method: 'POST', headers: { cookie: admin, 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(renewed.status, 200);
+  const r = (await renewed.json()) as { expiresMs: number; capMs: number };
+  assert.ok(r.expiresMs > Date.now() && r.expiresMs <= r.capMs);
+  const newCookie = (renewed.headers.get('set-cookie') ?? '').split(';')[0]!;
+  assert.match(newCookie, /^ww_session=/);
+  for (const c of [newCookie, admin]) assert.equal((await fetch(`${sys.url}api/auth/me`, { headers: { cookie: c } })).status, 200);
+  assert.equal((await fetch(`${sys.url}api/auth/renew`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status, 401);
   const bad = await fetch(`${sys.url}api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'wrong-password' }) });
   assert.equal(bad.status, 401);
   assert.equal(((await bad.json()) as { code: string }).code, 'BAD_CREDENTIALS');

@@ -124,3 +124,40 @@ test('a login lock outlives a restart (a new service on the same database) and e
   assert.equal(third.lockedUntil('op'), null);
   assert.equal(service().lockedUntil('op'), null, 'gone from the database too');
 });
+
+test('renewal: an open wall stays signed in up to the cap; older tokens stay good until their own end; revoked is final', async () => {
+  let now = 10_000_000;
+  const db = openAppDb(':memory:');
+  const config = resolveConfig({ auth: { sessionHours: 1, maxSessionDays: 0.125 } }); // 1 h sessions, 3 h cap
+  const audit = new AuditLog(db, log, () => now);
+  const store = new AuthStore(db);
+  store.addUser({ username: 'wall', displayName: 'Wall 1', role: 'operator', passwordHash: await hashPassword('wall-password') }, 0);
+  const service = new AuthService(store, Buffer.alloc(32, 1), config, audit, log, () => now);
+  const login = await service.login('wall', 'wall-password', client);
+  const p = service.verifier.fromToken(login.token)!.principal;
+  now += 30 * 60_000;
+  const r1 = service.renew(p);
+  assert.equal(r1.expiresMs, now + 3600_000, 'one hour from the renewal');
+  assert.ok(service.verifier.fromToken(r1.token), 'the renewed token works');
+  assert.ok(service.verifier.fromToken(login.token), 'the older token still works until its own end (another tab)');
+  now += 45 * 60_000; // past the login token's end, inside the renewed one
+  assert.equal(service.verifier.fromToken(login.token), null);
+  assert.ok(service.verifier.stillValid(p.sessionId!), 'open sockets follow the renewed end');
+  // Renewed every 30 min: capped 3 h after the login.
+  let last = r1;
+  for (let i = 0; i < 4; i++) {
+    assert.ok(now < last.expiresMs, 'still signed in at each renewal');
+    last = service.renew(p);
+    now += 30 * 60_000;
+  }
+  assert.equal(last.expiresMs, 10_000_000 + 3 * 3600_000, 'never past the cap');
+  assert.equal(last.capMs, last.expiresMs);
+  now = last.expiresMs;
+  assert.equal(service.verifier.fromToken(last.token), null, 'over at the cap');
+  assert.throws(() => service.renew(p), { code: 'UNAUTHENTICATED' });
+  // A revoked session cannot be renewed.
+  const again = await service.login('wall', 'wall-password', client);
+  const p2 = service.verifier.fromToken(again.token)!.principal;
+  service.logout(p2);
+  assert.throws(() => service.renew(p2), { code: 'UNAUTHENTICATED' });
+});

@@ -129,6 +129,19 @@ export class AuthApi extends Emitter<AuthApiEvents> {
     this.generation++;
   }
 
+  /**
+   * Keeps the session alive while the wall is open (the server extends it up to its cap). A 401
+   * ends the sign-in as for any call; being offline is not an error here (the next renewal retries).
+   */
+  async renew(): Promise<void> {
+    if (!this.signedIn) return;
+    try {
+      await this.call('/api/auth/renew', { method: 'POST', body: {} });
+    } catch (err) {
+      if (!(err instanceof AuthError) || err.status !== 401) console.warn('[auth] session renewal failed; retrying later', err);
+    }
+  }
+
   /** Signs out (the server revokes the session); never throws. */
   async logout(): Promise<void> {
     this.signedIn = false;

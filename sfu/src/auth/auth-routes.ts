@@ -60,6 +60,17 @@ export function authRoutes(d: AuthRoutesDeps): Route[] {
     },
     { method: 'GET', path: '/api/auth/me', access: 'session', handle: (ctx) => ({ me: me(principalOf(ctx)) }) },
     {
+      // An open wall keeps its session alive (up to auth.maxSessionDays after the login).
+      method: 'POST',
+      path: '/api/auth/renew',
+      access: 'session',
+      handle: (ctx) => {
+        const r = service().renew(principalOf(ctx));
+        ctx.res.setHeader('set-cookie', sessionCookie(r.token, { secure: d.secureCookie, maxAgeS: (r.expiresMs - Date.now()) / 1000 }));
+        return { expiresMs: r.expiresMs, capMs: r.capMs };
+      },
+    },
+    {
       method: 'POST',
       path: '/api/auth/password',
       access: 'session',

@@ -102,6 +102,21 @@ export class AuthService {
     return { user, token: signToken(this.secret, id, expiresMs), expiresMs };
   }
 
+  /**
+   * Renews the caller's session: it now ends `sessionHours` from now, but never later than
+   * `maxSessionDays` after the login. Returns a token for the renewed end (the same one when the
+   * cap is reached). AppError 401 when the session is no longer live.
+   */
+  renew(principal: Principal): { token: string; expiresMs: number; capMs: number } {
+    const now = this.now();
+    const s = principal.sessionId ? this.store.session(principal.sessionId) : null;
+    if (!s || s.revokedMs !== null || s.expiresMs <= now) throw new AppError(ErrorCode.UNAUTHENTICATED, 'sign in first', 401);
+    const capMs = s.createdMs + Math.round(this.config.auth.maxSessionDays * 86_400_000);
+    const want = Math.min(now + this.sessionMs, capMs);
+    const expiresMs = want > s.expiresMs && this.store.extendSession(s.id, want, now) ? want : s.expiresMs;
+    return { token: signToken(this.secret, s.id, expiresMs), expiresMs, capMs };
+  }
+
   logout(principal: Principal): void {
     if (!principal.sessionId) return;
     this.revoke([principal.sessionId]);

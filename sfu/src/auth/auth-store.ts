@@ -219,10 +219,17 @@ export class AuthStore {
   /** The live session and its (enabled) user, or null: unknown, revoked, expired, or the user disabled/deleted. */
   activeSession(id: string, expiresMs: number, now: number): { session: SessionRecord; user: User } | null {
     const s = this.session(id);
-    if (!s || s.revokedMs !== null || s.expiresMs !== expiresMs || s.expiresMs <= now) return null;
+    // A token carries the expiry it was signed with: the session's, or an earlier one before a
+    // renewal (still good until then: another tab may not have the renewed cookie yet).
+    if (!s || s.revokedMs !== null || expiresMs > s.expiresMs || expiresMs <= now) return null;
     const user = this.user(s.userId);
     if (!user || user.disabled) return null;
     return { session: s, user };
+  }
+
+  /** Moves a live session's end (renewal); false when it is revoked or over. */
+  extendSession(id: string, expiresMs: number, now: number): boolean {
+    return this.db.prepare('UPDATE auth_sessions SET expires_ms = ? WHERE id = ? AND revoked_ms IS NULL AND expires_ms > ? AND expires_ms < ?').run(expiresMs, id, now, expiresMs).changes > 0;
   }
 
   revokeSession(id: string, now: number): boolean {
