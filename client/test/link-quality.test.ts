@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_LINK_POLICY as P, INITIAL_LINK_STATE, judgeSample, linkConstraint, nextLinkState, sampleFrom, tileIsLive, type LinkSample, type LinkState } from '../src/core/link-quality.js';
+import { DEFAULT_LINK_POLICY as P, INITIAL_LINK_STATE, activeJitterMs, judgeSample, linkConstraint, nextLinkState, sampleFrom, tileIsLive, type LinkSample, type LinkState } from '../src/core/link-quality.js';
 
 const ok: LinkSample = { at: 0, availableIncomingBitrate: null, lossRate: 0, jitterMs: 5, freezes: 0, minScore: 10, receivedBitrate: 2e6, starved: false };
 const s = (over: Partial<LinkSample>): LinkSample => ({ ...ok, ...over });
@@ -50,7 +50,7 @@ test('linkConstraint and tileIsLive: first N camera tiles live on a poor link, t
 });
 
 test('sampleFrom: deltas, loss rate, freezes; none across a reset', () => {
-  const a = { at: 1000, packetsReceived: 1000, packetsLost: 10, bytesReceived: 1e6, freezeCount: 1, jitterMs: 9, availableIncomingBitrate: null };
+  const a = { at: 1000, packetsReceived: 1000, packetsLost: 10, bytesReceived: 1e6, freezeCount: 1, streams: { s1: { packets: 1000, jitterMs: 9 } }, availableIncomingBitrate: null };
   const b = { ...a, at: 3000, packetsReceived: 1900, packetsLost: 110, bytesReceived: 1.5e6, freezeCount: 3 };
   const x = sampleFrom(a, b, 7)!;
   assert.equal(x.lossRate, 100 / 1000);
@@ -63,4 +63,14 @@ test('sampleFrom: deltas, loss rate, freezes; none across a reset', () => {
   assert.equal(sampleFrom(a, { ...a, at: 3000 }, null, true)!.starved, true);
   assert.equal(sampleFrom(a, { ...a, at: 3000 }, null, false)!.starved, false);
   assert.equal(x.starved, false);
+});
+
+test('jitter counts only streams that received packets in the interval (a paused consumer keeps its last, stale jitter)', () => {
+  const prev = { main: { packets: 5000, jitterMs: 458 }, sub: { packets: 200, jitterMs: 30 } };
+  // After a throttle: the main stream's consumer is paused (no new packets, its jitter frozen at 458 ms); the sub stream flows.
+  assert.equal(activeJitterMs(prev, { main: { packets: 5000, jitterMs: 458 }, sub: { packets: 260, jitterMs: 6 } }), 6);
+  assert.equal(activeJitterMs(prev, { main: { packets: 5100, jitterMs: 120 }, sub: { packets: 260, jitterMs: 6 } }), 120, 'both flowing: the worst');
+  assert.equal(activeJitterMs(prev, { ...prev, fresh: { packets: 40, jitterMs: 15 } }), 15, 'a new stream with packets counts');
+  assert.equal(activeJitterMs(prev, prev), null, 'nothing flowing: no jitter to judge');
+  assert.equal(activeJitterMs({}, { a: { packets: 10, jitterMs: null } }), null);
 });

@@ -133,9 +133,23 @@ export interface ReceiveCounters {
   packetsLost: number;
   bytesReceived: number;
   freezeCount: number;
-  /** Worst jitter now (ms). */
-  jitterMs: number | null;
+  /**
+   * Per inbound video stream (stats id): packets received so far and its jitter now (ms). A paused
+   * consumer's stream keeps its last jitter forever, so only streams that received packets during
+   * an interval count for that interval's jitter.
+   */
+  streams: Record<string, { packets: number; jitterMs: number | null }>;
   availableIncomingBitrate: number | null;
+}
+
+/** The worst jitter (ms) of the streams that received packets since `prev` (new streams count when they received any). */
+export function activeJitterMs(prev: ReceiveCounters['streams'], cur: ReceiveCounters['streams']): number | null {
+  let worst: number | null = null;
+  for (const [id, s] of Object.entries(cur)) {
+    if (s.jitterMs === null || s.packets <= (prev[id]?.packets ?? 0)) continue;
+    worst = Math.max(worst ?? 0, s.jitterMs);
+  }
+  return worst;
 }
 
 /** A sample from two snapshots (null without a previous one or with counters that went back: a new transport). */
@@ -148,7 +162,7 @@ export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, m
     at: cur.at,
     availableIncomingBitrate: cur.availableIncomingBitrate,
     lossRate: received + lost > 0 ? lost / (received + lost) : null,
-    jitterMs: cur.jitterMs,
+    jitterMs: activeJitterMs(prev.streams, cur.streams),
     freezes: Math.max(0, cur.freezeCount - prev.freezeCount),
     minScore,
     receivedBitrate: seconds > 0 ? ((cur.bytesReceived - prev.bytesReceived) * 8) / seconds : null,

@@ -15,7 +15,7 @@ export interface LinkMonitorEvents {
 
 /** Sums what matters of a transport's stats report (no DOM beyond the report's shape). */
 export function receiveCounters(report: RTCStatsReport, at: number): ReceiveCounters {
-  const c: ReceiveCounters = { at, packetsReceived: 0, packetsLost: 0, bytesReceived: 0, freezeCount: 0, jitterMs: null, availableIncomingBitrate: null };
+  const c: ReceiveCounters = { at, packetsReceived: 0, packetsLost: 0, bytesReceived: 0, freezeCount: 0, streams: {}, availableIncomingBitrate: null };
   report.forEach((raw: unknown) => {
     const r = raw as Record<string, unknown>;
     if (r.type === 'inbound-rtp' && r.kind === 'video') {
@@ -23,7 +23,7 @@ export function receiveCounters(report: RTCStatsReport, at: number): ReceiveCoun
       c.packetsLost += Math.max(0, Number(r.packetsLost ?? 0));
       c.bytesReceived += Number(r.bytesReceived ?? 0);
       c.freezeCount += Number(r.freezeCount ?? 0);
-      if (typeof r.jitter === 'number') c.jitterMs = Math.max(c.jitterMs ?? 0, r.jitter * 1000);
+      c.streams[String(r.id ?? r.ssrc ?? Object.keys(c.streams).length)] = { packets: Number(r.packetsReceived ?? 0), jitterMs: typeof r.jitter === 'number' ? r.jitter * 1000 : null };
     } else if (r.type === 'candidate-pair' && (r.nominated === true || r.state === 'succeeded') && typeof r.availableIncomingBitrate === 'number') {
       c.availableIncomingBitrate = r.availableIncomingBitrate;
     }
