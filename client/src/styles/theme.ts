@@ -79,3 +79,34 @@ export const formControls = css`
     color: #fff;
   }
 `;
+
+/** The dimmed full-window layer behind a modal dialog (the dialog is centred in it or placed over it). */
+export const modalBackdrop = css`
+  .backdrop {
+    position: fixed;
+    inset: 0;
+    z-index: 50;
+    display: grid;
+    place-items: center;
+    background: rgba(0, 0, 0, 0.55);
+  }
+`;
+
+/** Lists shown as tables on the administration pages (users, residents, audit, health history). */
+export const dataTable = css`
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    text-align: left;
+    vertical-align: top;
+    padding: 5px 8px;
+    border-bottom: 1px solid var(--ww-border);
+  }
+  th {
+    color: var(--ww-muted);
+    font-weight: 600;
+  }
+`;

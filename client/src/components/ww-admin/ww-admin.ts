@@ -20,7 +20,7 @@ import {
 } from '../../core/user-admin.js';
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { dataTable, formControls, theme } from '../../styles/theme.js';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
 
@@ -334,6 +334,7 @@ export class WwAdmin extends LitElement {
 
   static override styles = [
     theme,
+    dataTable,
     formControls,
     css`
       :host {
@@ -358,21 +359,6 @@ export class WwAdmin extends LitElement {
       h3 {
         margin: 0 0 8px;
         font-size: 14px;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 5px 8px;
-        border-bottom: 1px solid var(--ww-border);
-        vertical-align: top;
-      }
-      th {
-        color: var(--ww-muted);
-        font-weight: 600;
       }
       tr.off td {
         color: var(--ww-muted);

@@ -5,7 +5,7 @@ import { auditQuery, detailText, EMPTY_AUDIT_FILTER, hashPrefix, type AuditEntry
 import { hcmIso } from '../../core/hcm-time.js';
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { dataTable, formControls, theme } from '../../styles/theme.js';
 
 /** Actions the server records (the filter also takes any other text). */
 export const KNOWN_ACTIONS = [
@@ -182,6 +182,7 @@ export class WwAudit extends LitElement {
 
   static override styles = [
     theme,
+    dataTable,
     formControls,
     css`
       :host {
@@ -210,20 +211,6 @@ export class WwAudit extends LitElement {
       input[name='from'],
       input[name='to'] {
         width: 13em;
-      }
-      table {
-        width: 100%;
-        border-collapse: collapse;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 4px 8px;
-        border-bottom: 1px solid var(--ww-border);
-        vertical-align: top;
-      }
-      th {
-        color: var(--ww-muted);
       }
       .num,
       .time,

@@ -4,7 +4,7 @@ import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-ti
 import { t } from '../../i18n/i18n.js';
 import { parseTags } from '../../core/text.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { formControls, modalBackdrop, theme } from '../../styles/theme.js';
 
 export interface BookmarkDraft {
   cameras: string[];
@@ -142,16 +142,9 @@ export class WwBookmarkForm extends LitElement {
 
   static override styles = [
     theme,
+    modalBackdrop,
     formControls,
     css`
-      .backdrop {
-        position: fixed;
-        inset: 0;
-        background: rgba(0, 0, 0, 0.55);
-        display: grid;
-        place-items: center;
-        z-index: 50;
-      }
       form {
         background: var(--ww-panel);
         border: 1px solid var(--ww-border);

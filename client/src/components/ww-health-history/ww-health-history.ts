@@ -3,7 +3,7 @@ import type { HealthAlert } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { dataTable, formControls, modalBackdrop, theme } from '../../styles/theme.js';
 
 const WEEK_MS = 7 * 86400_000;
 
@@ -103,14 +103,10 @@ export class WwHealthHistory extends LitElement {
 
   static override styles = [
     theme,
+    modalBackdrop,
+    dataTable,
     formControls,
     css`
-      .backdrop {
-        position: fixed;
-        inset: 0;
-        background: rgba(0, 0, 0, 0.55);
-        z-index: 50;
-      }
       section {
         position: fixed;
         z-index: 51;
@@ -136,19 +132,7 @@ export class WwHealthHistory extends LitElement {
         min-height: 0;
       }
       table {
-        border-collapse: collapse;
-        width: 100%;
         font-size: 0.85rem;
-      }
-      th,
-      td {
-        text-align: left;
-        padding: 0.3em 0.5em;
-        border-bottom: 1px solid var(--ww-border);
-      }
-      th {
-        color: var(--ww-muted);
-        font-weight: 500;
       }
       .kind {
         font-weight: 600;

@@ -3,7 +3,7 @@ import { LocaleController } from '../../controllers/locale.js';
 import { validatePasswordChange, type FieldError } from '../../core/user-admin.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { formControls, modalBackdrop, theme } from '../../styles/theme.js';
 
 /**
  * The signed-in viewer changes their own password (current, new, repeated). The server ends the
@@ -84,16 +84,9 @@ export class WwPassword extends LitElement {
 
   static override styles = [
     theme,
+    modalBackdrop,
     formControls,
     css`
-      .backdrop {
-        position: fixed;
-        inset: 0;
-        z-index: 20;
-        display: grid;
-        place-items: center;
-        background: rgba(0, 0, 0, 0.55);
-      }
       form {
         width: min(92vw, 360px);
         display: flex;

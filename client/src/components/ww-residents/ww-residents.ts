@@ -4,7 +4,7 @@ import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import { ResidentsError, type NewResident, type ResidentsApi } from '../../services/residents-api.js';
 import { EMPTY_FORM, fieldsOf, valuesOf, type FormValues } from '../../core/resident-form.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { dataTable, formControls, theme } from '../../styles/theme.js';
 
 /**
  * The administrators' page for resident cameras: the registry as a table, a form to register or
@@ -259,6 +259,7 @@ export class WwResidents extends LitElement {
 
   static override styles = [
     theme,
+    dataTable,
     formControls,
     css`
       :host {
@@ -291,17 +292,6 @@ export class WwResidents extends LitElement {
       .error,
       .warn {
         color: var(--ww-offline);
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      th,
-      td {
-        text-align: left;
-        vertical-align: top;
-        padding: 6px 8px;
-        border-bottom: 1px solid var(--ww-border);
       }
       .actions button {
         margin: 0 4px 4px 0;
