@@ -310,7 +310,8 @@ export function createHttpServer(deps: HttpDeps): Server {
         const part = [...parts].reverse().find((p) => p.startMs <= at) ?? parts[0]!;
         const keyframeMs = Math.round(part.startMs);
         const whole = { from: parts[0]!.startMs, to: endMs };
-        await auditViewing(who, cam, { from: keyframeMs, to: keyframeMs }, whole, { via: 'thumbnail', at: keyframeMs });
+        // The picture belongs to its part [keyframe, next keyframe): covered only by a range holding that part.
+        await auditViewing(who, cam, { from: part.startMs, to: part.startMs + part.durationMs }, whole, { via: 'thumbnail', at: keyframeMs });
         const gone = new AbortController();
         res.once('close', () => gone.abort());
         const jpeg = await deps.thumbs.get({ key: `${cam}@${keyframeMs}`, absPath: abs, offsetMs: Math.max(0, keyframeMs - seg.startMs), user: who.userId, signal: gone.signal });
