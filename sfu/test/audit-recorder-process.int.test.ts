@@ -79,3 +79,18 @@ test('the recorder process never reads the chain key and opens the SFU database 
   assert.ok(dbOpens.length >= 1, 'the account store was read');
   assert.deepEqual(dbOpens.filter((l) => !/O_RDONLY/.test(l) || /O_RDWR|O_WRONLY|O_CREAT/.test(l)), [], 'read-only opens only');
 });
+
+test('with sfu.tls the recorder appends over HTTPS, trusting the SFU\'s own certificate', { timeout: 120_000 }, async (t) => {
+  const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, auth: true, segmentSeconds: 2, tls: 'self-signed' });
+  t.after(() => sys.close());
+  await createUser(sys, { username: 'tlsviewer', role: 'operator' });
+  // Sign in on the SFU's TLS port through the in-process API (the test's fetch does not trust the certificate).
+  const login = await sys.sfu.auth.service!.login('tlsviewer', 'tlsviewer-password', { address: '127.0.0.1', userAgent: null });
+  const cookie = `ww_session=${login.token}`;
+  const base = `http://127.0.0.1:${sys.config.recorder.port}`;
+  const seg = await waitFor('a closed segment', () => sys.recorder!.store.db.overlapping('demo-1', Date.now() - 600_000, Date.now()).find((s) => !s.open) ?? false, 60_000, 250);
+  const pl = await fetch(`${base}/api/recordings/demo-1/playlist.m3u8?from=${seg.startMs}&to=${seg.endMs}`, { headers: { cookie } });
+  assert.equal(pl.status, 200, await pl.clone().text());
+  const entries = sys.sfu.audit.query({ user: 'tlsviewer', action: 'playback', limit: 10 }).entries;
+  assert.equal(entries.length, 1, 'appended over HTTPS');
+});
