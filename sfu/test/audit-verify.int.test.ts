@@ -177,3 +177,32 @@ test('two processes appending at once keep one intact chain', async () => {
   db.close();
   assert.equal(verify(dir).status, 0);
 });
+
+test('the head is written when the trail grows and POSTed to the webhook, verifiable with the public key alone', async () => {
+  const { dir, db, audit } = trail(3);
+  const received: Record<string, unknown>[] = [];
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body) as Record<string, unknown>);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const w = new HeadWriter({ tail: () => audit.tail(), keyedFrom: audit.keyedFrom, key: audit.key, file: headFile(dir), everyMs: 100, webhook: `http://127.0.0.1:${port}/heads`, log: null });
+  w.start();
+  audit.append('system', 'cameras_configured');
+  const deadline = Date.now() + 10_000;
+  while (!received.some((h) => h.seq === 4) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  w.close();
+  server.close();
+  const last = received.find((h) => h.seq === 4) as unknown as Parameters<typeof headSignedByPublicKey>[1];
+  assert.ok(last, JSON.stringify(received));
+  assert.equal(headSignedByPublicKey(last.publicKey, last), true);
+  assert.equal(readHead(headFile(dir))!.seq, 4);
+  db.close();
+  assert.equal(verify(dir).status, 0);
+});

@@ -6,7 +6,7 @@
  * reports it. The file holds nothing secret (hashes and the public key).
  */
 import { sign, verify, createPublicKey } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from 'pino';
@@ -94,6 +94,11 @@ export interface HeadWriterDeps {
   webhook: string | null;
   log: Logger | null;
   now?: () => number;
+  /**
+   * Makes the entries the head names durable before it is written (the SFU checkpoints its WAL:
+   * with synchronous=NORMAL a power cut could otherwise lose commits a head already names).
+   */
+  sync?: () => void;
 }
 
 /** Writes the signed head when the chain grew: at start, every `everyMs`, and at close. */
@@ -125,9 +130,16 @@ export class HeadWriter {
     if (seq === this.lastSeq) return null;
     const head = signHead(this.d.key, { seq, hash: tail?.hash ?? '0'.repeat(64), keyedFrom: this.d.keyedFrom, at: (this.d.now ?? Date.now)() });
     try {
+      this.d.sync?.();
       mkdirSync(dirname(this.d.file), { recursive: true });
       const tmp = `${this.d.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(head)}\n`, { mode: 0o644 });
+      const fd = openSync(tmp, 'w', 0o644);
+      try {
+        writeSync(fd, `${JSON.stringify(head)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.d.file);
       this.lastSeq = seq;
       this.lastError = null;

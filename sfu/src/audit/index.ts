@@ -101,6 +101,8 @@ export function installAuditFeature(deps: { db: AppDb; router: Router; log: Logg
     everyMs: deps.config?.audit.headEveryMs ?? 10000,
     webhook: deps.config?.audit.headWebhook ?? null,
     log: deps.log,
+    // The WAL synced (and copied back) before a head names its entries.
+    sync: () => void deps.db.pragma('wal_checkpoint(PASSIVE)'),
   });
   if (file) head.start();
   return { log: audit, head, close: () => (file ? head.close() : undefined) };
