@@ -174,6 +174,18 @@ test('a failing audit store: health not ok with the reason, an error logged, aud
     assert.equal(sys.sfu.auth.service!.store.users().length, before, 'the user was not created');
     assert.equal(sys.sfu.auth.service!.store.userByName('unaudited'), null);
 
+    // Live view: the consumer is refused (and closed) before any video flows.
+    const ws = await wsClient(sys.url, cookie);
+    const hello = (await ws.request({ type: 'hello' })) as unknown as { data: { routerRtpCapabilities: Record<string, unknown> } };
+    const tr = (await ws.request({ type: 'createTransport' })) as unknown as { data: { transportId: string } };
+    const consumers = () => sys.sfu.signaling.openSessions().reduce((n, x) => n + x.consumers.size, 0);
+    const before_ = consumers();
+    const live = (await ws.request({ type: 'consume', transportId: tr.data.transportId, cameraId: CAM, stream: 'main', rtpCapabilities: hello.data.routerRtpCapabilities })) as unknown as { ok: boolean; error?: { code: string } };
+    assert.equal(live.ok, false, JSON.stringify(live));
+    assert.equal(live.error?.code, 'AUDIT_UNAVAILABLE');
+    assert.equal(consumers(), before_, 'no consumer kept');
+    ws.ws.close();
+
     const health = (await api('/api/health', cookie)).body as { ok: boolean; reasons?: string[]; audit?: { ok: boolean; lastError: string } };
     assert.equal(health.ok, false);
     assert.match(health.reasons!.join(' '), /audit trail: append failed \(disk I\/O error \(test\)\)/);
