@@ -274,6 +274,20 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The audit trail's keyed hash chain and its signed head (the SFU owns both; see docs/security-audit.md). */
+    audit: z
+      .object({
+        /** HMAC key of the chain and seed of the head's Ed25519 signature; null = <sfu.dataDir>/audit-chain-key (0600, SFU only). */
+        chainKeyFile: z.string().min(1).nullable().default(null),
+        /** Where the signed chain head is written; null = beside the data dir: <sfu.dataDir>.audit-head.json. */
+        headFile: z.string().min(1).nullable().default(null),
+        /** How often the head is written when the chain grew, ms. */
+        headEveryMs: z.number().int().min(200).max(3600000).default(10000),
+        /** Also POST each new head here (JSON), e.g. a log collector on another machine; null = off. */
+        headWebhook: z.string().url().max(2000).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     /** The ward map (map view, follow mode). */
     map: z
       .object({

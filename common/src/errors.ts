@@ -36,6 +36,8 @@ export const ErrorCode = {
   LOCKED_OUT: 'LOCKED_OUT',
   /** The account store cannot be reached (recorder before the SFU created it) (HTTP 503). */
   AUTH_UNAVAILABLE: 'AUTH_UNAVAILABLE',
+  /** The audit trail cannot be written: the action that needed an entry is refused (HTTP 503). */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   /** Bookmarks: a field of a bookmark or incident is invalid (the message names it). */
   BAD_BOOKMARK: 'BAD_BOOKMARK',
   /** A field of a request body fails validation (the message names the field). */

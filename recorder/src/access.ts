@@ -1,11 +1,14 @@
 /**
  * Access control on the recorder's own port. The recorder verifies the wall's session tokens with
- * the same secret file and looks the session and its user up in the SFU's database file (the same
- * SQLite file, opened by this process; it never migrates nor writes the account tables). Chosen over
- * asking the SFU over HTTP: no dependency on the SFU process being up, revocation is seen at once
- * (the same rows), and no extra network hop per HLS fragment. Playback and export entries go to the
- * same hash-chained audit trail; each append is an IMMEDIATE transaction, so SQLite's write lock
- * keeps the chain single-writer across the two processes.
+ * the same secret file and looks the session and its user up in the SFU's database file, opened
+ * READ-ONLY (no dependency on the SFU process for sign-in checks, revocation seen at once, no extra
+ * hop per HLS fragment). It never writes that database: playback and export entries are appended
+ * through the SFU (`audit-client.ts`), which alone keys the audit chain. An append that fails
+ * refuses the action (503 AUDIT_UNAVAILABLE).
+ *
+ * The SFU's own calls (evidence holds, incident exports) carry a service token; when made for a
+ * user (an incident export, a bookmark deletion releasing holds) the token names that user and the
+ * entry is written under their name.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -18,12 +21,20 @@ import { AuthStore } from '../../sfu/src/auth/auth-store.js';
 import { SessionVerifier } from '../../sfu/src/auth/session-verifier.js';
 import { storePolicy } from '../../sfu/src/auth/policy.js';
 import { loadOrCreateSecret, secretFilePath } from '../../sfu/src/auth/secret.js';
-import { AuditLog } from '../../sfu/src/audit/audit-log.js';
 import { APP_DB_FILE } from '../../sfu/src/store/app-db.js';
-import { SERVICE_HEADER, verifyServiceToken } from '../../sfu/src/auth/token.js';
+import { checkServiceToken, SERVICE_HEADER } from '../../sfu/src/auth/token.js';
+import { sfuAuditClient, type AuditClient, type AuditClientStatus } from './audit-client.js';
 
 /** The SFU's own calls (evidence holds, incident exports), signed with the shared secret. */
 export const SERVICE_PRINCIPAL: Principal = Object.freeze({ userId: 'service', name: 'system', role: 'admin', sessionId: null });
+
+/** Service calls made for a user (kept by identity: rights of the service, the user's name). */
+const onBehalf = new WeakMap<Principal, { name: string; session: string | null }>();
+
+/** Whether `p` is the SFU's service (alone or acting for a user). */
+export function isService(p: Principal): boolean {
+  return p === SERVICE_PRINCIPAL || onBehalf.has(p);
+}
 
 export interface RecorderAccess {
   /** The caller from the session cookie; AppError 401 without a valid session, 503 before the SFU created its database. */
@@ -32,7 +43,10 @@ export interface RecorderAccess {
   require(p: Principal, permission: Permission, camera?: string): void;
   /** AppError 403 when `fromMs` is earlier than the principal may look back on `camera`. */
   requireLookback(p: Principal, camera: string, fromMs: number): void;
-  audit(p: Principal, action: string, camera: string | null, detail: Record<string, unknown>): void;
+  /** Appends to the audit trail through the SFU; AppError 503 AUDIT_UNAVAILABLE when it cannot (refuse the action). */
+  audit(p: Principal, action: string, camera: string | null, detail: Record<string, unknown>): Promise<void>;
+  /** The audit appends' state (recorder health). */
+  auditStatus(): AuditClientStatus;
   close(): void;
 }
 
@@ -41,25 +55,27 @@ export const OPEN_RECORDER_ACCESS: RecorderAccess = {
   principal: () => ANONYMOUS_OPERATOR,
   require: () => undefined,
   requireLookback: () => undefined,
-  audit: () => undefined,
+  audit: () => Promise.resolve(),
+  auditStatus: () => ({ ok: true, lastError: null, failedAt: null }),
   close: () => undefined,
 };
 
-export function recorderAccess(config: Readonly<Config>, cameras: readonly string[], log: Logger, now: () => number = Date.now): RecorderAccess {
+export function recorderAccess(config: Readonly<Config>, cameras: readonly string[], log: Logger, now: () => number = Date.now, auditClient?: AuditClient): RecorderAccess {
   if (!config.auth.enabled) return OPEN_RECORDER_ACCESS;
   const secret = loadOrCreateSecret(secretFilePath(config));
+  const trail = auditClient ?? sfuAuditClient(config, secret, log, now);
   const file = join(config.sfu.dataDir, APP_DB_FILE);
-  let open: { db: Database.Database; verifier: SessionVerifier; policy: AccessPolicy; audit: AuditLog } | null = null;
+  let open: { db: Database.Database; verifier: SessionVerifier; policy: AccessPolicy } | null = null;
   const state = () => {
     if (open) return open;
     let db: Database.Database | null = null;
     try {
       if (existsSync(file)) {
-        db = new Database(file, { fileMustExist: true });
+        db = new Database(file, { readonly: true, fileMustExist: true });
         db.pragma('busy_timeout = 5000');
-        if (AuthStore.ready(db) && AuditLog.ready(db)) {
+        if (AuthStore.ready(db)) {
           const store = new AuthStore(db, { migrate: false });
-          open = { db, verifier: new SessionVerifier(store, secret, now), policy: storePolicy((id) => store.user(id), () => cameras), audit: new AuditLog(db, log, now, { migrate: false }) };
+          open = { db, verifier: new SessionVerifier(store, secret, now), policy: storePolicy((id) => store.user(id), () => cameras) };
           return open;
         }
       }
@@ -74,26 +90,36 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
     principal(req) {
       const svc = req.headers[SERVICE_HEADER];
       if (svc !== undefined) {
-        if (typeof svc === 'string' && verifyServiceToken(secret, svc, now())) return SERVICE_PRINCIPAL;
-        throw unauthenticated();
+        const c = typeof svc === 'string' ? checkServiceToken(secret, svc, now()) : ({ ok: false } as const);
+        if (!c.ok) throw unauthenticated();
+        if (!c.actor) return SERVICE_PRINCIPAL;
+        const p: Principal = Object.freeze({ userId: 'service', name: c.actor.name, username: c.actor.name, role: 'admin', sessionId: null });
+        onBehalf.set(p, { name: c.actor.name, session: c.actor.session ?? null });
+        return p;
       }
       const a = state().verifier.fromCookieHeader(req.headers.cookie);
       if (!a) throw unauthenticated();
       return a.principal;
     },
     require(p, permission, camera) {
-      if (p === SERVICE_PRINCIPAL) return;
+      if (isService(p)) return;
       if (!policy().can(p, permission, camera)) throw forbidden(camera ? `${permission} on camera ${camera}` : permission);
     },
     requireLookback(p, camera, fromMs) {
-      if (p === SERVICE_PRINCIPAL) return;
+      if (isService(p)) return;
       const floor = policy().playbackFloorMs(p, camera, now());
       if (fromMs < floor) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: footage before ${new Date(floor).toISOString()} (look-back limit)`, 403);
     },
-    audit(p, action, camera, detail) {
-      if (p === SERVICE_PRINCIPAL) state();
-      open?.audit.append(p === SERVICE_PRINCIPAL ? 'system' : actorOf(p), action, camera, detail);
+    async audit(p, action, camera, detail) {
+      const behalf = onBehalf.get(p);
+      if (p === SERVICE_PRINCIPAL) await trail.append({ user: 'system', action, camera, detail });
+      else if (behalf) await trail.append({ user: behalf.name, session: behalf.session, action, camera, detail: { ...detail, via: 'sfu' } });
+      else {
+        const a = actorOf(p);
+        await trail.append({ user: a.name, session: a.sessionId, action, camera, detail });
+      }
     },
+    auditStatus: () => trail.status(),
     close() {
       open?.db.close();
       open = null;

@@ -12,7 +12,7 @@ import { CameraWriter, type WriterStatus } from './writer/camera-writer.js';
 import { RetentionRunner, type DiskState } from './store/retention-runner.js';
 import { createHttpServer } from './playback/http.js';
 import { Fmp4Cache } from './playback/fmp4-cache.js';
-import { Thumbnailer } from './playback/thumbnail.js';
+import { Thumbnailer, type ThumbnailOptions } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
 import { recorderAccess, type RecorderAccess } from './access.js';
 import { ResidentRecordings } from './residents.js';
@@ -38,6 +38,8 @@ export interface RecorderOptions {
   now?: () => number;
   /** Record the resident cameras of the SFU's registry (default true). */
   residents?: boolean;
+  /** Thumbnail limits and cache (defaults: DEFAULT_THUMBNAIL_OPTIONS). */
+  thumbnails?: Partial<ThumbnailOptions>;
 }
 
 export interface Recorder {
@@ -46,6 +48,7 @@ export interface Recorder {
   retention: RetentionRunner;
   writerPids(): number[];
   health(): HealthBody;
+  thumbnails: Thumbnailer;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,10 @@ export interface HealthBody {
   now: number;
   disk: DiskState;
   cameras: WriterStatus[];
+  /** The audit appends through the SFU: a failed one makes the recorder not ok (its actions are refused). */
+  audit: { ok: boolean; lastError: string | null; failedAt: number | null };
+  /** Why `ok` is false, when it is because of the audit trail. */
+  reasons?: string[];
 }
 
 export async function startRecorder(config: Readonly<Config>, opts: RecorderOptions = {}): Promise<Recorder> {
@@ -67,6 +74,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   let exports: ExportManager | null = null;
   let access: RecorderAccess | null = null;
   let residents: ResidentRecordings | null = null;
+  const thumbs = new Thumbnailer(opts.thumbnails ?? {});
   let closed = false;
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -75,6 +83,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     await residents?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
+    thumbs.close();
     await Promise.all(writers.map((w) => w.close()));
     await exports?.close();
     store.close();
@@ -141,22 +150,25 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     const residentWriters = () => residents?.writers() ?? [];
     const fmp4 = new Fmp4Cache();
     exports = new ExportManager(store, fmp4, names, log.child({ part: 'export' }), now);
+    access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
+    const acc = access;
     const health = (): HealthBody => {
       const disk = ret.getState();
       const cameras = [...writers, ...residentWriters()].map((w) => w.getStatus());
-      return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording'), now: now(), disk, cameras };
+      const audit = acc.auditStatus();
+      const reasons = audit.ok ? [] : [`audit trail: append failed (${audit.lastError ?? 'unknown'}); playback and exports are refused`];
+      return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording') && audit.ok, now: now(), disk, cameras, audit, ...(reasons.length ? { reasons } : {}) };
     };
-    access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
     // With access control the API is same-origin only (through the SFU); no cross-origin reads.
     const allowOrigin = opts.allowOrigin ?? (config.auth.enabled ? '' : '*');
-    server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access });
+    server = createHttpServer({ store, fmp4, thumbs, exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access });
     const srv = server;
     const port = await new Promise<number>((resolve, reject) => {
       srv.once('error', reject);
       srv.listen(opts.port ?? rc.port, rc.host, () => resolve((srv.address() as { port: number }).port));
     });
     log.info({ host: rc.host, port, cameras: cams.map((c) => c.id), segmentSeconds: rc.segmentSeconds }, 'recorder listening');
-    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].map((w) => w.pid).filter((p): p is number => p !== undefined), health, close };
+    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].map((w) => w.pid).filter((p): p is number => p !== undefined), health, thumbnails: thumbs, close };
   } catch (e) {
     await close();
     throw e;

@@ -69,7 +69,10 @@ test('HTTP API: spans, playlist, media, thumbnails, holds, export, CORS and bad 
     assert.equal(height, 90, '160 px wide (640x360 scaled)');
     const shown = decodeStripFromRgba(stdout, 160, height, Date.now());
     assert.ok(shown !== null, 'the burned-in clock is readable');
-    assert.ok(Math.abs(shown - at) < 600, `the frame at the instant: burned-in ${shown - at} ms off`);
+    // Snapped to the keyframe at or before the instant (one picture per GOP, cached by camera + keyframe).
+    const keyframeAt = Number(r.headers.get('x-keyframe-at'));
+    assert.ok(keyframeAt <= at && at - keyframeAt < 2100, `keyframe ${at - keyframeAt} ms before the instant`);
+    assert.ok(Math.abs(shown - keyframeAt) < 150, `the keyframe's picture: burned-in ${shown - keyframeAt} ms off`);
     const t1 = Date.now();
     const again = Buffer.from(await (await fetch(`${base}/api/recordings/demo-1/thumbnail?at=${at}`)).arrayBuffer());
     assert.deepEqual(again, jpeg);

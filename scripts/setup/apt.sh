@@ -3,7 +3,7 @@
 source "$(dirname "$0")/common.sh"
 pkgs=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
       gstreamer1.0-libav meson ninja-build pkg-config libabsl-dev libsrtp2-dev libuv1-dev libusrsctp-dev
-      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux)
+      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux strace)
 [ "${1:-}" = "--test" ] && pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do

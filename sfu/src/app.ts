@@ -15,7 +15,7 @@ import { Router } from './http/router.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { SignalingServer } from './signaling/ws-server.js';
 import { installAuth, type Auth } from './auth/index.js';
-import { auditCameraSet, installAudit, type AuditLog } from './audit/index.js';
+import { auditCameraSet, installAuditFeature, internalAuditRoutes, type AuditFeature, type AuditLog } from './audit/index.js';
 import { loadTls } from './http/tls.js';
 import { installMap } from './map/install-map.js';
 import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
@@ -59,6 +59,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let db: AppDb | null = null;
   let auth: Auth | null = null;
   let audit: AuditLog | null = null;
+  let auditFeature: AuditFeature | null = null;
   let bookmarks: BookmarksFeature | null = null;
   let health: Health | null = null;
   let residents: Residents | null = null;
@@ -67,7 +68,8 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   try {
     db = openAppDb(config.sfu.dataDir);
     const tls = loadTls(config);
-    audit = installAudit({ db, router, log: log.child({ part: 'audit' }) });
+    auditFeature = installAuditFeature({ db, router, log: log.child({ part: 'audit' }), config });
+    audit = auditFeature.log;
     auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => [...new Set([...cameras.info().map((c) => c.id), ...(residents?.reviewableIds() ?? [])])], secure: tls !== null });
     const configCameras = effectiveCameras(config);
     await cameras.add(configCameras);
@@ -78,6 +80,8 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       onChanged: (e) => residentAudit.append(e.by === 'owner' ? 'system' : actorOf(e.by), `resident_${e.action}`, e.cameraId, { ...e.detail, ...(e.by === 'owner' ? { by: 'owner link' } : {}) }),
     });
     await residents.ready;
+    router.add(...internalAuditRoutes(audit, auth.isServiceCall));
+    const auditState = auditFeature;
     const routesCtx: RoutesContext = {
       cameras,
       pool,
@@ -86,6 +90,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       sessions: () => signaling?.sessionCount ?? 0,
       recorder: config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port } : null,
       access: auth.policy,
+      audit: () => ({ ...auditState.log.status(), headError: auditState.head.lastError }),
     };
     router.add(...coreRoutes(routesCtx));
     installMap({ config, cameras, router });
@@ -99,7 +104,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     bookmarks = installBookmarks({
       config, db, cameras, signaling, router, access: auth.policy, log: log.child({ part: 'bookmarks' }),
       recorderHeaders: auth.serviceHeaders,
-      onHoldChanged: (e) => trail.append('system', e.action === 'created' ? 'hold_add' : 'hold_release', e.camera, { hold: e.holdId, bookmark: e.bookmarkId, from: e.from, to: e.to }),
+      onHoldChanged: (e) => trail.append(e.by ? { name: e.by.name, sessionId: e.by.session ?? null } : 'system', e.action === 'created' ? 'hold_add' : 'hold_release', e.camera, { hold: e.holdId, bookmark: e.bookmarkId, from: e.from, to: e.to, via: 'bookmark holds' }),
       onUrgent: (b, by) => {
         trail.append(actorOf(by), 'bookmark_urgent', b.cameras.length === 1 ? b.cameras[0]! : null, { bookmark: b.id, cameras: b.cameras, at: b.startMs });
         displays?.rules.onUrgentBookmark(b.cameras);
@@ -126,6 +131,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server?.close();
     await cameras.close();
     pool.close();
+    auditFeature?.close();
     db?.close();
     throw e;
   }
@@ -160,6 +166,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       await new Promise<void>((r) => server!.close(() => r()));
       await cameras.close();
       pool.close();
+      auditFeature!.close();
       db!.close();
     },
   };

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { SERVICE_HEADER, signServiceToken, verifyServiceToken } from '../src/auth/token.js';
+import { checkServiceToken, SERVICE_HEADER, signServiceToken, verifyServiceToken } from '../src/auth/token.js';
 import { startTestSystem } from './support.js';
 
 test('service tokens: signed with the secret, short-lived, exact form', () => {
@@ -19,6 +19,19 @@ test('service tokens: signed with the secret, short-lived, exact form', () => {
   assert.equal(verifyServiceToken(secret, token.replace(/\d{5}\./, '99999.'), now), false, 'a changed expiry breaks the MAC');
   assert.equal(verifyServiceToken(secret, `${token}x`, now), false);
   assert.equal(verifyServiceToken(secret, '', now), false);
+});
+
+test('service tokens made for a user: the user is covered by the MAC', () => {
+  const secret = randomBytes(32);
+  const now = Date.UTC(2026, 10, 28);
+  const token = signServiceToken(secret, now, { name: 'điều tra viên', session: 'abcdefgh12345' });
+  assert.deepEqual(checkServiceToken(secret, token, now), { ok: true, actor: { name: 'điều tra viên', session: 'abcdefgh' } });
+  assert.deepEqual(checkServiceToken(secret, signServiceToken(secret, now), now), { ok: true, actor: null });
+  // Another user swapped in: the MAC no longer matches.
+  const parts = token.split('.');
+  parts[2] = Buffer.from(JSON.stringify({ u: 'admin' })).toString('base64url');
+  assert.deepEqual(checkServiceToken(secret, parts.join('.'), now), { ok: false });
+  assert.deepEqual(checkServiceToken(secret, token, now + 61_000), { ok: false });
 });
 
 test('the recorder accepts the SFU service token (holds), refuses forged or missing ones', { timeout: 120_000 }, async (t) => {

@@ -7,7 +7,7 @@ import { startSfu, type Sfu } from '../src/app.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRecorder, type Recorder } from '../../recorder/src/app.js';
+import { startRecorder, type Recorder, type RecorderOptions } from '../../recorder/src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import type { Role, CameraRule } from '../src/auth/roles.js';
 import { SESSION_COOKIE } from '../src/auth/token.js';
@@ -56,6 +56,8 @@ export interface TestSystemOptions {
   sfuDataDir?: string;
   /** Overrides of `sfu.health`. */
   health?: Record<string, unknown>;
+  /** More options of the in-process recorder (e.g. thumbnail limits). */
+  recorderOptions?: Partial<RecorderOptions>;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -93,7 +95,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
   let recorder: Recorder | null = null;
   try {
     sfu = await startSfu(config, log);
-    if (overrides.recorder) recorder = await startRecorder(config, { log, ...(overrides.retentionIntervalMs ? { retentionIntervalMs: overrides.retentionIntervalMs } : {}) });
+    if (overrides.recorder) recorder = await startRecorder(config, { log, ...(overrides.retentionIntervalMs ? { retentionIntervalMs: overrides.retentionIntervalMs } : {}), ...overrides.recorderOptions });
   } catch (e) {
     await embedded.close();
     throw e;

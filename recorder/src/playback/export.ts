@@ -79,8 +79,9 @@ export class ExportManager {
     this.store.db.db.prepare("UPDATE exports SET state = 'failed', error = 'interrupted by a restart of the recorder' WHERE state IN ('queued', 'running')").run();
   }
 
-  create(req: ExportRequest): ExportRow {
-    const id = randomUUID();
+  /** `id`: chosen by the caller (audited before the job exists); a new UUID by default. */
+  create(req: ExportRequest & { id?: string }): ExportRow {
+    const id = req.id ?? randomUUID();
     const createdMs = this.now();
     const holdIds = req.ranges.map((r) =>
       this.store.db.addHold({ camera: r.camera, startMs: r.from, endMs: r.to, reason: `export ${id}`, createdBy: req.exportedBy, createdMs }),

@@ -60,8 +60,11 @@ export interface PlaylistOptions {
   live?: boolean;
 }
 
-export function buildPlaylist(files: readonly PlaylistFile[], opts: PlaylistOptions): { text: string; parts: number } {
+/** The playlist's text, how many media parts it lists, and the wall-clock span they cover (null when none). */
+export function buildPlaylist(files: readonly PlaylistFile[], opts: PlaylistOptions): { text: string; parts: number; span: { from: number; to: number } | null } {
   const body: string[] = [];
+  let spanFrom = Infinity;
+  let spanTo = -Infinity;
   let target = 1;
   let count = 0;
   let firstFile = true;
@@ -83,9 +86,11 @@ export function buildPlaylist(files: readonly PlaylistFile[], opts: PlaylistOpti
       body.push(`#EXT-X-BYTERANGE:${p.length}@${p.offset}`);
       body.push(uri);
       count++;
+      spanFrom = Math.min(spanFrom, p.startMs);
+      spanTo = Math.max(spanTo, p.startMs + p.durationMs);
     }
   }
   const type = opts.live ? 'EVENT' : 'VOD';
   const head = ['#EXTM3U', '#EXT-X-VERSION:7', `#EXT-X-TARGETDURATION:${target}`, '#EXT-X-MEDIA-SEQUENCE:0', `#EXT-X-PLAYLIST-TYPE:${type}`, '#EXT-X-INDEPENDENT-SEGMENTS'];
-  return { text: [...head, ...body, ...(opts.live ? [] : ['#EXT-X-ENDLIST']), ''].join('\n'), parts: count };
+  return { text: [...head, ...body, ...(opts.live ? [] : ['#EXT-X-ENDLIST']), ''].join('\n'), parts: count, span: count ? { from: spanFrom, to: spanTo } : null };
 }

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
 import { AppError, CAMERA_ID, ErrorCode } from '@wardwall/common';
@@ -17,6 +18,7 @@ import type { Thumbnailer } from './thumbnail.js';
 import { rangesOf, type ExportManager } from './export.js';
 import type { Principal } from '../../../sfu/src/auth/access.js';
 import { OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
+import { AuditedRanges, spanOfBytes, type Range } from './audited-ranges.js';
 
 export interface HttpDeps {
   store: SegmentStore;
@@ -35,23 +37,6 @@ export interface HttpDeps {
 
 const DAY = 86400000;
 const LIMITS = { spans: 31 * DAY, playlist: DAY, export: DAY, hold: 3660 * DAY };
-
-/** Remembers recently audited viewings so that reloads of the same playlist are not audited again. */
-class RecentKeys {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly forMs: number, private readonly max = 10_000) {}
-  /** Whether `key` was not seen within the last `forMs` (and notes it). */
-  first(key: string, now: number): boolean {
-    const at = this.seen.get(key);
-    if (at !== undefined && now - at < this.forMs) return false;
-    if (this.seen.size >= this.max) {
-      for (const [k, t] of this.seen) if (now - t >= this.forMs) this.seen.delete(k);
-      if (this.seen.size >= this.max) this.seen.clear();
-    }
-    this.seen.set(key, now);
-    return true;
-  }
-}
 
 const MAX_BODY = 64 * 1024;
 
@@ -122,27 +107,38 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** The byte range a request asks for in a file of `size` bytes: null = the whole file, 'unsatisfiable' = 416. */
+function requestedBytes(req: IncomingMessage, size: number): { start: number; end: number } | null | 'unsatisfiable' {
+  const range = req.headers.range;
+  if (!range) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!m || (m[1] === '' && m[2] === '')) throw new AppError(ErrorCode.BAD_REQUEST, 'Range: only one bytes=a-b range is supported', 416);
+  let start: number;
+  let end = size - 1;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+  } else {
+    start = Number(m[1]);
+    if (m[2] !== '') end = Math.min(end, Number(m[2]));
+  }
+  if (start > end || start >= size) return 'unsatisfiable';
+  return { start, end };
+}
+
 /** Serves a file (already resolved inside the store) with HTTP range support. */
 function sendFile(req: IncomingMessage, res: ServerResponse, abs: string, type: string, extra: Record<string, string> = {}, limit?: number): void {
   const size = Math.min(statSync(abs).size, limit ?? Infinity);
-  const range = req.headers.range;
+  const asked = requestedBytes(req, size);
   let start = 0;
   let end = size - 1;
   let status = 200;
-  if (range) {
-    const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
-    if (!m || (m[1] === '' && m[2] === '')) throw new AppError(ErrorCode.BAD_REQUEST, 'Range: only one bytes=a-b range is supported', 416);
-    if (m[1] === '') {
-      start = Math.max(0, size - Number(m[2]));
-    } else {
-      start = Number(m[1]);
-      if (m[2] !== '') end = Math.min(end, Number(m[2]));
-    }
-    if (start > end || start >= size) {
-      res.writeHead(416, { 'Content-Range': `bytes */${size}` });
-      res.end();
-      return;
-    }
+  if (asked === 'unsatisfiable') {
+    res.writeHead(416, { 'Content-Range': `bytes */${size}` });
+    res.end();
+    return;
+  }
+  if (asked) {
+    ({ start, end } = asked);
     status = 206;
   }
   res.writeHead(status, {
@@ -159,9 +155,31 @@ function sendFile(req: IncomingMessage, res: ServerResponse, abs: string, type: 
 }
 
 export function createHttpServer(deps: HttpDeps): Server {
-  const playbackAudit = new RecentKeys(30 * 60_000);
   const { store, log } = deps;
   const access = deps.access ?? OPEN_RECORDER_ACCESS;
+  // One audit entry per playback range (not per fragment): what each session was audited for, per camera.
+  const audited = new AuditedRanges(30 * 60_000);
+  const pendingAudits = new Map<string, Promise<void>>();
+  const viewer = (who: Principal, cam: string): string => `${who.sessionId ?? who.userId}|${cam}`;
+  /**
+   * Makes sure the footage `span` of `cam` that `who` is about to receive is audited: nothing when
+   * a range audited for this session and camera covers it, else one entry for `range` (the whole
+   * playlist window or segment file) before anything is sent. Throws AUDIT_UNAVAILABLE (refused).
+   */
+  const auditViewing = async (who: Principal, cam: string, span: Range, range: Range, detail: Record<string, unknown>): Promise<void> => {
+    const key = viewer(who, cam);
+    if (audited.covers(key, span.from, span.to, Date.now())) return;
+    const once = `${key}|${range.from}|${range.to}`;
+    let pending = pendingAudits.get(once);
+    if (!pending) {
+      pending = access.audit(who, 'playback', cam, { from: Math.round(range.from), to: Math.round(range.to), ...detail }).then(
+        () => audited.add(key, range, Date.now()),
+      );
+      pendingAudits.set(once, pending);
+      void pending.finally(() => pendingAudits.delete(once)).catch(() => undefined);
+    }
+    await pending;
+  };
   // Who did it, for holds and exports: the signed-in user; the name in the body counts (and is
   // required) only without access control.
   const author = (p: Principal, given: string | undefined, field: string): string => {
@@ -233,9 +251,11 @@ export function createHttpServer(deps: HttpDeps): Server {
           files.push({ segmentId: seg.id, startMs: seg.startMs, info, open: seg.open });
         }
         const pl = buildPlaylist(files, { from, to, uri: (id) => `media/${id}.mp4`, live });
-        if (pl.parts === 0) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded in this window', 404);
-        // hls.js reloads a live playlist every few seconds: one entry per viewing, not per reload.
-        if (playbackAudit.first(`${who.sessionId ?? who.userId}|${cam}|${from}`, Date.now())) access.audit(who, 'playback', cam, { from, to: asked });
+        if (pl.parts === 0 || !pl.span) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded in this window', 404);
+        // One entry per viewing: the window the playlist can list (a live one, every reload of it),
+        // and so every fragment it points to. hls.js reloads a live playlist every few seconds.
+        const range = { from: Math.min(from, pl.span.from), to: Math.max(live ? to : asked, pl.span.to) };
+        await auditViewing(who, cam, pl.span, range, { via: 'playlist', ...(live ? { live: true } : {}) });
         const text = pl.text;
         res.writeHead(200, { 'Content-Type': 'application/vnd.apple.mpegurl', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
         res.end(text);
@@ -244,7 +264,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/recordings\/([^/]+)\/media\/([^/]+)\.mp4$/,
-      run: (m, req, res, url, who) => {
+      run: async (m, req, res, url, who) => {
         const cam = camera(m[0]!);
         access.require(who, 'playback', cam);
         if (url.search) throw bad('query: no parameters expected');
@@ -253,16 +273,23 @@ export function createHttpServer(deps: HttpDeps): Server {
         if (!seg || seg.camera !== cam) throw new AppError(ErrorCode.NOT_FOUND, 'no such segment', 404);
         // A segment that ends inside the allowed window is served whole (HLS plays whole fragments).
         access.requireLookback(who, cam, seg.open ? Infinity : seg.endMs);
-        let abs: string;
-        try {
-          abs = store.abs(seg.path);
-        } catch (e) {
-          // Closed and renamed since the row was read.
-          seg = store.db.segment(seg.id);
-          if (!seg || (e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-          abs = store.abs(seg.path);
+        // The footage these bytes hold must be inside a range audited for this viewer; a fetch
+        // outside every audited range (a loop over segment ids) is audited itself, for the whole file.
+        const file = await segmentFile(store, deps.fmp4, seg);
+        seg = file.seg;
+        const parts = fileParts({ segmentId: seg.id, startMs: seg.startMs, info: file.info });
+        const size = statSync(file.abs).size;
+        const asked = requestedBytes(req, size);
+        const bytes = asked === null ? { start: 0, end: size - 1 } : asked === 'unsatisfiable' ? null : asked;
+        const span = bytes ? spanOfBytes(parts, bytes.start, bytes.end) : null;
+        if (span && parts.length) {
+          const whole = { from: parts[0]!.startMs, to: parts[parts.length - 1]!.startMs + parts[parts.length - 1]!.durationMs + (seg.open ? 60_000 : 0) };
+          await auditViewing(who, cam, span, { from: Math.min(whole.from, span.from), to: Math.max(whole.to, span.to) }, { via: 'segment', segment: seg.id });
+        } else if (bytes && !parts.length && size > file.info.initLength) {
+          // Bytes that no parsed fragment accounts for (a file still being written): audit it whole.
+          await auditViewing(who, cam, { from: seg.startMs, to: seg.startMs + 1 }, { from: seg.startMs, to: seg.startMs + 60_000 }, { via: 'segment', segment: seg.id });
         }
-        sendFile(req, res, abs, 'video/mp4', { 'Cache-Control': seg.open ? 'no-store' : 'private, max-age=3600' });
+        sendFile(req, res, file.abs, 'video/mp4', { 'Cache-Control': seg.open ? 'no-store' : 'private, max-age=3600' });
       },
     },
     {
@@ -279,9 +306,16 @@ export function createHttpServer(deps: HttpDeps): Server {
         const parts = fileParts({ segmentId: seg.id, startMs: seg.startMs, info });
         const endMs = parts.length ? parts[parts.length - 1]!.startMs + parts[parts.length - 1]!.durationMs : seg.startMs;
         if (at >= endMs) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded at this instant yet', 404);
-        const offset = Math.round((at - seg.startMs) / 40) * 40;
-        const jpeg = await deps.thumbs.get(`${seg.id}:${offset}`, abs, offset);
-        res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': jpeg.length, 'Cache-Control': 'private, max-age=86400' });
+        // Snapped to the keyframe that starts the part holding `at`: one picture (and cache entry) per GOP.
+        const part = [...parts].reverse().find((p) => p.startMs <= at) ?? parts[0]!;
+        const keyframeMs = Math.round(part.startMs);
+        const whole = { from: parts[0]!.startMs, to: endMs };
+        // The picture belongs to its part [keyframe, next keyframe): covered only by a range holding that part.
+        await auditViewing(who, cam, { from: part.startMs, to: part.startMs + part.durationMs }, whole, { via: 'thumbnail', at: keyframeMs });
+        const gone = new AbortController();
+        res.once('close', () => gone.abort());
+        const jpeg = await deps.thumbs.get({ key: `${cam}@${keyframeMs}`, absPath: abs, offsetMs: Math.max(0, keyframeMs - seg.startMs), user: who.userId, signal: gone.signal });
+        res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': jpeg.length, 'Cache-Control': 'private, max-age=86400', 'X-Keyframe-At': String(keyframeMs) });
         res.end(jpeg);
       },
     },
@@ -307,19 +341,28 @@ export function createHttpServer(deps: HttpDeps): Server {
         const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.hold, now: deps.now() });
         if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
         const id = store.db.addHold({ camera: cam, startMs: b.from, endMs: b.to, reason: b.reason, createdBy, createdMs: deps.now() });
+        try {
+          await access.audit(who, 'hold_add', cam, { hold: id, from: b.from, to: b.to, reason: b.reason });
+        } catch (e) {
+          // Not audited: not done.
+          store.db.releaseHold(id, deps.now());
+          throw e;
+        }
         log.info({ hold: id, camera: cam, from: b.from, to: b.to, createdBy }, 'hold added');
-        access.audit(who, 'hold_add', cam, { hold: id, from: b.from, to: b.to, reason: b.reason });
         send(res, 201, { id });
       },
     },
     {
       method: 'DELETE',
       re: /^\/api\/holds\/([^/]+)$/,
-      run: (m, _q, res, _u, who) => {
+      run: async (m, _q, res, _u, who) => {
         access.require(who, 'bookmark');
         if (!/^[1-9]\d{0,15}$/.test(m[0]!)) throw bad('hold: not a hold id');
+        const held = store.db.activeHolds().find((h) => h.id === Number(m[0]));
+        if (!held) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
+        // Audited first: a release that cannot be audited is refused.
+        await access.audit(who, 'hold_release', held.camera, { hold: held.id, from: held.startMs, to: held.endMs, reason: held.reason });
         if (!store.db.releaseHold(Number(m[0]), deps.now())) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
-        access.audit(who, 'hold_release', null, { hold: Number(m[0]) });
         log.info({ hold: Number(m[0]) }, 'hold released');
         send(res, 200, { id: Number(m[0]), released: true });
       },
@@ -342,9 +385,12 @@ export function createHttpServer(deps: HttpDeps): Server {
           total += r.to - r.from;
         });
         if (total > LIMITS.export * 4) throw bad('body: ranges: at most 96 h of footage in one package', ErrorCode.BAD_TIME_RANGE);
-        const job = deps.exports.create({ ranges, exportedBy: author(who, b.exportedBy, 'exportedBy'), title: 'title' in b ? (b.title ?? null) : null });
         const cams = [...new Set(ranges.map((r) => r.camera))];
-        access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: job.id, cameras: cams, ranges: ranges.map((r) => [r.camera, r.from, r.to]) });
+        const exportedBy = author(who, b.exportedBy, 'exportedBy');
+        // Audited before the job exists: an export that cannot be audited is refused.
+        const id = randomUUID();
+        await access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: id, cameras: cams, ranges: ranges.map((r) => [r.camera, r.from, r.to]) });
+        const job = deps.exports.create({ id, ranges, exportedBy, title: 'title' in b ? (b.title ?? null) : null });
         send(res, 202, { id: job.id, state: job.state });
       },
     },
@@ -359,10 +405,10 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/exports\/([^/]+)\/download$/,
-      run: (m, req, res, _u, who) => {
+      run: async (m, req, res, _u, who) => {
         const job = exportJob(m[0]!, who);
         if (job.state !== 'done' || !job.file) throw new AppError(ErrorCode.EXPORT_NOT_READY, `export is ${job.state}`, 409);
-        access.audit(who, 'export_download', job.cameras.length === 1 ? job.cameras[0]! : null, { export: job.id, cameras: job.cameras, from: job.fromMs, to: job.toMs });
+        await access.audit(who, 'export_download', job.cameras.length === 1 ? job.cameras[0]! : null, { export: job.id, cameras: job.cameras, from: job.fromMs, to: job.toMs });
         sendFile(req, res, store.abs(job.file), 'application/x-tar', { 'Content-Disposition': `attachment; filename="export-${job.id}.tar"` });
       },
     },
@@ -390,6 +436,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       else if ((e as NodeJS.ErrnoException).code === 'ENOENT') err = new AppError(ErrorCode.NOT_FOUND, 'the footage is no longer on disk', 404);
       else if ((e as NodeJS.ErrnoException).code === 'ENOSPC') err = new AppError(ErrorCode.STORAGE_FULL, 'the recorder disk is full', 507);
       else if ((e as Error).name === 'PathEscapeError') err = new AppError(ErrorCode.NOT_FOUND, 'no such file', 404);
+      else if ((e as Error).name === 'AbortError') return void res.destroy();
       else {
         log.error({ err: e, method: req.method, path: safePath(req.url) }, 'request failed');
         err = new AppError(ErrorCode.INTERNAL, 'internal error', 500);

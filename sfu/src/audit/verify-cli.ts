@@ -1,6 +1,9 @@
 /**
- * `npm run audit:verify [-- --config FILE]`: walks the audit trail's hash chain. Prints OK and the
- * number of entries (exit 0), or the first broken link by its seq (exit 1).
+ * `npm run audit:verify [-- --config FILE]`: walks the audit trail's keyed hash chain with the chain
+ * key and checks it against the signed chain head written outside the database. Prints OK and the
+ * number of entries (exit 0), or the first problem (exit 1): an entry altered, removed or
+ * relinked, rows deleted from the end or rewritten since the last signed head, a head that is
+ * missing or not signed by the chain key.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,24 +11,36 @@ import Database from 'better-sqlite3';
 import { loadConfigOrExit } from '@wardwall/common/node';
 import { APP_DB_FILE } from '../store/app-db.js';
 import { AuditLog } from './audit-log.js';
+import { chainKeyPath, readChainKey } from './chain-key.js';
+import { headFilePath, readHead } from './head.js';
+import { checkAgainstHead } from './verify.js';
 
 const config = loadConfigOrExit();
 const file = join(config.sfu.dataDir, APP_DB_FILE);
-if (!existsSync(file)) {
-  process.stderr.write(`no database at ${file}\n`);
-  process.exit(2);
-}
+const exit = (code: number, text: string): never => {
+  (code === 0 ? process.stdout : code === 1 ? process.stdout : process.stderr).write(`${text}\n`);
+  process.exit(code);
+};
+if (!existsSync(file)) exit(2, `no database at ${file}`);
+const keyFile = chainKeyPath(config);
+const key = readChainKey(keyFile);
+if (!key) exit(2, `no audit chain key at ${keyFile}: the keyed chain cannot be verified (run as the SFU's user)`);
 const db = new Database(file, { readonly: true, fileMustExist: true });
-if (!AuditLog.ready(db)) {
-  process.stderr.write('the database has no audit trail\n');
-  process.exit(2);
+if (!AuditLog.ready(db)) exit(2, 'the database has no audit trail');
+const audit = new AuditLog(db, null, Date.now, { migrate: false, key: key! });
+const { entries, broken } = audit.verify();
+if (broken) {
+  db.close();
+  const what = { missing: 'is missing (deleted)', altered: 'was altered (its keyed hash does not match its content)', relinked: 'does not link to the entry before it' }[broken.problem];
+  exit(1, `BROKEN at seq ${broken.seq}: the entry ${what}`);
 }
-const { entries, broken } = new AuditLog(db, null, Date.now, { migrate: false }).verify();
+const headFile = headFilePath(config);
+let headProblem: string | null;
+try {
+  headProblem = checkAgainstHead(audit, key!, readHead(headFile), entries);
+} catch (e) {
+  headProblem = (e as Error).message;
+}
 db.close();
-if (!broken) {
-  process.stdout.write(`OK: ${entries} audit entries, hash chain intact\n`);
-  process.exit(0);
-}
-const what = { missing: 'is missing (deleted)', altered: 'was altered (its hash does not match its content)', relinked: 'does not link to the entry before it' }[broken.problem];
-process.stdout.write(`BROKEN at seq ${broken.seq}: the entry ${what}\n`);
-process.exit(1);
+if (headProblem) exit(1, `BROKEN: ${headProblem} (head file ${headFile})`);
+exit(0, `OK: ${entries} audit entries, keyed hash chain intact and matching the signed head`);

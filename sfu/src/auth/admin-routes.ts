@@ -49,8 +49,13 @@ export function adminRoutes(service: () => AuthService): Route[] {
         const b = parseBody(createBody, await readJsonBody(ctx.req));
         const s = service();
         if (s.store.userByName(b.username)) throw new AppError(ErrorCode.CONFLICT, `user ${b.username} exists already`, 409);
-        const u = s.store.addUser({ username: b.username, displayName: b.displayName, role: b.role, passwordHash: await hashPassword(b.password), cameraRules: b.cameraRules as CameraRule[] | undefined, ...(b.lookbackDays !== undefined ? { lookbackDays: b.lookbackDays } : {}) }, Date.now());
-        s.audit.append(actorOf(principalOf(ctx)), 'user_create', null, { user: u.username, role: u.role, cameraRules: u.cameraRules, lookbackDays: b.lookbackDays });
+        const passwordHash = await hashPassword(b.password);
+        // The change and its audit entry in one transaction: not audited, not done (503 AUDIT_UNAVAILABLE).
+        const u = s.store.db.transaction(() => {
+          const made = s.store.addUser({ username: b.username, displayName: b.displayName, role: b.role, passwordHash, cameraRules: b.cameraRules as CameraRule[] | undefined, ...(b.lookbackDays !== undefined ? { lookbackDays: b.lookbackDays } : {}) }, Date.now());
+          s.audit.record(actorOf(principalOf(ctx)), 'user_create', null, { user: made.username, role: made.role, cameraRules: made.cameraRules, lookbackDays: b.lookbackDays });
+          return made;
+        })();
         sendJson(ctx.res, 201, { user: view(u) });
       },
     },
@@ -65,8 +70,11 @@ export function adminRoutes(service: () => AuthService): Route[] {
         const s = service();
         const { password, ...shown } = b;
         const change: UserChange = { ...shown, cameraRules: shown.cameraRules as CameraRule[] | undefined, ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}) };
-        const updated = s.store.updateUser(u.id, change, Date.now())!;
-        s.audit.append(actorOf(principalOf(ctx)), 'user_update', null, { user: u.username, ...shown, ...(password !== undefined ? { passwordReset: true } : {}) });
+        const updated = s.store.db.transaction(() => {
+          const done = s.store.updateUser(u.id, change, Date.now())!;
+          s.audit.record(actorOf(principalOf(ctx)), 'user_update', null, { user: u.username, ...shown, ...(password !== undefined ? { passwordReset: true } : {}) });
+          return done;
+        })();
         if (password !== undefined) s.unlock(u.username);
         if (password !== undefined || b.disabled === true) s.revokeUser(u.id);
         else if (b.role !== undefined || b.cameraRules !== undefined) s.rightsChanged(u.id);
@@ -81,9 +89,9 @@ export function adminRoutes(service: () => AuthService): Route[] {
         const u = find(ctx.params.id!);
         keepAnAdmin(u, { deleting: true });
         const s = service();
+        s.audit.record(actorOf(principalOf(ctx)), 'user_delete', null, { user: u.username });
         s.revokeUser(u.id);
         s.store.deleteUser(u.id);
-        s.audit.append(actorOf(principalOf(ctx)), 'user_delete', null, { user: u.username });
         return { ok: true };
       },
     },
@@ -93,8 +101,8 @@ export function adminRoutes(service: () => AuthService): Route[] {
       access: ADMIN,
       handle: (ctx) => {
         const u = find(ctx.params.id!);
+        service().audit.record(actorOf(principalOf(ctx)), 'user_revoke', null, { user: u.username });
         const n = service().revokeUser(u.id);
-        service().audit.append(actorOf(principalOf(ctx)), 'user_revoke', null, { user: u.username, sessions: n });
         return { ok: true, sessions: n };
       },
     },

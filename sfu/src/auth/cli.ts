@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { loadConfigOrExit } from '@wardwall/common/node';
 import { openAppDb } from '../store/app-db.js';
 import { AuditLog } from '../audit/audit-log.js';
+import { chainKeyPath, loadOrCreateChainKey } from '../audit/chain-key.js';
 import { AuthStore } from './auth-store.js';
 import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, randomPassword } from './password.js';
 import { parseUserArgs, USAGE } from './cli-args.js';
@@ -34,7 +35,7 @@ if ('error' in command) fail(`${command.error}\n${USAGE}`, 2);
 const config = loadConfigOrExit();
 const db = openAppDb(config.sfu.dataDir);
 const store = new AuthStore(db);
-const audit = new AuditLog(db);
+const audit = new AuditLog(db, null, Date.now, { key: loadOrCreateChainKey(chainKeyPath(config)) });
 const actor = `cli:${userInfo().username}`;
 const now = Date.now();
 try {

@@ -18,7 +18,7 @@ import { storePolicy } from './policy.js';
 import { accessGuard } from './http-guard.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
-import { SERVICE_HEADER, signServiceToken } from './token.js';
+import { SERVICE_HEADER, signServiceToken, verifyServiceToken, type ServiceActor } from './token.js';
 
 export interface AuthDeps {
   config: Readonly<Config>;
@@ -40,8 +40,13 @@ export interface Auth {
   authenticate: ((req: IncomingMessage) => Principal | null) | undefined;
   /** Set at first start when `admin` was created with a random password (printed once by the launcher). */
   initialAdmin: { username: string; password: string | null } | null;
-  /** Headers that let the SFU's own calls through the recorder's access control (empty when off). */
-  serviceHeaders(): Record<string, string>;
+  /**
+   * Headers that let the SFU's own calls through the recorder's access control (empty when off).
+   * With `actor`, the call is made for that user (the recorder audits it under their name).
+   */
+  serviceHeaders(actor?: ServiceActor): Record<string, string>;
+  /** Whether a request carries a valid service token (the recorder's internal calls). */
+  isServiceCall(req: IncomingMessage): boolean;
   /** Closes revoked and expired sessions' sockets (4401) and re-checks sockets whose rights changed. */
   watch(signaling: SignalingServer): void;
   close(): void;
@@ -58,7 +63,7 @@ export async function installAuth(d: AuthDeps): Promise<Auth> {
     d.log.warn('access control is OFF (auth.enabled = false): anyone who reaches the wall may use it');
     d.router.guard((ctx) => void (ctx.principal = ANONYMOUS_OPERATOR));
     d.router.add(...authRoutes({ service: null, cameras: d.cameras, secureCookie: d.secure }));
-    return { policy: OPEN_ACCESS, service: null, authenticate: undefined, initialAdmin: null, serviceHeaders: () => ({}), watch: () => undefined, close: () => undefined };
+    return { policy: OPEN_ACCESS, service: null, authenticate: undefined, initialAdmin: null, serviceHeaders: () => ({}), isServiceCall: () => false, watch: () => undefined, close: () => undefined };
   }
   const secret = loadOrCreateSecret(secretFilePath(d.config));
   const service = new AuthService(store, secret, d.config, d.audit, d.log);
@@ -74,7 +79,11 @@ export async function installAuth(d: AuthDeps): Promise<Auth> {
     service,
     authenticate,
     initialAdmin,
-    serviceHeaders: () => ({ [SERVICE_HEADER]: signServiceToken(secret, Date.now()) }),
+    serviceHeaders: (actor) => ({ [SERVICE_HEADER]: signServiceToken(secret, Date.now(), actor) }),
+    isServiceCall: (req) => {
+      const h = req.headers[SERVICE_HEADER];
+      return typeof h === 'string' && verifyServiceToken(secret, h, Date.now());
+    },
     watch(signaling) {
       service.onRevoke((ids) => {
         const gone = new Set(ids);

@@ -69,24 +69,50 @@ export function clearedCookie(secure: boolean): string {
 }
 
 /**
- * The SFU's own calls to the recorder (evidence holds, incident exports) carry a short-lived service
- * token in this header: `svc.<expiresMs>.<mac>` with the shared secret. Only processes that can read
- * the secret file can make one; the recorder accepts it as the system principal.
+ * The SFU's own calls to the recorder (evidence holds, incident exports) and the recorder's calls to
+ * the SFU (audit appends) carry a short-lived service token in this header: `svc.<expiresMs>.<mac>`
+ * with the shared secret, or `svc.<expiresMs>.<actor>.<mac>` when the call is made for a user
+ * (actor = base64url JSON `{u: name, s: session}`, covered by the MAC). Only processes that can
+ * read the secret file can make one.
  */
 export const SERVICE_HEADER = 'x-wardwall-service';
 const SERVICE_TOKEN_MS = 60_000;
 
-export function signServiceToken(secret: Buffer, now: number): string {
-  const payload = `svc.${now + SERVICE_TOKEN_MS}`;
+/** The user a service call is made for (an incident export, a bookmark deletion releasing holds). */
+export interface ServiceActor {
+  name: string;
+  /** The first characters of the user's session id, when known. */
+  session?: string | null;
+}
+
+export function signServiceToken(secret: Buffer, now: number, actor?: ServiceActor): string {
+  const who = actor ? `.${Buffer.from(JSON.stringify({ u: actor.name.slice(0, 120), ...(actor.session ? { s: actor.session.slice(0, 8) } : {}) })).toString('base64url')}` : '';
+  const payload = `svc.${now + SERVICE_TOKEN_MS}${who}`;
   return `${payload}.${mac(secret, payload)}`;
 }
 
+export type ServiceCheck = { ok: true; actor: ServiceActor | null } | { ok: false };
+
+/** Checks a service token; with a valid one, the user it was made for (null: the system itself). */
+export function checkServiceToken(secret: Buffer, token: string, now: number): ServiceCheck {
+  if (token.length > 700) return { ok: false };
+  const m = /^(svc\.(\d{1,15})(?:\.([A-Za-z0-9_-]{1,600}))?)\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return { ok: false };
+  const want = Buffer.from(mac(secret, m[1]!), 'base64url');
+  const got = Buffer.from(m[4]!, 'base64url');
+  if (want.length !== got.length || !timingSafeEqual(want, got)) return { ok: false };
+  if (Number(m[2]) <= now) return { ok: false };
+  if (m[3] === undefined) return { ok: true, actor: null };
+  try {
+    const o = JSON.parse(Buffer.from(m[3], 'base64url').toString('utf8')) as { u?: unknown; s?: unknown };
+    if (typeof o.u !== 'string' || !o.u || o.u.length > 120 || /[\u0000-\u001f]/.test(o.u)) return { ok: false };
+    const session = typeof o.s === 'string' && /^[A-Za-z0-9_-]{1,8}$/.test(o.s) ? o.s : null;
+    return { ok: true, actor: { name: o.u, session } };
+  } catch {
+    return { ok: false };
+  }
+}
+
 export function verifyServiceToken(secret: Buffer, token: string, now: number): boolean {
-  if (token.length > 100) return false;
-  const m = /^svc\.(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return false;
-  const want = Buffer.from(mac(secret, `svc.${m[1]}`), 'base64url');
-  const got = Buffer.from(m[2]!, 'base64url');
-  if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
-  return Number(m[1]) > now;
+  return checkServiceToken(secret, token, now).ok;
 }

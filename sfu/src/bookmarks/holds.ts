@@ -13,6 +13,7 @@
 import type { Logger } from 'pino';
 import { backoffDelay, type Bookmark, type Incident } from '@wardwall/common';
 import { recorderJson, type RecorderTarget } from './recorder-client.js';
+import type { ServiceActor } from '../auth/token.js';
 
 export interface WantedHold {
   bookmarkId: string;
@@ -45,6 +46,8 @@ export interface HoldEvent {
   from: number;
   to: number;
   at: number;
+  /** The user whose change made or ended the hold (null: not known, e.g. after a restart). */
+  by: ServiceActor | null;
 }
 
 const REASON_RE = /^bookmark ([A-Za-z0-9_-]{8,64}) camera ([a-z0-9][a-z0-9_-]{0,63})$/;
@@ -98,6 +101,8 @@ export interface HoldKeeperDeps {
   now?: () => number;
   /** Audit hook: called for every hold created or released. Errors are logged, never thrown. */
   onHoldChanged?: (e: HoldEvent) => void;
+  /** The user whose change last touched a bookmark (the recorder audits the hold call under their name). */
+  changedBy?: (bookmarkId: string) => ServiceActor | null;
 }
 
 export interface HoldStatus {
@@ -190,15 +195,17 @@ export class HoldKeeper {
     const plan = planHolds(wanted, existing);
     for (const h of plan.release) {
       if (this.closed) return;
-      await this.call('DELETE', `/api/holds/${h.id}`, undefined, [404]);
       const p = parseHoldReason(h.reason)!;
-      this.emit({ action: 'released', holdId: h.id, bookmarkId: p.bookmarkId, camera: p.camera, from: h.startMs, to: h.endMs, at: this.now() });
+      const by = this.deps.changedBy?.(p.bookmarkId) ?? null;
+      await this.call('DELETE', `/api/holds/${h.id}`, undefined, [404], by);
+      this.emit({ action: 'released', holdId: h.id, bookmarkId: p.bookmarkId, camera: p.camera, from: h.startMs, to: h.endMs, at: this.now(), by });
     }
     for (const w of plan.create) {
       if (this.closed) return;
-      const reply = (await this.call('POST', '/api/holds', { camera: w.camera, from: w.from, to: w.to, reason: holdReason(w), createdBy: w.createdBy.slice(0, 120) })) as { id?: unknown };
+      const by = this.deps.changedBy?.(w.bookmarkId) ?? null;
+      const reply = (await this.call('POST', '/api/holds', { camera: w.camera, from: w.from, to: w.to, reason: holdReason(w), createdBy: w.createdBy.slice(0, 120) }, [], by)) as { id?: unknown };
       if (typeof reply?.id !== 'number') throw new Error('recorder: hold reply without an id');
-      this.emit({ action: 'created', holdId: reply.id, bookmarkId: w.bookmarkId, camera: w.camera, from: w.from, to: w.to, at: this.now() });
+      this.emit({ action: 'created', holdId: reply.id, bookmarkId: w.bookmarkId, camera: w.camera, from: w.from, to: w.to, at: this.now(), by });
     }
     if (plan.create.length || plan.release.length) this.deps.log.info({ created: plan.create.length, released: plan.release.length, kept: plan.kept }, 'evidence holds reconciled');
   }
@@ -219,8 +226,8 @@ export class HoldKeeper {
     );
   }
 
-  private call(method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<unknown> {
-    return recorderJson(this.deps.recorder!, method, path, body, okStatuses);
+  private call(method: string, path: string, body?: unknown, okStatuses: number[] = [], actor?: ServiceActor | null): Promise<unknown> {
+    return recorderJson(this.deps.recorder!, method, path, body, okStatuses, actor ?? undefined);
   }
 
   close(): void {

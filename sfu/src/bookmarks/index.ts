@@ -19,7 +19,8 @@ import {
   type Config,
   type Incident,
 } from '@wardwall/common';
-import type { AccessPolicy, Principal } from '../auth/access.js';
+import { actorOf, type AccessPolicy, type Principal } from '../auth/access.js';
+import type { ServiceActor } from '../auth/token.js';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { Route } from '../http/router.js';
 import { readJsonBody, sendJson } from '../http/router.js';
@@ -39,8 +40,8 @@ export interface BookmarksDeps {
   access: AccessPolicy;
   log: Logger;
   now?: () => number;
-  /** Credentials for the SFU's own calls to the recorder (the service token when access control is on). */
-  recorderHeaders?: () => Record<string, string>;
+  /** Credentials for the SFU's own calls to the recorder (the service token when access control is on), for `actor` when given. */
+  recorderHeaders?: (actor?: ServiceActor) => Record<string, string>;
   /** Audit hook for evidence holds (wire the audit trail here when it lands). */
   onHoldChanged?: (e: HoldEvent) => void;
   /** A bookmark became urgent (created urgent or marked so): display rules push its cameras. */
@@ -86,6 +87,15 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
   const recorder = config.recorder.enabled ? { host: config.recorder.host, port: config.recorder.port, ...(deps.recorderHeaders ? { headers: deps.recorderHeaders } : {}) } : null;
 
   const incidentMap = (): Map<string, Incident> => new Map(store.incidents().map((i) => [i.id, i]));
+  // Who last changed each bookmark (or its incident), so the hold calls that follow (a deletion
+  // releasing its holds) are made, and audited, for that user. In memory: after a restart, 'system'.
+  const changedBy = new Map<string, ServiceActor>();
+  const noteChange = (id: string, p: Principal): void => {
+    const a = actorOf(p);
+    changedBy.delete(id);
+    changedBy.set(id, { name: a.name, session: a.sessionId });
+    if (changedBy.size > 20_000) changedBy.delete(changedBy.keys().next().value!);
+  };
   const holds = new HoldKeeper({
     recorder,
     wanted: () => wantedHolds(store.bookmarks(), incidentMap(), opts.holdMarginMs),
@@ -93,6 +103,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
     everyMs: opts.reconcileEveryMs,
     log: log.child({ part: 'holds' }),
     now,
+    changedBy: (id) => changedBy.get(id) ?? null,
     ...(deps.onHoldChanged ? { onHoldChanged: deps.onHoldChanged } : {}),
   });
 
@@ -118,6 +129,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
         if (change.fields.cameras) checkCameras(p, change.fields.cameras, `changes.${index}.fields.cameras`);
         const { record, changed } = store.applyBookmark(change, p.name, at);
         if (changed) {
+          noteChange(record.id, p);
           deps.signaling.broadcast({ type: 'bookmarkChanged', bookmark: record }, (s) => canSee(principalOf(s), record));
           holds.poke();
           if (becameUrgent(cur, record)) deps.onUrgent?.(record, p);
@@ -126,6 +138,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       }
       const { record, changed } = store.applyIncident(change, p.name, at);
       if (changed) {
+        for (const b of store.bookmarksOf(record.id)) noteChange(b.id, p);
         deps.signaling.broadcast({ type: 'incidentChanged', incident: record }, (s) => access.can(principalOf(s), 'bookmark'));
         holds.poke();
       }
@@ -213,7 +226,9 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
         if (ranges.length === 0) throw new AppError(ErrorCode.NO_RECORDING, 'the incident has no bookmarks to export', 404);
         if (!recorder) throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'recording is disabled', 503);
         try {
-          const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id });
+          // Made for the user: the recorder audits the export under their name, not the service's.
+          const a = actorOf(p);
+          const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id }, [], { name: a.name, session: a.sessionId });
           log.info({ incident: incident.id, ranges: ranges.length, by: p.name }, 'incident export requested');
           sendJson(res, 202, reply);
           return undefined;

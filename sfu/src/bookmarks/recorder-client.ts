@@ -3,11 +3,13 @@
  * bookmarks feature. Errors: RecorderCallError with the recorder's status and code when it sent one;
  * status 0 when it did not answer.
  */
+import type { ServiceActor } from '../auth/token.js';
+
 export interface RecorderTarget {
   host: string;
   port: number;
-  /** Credentials of the SFU's own calls (the service token when access control is on). */
-  headers?: () => Record<string, string>;
+  /** Credentials of the SFU's own calls (the service token when access control is on), made for `actor` when given. */
+  headers?: (actor?: ServiceActor) => Record<string, string>;
 }
 
 export class RecorderCallError extends Error {
@@ -21,13 +23,14 @@ export class RecorderCallError extends Error {
   }
 }
 
-export async function recorderJson(target: RecorderTarget, method: string, path: string, body?: unknown, okStatuses: readonly number[] = []): Promise<unknown> {
+/** `actor`: the user the call is made for (the recorder audits it under their name). */
+export async function recorderJson(target: RecorderTarget, method: string, path: string, body?: unknown, okStatuses: readonly number[] = [], actor?: ServiceActor): Promise<unknown> {
   const host = target.host === '0.0.0.0' ? '127.0.0.1' : target.host;
   let res: Response;
   try {
     res = await fetch(`http://${host.includes(':') ? `[${host}]` : host}:${target.port}${path}`, {
       method,
-      headers: { ...(target.headers?.() ?? {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(target.headers?.(actor) ?? {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10000),
     });

@@ -22,6 +22,8 @@ export interface RoutesContext {
   recorder: { host: string; port: number } | null;
   /** Who may see which camera (the camera list shows only those); open when absent. */
   access?: AccessPolicy;
+  /** The audit trail's state: a failed append makes /api/health not ok, with the reason. */
+  audit?: () => { ok: boolean; lastError: string | null; failedAt: number | null; headError: string | null };
 }
 
 /** The core routes: health, the camera list and a camera's latest keyframe still. */
@@ -32,7 +34,19 @@ export function coreRoutes(ctx: RoutesContext): Route[] {
       method: 'GET',
       path: '/api/health',
       access: 'public',
-      handle: () => ({ ok: true, cameras: ctx.cameras.info().length, workers: ctx.pool.size, sessions: ctx.sessions() }),
+      handle: () => {
+        const audit = ctx.audit?.();
+        const reasons = audit && !audit.ok ? [`audit trail: append failed (${audit.lastError ?? 'unknown'}); audited actions are refused`] : [];
+        if (audit?.headError) reasons.push(`audit trail: signed head not written (${audit.headError})`);
+        return {
+          ok: reasons.length === 0,
+          ...(reasons.length ? { reasons } : {}),
+          cameras: ctx.cameras.info().length,
+          workers: ctx.pool.size,
+          sessions: ctx.sessions(),
+          ...(audit ? { audit: { ok: audit.ok, lastError: audit.lastError, failedAt: audit.failedAt, headError: audit.headError } } : {}),
+        };
+      },
     },
     {
       method: 'GET',

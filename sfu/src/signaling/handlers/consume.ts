@@ -40,9 +40,15 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
     consumer.close();
     throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
   }
-  session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
   const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8) };
-  ctx.audit.append(actorOf(who), 'live_start', msg.cameraId, detail);
+  // Audited before any video flows (consumers start paused): not audited, not watched.
+  try {
+    ctx.audit.record(actorOf(who), 'live_start', msg.cameraId, detail);
+  } catch (e) {
+    consumer.close();
+    throw e;
+  }
+  session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
   consumer.observer.once('close', () => ctx.audit.append(actorOf(who), 'live_stop', msg.cameraId, detail));
   // The browser weighs these with its own stats to pick streams for the link (bandwidth-aware wall).
   consumer.on('score', ({ score, producerScore }) => session.send({ type: 'consumerScore', consumerId: consumer.id, score, producerScore }));
