@@ -122,7 +122,8 @@ export class PublishGate {
     );
     if (!d.allow) {
       // The path may be a key: never log it.
-      this.log.warn({ protocol, remote: socket.remoteAddress, reason: d.reason, camera: d.cameraId ?? null }, 'publish refused');
+      // A first RTSP ANNOUNCE without credentials is the normal start of a Basic challenge.
+      this.log[d.reason === 'key_required' && a.keepSocket ? 'debug' : 'warn']({ protocol, remote: socket.remoteAddress, reason: d.reason, camera: d.cameraId ?? null }, 'publish refused');
       if (!a.keepSocket) socket.destroy();
       return d;
     }
