@@ -134,14 +134,21 @@ export function installRtmpGate(connectionListener: (socket: Socket) => void, de
       case 'closeStream':
         if (!st.connected) return refuse(this, cb, `${name} before connect`);
         return command.call(this, cmd, cb);
+      case '_checkbw':
+        if (!st.connected) return refuse(this, cb, `${name} before connect`);
+        return cb(null);
       case 'releaseStream':
       case 'FCPublish':
-      case 'FCUnpublish': {
+      case 'FCUnpublish':
+      case 'FCSubscribe':
+      case 'getStreamLength': {
         if (!st.connected) return refuse(this, cb, `${name} before connect`);
-        // These carry the stream name (and its key): the library answers and logs them; strip the key.
+        // These carry the stream name (and its key or secret): strip them before the library logs it.
         const n = splitStreamName(cmd.objects[1]?.value);
         if (!n || !NAME.test(n.name)) return refuse(this, cb, `${name}: bad stream name`);
         cmd.objects[1]!.value = n.name;
+        // The library implements neither (it would log the whole command): nothing to answer.
+        if (name === 'FCSubscribe' || name === 'getStreamLength') return cb(null);
         return command.call(this, cmd, cb);
       }
       case 'publish': {
