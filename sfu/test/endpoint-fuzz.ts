@@ -21,7 +21,11 @@ export function prng(seed: number): () => number {
  * Opens a connection to 127.0.0.1:port, writes each chunk in turn (waiting `gapMs` between them),
  * and resolves with everything received once the server closes or `timeoutMs` passes.
  */
-export function exchange(port: number, chunks: (Buffer | string)[], opts: { timeoutMs?: number; gapMs?: number; until?: (received: Buffer) => boolean } = {}): Promise<{ received: Buffer; closedByServer: boolean }> {
+export function exchange(
+  port: number,
+  chunks: (Buffer | string)[],
+  opts: { timeoutMs?: number; gapMs?: number; until?: (received: Buffer) => boolean; /** Bytes to receive before sending chunk i. */ waitBytes?: readonly number[] } = {},
+): Promise<{ received: Buffer; closedByServer: boolean }> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
     const parts: Buffer[] = [];
@@ -31,25 +35,35 @@ export function exchange(port: number, chunks: (Buffer | string)[], opts: { time
       if (done) return;
       done = true;
       clearTimeout(timer);
+      wake?.();
       sock.destroy();
       resolve({ received: Buffer.concat(parts), closedByServer });
     };
     const timer = setTimeout(finish, opts.timeoutMs ?? 2000);
+    let receivedBytes = 0;
+    let wake: (() => void) | null = null;
     sock.on('data', (d) => {
       parts.push(d);
+      receivedBytes += d.length;
+      wake?.();
       if (opts.until?.(Buffer.concat(parts))) finish();
     });
     sock.on('end', () => {
       closedByServer = true;
       finish();
     });
-    sock.on('close', () => finish());
+    sock.on('close', () => {
+      finish();
+      wake?.();
+    });
     sock.on('error', () => {
       closedByServer = true;
       finish();
     });
     sock.on('connect', async () => {
-      for (const c of chunks) {
+      for (const [i, c] of chunks.entries()) {
+        const need = opts.waitBytes?.[i] ?? 0;
+        while (!done && receivedBytes < need) await new Promise<void>((r) => (wake = r));
         if (done || sock.destroyed) return;
         sock.write(c);
         if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
@@ -143,6 +157,8 @@ export interface FuzzCase {
   chunks: Buffer[];
   /** How many requests / messages the case sends. */
   requests: number;
+  /** Bytes to have received before sending chunk i (RTMP: C2 after S0+S1+S2). */
+  waitBytes?: number[];
 }
 
 const METHODS = ['OPTIONS', 'DESCRIBE', 'SETUP', 'PLAY', 'PAUSE', 'TEARDOWN', 'ANNOUNCE', 'RECORD', 'GET_PARAMETER', 'SET_PARAMETER', 'REDIRECT', 'GET', 'POST', 'FOO'];
@@ -155,7 +171,7 @@ export function fuzzCases(seed: number, count: number, paths: readonly string[])
   const url = () => `rtsp://127.0.0.1/${pick(paths)}`;
   const out: FuzzCase[] = [];
   const rtsp = (kind: string, reqs: string[] | Buffer[]) => out.push({ protocol: 'rtsp', kind, chunks: reqs.map((x) => (typeof x === 'string' ? Buffer.from(x) : x)), requests: reqs.length });
-  const rtmp = (kind: string, chunks: Buffer[], requests: number) => out.push({ protocol: 'rtmp', kind, chunks, requests });
+  const rtmp = (kind: string, chunks: Buffer[], requests: number) => out.push({ protocol: 'rtmp', kind, chunks, requests, ...(chunks[1] === C2 ? { waitBytes: [0, 3073] } : {}) });
   const tcpRecord = 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record';
   const generators: (() => void)[] = [
     // The two reported killers, and their relatives.
