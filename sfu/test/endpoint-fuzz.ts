@@ -24,7 +24,15 @@ export function prng(seed: number): () => number {
 export function exchange(
   port: number,
   chunks: (Buffer | string)[],
-  opts: { timeoutMs?: number; gapMs?: number; until?: (received: Buffer) => boolean; /** Bytes to receive before sending chunk i. */ waitBytes?: readonly number[] } = {},
+  opts: {
+    timeoutMs?: number;
+    gapMs?: number;
+    until?: (received: Buffer) => boolean;
+    /** Bytes to receive before sending chunk i. */
+    waitBytes?: readonly number[];
+    /** Half-close after the last chunk (the server answers what it got, then sees the end). */
+    endAfterSend?: boolean;
+  } = {},
 ): Promise<{ received: Buffer; closedByServer: boolean }> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: '127.0.0.1', port });
@@ -68,6 +76,7 @@ export function exchange(
         sock.write(c);
         if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
       }
+      if (opts.endAfterSend && !done) sock.end();
     });
   });
 }

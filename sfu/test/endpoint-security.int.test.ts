@@ -145,6 +145,21 @@ test('publishing needs the path key: none, a wrong one and another path\'s key a
   await allLiveAndRecording('after the refused publishes', Date.now());
 });
 
+test('the reported killers are answered, not passed on, even with the read secret', async () => {
+  const read = readAuth(secret());
+  const auth = { Authorization: basic(read.user, read.password) };
+  const u = `rtsp://127.0.0.1:${rtspPort()}/live/demo-1`;
+  const run = async (reqs: string[]) => rtspStatuses((await exchange(rtspPort(), reqs, { timeoutMs: 8000, until: (b) => rtspStatuses(b).length >= reqs.length })).received);
+  const record = 'RTP/AVP/TCP;unicast;interleaved=0-1;mode=record';
+  assert.deepEqual(await run([rtspRequest('DESCRIBE', u, 1), rtspRequest('SETUP', `${u}/streamid=0`, 2, { Transport: record })]), [401, 455], 'unauthenticated DESCRIBE then SETUP record');
+  assert.deepEqual(await run([rtspRequest('DESCRIBE', u, 1, auth), rtspRequest('SETUP', `${u}/streamid=0`, 2, { Transport: record })]), [200, 455], 'authenticated DESCRIBE then SETUP record');
+  assert.deepEqual(await run([rtspRequest('PAUSE', u, 1, { Session: '1' })]), [455], 'PAUSE without a stream');
+  assert.deepEqual(await run([rtspRequest('DESCRIBE', u, 1, auth), rtspRequest('SETUP', `${u}/trackID=2`, 2, { ...auth, Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }), rtspRequest('PAUSE', u, 3, auth)]), [200, 200, 455], 'PAUSE before PLAY');
+  const nobody = `rtsp://127.0.0.1:${rtspPort()}/live/nobody`;
+  assert.deepEqual(await run([rtspRequest('DESCRIBE', nobody, 1, auth), rtspRequest('SETUP', `${nobody}/trackID=2`, 2, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' }), rtspRequest('PLAY', nobody, 3)]), [404, 200, 404], 'PLAY of a stream nobody publishes');
+  assert.equal(sys.embedded.endpoint!.starts, 1, 'the endpoint process is still the first one');
+});
+
 test('a fuzz of > 10,000 malformed, out-of-order and oversized RTSP and RTMP requests leaves every camera live and recording', async () => {
   const pid = endpointPid();
   const starts = sys.embedded.endpoint!.starts;
@@ -153,8 +168,8 @@ test('a fuzz of > 10,000 malformed, out-of-order and oversized RTSP and RTMP req
   assert.ok(requests >= 10000, `${requests} requests`);
   assert.ok(cases.filter((c) => c.kind === 'describe-then-setup-record').length > 50);
   assert.ok(cases.filter((c) => c.kind === 'pause-without-stream').length > 50);
-  // Bounded in time: every case is one connection that ends when the endpoint closes it, answers
-  // everything, or after 2.5 s; 24 at a time.
+  // Bounded in time: every case is one connection that half-closes after its last byte and ends
+  // when the endpoint closes it, has answered everything, or after 2.5 s; 24 at a time.
   const deadline = Date.now() + 420000;
   let next = 0;
   let rtmpHandshakes = 0;
@@ -166,6 +181,7 @@ test('a fuzz of > 10,000 malformed, out-of-order and oversized RTSP and RTMP req
         const c = cases[next++]!;
         const { received } = await exchange(c.protocol === 'rtsp' ? rtspPort() : rtmpPort(), c.chunks, {
           timeoutMs: 2500,
+          endAfterSend: true,
           ...(c.waitBytes ? { waitBytes: c.waitBytes } : {}),
           until: c.protocol === 'rtsp' ? (b) => rtspStatuses(b).length >= c.chunks.length : undefined,
         });
