@@ -1,8 +1,9 @@
 /**
  * The RTMP gate of the embedded endpoint, installed when the endpoint starts:
  * - on the socket (before the library's handshake and chunk parser): the handshake must be plain
- *   RTMP (C0 = 3; the library's RTMPE would need RC4), and a connection must be admitted (an
- *   authorised publish or play) within ADMIT_WITHIN_MS and ADMIT_BYTES;
+ *   RTMP (C0 = 3; the library's RTMPE would need RC4), answered with the plain handshake (no
+ *   per-connection Diffie-Hellman), and a connection must be admitted (an authorised publish or
+ *   play) within ADMIT_WITHIN_MS and ADMIT_BYTES; at most MAX_UNADMITTED wait at once;
  * - on the library's AMF command dispatch (RTMPSession.prototype, reached through a throw-away
  *   session at start): each command is checked against the session's state — one `connect` to app
  *   `live`; `publish` only with the path's key (PublishGate; `?key=` on plain names, `rk_…` paths for
@@ -10,6 +11,7 @@
  *   the internal read secret (`?secret=`), stripped likewise; `pause`/`seek` only while playing;
  *   data messages only from an admitted publisher; any other command closes the connection.
  */
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -19,6 +21,9 @@ import type { PublishGate } from './publish-gate.js';
 export const ADMIT_WITHIN_MS = 15000;
 /** Bytes a connection may send before it is admitted (handshake 3073 + connect/createStream/publish). */
 export const ADMIT_BYTES = 65536;
+/** Connections not yet admitted, at most (each costs a handshake before it can prove anything). */
+export const MAX_UNADMITTED = 32;
+let unadmitted = 0;
 
 const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -31,6 +36,7 @@ interface AmfCommand {
 }
 type Callback = (err: unknown, output?: unknown) => void;
 interface LibRtmpSession {
+  respondHandshake(c0c1: Buffer, cb: Callback): unknown;
   app?: string;
   socket: Socket;
   stream?: unknown;
@@ -62,15 +68,29 @@ export function splitStreamName(raw: unknown): { name: string; params: URLSearch
 export function rtmpSocketGate(socket: Socket, log: Logger): (chunk: Buffer, deliver: (b: Buffer) => void) => void {
   let seen = 0;
   let admitted = false;
+  let counted = true;
+  unadmitted++;
+  const uncount = () => {
+    if (counted) unadmitted--;
+    counted = false;
+  };
   const timer = setTimeout(() => {
     if (!admitted) socket.destroy();
   }, ADMIT_WITHIN_MS);
   timer.unref();
-  socket.once('close', () => clearTimeout(timer));
+  socket.once('close', () => {
+    clearTimeout(timer);
+    uncount();
+  });
   (socket as Socket & { [ADMIT]?: () => void })[ADMIT] = () => {
     admitted = true;
     clearTimeout(timer);
+    uncount();
   };
+  if (unadmitted > MAX_UNADMITTED) {
+    log.warn({ remote: socket.remoteAddress, unadmitted }, 'rtmp: too many connections waiting for admission');
+    socket.destroy();
+  }
   return (chunk, deliver) => {
     if (seen === 0 && chunk.length > 0 && chunk[0] !== 3) {
       log.debug({ remote: socket.remoteAddress }, 'rtmp: not a plain RTMP handshake');
@@ -103,6 +123,13 @@ export function installRtmpGate(connectionListener: (socket: Socket) => void, de
   dummy.emit('close');
   if (!session) throw new Error('node-rtsp-rtmp-server: no RTMP session class found (library changed?)');
   const proto = Object.getPrototypeOf(session) as LibRtmpSession;
+  // The plain RTMP handshake (S1 with a zero version, S2 = the client's C1): the library's own
+  // generates a Diffie-Hellman key pair and RC4 ciphers (for RTMPE, refused anyway) for every
+  // connection — milliseconds of CPU an unauthenticated client could make it spend at will.
+  proto.respondHandshake = function (this: LibRtmpSession, c0c1: Buffer, cb: Callback) {
+    const s1 = Buffer.concat([Buffer.alloc(8), randomBytes(1528)]);
+    return cb(null, Buffer.concat([Buffer.from([3]), s1, c0c1.subarray(1, 1537)]));
+  };
   const command = proto.handleAMFCommandMessage;
   const data = proto.handleAMFDataMessage;
   const { log } = deps;
