@@ -17,7 +17,8 @@ if (!endpointEnabled(config)) {
   process.exit(2);
 }
 const args = process.argv.slice(2).filter((a, i, all) => a !== '--config' && all[i - 1] !== '--config');
-const names = args.length ? args : openPublishPaths(config).map((p) => p.replace(/^live\//, ''));
+const open = openPublishPaths(config).map((p) => p.replace(/^live\//, ''));
+const names = args.length ? args : open;
 const secret = loadEndpointSecret(endpointSecretPath(config));
 for (const name of names) {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || name.startsWith('rk_') || name.startsWith('rs_')) {
@@ -25,5 +26,6 @@ for (const name of names) {
     process.exitCode = 2;
     continue;
   }
+  if (!open.includes(name)) process.stderr.write(`${name}: no camera of this config pulls live/${name} from the endpoint; a publish there is refused until one does\n`);
   process.stdout.write(`${name}\n  ${endpointPublishUrl(config, secret, name, 'rtsp')}\n  ${endpointPublishUrl(config, secret, name, 'rtmp')}\n`);
 }
