@@ -27,7 +27,7 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const sys = await startTestSystem({ demoCount: DEMO_CAMERAS, withSub: 0, workers: 1, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }] });
-const cam = new FaultCamera(FaultCamera.spec('faulty', sys.config.cameras[0]!.main, { width: 640, height: 360, fps: 25, gopFrames: 25, bitrateKbps: 1000 }), createLogger('bench', 'warn'));
+const cam = new FaultCamera(FaultCamera.spec('faulty', sys.embedded.publishUrl('faulty'), { width: 640, height: 360, fps: 25, gopFrames: 25, bitrateKbps: 1000 }), createLogger('bench', 'warn'));
 const monitor = sys.sfu.health.monitor!;
 const pushes: { at: number; alert: HealthAlert }[] = [];
 const thumbs: GrayImage[] = [];

@@ -23,7 +23,7 @@ let page: Page;
 
 before(async () => {
   sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, cameras: [{ id: 'faulty', name: 'Camera thử lỗi', main: '{rtsp}/faulty', position: { x: 300, y: 300, heading: 90 } }] });
-  cam = new FaultCamera(FaultCamera.spec('faulty', sys.config.cameras[0]!.main), createLogger('test', 'warn'));
+  cam = new FaultCamera(FaultCamera.spec('faulty', sys.embedded.publishUrl('faulty')), createLogger('test', 'warn'));
   cam.start();
   await waitFor('reference learned', () => sys.sfu.health.monitor!.learned('faulty'), 60000, 200);
   browser = await launchChromium();

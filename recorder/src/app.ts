@@ -15,6 +15,7 @@ import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer, type ThumbnailOptions } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
 import { recorderAccess, type RecorderAccess } from './access.js';
+import { recorderPullUrl } from './writer/pull-url.js';
 import { ResidentRecordings } from './residents.js';
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
@@ -110,11 +111,12 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       now,
     );
     const ret = retention;
+    const pullUrl = recorderPullUrl(config);
     const makeWriter = (cam: { id: string; main: string }): CameraWriter => {
       const w = new CameraWriter(
         {
           camera: cam.id,
-          url: cam.main,
+          url: pullUrl(cam.main),
           segmentSeconds: rc.segmentSeconds,
           backoffMs: opts.backoffMs ?? rc.backoffMs,
           stableAfterMs: opts.stableAfterMs ?? 30000,

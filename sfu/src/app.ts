@@ -2,6 +2,7 @@
  * Wiring of the SFU service: worker pool, camera registry (ingest + producers), HTTP (REST and
  * the built client) and the signaling WebSocket. `startSfu` is used by main.ts and by tests.
  */
+import { ingestPullUrl } from './ingest/pull-url.js';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
@@ -53,7 +54,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   const size = config.sfu.workers || availableParallelism();
   const { rtcMinPort, rtcMaxPort, listenIp, announcedAddress, port: webrtcPort } = config.sfu.webrtc;
   const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, webrtc: { listenIp, announcedAddress, port: webrtcPort }, log: log.child({ part: 'pool' }) });
-  const cameras = new CameraRegistry(pool, config.sfu.ingest, log.child({ part: 'ingest' }));
+  const cameras = new CameraRegistry(pool, { ...config.sfu.ingest, pullUrl: ingestPullUrl(config) }, log.child({ part: 'ingest' }));
   let server: Server | HttpsServer | null = null;
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;

@@ -29,7 +29,7 @@ async function start(health: Record<string, unknown> = {}): Promise<TestSystem> 
   await stop(); // a test that failed half-way left its system running
   const s = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, auth: true, sfuDataDir: dir, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }], health: { settleMs: 4000, ...health } });
   sys = s;
-  cam = new FaultCamera(FaultCamera.spec('faulty', s.config.cameras[0]!.main), log);
+  cam = new FaultCamera(FaultCamera.spec('faulty', s.embedded.publishUrl('faulty')), log);
   return s;
 }
 

@@ -31,7 +31,7 @@ function request(m: Record<string, unknown>): Promise<Extract<ServerMessage, { t
 before(async () => {
   // A small storm threshold and window so a second unplug is a storm that also ages out in the test.
   sys = await startTestSystem({ demoCount: 1, withSub: 0, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }], health: { stormReconnects: 2, stormWindowMs: 25000 } });
-  cam = new FaultCamera(FaultCamera.spec('faulty', sys.config.cameras[0]!.main), createLogger('test', 'warn'));
+  cam = new FaultCamera(FaultCamera.spec('faulty', sys.embedded.publishUrl('faulty')), createLogger('test', 'warn'));
   cam.start();
   ws = new WebSocket(`${sys.sfu.url.replace('http', 'ws')}ws`);
   await new Promise((r, j) => ws.once('open', r).once('error', j));

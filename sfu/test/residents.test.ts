@@ -93,7 +93,11 @@ test('publish paths: keys, internal names and open paths', () => {
     ['live/demo-1', lookup, { allow: true, rename: null }],
     ['live/demo-2', lookup, { allow: false, reason: 'not_open' }],
   ];
-  for (const [path, fn, want] of cases) assert.deepEqual(decidePublish(path, open, fn), want, path);
+  for (const [path, fn, want] of cases) assert.deepEqual(decidePublish(path, open, fn, () => 'ok'), want, path);
+  // A plain (open) path needs its publish key.
+  assert.deepEqual(decidePublish('live/demo-1', open, lookup), { allow: false, reason: 'key_required' });
+  assert.deepEqual(decidePublish('live/demo-1', open, lookup, () => 'missing'), { allow: false, reason: 'key_required' });
+  assert.deepEqual(decidePublish('live/demo-1', open, lookup, () => 'wrong'), { allow: false, reason: 'wrong_key' });
 });
 
 test('open paths are the endpoint paths the config pulls, and only those', () => {

@@ -1,35 +1,44 @@
 /**
- * The embedded RTSP/RTMP endpoint (node-rtsp-rtmp-server) as a child process: demo and resident
- * cameras publish to it, the SFU ingest and the recorder pull from it. close() ends it by PID.
+ * The embedded RTSP/RTMP endpoint (node-rtsp-rtmp-server) as a supervised child process: demo and
+ * resident cameras publish to it, the SFU ingest and the recorder pull from it. If it dies it is
+ * restarted with stepped back-off (like every other child); publishers (demo cameras) and pulls
+ * (ingest, recorder) reconnect on their own back-off. start() resolves once the first run listens
+ * and fails (with the child's last error line) when the first run cannot start. close() ends it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { SupervisedProcess } from '@wardwall/common/node';
 import type { EndpointArgs } from './endpoint-main.js';
 
 export interface EndpointOptions {
   rtspPort: number;
   rtmpPort: number;
   httpPort: number;
-  /** Host that clients on this machine use to reach it (the library listens on all addresses). */
+  /** The only address the endpoint binds to, and the one clients on this machine use. */
   host: string;
   log: Logger;
-  /** Stream paths that may be published without a key (see publish-gate.ts). */
+  /** Stream paths that may be published with their key (see publish-gate.ts). */
   openPaths?: readonly string[];
   /** The SFU database holding the resident registry (push keys); omitted: no resident pushes. */
   residentDb?: string;
   syncMs?: number;
+  /** The endpoint secret's file (endpoint-secret.ts). */
+  secretFile: string;
   /** Where the endpoint process's own JSON log lines go (default: this process's stdout). */
   onLogLine?: (line: string) => void;
+  /** Restart back-off, ms (default 500, 1000, 2000, 5000). */
+  backoffMs?: readonly number[];
 }
 
 const MAIN = fileURLToPath(new URL('./endpoint-main.ts', import.meta.url));
 const READY_LINE = 'WARDWALL-ENDPOINT-READY';
 
 export class EmbeddedEndpoint {
+  private readyCount = 0;
+
   private constructor(
     private readonly opts: EndpointOptions,
-    private readonly child: ChildProcess,
+    private readonly proc: SupervisedProcess,
   ) {}
 
   static async start(opts: EndpointOptions): Promise<EmbeddedEndpoint> {
@@ -41,54 +50,74 @@ export class EmbeddedEndpoint {
       logLevel: opts.log.level,
       openPaths: [...(opts.openPaths ?? [])],
       residentDb: opts.residentDb ?? null,
+      secretFile: opts.secretFile,
       ...(opts.syncMs ? { syncMs: opts.syncMs } : {}),
     };
     const args = JSON.stringify(endpointArgs);
-    // The library's RTMP handshake always sets up RC4 (for RTMPE), which OpenSSL 3 keeps in its
-    // legacy provider: without it, the first RTMP connection crashes the endpoint process.
-    const child = spawn(process.execPath, ['--openssl-legacy-provider', '--import', 'tsx', MAIN, args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (t: string) => {
-      stderr = (stderr + t).slice(-2000);
-    });
-    await new Promise<void>((resolve, reject) => {
-      let partial = '';
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (t: string) => {
-        const lines = (partial + t).split('\n');
+    let partial = '';
+    let onReady: (() => void) | null = null;
+    const logLine = opts.onLogLine ?? ((l: string) => process.stdout.write(`${l}\n`));
+    let self: EmbeddedEndpoint | null = null;
+    const proc = new SupervisedProcess({
+      name: 'endpoint',
+      // The library's RTMP handshake always sets up RC4 (for RTMPE), which OpenSSL 3 keeps in its
+      // legacy provider: without it, the first RTMP connection crashes the endpoint process.
+      spec: () => ({ command: process.execPath, args: ['--openssl-legacy-provider', '--import', 'tsx', MAIN, args] }),
+      backoffMs: opts.backoffMs ?? [500, 1000, 2000, 5000],
+      stableAfterMs: 10000,
+      log: opts.log,
+      onStdout: (chunk) => {
+        const lines = (partial + chunk.toString('utf8')).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) {
-          if (line === READY_LINE) resolve();
-          else if (line) (opts.onLogLine ?? ((l: string) => process.stdout.write(`${l}\n`)))(line); // its JSON log lines
+          if (line === READY_LINE) {
+            if (self) self.readyCount++;
+            onReady?.();
+          } else if (line) logLine(line); // its JSON log lines
         }
-      });
-      child.once('exit', (code) => reject(new Error(stderr.trim().split('\n').pop() || `the embedded endpoint exited with ${code}`)));
-      child.once('error', reject);
+      },
     });
-    child.on('exit', (code, signal) => {
-      if (code !== 0 && signal !== 'SIGTERM') opts.log.error({ code, signal, stderr: stderr.trim().split('\n').slice(-5) }, 'the embedded endpoint exited');
+    const first = new Promise<void>((resolve, reject) => {
+      onReady = resolve;
+      proc.once('exited', (info) => reject(new Error(info.stderrTail.at(-1) ?? `the embedded endpoint exited with ${info.code ?? info.signal}`)));
     });
-    opts.log.info({ rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, pid: child.pid }, 'embedded RTSP/RTMP endpoint listening');
-    return new EmbeddedEndpoint(opts, child);
+    proc.start();
+    try {
+      await first;
+    } catch (e) {
+      await proc.stop();
+      throw e;
+    }
+    onReady = null;
+    partial = '';
+    const ep = new EmbeddedEndpoint(opts, proc);
+    self = ep;
+    ep.readyCount = 1;
+    proc.on('exited', (info) => {
+      if (info.restartInMs !== null) opts.log.error({ code: info.code, signal: info.signal, stderr: info.stderrTail.slice(-5), restartInMs: info.restartInMs }, 'the embedded endpoint exited; restarting');
+    });
+    proc.on('started', (pid) => opts.log.info({ pid }, 'embedded endpoint (re)started'));
+    opts.log.info({ host: opts.host, rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, pid: proc.pid }, 'embedded RTSP/RTMP endpoint listening');
+    return ep;
   }
 
+  /** The PID of the current run (changes when it is restarted). */
   get pid(): number | undefined {
-    return this.child.pid;
+    return this.proc.pid;
   }
 
-  /** rtsp://host:port/live/<path> */
+  /** How many runs reached "listening" (1 after start, +1 per restart). */
+  get starts(): number {
+    return this.readyCount;
+  }
+
+  /** rtsp://host:port/live/<path> (without credentials). */
   url(path: string): string {
-    return `rtsp://${this.opts.host}:${this.opts.rtspPort}/live/${path}`;
+    const host = this.opts.host === '0.0.0.0' ? '127.0.0.1' : this.opts.host;
+    return `rtsp://${host}:${this.opts.rtspPort}/live/${path}`;
   }
 
   async close(): Promise<void> {
-    const child = this.child;
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
+    await this.proc.stop();
   }
 }

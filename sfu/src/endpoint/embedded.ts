@@ -9,20 +9,41 @@ import { EmbeddedEndpoint } from './embedded-endpoint.js';
 import { openPublishPaths } from './publish-gate.js';
 import { resolve } from 'node:path';
 import { sfuDbPath } from '@wardwall/common/node';
+import { endpointSecretPath, loadEndpointSecret, publishKey } from './endpoint-secret.js';
+
+/** rtsp://publish:<key>@host:port/live/<name> or rtmp://host:port/live/<name>?key=<key>. */
+export function endpointPublishUrl(config: Readonly<Config>, secret: Buffer, name: string, protocol: 'rtsp' | 'rtmp' = 'rtsp'): string {
+  const { host, rtspPort, rtmpPort } = config.endpoint;
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const key = publishKey(secret, `live/${name}`);
+  return protocol === 'rtsp' ? `rtsp://publish:${key}@${h}:${rtspPort}/live/${name}` : `rtmp://${h}:${rtmpPort}/live/${name}?key=${key}`;
+}
 
 export interface Embedded {
   endpoint: EmbeddedEndpoint | null;
   demo: DemoCameras | null;
+  /**
+   * The URL that publishes `live/<name>` to the embedded endpoint with the path's key as RTSP Basic
+   * credentials (for the demo cameras and tests; a configured camera's publisher gets the same from
+   * `npm run endpoint:key`). Throws when the endpoint is off.
+   */
+  publishUrl(name: string, protocol?: 'rtsp' | 'rtmp'): string;
   close(): Promise<void>;
 }
 
 export async function startEmbedded(config: Config, log: Logger, opts: { onLogLine?: (line: string) => void } = {}): Promise<Embedded> {
   let endpoint: EmbeddedEndpoint | null = null;
   let demo: DemoCameras | null = null;
+  const secretFile = endpointSecretPath(config);
+  const secret = endpointEnabled(config) ? loadEndpointSecret(secretFile) : null;
+  const publishUrl = (name: string, protocol: 'rtsp' | 'rtmp' = 'rtsp'): string => {
+    if (!secret) throw new Error('the embedded endpoint is off');
+    return endpointPublishUrl(config, secret, name, protocol);
+  };
   if (endpointEnabled(config)) {
     const { host, rtspPort, rtmpPort, httpPort } = config.endpoint;
     endpoint = await EmbeddedEndpoint.start({
-      host: host === '0.0.0.0' ? '127.0.0.1' : host,
+      host,
       rtspPort,
       rtmpPort,
       httpPort,
@@ -30,6 +51,7 @@ export async function startEmbedded(config: Config, log: Logger, opts: { onLogLi
       openPaths: openPublishPaths(config),
       residentDb: config.sfu.dataDir === ':memory:' ? undefined : sfuDbPath(resolve(config.sfu.dataDir)),
       syncMs: config.residents.syncMs,
+      secretFile,
       ...opts,
     });
   }
@@ -46,8 +68,8 @@ export async function startEmbedded(config: Config, log: Logger, opts: { onLogLi
         fps: d.fps,
         gopFrames: d.gopFrames,
         bitrateKbps: d.bitrateKbps,
-        mainUrl: cam.main,
-        ...(cam.sub ? { subUrl: cam.sub } : {}),
+        mainUrl: publishUrl(cam.id),
+        ...(cam.sub ? { subUrl: publishUrl(`${cam.id}-sub`) } : {}),
         fontFile: DEFAULT_FONT,
       })),
       log.child({ part: 'demo' }),
@@ -57,6 +79,7 @@ export async function startEmbedded(config: Config, log: Logger, opts: { onLogLi
   return {
     endpoint,
     demo,
+    publishUrl,
     async close() {
       await demo?.close();
       await endpoint?.close();

@@ -1,7 +1,11 @@
 /**
  * The embedded endpoint's process: `node --import tsx sfu/src/endpoint/endpoint-main.ts '<json>'`
- * with {host, rtspPort, rtmpPort, httpPort, logLevel, openPaths, residentDb, syncMs}. Prints
- * READY_LINE once listening; ends on SIGTERM/SIGINT or when its parent goes away.
+ * with {host, rtspPort, rtmpPort, httpPort, logLevel, openPaths, residentDb, syncMs, secretFile}
+ * (no secret on the command line: the endpoint secret is read from `secretFile`, 0600). Prints
+ * READY_LINE once listening; ends on SIGTERM/SIGINT or when its parent goes away. Supervised by
+ * embedded-endpoint.ts (restarted with back-off). An exception that escapes the gates (the library
+ * throwing from a timer or callback) is logged and does not end the process: one bad connection
+ * must not take every camera down.
  *
  * Push admission reads the resident registry straight from the SFU's database (read-only), so it
  * needs no channel to the SFU (which is a sibling process under `npm start`), sees a key change at
@@ -12,6 +16,7 @@ import { z } from 'zod';
 import { createLogger, ResidentDbReader } from '@wardwall/common/node';
 import { EndpointServer } from './endpoint-server.js';
 import { PublishGate } from './publish-gate.js';
+import { loadEndpointSecret, publishKey, readAuth, sameSecret } from './endpoint-secret.js';
 
 export const READY_LINE = 'WARDWALL-ENDPOINT-READY';
 
@@ -28,6 +33,8 @@ export const endpointArgsSchema = z
     /** The SFU database file holding the resident registry; null: no resident pushes. */
     residentDb: z.string().nullable().default(null),
     syncMs: z.number().int().min(100).default(2000),
+    /** The endpoint secret's file (endpoint-secret.ts): read password and publish keys derive from it. */
+    secretFile: z.string().min(1),
   })
   .strict();
 export type EndpointArgs = z.input<typeof endpointArgsSchema>;
@@ -41,9 +48,18 @@ const opts = parsed.data;
 const log = createLogger('endpoint', opts.logLevel ?? 'info');
 const dbFile = opts.residentDb;
 const reader = dbFile ? new ResidentDbReader(() => new Database(dbFile, { readonly: true, fileMustExist: true })) : null;
-const gate = new PublishGate(opts.openPaths, reader, log.child({ part: 'publish-gate' }), opts.syncMs);
+let caught = 0;
+process.on('uncaughtException', (e) => {
+  caught++;
+  log.error({ err: e?.message?.slice(0, 300), stack: e?.stack?.split('\n').slice(0, 4).join(' | '), caught }, 'uncaught exception in the endpoint (process kept running)');
+});
+process.on('unhandledRejection', (e) => log.error({ err: String(e).slice(0, 300) }, 'unhandled rejection in the endpoint'));
+const secret = loadEndpointSecret(opts.secretFile);
+const read = readAuth(secret);
+const gate = new PublishGate(opts.openPaths, reader, log.child({ part: 'publish-gate' }), opts.syncMs, (path) => publishKey(secret, path));
+const mayRead = (c: { user: string; password: string } | null): boolean => c !== null && c.user === read.user && sameSecret(c.password, read.password);
 try {
-  await EndpointServer.start({ host: opts.host, rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, httpPort: opts.httpPort, log, gate });
+  await EndpointServer.start({ host: opts.host, rtspPort: opts.rtspPort, rtmpPort: opts.rtmpPort, httpPort: opts.httpPort, log, gate, mayRead });
   process.stdout.write(`${READY_LINE}\n`);
 } catch (e) {
   process.stderr.write(`${(e as Error).message}\n`);
@@ -51,6 +67,10 @@ try {
 }
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));
-// The parent closed our stdin: it is gone, so are we.
-process.stdin.resume();
-process.stdin.on('end', () => process.exit(0));
+// The parent is gone (we were re-parented): so are we.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1000).unref();
+// Keep the process alive while the servers run (their handles do that too).
+setInterval(() => undefined, 60000);

@@ -2,12 +2,20 @@
  * node-rtsp-rtmp-server inside the endpoint process (endpoint-main.ts). The library keeps its
  * settings in one module object and cannot close its sockets, so it runs in a process of its own:
  * one server per process, ended by ending the process.
+ *
+ * Walled in (docs/security-endpoint.md): every socket of this process binds to `host` only
+ * (socket-guard.ts: the library hard-codes 0.0.0.0); its custom receiver sockets and RTMP-over-HTTP
+ * are off; every client byte passes a gate before the library sees it (rtsp-gate.ts, rtmp-gate.ts);
+ * plays need the internal read secret, publishes the path's key.
  */
 import { createRequire } from 'node:module';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { freeUdpPort } from '@wardwall/common/node';
-import { streamPathOf, type PublishGate } from './publish-gate.js';
+import type { PublishGate } from './publish-gate.js';
+import { RtspConnectionGate } from './rtsp-gate.js';
+import { installRtmpGate, rtmpSocketGate } from './rtmp-gate.js';
+import { bindOnly, tapSocket } from './socket-guard.js';
 
 const require = createRequire(import.meta.url);
 
@@ -15,44 +23,44 @@ export interface EndpointOptions {
   rtspPort: number;
   rtmpPort: number;
   httpPort: number;
-  /** Host that clients on this machine use to reach it (the library itself listens on all addresses). */
+  /** The only address any socket of the endpoint binds to (endpoint.host). */
   host: string;
   log: Logger;
-  /** Who may publish (null: anyone, for tests of the library alone). */
-  gate: PublishGate | null;
+  /** Who may publish. */
+  gate: PublishGate;
+  /** Whether credentials are the internal read credentials (who may play). */
+  mayRead(creds: { user: string; password: string } | null): boolean;
 }
 
-interface LibRtspRequest {
-  method: string;
-  uri: string;
-  headers: Record<string, string | undefined>;
+/** Connections per listening socket (the library keeps per-connection state). */
+export const MAX_CONNECTIONS = 256;
+
+interface LibRtspClient {
+  stream?: unknown;
+  announceSDPInfo?: unknown;
 }
 interface LibRtspServer {
-  respond(socket: Socket, req: LibRtspRequest, callback: (err: unknown, output?: unknown) => void): unknown;
   server?: Server;
+  clients: Record<string, LibRtspClient | undefined>;
+  stop(cb?: () => void): void;
 }
-interface LibRtmpSession {
-  app?: string;
-  socket: Socket;
-  respondPublish(cmd: { objects: { value?: unknown }[] }, callback: (err: unknown, output?: unknown) => void): unknown;
-}
-
 interface LibStreamServer {
   start(cb?: () => void): void;
   stop(cb?: () => void): void;
-  rtspServer?: LibRtspServer & { stop(cb?: () => void): void };
-  rtmpServer?: { stop(cb?: () => void): void; server?: Server };
+  customReceiver: { start(): void };
+  rtspServer: LibRtspServer;
+  rtmpServer: { stop(cb?: () => void): void; server: Server };
 }
 
 let active: EndpointServer | null = null;
 
 /** Fails with the config key when a port is taken: the library would otherwise crash the process. */
-async function assertPortFree(port: number, key: string): Promise<void> {
+async function assertPortFree(port: number, host: string, key: string): Promise<void> {
   const { createServer } = await import('node:net');
   await new Promise<void>((resolve, reject) => {
     const srv = createServer();
     srv.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: ${key}: port ${port} is not available (${e.code})`)));
-    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve()));
+    srv.listen(port, host, () => srv.close(() => resolve()));
   });
 }
 
@@ -80,16 +88,20 @@ export class EndpointServer {
   }
 
   private async listen(): Promise<void> {
-    await assertPortFree(this.opts.rtspPort, 'endpoint.rtspPort');
-    await assertPortFree(this.opts.rtmpPort, 'endpoint.rtmpPort');
+    const { host, log, gate } = this.opts;
+    bindOnly(host);
+    await assertPortFree(this.opts.rtspPort, host, 'endpoint.rtspPort');
+    await assertPortFree(this.opts.rtmpPort, host, 'endpoint.rtmpPort');
     const config = require('node-rtsp-rtmp-server/config');
     const udp = await Promise.all(Array.from({ length: 8 }, () => freeUdpPort()));
     Object.assign(config, {
       serverPort: this.opts.rtspPort,
       rtmpServerPort: this.opts.rtmpPort,
-      // The library's HTTP/RTSP share serverPort; keep its other sockets off fixed, shared ports.
+      // The library's HTTP/RTSP share serverPort (the gate refuses HTTP there); its custom
+      // receiver sockets are never started (below); keep its UDP sockets off fixed, shared ports.
       receiverType: 'tcp',
-      receiverListenHost: '127.0.0.1',
+      receiverListenHost: host,
+      enableRTMPT: false,
       videoControlReceiverPort: 0,
       audioControlReceiverPort: 0,
       videoDataReceiverPort: 0,
@@ -106,7 +118,6 @@ export class EndpointServer {
     });
     // Route the library's console output into our logger (its client dumps become debug lines).
     const libLog = require('node-rtsp-rtmp-server/logger') as Record<string, unknown>;
-    const log = this.opts.log;
     const toDebug = (s: unknown) => log.debug(String(s));
     Object.assign(libLog, {
       raw: toDebug,
@@ -118,14 +129,39 @@ export class EndpointServer {
       fatal: (s: unknown) => log.error(String(s)),
     });
     const StreamServer = require('node-rtsp-rtmp-server/stream_server');
-    const server = new StreamServer();
+    const server = new StreamServer() as LibStreamServer;
     this.server = server;
-    await new Promise<void>((resolve) => server.start(() => resolve()));
-    // The library leaves Nagle's algorithm on: small RTP writes then wait for the peer's delayed
-    // ACK (up to 40 ms on Linux). Live video must leave at once.
-    for (const s of [server.rtspServer?.server, server.rtmpServer?.server]) s?.on('connection', (sock: Socket) => sock.setNoDelay(true));
-    if (this.opts.gate) installPublishGate(server, this.opts.gate);
-    // start() calls back once RTSP listens; give the RTMP listener the same tick.
+    // Its unix/TCP "custom receiver" sockets take raw media from anyone who connects: never started.
+    server.customReceiver.start = () => undefined;
+    const rtmp = server.rtmpServer.server;
+    const rtmpListener = rtmp.listeners('connection')[0] as ((s: Socket) => void) | undefined;
+    if (!rtmpListener) throw new Error('node-rtsp-rtmp-server: no RTMP connection listener (library changed?)');
+    installRtmpGate(rtmpListener, { publish: gate, mayRead: this.opts.mayRead, log: log.child({ part: 'rtmp-gate' }) });
+    const rtspGateLog = log.child({ part: 'rtsp-gate' });
+    const rtspLib = server.rtspServer;
+    const libReady = (sock: Socket, what: 'play' | 'record'): boolean => {
+      const client = rtspLib.clients[(sock as Socket & { clientID?: string }).clientID ?? ''];
+      return what === 'play' ? client?.stream != null : client?.announceSDPInfo != null;
+    };
+    const started = new Promise<void>((resolve) => server.start(() => resolve()));
+    // start() created and bound every socket synchronously; no connection is accepted before the
+    // event loop turns, so these listeners run first for every connection.
+    const rtspSrv = rtspLib.server;
+    if (!rtspSrv) throw new Error('node-rtsp-rtmp-server: no RTSP server (library changed?)');
+    for (const srv of [rtspSrv, rtmp]) srv.maxConnections = MAX_CONNECTIONS;
+    rtspSrv.prependListener('connection', (sock: Socket) => {
+      // The library leaves Nagle's algorithm on: small RTP writes then wait for the peer's delayed
+      // ACK (up to 40 ms on Linux). Live video must leave at once.
+      sock.setNoDelay(true);
+      let g: RtspConnectionGate | null = null;
+      const deliver = tapSocket(sock, (chunk) => g?.feed(chunk), rtspGateLog);
+      g = new RtspConnectionGate(sock, { publish: gate, mayRead: this.opts.mayRead, libReady, log: rtspGateLog }, deliver);
+    });
+    rtmp.prependListener('connection', (sock: Socket) => {
+      sock.setNoDelay(true);
+      tapSocket(sock, rtmpSocketGate(sock, log), log);
+    });
+    await started;
     this.opts.log.info({ rtspPort: this.opts.rtspPort, rtmpPort: this.opts.rtmpPort }, 'embedded RTSP/RTMP endpoint listening');
   }
 
@@ -147,49 +183,3 @@ export class EndpointServer {
   }
 }
 
-const RTSP_PUBLISH = new Set(['ANNOUNCE', 'RECORD']);
-
-/**
- * Puts the gate in front of the library's publish handling: RTSP requests (ANNOUNCE, RECORD,
- * SETUP in record mode) and the RTMP `publish` command. An admitted key path is renamed to the
- * camera's internal stream name before the library sees it; a refused one never reaches it.
- */
-function installPublishGate(server: LibStreamServer, gate: PublishGate): void {
-  const rtsp = server.rtspServer;
-  if (rtsp) {
-    const respond = rtsp.respond.bind(rtsp);
-    rtsp.respond = (socket, req, callback) => {
-      const uri = typeof req.uri === 'string' ? req.uri : '';
-      const path = streamPathOf(URL.canParse(uri) ? new URL(uri).pathname : uri);
-      const publishing = RTSP_PUBLISH.has(req.method) || (req.method === 'SETUP' && /mode\s*=\s*"?record/i.test(req.headers.transport ?? ''));
-      const keyPath = /^live\/rk_/.test(path);
-      if (publishing || keyPath) {
-        // Reading by key is refused too: a key is for publishing only.
-        if (!publishing && req.method !== 'TEARDOWN' && req.method !== 'OPTIONS') {
-          socket.destroy();
-          return undefined;
-        }
-        const d = gate.admit(path, socket, 'rtsp');
-        if (!d.allow) return undefined;
-        if (d.rename) req.uri = uri.replace(path, `live/${d.rename}`);
-      }
-      return respond(socket, req, callback);
-    };
-  }
-  let patched = false;
-  server.rtmpServer?.server?.on('connection', (sock: Socket & { rtmpSession?: LibRtmpSession }) => {
-    // The library attaches its session to the socket in its own (first) connection listener.
-    const session = sock.rtmpSession;
-    if (patched || !session) return;
-    patched = true;
-    const proto = Object.getPrototypeOf(session) as LibRtmpSession;
-    const respondPublish = proto.respondPublish;
-    proto.respondPublish = function (this: LibRtmpSession, cmd, callback) {
-      const name = String(cmd.objects[1]?.value ?? '').split('?')[0]!;
-      const d = gate.admit(streamPathOf(`${this.app ?? ''}/${name}`), this.socket, 'rtmp');
-      if (!d.allow) return undefined;
-      if (d.rename) cmd.objects[1]!.value = d.rename;
-      return respondPublish.call(this, cmd, callback);
-    };
-  });
-}

@@ -20,6 +20,8 @@ export interface IngestTiming {
   backoffMs: readonly number[];
   stableAfterMs: number;
   offlineAfterMs: number;
+  /** Turns a camera URL into the URL the pipeline opens (internal endpoint credentials); default: as is. */
+  pullUrl?: (url: string) => string;
 }
 
 export interface Still {
@@ -94,7 +96,8 @@ export class CameraStream extends EventEmitter<Events> {
     return this.ingest?.pid;
   }
   private get url(): string {
-    return this.kind === 'main' ? this.camera.main : this.camera.sub!;
+    const url = this.kind === 'main' ? this.camera.main : this.camera.sub!;
+    return this.timing.pullUrl ? this.timing.pullUrl(url) : url;
   }
 
   async start(): Promise<void> {
