@@ -41,7 +41,7 @@ function reveal(camera: ResidentView, secrets: OneTimeSecrets, push: ResidentRou
   return {
     camera,
     ...(secrets.pushKey ? { pushKey: secrets.pushKey, pushUrls: pushUrls(push.host, push, secrets.pushKey) } : {}),
-    ...(secrets.ownerToken ? { ownerLink: `/owner/${secrets.ownerToken}` } : {}),
+    ...(secrets.ownerToken ? { ownerLink: `/owner/${secrets.ownerToken}`, ...(camera.ownerLinkExpiresAt ? { ownerLinkExpiresAt: camera.ownerLinkExpiresAt } : {}) } : {}),
   };
 }
 
