@@ -30,6 +30,8 @@ export interface RecorderAccess {
   principal(req: IncomingMessage): Principal;
   /** AppError 403 without the right (on the camera). */
   require(p: Principal, permission: Permission, camera?: string): void;
+  /** Whether the principal has the right (the service has every right). */
+  can(p: Principal, permission: Permission, camera?: string): boolean;
   /** AppError 403 when `fromMs` is earlier than the principal may look back on `camera`. */
   requireLookback(p: Principal, camera: string, fromMs: number): void;
   audit(p: Principal, action: string, camera: string | null, detail: Record<string, unknown>): void;
@@ -40,6 +42,7 @@ export interface RecorderAccess {
 export const OPEN_RECORDER_ACCESS: RecorderAccess = {
   principal: () => ANONYMOUS_OPERATOR,
   require: () => undefined,
+  can: () => true,
   requireLookback: () => undefined,
   audit: () => undefined,
   close: () => undefined,
@@ -84,6 +87,9 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
     require(p, permission, camera) {
       if (p === SERVICE_PRINCIPAL) return;
       if (!policy().can(p, permission, camera)) throw forbidden(camera ? `${permission} on camera ${camera}` : permission);
+    },
+    can(p, permission, camera) {
+      return p === SERVICE_PRINCIPAL || policy().can(p, permission, camera);
     },
     requireLookback(p, camera, fromMs) {
       if (p === SERVICE_PRINCIPAL) return;

@@ -14,7 +14,9 @@ import { createHttpServer } from './playback/http.js';
 import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
-import { recorderAccess, type RecorderAccess } from './access.js';
+import { recorderAccess, SERVICE_PRINCIPAL, type RecorderAccess } from './access.js';
+import { ExportQuota } from './playback/export-quota.js';
+import { ExportExpiry } from './playback/export-expiry.js';
 import { ResidentRecordings } from './residents.js';
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
@@ -65,6 +67,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   const writers: CameraWriter[] = [];
   let retention: RetentionRunner | null = null;
   let exports: ExportManager | null = null;
+  let expiry: ExportExpiry | null = null;
   let access: RecorderAccess | null = null;
   let residents: ResidentRecordings | null = null;
   let closed = false;
@@ -72,6 +75,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     if (closed) return;
     closed = true;
     retention?.close();
+    expiry?.close();
     await residents?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
@@ -147,9 +151,18 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording'), now: now(), disk, cameras };
     };
     access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
-    // With access control the API is same-origin only (through the SFU); no cross-origin reads.
-    const allowOrigin = opts.allowOrigin ?? (config.auth.enabled ? '' : '*');
-    server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access });
+    // Same-origin only (through the SFU), with or without access control: no cross-origin reads.
+    const allowOrigin = opts.allowOrigin ?? '';
+    const xc = rc.exports;
+    const expireMs = Math.round(xc.expireHours * 3600_000);
+    const exportQuota = new ExportQuota(store.db, { maxPerUser: xc.maxPerUser, maxBytesPerUser: xc.maxBytesPerUser, maxTotal: xc.maxTotal, maxTotalBytes: xc.maxTotalBytes, expireMs }, now);
+    const acc = access;
+    expiry = new ExportExpiry(store, { expireMs, checkEveryMs: xc.expiryCheckMs }, log.child({ part: 'export-expiry' }), now, (row) =>
+      acc.audit(SERVICE_PRINCIPAL, 'export_expired', row.cameras.length === 1 ? row.cameras[0]! : null, { export: row.id, exportedBy: row.exportedBy, holds: row.holdIds.length }),
+    );
+    expiry.start();
+    const holdLimits = { maxSpanMs: Math.round(rc.holds.maxSpanDays * 86_400_000), maxFutureMs: Math.round(rc.holds.maxFutureHours * 3600_000), maxActivePerUser: rc.holds.maxActivePerUser };
+    server = createHttpServer({ store, fmp4, thumbs: new Thumbnailer(), exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access, holdLimits, exportQuota, allowedOrigins: config.sfu.allowedOrigins });
     const srv = server;
     const port = await new Promise<number>((resolve, reject) => {
       srv.once('error', reject);
