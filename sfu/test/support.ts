@@ -56,12 +56,14 @@ export interface TestSystemOptions {
   sfuDataDir?: string;
   /** Overrides of `sfu.health`. */
   health?: Record<string, unknown>;
+  /** Last word on the raw config object before it is resolved (any key; e.g. `c.auth.rateLimit = {...}`). */
+  patch?: (raw: Record<string, any>) => void;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
   const [rtspPort, rtmpPort, httpPort, sfuPort, recorderPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const rtcMin = 20000 + Math.floor(Math.random() * 200) * 100;
-  const config = resolveConfig({
+  const raw: Record<string, any> = {
     cameras: (overrides.cameras ?? []).map((c) => ({ ...c, main: c.main.replace('{rtsp}', `rtsp://127.0.0.1:${rtspPort}/live`) })),
     demo: { enabled: true, count: overrides.demoCount ?? 2, withSubStream: overrides.withSub ?? 1 },
     endpoint: { rtspPort, rtmpPort, httpPort },
@@ -84,7 +86,12 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       : { enabled: false },
     residents: { syncMs: 300 },
     log: { level: 'warn' },
-  });
+  };
+  // Tests sign in far more often than people do, all from 127.0.0.1: the per-address rate limit of
+  // /api/auth/* is lifted here (sfu/test/sec-login.int.test.ts checks it with its own settings).
+  raw.auth.rateLimit = { perMinute: 100000, burst: 100000 };
+  overrides.patch?.(raw);
+  const config = resolveConfig(raw);
   const lines = overrides.logLines;
   const level = overrides.logLevel ?? process.env.WARDWALL_LOG_LEVEL ?? 'warn';
   const log = lines ? createLogger('test', level, { write: (s: string) => void lines.push(s) }) : createLogger('test', level);
