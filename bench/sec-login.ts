@@ -38,8 +38,8 @@ async function main(): Promise<void> {
     demoCount: 1,
     withSub: 0,
     workers: 1,
-    auth: { lockout: { maxFailuresPerUser: 5, maxFailuresPerAddress: 100000, windowMs: 600_000, lockoutMs: 600_000 } },
-    patch: (c) => void (c.auth.rateLimit = { perMinute: 600_000, burst: 100_000 }),
+    auth: { lockout: { maxFailuresPerUser: 5, maxFailuresPerAddress: 10000, windowMs: 600_000, lockoutMs: 600_000 } },
+    patch: (c) => void (c.auth.rateLimit = { perMinute: 100_000, burst: 100_000 }),
   });
   try {
     for (const u of ['victim', 'probe']) await createUser(sys, { username: u, role: 'operator' });

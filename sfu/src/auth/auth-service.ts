@@ -24,6 +24,7 @@ export class AuthService {
   private readonly byAddress: FailureLimiter;
   /** Wrong current passwords when a signed-in user changes theirs (per user id). */
   private readonly passwordChanges: FailureLimiter;
+  private fullWarnedAt = 0;
   private readonly revokeListeners: ((sessionIds: readonly string[]) => void)[] = [];
   private readonly rightsListeners: ((userId: string) => void)[] = [];
 
@@ -131,7 +132,10 @@ export class AuthService {
       if (r.firstRefusal) this.audit.append(username, 'login_locked', null, { address, scope });
       return lockedOut(r.waitMs);
     }
-    if (r.reason === 'full') this.log.warn({ scope }, 'login limiter table full of locks: refusing new names and addresses');
+    if (r.reason === 'full' && this.now() - this.fullWarnedAt > 60_000) {
+      this.fullWarnedAt = this.now();
+      this.log.warn({ scope }, 'login limiter table full of locks: refusing new names and addresses');
+    }
     return retryLater(ErrorCode.RATE_LIMITED, 'too many sign-in attempts at once; try again in a moment', r.waitMs);
   }
 
