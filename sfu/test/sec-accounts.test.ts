@@ -75,7 +75,9 @@ test('Origin: same host, allowed origins and non-browser callers pass; other sit
   assert.equal(sameOrigin(req({ origin: 'http://wall.local:8080' })), true);
   assert.equal(sameOrigin(req({ origin: 'https://wall.local:8080' })), true, 'scheme is the proxy\'s business; the host decides');
   assert.equal(sameOrigin(req({ origin: 'http://evil.example' })), false);
-  assert.equal(sameOrigin(req({ origin: 'null' })), false);
+  assert.equal(sameOrigin(req({ origin: 'null' })), false, 'a sandboxed frame');
+  assert.equal(sameOrigin(req({ origin: 'null', 'sec-fetch-site': 'cross-site' })), false);
+  assert.equal(sameOrigin(req({ origin: 'null', 'sec-fetch-site': 'same-origin' })), true, 'a no-referrer page of the wall posting a form');
   assert.equal(sameOrigin(req({ origin: 'not a url' })), false);
   assert.equal(sameOrigin(req({ 'sec-fetch-site': 'same-site' })), false);
   assert.equal(sameOrigin(req({ 'sec-fetch-site': 'cross-site' })), false);

@@ -25,7 +25,10 @@ export function sameOrigin(req: Pick<IncomingMessage, 'headers'>, allowed: reado
   const site = req.headers['sec-fetch-site'];
   const origin = req.headers.origin;
   if (origin === undefined) return site === undefined || site === 'same-origin' || site === 'none';
-  if (typeof origin !== 'string' || origin === 'null') return false;
+  // "null": a page with `Referrer-Policy: no-referrer` (the owner page) posting a form, or a sandboxed
+  // frame. Only the browser's own Sec-Fetch-Site can tell the first (same-origin) from the second.
+  if (origin === 'null') return site === 'same-origin';
+  if (typeof origin !== 'string') return false;
   let o: URL;
   try {
     o = new URL(origin);
