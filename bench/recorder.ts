@@ -34,7 +34,8 @@ async function recordingBench(): Promise<{ cpu: number; seekP95: number; seekMed
   const dir = tempDir('wardwall-bench-');
   const config = await testConfig({ cameras: CAMERAS, dataDir: dir.path, segmentSeconds: 60, bitrateKbps: 2000 });
   const cams = await startCameras(config);
-  const rec = await startRecorder(config, { log });
+  // The test page is served from another origin and reads the recorder directly.
+  const rec = await startRecorder(config, { log, allowOrigin: '*' });
   const base = `http://127.0.0.1:${rec.port}`;
   try {
     await waitFor('all cameras recording', () => rec.health().cameras.every((c) => c.state === 'recording'), 40000, 500);

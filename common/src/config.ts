@@ -197,6 +197,16 @@ export const configSchema = z
         /** The SFU's own state (users, audit, bookmarks, alerts, presets, resident cameras): one SQLite file here. */
         dataDir: z.string().default('data/sfu'),
         maxMessageBytes: z.number().int().min(1024).max(1048576).default(65536),
+        /**
+         * Open signaling sockets (walls, tabs, displays) one user may have at once; one more is refused
+         * with HTTP 429 at the upgrade. With access control off the limit counts per client address.
+         */
+        maxSocketsPerUser: z.number().int().min(1).max(1000).default(20),
+        /**
+         * Origins besides the wall's own (scheme://host[:port]) whose pages may open the WebSocket and
+         * send state-changing REST requests (POST/PUT/PATCH/DELETE), e.g. a reverse proxy's public name.
+         */
+        allowedOrigins: z.array(z.string().max(300).refine((s) => URL.canParse(s) && /^https?:$/.test(new URL(s).protocol), { message: 'must be an http:// or https:// origin' })).max(50).default([]),
         heartbeatMs: z.number().int().min(1000).default(10000),
         /** HTTPS + WSS: null = plain HTTP; "self-signed" = a certificate generated once under dataDir; or PEM files. */
         tls: z
@@ -229,6 +239,35 @@ export const configSchema = z
         backoffMs: z.array(z.number().int().min(0).max(600000)).min(1).default([500, 1000, 2000, 5000, 10000]),
         /** A recording whose file stops growing this long is restarted. */
         stallMs: z.number().int().min(1000).max(600000).default(6000),
+        /** Evidence holds made through the API (bookmarks' holds are made by the SFU's service token). */
+        holds: z
+          .object({
+            /** Longest window one hold made by a user may cover, days. */
+            maxSpanDays: z.number().min(0.001).max(3660).default(31),
+            /** How far past the present a hold made by a user may reach, hours. */
+            maxFutureHours: z.number().min(0).max(8760).default(24),
+            /** Active holds one user may have made through the API at once. */
+            maxActivePerUser: z.number().int().min(1).max(100000).default(500),
+          })
+          .strict()
+          .prefault({}),
+        /** Evidence exports: quotas and expiry (see docs/security-accounts.md). */
+        exports: z
+          .object({
+            /** Exports one user may have at once (queued, running or finished and not yet expired). */
+            maxPerUser: z.number().int().min(1).max(100000).default(20),
+            /** Bytes of those exports per user (a queued or running one counts the footage it covers). */
+            maxBytesPerUser: z.number().int().min(1).default(20 * 1024 ** 3),
+            /** The same for everybody together. */
+            maxTotal: z.number().int().min(1).max(1000000).default(200),
+            maxTotalBytes: z.number().int().min(1).default(200 * 1024 ** 3),
+            /** A finished (or failed) export's package is deleted and its holds released this long after it was requested, hours. */
+            expireHours: z.number().min(0.0001).max(87600).default(72),
+            /** How often expired exports are looked for, ms. */
+            expiryCheckMs: z.number().int().min(100).max(3600000).default(60000),
+          })
+          .strict()
+          .prefault({}),
         retention: z
           .object({
             maxAgeDays: z.number().min(0.001).max(3650).default(30),
@@ -268,6 +307,17 @@ export const configSchema = z
             maxFailuresPerAddress: z.number().int().min(1).max(10000).default(20),
             windowMs: z.number().int().min(1000).default(15 * 60000),
             lockoutMs: z.number().int().min(100).default(15 * 60000),
+          })
+          .strict()
+          .prefault({}),
+        /**
+         * Requests to /api/auth/* and the owner links (/owner/*) per client address: a bucket of
+         * `burst` requests refilled at `perMinute`; beyond it 429 RATE_LIMITED with retryAfterS.
+         */
+        rateLimit: z
+          .object({
+            perMinute: z.number().min(1).max(100000).default(120),
+            burst: z.number().int().min(1).max(100000).default(30),
           })
           .strict()
           .prefault({}),
@@ -311,6 +361,8 @@ export const configSchema = z
         syncMs: z.number().int().min(200).max(60000).default(2000),
         /** Retention proposed for a new resident camera, days. */
         defaultRetentionDays: z.number().min(0.001).max(3650).default(7),
+        /** An owner link stops working this many days after it was made (the admin makes a new one). */
+        ownerLinkDays: z.number().min(0.0001).max(3650).default(90),
       })
       .strict()
       .prefault({}),

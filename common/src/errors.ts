@@ -50,6 +50,18 @@ export const ErrorCode = {
   BAD_STATE: 'BAD_STATE',
   /** Camera health checks are switched off (`sfu.health.enabled`): nothing to re-learn (HTTP 409). */
   HEALTH_DISABLED: 'HEALTH_DISABLED',
+  /** A state-changing request or a WebSocket from a page of another site (HTTP 403). */
+  BAD_ORIGIN: 'BAD_ORIGIN',
+  /** Recorder: the user's exports (count or bytes) are at their quota (HTTP 429, `retryAfterS`). */
+  EXPORT_QUOTA_USER: 'EXPORT_QUOTA_USER',
+  /** Recorder: every user's exports together are at the station's quota (HTTP 429, `retryAfterS`). */
+  EXPORT_QUOTA_TOTAL: 'EXPORT_QUOTA_TOTAL',
+  /** Recorder: the export's package has expired and was deleted (HTTP 410). */
+  EXPORT_EXPIRED: 'EXPORT_EXPIRED',
+  /** Recorder: a hold's window is too long or reaches too far into the future (HTTP 400). */
+  HOLD_TOO_LONG: 'HOLD_TOO_LONG',
+  /** Recorder: the user has as many active holds as allowed (HTTP 429). */
+  HOLD_QUOTA: 'HOLD_QUOTA',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -71,4 +83,13 @@ export class AppError extends Error {
   toBody(): ErrorBody {
     return { code: this.code, message: this.message };
   }
+}
+
+/** A refusal the client may retry after `waitMs` (429 by default): the body carries `retryAfterS`. */
+export function retryLater(code: ErrorCode, message: string, waitMs: number, status = 429): AppError & { retryAfterS: number } {
+  const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000));
+  const e = new AppError(code, message, status) as AppError & { retryAfterS: number };
+  e.retryAfterS = retryAfterS;
+  e.toBody = () => ({ code, message, retryAfterS }) as ErrorBody;
+  return e;
 }

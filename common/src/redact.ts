@@ -2,7 +2,9 @@
  * Camera URLs carry credentials (rtsp://user:pass@host/...). Nothing outside the ingest process
  * arguments may see them: logs use these helpers, browsers never get URLs at all.
  */
-const URL_WITH_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@]*@)/gi;
+// The user-info runs to the LAST "@" of the authority (a password may contain "@"); the authority
+// ends at the first "/", "?", "#" or white space.
+const URL_WITH_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*@)/gi;
 
 /**
  * Resident camera secrets (common/src/residents.ts): push keys `rk_…`, the internal stream names
@@ -25,4 +27,35 @@ export function describeUrl(url: string): string {
   } catch {
     return '<invalid url>';
   }
+}
+
+/** Field names whose values are secrets wherever they appear in a logged object. */
+const SECRET_KEY = /^(pass(word|wd|phrase)?|secret|token|cookie|set-cookie|authorization|x-wardwall-service|api[-_]?key|private[-_]?key|credentials?)$/i;
+
+/**
+ * A copy of a value to be logged with every string scrubbed (`redactCredentials`) at any depth and
+ * secret-named fields (password, token, cookie, authorization, …) replaced by "***". Arrays and
+ * plain objects are walked up to `depth` levels (deeper ones become "[depth]"); cycles are cut.
+ */
+export function redactDeep(value: unknown, depth = 8, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === 'string') return redactCredentials(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (seen.has(value)) return '[cycle]';
+  if (depth <= 0) return '[depth]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth - 1, seen));
+  if (value instanceof Error) {
+    // Same class (serializers name it by its constructor), every own field scrubbed.
+    const copy = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
+    for (const k of Object.getOwnPropertyNames(value)) {
+      const v = (value as unknown as Record<string, unknown>)[k];
+      copy[k] = SECRET_KEY.test(k) && v ? '***' : redactDeep(v, depth - 1, seen);
+    }
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value; // Buffers, Dates, class instances: left to their serializers
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? '***' : redactDeep(v, depth - 1, seen);
+  return out;
 }

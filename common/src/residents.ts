@@ -45,6 +45,8 @@ export interface ResidentView {
   /** Who set the status last: the owner (pause/resume from the link) or an administrator. */
   statusBy: 'admin' | 'owner';
   statusAt: number;
+  /** When the current owner link stops working (ms); a new link is made by the administrator. */
+  ownerLinkExpiresAt?: number | null;
   source: ResidentSource;
   /** Pull cameras: scheme, host and port only (never the path or credentials). */
   pullHost: string | null;
@@ -76,10 +78,13 @@ export function pushAdmitted(r: ResidentRule): boolean {
   return r.status === 'approved';
 }
 
-/** Status changes an administrator may make; the owner may only pause and resume. */
-export function statusChangeAllowed(from: ResidentStatus, to: ResidentStatus, by: 'admin' | 'owner'): boolean {
+/**
+ * Status changes an administrator may make; the owner may only pause and resume, and may not resume
+ * a camera the station paused (`setBy`: who set the current status).
+ */
+export function statusChangeAllowed(from: ResidentStatus, to: ResidentStatus, by: 'admin' | 'owner', setBy: 'admin' | 'owner' = 'owner'): boolean {
   if (from === to) return true;
-  if (by === 'owner') return (from === 'approved' && to === 'paused') || (from === 'paused' && to === 'approved');
+  if (by === 'owner') return (from === 'approved' && to === 'paused') || (from === 'paused' && to === 'approved' && setBy === 'owner');
   if (to === 'pending') return false;
   // Only a camera that shares can be paused.
   if (to === 'paused') return from === 'approved';
@@ -125,4 +130,6 @@ export interface ResidentReveal {
   pushUrls?: { rtmp: string; rtsp: string };
   /** Path of the owner's private page (`/owner/<token>`), to be prefixed with the station's address. */
   ownerLink?: string;
+  /** When that link stops working (ms since the epoch). */
+  ownerLinkExpiresAt?: number;
 }

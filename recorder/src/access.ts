@@ -41,6 +41,8 @@ export interface RecorderAccess {
   principal(req: IncomingMessage): Principal;
   /** AppError 403 without the right (on the camera). */
   require(p: Principal, permission: Permission, camera?: string): void;
+  /** Whether the principal has the right (the service has every right). */
+  can(p: Principal, permission: Permission, camera?: string): boolean;
   /** AppError 403 when `fromMs` is earlier than the principal may look back on `camera`. */
   requireLookback(p: Principal, camera: string, fromMs: number): void;
   /** Appends to the audit trail through the SFU; AppError 503 AUDIT_UNAVAILABLE when it cannot (refuse the action). */
@@ -54,6 +56,7 @@ export interface RecorderAccess {
 export const OPEN_RECORDER_ACCESS: RecorderAccess = {
   principal: () => ANONYMOUS_OPERATOR,
   require: () => undefined,
+  can: () => true,
   requireLookback: () => undefined,
   audit: () => Promise.resolve(),
   auditStatus: () => ({ ok: true, lastError: null, failedAt: null }),
@@ -104,6 +107,9 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
     require(p, permission, camera) {
       if (isService(p)) return;
       if (!policy().can(p, permission, camera)) throw forbidden(camera ? `${permission} on camera ${camera}` : permission);
+    },
+    can(p, permission, camera) {
+      return p === SERVICE_PRINCIPAL || policy().can(p, permission, camera);
     },
     requireLookback(p, camera, fromMs) {
       if (isService(p)) return;

@@ -14,8 +14,10 @@ import { createHttpServer } from './playback/http.js';
 import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer, type ThumbnailOptions } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
-import { recorderAccess, type RecorderAccess } from './access.js';
+import { recorderAccess, SERVICE_PRINCIPAL, type RecorderAccess } from './access.js';
 import { recorderPullUrl } from './writer/pull-url.js';
+import { ExportQuota } from './playback/export-quota.js';
+import { ExportExpiry } from './playback/export-expiry.js';
 import { ResidentRecordings } from './residents.js';
 import Database from 'better-sqlite3';
 import { resolve } from 'node:path';
@@ -73,6 +75,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   const writers: CameraWriter[] = [];
   let retention: RetentionRunner | null = null;
   let exports: ExportManager | null = null;
+  let expiry: ExportExpiry | null = null;
   let access: RecorderAccess | null = null;
   let residents: ResidentRecordings | null = null;
   const thumbs = new Thumbnailer(opts.thumbnails ?? {});
@@ -81,6 +84,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     if (closed) return;
     closed = true;
     retention?.close();
+    expiry?.close();
     await residents?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
@@ -161,9 +165,20 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       const reasons = audit.ok ? [] : [`audit trail: append failed (${audit.lastError ?? 'unknown'}); playback and exports are refused`];
       return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording') && audit.ok, now: now(), disk, cameras, audit, ...(reasons.length ? { reasons } : {}) };
     };
-    // With access control the API is same-origin only (through the SFU); no cross-origin reads.
-    const allowOrigin = opts.allowOrigin ?? (config.auth.enabled ? '' : '*');
-    server = createHttpServer({ store, fmp4, thumbs, exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access });
+    // Same-origin only (through the SFU), with or without access control: no cross-origin reads.
+    const allowOrigin = opts.allowOrigin ?? '';
+    const xc = rc.exports;
+    const expireMs = Math.round(xc.expireHours * 3600_000);
+    const exportQuota = new ExportQuota(store.db, { maxPerUser: xc.maxPerUser, maxBytesPerUser: xc.maxBytesPerUser, maxTotal: xc.maxTotal, maxTotalBytes: xc.maxTotalBytes, expireMs }, now);
+    const expiryLog = log.child({ part: 'export-expiry' });
+    expiry = new ExportExpiry(store, { expireMs, checkEveryMs: xc.expiryCheckMs }, expiryLog, now, (row) => {
+      // The package is already gone: an entry that cannot be written is logged (the audit status says why).
+      acc.audit(SERVICE_PRINCIPAL, 'export_expired', row.cameras.length === 1 ? row.cameras[0]! : null, { export: row.id, exportedBy: row.exportedBy, holds: row.holdIds.length })
+        .catch((e: unknown) => expiryLog.error({ err: e, export: row.id }, 'export expiry not audited'));
+    });
+    expiry.start();
+    const holdLimits = { maxSpanMs: Math.round(rc.holds.maxSpanDays * 86_400_000), maxFutureMs: Math.round(rc.holds.maxFutureHours * 3600_000), maxActivePerUser: rc.holds.maxActivePerUser };
+    server = createHttpServer({ store, fmp4, thumbs, exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access, holdLimits, exportQuota, allowedOrigins: config.sfu.allowedOrigins });
     const srv = server;
     const port = await new Promise<number>((resolve, reject) => {
       srv.once('error', reject);

@@ -42,7 +42,7 @@ test('HTTP API: spans, playlist, media, thumbnails, holds, export, CORS and bad 
   await t.test('playlist and media with byte ranges', async () => {
     const r = await fetch(`${base}/api/recordings/demo-1/playlist.m3u8?from=${span.startMs + 1000}&to=${span.startMs + 6000}`);
     assert.equal(r.status, 200);
-    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+    assert.equal(r.headers.get('access-control-allow-origin'), null, 'same-origin only (through the SFU)');
     const text = await r.text();
     assert.match(text, /^#EXTM3U/);
     const m = /#EXT-X-BYTERANGE:(\d+)@(\d+)\n(media\/(\d+)\.mp4)/.exec(text)!;
@@ -130,11 +130,15 @@ test('HTTP API: spans, playlist, media, thumbnails, holds, export, CORS and bad 
     assert.ok(holds.some((h: { reason: string; startMs: number; endMs: number }) => h.reason === `export ${id}` && h.startMs === from && h.endMs === to), 'the export holds its range');
   });
 
-  await t.test('CORS preflight', async () => {
+  await t.test('no cross-origin access, also without access control; other sites cannot change anything', async () => {
     const r = await fetch(`${base}/api/exports`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:8080', 'Access-Control-Request-Method': 'POST' } });
     assert.equal(r.status, 204);
-    assert.equal(r.headers.get('access-control-allow-origin'), '*');
-    assert.match(r.headers.get('access-control-allow-methods') ?? '', /POST/);
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
+    assert.equal((await fetch(`${base}/api/health`, { headers: { Origin: 'http://evil.example' } })).headers.get('access-control-allow-origin'), null);
+    const now = Date.now();
+    const cross = await fetch(`${base}/api/holds`, { method: 'POST', headers: { Origin: 'http://evil.example', 'content-type': 'application/json' }, body: JSON.stringify({ camera: 'demo-1', from: now - 1000, to: now, reason: 'r', createdBy: 'u' }) });
+    assert.equal(cross.status, 403);
+    assert.equal(((await cross.json()) as { code: string }).code, 'BAD_ORIGIN');
   });
 
   await t.test('bad input: 4xx with a code, never a file outside the store', async () => {

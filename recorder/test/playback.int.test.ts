@@ -13,7 +13,8 @@ test('hls.js in Chromium plays a recorded window and seeks to the right wall-clo
   const dir = tempDir();
   const config = await testConfig({ cameras: 1, dataDir: dir.path, segmentSeconds: 4 });
   const cams = await startCameras(config);
-  const rec = await startRecorder(config, { log });
+  // The test page is served from another origin and reads the recorder directly.
+  const rec = await startRecorder(config, { log, allowOrigin: '*' });
   const base = `http://127.0.0.1:${rec.port}`;
   let player: Awaited<ReturnType<typeof openPlayer>> | null = null;
   t.after(async () => {

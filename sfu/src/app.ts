@@ -13,6 +13,7 @@ import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
 import { Router } from './http/router.js';
+import { originGuard } from './http/origin.js';
 import { openAppDb, type AppDb } from './store/app-db.js';
 import { SignalingServer } from './signaling/ws-server.js';
 import { installAuth, type Auth } from './auth/index.js';
@@ -65,7 +66,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let health: Health | null = null;
   let residents: Residents | null = null;
   let displays: Displays | null = null;
-  const router = new Router();
+  const router = new Router().before(originGuard(config.sfu.allowedOrigins));
   try {
     db = openAppDb(config.sfu.dataDir);
     const tls = loadTls(config);

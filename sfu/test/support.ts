@@ -7,6 +7,7 @@ import { startSfu, type Sfu } from '../src/app.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { startRecorder, type Recorder, type RecorderOptions } from '../../recorder/src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import type { Role, CameraRule } from '../src/auth/roles.js';
@@ -58,12 +59,14 @@ export interface TestSystemOptions {
   health?: Record<string, unknown>;
   /** More options of the in-process recorder (e.g. thumbnail limits). */
   recorderOptions?: Partial<RecorderOptions>;
+  /** Last word on the raw config object before it is resolved (any key; e.g. `c.auth.rateLimit = {...}`). */
+  patch?: (raw: Record<string, any>) => void;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
   const [rtspPort, rtmpPort, httpPort, sfuPort, recorderPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const rtcMin = 20000 + Math.floor(Math.random() * 200) * 100;
-  const config = resolveConfig({
+  const raw: Record<string, any> = {
     cameras: (overrides.cameras ?? []).map((c) => ({ ...c, main: c.main.replace('{rtsp}', `rtsp://127.0.0.1:${rtspPort}/live`) })),
     demo: { enabled: true, count: overrides.demoCount ?? 2, withSubStream: overrides.withSub ?? 1 },
     endpoint: { rtspPort, rtmpPort, httpPort },
@@ -86,7 +89,12 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       : { enabled: false },
     residents: { syncMs: 300 },
     log: { level: 'warn' },
-  });
+  };
+  // Tests sign in far more often than people do, all from 127.0.0.1: the per-address rate limit of
+  // /api/auth/* is lifted here (sfu/test/sec-login.int.test.ts checks it with its own settings).
+  raw.auth.rateLimit = { perMinute: 100000, burst: 100000 };
+  overrides.patch?.(raw);
+  const config = resolveConfig(raw);
   const lines = overrides.logLines;
   const level = overrides.logLevel ?? process.env.WARDWALL_LOG_LEVEL ?? 'warn';
   const log = lines ? createLogger('test', level, { write: (s: string) => void lines.push(s) }) : createLogger('test', level);
@@ -155,9 +163,31 @@ export async function createUser(sys: Pick<TestSystem, 'sfu'>, u: TestUser): Pro
 
 /** Logs in through `POST /api/auth/login` and returns the Cookie header value (`ww_session=<token>`). */
 export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
-  const r = await fetch(new URL('api/auth/login', baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  if (r.status !== 200) throw new Error(`login of ${username} failed: ${r.status} ${await r.text()}`);
-  const set = r.headers.get('set-cookie') ?? '';
+  const url = new URL('api/auth/login', baseUrl);
+  const body = JSON.stringify({ username, password });
+  let status: number;
+  let text: string;
+  let set: string;
+  if (url.protocol === 'http:') {
+    // On a fresh connection: a pooled keep-alive socket may be closing on the server's side when the
+    // test blocked the event loop for a while (spawnSync), and a POST is not retried on ECONNRESET.
+    ({ status, text, set } = await new Promise<{ status: number; text: string; set: string }>((resolve, reject) => {
+      const req = httpRequest(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (data += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: data, set: (res.headers['set-cookie'] ?? []).join('\n') }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    }));
+  } else {
+    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    status = r.status;
+    text = await r.text();
+    set = r.headers.get('set-cookie') ?? '';
+  }
+  if (status !== 200) throw new Error(`login of ${username} failed: ${status} ${text}`);
   const m = new RegExp(`${SESSION_COOKIE}=([^;]+)`).exec(set);
   if (!m) throw new Error('login answered without a session cookie');
   return `${SESSION_COOKIE}=${m[1]}`;

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { redactCredentials } from '../redact.js';
+import { redactCredentials, redactDeep } from '../redact.js';
 
 export type { Logger };
 
@@ -15,19 +15,16 @@ export function createLogger(name: string, level: string = process.env.WARDWALL_
       logMethod(args, method) {
         const clean = args.map((a: unknown) => {
           if (typeof a === 'string') return redactCredentials(a);
-          if (a instanceof Error) return { err: { type: a.name, message: redactCredentials(a.message), code: (a as { code?: unknown }).code } };
+          if (a instanceof Error) return { err: redactDeep(a) };
           return a;
         });
         return method.apply(this, clean as Parameters<typeof method>);
       },
     },
     formatters: {
-      log(obj) {
-        // Objects may hold error messages or reasons quoting URLs: scrub string fields one level deep.
-        const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(obj)) out[k] = typeof v === 'string' ? redactCredentials(v) : v;
-        return out;
-      },
+      // Objects may hold error messages or reasons quoting URLs, nested at any depth, and fields
+      // named like secrets (password, token, cookie): scrubbed all the way down.
+      log: (obj) => redactDeep(obj) as Record<string, unknown>,
     },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -17,8 +17,10 @@ import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import type { Thumbnailer } from './thumbnail.js';
 import { rangesOf, type ExportManager } from './export.js';
 import type { Principal } from '../../../sfu/src/auth/access.js';
-import { OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
+import { isService, OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
 import { AuditedRanges, spanOfBytes, type Range } from './audited-ranges.js';
+import type { ExportQuota } from './export-quota.js';
+import { sameOrigin, STATE_CHANGING } from '../../../sfu/src/http/origin.js';
 
 export interface HttpDeps {
   store: SegmentStore;
@@ -33,12 +35,31 @@ export interface HttpDeps {
   allowOrigin: string;
   /** Sessions, rights and look-back (the wall's accounts); open when access control is off. */
   access?: RecorderAccess;
+  /** Bounds of holds made by users (`recorder.holds`); the SFU's service is bound only by LIMITS.hold. */
+  holdLimits?: HoldLimits;
+  /** Export quotas (`recorder.exports`); none when absent. */
+  exportQuota?: ExportQuota;
+  /** Origins besides the recorder's own whose pages may send state-changing requests (`sfu.allowedOrigins`). */
+  allowedOrigins?: readonly string[];
+}
+
+export interface HoldLimits {
+  maxSpanMs: number;
+  maxFutureMs: number;
+  maxActivePerUser: number;
 }
 
 const DAY = 86400000;
 const LIMITS = { spans: 31 * DAY, playlist: DAY, export: DAY, hold: 3660 * DAY };
 
 const MAX_BODY = 64 * 1024;
+
+/** Without `recorder.holds` (tests that start the HTTP server alone): the config's defaults. */
+const DEFAULT_HOLD_LIMITS: HoldLimits = { maxSpanMs: 31 * DAY, maxFutureMs: 24 * 3600_000, maxActivePerUser: 500 };
+
+function hours(ms: number): string {
+  return ms >= 2 * DAY ? `${Math.round((ms / DAY) * 10) / 10} days` : `${Math.round((ms / 3600_000) * 10) / 10} h`;
+}
 
 const windowQuery = z.object({ from: instant, to: instant }).strict();
 /** A playlist may be asked for as live (`live=1`): an EVENT playlist from `from` that grows. */
@@ -322,11 +343,15 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'GET',
       re: /^\/api\/holds$/,
+      // Only holds on cameras the caller may play back (holds on every camera: administrators and the service).
       run: (_m, _q, res, url, who) => {
         access.require(who, 'playback');
         const q = parse(holdsQuery, queryObject(url), 'query');
         const cam = q.camera === undefined ? undefined : camera(q.camera);
-        const holds = store.db.activeHolds().filter((h) => cam === undefined || h.camera === null || h.camera === cam);
+        const holds = store.db
+          .activeHolds()
+          .filter((h) => cam === undefined || h.camera === null || h.camera === cam)
+          .filter((h) => (h.camera === null ? access.can(who, 'admin') : allowed(who, 'playback', h.camera)));
         send(res, 200, { holds });
       },
     },
@@ -336,11 +361,22 @@ export function createHttpServer(deps: HttpDeps): Server {
       run: async (_m, req, res, _u, who) => {
         access.require(who, 'bookmark');
         const b = parse(holdBody, await readBody(req), 'body');
+        const service = isService(who);
+        if (b.camera === null && !service) throw new AppError(ErrorCode.FORBIDDEN, 'not allowed: a hold on every camera (only the system makes those)', 403);
         const cam = b.camera === null ? null : camera(b.camera);
+        if (cam !== null) access.require(who, 'playback', cam);
         const createdBy = author(who, b.createdBy, 'createdBy');
-        const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.hold, now: deps.now() });
+        const now = deps.now();
+        const err = checkWindow(b.from, b.to, { maxSpanMs: LIMITS.hold, now });
         if (err) throw bad(err, ErrorCode.BAD_TIME_RANGE);
-        const id = store.db.addHold({ camera: cam, startMs: b.from, endMs: b.to, reason: b.reason, createdBy, createdMs: deps.now() });
+        if (!service) {
+          const lim = deps.holdLimits ?? DEFAULT_HOLD_LIMITS;
+          if (b.to - b.from > lim.maxSpanMs) throw bad(`body: to: a hold may span at most ${hours(lim.maxSpanMs)}`, ErrorCode.HOLD_TOO_LONG);
+          if (b.to > now + lim.maxFutureMs) throw bad(`body: to: a hold may reach at most ${hours(lim.maxFutureMs)} into the future`, ErrorCode.HOLD_TOO_LONG);
+          if (cam !== null) access.requireLookback(who, cam, b.from);
+          if (store.db.activeHoldsOf(who.userId) >= lim.maxActivePerUser) throw new AppError(ErrorCode.HOLD_QUOTA, `at most ${lim.maxActivePerUser} active holds per user; release some first`, 429);
+        }
+        const id = store.db.addHold({ camera: cam, startMs: b.from, endMs: b.to, reason: b.reason, createdBy, createdMs: now, createdByUser: service ? 'service' : who.userId });
         try {
           await access.audit(who, 'hold_add', cam, { hold: id, from: b.from, to: b.to, reason: b.reason });
         } catch (e) {
@@ -355,16 +391,19 @@ export function createHttpServer(deps: HttpDeps): Server {
     {
       method: 'DELETE',
       re: /^\/api\/holds\/([^/]+)$/,
+      // Released by its creator, the service, or an administrator (export holds: by expiry or an administrator).
       run: async (m, _q, res, _u, who) => {
         access.require(who, 'bookmark');
         if (!/^[1-9]\d{0,15}$/.test(m[0]!)) throw bad('hold: not a hold id');
-        const held = store.db.activeHolds().find((h) => h.id === Number(m[0]));
-        if (!held) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
+        const hold = store.db.hold(Number(m[0]));
+        if (!hold) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
+        const mine = hold.createdByUser != null && hold.createdByUser === who.userId && !isService(who);
+        if (!mine && !access.can(who, 'admin')) throw new AppError(ErrorCode.FORBIDDEN, 'not allowed: only the hold\'s creator, the system or an administrator may release it', 403);
         // Audited first: a release that cannot be audited is refused.
-        await access.audit(who, 'hold_release', held.camera, { hold: held.id, from: held.startMs, to: held.endMs, reason: held.reason });
-        if (!store.db.releaseHold(Number(m[0]), deps.now())) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
-        log.info({ hold: Number(m[0]) }, 'hold released');
-        send(res, 200, { id: Number(m[0]), released: true });
+        await access.audit(who, 'hold_release', hold.camera, { hold: hold.id, from: hold.startMs, to: hold.endMs, reason: hold.reason });
+        if (!store.db.releaseHold(hold.id, deps.now())) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
+        log.info({ hold: hold.id }, 'hold released');
+        send(res, 200, { id: hold.id, released: true });
       },
     },
     {
@@ -385,11 +424,15 @@ export function createHttpServer(deps: HttpDeps): Server {
           total += r.to - r.from;
         });
         if (total > LIMITS.export * 4) throw bad('body: ranges: at most 96 h of footage in one package', ErrorCode.BAD_TIME_RANGE);
-        const cams = [...new Set(ranges.map((r) => r.camera))];
         const exportedBy = author(who, b.exportedBy, 'exportedBy');
+        // Checked before the await below, and checked again with no await before the job is created,
+        // so parallel requests cannot both pass the quota.
+        deps.exportQuota?.check(exportedBy, ranges);
+        const cams = [...new Set(ranges.map((r) => r.camera))];
         // Audited before the job exists: an export that cannot be audited is refused.
         const id = randomUUID();
         await access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: id, cameras: cams, ranges: ranges.map((r) => [r.camera, r.from, r.to]) });
+        deps.exportQuota?.check(exportedBy, ranges);
         const job = deps.exports.create({ id, ranges, exportedBy, title: 'title' in b ? (b.title ?? null) : null });
         send(res, 202, { id: job.id, state: job.state });
       },
@@ -407,6 +450,7 @@ export function createHttpServer(deps: HttpDeps): Server {
       re: /^\/api\/exports\/([^/]+)\/download$/,
       run: async (m, req, res, _u, who) => {
         const job = exportJob(m[0]!, who);
+        if (job.state === 'expired') throw new AppError(ErrorCode.EXPORT_EXPIRED, 'the export has expired and its package was deleted; export again', 410);
         if (job.state !== 'done' || !job.file) throw new AppError(ErrorCode.EXPORT_NOT_READY, `export is ${job.state}`, 409);
         await access.audit(who, 'export_download', job.cameras.length === 1 ? job.cameras[0]! : null, { export: job.id, cameras: job.cameras, from: job.fromMs, to: job.toMs });
         sendFile(req, res, store.abs(job.file), 'application/x-tar', { 'Content-Disposition': `attachment; filename="export-${job.id}.tar"` });
@@ -455,6 +499,8 @@ export function createHttpServer(deps: HttpDeps): Server {
       });
       return void res.end();
     }
+    // A page of another site must not change anything here (the SFU's proxy sends no Origin).
+    if (STATE_CHANGING.has(String(req.method)) && !sameOrigin(req, deps.allowedOrigins)) throw new AppError(ErrorCode.BAD_ORIGIN, 'a request from a page of another site is refused', 403);
     const who = access.principal(req);
     let url: URL;
     try {

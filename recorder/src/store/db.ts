@@ -25,6 +25,11 @@ export interface HoldRow {
   reason: string;
   createdBy: string;
   createdMs: number;
+  /**
+   * Who may release it besides an administrator and the SFU's service: the creating user's id,
+   * 'service' for the SFU's own holds (bookmarks), null for holds the recorder made (exports).
+   */
+  createdByUser?: string | null;
 }
 
 export interface ExportRow {
@@ -34,7 +39,8 @@ export interface ExportRow {
   toMs: number;
   exportedBy: string;
   createdMs: number;
-  state: 'queued' | 'running' | 'done' | 'failed';
+  /** 'expired': the package was deleted after `recorder.exports.expireHours` (its holds released). */
+  state: 'queued' | 'running' | 'done' | 'failed' | 'expired';
   progress: number;
   error: string | null;
   file: string | null;
@@ -123,6 +129,9 @@ export class RecorderDb {
     const cols = new Set((this.db.prepare('PRAGMA table_info(exports)').all() as { name: string }[]).map((c) => c.name));
     if (!cols.has('ranges')) this.db.exec('ALTER TABLE exports ADD COLUMN ranges TEXT');
     if (!cols.has('title')) this.db.exec('ALTER TABLE exports ADD COLUMN title TEXT');
+    // Added with hold ownership (who may release a hold).
+    const holdCols = new Set((this.db.prepare('PRAGMA table_info(holds)').all() as { name: string }[]).map((c) => c.name));
+    if (!holdCols.has('created_by_user')) this.db.exec('ALTER TABLE holds ADD COLUMN created_by_user TEXT');
     const db = this.db;
     this.st = {
       insert: db.prepare('INSERT INTO segments (camera, start_ms, end_ms, bytes, path, open) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -138,7 +147,8 @@ export class RecorderDb {
       metaGet: db.prepare('SELECT value FROM meta WHERE key = ?').pluck(),
       metaSet: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
       holdsActive: db.prepare('SELECT * FROM holds WHERE released_ms IS NULL ORDER BY start_ms'),
-      holdInsert: db.prepare('INSERT INTO holds (camera, start_ms, end_ms, reason, created_by, created_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+      holdInsert: db.prepare('INSERT INTO holds (camera, start_ms, end_ms, reason, created_by, created_ms, created_by_user) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      holdsOfUser: db.prepare('SELECT count(*) FROM holds WHERE released_ms IS NULL AND created_by_user = ?').pluck(),
       holdRelease: db.prepare('UPDATE holds SET released_ms = ? WHERE id = ? AND released_ms IS NULL'),
       holdGet: db.prepare('SELECT * FROM holds WHERE id = ? AND released_ms IS NULL'),
       exportInsert: db.prepare('INSERT INTO exports (id, cameras, from_ms, to_ms, exported_by, created_ms, state, hold_ids, ranges, title) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -261,7 +271,7 @@ export class RecorderDb {
   }
 
   activeHolds(): HoldRow[] {
-    return (this.st.holdsActive.all() as { id: number; camera: string | null; start_ms: number; end_ms: number; reason: string; created_by: string; created_ms: number }[]).map((r) => ({
+    return (this.st.holdsActive.all() as { id: number; camera: string | null; start_ms: number; end_ms: number; reason: string; created_by: string; created_ms: number; created_by_user: string | null }[]).map((r) => ({
       id: r.id,
       camera: r.camera,
       startMs: r.start_ms,
@@ -269,11 +279,17 @@ export class RecorderDb {
       reason: r.reason,
       createdBy: r.created_by,
       createdMs: r.created_ms,
+      createdByUser: r.created_by_user,
     }));
   }
 
   addHold(h: Omit<HoldRow, 'id'>): number {
-    return Number(this.st.holdInsert.run(h.camera, h.startMs, h.endMs, h.reason, h.createdBy, h.createdMs).lastInsertRowid);
+    return Number(this.st.holdInsert.run(h.camera, h.startMs, h.endMs, h.reason, h.createdBy, h.createdMs, h.createdByUser ?? null).lastInsertRowid);
+  }
+
+  /** Active holds a user made through the API. */
+  activeHoldsOf(userId: string): number {
+    return this.st.holdsOfUser.get(userId) as number;
   }
 
   releaseHold(id: number, now: number): boolean {
@@ -281,7 +297,8 @@ export class RecorderDb {
   }
 
   hold(id: number): HoldRow | null {
-    return this.activeHolds().find((h) => h.id === id) ?? null;
+    const r = this.st.holdGet.get(id) as { id: number; camera: string | null; start_ms: number; end_ms: number; reason: string; created_by: string; created_ms: number; created_by_user: string | null } | undefined;
+    return r ? { id: r.id, camera: r.camera, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason, createdBy: r.created_by, createdMs: r.created_ms, createdByUser: r.created_by_user } : null;
   }
 
   insertExport(e: ExportRow): void {

@@ -2,12 +2,12 @@
  * Logins, logouts, password changes and revocation: the account store, the token secret, the
  * failed-login limiters and the audit trail put together. HTTP routes and the CLI call this.
  */
-import { AppError, ErrorCode, type Config } from '@wardwall/common';
+import { AppError, ErrorCode, retryLater, type Config } from '@wardwall/common';
 import type { Logger } from 'pino';
 import type { AuditLog } from '../audit/audit-log.js';
 import { actorOf, type Principal } from './access.js';
 import { AuthStore, type User } from './auth-store.js';
-import { FailureLimiter } from './lockout.js';
+import { FailureLimiter, type Reservation } from './lockout.js';
 import { hashPassword, randomPassword, verifyPassword } from './password.js';
 import { SessionVerifier } from './session-verifier.js';
 import { newSessionId, signToken } from './token.js';
@@ -22,6 +22,9 @@ export class AuthService {
   readonly verifier: SessionVerifier;
   private readonly byUser: FailureLimiter;
   private readonly byAddress: FailureLimiter;
+  /** Wrong current passwords when a signed-in user changes theirs (per user id). */
+  private readonly passwordChanges: FailureLimiter;
+  private fullWarnedAt = 0;
   private readonly revokeListeners: ((sessionIds: readonly string[]) => void)[] = [];
   private readonly rightsListeners: ((userId: string) => void)[] = [];
 
@@ -37,6 +40,7 @@ export class AuthService {
     const { maxFailuresPerUser, maxFailuresPerAddress, windowMs, lockoutMs } = config.auth.lockout;
     this.byUser = new FailureLimiter({ maxFailures: maxFailuresPerUser, windowMs, lockoutMs });
     this.byAddress = new FailureLimiter({ maxFailures: maxFailuresPerAddress, windowMs, lockoutMs });
+    this.passwordChanges = new FailureLimiter({ maxFailures: maxFailuresPerUser, windowMs, lockoutMs });
     for (const { key, until } of store.activeLocks(now())) (key.startsWith('a:') ? this.byAddress : this.byUser).restore(key, until);
   }
 
@@ -69,21 +73,36 @@ export class AuthService {
     this.store.clearLock(key);
   }
 
+  /**
+   * Signs a user in. The attempt is counted (reserved) for the user name and the client address
+   * BEFORE the password is hashed, so parallel guesses cannot get past the limit: at most
+   * `maxFailuresPerUser` attempts per name are ever in flight or failed within the window.
+   */
   async login(username: string, password: string, client: { address: string | null; userAgent: string | null }): Promise<LoginResult> {
     const now = this.now();
     const userKey = `u:${username.toLowerCase()}`;
     const addrKey = `a:${client.address ?? '?'}`;
-    const wait = Math.max(this.byUser.lockedFor(userKey, now), this.byAddress.lockedFor(addrKey, now));
-    if (wait > 0) {
-      this.audit.append(username, 'login_locked', null, { address: client.address });
-      throw lockedOut(wait);
+    const ru = this.byUser.reserve(userKey, now);
+    if (!ru.ok) throw this.refused(ru, username, client.address, 'user');
+    const ra = this.byAddress.reserve(addrKey, now);
+    if (!ra.ok) {
+      this.byUser.cancel(userKey);
+      throw this.refused(ra, username, client.address, 'address');
     }
-    const user = this.store.userByName(username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? null);
+    let user: User | null;
+    let ok: boolean;
+    try {
+      user = this.store.userByName(username);
+      ok = await verifyPassword(password, user?.passwordHash ?? null);
+    } catch (e) {
+      this.byUser.cancel(userKey);
+      this.byAddress.cancel(addrKey);
+      throw e;
+    }
+    const t = this.now();
     if (!ok || !user || user.disabled) {
-      const t = this.now();
-      const lockU = this.byUser.fail(userKey, t);
-      const lockA = this.byAddress.fail(addrKey, t);
+      const lockU = this.byUser.settle(userKey, t, true);
+      const lockA = this.byAddress.settle(addrKey, t, true);
       if (lockU !== null) this.store.saveLock(userKey, lockU);
       if (lockA !== null) this.store.saveLock(addrKey, lockA);
       this.audit.append(username, 'login_failed', null, { address: client.address, reason: !user ? 'unknown_user' : user.disabled ? 'disabled' : 'bad_password' });
@@ -93,13 +112,46 @@ export class AuthService {
       }
       throw new AppError(ErrorCode.BAD_CREDENTIALS, 'wrong user name or password', 401);
     }
-    this.byUser.clear(userKey);
+    this.byUser.succeed(userKey);
+    this.byAddress.settle(addrKey, t, false);
     this.store.clearLock(userKey);
     const id = newSessionId();
-    const expiresMs = now + this.sessionMs;
-    this.store.createSession({ id, userId: user.id, createdMs: now, expiresMs, address: client.address, userAgent: client.userAgent });
+    const expiresMs = t + this.sessionMs;
+    this.store.createSession({ id, userId: user.id, createdMs: t, expiresMs, address: client.address, userAgent: client.userAgent });
     this.audit.append({ name: user.username, sessionId: id }, 'login', null, { address: client.address });
     return { user, token: signToken(this.secret, id, expiresMs), expiresMs };
+  }
+
+  /**
+   * The refusal of an attempt that was not evaluated. Under a lock only the first refused attempt is
+   * audited (`login_locked`); the others are counted and summed up once the lock is over
+   * (`login_locked_summary`, see `maintain`), so a flood of attempts writes a bounded number of rows.
+   */
+  private refused(r: Exclude<Reservation, { ok: true }>, username: string, address: string | null, scope: 'user' | 'address'): AppError {
+    if (r.reason === 'locked') {
+      if (r.firstRefusal) this.audit.append(username, 'login_locked', null, { address, scope });
+      return lockedOut(r.waitMs);
+    }
+    if (r.reason === 'full' && this.now() - this.fullWarnedAt > 60_000) {
+      this.fullWarnedAt = this.now();
+      this.log.warn({ scope }, 'login limiter table full of locks: refusing new names and addresses');
+    }
+    return retryLater(ErrorCode.RATE_LIMITED, 'too many sign-in attempts at once; try again in a moment', r.waitMs);
+  }
+
+  /**
+   * Housekeeping, every few seconds and at close: audits how many attempts each ended lock refused,
+   * forgets expired locks in the database and sessions that ended long ago.
+   */
+  maintain(): void {
+    const now = this.now();
+    for (const l of [...this.byUser.sweep(now), ...this.byAddress.sweep(now)]) {
+      const byUser = l.key.startsWith('u:');
+      this.audit.append(byUser ? l.key.slice(2) : 'system', 'login_locked_summary', null, { scope: byUser ? 'user' : 'address', ...(byUser ? {} : { address: l.key.slice(2) }), refused: l.refused, until: l.until });
+    }
+    this.passwordChanges.sweep(now);
+    this.store.dropExpiredLocks(now);
+    this.store.pruneSessions(now);
   }
 
   /**
@@ -123,13 +175,29 @@ export class AuthService {
     this.audit.append(actorOf(principal), 'logout');
   }
 
+  /** Changes the caller's own password; wrong current passwords are limited like logins (per user). */
   async changeOwnPassword(principal: Principal, current: string, next: string): Promise<void> {
     const user = this.store.user(principal.userId);
     if (!user) throw new AppError(ErrorCode.UNAUTHENTICATED, 'sign in first', 401);
-    if (!(await verifyPassword(current, user.passwordHash))) {
-      this.audit.append(actorOf(principal), 'password_change_failed');
+    const key = `p:${user.id}`;
+    const r = this.passwordChanges.reserve(key, this.now());
+    if (!r.ok) {
+      if (r.reason === 'locked' && r.firstRefusal) this.audit.append(actorOf(principal), 'password_change_locked');
+      throw r.reason === 'locked' ? lockedOut(r.waitMs) : retryLater(ErrorCode.RATE_LIMITED, 'a password change is in progress; try again in a moment', r.waitMs);
+    }
+    let right: boolean;
+    try {
+      right = await verifyPassword(current, user.passwordHash);
+    } catch (e) {
+      this.passwordChanges.cancel(key);
+      throw e;
+    }
+    if (!right) {
+      const locked = this.passwordChanges.settle(key, this.now(), true);
+      this.audit.append(actorOf(principal), 'password_change_failed', null, locked !== null ? { lockedUntil: locked } : {});
       throw new AppError(ErrorCode.BAD_CREDENTIALS, 'current password is wrong', 401);
     }
+    this.passwordChanges.succeed(key);
     this.store.updateUser(user.id, { passwordHash: await hashPassword(next) }, this.now());
     // Other logins of this user end; this one stays.
     this.revoke(this.store.revokeUserSessions(user.id, this.now(), principal.sessionId ?? undefined));
@@ -169,9 +237,5 @@ export class AuthService {
 }
 
 export function lockedOut(waitMs: number): AppError & { retryAfterS: number } {
-  const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000));
-  const e = new AppError(ErrorCode.LOCKED_OUT, `too many failed logins; try again in ${retryAfterS} s`, 429) as AppError & { retryAfterS: number };
-  e.retryAfterS = retryAfterS;
-  e.toBody = () => ({ code: ErrorCode.LOCKED_OUT, message: e.message, retryAfterS } as ReturnType<AppError['toBody']>);
-  return e;
+  return retryLater(ErrorCode.LOCKED_OUT, `too many failed attempts; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s`, waitMs);
 }

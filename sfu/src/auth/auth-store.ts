@@ -195,6 +195,11 @@ export class AuthStore {
     });
   }
 
+  /** Forgets locks that are over. */
+  dropExpiredLocks(now: number): void {
+    this.db.prepare('DELETE FROM auth_locks WHERE locked_until <= ?').run(now);
+  }
+
   saveLock(key: string, until: number): void {
     this.db.prepare('INSERT INTO auth_locks (key, locked_until) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET locked_until = excluded.locked_until').run(key, until);
   }

@@ -4,7 +4,7 @@
  * With `auth.enabled: false` everyone is the anonymous local operator (OPEN_ACCESS).
  */
 import type { IncomingMessage } from 'node:http';
-import type { Config } from '@wardwall/common';
+import { ErrorCode, retryLater, type Config } from '@wardwall/common';
 import type { Logger } from 'pino';
 import type { AppDb } from '../store/app-db.js';
 import type { Router } from '../http/router.js';
@@ -19,6 +19,8 @@ import { accessGuard } from './http-guard.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
 import { SERVICE_HEADER, signServiceToken, verifyServiceToken, type ServiceActor } from './token.js';
+import { RateLimiter } from './rate-limit.js';
+import { clientAddress } from './http-guard.js';
 
 export interface AuthDeps {
   config: Readonly<Config>;
@@ -53,12 +55,30 @@ export interface Auth {
 }
 
 export const SWEEP_MS = 5000;
+/** Housekeeping of the login limiters and the session table. */
+export const MAINTAIN_MS = 30_000;
 
 /** The SFU prints the first admin's generated password on stdout after this prefix (launcher: console only). */
 export const INITIAL_ADMIN_LINE = 'Initial admin account: ';
 
+/** Paths whose requests are limited per client address (`auth.rateLimit`): sign-in and the owner links. */
+export function rateLimitedPath(pathname: string): boolean {
+  return pathname.startsWith('/api/auth/') || pathname.startsWith('/owner/');
+}
+
+/** Router middleware: 429 RATE_LIMITED (with retryAfterS) beyond `auth.rateLimit` per client address. */
+export function authRateLimit(config: Readonly<Config>, now: () => number = Date.now): (req: IncomingMessage, url: URL) => void {
+  const limiter = new RateLimiter(config.auth.rateLimit);
+  return (req, url) => {
+    if (!rateLimitedPath(url.pathname)) return;
+    const wait = limiter.take(clientAddress(req) ?? '?', now());
+    if (wait > 0) throw retryLater(ErrorCode.RATE_LIMITED, 'too many requests from this address; slow down', wait);
+  };
+}
+
 export async function installAuth(d: AuthDeps): Promise<Auth> {
   const store = new AuthStore(d.db);
+  d.router.before(authRateLimit(d.config));
   if (!d.config.auth.enabled) {
     d.log.warn('access control is OFF (auth.enabled = false): anyone who reaches the wall may use it');
     d.router.guard((ctx) => void (ctx.principal = ANONYMOUS_OPERATOR));
@@ -73,7 +93,16 @@ export async function installAuth(d: AuthDeps): Promise<Auth> {
   d.router.guard(accessGuard(authenticate, policy));
   d.router.add(...authRoutes({ service, cameras: d.cameras, secureCookie: d.secure }), ...adminRoutes(() => service));
   let sweep: NodeJS.Timeout | null = null;
-  store.pruneSessions(Date.now());
+  service.maintain();
+  // Lock summaries, expired locks and old sessions: bounded tables whatever callers send.
+  const upkeep = setInterval(() => {
+    try {
+      service.maintain();
+    } catch (e) {
+      d.log.error({ err: e }, 'auth upkeep failed');
+    }
+  }, MAINTAIN_MS);
+  upkeep.unref();
   return {
     policy,
     service,
@@ -99,6 +128,12 @@ export async function installAuth(d: AuthDeps): Promise<Auth> {
     },
     close() {
       if (sweep) clearInterval(sweep);
+      clearInterval(upkeep);
+      try {
+        service.maintain();
+      } catch {
+        /* the database may be closing */
+      }
     },
   };
 }

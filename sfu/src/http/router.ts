@@ -35,6 +35,9 @@ export type RouteAccess = 'public' | 'session' | { permission: string; camera?: 
 /** Called before a non-public route's handler; throws AppError (401/403) to refuse. */
 export type Guard = (ctx: RequestContext, access: RouteAccess) => void | Promise<void>;
 
+/** Runs before any route is matched (Origin checks, rate limits); throws AppError to refuse. */
+export type Middleware = (req: IncomingMessage, url: URL) => void;
+
 export const MAX_JSON_BODY = 256 * 1024;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -66,6 +69,7 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY):
 export class Router {
   private readonly routes: Route[] = [];
   private guardFn: Guard | null = null;
+  private readonly middleware: Middleware[] = [];
 
   add(...routes: Route[]): this {
     this.routes.push(...routes);
@@ -78,6 +82,12 @@ export class Router {
     return this;
   }
 
+  /** Adds a check every request passes before its route runs (in the order added). */
+  before(fn: Middleware): this {
+    this.middleware.push(fn);
+    return this;
+  }
+
   list(): readonly Route[] {
     return this.routes;
   }
@@ -85,6 +95,7 @@ export class Router {
   /** Runs the matching route; returns false when no route has this path (so the caller may serve files). */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname;
+    for (const fn of this.middleware) fn(req, url);
     let pathMatched = false;
     for (const route of this.routes) {
       const params = matchPath(route.path, path);

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '@wardwall/common';
 
@@ -24,6 +25,29 @@ export function altNames(config: Readonly<Config>): string {
   return [...names].join(',');
 }
 
+/**
+ * Arguments of `openssl req -x509` for the station's certificate: a leaf for a TLS server, never a
+ * CA (a trusted CA certificate whose key sits on the server could sign any site's certificate). Pure.
+ */
+export function selfSignedArgs(config: Readonly<Config>): string[] {
+  return [
+    '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '825', '-subj', '/CN=wardwall',
+    '-addext', `subjectAltName=${altNames(config)}`,
+    '-addext', 'basicConstraints=critical,CA:FALSE',
+    '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment',
+    '-addext', 'extendedKeyUsage=serverAuth',
+  ];
+}
+
+/** Whether a PEM certificate file is a CA certificate (unreadable: treated as not ours, made again). */
+function isCa(file: string): boolean {
+  try {
+    return new X509Certificate(readFileSync(file)).ca;
+  } catch {
+    return true;
+  }
+}
+
 export function loadTls(config: Readonly<Config>): TlsFiles | null {
   const tls = config.sfu.tls;
   if (tls === null) return null;
@@ -37,10 +61,11 @@ export function loadTls(config: Readonly<Config>): TlsFiles | null {
   const dir = join(config.sfu.dataDir, 'tls');
   const cert = join(dir, 'self-signed-cert.pem');
   const key = join(dir, 'self-signed-key.pem');
-  if (!existsSync(cert) || !existsSync(key)) {
+  // A certificate made by an older version was a CA (openssl's default for -x509): made again.
+  if (!existsSync(cert) || !existsSync(key) || isCa(cert)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '825', '-subj', '/CN=wardwall', '-addext', `subjectAltName=${altNames(config)}`, '-keyout', key, '-out', cert], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
+      execFileSync('openssl', ['req', '-x509', ...selfSignedArgs(config), '-keyout', key, '-out', cert], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
     } catch (e) {
       throw new Error(`config error: sfu.tls: cannot generate a self-signed certificate with openssl (${(e as Error).message.split('\n')[0]})`);
     }

@@ -39,7 +39,7 @@ export interface Residents {
 export function installResidents(deps: ResidentsDeps): Residents {
   const { config, log } = deps;
   const reserved = new Set(deps.configIds);
-  const store = new ResidentStore(deps.db, () => reserved, { retentionDays: config.residents.defaultRetentionDays });
+  const store = new ResidentStore(deps.db, () => reserved, { retentionDays: config.residents.defaultRetentionDays, ownerLinkMs: Math.round(config.residents.ownerLinkDays * 86_400_000) });
   const wall = new ResidentWallSync(deps.cameras, () => store.sourceRows(), config.endpoint, log);
   deps.router.add(
     ...residentRoutes({

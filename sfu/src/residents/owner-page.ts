@@ -25,8 +25,9 @@ const TEXT = {
     pause: 'Tạm dừng chia sẻ',
     resume: 'Tiếp tục chia sẻ',
     pausedNote: 'Khi tạm dừng, camera không được xem trực tiếp và không được ghi hình.',
+    pausedByStation: 'Công an phường đã tạm dừng camera này; chỉ công an phường có thể cho chia sẻ lại.',
     otherLang: 'English',
-    notFound: 'Liên kết không hợp lệ hoặc đã được thay.',
+    notFound: 'Liên kết không hợp lệ, đã hết hạn hoặc đã được thay.',
   },
   en: {
     title: 'Your camera',
@@ -45,8 +46,9 @@ const TEXT = {
     pause: 'Pause sharing',
     resume: 'Resume sharing',
     pausedNote: 'While paused, the camera is neither watched live nor recorded.',
+    pausedByStation: 'The ward police paused this camera; only they can resume sharing.',
     otherLang: 'Tiếng Việt',
-    notFound: 'This link is not valid or has been replaced.',
+    notFound: 'This link is not valid, has expired or has been replaced.',
   },
 } as const;
 
@@ -73,7 +75,8 @@ function page(lang: OwnerLang, body: string): string {
 export function renderOwnerPage(cam: ResidentView, lang: OwnerLang, selfPath: string): string {
   const t = TEXT[lang];
   const other: OwnerLang = lang === 'vi' ? 'en' : 'vi';
-  const action = cam.status === 'approved' ? 'pause' : cam.status === 'paused' ? 'resume' : null;
+  const byStation = cam.status === 'paused' && cam.statusBy === 'admin';
+  const action = cam.status === 'approved' ? 'pause' : cam.status === 'paused' && !byStation ? 'resume' : null;
   const form = action
     ? `<form method="post" action="${escapeHtml(selfPath)}?lang=${lang}"><input type="hidden" name="action" value="${action}"><button type="submit" data-action="${action}">${t[action]}</button></form>`
     : '';
@@ -84,7 +87,7 @@ export function renderOwnerPage(cam: ResidentView, lang: OwnerLang, selfPath: st
 <dt>${t.address}</dt><dd>${escapeHtml(cam.address)}</dd>
 <dt>${t.sharing}</dt><dd>${t[cam.sharing]}</dd>
 <dt>${t.state}</dt><dd class="${cam.status}" data-status="${cam.status}">${t[cam.status]}</dd></dl>
-${form}<p class="note">${t.pausedNote}</p><p><a href="${escapeHtml(selfPath)}?lang=${other}">${t.otherLang}</a></p>`,
+${form}${byStation ? `<p class="note" data-paused-by="admin">${t.pausedByStation}</p>` : ''}<p class="note">${t.pausedNote}</p><p><a href="${escapeHtml(selfPath)}?lang=${other}">${t.otherLang}</a></p>`,
   );
 }
 

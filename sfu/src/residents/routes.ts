@@ -5,7 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { AppError, ErrorCode, OWNER_TOKEN, pushUrls, type ResidentStatus } from '@wardwall/common';
+import { AppError, ErrorCode, OWNER_TOKEN, pushUrls, retryLater, type ResidentStatus } from '@wardwall/common';
+import { RateLimiter } from '../auth/rate-limit.js';
 import type { Logger } from 'pino';
 import { readJsonBody, sendJson, type Route } from '../http/router.js';
 import type { Principal } from '../auth/access.js';
@@ -41,12 +42,16 @@ function reveal(camera: ResidentView, secrets: OneTimeSecrets, push: ResidentRou
   return {
     camera,
     ...(secrets.pushKey ? { pushKey: secrets.pushKey, pushUrls: pushUrls(push.host, push, secrets.pushKey) } : {}),
-    ...(secrets.ownerToken ? { ownerLink: `/owner/${secrets.ownerToken}` } : {}),
+    ...(secrets.ownerToken ? { ownerLink: `/owner/${secrets.ownerToken}`, ...(camera.ownerLinkExpiresAt ? { ownerLinkExpiresAt: camera.ownerLinkExpiresAt } : {}) } : {}),
   };
 }
 
+/** Owner-link state changes per camera: 10 at once, then one every 5 minutes. */
+export const OWNER_ACTION_RATE = { perMinute: 0.2, burst: 10 } as const;
+
 export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
   const { store, changed, log } = deps;
+  const ownerActions = new RateLimiter(OWNER_ACTION_RATE, 10_000);
   const after = async <T>(action: ResidentChange['action'], id: string, by: unknown, result: T, detail?: Record<string, unknown>): Promise<T> => {
     log.info({ camera: id, action }, 'resident camera registry changed');
     deps.onChanged?.({ action, cameraId: id, by: by === 'owner' ? 'owner' : (by as Principal), ...(detail ? { detail } : {}) });
@@ -122,6 +127,9 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
         const cam = ownerCamera(store, params.token!);
         if (!cam) throw new AppError(ErrorCode.NOT_FOUND, 'no such owner link', 404);
         const { action } = parseBody(ownerActionSchema, await readFormBody(req));
+        // A link holder cannot flood the registry and the audit trail: a few changes per camera and hour.
+        const wait = ownerActions.take(cam.id, Date.now());
+        if (wait > 0) throw retryLater(ErrorCode.RATE_LIMITED, 'too many changes from this link; try again later', wait);
         const to: ResidentStatus = action === 'pause' ? 'paused' : 'approved';
         store.setStatus(cam.id, to, 'owner');
         await after(action === 'pause' ? 'owner_pause' : 'owner_resume', cam.id, 'owner', null);

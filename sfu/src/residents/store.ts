@@ -38,6 +38,9 @@ export const RESIDENT_MIGRATIONS = [
     CHECK ((source = 'pull') = (pull_url IS NOT NULL)),
     CHECK ((source = 'push') = (push_key_hash IS NOT NULL AND stream_token IS NOT NULL))
   )`,
+  // Owner links expire (links made before this version: 90 days after the camera's last change).
+  `ALTER TABLE ${RESIDENT_TABLE} ADD COLUMN owner_token_expires_at INTEGER;
+   UPDATE ${RESIDENT_TABLE} SET owner_token_expires_at = updated_at + 7776000000;`,
 ];
 
 /** Secrets shown once, right after they are generated. */
@@ -67,6 +70,7 @@ interface Row {
   created_at: number;
   updated_at: number;
   status_at: number;
+  owner_token_expires_at: number | null;
 }
 
 export const newPushKey = (): string => `rk_${randomBytes(32).toString('base64url')}`;
@@ -88,6 +92,7 @@ function toView(r: Row): ResidentView {
     status: r.status,
     statusBy: r.status_by,
     statusAt: r.status_at,
+    ownerLinkExpiresAt: r.owner_token_expires_at,
     source: r.source,
     pullHost: r.pull_url ? describeUrl(r.pull_url) : null,
     note: r.note,
@@ -101,7 +106,7 @@ export class ResidentStore {
     private readonly db: AppDb,
     /** Ids taken by cameras of the config (a resident camera may not reuse one). */
     private readonly reservedIds: () => ReadonlySet<string>,
-    private readonly defaults: { retentionDays: number },
+    private readonly defaults: { retentionDays: number; ownerLinkMs?: number },
     private readonly now: () => number = Date.now,
   ) {
     migrate(db, 'residents', RESIDENT_MIGRATIONS);
@@ -137,8 +142,8 @@ export class ResidentStore {
     this.db
       .prepare(
         `INSERT INTO ${RESIDENT_TABLE} (id, name, owner_name, owner_contact, address, map_x, map_y, map_heading, consent, consent_date, sharing,
-          retention_days, status, source, pull_url, push_key_hash, stream_token, owner_token_hash, note, created_at, updated_at, status_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          retention_days, status, source, pull_url, push_key_hash, stream_token, owner_token_hash, note, created_at, updated_at, status_at, owner_token_expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -162,6 +167,7 @@ export class ResidentStore {
         now,
         now,
         now,
+        now + this.ownerLinkMs,
       );
     return { camera: this.require(id), secrets: { ownerToken, ...(pushKey ? { pushKey } : {}) } };
   }
@@ -205,7 +211,10 @@ export class ResidentStore {
 
   setStatus(id: string, status: ResidentStatus, by: 'admin' | 'owner'): ResidentView {
     const cur = this.require(id);
-    if (!statusChangeAllowed(cur.status, status, by)) throw new AppError(ErrorCode.BAD_STATE, `status: cannot change from ${cur.status} to ${status}`, 409);
+    if (!statusChangeAllowed(cur.status, status, by, cur.statusBy)) {
+      const why = by === 'owner' && cur.statusBy === 'admin' && cur.status === 'paused' ? ' (the station paused it; only the station can resume it)' : '';
+      throw new AppError(ErrorCode.BAD_STATE, `status: cannot change from ${cur.status} to ${status}${why}`, 409);
+    }
     if (status === 'approved' && (!cur.consent || !cur.consentDate)) throw new AppError(ErrorCode.BAD_STATE, 'consent: the owner\'s consent and its date are required before approval', 409);
     if (cur.status === status) return cur;
     const now = this.now();
@@ -226,13 +235,17 @@ export class ResidentStore {
   rotateOwnerToken(id: string): { camera: ResidentView; secrets: OneTimeSecrets } {
     this.require(id);
     const ownerToken = newOwnerToken();
-    this.db.prepare(`UPDATE ${RESIDENT_TABLE} SET owner_token_hash = ?, updated_at = ? WHERE id = ?`).run(hashSecret(ownerToken), this.now(), id);
+    this.db.prepare(`UPDATE ${RESIDENT_TABLE} SET owner_token_hash = ?, owner_token_expires_at = ?, updated_at = ? WHERE id = ?`).run(hashSecret(ownerToken), this.now() + this.ownerLinkMs, this.now(), id);
     return { camera: this.require(id), secrets: { ownerToken } };
   }
 
-  /** The camera an owner link opens, or null. */
+  private get ownerLinkMs(): number {
+    return this.defaults.ownerLinkMs ?? 90 * 86_400_000;
+  }
+
+  /** The camera an owner link opens (while the link has not expired), or null. */
   byOwnerToken(token: string): ResidentView | null {
-    const r = this.db.prepare(`SELECT * FROM ${RESIDENT_TABLE} WHERE owner_token_hash = ?`).get(hashSecret(token)) as Row | undefined;
+    const r = this.db.prepare(`SELECT * FROM ${RESIDENT_TABLE} WHERE owner_token_hash = ? AND owner_token_expires_at > ?`).get(hashSecret(token), this.now()) as Row | undefined;
     return r ? toView(r) : null;
   }
 

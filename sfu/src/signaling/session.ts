@@ -27,6 +27,8 @@ export class Session {
   /** Who is behind this socket (set at upgrade from the session cookie; null = not signed in). */
   principal: Principal | null = null;
   alive = true;
+  /** Messages of this socket being handled now (the server bounds it). */
+  inFlight = 0;
   private closed = false;
   // Token bucket against floods: refills `rate` per second up to `burst`.
   private tokens: number;
@@ -39,6 +41,25 @@ export class Session {
     private readonly burst = 400,
   ) {
     this.tokens = burst;
+  }
+
+  /** Creations in flight, counted against SESSION_LIMITS with what exists (concurrent messages cannot overshoot). */
+  private readonly creating = { transports: 0, consumers: 0 };
+
+  /**
+   * Reserves room for one more transport or consumer before the (asynchronous) creation starts;
+   * throws when the limit is reached counting creations in flight. Call the returned release once
+   * the creation finished (added or failed).
+   */
+  reserve(kind: keyof typeof SESSION_LIMITS): () => void {
+    const have = kind === 'transports' ? this.transports.size : this.consumers.size;
+    if (have + this.creating[kind] >= SESSION_LIMITS[kind]) throw new AppError(ErrorCode.BAD_REQUEST, `too many ${kind} in this session`);
+    this.creating[kind]++;
+    let done = false;
+    return () => {
+      if (!done) this.creating[kind]--;
+      done = true;
+    };
   }
 
   get isClosed(): boolean {

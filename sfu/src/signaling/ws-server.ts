@@ -10,6 +10,7 @@ import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type Serve
 import type { SignalingContext } from './context.js';
 import { canSeeCamera, type Permission, type Principal } from '../auth/access.js';
 import { Session } from './session.js';
+import { sameOrigin } from '../http/origin.js';
 import { hello, ping } from './handlers/session.js';
 import { connectTransport, createTransport, restartIce } from './handlers/transport.js';
 import { closeConsumer, consume, pauseConsumer, resumeConsumer } from './handlers/consume.js';
@@ -57,6 +58,9 @@ export interface SignalingOptions {
 
 const UNAUTHENTICATED_BODY = JSON.stringify({ code: ErrorCode.UNAUTHENTICATED, message: 'sign in first' });
 
+/** Messages of one socket being handled at once (the rest are answered RATE_LIMITED). */
+export const MAX_IN_FLIGHT = 32;
+
 /** Frames above this are refused by ws itself (close 1009); below it, the config limit answers with an error. */
 const WS_MAX_PAYLOAD = 4 * 1024 * 1024;
 
@@ -67,6 +71,8 @@ export class SignalingServer {
   private readonly handlers = new Map<string, AnyHandler>(Object.entries(CORE_HANDLERS) as [string, AnyHandler][]);
   private readonly access = new Map<string, MessageAccess>(Object.entries(CORE_ACCESS) as [string, MessageAccess][]);
   private readonly path: string;
+  /** Open (or opening) sockets per user. */
+  private readonly perOwner = new Map<string, number>();
 
   constructor(
     server: Server | HttpsServer,
@@ -81,13 +87,14 @@ export class SignalingServer {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
+      // A page of another site must not open the wall's socket (with the user's cookie, or at all
+      // when access control is off).
+      if (!sameOrigin(req, this.ctx.config.sfu.allowedOrigins)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
       let principal: Principal | null = null;
       if (this.opts.authenticate) {
-        // A page of another site must not open the wall's socket with the user's cookie.
-        if (!sameOrigin(req)) {
-          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-          return;
-        }
         try {
           principal = this.opts.authenticate(req);
         } catch (e) {
@@ -98,7 +105,26 @@ export class SignalingServer {
           return;
         }
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, principal));
+      // Sockets per user (per client address when access control is off), counting upgrades in progress.
+      const owner = socketOwner(principal, req);
+      const max = this.ctx.config.sfu.maxSocketsPerUser;
+      if ((this.perOwner.get(owner) ?? 0) >= max) {
+        const body = JSON.stringify({ code: ErrorCode.RATE_LIMITED, message: `at most ${max} open connections per user`, retryAfterS: 5 });
+        socket.end(`HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: 5\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+        this.ctx.log.warn({ user: principal?.username, max }, 'signaling socket refused: too many open for this user');
+        return;
+      }
+      this.countOwner(owner, +1);
+      let counted = true;
+      const uncount = () => {
+        if (counted) this.countOwner(owner, -1);
+        counted = false;
+      };
+      socket.once('close', uncount);
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.once('close', uncount);
+        this.onConnection(ws, req, principal);
+      });
     });
     this.heartbeat = setInterval(() => this.beat(), ctx.config.sfu.heartbeatMs);
     ctx.cameras.on('status', (cameraId, stream, status) => this.broadcast({ type: 'cameraState', cameraId, stream, status }, (s) => canSeeCamera(ctx.access, s.principal, cameraId)));
@@ -107,6 +133,12 @@ export class SignalingServer {
       const all = ctx.cameras.info();
       for (const s of this.sessions) if (s.greeted) s.send({ type: 'cameras', cameras: all.filter((c) => canSeeCamera(ctx.access, s.principal, c.id)) });
     });
+  }
+
+  private countOwner(owner: string, d: number): void {
+    const n = (this.perOwner.get(owner) ?? 0) + d;
+    if (n > 0) this.perOwner.set(owner, n);
+    else this.perOwner.delete(owner);
   }
 
   get sessionCount(): number {
@@ -186,7 +218,13 @@ export class SignalingServer {
       session.fail(parsed.id, parsed.error);
       return;
     }
-    void this.dispatch(session, parsed.message);
+    // Handlers are asynchronous: bound how many of one socket's messages are being worked on at once.
+    if (session.inFlight >= MAX_IN_FLIGHT) {
+      session.fail(parsed.message.id, { code: ErrorCode.RATE_LIMITED, message: 'too many requests in progress; wait for the answers' });
+      return;
+    }
+    session.inFlight++;
+    void this.dispatch(session, parsed.message).finally(() => session.inFlight--);
   }
 
   /** 401/403 for a message of `type` the socket's principal may not send; null when allowed. */
@@ -241,13 +279,7 @@ export class SignalingServer {
   }
 }
 
-/** Whether the upgrade request's Origin (when a browser sent one) is the server's own host. */
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true; // not a browser page (tools, tests); the cookie still decides
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+/** Whose socket this is, for the per-user limit: the user, or the client address without access control. */
+function socketOwner(p: Principal | null, req: IncomingMessage): string {
+  return p && p.sessionId !== null ? `u:${p.userId}` : `a:${req.socket.remoteAddress ?? '?'}`;
 }

@@ -68,7 +68,7 @@ export class WwLogin extends LitElement {
     } catch (err) {
       const code = err instanceof AuthError ? err.code : 'INTERNAL';
       const retry = err instanceof AuthError ? err.retryAfterS : null;
-      this.error = { code, until: code === 'LOCKED_OUT' && retry !== null ? Date.now() + retry * 1000 : null };
+      this.error = { code, until: (code === 'LOCKED_OUT' || code === 'RATE_LIMITED') && retry !== null ? Date.now() + retry * 1000 : null };
       this.field('password').select();
     } finally {
       this.busy = false;
@@ -83,12 +83,17 @@ export class WwLogin extends LitElement {
       const left = e.until - this.clock.now;
       return left > 0 ? t('login.lockedFor', { time: remaining(left) }) : t('login.lockOver');
     }
+    // Too many attempts at once (in flight for this name, or from this address): wait, then retry.
+    if (e.code === 'RATE_LIMITED' && e.until !== null) {
+      const left = e.until - this.clock.now;
+      return left > 0 ? t('login.slowDown', { time: remaining(left) }) : t('login.lockOver');
+    }
     return errorMessage(e.code);
   }
 
   override render(): unknown {
     const lang = getLang();
-    const locked = this.error?.code === 'LOCKED_OUT' && this.error.until !== null && this.error.until > this.clock.now;
+    const locked = (this.error?.code === 'LOCKED_OUT' || this.error?.code === 'RATE_LIMITED') && this.error.until !== null && this.error.until > this.clock.now;
     return html`
       <form @submit=${(e: Event) => void this.submit(e)} novalidate>
         <div class="brand">

@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@wardwall/common';
 import type { types } from 'mediasoup';
 import type { SignalingContext } from '../context.js';
-import { SESSION_LIMITS, type Session } from '../session.js';
+import type { Session } from '../session.js';
 import { actorOf } from '../../auth/access.js';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
@@ -13,32 +13,37 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
   const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
   if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
-  if (session.consumers.size >= SESSION_LIMITS.consumers) throw new AppError(ErrorCode.BAD_REQUEST, 'too many consumers in this session');
-  const transportRouter = session.routerOf(transport.id);
-  if (!stream.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
+  // Counted before the awaits: a burst of concurrent consume messages cannot get past the limit.
+  const release = session.reserve('consumers');
+  let consumer: types.Consumer;
   let producer: types.Producer;
   try {
-    producer = await stream.ensureOn(transportRouter);
-  } catch (e) {
-    throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
-  }
-  const rtpCapabilities = msg.rtpCapabilities as unknown as types.RtpCapabilities;
-  let canConsume = false;
-  try {
-    canConsume = transportRouter.canConsume({ producerId: producer.id, rtpCapabilities });
-  } catch {
-    canConsume = false;
-  }
-  if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, 'the browser cannot receive H.264 (rtpCapabilities)');
-  let consumer: types.Consumer;
-  try {
-    consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream } });
-  } catch (e) {
-    throw new AppError(ErrorCode.CANNOT_CONSUME, `cannot consume: ${(e as Error).message.slice(0, 200)}`);
-  }
-  if (session.isClosed) {
-    consumer.close();
-    throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
+    const transportRouter = session.routerOf(transport.id);
+    if (!stream.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
+    try {
+      producer = await stream.ensureOn(transportRouter);
+    } catch (e) {
+      throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
+    }
+    const rtpCapabilities = msg.rtpCapabilities as unknown as types.RtpCapabilities;
+    let canConsume = false;
+    try {
+      canConsume = transportRouter.canConsume({ producerId: producer.id, rtpCapabilities });
+    } catch {
+      canConsume = false;
+    }
+    if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, 'the browser cannot receive H.264 (rtpCapabilities)');
+    try {
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream } });
+    } catch (e) {
+      throw new AppError(ErrorCode.CANNOT_CONSUME, `cannot consume: ${(e as Error).message.slice(0, 200)}`);
+    }
+    if (session.isClosed) {
+      consumer.close();
+      throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
+    }
+  } finally {
+    release();
   }
   const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8) };
   // Audited before any video flows (consumers start paused): not audited, not watched.

@@ -1,7 +1,7 @@
 import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@wardwall/common';
 import type { types } from 'mediasoup';
 import type { SignalingContext } from '../context.js';
-import { SESSION_LIMITS, type Session } from '../session.js';
+import type { Session } from '../session.js';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -12,19 +12,26 @@ function transportOf(session: Session, id: string): types.WebRtcTransport {
 }
 
 export async function createTransport(ctx: SignalingContext, session: Session, _msg: Msg<'createTransport'>): Promise<ResponseData['createTransport']> {
-  if (session.transports.size >= SESSION_LIMITS.transports) throw new AppError(ErrorCode.BAD_REQUEST, 'too many transports in this session');
-  // Every browser transport is on the edge worker's WebRtcServer: one UDP port, same TCP port as fallback.
-  const slot = ctx.pool.edge();
-  const { listenIp, announcedAddress } = ctx.config.sfu.webrtc;
-  const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({ protocol, ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}) });
-  const transport = await slot.router.createWebRtcTransport({
-    ...(slot.webRtcServer ? { webRtcServer: slot.webRtcServer } : { listenInfos: [listen('udp'), listen('tcp')] }),
-    enableUdp: true,
-    enableTcp: true,
-    preferUdp: true,
-    initialAvailableOutgoingBitrate: 4_000_000,
-    appData: { sessionId: session.id },
-  });
+  // Counted before the await: a burst of concurrent messages cannot get past the limit.
+  const release = session.reserve('transports');
+  let transport: types.WebRtcTransport;
+  let slot: ReturnType<SignalingContext['pool']['edge']>;
+  try {
+    // Every browser transport is on the edge worker's WebRtcServer: one UDP port, same TCP port as fallback.
+    slot = ctx.pool.edge();
+    const { listenIp, announcedAddress } = ctx.config.sfu.webrtc;
+    const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({ protocol, ip: listenIp, ...(announcedAddress ? { announcedAddress } : {}) });
+    transport = await slot.router.createWebRtcTransport({
+      ...(slot.webRtcServer ? { webRtcServer: slot.webRtcServer } : { listenInfos: [listen('udp'), listen('tcp')] }),
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 4_000_000,
+      appData: { sessionId: session.id },
+    });
+  } finally {
+    release();
+  }
   if (session.isClosed) {
     transport.close();
     throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
