@@ -398,7 +398,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         const hold = store.db.hold(Number(m[0]));
         if (!hold) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);
         const mine = hold.createdByUser != null && hold.createdByUser === who.userId && !isService(who);
-        if (!mine && !access.can(who, 'admin')) throw new AppError(ErrorCode.FORBIDDEN, 'not allowed: only the hold\'s creator, the system or an administrator may release it', 403);
+        if (!mine && !isService(who) && !access.can(who, 'admin')) throw new AppError(ErrorCode.FORBIDDEN, 'not allowed: only the hold\'s creator, the system or an administrator may release it', 403);
         // Audited first: a release that cannot be audited is refused.
         await access.audit(who, 'hold_release', hold.camera, { hold: hold.id, from: hold.startMs, to: hold.endMs, reason: hold.reason });
         if (!store.db.releaseHold(hold.id, deps.now())) throw new AppError(ErrorCode.NOT_FOUND, 'no such active hold', 404);

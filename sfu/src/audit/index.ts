@@ -27,7 +27,7 @@ const auditQuery = z
   .strict();
 
 /** The actions the recorder may append (it cannot write sign-ins, user changes or anything else). */
-export const RECORDER_ACTIONS = ['playback', 'hold_add', 'hold_release', 'export_create', 'export_download'] as const;
+export const RECORDER_ACTIONS = ['playback', 'hold_add', 'hold_release', 'export_create', 'export_download', 'export_expired'] as const;
 
 export const INTERNAL_AUDIT_PATH = '/api/internal/audit';
 
