@@ -162,7 +162,9 @@ test('no unauthenticated request grows the database without bound', async () => 
     junk.push(call(from, 'POST', '/api/admin/users', { username: `u${i}` }));
     junk.push(call(from, 'GET', '/api/audit'));
   }
-  await Promise.all(junk);
+  // A request refused before its body was read may see its connection reset instead of the answer
+  // (the server closes a non-keep-alive socket with unread data): what counts here is what was written.
+  await Promise.all(junk.map((p) => p.catch((e: NodeJS.ErrnoException) => assert.ok(['ECONNRESET', 'EPIPE'].includes(String(e.code)), String(e)))));
   // And unauthenticated WebSocket upgrades.
   for (let i = 0; i < 20; i++) await assert.rejects(wsClient(sys.url), /401/);
   const after = rowCounts();
