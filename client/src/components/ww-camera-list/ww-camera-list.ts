@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo, StreamStatus } from '@wardwall/common';
 import { MIME_CAMERA } from '../../core/dnd.js';
 import { matchesFilter } from '../../core/text.js';
+import { resolveShortcut } from '../../core/shortcuts.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatTime, reasonText, t } from '../../i18n/i18n.js';
 import { theme } from '../../styles/theme.js';
@@ -55,10 +56,11 @@ export class WwCameraList extends LitElement {
   }
 
   private onFilterKey(e: KeyboardEvent): void {
-    if (e.key === 'Escape') {
+    const hit = resolveShortcut('live', e, 'filter');
+    if (hit?.action === 'clearFilter') {
       this.filter = '';
       (e.target as HTMLInputElement).blur();
-    } else if (e.key === 'Enter') {
+    } else if (hit?.action === 'pickFirst') {
       const first = this.visible()[0];
       if (first) this.pick(first.id);
     }
