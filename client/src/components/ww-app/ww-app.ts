@@ -98,6 +98,7 @@ export class WwApp extends LitElement {
     linkLevel: { state: true },
     startedOffline: { state: true },
     urgentNotices: { state: true },
+    mapOpen: { state: true },
   };
 
   declare services: AppServices | null;
@@ -125,6 +126,8 @@ export class WwApp extends LitElement {
   declare startedOffline: boolean;
   /** Bookmarks another operator just marked urgent (newest first, at most 3), until opened or dismissed. */
   declare urgentNotices: readonly LocalBookmark[];
+  /** The mini map under the camera list is shown (it folds away to leave the list more room). */
+  declare mapOpen: boolean;
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
     this.phone = !!this.phoneMedia?.matches;
@@ -150,6 +153,7 @@ export class WwApp extends LitElement {
     this.me = null;
     this.startedOffline = false;
     this.urgentNotices = [];
+    this.mapOpen = true;
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
@@ -530,8 +534,14 @@ export class WwApp extends LitElement {
         <div class="side">
           <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
-          <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null} .health=${this.health}
-            @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
+          <section class="minimap-box" data-open=${this.mapOpen ? 'true' : 'false'}>
+            <button type="button" class="fold" data-action="toggle-map" aria-expanded=${this.mapOpen ? 'true' : 'false'}
+              @click=${() => (this.mapOpen = !this.mapOpen)}>${this.mapOpen ? '▾' : '▸'} ${t('map.title')}</button>
+            ${this.mapOpen
+              ? html`<ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null} .health=${this.health}
+                  @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>`
+              : nothing}
+          </section>
           ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap} .me=${this.me}></ww-alerts>` : nothing}
         </div>
         <ww-wall
@@ -589,10 +599,6 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
-      .side ww-alerts {
-        flex: 0 1 auto;
-        max-height: 45%;
-      }
       ww-review,
       .page {
         flex: 1;
@@ -611,20 +617,52 @@ export class WwApp extends LitElement {
         flex: 1;
         min-height: 0;
       }
+      /*
+       * The left column: the camera list keeps at least about half the column (every camera can be
+       * scrolled to and clicked on a laptop's 768-800 px); the mini map and the alerts panel shrink
+       * and scroll (or fold away) inside what is left, never over the list.
+       */
       .side {
         display: flex;
         flex-direction: column;
         min-height: 0;
+        overflow: hidden;
       }
       .side ww-camera-list {
-        flex: 1;
-        min-height: 0;
+        flex: 1 1 0;
+        min-height: min(100%, max(14rem, 45%));
       }
-      .minimap {
-        flex: 0 0 auto;
-        height: min(16rem, 35vh);
+      .minimap-box {
+        flex: 0 1 auto;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+        overflow: hidden;
+        background: var(--ww-panel);
         border-top: 1px solid var(--ww-border);
         border-right: 1px solid var(--ww-border);
+      }
+      .fold {
+        flex: 0 0 auto;
+        padding: 3px 10px;
+        border: 0;
+        background: none;
+        color: var(--ww-muted);
+        font-size: 12px;
+        text-align: left;
+        cursor: pointer;
+      }
+      .fold:hover {
+        color: var(--ww-text);
+      }
+      .minimap {
+        flex: 0 1 min(16rem, 30vh);
+        min-height: 0;
+      }
+      .side ww-alerts {
+        flex: 0 1 auto;
+        min-height: 2.4rem;
+        max-height: 40%;
       }
       ww-displays {
         flex: 1;

@@ -147,6 +147,8 @@ export class WwCameraList extends LitElement {
         display: flex;
         flex-direction: column;
         min-height: 0;
+        /* Nothing of the list paints over the map or the wall when the column is short: the list scrolls. */
+        overflow: hidden;
         background: var(--ww-panel);
         border-right: 1px solid var(--ww-border);
         padding: 10px 8px 8px;
@@ -198,7 +200,7 @@ export class WwCameraList extends LitElement {
         padding: 0;
         overflow-y: auto;
         flex: 1;
-        min-height: 0;
+        min-height: 3rem;
       }
       .item {
         width: 100%;
@@ -271,7 +273,7 @@ export class WwCameraList extends LitElement {
         padding-top: 8px;
         line-height: 1.4;
       }
-      @media (max-width: 700px), (max-height: 500px) {
+      @media (max-width: 700px), (max-height: 900px) {
         .hint {
           display: none;
         }

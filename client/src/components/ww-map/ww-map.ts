@@ -147,6 +147,7 @@ export class WwMap extends LitElement {
         align-items: center;
         min-height: 0;
         min-width: 0;
+        overflow: hidden;
       }
       .map {
         position: relative;
