@@ -211,6 +211,7 @@ export const vi = {
   'err.NETWORK_ERROR': 'lỗi mạng khi tải bản ghi hình',
   'err.MEDIA_ERROR': 'trình duyệt không giải mã được bản ghi hình',
   // Resident cameras
+  'mode.residentsShort': 'Người dân',
   'mode.residents': 'Camera người dân',
   'state.paused': 'Tạm dừng',
   'reason.paused': 'chủ camera đã tạm dừng chia sẻ',
@@ -634,6 +635,7 @@ export const en: Record<MessageKey, string> = {
   'err.NETWORK_ERROR': 'network error while loading the recording',
   'err.MEDIA_ERROR': 'the browser cannot decode the recording',
   // Resident cameras
+  'mode.residentsShort': 'Residents',
   'mode.residents': 'Resident cameras',
   'state.paused': 'Paused',
   'reason.paused': 'the owner paused sharing',

@@ -656,7 +656,8 @@ export class WwApp extends LitElement {
         color: var(--ww-text);
       }
       .minimap {
-        flex: 0 1 min(16rem, 30vh);
+        flex: 0 1 auto;
+        height: min(16rem, 30vh);
         min-height: 0;
       }
       .side ww-alerts {
