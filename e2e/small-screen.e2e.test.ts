@@ -3,7 +3,8 @@
  * of the list can be scrolled to and clicked onto a tile (playwright's actionability checks: the
  * entry is visible, stable and receives the click, not the map or the wall over it); the mini map and
  * the alerts panel shrink, scroll or fold instead of taking the list's room. And the header keeps to
- * one row at 1600 px in Vietnamese and in English. Real system: demo cameras, ten configured cameras
+ * one row at 1600 px in Vietnamese and in English; the help overlay lists the keys of the mode it is
+ * opened in (live, review, follow) and a key does what the table says. Real system: demo cameras, ten configured cameras
  * that do not exist on the RTSP endpoint (their real "offline" alerts), access control on.
  */
 import { after, before, test } from 'node:test';
@@ -127,6 +128,51 @@ test('the header keeps to one row at 1600 px, in Vietnamese and in English', asy
       assert.ok(rows.height <= rows.tallest + 24, `${lang}: header ${rows.height} px for items of ${rows.tallest} px`);
       assert.ok(rows.scrollWidth <= rows.clientWidth, `${lang}: header overflows: ${JSON.stringify(rows)}`);
     }
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('the help lists every key of the mode it is opened in, and the keys do what it says', async () => {
+  const page = await openWall(1366, 768);
+  try {
+    const rows = async () => page.locator('ww-help tr[data-action]').evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-by')}:${tr.getAttribute('data-action')}`));
+    const caps = async () => page.locator('ww-help kbd').allInnerTexts();
+    // Live: the wall's keys; a key works, and the help (modal) holds the wall's keys back.
+    await page.locator('body').press('3');
+    await waitFor('3×3 by key', async () => (await page.locator('ww-header [data-layout="3x3"]').getAttribute('aria-pressed')) === 'true', 5000, 50);
+    await page.locator('body').press('?');
+    await page.locator('ww-help').waitFor();
+    assert.match(await page.locator('ww-help h2').innerText(), /Phím tắt · Trực tiếp/);
+    for (const a of ['app:layout', 'app:fullscreen', 'app:stats', 'app:select', 'app:move', 'app:expand', 'app:clear', 'app:bookmark', 'app:bookmarkUrgent', 'app:escape', 'app:help', 'filter:pickFirst']) assert.ok((await rows()).includes(a), `live: ${a}`);
+    await page.locator('body').press('2');
+    assert.equal(await page.locator('ww-header [data-layout="3x3"]').getAttribute('aria-pressed'), 'true', 'a wall key does not act behind the help');
+    await page.locator('body').press('Escape');
+    await waitFor('help closed', async () => (await page.locator('ww-help').count()) === 0, 5000, 50);
+
+    // Review: space , . ← → [ ] and the bookmark keys.
+    await page.locator('ww-header [data-mode="review"]').click();
+    await page.locator('body').press('?');
+    await page.locator('ww-help').waitFor();
+    assert.match(await page.locator('ww-help h2').innerText(), /Phím tắt · Xem lại/);
+    assert.deepEqual(await rows(), ['review:playPause', 'review:stepBack', 'review:stepForward', 'review:jumpBack', 'review:jumpForward', 'review:slower', 'review:faster', 'review:bookmark', 'review:bookmarkUrgent', 'app:escape', 'app:help']);
+    const reviewCaps = await caps();
+    for (const k of ['Phím cách', ',', '.', '←', '→', '[', ']', 'B', 'Shift', 'Esc', '?']) assert.ok(reviewCaps.includes(k), `review key cap ${k}: ${reviewCaps.join(' ')}`);
+    assert.ok(!reviewCaps.includes('F'), 'no live-only key in review');
+    // In English too (the overlay is modal: the language changes under it).
+    await page.evaluate(() => document.querySelector('ww-app')!.setLanguage('en'));
+    await waitFor('english caps', async () => (await caps()).includes('Space'), 5000, 50);
+    assert.match(await page.locator('ww-help h2').innerText(), /Keyboard shortcuts · Review/);
+    await page.evaluate(() => document.querySelector('ww-app')!.setLanguage('vi'));
+    await page.locator('body').press('Escape');
+
+    // Follow: the arrows hop, space plays a recording.
+    await page.locator('ww-header [data-mode="follow"]').click();
+    await page.locator('body').press('?');
+    await page.locator('ww-help').waitFor();
+    assert.deepEqual(await rows(), ['follow:hop', 'follow:playPause', 'app:escape', 'app:help']);
+    await page.locator('body').press('?');
+    await waitFor('help closed with ?', async () => (await page.locator('ww-help').count()) === 0, 5000, 50);
   } finally {
     await page.context().close();
   }
