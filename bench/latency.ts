@@ -7,6 +7,10 @@
  * Options (env): BENCH_SECONDS (default 25), BENCH_FIRST_FRAME_ROUNDS (default 10), BENCH_WORKERS
  * (default 0 = one per core), BENCH_MANY_VIEWERS (default 4) and BENCH_MANY_SECONDS (default 15) for
  * the CPU per camera per viewer with several viewers sharing the camera's ingest.
+ *
+ * `--smoke` (`npm run bench:latency -- --smoke`): a few seconds of each part (2 first-frame rounds,
+ * 3 s of glass-to-glass, 2 viewers for 2 s), to check the bench runs end to end; its numbers are
+ * not measurements. The env options still override it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,10 +26,11 @@ import { signIn } from '../sfu/test/support.js';
 import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
 import { TreeSampler } from './proc-stats.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 25);
-const ROUNDS = Number(process.env.BENCH_FIRST_FRAME_ROUNDS ?? 10);
-const MANY_VIEWERS = Math.max(1, Number(process.env.BENCH_MANY_VIEWERS ?? 4));
-const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? 15);
+const SMOKE = process.argv.includes('--smoke');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMOKE ? 3 : 25));
+const ROUNDS = Number(process.env.BENCH_FIRST_FRAME_ROUNDS ?? (SMOKE ? 2 : 10));
+const MANY_VIEWERS = Math.max(1, Number(process.env.BENCH_MANY_VIEWERS ?? (SMOKE ? 2 : 4)));
+const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? (SMOKE ? 2 : 15));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger('bench', 'warn');
 // Access control is on as in production: the SFU's first admin gets this password (env or random).
@@ -176,6 +181,7 @@ async function main(): Promise<void> {
     await ctx.close();
     const result = {
       bench: 'latency',
+      ...(SMOKE ? { smoke: true } : {}),
       camera: `${config.demo.width}x${config.demo.height}@${config.demo.fps} H.264, GOP ${config.demo.gopFrames} frames`,
       seconds: round1(elapsed),
       frames: samples.frames,

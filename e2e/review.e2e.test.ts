@@ -260,7 +260,7 @@ test('review: timeline spans, hover thumbnail, click to seek; 8× and 16× frame
   await page.locator('[data-lang="en"]').first().click();
   assert.equal((await page.locator('ww-review [data-action="open"]').textContent())?.trim(), 'Open recordings');
   await page.locator('[data-lang="vi"]').first().click();
-  assert.equal((await page.locator('ww-review [data-action="open"]').textContent())?.trim(), 'Mở ghi hình');
+  assert.equal((await page.locator('ww-review [data-action="open"]').textContent())?.trim(), 'Mở bản ghi hình');
 });
 
 test('review: a saved frame has the full 640×360 resolution and its burned-in time matches the recorded time', async () => {

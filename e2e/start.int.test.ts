@@ -72,3 +72,46 @@ test('bad config refuses to start and names the key', () => {
   assert.equal(r2.status, 2);
   assert.match(r2.stderr, /config error: sfu\.port/);
 });
+
+test('Ctrl-C in a terminal (SIGINT to the whole process group) stops cleanly: no WARN or ERROR line, exit code 0', async () => {
+  const [rtspPort, rtmpPort, httpPort, sfuPort, recPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const dir = mkdtempSync(join(tmpdir(), 'wardwall-start-'));
+  const cfg = join(dir, 'config.jsonc');
+  writeFileSync(cfg, JSON.stringify({ demo: { count: 3, withSubStream: 1 }, endpoint: { rtspPort, rtmpPort, httpPort }, sfu: { port: sfuPort, workers: 2, dataDir: join(dir, 'sfu'), webrtc: { port: 0 } }, recorder: { port: recPort, dataDir: join(dir, 'rec'), segmentSeconds: 4 }, log: { level: 'info' } }));
+  // Its own process group, as a shell gives a foreground job: the terminal's Ctrl-C signals every
+  // process of the group at once (the launcher, the services, every ffmpeg and GStreamer child).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--config', cfg], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WARDWALL_LOG_LEVEL: 'info' } });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  try {
+    const url = await waitFor('printed URL', () => /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1], 60000, 200);
+    const password = /Initial admin account: user "admin", password "([^"]+)"/.exec(out)?.[1];
+    assert.ok(password, out);
+    const cookie = await signIn(url, 'admin', password);
+    await waitFor('cameras live', async () => {
+      const r = (await (await fetch(`${url}api/cameras`, { headers: { cookie } })).json()) as { cameras: { streams: { main: { state: string } } }[] };
+      return r.cameras.length === 3 && r.cameras.every((c) => c.streams.main.state === 'live');
+    }, 60000, 300);
+    // The recorder is writing too (its ffmpeg pulls are part of what Ctrl-C ends).
+    await waitFor('recording', async () => (await fetch(`${url}api/recorder/health`, { headers: { cookie } })).status === 200, 20000, 300);
+    await new Promise((r) => setTimeout(r, 3000));
+    const kids = descendants(child.pid!);
+    const before = out.length;
+    process.kill(-child.pid!, 'SIGINT');
+    const { code, signal } = await exited;
+    await waitFor('every child gone', () => kids.every((p) => !alive(p)), 15000, 200);
+    const after = out.slice(before);
+    const noisy = after.split('\n').filter((l) => /\b(WARN|ERROR|FATAL)\b|warning|error/i.test(l));
+    assert.deepEqual(noisy, [], `the console after Ctrl-C:\n${after}`);
+    assert.equal(signal, null);
+    assert.equal(code, 0);
+  } finally {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});

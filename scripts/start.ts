@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
 import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
 import { LogRouter } from './log-router.js';
 import { INITIAL_ADMIN_LINE } from '../sfu/src/auth/index.js';
@@ -51,6 +51,10 @@ function run(name: string, entry: string, onLine?: (line: string) => void): Chil
 async function stop(code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
+  // The demo cameras' publishers get a terminal's Ctrl-C too: their exit is expected. They are
+  // stopped last (after the services that pull them), so a SIGTERM to the launcher alone ends
+  // the consumers before the publishers.
+  expectShutdown();
   await Promise.all(
     [...children.values()].map(
       (child) =>

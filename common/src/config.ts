@@ -475,7 +475,7 @@ export const DEMO_CAMERA_SITES: readonly { name: string; x: number; y: number; h
   { name: 'Hẻm 45 Trần Phú', x: 500, y: 650, heading: 0 },
   { name: 'Trạm y tế', x: 910, y: 300, heading: 270 },
   { name: 'Ngã ba Hai Bà Trưng', x: 700, y: 300, heading: 180 },
-  { name: 'Nhà văn hoá', x: 300, y: 650, heading: 90 },
+  { name: 'Nhà văn hóa', x: 300, y: 650, heading: 90 },
   { name: 'Bãi giữ xe', x: 90, y: 650, heading: 90 },
   { name: 'Đường ven sông', x: 700, y: 900, heading: 270 },
 ];

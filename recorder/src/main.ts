@@ -1,5 +1,5 @@
 /** The recorder process: `node --import tsx recorder/src/main.ts [--config file]`. */
-import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
 import { startRecorder } from './app.js';
 
 const config = loadConfigOrExit();
@@ -15,6 +15,8 @@ const recorder = await startRecorder(config, { log }).catch((e: unknown) => {
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
+    // First, synchronously: the ffmpeg writers that the same Ctrl-C ends are expected to go.
+    expectShutdown();
     if (stopping) return;
     stopping = true;
     log.info({ signal: sig }, 'stopping');

@@ -1,5 +1,5 @@
 /** The SFU process: `node --import tsx sfu/src/main.ts [--config file]`. */
-import { createLogger, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
 import { startSfu } from './app.js';
 import { INITIAL_ADMIN_LINE } from './auth/index.js';
 
@@ -16,6 +16,8 @@ try {
   process.stdout.write(`SFU ready: ${sfu.url}\n`);
   let stopping = false;
   const stop = async () => {
+    // First, synchronously: the ingest pipelines and workers that the same Ctrl-C ends are expected to go.
+    expectShutdown();
     if (stopping) return;
     stopping = true;
     await sfu.close();

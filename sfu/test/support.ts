@@ -46,6 +46,8 @@ export interface TestSystemOptions {
   /** Recorder retention overrides (e.g. a tiny quota) and how often it runs. */
   retention?: { maxBytes?: number; minFreeBytes?: number; maxAgeDays?: number };
   retentionIntervalMs?: number;
+  /** sfu.ingest overrides (e.g. a slow back-off for cameras that never come up). */
+  ingest?: Record<string, unknown>;
   /** sfu.bookmarks overrides. */
   bookmarks?: Record<string, unknown>;
   /** Recorder segment length, s (default 4). */
@@ -74,7 +76,7 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       port: sfuPort,
       workers: overrides.workers ?? 2,
       webrtc: { listenIp: '127.0.0.1', port: 0, rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 },
-      ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000 },
+      ingest: { backoffMs: [300, 600, 1000], stableAfterMs: 5000, offlineAfterMs: 2000, ...overrides.ingest },
       heartbeatMs: 5000,
       dataDir: overrides.sfuDataDir ?? mkdtempSync(join(tmpdir(), 'wardwall-sfu-')),
       ...(overrides.tls ? { tls: overrides.tls } : {}),

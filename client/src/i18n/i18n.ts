@@ -15,19 +15,47 @@ export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
 
-/** Replaces `{name}` with params; unknown placeholders stay visible (so a missing one is noticed). */
-export function interpolate(template: string, params?: Params): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+const pluralRules = new Map<string, Intl.PluralRules>();
+function pluralCategory(locale: string, n: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return rules.select(n);
 }
 
-/** Placeholder names used by a template (for the completeness test). */
+/** `{n, plural, one {# camera} other {# cameras}}` (the ICU MessageFormat subset the tables use). */
+const PLURAL = /\{(\w+), plural,((?:\s*(?:=\d+|zero|one|two|few|many|other)\s*\{[^{}]*\})+)\s*\}/g;
+const PLURAL_CASE = /(=\d+|zero|one|two|few|many|other)\s*\{([^{}]*)\}/g;
+
+/**
+ * Replaces `{name}` with params and picks plural forms by `Intl.PluralRules` of the language
+ * (`{n, plural, one {# hop} other {# hops}}`; `#` is the number; `=0` matches exactly). Unknown
+ * placeholders stay visible (so a missing one is noticed).
+ */
+export function interpolate(template: string, params?: Params, lang: Lang = current): string {
+  if (!params) return template;
+  const plural = template.replace(PLURAL, (whole, name: string, body: string) => {
+    if (!(name in params)) return whole;
+    const n = Number(params[name]);
+    const cases = new Map([...body.matchAll(PLURAL_CASE)].map((m) => [m[1]!, m[2]!]));
+    const chosen = cases.get(`=${n}`) ?? cases.get(Number.isFinite(n) ? pluralCategory(LOCALES[lang], n) : 'other') ?? cases.get('other') ?? whole;
+    return chosen.replace(/#/g, String(params[name]));
+  });
+  return plural.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Placeholder names used by a template, plural arguments included (for the completeness test). */
 export function placeholders(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+  const names = new Set<string>();
+  const rest = template.replace(PLURAL, (_whole, name: string) => {
+    names.add(name);
+    return '';
+  });
+  for (const m of rest.matchAll(/\{(\w+)\}/g)) names.add(m[1]!);
+  return [...names].sort();
 }
 
 export function translate(lang: Lang, key: MessageKey, params?: Params): string {
-  return interpolate(MESSAGES[lang][key] ?? MESSAGES[DEFAULT_LANG][key] ?? key, params);
+  return interpolate(MESSAGES[lang][key] ?? MESSAGES[DEFAULT_LANG][key] ?? key, params, lang);
 }
 
 type Listener = (lang: Lang) => void;

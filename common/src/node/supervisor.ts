@@ -40,6 +40,24 @@ interface Events {
   exited: [info: ExitInfo];
 }
 
+let shuttingDown = false;
+
+/**
+ * The process is going down on purpose (SIGINT/SIGTERM): from now on a supervised child that exits
+ * is not restarted and its exit is expected (`restartInMs: null`), so nobody warns about it. A
+ * terminal's Ctrl-C signals the whole process group at once: the ffmpeg and GStreamer children get
+ * SIGINT at the same moment as their parent, and exit before the parent's orderly stop reaches them.
+ * Call it first thing in a signal handler (synchronously). Irreversible.
+ */
+export function expectShutdown(): void {
+  shuttingDown = true;
+}
+
+/** Whether `expectShutdown()` was called in this process. */
+export function isShuttingDown(): boolean {
+  return shuttingDown;
+}
+
 /**
  * Keeps one child process running: restarts it with stepped back-off when it exits, until stop().
  * Ends only its own child, by PID (SIGTERM, then SIGKILL after a grace period).
@@ -157,6 +175,7 @@ export class SupervisedProcess extends EventEmitter<Events> {
     if (spawnError) this.pushStderr(spawnError);
     const ranMs = this.now() - this.startedAt;
     if (ranMs >= this.opts.stableAfterMs) this.attempt = 0;
+    if (shuttingDown) this.stopped = true;
     const restartInMs = this.stopped ? null : backoffDelay(this.opts.backoffMs, this.attempt++);
     this.emitSafe('exited', { code, signal, stderrTail: [...this.stderrTail], ranMs, restartInMs });
     if (restartInMs !== null) this.timer = setTimeout(() => this.launch(), restartInMs);

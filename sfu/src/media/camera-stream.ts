@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { CameraConfig, OfflineReason, StreamKind, StreamStatus } from '@wardwall/common';
-import { freeUdpPort, SupervisedProcess, type ProcessSpec } from '@wardwall/common/node';
+import { freeUdpPort, isShuttingDown, SupervisedProcess, type ProcessSpec } from '@wardwall/common/node';
 import { ffmpegTranscodeArgs, gstPassthroughArgs, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
 import { MultipartParser } from '../ingest/multipart.js';
 import { classifyExit } from '../ingest/offline-reason.js';
@@ -128,7 +128,8 @@ export class CameraStream extends EventEmitter<Events> {
       this.procStartedAt = this.now();
     });
     this.ingest.on('exited', (info) => {
-      if (this.closed) return;
+      // Closed, or the SFU is shutting down (expectShutdown): an expected end, not an outage.
+      if (this.closed || isShuttingDown()) return;
       const reason = this.restartReason ?? classifyExit(info.stderrTail, info.code);
       this.restartReason = null;
       this.log.warn({ camera: this.camera.id, stream: this.kind, code: info.code, signal: info.signal, reason, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'ingest pipeline exited');

@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { createWorker, type types } from 'mediasoup';
 import type { Logger } from 'pino';
-import { freeUdpTcpPort } from '@wardwall/common/node';
+import { freeUdpTcpPort, isShuttingDown } from '@wardwall/common/node';
 import { ROUTER_MEDIA_CODECS } from './codecs.js';
 
 export interface PoolSlot {
@@ -121,7 +121,8 @@ export class WorkerPool extends EventEmitter<Events> {
   }
 
   private async onDied(index: number, worker: types.Worker, err: Error): Promise<void> {
-    if (this.closed || this.slots[index]?.worker !== worker) return;
+    // A worker closes itself on SIGINT: a terminal's Ctrl-C reaches it with the SFU (expectShutdown).
+    if (this.closed || isShuttingDown() || this.slots[index]?.worker !== worker) return;
     this.opts.log.error({ worker: index, pid: worker.pid, err: err.message }, 'mediasoup worker died; replacing it');
     for (let attempt = 0; !this.closed; attempt++) {
       try {

@@ -26,6 +26,7 @@ export class WwAlerts extends LitElement {
     sound: { state: true },
     error: { state: true },
     historyOf: { state: true },
+    folded: { state: true },
   };
 
   declare alerts: HealthAlertService | null;
@@ -38,6 +39,8 @@ export class WwAlerts extends LitElement {
   declare sound: boolean;
   declare error: string | null;
   declare historyOf: string | null;
+  /** Only the header shows (count and sound), so the camera list above gets the room. */
+  declare folded: boolean;
   private off: (() => void) | null = null;
 
   constructor() {
@@ -51,6 +54,7 @@ export class WwAlerts extends LitElement {
     this.sound = false;
     this.error = null;
     this.historyOf = null;
+    this.folded = false;
   }
 
   override connectedCallback(): void {
@@ -113,7 +117,8 @@ export class WwAlerts extends LitElement {
     const unacked = this.list.filter((a) => a.state === 'open').length;
     return html`
       <header>
-        <h2>${t('health.panelTitle')}</h2>
+        <h2><button type="button" class="fold" data-action="fold" aria-expanded=${this.folded ? 'false' : 'true'}
+          @click=${() => (this.folded = !this.folded)}>${this.folded ? '▸' : '▾'} ${t('health.panelTitle')}</button></h2>
         ${unacked ? html`<span class="count" data-unacked=${unacked}>${t('health.count', { n: unacked })}</span>` : nothing}
         <span class="spacer"></span>
         <label class="sound" title=${t('health.sound')}>
@@ -122,7 +127,9 @@ export class WwAlerts extends LitElement {
         </label>
       </header>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.list.length === 0
+      ${this.folded
+        ? nothing
+        : this.list.length === 0
         ? html`<p class="none">${t('health.none')}</p>`
         : html`<ul>
             ${this.list.map(
@@ -159,6 +166,15 @@ export class WwAlerts extends LitElement {
         border-top: 1px solid var(--ww-border);
         border-right: 1px solid var(--ww-border);
         font-size: 0.85rem;
+        overflow: hidden;
+      }
+      .fold {
+        padding: 0;
+        border: 0;
+        background: none;
+        color: inherit;
+        font: inherit;
+        cursor: pointer;
       }
       header {
         display: flex;
@@ -200,6 +216,8 @@ export class WwAlerts extends LitElement {
         margin: 0;
         padding: 0 0.4em 0.4em;
         overflow: auto;
+        flex: 1 1 auto;
+        min-height: 0;
         display: flex;
         flex-direction: column;
         gap: 0.3em;

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { CameraInfo, DisplayState } from '@wardwall/common';
 import { isLayoutName, layoutForKey, neighbour, tileCount, type Direction, type LayoutName } from '../../core/layout.js';
+import { resolveShortcut, shortcutMode, type AppAction, type ShortcutMode } from '../../core/shortcuts.js';
 import { assignCamera, camerasOnWall, pickTarget, swapTiles } from '../../core/wall-ops.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { getLang, isLang, setLang, t, type Lang } from '../../i18n/i18n.js';
@@ -97,6 +98,7 @@ export class WwApp extends LitElement {
     linkLevel: { state: true },
     startedOffline: { state: true },
     urgentNotices: { state: true },
+    mapOpen: { state: true },
   };
 
   declare services: AppServices | null;
@@ -124,6 +126,8 @@ export class WwApp extends LitElement {
   declare startedOffline: boolean;
   /** Bookmarks another operator just marked urgent (newest first, at most 3), until opened or dismissed. */
   declare urgentNotices: readonly LocalBookmark[];
+  /** The mini map under the camera list is shown (it folds away to leave the list more room). */
+  declare mapOpen: boolean;
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
     this.phone = !!this.phoneMedia?.matches;
@@ -149,6 +153,7 @@ export class WwApp extends LitElement {
     this.me = null;
     this.startedOffline = false;
     this.urgentNotices = [];
+    this.mapOpen = true;
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
@@ -361,76 +366,72 @@ export class WwApp extends LitElement {
 
   // --- keyboard ------------------------------------------------------------------------------
 
+  /** What each of the app's shortcuts does (core/shortcuts.ts holds the keys); false: not handled, the key goes on. */
+  private readonly keyActions: Record<AppAction, (e: KeyboardEvent) => boolean | void> = {
+    layout: (e) => {
+      const layout = layoutForKey(e.key);
+      if (!layout) return false;
+      this.setLayout(layout);
+    },
+    fullscreen: () => this.toggleFullscreen(),
+    stats: () => this.toggleStats(),
+    help: () => {
+      this.helpOpen = !this.helpOpen;
+    },
+    bookmark: () => this.bookmarkSelectedTile(false),
+    bookmarkUrgent: () => this.bookmarkSelectedTile(true),
+    escape: () => {
+      if (this.helpOpen) this.helpOpen = false;
+      else if (this.bookmarksOpen) this.bookmarksOpen = false;
+      else if (this.expanded !== null) this.expanded = null;
+      else this.selected = null;
+    },
+    expand: () => {
+      if (this.selected === null) return false;
+      this.toggleExpand(this.selected);
+    },
+    clear: () => {
+      if (this.selected === null) return false;
+      this.putCamera(this.selected, null);
+    },
+    select: (e) => this.arrow(e, false),
+    move: (e) => this.arrow(e, true),
+  };
+
+  private arrow(e: KeyboardEvent, move: boolean): void {
+    const n = tileCount(this.wall.layout);
+    const from = this.selected !== null && this.selected < n ? this.selected : null;
+    if (from === null) {
+      this.selected = this.expanded ?? 0;
+      return;
+    }
+    const to = neighbour(this.wall.layout, from, ARROWS[e.key]!);
+    if (move) this.swap(from, to);
+    else {
+      this.selected = to;
+      if (this.expanded !== null) this.expanded = to;
+    }
+  }
+
+  /** The mode whose keys are read now (and listed by the help). */
+  get shortcutMode(): ShortcutMode {
+    return this.displayName ? 'kiosk' : shortcutMode(this.mode);
+  }
+
   private handleKey(e: KeyboardEvent): void {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     const origin = e.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
-
-    if (this.displayName) {
-      if (e.key === 'f' || e.key === 'F') this.toggleFullscreen();
+    const mode = this.shortcutMode;
+    const hit = resolveShortcut(mode, e, 'app');
+    if (this.helpOpen && hit?.action !== 'help' && hit?.action !== 'escape') {
+      // The overlay is modal: review's and follow's keys must not act behind it either.
+      if (resolveShortcut(mode, e) && !(origin instanceof HTMLButtonElement)) e.preventDefault();
       return;
     }
-    if (this.helpOpen && e.key !== '?' && e.key !== 'Escape') return;
-    // Review and follow modes have their own keys (space, arrows, frame steps); admin and audit are forms.
-    if (this.mode !== 'live' && e.key !== '?' && e.key !== 'Escape') return;
-    const layout = layoutForKey(e.key);
-    if (layout && !e.shiftKey) {
-      this.setLayout(layout);
-      e.preventDefault();
-      return;
-    }
-    const n = tileCount(this.wall.layout);
-    switch (e.key) {
-      case 'f':
-      case 'F':
-        this.toggleFullscreen();
-        break;
-      case 's':
-      case 'S':
-        this.toggleStats();
-        break;
-      case '?':
-        this.helpOpen = !this.helpOpen;
-        break;
-      case 'b':
-      case 'B':
-        this.bookmarkSelectedTile(e.shiftKey);
-        break;
-      case 'Escape':
-        if (this.helpOpen) this.helpOpen = false;
-        else if (this.bookmarksOpen) this.bookmarksOpen = false;
-        else if (this.expanded !== null) this.expanded = null;
-        else this.selected = null;
-        break;
-      case 'Enter':
-        if (this.selected === null) return;
-        this.toggleExpand(this.selected);
-        break;
-      case 'Delete':
-      case 'Backspace':
-        if (this.selected === null) return;
-        this.putCamera(this.selected, null);
-        break;
-      case 'ArrowUp':
-      case 'ArrowDown':
-      case 'ArrowLeft':
-      case 'ArrowRight': {
-        const from = this.selected !== null && this.selected < n ? this.selected : null;
-        if (from === null) {
-          this.selected = this.expanded ?? 0;
-          break;
-        }
-        const to = neighbour(this.wall.layout, from, ARROWS[e.key]!);
-        if (e.shiftKey) this.swap(from, to);
-        else {
-          this.selected = to;
-          if (this.expanded !== null) this.expanded = to;
-        }
-        break;
-      }
-      default:
-        return;
-    }
+    // Review and follow handle their own keys (space, arrows, frame steps) from the same table.
+    if (!hit) return;
+    if (this.keyActions[hit.action](e) === false) return;
     e.preventDefault();
   }
 
@@ -533,8 +534,14 @@ export class WwApp extends LitElement {
         <div class="side">
           <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
-          <ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null} .health=${this.health}
-            @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>
+          <section class="minimap-box" data-open=${this.mapOpen ? 'true' : 'false'}>
+            <button type="button" class="fold" data-action="toggle-map" aria-expanded=${this.mapOpen ? 'true' : 'false'}
+              @click=${() => (this.mapOpen = !this.mapOpen)}>${this.mapOpen ? '▾' : '▸'} ${t('map.title')}</button>
+            ${this.mapOpen
+              ? html`<ww-map class="minimap" .cameras=${liveMap} .neighbours=${[]} .centre=${null} .health=${this.health}
+                  @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.onPick(e)}></ww-map>`
+              : nothing}
+          </section>
           ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap} .me=${this.me}></ww-alerts>` : nothing}
         </div>
         <ww-wall
@@ -568,7 +575,7 @@ export class WwApp extends LitElement {
         ? html`<ww-bookmark-form .service=${s.bookmarks} .draft=${this.bookmarkDraft} .cameraNames=${this.cameraNames()}
             @ww-bookmark-close=${() => (this.bookmarkDraft = null)}></ww-bookmark-form>`
         : nothing}
-      ${this.helpOpen ? html`<ww-help @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
+      ${this.helpOpen ? html`<ww-help .mode=${this.shortcutMode} @ww-help-close=${() => (this.helpOpen = false)}></ww-help>` : nothing}
     `;
   }
 
@@ -592,10 +599,6 @@ export class WwApp extends LitElement {
       ww-wall {
         min-height: 0;
       }
-      .side ww-alerts {
-        flex: 0 1 auto;
-        max-height: 45%;
-      }
       ww-review,
       .page {
         flex: 1;
@@ -614,20 +617,53 @@ export class WwApp extends LitElement {
         flex: 1;
         min-height: 0;
       }
+      /*
+       * The left column: the camera list keeps at least about half the column (every camera can be
+       * scrolled to and clicked on a laptop's 768-800 px); the mini map and the alerts panel shrink
+       * and scroll (or fold away) inside what is left, never over the list.
+       */
       .side {
         display: flex;
         flex-direction: column;
         min-height: 0;
+        overflow: hidden;
       }
       .side ww-camera-list {
-        flex: 1;
-        min-height: 0;
+        flex: 1 1 0;
+        min-height: min(100%, max(14rem, 45%));
       }
-      .minimap {
-        flex: 0 0 auto;
-        height: min(16rem, 35vh);
+      .minimap-box {
+        flex: 0 1 auto;
+        min-height: 0;
+        display: flex;
+        flex-direction: column;
+        overflow: hidden;
+        background: var(--ww-panel);
         border-top: 1px solid var(--ww-border);
         border-right: 1px solid var(--ww-border);
+      }
+      .fold {
+        flex: 0 0 auto;
+        padding: 3px 10px;
+        border: 0;
+        background: none;
+        color: var(--ww-muted);
+        font-size: 12px;
+        text-align: left;
+        cursor: pointer;
+      }
+      .fold:hover {
+        color: var(--ww-text);
+      }
+      .minimap {
+        flex: 0 1 auto;
+        height: min(16rem, 30vh);
+        min-height: 0;
+      }
+      .side ww-alerts {
+        flex: 0 1 auto;
+        min-height: 2.4rem;
+        max-height: 40%;
       }
       ww-displays {
         flex: 1;

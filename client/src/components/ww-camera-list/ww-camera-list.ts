@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo, StreamStatus } from '@wardwall/common';
 import { MIME_CAMERA } from '../../core/dnd.js';
 import { matchesFilter } from '../../core/text.js';
+import { resolveShortcut } from '../../core/shortcuts.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatTime, reasonText, t } from '../../i18n/i18n.js';
 import { theme } from '../../styles/theme.js';
@@ -55,10 +56,11 @@ export class WwCameraList extends LitElement {
   }
 
   private onFilterKey(e: KeyboardEvent): void {
-    if (e.key === 'Escape') {
+    const hit = resolveShortcut('live', e, 'filter');
+    if (hit?.action === 'clearFilter') {
       this.filter = '';
       (e.target as HTMLInputElement).blur();
-    } else if (e.key === 'Enter') {
+    } else if (hit?.action === 'pickFirst') {
       const first = this.visible()[0];
       if (first) this.pick(first.id);
     }
@@ -145,6 +147,8 @@ export class WwCameraList extends LitElement {
         display: flex;
         flex-direction: column;
         min-height: 0;
+        /* Nothing of the list paints over the map or the wall when the column is short: the list scrolls. */
+        overflow: hidden;
         background: var(--ww-panel);
         border-right: 1px solid var(--ww-border);
         padding: 10px 8px 8px;
@@ -196,7 +200,7 @@ export class WwCameraList extends LitElement {
         padding: 0;
         overflow-y: auto;
         flex: 1;
-        min-height: 0;
+        min-height: 3rem;
       }
       .item {
         width: 100%;
@@ -269,7 +273,7 @@ export class WwCameraList extends LitElement {
         padding-top: 8px;
         line-height: 1.4;
       }
-      @media (max-width: 700px), (max-height: 500px) {
+      @media (max-width: 700px), (max-height: 900px) {
         .hint {
           display: none;
         }

@@ -9,6 +9,7 @@ import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-ti
 import { newRecordId } from '../../core/ids.js';
 import { addHop, endTrail, isOpen, startTrail, type Trail } from '../../core/trail.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
+import { resolveShortcut, type FollowAction } from '../../core/shortcuts.js';
 import { errorCodeOf } from '../../services/errors.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
@@ -315,18 +316,23 @@ export class WwFollow extends LitElement {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || !this.isConnected) return;
     const origin = e.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
-    const side = ARROW_SIDES[e.key];
-    if (side) {
-      const id = neighbourOnSide(this.neighbours, side);
-      if (id) this.follow(id);
-      e.preventDefault();
-      return;
-    }
-    if (e.key === ' ' && this.session) {
-      this.session.toggle();
-      e.preventDefault();
-    }
+    const hit = resolveShortcut('follow', e, 'follow');
+    if (!hit || this.keyActions[hit.action](e) === false) return;
+    e.preventDefault();
   }
+
+  /** What each of follow's shortcuts does (core/shortcuts.ts holds the keys and the help lines); false: not handled. */
+  private readonly keyActions: Record<FollowAction, (e: KeyboardEvent) => boolean | void> = {
+    hop: (e) => {
+      const side = ARROW_SIDES[e.key];
+      const id = side ? neighbourOnSide(this.neighbours, side) : null;
+      if (id) this.follow(id);
+    },
+    playPause: () => {
+      if (!this.session) return false;
+      this.session.toggle();
+    },
+  };
 
   // --- follow in the past ----------------------------------------------------------------------
 

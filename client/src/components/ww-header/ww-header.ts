@@ -96,8 +96,10 @@ export class WwHeader extends LitElement {
       text = t('conn.offline');
       detail = t('conn.retryNow');
     }
-    return html`<div class="conn ${cls}" role="status" aria-live="polite" data-connection=${c.phase}>
-      <span class="dot ${cls}"></span><span class="conn-text">${text}</span>${detail ? html`<span class="conn-detail">${detail}</span>` : nothing}
+    // Connected is the normal state: a green dot (its text for screen readers and on hover) keeps the
+    // header to one row; a lost connection spells itself out.
+    return html`<div class="conn ${cls}" role="status" aria-live="polite" data-connection=${c.phase} title=${text}>
+      <span class="dot ${cls}"></span><span class="conn-text ${cls === 'live' ? 'quiet' : ''}">${text}</span>${detail ? html`<span class="conn-detail">${detail}</span>` : nothing}
     </div>`;
   }
 
@@ -124,7 +126,7 @@ export class WwHeader extends LitElement {
         <div class="group" role="group" aria-label=${t('header.mode')}>
           ${this.pages.map(
             (m) => html`<button type="button" data-mode=${m} class=${m === this.mode ? 'active' : ''} aria-pressed=${m === this.mode ? 'true' : 'false'}
-              @click=${() => this.fire('ww-mode', { mode: m })}>${t(`mode.${m}`)}</button>`,
+              title=${t(`mode.${m}`)} @click=${() => this.fire('ww-mode', { mode: m })}>${m === 'residents' ? t('mode.residentsShort') : t(`mode.${m}`)}</button>`,
           )}
         </div>
         <div class="group" role="group" aria-label=${t('header.layouts')} ?hidden=${this.mode !== 'live'}>
@@ -175,7 +177,9 @@ export class WwHeader extends LitElement {
                       @click=${() => this.fire('ww-password-open')}>
                       <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><circle cx="8" cy="15" r="4" fill="none" stroke="currentColor" stroke-width="2"></circle><path d="M11 12l9-9M16 7l3 3" fill="none" stroke="currentColor" stroke-width="2"></path></svg>
                     </button>
-                    <button type="button" class="logout" data-action="logout" @click=${() => this.fire('ww-logout')}>${t('header.logout')}</button>`}
+                    <button type="button" class="icon-btn logout" data-action="logout" title=${t('header.logout')} aria-label=${t('header.logout')} @click=${() => this.fire('ww-logout')}>
+                      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path d="M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10" fill="none" stroke="currentColor" stroke-width="2"></path></svg>
+                    </button>`}
             </div>`
           : nothing}
       </header>
@@ -190,11 +194,12 @@ export class WwHeader extends LitElement {
         background: var(--ww-panel);
         border-bottom: 1px solid var(--ww-border);
       }
+      /* One row down to 1600 px wide, in both languages (e2e/small-screen checks it). */
       header {
         display: flex;
         align-items: center;
-        gap: 18px;
-        padding: 6px 12px;
+        gap: 8px;
+        padding: 6px 10px;
         min-height: 52px;
         flex-wrap: wrap;
       }
@@ -211,7 +216,7 @@ export class WwHeader extends LitElement {
       }
       h1 {
         margin: 0;
-        font-size: 17px;
+        font-size: 15px;
         font-weight: 650;
         color: var(--ww-text);
         white-space: nowrap;
@@ -226,7 +231,7 @@ export class WwHeader extends LitElement {
         flex-direction: column;
         align-items: flex-start;
         line-height: 1.1;
-        padding-left: 16px;
+        padding-left: 10px;
         border-left: 1px solid var(--ww-border);
       }
       .time {
@@ -256,6 +261,17 @@ export class WwHeader extends LitElement {
       .conn-detail {
         color: var(--ww-muted);
       }
+      .conn:has(.quiet) {
+        padding: 4px 6px;
+      }
+      .conn-text.quiet {
+        position: absolute;
+        width: 1px;
+        height: 1px;
+        overflow: hidden;
+        clip-path: inset(50%);
+        white-space: nowrap;
+      }
       .spacer {
         flex: 1;
       }
@@ -268,8 +284,8 @@ export class WwHeader extends LitElement {
         border-radius: var(--ww-radius);
       }
       .group button {
-        min-width: 34px;
-        padding: 0 8px;
+        min-width: 30px;
+        padding: 0 6px;
         height: 30px;
         display: inline-flex;
         align-items: center;
@@ -322,7 +338,7 @@ export class WwHeader extends LitElement {
       .icon-btn,
       .logout {
         height: 30px;
-        padding: 0 10px;
+        padding: 0 8px;
         border: 1px solid var(--ww-border);
         border-radius: var(--ww-radius);
         background: var(--ww-panel-2);

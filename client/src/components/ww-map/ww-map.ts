@@ -147,13 +147,14 @@ export class WwMap extends LitElement {
         align-items: center;
         min-height: 0;
         min-width: 0;
+        overflow: hidden;
       }
+      /* The map takes the height left by the unplaced cameras' line (a square as large as fits). */
       .map {
         position: relative;
         aspect-ratio: 1;
-        height: 100%;
+        flex: 1 1 0;
         max-width: 100%;
-        max-height: 100%;
         min-height: 0;
       }
       svg {
@@ -271,6 +272,11 @@ export class WwMap extends LitElement {
         padding: 3px 6px;
       }
       .unplaced {
+        flex: 0 0 auto;
+        align-self: stretch;
+        /* Many cameras without a place: a scrolling strip, never the map's whole room. */
+        max-height: 3.4em;
+        overflow-y: auto;
         font-size: 12px;
         color: var(--ww-muted);
         padding: 4px;

@@ -19,6 +19,7 @@ import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
 import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
 import type { Trail } from '../../core/trail.js';
+import { resolveShortcut, type ReviewAction } from '../../core/shortcuts.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
 const SPANS_REFRESH_MS = 10_000;
@@ -313,40 +314,27 @@ export class WwReview extends LitElement {
     s.seek(at);
   }
 
+  /** What each of review's shortcuts does (core/shortcuts.ts holds the keys and the help lines). */
+  private readonly keyActions: Record<ReviewAction, (s: ReviewSession, e: KeyboardEvent) => void> = {
+    playPause: (s) => s.toggle(),
+    stepBack: (s) => s.step(-1),
+    stepForward: (s) => s.step(1),
+    jumpBack: (s) => s.jump(-10_000),
+    jumpForward: (s) => s.jump(10_000),
+    slower: (s) => s.setSpeed(stepSpeed(s.clock.speed, -1)),
+    faster: (s) => s.setSpeed(stepSpeed(s.clock.speed, 1)),
+    bookmark: () => this.requestBookmark(false),
+    bookmarkUrgent: () => this.requestBookmark(true),
+  };
+
   private handleKey(e: KeyboardEvent): void {
     const s = this.session;
     if (!s || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     const origin = e.composedPath()[0];
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(origin.tagName))) return;
-    switch (e.key) {
-      case ' ':
-        s.toggle();
-        break;
-      case ',':
-        s.step(-1);
-        break;
-      case '.':
-        s.step(1);
-        break;
-      case 'ArrowLeft':
-        s.jump(-10_000);
-        break;
-      case 'ArrowRight':
-        s.jump(10_000);
-        break;
-      case '[':
-        s.setSpeed(stepSpeed(s.clock.speed, -1));
-        break;
-      case ']':
-        s.setSpeed(stepSpeed(s.clock.speed, 1));
-        break;
-      case 'b':
-      case 'B':
-        this.requestBookmark(e.shiftKey);
-        break;
-      default:
-        return;
-    }
+    const hit = resolveShortcut('review', e, 'review');
+    if (!hit) return;
+    this.keyActions[hit.action](s, e);
     e.preventDefault();
   }
 
