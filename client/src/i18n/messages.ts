@@ -383,7 +383,7 @@ export const vi = {
   'err.BAD_ORIGIN': 'yêu cầu từ một trang khác bị từ chối',
   'err.EXPORT_QUOTA_USER': 'bạn đã có quá nhiều bản trích xuất; chờ bản cũ hết hạn rồi thử lại',
   'err.EXPORT_QUOTA_TOTAL': 'hệ thống đã có quá nhiều bản trích xuất; thử lại sau',
-  'err.EXPORT_EXPIRED': 'bản trích xuất đã hết hạn và đã bị xoá',
+  'err.EXPORT_EXPIRED': 'bản trích xuất đã hết hạn và đã bị xóa',
   'err.HOLD_TOO_LONG': 'khoảng giữ lại quá dài hoặc quá xa trong tương lai',
   'err.HOLD_QUOTA': 'bạn đã giữ lại quá nhiều đoạn ghi hình',
   'mode.displays': 'Màn hình',

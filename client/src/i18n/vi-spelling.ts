@@ -38,12 +38,12 @@ export function placeToneMarks(text: string): string {
 /**
  * Common Vietnamese words as they look typed without diacritics ("khong", "duoc", "nguoi"): a
  * Vietnamese text containing one lost its marks. Only forms that are not words themselves are
- * listed ("xem", "ghi", "sau", "theo", "danh" are correct as they are).
+ * listed ("xem", "ghi", "sau", "theo", "danh", "trang" are correct as they are).
  */
 const UNACCENTED = new Set([
   'khong', 'duoc', 'nguoi', 'ket', 'noi', 'giay', 'phut', 'vao', 'tren', 'duoi', 'truoc', 'ben', 'luc',
   'viec', 'trich', 'xuat', 'cac', 'them', 'tat', 'truc', 'tiep', 'hinh', 'luu', 'den', 'loc', 'nhap',
-  'quyen', 'sua', 'doi', 'dau', 'khau', 'bam', 'mat', 'dieu', 'khien', 'trang', 'thai', 'nhat', 'ky',
+  'quyen', 'sua', 'doi', 'dau', 'khau', 'bam', 'mat', 'dieu', 'khien', 'thai', 'nhat', 'ky',
 ]);
 
 /** Words of a Vietnamese `text` that look like Vietnamese typed without diacritics. */
