@@ -52,7 +52,8 @@ const ROWS: Row[] = [
   { name: 'follow on the recording', search: '?mode=follow&centre=demo-2&at=20261207-140305', state: { mode: 'follow', layout: null, cams: [], at: AT, centre: 'demo-2' } },
   { name: 'mode implied by centre', search: '?centre=demo-2', state: { mode: 'follow', layout: null, cams: [], at: null, centre: 'demo-2' } },
   { name: 'mode implied by at', search: '?cams=demo-2&at=' + AT, state: { mode: 'review', layout: null, cams: ['demo-2'], at: AT, centre: null } },
-  { name: 'unknown mode', search: '?mode=admin&cams=demo-1', state: live(['demo-1'], null), issues: ['BAD_MODE'] },
+  { name: 'a page: nothing else read', search: '?mode=admin&cams=demo-1&at=x', state: { mode: 'admin', layout: null, cams: [], at: null, centre: null } },
+  { name: 'unknown mode', search: '?mode=settings&cams=demo-1', state: live(['demo-1'], null), issues: ['BAD_MODE'] },
   { name: 'bad layout', search: '?mode=live&layout=9x9&cams=demo-1', state: live(['demo-1'], null), issues: ['BAD_LAYOUT'] },
   { name: 'script in a camera id', search: '?mode=live&cams=demo-1,<script>alert(1)</script>,demo-3', state: live(['demo-1', null, 'demo-3'], null), issues: ['BAD_CAMERA'] },
   { name: 'path traversal in a camera id', search: '?mode=review&cams=../../etc/passwd,demo-2', state: { mode: 'review', layout: null, cams: ['demo-2'], at: null, centre: null }, issues: ['BAD_CAMERA'] },
@@ -94,6 +95,7 @@ test('build then parse returns the same view', () => {
     { mode: 'review', layout: null, cams: ['demo-1', 'demo-2'], at: AT + 250, centre: null },
     { mode: 'follow', layout: null, cams: [], at: null, centre: 'demo-4' },
     { mode: 'follow', layout: null, cams: [], at: AT, centre: 'demo-4' },
+    { mode: 'audit', layout: null, cams: [], at: null, centre: null },
   ];
   for (const s of states) assert.deepEqual(parseUrlState(buildUrlSearch(s)).state, s, buildUrlSearch(s));
   assert.equal(buildUrlSearch(live(['demo-1', null, 'demo-3', null])), '?mode=live&layout=2x2&cams=demo-1,,demo-3');

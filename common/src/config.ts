@@ -120,7 +120,7 @@ export type HealthConfig = z.output<typeof healthConfigSchema>;
 
 /**
  * The viewer watermark on live tiles (who is watching and when, so a photographed screen can be
- * traced). `sparse`: a few faint diagonal copies over the picture; `corner`: one small line in a
+ * traced). `sparse`: one faint diagonal copy per grid cell (density² copies); `corner`: one small line in a
  * corner; `dense`: the text repeated across the whole picture (the earlier default, hides detail).
  * Saved frames are always stamped with the full pattern (at 25 %) whatever the style here.
  */
@@ -132,8 +132,8 @@ export const wallConfigSchema = z
         style: z.enum(WATERMARK_STYLES).default('sparse'),
         /** Opacity of the text on live tiles, 0.05..1. */
         opacity: z.number().min(0.05).max(1).default(0.18),
-        /** Spacing of the sparse copies as a multiple of the dense pattern's (1 = dense, 3 ≈ a ninth as many copies). */
-        spacing: z.number().min(1).max(10).default(3.5),
+        /** Sparse style: copies per tile side (2 = one copy in each quarter, so a cropped quarter still holds one). */
+        density: z.number().int().min(1).max(6).default(2),
       })
       .strict()
       .prefault({}),

@@ -13,7 +13,8 @@ import { LINK_PARAMS, linkTime, parseLinkTime } from '@wardwall/common/wall-link
 import { CAMERA_ID_PATTERN } from './ids.js';
 import { isLayoutName, MAX_TILES, type LayoutName } from './layout.js';
 
-export const LINK_MODES = ['live', 'review', 'follow'] as const;
+/** The views a link carries, then the pages (a link to a page names the page only). */
+export const LINK_MODES = ['live', 'review', 'follow', 'displays', 'admin', 'residents', 'audit'] as const;
 export type LinkMode = (typeof LINK_MODES)[number];
 
 /** At most this many cameras in a review link (as review itself). */
@@ -113,9 +114,10 @@ export function parseUrlState(search: string): ParsedUrl {
     if (id === 'bad') issues.push('BAD_CAMERA');
     else centre = id;
   }
+  const view = mode === 'live' || mode === 'review' || mode === 'follow';
   return {
-    state: { mode, layout: mode === 'live' ? layout : null, cams: mode === 'follow' ? [] : list, at: mode === 'live' ? null : at, centre: mode === 'follow' ? centre : null },
-    issues: [...new Set(issues)],
+    state: { mode, layout: mode === 'live' ? layout : null, cams: mode === 'live' || mode === 'review' ? list : [], at: mode === 'review' || mode === 'follow' ? at : null, centre: mode === 'follow' ? centre : null },
+    issues: view ? [...new Set(issues)] : issues.filter((i) => i === 'BAD_MODE'),
   };
 }
 
@@ -134,7 +136,7 @@ export function buildUrlSearch(state: UrlState): string {
     const list = state.cams.filter((c): c is string => !!c && CAMERA_ID_PATTERN.test(c)).slice(0, MAX_LINK_REVIEW_CAMERAS);
     if (list.length) q.push(`${LINK_PARAMS.cams}=${list.join(',')}`);
     if (state.at !== null && Number.isFinite(state.at)) q.push(`${LINK_PARAMS.at}=${linkTime(state.at)}`);
-  } else {
+  } else if (state.mode === 'follow') {
     if (state.centre && CAMERA_ID_PATTERN.test(state.centre)) q.push(`${LINK_PARAMS.centre}=${state.centre}`);
     if (state.at !== null && Number.isFinite(state.at)) q.push(`${LINK_PARAMS.at}=${linkTime(state.at)}`);
   }

@@ -175,7 +175,9 @@ export class WwFollow extends LitElement {
     if (changed.has('cameras') && this.centre && this.camerasLoaded && !this.cameras.has(this.centre)) this.centre = '';
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    // The app keeps the centre (and the instant on a recording) in the address bar.
+    if (changed.has('centre') || changed.has('source')) this.dispatchEvent(new CustomEvent('ww-view-change', { bubbles: true, composed: true }));
     this.setAttribute('warm', String(this.warmer.warm.length));
     if (this.ring !== this.centre && !this.ringTimer) this.moveRing();
   }
