@@ -56,6 +56,10 @@ export interface TestSystemOptions {
   sfuDataDir?: string;
   /** Overrides of `sfu.health`. */
   health?: Record<string, unknown>;
+  /** `sfu.publicUrl`: a URL, or 'self' for the SFU's own address (its port is chosen here). */
+  publicUrl?: string | 'self';
+  /** The `wall` section (watermark style). */
+  wall?: Record<string, unknown>;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -75,7 +79,9 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ...(overrides.tls ? { tls: overrides.tls } : {}),
       ...(overrides.bookmarks ? { bookmarks: overrides.bookmarks } : {}),
       ...(overrides.health ? { health: overrides.health } : {}),
+      ...(overrides.publicUrl ? { publicUrl: overrides.publicUrl === 'self' ? `http://127.0.0.1:${sfuPort}` : overrides.publicUrl } : {}),
     },
+    ...(overrides.wall ? { wall: overrides.wall } : {}),
     auth: overrides.auth
       ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }
       : { enabled: false },
