@@ -120,12 +120,10 @@ async function startWall(me: Me, offline = false): Promise<void> {
   if (renewTimer && !offline) void auth.renew();
   app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts, displays, link };
   if (!displayName) {
-    // A link (or a reload) names the view; a browser with no wall of its own starts with the
-    // station's first wall (unless the link brings its own tiles).
-    const opened = parseUrlState(location.search);
-    const linkTiles = opened.state?.mode === 'live' && opened.state.cams.some((c) => c !== null);
-    if (!saved.saved && settings?.defaultWall && !linkTiles) app.applyFirstWall(settings.defaultWall);
-    app.pendingLink = opened;
+    // A browser with no wall of its own starts with the station's first wall (saved: its wall from
+    // now on); a link (or a reload) then shows the view it names over it, without saving it.
+    if (!saved.saved && settings?.defaultWall) app.applyFirstWall(settings.defaultWall);
+    app.pendingLink = parseUrlState(location.search);
   }
 
   const listeners = new AbortController();
