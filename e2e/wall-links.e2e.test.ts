@@ -125,7 +125,7 @@ test('an administrator sets the default wall on the admin page; a new user start
   await context.close();
 });
 
-test('the live watermark is discreet, and the burned-in time strip under it is still read from the screen', async () => {
+test('the live watermark is discreet, and the burned-in time strip under it is still read from the screen', async (t) => {
   const { context, page } = await signedInPage('admin', TEST_ADMIN_PASSWORD);
   await page.goto(`${sys.url}?mode=live&layout=1&cams=demo-2`);
   await assertPlaying(page, ['demo-2'], 'one large tile');
@@ -181,6 +181,7 @@ test('the live watermark is discreet, and the burned-in time strip under it is s
     }
     await new Promise((r) => setTimeout(r, 150));
   }
+  t.diagnostic(`sparse watermark: ${(look.share * 100).toFixed(2)} % of the tile's pixels painted; strip decoded from ${decoded}/10 screenshots`);
   assert.ok(decoded >= 8, `the time strip decodes from ${decoded} of 10 screenshots with the watermark on`);
   // Real times of the camera (not noise that happens to check): taken during this test, and moving on.
   assert.ok(times.every((at) => at >= started - 30_000 && at <= Date.now() + 1000), `decoded times are the camera's now: ${times.map((at) => at - started).join(', ')} ms`);
