@@ -49,6 +49,7 @@ before(async () => {
     recorder: true,
     auth: true,
     publicUrl: 'self',
+    wall: { firstWall: true },
     health: { webhook: { url: `http://127.0.0.1:${hookPort}/hook`, retryBackoffMs: [200] } },
   });
   await waitFor('all cameras live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live'), 40000);

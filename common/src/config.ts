@@ -127,6 +127,11 @@ export type HealthConfig = z.output<typeof healthConfigSchema>;
 export const WATERMARK_STYLES = ['sparse', 'corner', 'dense'] as const;
 export const wallConfigSchema = z
   .object({
+    /**
+     * A browser with no wall of its own starts with the station's first wall (the administrator's
+     * default wall, else the first cameras the user may watch). false: it starts empty.
+     */
+    firstWall: z.boolean().default(true),
     watermark: z
       .object({
         style: z.enum(WATERMARK_STYLES).default('sparse'),

@@ -58,7 +58,7 @@ export interface TestSystemOptions {
   health?: Record<string, unknown>;
   /** `sfu.publicUrl`: a URL, or 'self' for the SFU's own address (its port is chosen here). */
   publicUrl?: string | 'self';
-  /** The `wall` section (watermark style). */
+  /** The `wall` section (first wall, watermark style); default `{firstWall: false}`: an empty first wall. */
   wall?: Record<string, unknown>;
 }
 
@@ -81,7 +81,8 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ...(overrides.health ? { health: overrides.health } : {}),
       ...(overrides.publicUrl ? { publicUrl: overrides.publicUrl === 'self' ? `http://127.0.0.1:${sfuPort}` : overrides.publicUrl } : {}),
     },
-    ...(overrides.wall ? { wall: overrides.wall } : {}),
+    // Tests of other features click cameras onto an empty wall: the first wall only where asked for.
+    wall: overrides.wall ?? { firstWall: false },
     auth: overrides.auth
       ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }
       : { enabled: false },

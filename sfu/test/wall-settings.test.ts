@@ -32,7 +32,7 @@ const policy: AccessPolicy = {
   playbackFloorMs: () => -Infinity,
 };
 
-async function serve(db: AppDb, audit: unknown[][]): Promise<{ server: Server; call: (who: string, method: string, path: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }> }> {
+async function serve(db: AppDb, audit: unknown[][], wall: Record<string, unknown> = { watermark: { style: 'corner', opacity: 0.5 } }): Promise<{ server: Server; call: (who: string, method: string, path: string, body?: unknown) => Promise<{ status: number; json: Record<string, unknown> }> }> {
   const router = new Router();
   router.guard((ctx, access) => {
     const p = people[String(ctx.req.headers['x-user'] ?? '')] ?? null;
@@ -41,7 +41,7 @@ async function serve(db: AppDb, audit: unknown[][]): Promise<{ server: Server; c
     if (access !== 'session' && access !== 'public') policy.require(p, access.permission as 'admin');
   });
   installWallSettings({
-    db, router, access: policy, config: resolveConfig({ wall: { watermark: { style: 'corner', opacity: 0.5 } } }).wall,
+    db, router, access: policy, config: resolveConfig({ wall }).wall,
     cameraIds: () => CAMS, cameraExists: (id) => CAMS.includes(id),
     audit: { append: (...a: unknown[]) => (audit.push(a), 1) } as unknown as AuditLog,
     now: () => 1_700_000_000_000,
@@ -108,6 +108,18 @@ test('default wall: automatic per viewer, set by an admin (filtered per viewer),
     assert.deepEqual(r.json, { defaultWall: null });
     assert.equal(audit.at(-1)?.[1], 'wall_default_clear');
     assert.equal((await call('admin', 'GET', '/api/wall/default')).json.defaultWall, null);
+  } finally {
+    server.close();
+    db.close();
+  }
+});
+
+test('wall.firstWall off: no first wall (an empty grid), the watermark settings still sent', async () => {
+  const db = openAppDb(mkdtempSync(join(tmpdir(), 'wardwall-wall-')));
+  const { server, call } = await serve(db, [], { firstWall: false });
+  try {
+    const r = await call('lan', 'GET', '/api/wall');
+    assert.deepEqual(r.json, { watermark: { style: 'sparse', opacity: 0.18, density: 2 }, defaultWall: null });
   } finally {
     server.close();
     db.close();

@@ -4,7 +4,7 @@
  * filtered to the cameras each may watch, and the watermark settings of live tiles (config
  * `wall.watermark`).
  *
- *   GET    /api/wall           session  {watermark, defaultWall: {layout, tiles, source}} for the caller
+ *   GET    /api/wall           session  {watermark, defaultWall: {layout, tiles, source} | null (wall.firstWall off)} for the caller
  *   GET    /api/wall/default   admin    {defaultWall: DefaultWall | null} (as set, unfiltered)
  *   PUT    /api/wall/default   admin    {layout, tiles} → {defaultWall}; audited wall_default_set
  *   DELETE /api/wall/default   admin    back to automatic (the first cameras); audited wall_default_clear
@@ -89,7 +89,7 @@ export function installWallSettings(deps: WallSettingsDeps): DefaultWallStore {
         const p = principalOf(ctx);
         return {
           watermark: deps.config.watermark,
-          defaultWall: wallForViewer(store.get(), deps.cameraIds(), (c) => deps.access.can(p, 'live', c)),
+          defaultWall: deps.config.firstWall ? wallForViewer(store.get(), deps.cameraIds(), (c) => deps.access.can(p, 'live', c)) : null,
         };
       },
     },
