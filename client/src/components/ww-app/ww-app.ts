@@ -312,6 +312,8 @@ export class WwApp extends LitElement {
       const follow = this.renderRoot.querySelector<WwFollow>('ww-follow');
       if (!follow || !shown.centre) return;
       await follow.updateComplete;
+      // A reload of a pursuit resumes its trail first (same centre: nothing more to do).
+      await follow.ready;
       if (shown.at !== null) follow.followPast(shown.centre, shown.at);
       else if (follow.centre !== shown.centre) follow.follow(shown.centre);
     } finally {

@@ -114,6 +114,8 @@ export class WwFollow extends LitElement {
   private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
   private storeOff: (() => void) | null = null;
   private exportAbort: AbortController | null = null;
+  /** Settles once the saved trails are read (and this browser's unfinished pursuit resumed). */
+  ready: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
@@ -142,7 +144,7 @@ export class WwFollow extends LitElement {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey);
     this.storeOff = this.trails?.subscribe(() => void this.loadSaved(false)) ?? null;
-    void this.loadSaved(true);
+    this.ready = this.loadSaved(true);
   }
 
   override disconnectedCallback(): void {
