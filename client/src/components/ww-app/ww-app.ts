@@ -149,6 +149,18 @@ export class WwApp extends LitElement {
   private applyingUrl = false;
   private replaceNextUrl = false;
   private urlTimer: ReturnType<typeof setInterval> | null = null;
+  private viewChangeTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Review and follow report every play/pause/seek/step: the address bar follows once they settle
+   * (a frame-locked 16× review steps several times a second; nothing of it needs a history write).
+   */
+  private readonly onViewChange = (): void => {
+    if (this.viewChangeTimer) clearTimeout(this.viewChangeTimer);
+    this.viewChangeTimer = setTimeout(() => {
+      this.viewChangeTimer = null;
+      this.syncUrl();
+    }, 300);
+  };
   private readonly onPopState = (): void => void this.applyUrl(parseUrlState(location.search));
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
@@ -401,6 +413,8 @@ export class WwApp extends LitElement {
     window.removeEventListener('popstate', this.onPopState);
     if (this.urlTimer) clearInterval(this.urlTimer);
     this.urlTimer = null;
+    if (this.viewChangeTimer) clearTimeout(this.viewChangeTimer);
+    this.viewChangeTimer = null;
     window.removeEventListener('keydown', this.onKeyDown);
     this.phoneMedia?.removeEventListener('change', this.onPhoneChange);
     for (const u of this.unsubscribe.splice(0)) u();
@@ -708,13 +722,13 @@ export class WwApp extends LitElement {
             @ww-register-display=${(e: CustomEvent<{ name: string }>) => this.dispatchEvent(new CustomEvent('ww-register-display', { detail: e.detail }))}></ww-displays>`
         : nothing}
       ${this.mode === 'review'
-        ? html`<ww-review class="review" @ww-view-change=${() => this.syncUrl()} .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
+        ? html`<ww-review class="review" @ww-view-change=${this.onViewChange} .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
             @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       ${this.mode === 'follow'
-        ? html`<ww-follow class="follow" @ww-view-change=${() => this.syncUrl()} .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
+        ? html`<ww-follow class="follow" @ww-view-change=${this.onViewChange} .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
             .recorder=${s?.recorder ?? null} .trails=${s?.trails ?? null} .serverConnected=${this.connection.phase === 'open'}
             @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => this.replayTrail(e.detail.trail)}></ww-follow>`
         : nothing}
