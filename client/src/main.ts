@@ -15,7 +15,10 @@ import { CameraStore } from './services/camera-store.js';
 import { LiveMediaService } from './services/live-media.js';
 import { RecorderApi } from './services/recorder-api.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
-import { setViewer } from './services/viewer.js';
+import { setViewer, setWatermarkSettings } from './services/viewer.js';
+import { WallApi } from './services/wall-api.js';
+import { parseUrlState } from './core/url-state.js';
+import type { WallSettings } from './core/wall-settings.js';
 import { WallStore } from './storage/wall-store.js';
 import { BookmarkService } from './services/bookmarks.js';
 import { IncidentTrailStore } from './services/trail-store.js';
@@ -82,6 +85,17 @@ function showLogin(notice: string | null): void {
 async function startWall(me: Me, offline = false): Promise<void> {
   stopWall();
   const saved = await store.load();
+  // The station's settings: the watermark of live tiles and this viewer's first wall.
+  let settings: WallSettings | null = null;
+  if (!offline) {
+    try {
+      settings = await new WallApi(auth.fetch).settings();
+    } catch (err) {
+      console.warn('[wall] cannot read the station settings; defaults are used', err);
+    }
+  }
+  if (wall !== null) return; // a newer start (or a sign-out) came meanwhile
+  if (settings) setWatermarkSettings(settings.watermark);
   setViewer(me);
   const app = document.createElement('ww-app');
   app.me = me;
@@ -105,6 +119,12 @@ async function startWall(me: Me, offline = false): Promise<void> {
   const renewTimer = me.id === ANONYMOUS_ID ? null : setInterval(() => void auth.renew(), SESSION_RENEW_MS);
   if (renewTimer && !offline) void auth.renew();
   app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts, displays, link };
+  if (!displayName) {
+    // A browser with no wall of its own starts with the station's first wall (saved: its wall from
+    // now on); a link (or a reload) then shows the view it names over it, without saving it.
+    if (!saved.saved && settings?.defaultWall) app.applyFirstWall(settings.defaultWall);
+    app.pendingLink = parseUrlState(location.search);
+  }
 
   const listeners = new AbortController();
   const opts = { signal: listeners.signal };

@@ -118,6 +118,35 @@ export const healthConfigSchema = z
   .prefault({});
 export type HealthConfig = z.output<typeof healthConfigSchema>;
 
+/**
+ * The viewer watermark on live tiles (who is watching and when, so a photographed screen can be
+ * traced). `sparse`: one faint diagonal copy per grid cell (density² copies); `corner`: one small line in a
+ * corner; `dense`: the text repeated across the whole picture (the earlier default, hides detail).
+ * Saved frames are always stamped with the full pattern (at 25 %) whatever the style here.
+ */
+export const WATERMARK_STYLES = ['sparse', 'corner', 'dense'] as const;
+export const wallConfigSchema = z
+  .object({
+    /**
+     * A browser with no wall of its own starts with the station's first wall (the administrator's
+     * default wall, else the first cameras the user may watch). false: it starts empty.
+     */
+    firstWall: z.boolean().default(true),
+    watermark: z
+      .object({
+        style: z.enum(WATERMARK_STYLES).default('sparse'),
+        /** Opacity of the text on live tiles, 0.05..1. */
+        opacity: z.number().min(0.05).max(1).default(0.18),
+        /** Sparse style: copies per tile side (2 = one copy in each quarter, so a cropped quarter still holds one). */
+        density: z.number().int().min(1).max(6).default(2),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+export type WallConfig = z.output<typeof wallConfigSchema>;
+
 export const configSchema = z
   .object({
     cameras: z
@@ -211,6 +240,19 @@ export const configSchema = z
         /** HTTPS + WSS: null = plain HTTP; "self-signed" = a certificate generated once under dataDir; or PEM files. */
         tls: z
           .union([z.null(), z.literal('self-signed'), z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict()])
+          .default(null),
+        /**
+         * The wall's address as users reach it (e.g. behind a reverse proxy), for links sent outside
+         * the browser: the health webhook's alert links. null: webhooks carry the link's path only and
+         * alert pushes a path the browser resolves against its own origin.
+         */
+        publicUrl: z
+          .string()
+          .max(2048)
+          .refine((s) => /^https?:\/\/[^\s?#]+$/i.test(s) && URL.canParse(s) && !new URL(s).username && !new URL(s).password, {
+            message: 'must be an http:// or https:// URL without credentials, query or fragment',
+          })
+          .nullable()
           .default(null),
         bookmarks: z
           .object({
@@ -338,6 +380,8 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The operators' wall: the viewer watermark over live pictures. */
+    wall: wallConfigSchema,
     /** The ward map (map view, follow mode). */
     map: z
       .object({

@@ -112,3 +112,39 @@ export interface DisplayState {
   /** Whether a browser window shows this display now. */
   online: boolean;
 }
+
+/** The station's default wall (set by an administrator): what a user with no saved wall starts with. */
+export const defaultWallInputSchema = z
+  .object({
+    layout: z.enum(WALL_LAYOUTS),
+    tiles: z.array(cameraId.nullable()).max(16),
+  })
+  .strict();
+export type DefaultWallInput = z.infer<typeof defaultWallInputSchema>;
+export interface DefaultWall extends DefaultWallInput {
+  updatedBy: string;
+  updatedAt: number;
+}
+
+/**
+ * The first wall of one viewer: the station's default wall with the cameras the viewer may not
+ * watch left out, or — without a station default, or when none of its cameras is the viewer's —
+ * the first cameras the viewer may watch (in the station's camera order) on the default layout.
+ * Pure: `cameraIds` in camera-list order, `canLive` the viewer's right.
+ */
+export function wallForViewer(
+  station: DefaultWallInput | null,
+  cameraIds: readonly string[],
+  canLive: (cameraId: string) => boolean,
+  fallbackLayout: WallLayout = '2x2',
+): { layout: WallLayout; tiles: (string | null)[]; source: 'station' | 'automatic' } {
+  const known = new Set(cameraIds);
+  if (station) {
+    const n = LAYOUT_TILE_COUNT[station.layout];
+    const tiles = station.tiles.slice(0, n).map((c) => (c && known.has(c) && canLive(c) ? c : null));
+    if (tiles.some((c) => c !== null)) return { layout: station.layout, tiles, source: 'station' };
+  }
+  const layout = station?.layout ?? fallbackLayout;
+  const tiles = cameraIds.filter((c) => canLive(c)).slice(0, LAYOUT_TILE_COUNT[layout]);
+  return { layout, tiles, source: 'automatic' };
+}

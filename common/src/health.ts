@@ -33,6 +33,12 @@ export interface HealthAlert {
   closedAt: number | null;
   /** Measures at detection (numbers only: never a URL). */
   detail: Record<string, number>;
+  /**
+   * The camera's review at the alert's time (`/?mode=review&cams=<id>&at=<openedAt>`): absolute from
+   * `sfu.publicUrl` when set, else a path the browser resolves against its own origin. Added by the
+   * SFU to pushes, lists and webhooks (not stored).
+   */
+  link?: string;
 }
 
 const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

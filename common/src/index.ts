@@ -11,3 +11,4 @@ export * from './residents.js';
 export * from './displays.js';
 export * from './audit.js';
 export * from './endpoint-auth.js';
+export * from './wall-link.js';

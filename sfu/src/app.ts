@@ -25,6 +25,7 @@ import { installHealth, type Health } from './health/install.js';
 import { actorOf } from './auth/access.js';
 import { installResidents, type Residents } from './residents/index.js';
 import { installDisplays, type Displays } from './displays/install.js';
+import { installWallSettings } from './displays/wall-settings.js';
 
 export interface Sfu {
   url: string;
@@ -117,8 +118,14 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       onAcknowledged: (alert, by) => trail.append(actorOf(by), 'alert_ack', alert.cameraId, { alert: alert.id, kind: alert.kind }),
       onOpened: (alert) => displays?.rules.onCameraAlert(alert.cameraId),
       onRelearn: (cameraId, by) => trail.append(actorOf(by), 'health_relearn', cameraId, {}),
+      publicUrl: config.sfu.publicUrl,
     });
     displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
+    installWallSettings({
+      db, router, access: auth.policy, config: config.wall, audit,
+      cameraIds: () => cameras.info().map((c) => c.id),
+      cameraExists: (id) => cameras.has(id) || (residents?.reviewableIds() ?? []).includes(id),
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());

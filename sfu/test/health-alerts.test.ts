@@ -76,17 +76,17 @@ test('webhook: posts JSON, retries on 5xx with back-off, gives up after the step
   const sleep = async (ms: number) => void sleeps.push(ms);
   try {
     const ok = new WebhookSender({ url: `http://user:s3cret@127.0.0.1:${port}/hook?token=abc`, timeoutMs: 2000, retryBackoffMs: [10, 20, 30], maxQueue: 10, log: spyLog, sleep });
-    ok.send({ event: 'alert', alert, cameraName: 'Ngã tư' });
+    ok.send({ event: 'alert', alert, cameraName: 'Ngã tư', link: 'https://wall.example/?mode=review&cams=demo-1&at=20261207-140305', linkPath: '/?mode=review&cams=demo-1&at=20261207-140305' });
     await ok.idle();
     assert.deepEqual(ok.stats, { delivered: 1, failed: 0, dropped: 0 });
     assert.deepEqual(sleeps, [10, 20]);
     assert.equal((received[0] as { type: string }).type, 'application/json');
     assert.equal((received[0] as { auth: string }).auth, `Basic ${Buffer.from('user:s3cret').toString('base64')}`);
-    assert.deepEqual((received[0] as { body: unknown }).body, { event: 'alert', alert, cameraName: 'Ngã tư' });
+    assert.deepEqual((received[0] as { body: unknown }).body, { event: 'alert', alert, cameraName: 'Ngã tư', link: 'https://wall.example/?mode=review&cams=demo-1&at=20261207-140305', linkPath: '/?mode=review&cams=demo-1&at=20261207-140305' });
 
     const hang = new WebhookSender({ url: `http://127.0.0.1:${port}/hang`, timeoutMs: 200, retryBackoffMs: [5], maxQueue: 10, log: spyLog, sleep });
     const t0 = Date.now();
-    hang.send({ event: 'alert', alert, cameraName: 'x' });
+    hang.send({ event: 'alert', alert, cameraName: 'x', link: null, linkPath: '/' });
     assert.ok(Date.now() - t0 < 50, 'send never blocks');
     await hang.idle();
     assert.deepEqual(hang.stats, { delivered: 0, failed: 1, dropped: 0 });

@@ -63,6 +63,10 @@ export interface TestSystemOptions {
   recorderOptions?: Partial<RecorderOptions>;
   /** Last word on the raw config object before it is resolved (any key; e.g. `c.auth.rateLimit = {...}`). */
   patch?: (raw: Record<string, any>) => void;
+  /** `sfu.publicUrl`: a URL, or 'self' for the SFU's own address (its port is chosen here). */
+  publicUrl?: string | 'self';
+  /** The `wall` section (first wall, watermark style); default `{firstWall: false}`: an empty first wall. */
+  wall?: Record<string, unknown>;
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
@@ -82,7 +86,10 @@ export async function startTestSystem(overrides: TestSystemOptions = {}): Promis
       ...(overrides.tls ? { tls: overrides.tls } : {}),
       ...(overrides.bookmarks ? { bookmarks: overrides.bookmarks } : {}),
       ...(overrides.health ? { health: overrides.health } : {}),
+      ...(overrides.publicUrl ? { publicUrl: overrides.publicUrl === 'self' ? `http://127.0.0.1:${sfuPort}` : overrides.publicUrl } : {}),
     },
+    // Tests of other features click cameras onto an empty wall: the first wall only where asked for.
+    wall: overrides.wall ?? { firstWall: false },
     auth: overrides.auth
       ? { enabled: true, initialAdminPassword: TEST_ADMIN_PASSWORD, ...(typeof overrides.auth === 'object' ? { ...(overrides.auth.sessionHours ? { sessionHours: overrides.auth.sessionHours } : {}), lockout: { ...overrides.auth.lockout } } : {}) }
       : { enabled: false },

@@ -82,3 +82,24 @@ export function stampGrid(width: number, height: number, colGap: number, rowGap:
 export function stampFontPx(width: number, height: number): number {
   return Math.round(Math.min(40, Math.max(10, Math.min(width, height) / 28)));
 }
+
+/**
+ * The sparse live watermark: one copy at the centre of each cell of a `density` × `density` grid
+ * (2: one per quarter, so a crop of a quarter still holds a copy), each turned about its own centre.
+ */
+export function sparseAnchors(width: number, height: number, density: number): StampPosition[] {
+  const n = Math.max(1, Math.min(6, Math.round(density)));
+  if (!(width > 0 && height > 0)) return [];
+  const out: StampPosition[] = [];
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out.push({ x: ((c + 0.5) * width) / n, y: ((r + 0.5) * height) / n });
+  return out;
+}
+
+/** Font size (px) of a sparse copy: the usual size, smaller when the line would not fit its cell (at least 9 px). */
+export function sparseFontPx(width: number, height: number, density: number, textWidthAt1px: number): number {
+  const n = Math.max(1, Math.min(6, Math.round(density)));
+  const base = stampFontPx(width, height);
+  // The copy is turned 30°: its horizontal extent is about cos(30°) of its length.
+  const fit = textWidthAt1px > 0 ? ((width / n) * 0.92) / (textWidthAt1px * Math.cos((Math.abs(WATERMARK_ANGLE_DEG) * Math.PI) / 180)) : base;
+  return Math.max(9, Math.min(base, Math.floor(fit)));
+}

@@ -3,6 +3,7 @@
  * The English table must have exactly the same keys (checked by the type and by a unit test).
  */
 import { authEn, authVi } from './messages-auth.js';
+import { wallEn, wallVi } from './messages-wall.js';
 
 export const LANGS = ['vi', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -286,6 +287,7 @@ export const vi = {
   'err.BAD_STATE': 'không thể chuyển trạng thái này',
   'err.OTHER': 'lỗi {code}',
   ...authVi,
+  ...wallVi,
   'bm.button': "Đánh dấu (B)",
   'bm.formTitle': "Đánh dấu khoảnh khắc",
   'bm.title': "Tiêu đề",
@@ -717,6 +719,7 @@ export const en: Record<MessageKey, string> = {
   'err.BAD_STATE': 'this status change is not allowed',
   'err.OTHER': 'error {code}',
   ...authEn,
+  ...wallEn,
   'bm.button': "Bookmark (B)",
   'bm.formTitle': "Bookmark this moment",
   'bm.title': "Title",

@@ -3,6 +3,7 @@
  * watermark of every tile, saved frames): set once at login, cleared at logout. No DOM.
  */
 import type { Me } from '../core/access.js';
+import { DEFAULT_WATERMARK, type WatermarkSettings } from '../core/wall-settings.js';
 
 type Listener = (me: Me | null) => void;
 let current: Me | null = null;
@@ -27,4 +28,22 @@ export function setViewer(me: Me | null): void {
 export function onViewerChange(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** The station's watermark settings for live tiles (config `wall.watermark`, from GET /api/wall). */
+let watermark: WatermarkSettings = DEFAULT_WATERMARK;
+const watermarkListeners = new Set<() => void>();
+
+export function watermarkSettings(): WatermarkSettings {
+  return watermark;
+}
+
+export function setWatermarkSettings(w: WatermarkSettings): void {
+  watermark = w;
+  for (const l of [...watermarkListeners]) l();
+}
+
+export function onWatermarkSettings(listener: () => void): () => void {
+  watermarkListeners.add(listener);
+  return () => watermarkListeners.delete(listener);
 }

@@ -9,7 +9,7 @@ import type { Bookmark, Change, Incident } from '@wardwall/common/bookmarks';
 export const DB_NAME = 'wardwall';
 export const DB_VERSION = 2;
 
-export type PrefKey = 'lang' | 'layout' | 'showStats' | 'selected' | 'me';
+export type PrefKey = 'lang' | 'layout' | 'showStats' | 'selected' | 'me' | 'wallSaved';
 
 export interface PrefRecord {
   key: PrefKey;

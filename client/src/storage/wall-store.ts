@@ -14,6 +14,11 @@ export interface WallState {
   selected: number | null;
   /** Camera per tile slot (MAX_TILES long), null when empty. */
   tiles: (string | null)[];
+  /**
+   * Whether this browser has a wall of its own (a layout or a tile was ever saved). Without one the
+   * station's first wall is shown (GET /api/wall). Not persisted as such: derived on load.
+   */
+  saved?: boolean;
 }
 
 export const DEFAULT_WALL_STATE: WallState = {
@@ -37,6 +42,7 @@ export class WallStore {
     try {
       const db = await withTimeout(this.open(), timeoutMs);
       const [prefs, tiles] = await Promise.all([db.getAll('prefs'), db.getAll('tiles')]);
+      state.saved = tiles.length > 0 || prefs.some((p) => p.key === 'wallSaved' || p.key === 'layout');
       for (const p of prefs) {
         if (p.key === 'lang' && isLang(p.value)) state.lang = p.value;
         else if (p.key === 'layout' && isLayoutName(p.value)) state.layout = p.value;
@@ -77,6 +83,8 @@ export class WallStore {
         writes.push(cameraId ? tx.store.put({ index, cameraId, updatedAt: now }) : tx.store.delete(index));
       });
       await Promise.all([...writes, tx.done]);
+      // An emptied wall is still this browser's wall (not the station's first wall again).
+      await db.put('prefs', { key: 'wallSaved', value: true, updatedAt: now });
     } catch (err) {
       console.warn('[storage] cannot save the tiles', err);
     }

@@ -7,7 +7,7 @@
  * reference (`POST /api/cameras/:id/health/relearn`, audited).
  */
 import type { Logger } from 'pino';
-import { AppError, ErrorCode, type HealthAlert, type HealthConfig, type HealthKind, type ServerMessage } from '@wardwall/common';
+import { AppError, ErrorCode, absoluteLink, reviewLinkPath, type HealthAlert, type HealthConfig, type HealthKind, type ServerMessage } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { AppDb } from '../store/app-db.js';
 import type { AccessPolicy, Principal } from '../auth/access.js';
@@ -34,6 +34,8 @@ export interface HealthDeps {
   onOpened?: (alert: HealthAlert) => void;
   /** Called once per accepted view (re-learn) of a camera (the audit trail hooks in here). */
   onRelearn?: (cameraId: string, by: Principal) => void;
+  /** `sfu.publicUrl`: alert links are absolute from it; null = a path (webhooks also get `linkPath`). */
+  publicUrl?: string | null;
   now?: () => number;
 }
 
@@ -66,10 +68,19 @@ export function installHealth(deps: HealthDeps): Health {
   const webhook = config.webhook.url ? new WebhookSender({ ...config.webhook, url: config.webhook.url, log }) : null;
   const cameraName = (id: string): string => cameras.info().find((c) => c.id === id)?.name ?? id;
 
-  const publish = (alert: HealthAlert): void => {
+  const publicUrl = deps.publicUrl ?? null;
+  /** The alert with a link to its camera's review at the alert's time. */
+  const withLink = (alert: HealthAlert): HealthAlert => {
+    const path = reviewLinkPath(alert.cameraId, alert.openedAt);
+    return { ...alert, link: absoluteLink(publicUrl, path) ?? path };
+  };
+
+  const publish = (stored: HealthAlert): void => {
+    const alert = withLink(stored);
     const msg: ServerMessage = { type: 'alert', alert };
     signaling.broadcast(msg, (s: Session) => access.can(s.principal, 'live', alert.cameraId));
-    webhook?.send({ event: 'alert', alert, cameraName: cameraName(alert.cameraId) });
+    const linkPath = reviewLinkPath(alert.cameraId, alert.openedAt);
+    webhook?.send({ event: 'alert', alert, cameraName: cameraName(alert.cameraId), link: absoluteLink(publicUrl, linkPath), linkPath });
   };
 
   const onChange = (change: FaultChange): void => {
@@ -150,13 +161,13 @@ export function installHealth(deps: HealthDeps): Health {
     const end = to ?? now() + 1;
     const start = from ?? end - 7 * DAY_MS;
     if (start >= end) throw new AppError(ErrorCode.BAD_TIME_RANGE, 'from: must be before to');
-    return store.history(cameraId, start, end, limit ?? 200);
+    return store.history(cameraId, start, end, limit ?? 200).map(withLink);
   };
 
-  signaling.handle('alertsList', (_ctx, session) => ({ alerts: store.unclosed().filter(visible(session.principal)) }));
-  signaling.handle('alertAck', (_ctx, session, msg) => ({ alert: acknowledge(msg.alertId, session.principal) }));
+  signaling.handle('alertsList', (_ctx, session) => ({ alerts: store.unclosed().filter(visible(session.principal)).map(withLink) }));
+  signaling.handle('alertAck', (_ctx, session, msg) => ({ alert: withLink(acknowledge(msg.alertId, session.principal)) }));
   signaling.handle('alertHistory', (_ctx, session, msg) => ({ alerts: history(session.principal, msg.cameraId, msg.from, msg.to, msg.limit) }), { permission: 'live', camera: 'cameraId' });
-  router.add(...healthRoutes({ list: (p) => store.unclosed().filter(visible(p)), acknowledge, history, relearn }));
+  router.add(...healthRoutes({ list: (p) => store.unclosed().filter(visible(p)).map(withLink), acknowledge: (id, p) => withLink(acknowledge(id, p)), history, relearn }));
 
   return {
     monitor,

@@ -22,6 +22,10 @@ export interface WebhookPayload {
   event: 'alert';
   alert: HealthAlert;
   cameraName: string;
+  /** The camera's review at the alert's time, absolute (from `sfu.publicUrl`), or null when no public URL is set. */
+  link: string | null;
+  /** The same link's path and query (`/?mode=review&cams=…&at=…`), to put behind the wall's address. */
+  linkPath: string;
 }
 
 export class WebhookSender {

@@ -21,6 +21,8 @@ import {
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
+import type { LayoutName } from '../../core/layout.js';
+import './ww-default-wall.js';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
 
@@ -31,6 +33,7 @@ type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
  */
 export class WwAdmin extends LitElement {
   static override properties = {
+    wall: { attribute: false },
     api: { attribute: false },
     cameras: { attribute: false },
     me: { attribute: false },
@@ -46,6 +49,8 @@ export class WwAdmin extends LitElement {
   };
 
   declare api: AuthApi | null;
+  /** The admin's wall on screen (for the station's default wall). */
+  declare wall: { layout: LayoutName; tiles: readonly (string | null)[] } | null;
   declare cameras: ReadonlyMap<string, CameraInfo>;
   declare me: Me | null;
   declare users: UserRecord[] | null;
@@ -317,6 +322,9 @@ export class WwAdmin extends LitElement {
       <section>
         <h2>${t('admin.roles')}</h2>
         ${this.renderRoles()}
+      </section>
+      <section>
+        <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
       </section>
       ${del
         ? html`<div class="dialog" role="alertdialog" aria-modal="true" data-confirm=${del.username}>

@@ -16,6 +16,26 @@ import '../ww-health-history/ww-health-history.js';
  * camera was re-aimed or replaced on purpose) to viewers with the `control` right.
  * Test hooks: data-alert-id, data-kind and data-state on each row; data-action on the buttons.
  */
+/** An alert's review link, only when it is a path or an http(s) URL (it comes from the server, still checked). */
+function safeLink(link: string | undefined): string | null {
+  if (!link) return null;
+  try {
+    const u = new URL(link, location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A link to this wall opens in the page (history entry, no reload); another origin's opens normally. */
+function openInPage(e: MouseEvent): void {
+  const a = e.currentTarget as HTMLAnchorElement;
+  if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || new URL(a.href).origin !== location.origin) return;
+  e.preventDefault();
+  history.pushState(null, '', a.href);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+}
+
 export class WwAlerts extends LitElement {
   static override properties = {
     alerts: { attribute: false },
@@ -137,6 +157,9 @@ export class WwAlerts extends LitElement {
                 <span class="kind">${t(`health.kind.${a.kind}`)}</span>
                 <button type="button" class="link" data-action="history" title=${t('health.history')} @click=${() => (this.historyOf = a.cameraId)}>${this.name(a.cameraId)}</button>
                 <span class="when">${t('health.since', { time: formatTime(a.openedAt) })}</span>
+                ${safeLink(a.link)
+                  ? html`<a class="review-link" data-action="alert-link" href=${safeLink(a.link)!} title=${t('link.alertReview')} aria-label=${t('link.alertReview')} @click=${openInPage}>⏮</a>`
+                  : nothing}
                 ${a.state === 'open'
                   ? html`<button type="button" class="primary" data-action="ack" @click=${() => void this.ack(a)}>${t('health.ack')}</button>`
                   : html`<span class="acked">${t('health.ackedBy', { name: a.ackedBy ?? '?', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' })}</span>`}

@@ -50,6 +50,21 @@ import { DEFAULT_LINK_POLICY, type LinkLevel } from '../../core/link-quality.js'
 import { phoneLayout, swipeDirection, swipeTiles } from '../../core/swipe.js';
 import '../ww-displays/ww-displays.js';
 import { changedText, sourceText } from '../ww-displays/ww-displays.js';
+import { buildUrlSearch, camerasOfState, parseUrlState, refusedCameras, withoutCameras, type ParsedUrl, type UrlState } from '../../core/url-state.js';
+import type { FirstWall } from '../../core/wall-settings.js';
+import { MAX_TILES } from '../../core/layout.js';
+
+/** A notice about links: a link's refusal (coded), a copied link, or the link to copy by hand. */
+export interface LinkNotice {
+  kind: 'refused' | 'refusedAll' | 'page' | 'bad' | 'copied' | 'manual';
+  /** LINK_CAMERA_FORBIDDEN, LINK_PAGE_FORBIDDEN, LINK_BAD (refusals and bad links). */
+  code: string | null;
+  text: string;
+  link?: string;
+}
+
+/** While reviewing or following on a recording the address bar's time follows the clock this often. */
+const URL_TIME_EVERY_MS = 2000;
 
 
 export interface AppServices {
@@ -99,6 +114,7 @@ export class WwApp extends LitElement {
     startedOffline: { state: true },
     urgentNotices: { state: true },
     mapOpen: { state: true },
+    linkNotice: { state: true },
   };
 
   declare services: AppServices | null;
@@ -128,6 +144,28 @@ export class WwApp extends LitElement {
   declare urgentNotices: readonly LocalBookmark[];
   /** The mini map under the camera list is shown (it folds away to leave the list more room). */
   declare mapOpen: boolean;
+  declare linkNotice: LinkNotice | null;
+  /** The link this page was opened with (`location.search`), applied once the wall is up. */
+  pendingLink: ParsedUrl | null = null;
+  /** Review/follow links wait for the camera list (their components check the cameras). */
+  private waitingLink: ParsedUrl | null = null;
+  private urlReady = false;
+  private applyingUrl = false;
+  private replaceNextUrl = false;
+  private urlTimer: ReturnType<typeof setInterval> | null = null;
+  private viewChangeTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * Review and follow report every play/pause/seek/step: the address bar follows once they settle
+   * (a frame-locked 16× review steps several times a second; nothing of it needs a history write).
+   */
+  private readonly onViewChange = (): void => {
+    if (this.viewChangeTimer) clearTimeout(this.viewChangeTimer);
+    this.viewChangeTimer = setTimeout(() => {
+      this.viewChangeTimer = null;
+      this.syncUrl();
+    }, 300);
+  };
+  private readonly onPopState = (): void => void this.applyUrl(parseUrlState(location.search));
   private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
   private readonly onPhoneChange = (): void => {
     this.phone = !!this.phoneMedia?.matches;
@@ -154,6 +192,7 @@ export class WwApp extends LitElement {
     this.startedOffline = false;
     this.urgentNotices = [];
     this.mapOpen = true;
+    this.linkNotice = null;
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
@@ -183,8 +222,175 @@ export class WwApp extends LitElement {
     document.title = t('app.title');
   }
 
+  /**
+   * The first wall of a browser with no wall of its own (the station's default wall, or the first
+   * cameras this viewer may see), saved at once so it is this browser's wall from now on.
+   */
+  applyFirstWall(first: FirstWall): void {
+    const tiles = Array.from({ length: MAX_TILES }, (_, i) => first.tiles[i] ?? null);
+    this.wall = { ...this.wall, layout: first.layout, tiles };
+    void this.services?.store.savePref('layout', first.layout);
+    void this.services?.store.saveTiles(tiles);
+  }
+
+  // --- the view in the address bar (links, back/forward, reload) -------------------------------
+
+  /** The view on screen, as a link carries it. */
+  currentView(): UrlState {
+    const mode = this.mode;
+    const none = { layout: null, cams: [], at: null, centre: null };
+    if (mode === 'live') return { ...none, mode, layout: this.wall.layout, cams: this.wall.tiles.slice(0, tileCount(this.wall.layout)) };
+    if (mode === 'review') {
+      const r = this.renderRoot.querySelector<WwReview>('ww-review');
+      if (r?.session) return { ...none, mode, cams: [...r.sessionCameras], at: Math.round(r.position) };
+      return { ...none, mode, cams: [...(r?.selected ?? [])] };
+    }
+    if (mode === 'follow') {
+      const f = this.renderRoot.querySelector<WwFollow>('ww-follow');
+      return { ...none, mode, centre: f?.centre || null, at: f && f.source === 'recording' && f.position > 0 ? Math.round(f.position) : null };
+    }
+    return { ...none, mode };
+  }
+
+  /**
+   * Writes the view into the address bar: a new history entry when the view changed (mode, layout,
+   * cameras, centre), the same entry when only the review time moved.
+   */
+  syncUrl(): void {
+    if (this.displayName || this.applyingUrl || !this.urlReady || typeof history === 'undefined') return;
+    const search = buildUrlSearch(this.currentView());
+    if (search === location.search) return;
+    const before = parseUrlState(location.search).state;
+    const after = parseUrlState(search).state;
+    const onlyTime = !!before && !!after && JSON.stringify({ ...before, at: null }) === JSON.stringify({ ...after, at: null });
+    const url = `${location.pathname}${search}${location.hash}`;
+    if (onlyTime || this.replaceNextUrl) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    this.replaceNextUrl = false;
+  }
+
+  /**
+   * Shows the view a link (or a back/forward step) names. Cameras the viewer may not see are left out
+   * with a coded refusal; when none is left the wall stays as it was (never an empty wall).
+   */
+  async applyUrl(parsed: ParsedUrl): Promise<void> {
+    const state = parsed.state;
+    if (!state || this.displayName) return;
+    if ((state.mode === 'review' || state.mode === 'follow') && !this.camerasLoaded) {
+      this.waitingLink = parsed;
+      return;
+    }
+    this.applyingUrl = true;
+    this.replaceNextUrl = true;
+    try {
+      this.linkNotice = parsed.issues.length ? { kind: 'bad', code: 'LINK_BAD', text: t('link.bad', { issues: parsed.issues.join(', ') }) } : null;
+      if (state.mode !== 'live' && state.mode !== 'review' && state.mode !== 'follow') {
+        if (this.pages.includes(state.mode)) this.setMode(state.mode);
+        else this.linkNotice = { kind: 'page', code: 'LINK_PAGE_FORBIDDEN', text: t('link.pageRefused') };
+        return;
+      }
+      const right = state.mode === 'review' ? 'playback' : 'live';
+      const refused = refusedCameras(state, (c) => canCamera(this.me, right, c) && (!this.camerasLoaded || this.cameraMap.has(c) || state.mode === 'review'));
+      const shown = withoutCameras(state, refused);
+      if (refused.length) {
+        const all = camerasOfState(shown).length === 0;
+        this.linkNotice = { kind: all ? 'refusedAll' : 'refused', code: 'LINK_CAMERA_FORBIDDEN', text: all ? t('link.refusedAll', { cameras: refused.join(', ') }) : t('link.refused', { cameras: refused.join(', ') }) };
+        if (all) {
+          // Nothing of the link may be shown: stay on the wall as it was.
+          if (this.mode !== 'live') this.setMode('live');
+          return;
+        }
+      }
+      if (shown.mode === 'live') {
+        this.setMode('live');
+        const layout = shown.layout ?? this.wall.layout;
+        const tiles = shown.cams.length ? Array.from({ length: MAX_TILES }, (_, i) => shown.cams[i] ?? null) : this.wall.tiles;
+        // Shown, not saved: opening a colleague's link does not overwrite this browser's wall until it is edited.
+        this.wall = { ...this.wall, layout, tiles };
+        if (this.selected !== null && this.selected >= tileCount(layout)) this.selected = null;
+        return;
+      }
+      if (shown.mode === 'review') {
+        this.setMode('review');
+        await this.updateComplete;
+        const review = this.renderRoot.querySelector<WwReview>('ww-review');
+        if (!review) return;
+        await review.updateComplete;
+        const cams = shown.cams.filter((c): c is string => c !== null);
+        if (cams.length) {
+          review.selected = [...cams];
+          if (shown.at !== null) review.open([...cams], shown.at);
+          else review.open([...cams]);
+        }
+        return;
+      }
+      this.setMode('follow');
+      await this.updateComplete;
+      const follow = this.renderRoot.querySelector<WwFollow>('ww-follow');
+      if (!follow || !shown.centre) return;
+      await follow.updateComplete;
+      // A reload of a pursuit resumes its trail first (same centre: nothing more to do).
+      await follow.ready;
+      if (shown.at !== null) follow.followPast(shown.centre, shown.at);
+      else if (follow.centre !== shown.centre) follow.follow(shown.centre);
+    } finally {
+      this.applyingUrl = false;
+      void this.updateComplete.then(() => this.syncUrl());
+    }
+  }
+
+  /** Copies a link to the view on screen (with the review clock's current instant). */
+  async copyLink(): Promise<void> {
+    const link = new URL(`${location.pathname}${buildUrlSearch(this.currentView())}`, location.href).href;
+    try {
+      await navigator.clipboard.writeText(link);
+      this.linkNotice = { kind: 'copied', code: null, text: t('link.copied'), link };
+    } catch {
+      this.linkNotice = { kind: 'manual', code: null, text: t('link.copyManual'), link };
+    }
+  }
+
+  private renderLinkNotice(n: LinkNotice): unknown {
+    const alert = n.code !== null;
+    return html`<div class="link-notice ${alert ? 'refusal' : ''}" role=${alert ? 'alert' : 'status'} data-link-notice=${n.kind} data-code=${n.code ?? ''} data-link=${n.link ?? ''}>
+      <span>${n.text}${n.code ? html` <code>${n.code}</code>` : nothing}</span>
+      ${n.link && n.kind === 'manual' ? html`<input readonly .value=${n.link} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />` : nothing}
+      <button type="button" data-action="link-dismiss" aria-label=${t('link.dismiss')} @click=${() => (this.linkNotice = null)}>✕</button>
+    </div>`;
+  }
+
+  protected override firstUpdated(): void {
+    if (this.displayName) return;
+    const link = this.pendingLink;
+    this.pendingLink = null;
+    const start = async (): Promise<void> => {
+      if (link?.state) await this.applyUrl(link);
+      this.urlReady = true;
+      // The first entry holds the view on screen, so going back to it restores it.
+      if (!this.waitingLink) {
+        this.replaceNextUrl = true;
+        this.syncUrl();
+      }
+    };
+    void start();
+  }
+
+  protected override updated(changed: Map<string, unknown>): void {
+    if (this.waitingLink && this.camerasLoaded) {
+      const link = this.waitingLink;
+      this.waitingLink = null;
+      void this.applyUrl(link);
+      return;
+    }
+    if (changed.has('wall') || changed.has('mode')) this.syncUrl();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    this.urlTimer = setInterval(() => {
+      if (this.mode === 'review' || this.mode === 'follow') this.syncUrl();
+    }, URL_TIME_EVERY_MS);
     window.addEventListener('keydown', this.onKeyDown);
     this.phoneMedia?.addEventListener('change', this.onPhoneChange);
     const s = this.services;
@@ -209,6 +415,11 @@ export class WwApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+    if (this.urlTimer) clearInterval(this.urlTimer);
+    this.urlTimer = null;
+    if (this.viewChangeTimer) clearTimeout(this.viewChangeTimer);
+    this.viewChangeTimer = null;
     window.removeEventListener('keydown', this.onKeyDown);
     this.phoneMedia?.removeEventListener('change', this.onPhoneChange);
     for (const u of this.unsubscribe.splice(0)) u();
@@ -503,24 +714,26 @@ export class WwApp extends LitElement {
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
         @ww-password-open=${() => (this.passwordOpen = true)}
         @ww-bookmarks=${() => (this.bookmarksOpen = !this.bookmarksOpen)}
+        @ww-copy-link=${() => void this.copyLink()}
       ></ww-header>
+      ${this.linkNotice ? this.renderLinkNotice(this.linkNotice) : nothing}
       ${this.mode === 'displays'
         ? html`<ww-displays class="review" .client=${s?.displays ?? null} .cameras=${this.cameraMap} .wallLayout=${this.wall.layout}
             .wallTiles=${this.wall.tiles.slice(0, tileCount(this.wall.layout))}
             @ww-register-display=${(e: CustomEvent<{ name: string }>) => this.dispatchEvent(new CustomEvent('ww-register-display', { detail: e.detail }))}></ww-displays>`
         : nothing}
       ${this.mode === 'review'
-        ? html`<ww-review class="review" .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
+        ? html`<ww-review class="review" @ww-view-change=${this.onViewChange} .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
             @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       ${this.mode === 'follow'
-        ? html`<ww-follow class="follow" .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
+        ? html`<ww-follow class="follow" @ww-view-change=${this.onViewChange} .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
             .recorder=${s?.recorder ?? null} .trails=${s?.trails ?? null} .serverConnected=${this.connection.phase === 'open'}
             @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => this.replayTrail(e.detail.trail)}></ww-follow>`
         : nothing}
-      ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me}></ww-admin>` : nothing}
+      ${this.mode === 'admin' ? html`<ww-admin class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap} .me=${this.me} .wall=${{ layout: this.wall.layout, tiles: this.wall.tiles.slice(0, tileCount(this.wall.layout)) }}></ww-admin>` : nothing}
       ${this.mode === 'residents' ? html`<ww-residents class="page" .api=${this.residentsApi}></ww-residents>` : nothing}
       ${this.mode === 'audit' ? html`<ww-audit class="page" .api=${s?.auth ?? null} .cameras=${this.cameraMap}></ww-audit>` : nothing}
       ${this.startedOffline && this.connection.phase !== 'open'
@@ -678,6 +891,26 @@ export class WwApp extends LitElement {
         background: #5a1d1d;
         color: #ffd9d9;
         font-size: 0.9rem;
+      }
+      .link-notice {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.6rem;
+        padding: 6px 12px;
+        background: #1d3a5a;
+        color: #d9ecff;
+        font-size: 0.95rem;
+      }
+      .link-notice.refusal {
+        background: #5a1d1d;
+        color: #ffd9d9;
+        font-weight: 600;
+      }
+      .link-notice input {
+        flex: 1;
+        min-width: 16rem;
+        font: inherit;
       }
       .link-poor {
         padding: 3px 12px;

@@ -115,6 +115,8 @@ export class WwFollow extends LitElement {
   private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
   private storeOff: (() => void) | null = null;
   private exportAbort: AbortController | null = null;
+  /** Settles once the saved trails are read (and this browser's unfinished pursuit resumed). */
+  ready: Promise<void> = Promise.resolve();
 
   constructor() {
     super();
@@ -143,7 +145,7 @@ export class WwFollow extends LitElement {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey);
     this.storeOff = this.trails?.subscribe(() => void this.loadSaved(false)) ?? null;
-    void this.loadSaved(true);
+    this.ready = this.loadSaved(true);
   }
 
   override disconnectedCallback(): void {
@@ -176,7 +178,9 @@ export class WwFollow extends LitElement {
     if (changed.has('cameras') && this.centre && this.camerasLoaded && !this.cameras.has(this.centre)) this.centre = '';
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    // The app keeps the centre (and the instant on a recording) in the address bar.
+    if (changed.has('centre') || changed.has('source')) this.dispatchEvent(new CustomEvent('ww-view-change', { bubbles: true, composed: true }));
     this.setAttribute('warm', String(this.warmer.warm.length));
     if (this.ring !== this.centre && !this.ringTimer) this.moveRing();
   }

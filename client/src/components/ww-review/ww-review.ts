@@ -251,7 +251,7 @@ export class WwReview extends LitElement {
           void this.loadSpans();
         }
       }),
-      session.on('change', () => this.requestUpdate()),
+      session.on('change', () => (this.requestUpdate(), this.viewChanged())),
     );
     this.selected = list;
     this.spans = new Map();
@@ -260,7 +260,13 @@ export class WwReview extends LitElement {
     const at = this.position;
     void this.updateComplete.then(() => this.exportPanel?.setRange(at - 30_000, at + 30_000));
     this.spansTimer = setInterval(() => void this.loadSpans(), SPANS_REFRESH_MS);
+    this.viewChanged();
     return true;
+  }
+
+  /** Tells the app the view changed (cameras, instant, play/pause/seek): the address bar follows. */
+  private viewChanged(): void {
+    this.dispatchEvent(new CustomEvent('ww-view-change', { bubbles: true, composed: true }));
   }
 
   private async loadSpans(): Promise<void> {

@@ -1,15 +1,17 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { SecondClockController } from '../../controllers/second-clock.js';
-import { drawWatermarkLayer } from '../../controllers/watermark-layer.js';
-import { tracedViewer, WATERMARK_ALPHA, watermarkText } from '../../core/watermark.js';
+import { drawSparseWatermarkLayer, drawWatermarkLayer } from '../../controllers/watermark-layer.js';
+import { tracedViewer, watermarkText } from '../../core/watermark.js';
 import type { Me } from '../../core/access.js';
-import { currentViewer, onViewerChange } from '../../services/viewer.js';
+import { currentViewer, onViewerChange, onWatermarkSettings, watermarkSettings } from '../../services/viewer.js';
 
 /**
  * The viewer watermark over a live or recorded picture: the signed-in viewer's name and the current
- * Vietnam time, repeated diagonally over the whole tile so a photographed or cropped screen still
- * shows who watched and when; redrawn every second on one canvas the size of the tile;
- * semi-transparent; never takes pointer events (zoom, pan and the tile's buttons work through it).
+ * Vietnam time, so a photographed or cropped screen still shows who watched and when. Live tiles
+ * follow the station's `wall.watermark` config: `sparse` (default: one faint copy per quarter,
+ * opacity 0.18, so plates and faces stay visible), `corner` (one small line in a corner) or `dense`
+ * (the text repeated over the whole tile); redrawn every second on one canvas the size of the tile;
+ * never takes pointer events (zoom, pan and the tile's buttons work through it).
  * It sits outside the zoom layer, so it keeps its size when the picture is zoomed.
  * Test hooks: `data-text` (the current line), `data-viewer`, `data-drawn` (the line on the canvas).
  */
@@ -24,6 +26,7 @@ export class WwWatermark extends LitElement {
   private readonly clock = new SecondClockController(this);
   private viewer: Me | null = tracedViewer(currentViewer());
   private off: (() => void) | null = null;
+  private offSettings: (() => void) | null = null;
   private readonly resize = new ResizeObserver(() => this.requestUpdate());
 
   constructor() {
@@ -38,13 +41,21 @@ export class WwWatermark extends LitElement {
       this.viewer = tracedViewer(me);
       this.requestUpdate();
     });
+    this.offSettings = onWatermarkSettings(() => this.requestUpdate());
     this.resize.observe(this);
+  }
+
+  /** One line in a corner: review tiles, or live tiles when the station chose the `corner` style. */
+  private get corner(): boolean {
+    return this.compact || watermarkSettings().style === 'corner';
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.off?.();
     this.off = null;
+    this.offSettings?.();
+    this.offSettings = null;
     this.resize.disconnect();
   }
 
@@ -61,7 +72,10 @@ export class WwWatermark extends LitElement {
     }
     this.setAttribute('data-text', text);
     this.setAttribute('data-viewer', this.viewer!.username);
-    if (this.compact) {
+    const settings = watermarkSettings();
+    this.setAttribute('data-style', this.compact ? 'compact' : settings.style);
+    this.toggleAttribute('corner', this.corner);
+    if (this.corner) {
       this.setAttribute('data-drawn', text);
       return;
     }
@@ -73,13 +87,15 @@ export class WwWatermark extends LitElement {
     const h = Math.round(this.clientHeight * dpr);
     if (!w || !h) return;
     if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
-    drawWatermarkLayer(ctx, w, h, text, dpr);
+    if (settings.style === 'dense') drawWatermarkLayer(ctx, w, h, text, dpr);
+    else drawSparseWatermarkLayer(ctx, w, h, text, dpr, settings.density);
     this.setAttribute('data-drawn', text);
   }
 
   override render(): unknown {
-    if (this.compact) return this.text ? html`<span class="line" aria-hidden="true">${this.text}</span>` : nothing;
-    return this.text ? html`<canvas aria-hidden="true" style="opacity: ${WATERMARK_ALPHA}"></canvas>` : nothing;
+    const { opacity } = watermarkSettings();
+    if (this.corner) return this.text ? html`<span class="line" aria-hidden="true" style=${this.compact ? '' : `opacity: ${Math.max(opacity, 0.6)}`}>${this.text}</span>` : nothing;
+    return this.text ? html`<canvas aria-hidden="true" style="opacity: ${opacity}"></canvas>` : nothing;
   }
 
   static override styles = css`
@@ -98,7 +114,8 @@ export class WwWatermark extends LitElement {
       width: 100%;
       height: 100%;
     }
-    :host([compact]) {
+    :host([compact]),
+    :host([corner]) {
       inset: auto auto 1.9em 0.4em;
       max-width: calc(100% - 0.8em);
       contain: content;
