@@ -10,3 +10,6 @@ export * from './health.js';
 export * from './residents.js';
 export * from './displays.js';
 export * from './audit.js';
+export * from './export-manifest.js';
+export * from './archive-stream.js';
+export * from './export-check.js';

@@ -18,6 +18,7 @@ import {
   type ChangeResult,
   type Config,
   type Incident,
+  EXPORT_PACKAGE_FORMATS,
 } from '@wardwall/common';
 import type { AccessPolicy, Principal } from '../auth/access.js';
 import type { CameraRegistry } from '../media/camera-registry.js';
@@ -68,7 +69,7 @@ const searchQuery = z
     limit: z.coerce.number().int().min(1).max(5000).default(500),
   })
   .strict();
-const exportBody = z.object({ title: z.string().max(200).optional() }).strict();
+const exportBody = z.object({ title: z.string().max(200).optional(), format: z.enum(EXPORT_PACKAGE_FORMATS).optional() }).strict();
 
 /** Turns the first zod issue into a coded error naming the field. */
 function zodError(prefix: string, e: z.ZodError, code: ErrorCode = ErrorCode.BAD_BOOKMARK): AppError {
@@ -213,7 +214,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
         if (ranges.length === 0) throw new AppError(ErrorCode.NO_RECORDING, 'the incident has no bookmarks to export', 404);
         if (!recorder) throw new AppError(ErrorCode.RECORDER_UNAVAILABLE, 'recording is disabled', 503);
         try {
-          const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id });
+          const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id, ...(body.data.format ? { format: body.data.format } : {}) });
           log.info({ incident: incident.id, ranges: ranges.length, by: p.name }, 'incident export requested');
           sendJson(res, 202, reply);
           return undefined;

@@ -21,6 +21,7 @@ import {
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
+import '../ww-station-key/ww-station-key.js';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
 
@@ -317,6 +318,9 @@ export class WwAdmin extends LitElement {
       <section>
         <h2>${t('admin.roles')}</h2>
         ${this.renderRoles()}
+      </section>
+      <section>
+        <ww-station-key></ww-station-key>
       </section>
       ${del
         ? html`<div class="dialog" role="alertdialog" aria-modal="true" data-confirm=${del.username}>
