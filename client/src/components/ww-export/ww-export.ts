@@ -3,7 +3,7 @@ import { LocaleController } from '../../controllers/locale.js';
 import { formatFingerprint, type ExportPackageFormat, type FileVerdict, type PackageVerdict } from '@wardwall/common';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
-import { RecorderError, type ExportStatus, type RecorderApi } from '../../services/recorder-api.js';
+import { RecorderApi, RecorderError, type ExportStatus } from '../../services/recorder-api.js';
 import { canPickSaveFile, pickSaveFile, saveAndVerify } from '../../services/export-save.js';
 import { formControls, theme } from '../../styles/theme.js';
 import { currentViewer } from '../../services/viewer.js';
@@ -69,7 +69,7 @@ export class WwExport extends LitElement {
   constructor() {
     super();
     new LocaleController(this);
-    this.api = null;
+    this.api = new RecorderApi();
     this.cameras = [];
     this.position = Date.now();
     this.from = Date.now() - 60_000;
