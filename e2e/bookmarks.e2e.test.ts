@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Bookmark } from '@wardwall/common';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, OPFS_SAVE_PICKER, PAGE_SHIM } from './browser.js';
 import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 
 let sys: TestSystem;
