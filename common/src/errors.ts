@@ -48,6 +48,10 @@ export const ErrorCode = {
   BAD_STATE: 'BAD_STATE',
   /** Camera health checks are switched off (`sfu.health.enabled`): nothing to re-learn (HTTP 409). */
   HEALTH_DISABLED: 'HEALTH_DISABLED',
+  /** PTZ: the camera has no ONVIF PTZ configured or offers none (HTTP 409). */
+  PTZ_UNAVAILABLE: 'PTZ_UNAVAILABLE',
+  /** PTZ: the camera did not answer, refused our credentials or the command (HTTP 502). */
+  PTZ_FAILED: 'PTZ_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

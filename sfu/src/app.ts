@@ -20,6 +20,7 @@ import { loadTls } from './http/tls.js';
 import { installMap } from './map/install-map.js';
 import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 import { installHealth, type Health } from './health/install.js';
+import { installPtz, type Ptz } from './ptz/install.js';
 import { actorOf } from './auth/access.js';
 import { installResidents, type Residents } from './residents/index.js';
 import { installDisplays, type Displays } from './displays/install.js';
@@ -63,6 +64,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let health: Health | null = null;
   let residents: Residents | null = null;
   let displays: Displays | null = null;
+  let ptz: Ptz | null = null;
   const router = new Router();
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -112,11 +114,16 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       onRelearn: (cameraId, by) => trail.append(actorOf(by), 'health_relearn', cameraId, {}),
     });
     displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
+    ptz = installPtz({
+      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }),
+      onAction: (by, action, cameraId, detail) => trail.append(actorOf(by), action, cameraId, detail),
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    ptz?.close();
     displays?.close();
     health?.close();
     auth?.close();
@@ -150,6 +157,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     async close() {
       if (closed) return;
       closed = true;
+      ptz?.close();
       displays!.close();
       health!.close();
       bookmarks!.close();
