@@ -38,7 +38,7 @@ let big: { from: number; to: number };
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'ww-export-e2e-'));
   sys = await startTestSystem({ recorder: true, auth: true, demoCount: 2, withSub: 0 });
-  base = sys.url;
+  base = sys.url.replace(/\/$/, '');
   const root = sys.recorder!.store.root;
   // ~1.08 GB: a 10 s segment of lossless noise (~90 MB), six times on each of two cameras.
   const bigSeg = join(work, 'big.mp4');
@@ -73,7 +73,8 @@ async function wallPage(initScript: string): Promise<{ ctx: BrowserContext; page
   await ctx.addInitScript(initScript);
   const page = await ctx.newPage();
   await page.goto(base);
-  await waitFor('wall loaded', async () => page.evaluate(() => !!customElements.get('ww-export')), 30_000, 200);
+  // The app replaces the body once it knows who is signed in: wait for the wall itself.
+  await waitFor('wall loaded', async () => page.evaluate(() => !!customElements.get('ww-export') && !!document.querySelector('body > ww-app')), 30_000, 200);
   return { ctx, page };
 }
 
@@ -261,7 +262,9 @@ test('the offline verifier (file://, no network) passes the package and catches 
     mkdirSync(ed);
     for (const f of pkg.files) copyFileSync(join(pkg.dir, f), join(ed, f));
     const m = readFileSync(join(ed, 'manifest.json'), 'utf8');
-    writeFileSync(join(ed, 'manifest.json'), m.replace('Điều tra viên E2E', 'Điều tra viên khác'));
+    const changed = m.replace(/"exportedBy": "[^"]*"/, '"exportedBy": "Người khác"');
+    assert.notEqual(changed, m);
+    writeFileSync(join(ed, 'manifest.json'), changed);
     const edited = await offlineCheck(page, pkg.dir, ed);
     assert.equal(edited.result, 'failed');
     assert.equal(edited.signature, 'invalid');
