@@ -91,7 +91,7 @@ test('moves, stop, presets and the dead-man stop reach the camera; all audited',
   assert.equal(moves.at(-1)!.user, 'admin');
   assert.deepEqual(moves.map((m) => m.detail.direction).sort(), ['up+right', 'zoom-out']);
   assert.equal(sys.sfu.audit.query({ action: 'ptz_stop', limit: 10 }).entries.length, 1);
-  assert.deepEqual(sys.sfu.audit.query({ action: 'ptz_preset', limit: 10 }).entries.map((e) => e.detail), [{ preset: '2', name: 'Ngã tư' }]);
+  assert.deepEqual(sys.sfu.audit.query({ action: 'ptz_preset', limit: 10 }).entries.map((e) => [e.detail.preset, e.detail.name]), [['2', 'Ngã tư']]);
 });
 
 test('without the control right: 403, and the camera gets nothing', async () => {
