@@ -156,7 +156,7 @@ test('a 1 GB export is saved straight to disk and verified as it streams, with f
     await page.locator('#under-test [data-action="export"]').click();
     let peakHeap = 0;
     let peakRss = 0;
-    const perPid = new Map<number, { max: number; samples: number; flags: string }>();
+    const perPid = new Map<number, { max: number; samples: number; flags: string; series: number[] }>();
     let saving = 0;
     const started = Date.now();
     const phase = await waitDone(page, 540_000, async () => {
@@ -164,9 +164,9 @@ test('a 1 GB export is saved straight to disk and verified as it streams, with f
       for (const p of rendererPids()) {
         const kb = statusKb(p, 'VmRSS');
         peakRss = Math.max(peakRss, kb);
-        const e = perPid.get(p) ?? { max: 0, samples: 0, flags: readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter((a) => /renderer-client-id|extension|utility|service|pdf|spare|site/.test(a)).join(' ') };
+        const e = perPid.get(p) ?? { max: 0, samples: 0, flags: readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').filter((a) => /renderer-client-id|top-chrome/.test(a)).join(' '), series: [] };
         e.max = Math.max(e.max, kb);
-        e.samples++;
+        if (e.samples++ % 8 === 0) e.series.push(Math.round(kb / 1024));
         perPid.set(p, e);
       }
       if ((await page.locator('#under-test').getAttribute('data-phase')) === 'downloading') saving++;
@@ -174,7 +174,7 @@ test('a 1 GB export is saved straight to disk and verified as it streams, with f
     const text = await page.locator('#under-test').innerText();
     assert.equal(phase, 'done', text);
     const hwm = Math.max(...rendererPids().map((p) => statusKb(p, 'VmHWM')));
-    if (process.env.EXPORT_E2E_VERBOSE) console.log(JSON.stringify({ alive: rendererPids(), perPid: [...perPid].map(([pid, e]) => ({ pid, maxMb: Math.round(e.max / 1024), samples: e.samples, hwmMb: Math.round(statusKb(pid, 'VmHWM') / 1024), flags: e.flags })) }));
+    if (process.env.EXPORT_E2E_VERBOSE) console.log(JSON.stringify({ alive: rendererPids(), perPid: [...perPid].map(([pid, e]) => ({ pid, maxMb: Math.round(e.max / 1024), samples: e.samples, hwmMb: Math.round(statusKb(pid, 'VmHWM') / 1024), flags: e.flags, series: e.series.join(' ') })), byob: await page.evaluate(() => { try { new Response('x').body!.getReader({ mode: 'byob' }); return true; } catch { return false; } }) }));
     const saved = await page.evaluate(async () => {
       const root = await navigator.storage.getDirectory();
       const f = await (await root.getFileHandle((window as any).__picked)).getFile();

@@ -63,22 +63,43 @@ export async function saveAndVerify(
 ): Promise<{ verdict: PackageVerdict; bytes: number }> {
   const digester = new PackageDigester(newSha256);
   const writable = file ? await file.createWritable() : null;
-  const reader = body.getReader();
   let bytes = 0;
+  const take = async (chunk: Uint8Array): Promise<void> => {
+    if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
+    digester.push(chunk);
+    if (writable) await writable.write(chunk as Uint8Array<ArrayBuffer>);
+    bytes += chunk.length;
+    onProgress(bytes);
+  };
+  // A BYOB reader reads every chunk into the same 1 MB buffer (once the write has taken its copy),
+  // so a multi-GB download leaves no garbage buffers behind for the collector; plain reads otherwise.
+  let byob: ReadableStreamBYOBReader | null = null;
   try {
-    for (;;) {
-      if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
-      const { done, value } = await reader.read();
-      if (done) break;
-      digester.push(value);
-      if (writable) await writable.write(value as Uint8Array<ArrayBuffer>);
-      bytes += value.length;
-      onProgress(bytes);
+    byob = body.getReader({ mode: 'byob' });
+  } catch {
+    byob = null;
+  }
+  const plain = byob ? null : body.getReader();
+  try {
+    if (byob) {
+      let buf = new ArrayBuffer(1 << 20);
+      for (;;) {
+        const { done, value } = await byob.read(new Uint8Array(buf));
+        if (value && value.length > 0) await take(value);
+        if (done) break;
+        buf = value!.buffer;
+      }
+    } else {
+      for (;;) {
+        const { done, value } = await plain!.read();
+        if (done) break;
+        await take(value);
+      }
     }
     await writable?.close();
   } catch (e) {
     await writable?.abort().catch(() => undefined);
-    await reader.cancel().catch(() => undefined);
+    await (byob ?? plain)!.cancel().catch(() => undefined);
     throw e;
   }
   const verdict = await judgePackage(digester.finish(), { sha256: sha256Web, verifyEd25519: verifyEd25519Web, stationFingerprint });
