@@ -2,8 +2,8 @@
  * Evidence packages end to end in Chromium on the real system (SFU with accounts + recorder):
  * - a 1 GB export saved straight to disk by the wall (File System Access API; the save dialog is
  *   answered with a file of the origin-private file system, a real on-disk writable) while it is
- *   verified as it streams: the tab's JS heap (CDP Performance.getMetrics) and the renderer's
- *   resident memory (its peak, VmHWM) stay under 300 MB;
+ *   verified as it streams: the tab's JS heap (CDP Performance.getMetrics) and the renderer
+ *   processes' resident memory (/proc VmRSS, sampled throughout) stay under 300 MB;
  * - the offline verifier (verify.html opened from file://, no network) passes the package, and
  *   catches a flipped byte in every file, an edited manifest, and says so when Ed25519 is missing;
  * - without the File System Access API the wall has the recorder check the stored package and
@@ -131,7 +131,7 @@ function rendererPids(): number[] {
   return out;
 }
 
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function statusKb(pid: number, field: 'VmRSS'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
@@ -173,8 +173,7 @@ test('a 1 GB export is saved straight to disk and verified as it streams, with f
     });
     const text = await page.locator('#under-test').innerText();
     assert.equal(phase, 'done', text);
-    const hwm = Math.max(...rendererPids().map((p) => statusKb(p, 'VmHWM')));
-    if (process.env.EXPORT_E2E_VERBOSE) console.log(JSON.stringify({ alive: rendererPids(), perPid: [...perPid].map(([pid, e]) => ({ pid, maxMb: Math.round(e.max / 1024), samples: e.samples, hwmMb: Math.round(statusKb(pid, 'VmHWM') / 1024), flags: e.flags, series: e.series.join(' ') })), byob: await page.evaluate(() => { try { new Response('x').body!.getReader({ mode: 'byob' }); return true; } catch { return false; } }) }));
+    if (process.env.EXPORT_E2E_VERBOSE) console.log(JSON.stringify({ alive: rendererPids(), perPid: [...perPid].map(([pid, e]) => ({ pid, maxMb: Math.round(e.max / 1024), samples: e.samples, flags: e.flags, series: e.series.join(' ') })), byob: await page.evaluate(() => { try { new Response('x').body!.getReader({ mode: 'byob' }); return true; } catch { return false; } }) }));
     const saved = await page.evaluate(async () => {
       const root = await navigator.storage.getDirectory();
       const f = await (await root.getFileHandle((window as any).__picked)).getFile();
@@ -194,12 +193,13 @@ test('a 1 GB export is saved straight to disk and verified as it streams, with f
       baseline_heap_mb: Math.round(baseline.heapMb),
       peak_js_heap_mb: Math.round(peakHeap / MB),
       baseline_renderer_rss_mb: Math.round(baseline.rssMb),
-      peak_renderer_rss_sampled_mb: Math.round(peakRss / 1024),
-      peak_renderer_rss_hwm_mb: Math.round(hwm / 1024),
+      // Sampled (every poll, ~4 per second) over every renderer process of the browser: Chromium
+      // resets its processes' VmHWM itself (clear_refs), so the kernel's peak is not usable.
+      peak_renderer_rss_mb: Math.round(peakRss / 1024),
     };
     console.log(JSON.stringify({ bench: 'export-1gb-memory', ...result }));
     assert.ok(result.peak_js_heap_mb < 300, `JS heap peaked at ${result.peak_js_heap_mb} MB`);
-    assert.ok(result.peak_renderer_rss_hwm_mb < 300, `the renderer's resident memory peaked at ${result.peak_renderer_rss_hwm_mb} MB`);
+    assert.ok(result.peak_renderer_rss_mb < 300, `the renderer's resident memory peaked at ${result.peak_renderer_rss_mb} MB`);
   } finally {
     await ctx.close();
   }
