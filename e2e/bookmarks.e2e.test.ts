@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Bookmark } from '@wardwall/common';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, OPFS_SAVE_PICKER, PAGE_SHIM } from './browser.js';
 import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 
 let sys: TestSystem;
@@ -53,6 +53,7 @@ let bookmarkId = '';
 async function openPage(ctx: BrowserContext, url: string): Promise<Page> {
   const page = await ctx.newPage();
   await page.addInitScript(PAGE_SHIM);
+  await page.addInitScript(OPFS_SAVE_PICKER);
   page.on('pageerror', (e) => console.error('page error:', e.message));
   if (process.env.BOOKMARKS_E2E_CONSOLE) page.on('console', (m) => console.log(`[${url === relayUrl ? 'A' : 'B'} ${new Date().toISOString().slice(11, 23)}] ${m.type()} ${m.text().slice(0, 200)}`));
   await page.goto(url);
@@ -275,7 +276,8 @@ test('incident: made in the panel, grouped across cameras, exported as one packa
   });
   assert.equal(await item.locator('ww-export [data-verified]').getAttribute('data-verified'), 'ok');
   const files = await item.locator('ww-export tr[data-file]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-file'), r.getAttribute('data-verdict')]));
-  assert.deepEqual(files, [['01-demo-1.mp4', 'ok'], ['02-demo-2.mp4', 'ok']]);
+  assert.deepEqual(files, [['01-demo-1.mp4', 'ok'], ['02-demo-2.mp4', 'ok'], ['verify.html', 'ok']]);
+  assert.equal(await item.locator('ww-export [data-signature]').getAttribute('data-signature'), 'valid');
 });
 
 test('IndexedDB: a database of the first schema version is upgraded with its data kept', async () => {

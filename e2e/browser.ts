@@ -54,3 +54,16 @@ export async function signInBrowser(context: BrowserContext, baseUrl: string, us
   await context.addCookies([{ name, value, domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Strict', secure: url.protocol === 'https:' }]);
   return cookie;
 }
+
+/**
+ * Headless Chromium answers the File System Access API's save dialog with AbortError (as if the
+ * user cancelled). This init script answers it with a file of the origin-private file system instead
+ * (a real on-disk writable), so the wall's save-while-verifying path runs as it does for a user.
+ * The name asked for is kept in `window.__picked`.
+ */
+export const OPFS_SAVE_PICKER = `${PAGE_SHIM}
+  window.showSaveFilePicker = async (opts) => {
+    const root = await navigator.storage.getDirectory();
+    window.__picked = opts.suggestedName;
+    return root.getFileHandle(opts.suggestedName, { create: true });
+  };`;

@@ -11,8 +11,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_STRIP_TOOLS } from './browser.js';
-import { verifyExport } from '../client/src/core/export-verify.js';
+import { launchChromium, OPFS_SAVE_PICKER, PAGE_STRIP_TOOLS } from './browser.js';
+import { PackageDigester, judgePackage } from '@wardwall/common';
+import { nodeHash, verifyEd25519Node } from '../recorder/src/playback/export-verify.js';
 import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 
 const CAMS = ['demo-1', 'demo-2', 'demo-3', 'demo-4'];
@@ -115,6 +116,7 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.addInitScript(PAGE_HELPERS);
+  await page.addInitScript(OPFS_SAVE_PICKER);
   // Let the recorder gather ~24 s on every camera.
   const t0 = Date.now();
   await waitFor(
@@ -317,21 +319,27 @@ test('review: export of the four cameras is verified against its manifest in the
   assert.equal(await page.locator('ww-export').getAttribute('data-phase'), 'done', `export phases ${[...phases].join(' → ')}`);
   assert.equal(await page.locator('ww-export [data-verified]').getAttribute('data-verified'), 'ok');
   const verdicts = await page.locator('ww-export tr[data-file]').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('data-file')}:${r.getAttribute('data-verdict')}`));
-  assert.deepEqual(verdicts.sort(), CAMS.map((c) => `${c}.mp4:ok`));
-  // Independently: fetch the package here and check it with node:crypto.
+  assert.deepEqual(verdicts.sort(), [...CAMS.map((c) => `${c}.mp4:ok`), 'verify.html:ok']);
+  assert.equal(await page.locator('ww-export [data-signature]').getAttribute('data-signature'), 'valid');
+  assert.match((await page.locator('ww-export [data-saved]').getAttribute('data-saved')) ?? '', /\.zip$/, 'saved straight to a file (ZIP by default)');
+  // Independently: fetch the package here and check it with node:crypto, as a stream.
   const status = (await page.locator('ww-export a.save').getAttribute('download')) ?? '';
-  const id = /^export-(.+)\.tar$/.exec(status)![1]!;
+  const id = /^export-(.+)\.zip$/.exec(status)![1]!;
   const pkg = new Uint8Array(await (await fetch(`${base}/api/exports/${id}/download`)).arrayBuffer());
-  const r = await verifyExport(pkg, async (d) => createHash('sha256').update(d).digest('hex'));
+  const check = async (bytes: Uint8Array) => {
+    const d = new PackageDigester(nodeHash);
+    d.push(bytes);
+    return judgePackage(d.finish(), { sha256: async (b) => createHash('sha256').update(b).digest('hex'), verifyEd25519: verifyEd25519Node });
+  };
+  const r = await check(pkg);
   assert.equal(r.ok, true);
   assert.equal(r.manifest?.exportedBy, 'Điều tra viên E2E');
-  assert.equal(r.files.length, 4);
+  assert.equal(r.files.length, 5);
   // And a tampered copy fails the same check (the verifier is not a rubber stamp).
   const bad = pkg.slice();
-  bad[bad.length - 2048] = bad[bad.length - 2048]! ^ 0x55;
   const mid = pkg.length >> 1;
   bad[mid] = bad[mid]! ^ 0x55;
-  assert.equal((await verifyExport(bad, async (d) => createHash('sha256').update(d).digest('hex'))).ok, false);
+  assert.equal((await check(bad)).ok, false);
 });
 
 test('live: instant replay goes back 30 s on a tile and returns to live', async () => {

@@ -42,6 +42,20 @@ export const cameraConfigSchema = z
       .array(z.object({ id: z.string().regex(CAMERA_ID), direction: z.enum(NEIGHBOUR_DIRECTIONS) }).strict())
       .max(16)
       .optional(),
+    /**
+     * Pan/tilt/zoom through ONVIF (docs/ptz.md): the device service URL and the account the SFU
+     * uses (WS-Security UsernameToken digest). Never leaves the server; browsers only learn `ptz: true`.
+     */
+    onvif: z
+      .object({
+        url: z.string().url().refine((u) => /^https?:\/\//i.test(u) && !/^https?:\/\/[^/]*@/i.test(u), { message: 'must be an http:// or https:// URL without user:password@ (use user and password)' }),
+        user: z.string().min(1).max(128).optional(),
+        password: z.string().max(256).optional(),
+        /** The media profile to steer (default: the first profile with a PTZ configuration). */
+        profile: z.string().min(1).max(64).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((cam, ctx) => {

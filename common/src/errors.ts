@@ -62,6 +62,10 @@ export const ErrorCode = {
   HOLD_TOO_LONG: 'HOLD_TOO_LONG',
   /** Recorder: the user has as many active holds as allowed (HTTP 429). */
   HOLD_QUOTA: 'HOLD_QUOTA',
+  /** PTZ: the camera has no ONVIF PTZ configured or offers none (HTTP 409). */
+  PTZ_UNAVAILABLE: 'PTZ_UNAVAILABLE',
+  /** PTZ: the camera did not answer, refused our credentials or the command (HTTP 502). */
+  PTZ_FAILED: 'PTZ_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -12,3 +12,6 @@ export * from './displays.js';
 export * from './audit.js';
 export * from './endpoint-auth.js';
 export * from './wall-link.js';
+export * from './export-manifest.js';
+export * from './archive-stream.js';
+export * from './export-check.js';

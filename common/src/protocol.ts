@@ -50,6 +50,8 @@ export interface CameraInfo {
   neighbours: ResolvedNeighbour[];
   /** Set for cameras installed by residents (common/src/residents.ts). */
   resident?: ResidentLabel;
+  /** The camera can be steered (ONVIF PTZ configured; docs/ptz.md). */
+  ptz?: boolean;
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.

@@ -113,7 +113,7 @@ test('HTTP API: spans, playlist, media, thumbnails, holds, export, CORS and bad 
     mkdirSync(out);
     writeFileSync(join(dir.path, 'pkg.tar'), Buffer.from(await dl.arrayBuffer()));
     await execFileP('tar', ['-xf', join(dir.path, 'pkg.tar'), '-C', out]);
-    assert.deepEqual(readdirSync(out).sort(), ['demo-1.mp4', 'manifest.json']);
+    assert.deepEqual(readdirSync(out).sort(), ['demo-1.mp4', 'manifest.json', 'manifest.sig', 'verify.html']);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.exportedBy, 'Thượng úy Nguyễn Văn A');
     assert.match(manifest.exportedAt.hoChiMinh, /\+07:00$/);

@@ -22,6 +22,7 @@ import { loadTls } from './http/tls.js';
 import { installMap } from './map/install-map.js';
 import { installBookmarks, type BookmarksFeature } from './bookmarks/index.js';
 import { installHealth, type Health } from './health/install.js';
+import { installPtz, type Ptz } from './ptz/install.js';
 import { actorOf } from './auth/access.js';
 import { installResidents, type Residents } from './residents/index.js';
 import { installDisplays, type Displays } from './displays/install.js';
@@ -67,6 +68,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let health: Health | null = null;
   let residents: Residents | null = null;
   let displays: Displays | null = null;
+  let ptz: Ptz | null = null;
   const router = new Router().before(originGuard(config.sfu.allowedOrigins));
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -126,11 +128,16 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       cameraIds: () => cameras.info().map((c) => c.id),
       cameraExists: (id) => cameras.has(id) || (residents?.reviewableIds() ?? []).includes(id),
     });
+    ptz = installPtz({
+      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }),
+      onAction: (by, action, cameraId, detail) => void trail.record(actorOf(by), action, cameraId, detail),
+    });
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
+    ptz?.close();
     displays?.close();
     health?.close();
     auth?.close();
@@ -165,6 +172,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     async close() {
       if (closed) return;
       closed = true;
+      ptz?.close();
       displays!.close();
       health!.close();
       bookmarks!.close();

@@ -207,7 +207,7 @@ test('holds: made despite the recorder starting after the SFU, retention keeps o
   const verdict = await verifyExport(tar, async (d) => createHash('sha256').update(d).digest('hex'));
   assert.equal(verdict.error, null);
   assert.ok(verdict.ok, JSON.stringify(verdict.files));
-  assert.deepEqual(verdict.files.map((f) => f.file), ['01-demo-1.mp4', '02-demo-2.mp4', '03-demo-1.mp4']);
+  assert.deepEqual(verdict.files.map((f) => f.file), ['01-demo-1.mp4', '02-demo-2.mp4', '03-demo-1.mp4', 'verify.html']);
 
   // Deleting ends a bookmark's hold; a released bookmark stays held while its incident holds it.
   await push(c, [

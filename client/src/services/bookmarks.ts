@@ -415,10 +415,10 @@ export class BookmarkService extends Emitter<BookmarkEvents> {
   // --- export --------------------------------------------------------------------------------
 
   /** Asks for one evidence package of the incident's ranges; returns the recorder's export job. */
-  async exportIncident(id: string): Promise<{ id: string; state: string }> {
+  async exportIncident(id: string, format?: 'zip' | 'tar'): Promise<{ id: string; state: string }> {
     let res: Response;
     try {
-      res = await this.fetchFn(`/api/incidents/${encodeURIComponent(id)}/export`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      res = await this.fetchFn(`/api/incidents/${encodeURIComponent(id)}/export`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(format ? { format } : {}) });
     } catch {
       throw new SignalingError('DISCONNECTED', 'the server cannot be reached');
     }

@@ -3,6 +3,7 @@
  * (/api/recordings/..., /api/exports..., /api/recorder/health). No DOM. Replies enter as `unknown`
  * and are checked; failures become RecorderError with the server's code (or a local one).
  */
+import type { FileCheck, PackageVerdict, SignatureCheck } from '@wardwall/common';
 import { readJson, replyError } from './json-reply.js';
 
 export type RecorderErrorCode = string;
@@ -92,6 +93,13 @@ export function parseExportStatus(raw: unknown): ExportStatus {
 
 type Fetch = typeof fetch;
 
+export interface StationKeyReply {
+  algorithm: 'Ed25519';
+  fingerprint: string;
+  publicKey: string;
+  publicKeyPem: string;
+}
+
 export class RecorderApi {
   constructor(
     private readonly base = '',
@@ -137,17 +145,44 @@ export class RecorderApi {
     return this.url(`/api/recordings/${encodeURIComponent(camera)}/thumbnail`, { at: Math.round(at / roundMs) * roundMs });
   }
 
-  async createExport(req: { cameras: string[]; from: number; to: number; exportedBy: string }): Promise<ExportStatus> {
+  async createExport(req: { cameras: string[]; from: number; to: number; exportedBy: string; format?: 'zip' | 'tar' }): Promise<ExportStatus> {
     const raw = await this.json('/api/exports', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ cameras: req.cameras, from: Math.floor(req.from), to: Math.ceil(req.to), exportedBy: req.exportedBy }),
+      body: JSON.stringify({ cameras: req.cameras, from: Math.floor(req.from), to: Math.ceil(req.to), exportedBy: req.exportedBy, ...(req.format ? { format: req.format } : {}) }),
     });
     return parseExportStatus({ progress: 0, ...(isObj(raw) ? raw : {}) });
   }
 
   async exportStatus(id: string): Promise<ExportStatus> {
     return parseExportStatus(await this.json(`/api/exports/${encodeURIComponent(id)}`));
+  }
+
+  /** The station's signing key (public key and fingerprint). */
+  async stationKey(): Promise<StationKeyReply> {
+    const raw = await this.json('/api/recorder/station-key');
+    if (!isObj(raw) || typeof raw.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(raw.fingerprint) || typeof raw.publicKey !== 'string')
+      throw new RecorderError('BAD_REPLY', 'reply: fingerprint and publicKey are required');
+    return { algorithm: 'Ed25519', fingerprint: raw.fingerprint, publicKey: raw.publicKey, publicKeyPem: typeof raw.publicKeyPem === 'string' ? raw.publicKeyPem : '' };
+  }
+
+  /** The recorder's own check of the stored package against its signed manifest. */
+  async verifyOnServer(id: string): Promise<PackageVerdict> {
+    const raw = await this.json(`/api/exports/${encodeURIComponent(id)}/verify`);
+    if (!isObj(raw) || typeof raw.ok !== 'boolean' || !Array.isArray(raw.files) || !isObj(raw.signature)) throw new RecorderError('BAD_REPLY', 'reply: ok, files and signature are required');
+    return { ok: raw.ok, error: typeof raw.error === 'string' ? raw.error : null, files: raw.files as FileCheck[], signature: raw.signature as unknown as SignatureCheck, manifest: null };
+  }
+
+  /** The package's bytes as a stream (for writing to disk while verifying). */
+  async downloadStream(id: string, signal?: AbortSignal): Promise<{ body: ReadableStream<Uint8Array>; total: number | null }> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.downloadUrl(id), signal ? { signal } : {});
+    } catch {
+      throw new RecorderError('RECORDER_UNAVAILABLE', 'the recorder cannot be reached');
+    }
+    if (!res.ok || !res.body) throw new RecorderError(`HTTP_${res.status}`, res.statusText, res.status);
+    return { body: res.body, total: Number(res.headers.get('content-length')) || null };
   }
 
   downloadUrl(id: string): string {

@@ -5,12 +5,15 @@
  * the window without re-encoding (concat demuxer, -c copy, +faststart) into one MP4; then a
  * manifest.json lists each file's SHA-256, camera, recorded start and end (UTC and
  * Asia/Ho_Chi_Minh), the recorded spans inside it (a gap in the recording is joined in the MP4 and
- * named in the manifest), who exported it and when. The package is a POSIX (pax) tar made by `tar`.
- * The export holds its window against retention while it runs and keeps the hold afterwards.
+ * named in the manifest), who exported it and when. The manifest is signed with the station's
+ * Ed25519 key (manifest.sig, export-sign.ts) and the package carries the offline verifier
+ * (verify.html). The package is a ZIP (export-zip.ts: stored, ZIP64 when large) or a POSIX (pax) tar
+ * made by `tar`, as asked. The export holds its window against retention while it runs and keeps
+ * the hold afterwards.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SegmentStore } from '../store/store.js';
@@ -19,6 +22,12 @@ import { fileParts } from './hls.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import { isoHoChiMinh } from './time.js';
 import { parseProgress } from '../writer/progress.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, VERIFIER_FILE, type ExportPackageFormat } from '@wardwall/common';
+import { digestFile, writeZip, type FileDigest } from './export-zip.js';
+import { StationKey } from './export-sign.js';
+
+/** The offline verifier page put into every package. */
+export const VERIFIER_PAGE = new URL('./verify-page.html', import.meta.url);
 
 export const EXPORTS_DIR = '.exports';
 
@@ -26,6 +35,8 @@ export interface ExportRequest {
   ranges: ExportRange[];
   exportedBy: string;
   title?: string | null;
+  /** The package's form: 'tar' (the default, as before) or 'zip'. */
+  format?: ExportPackageFormat;
 }
 
 /** The old request form: the same window on each camera. */
@@ -67,6 +78,10 @@ export class ExportManager {
   private running: Promise<void> | null = null;
   private closed = false;
   private child: ReturnType<typeof spawn> | null = null;
+  /** Package form of the jobs of this process (a job cut by a restart fails, so memory is enough). */
+  private readonly formats = new Map<string, ExportPackageFormat>();
+  /** The station's signing key (created in the store's root at first use when not given). */
+  readonly signer: StationKey;
 
   constructor(
     private readonly store: SegmentStore,
@@ -74,7 +89,9 @@ export class ExportManager {
     private readonly cameraNames: ReadonlyMap<string, string>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    signer?: StationKey,
   ) {
+    this.signer = signer ?? StationKey.loadOrCreate(store.root);
     // Jobs cut short by a previous process: failed, their holds stay.
     this.store.db.db.prepare("UPDATE exports SET state = 'failed', error = 'interrupted by a restart of the recorder' WHERE state IN ('queued', 'running')").run();
   }
@@ -91,6 +108,7 @@ export class ExportManager {
     const toMs = Math.max(...req.ranges.map((r) => r.to));
     const row: ExportRow = { id, cameras, fromMs, toMs, ranges: req.ranges, title: req.title ?? null, exportedBy: req.exportedBy, createdMs, state: 'queued', progress: 0, error: null, file: null, bytes: null, holdIds };
     this.store.db.insertExport(row);
+    this.formats.set(id, req.format ?? 'tar');
     this.queue.push(id);
     this.pump();
     return row;
@@ -122,6 +140,7 @@ export class ExportManager {
       mkdirSync(dir, { recursive: true });
       this.update(id, { state: 'running', progress: 0 });
       const files: Record<string, unknown>[] = [];
+      const digests = new Map<string, FileDigest>();
       const without: string[] = [];
       const n = job.ranges.length;
       const names = rangeFileNames(job.ranges);
@@ -143,6 +162,8 @@ export class ExportManager {
           (us) => this.update(id, { progress: Math.min(0.99, (i + Math.min(1, us / totalUs)) / n) }),
         );
         rmSync(listPath);
+        const digest = await digestFile(out);
+        digests.set(name, digest);
         let mediaOffset = 0;
         const spans = entries.map((e) => {
           const s = { start: both(e.wallStart), end: both(e.wallEnd), mediaOffsetSeconds: Number(mediaOffset.toFixed(3)) };
@@ -154,8 +175,8 @@ export class ExportManager {
           range: i,
           camera,
           cameraName: this.cameraNames.get(camera) ?? camera,
-          sha256: await sha256File(out),
-          bytes: statSync(out).size,
+          sha256: digest.sha256,
+          bytes: digest.bytes,
           start: both(first.wallStart),
           end: both(entries[entries.length - 1]!.wallEnd),
           spans,
@@ -165,6 +186,10 @@ export class ExportManager {
       for (const c of job.cameras) if (!withFootage.has(c)) without.push(c);
       if (files.length === 0) throw new Error('nothing recorded in the window for any of the cameras');
       const exportedAt = this.now();
+      copyFileSync(VERIFIER_PAGE, join(dir, VERIFIER_FILE));
+      const verifier = await digestFile(join(dir, VERIFIER_FILE));
+      digests.set(VERIFIER_FILE, verifier);
+      const format = this.formats.get(id) ?? 'tar';
       const manifest = {
         format: 'wardwall-export/1',
         exportId: id,
@@ -176,15 +201,32 @@ export class ExportManager {
         method: 'H.264 copied from the recording without re-encoding (ffmpeg concat, -c copy); clips start at the keyframe at or before the requested start',
         files,
         camerasWithoutFootage: without,
+        tools: [{ file: VERIFIER_FILE, purpose: 'offline verifier: open it in a browser and select the files of the package', sha256: verifier.sha256, bytes: verifier.bytes }],
+        station: { keyFingerprint: this.signer.fingerprint, signature: SIGNATURE_FILE, algorithm: 'Ed25519' },
+        package: { format },
       };
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-      const pkg = join(this.store.root, EXPORTS_DIR, `${id}.tar`);
-      await this.run_(['tar', '--format=pax', '-cf', pkg, '-C', dir, 'manifest.json', ...files.map((f) => f.file as string)]);
+      const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + '\n');
+      writeFileSync(join(dir, MANIFEST_FILE), manifestBytes);
+      writeFileSync(join(dir, SIGNATURE_FILE), this.signer.signatureFile(manifestBytes));
+      const names_ = [MANIFEST_FILE, SIGNATURE_FILE, VERIFIER_FILE, ...files.map((f) => f.file as string)];
+      const pkg = join(this.store.root, EXPORTS_DIR, `${id}.${format}`);
+      if (format === 'zip') {
+        const entries = [];
+        for (const n of names_) {
+          const d = digests.get(n) ?? (await digestFile(join(dir, n)));
+          entries.push({ name: n, path: join(dir, n), size: d.bytes, crc32: d.crc32 });
+        }
+        await writeZip(pkg, entries, exportedAt);
+      } else {
+        await this.run_(['tar', '--format=pax', '-cf', pkg, '-C', dir, ...names_]);
+      }
       rmSync(dir, { recursive: true, force: true });
-      this.update(id, { state: 'done', progress: 1, file: `${EXPORTS_DIR}/${id}.tar`, bytes: statSync(pkg).size });
+      this.formats.delete(id);
+      this.update(id, { state: 'done', progress: 1, file: `${EXPORTS_DIR}/${id}.${format}`, bytes: statSync(pkg).size });
       this.log.info({ export: id, cameras: job.cameras, exportedBy: job.exportedBy, bytes: statSync(pkg).size }, 'export done');
     } catch (e) {
       rmSync(dir, { recursive: true, force: true });
+      this.formats.delete(id);
       const code = (e as NodeJS.ErrnoException).code;
       const message = code === 'ENOSPC' ? 'the disk is full' : e instanceof Error && !/\//.test(e.message) ? e.message : 'export failed';
       this.update(id, { state: 'failed', error: message });

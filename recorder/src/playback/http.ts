@@ -9,13 +9,14 @@ import { createReadStream, statSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { AppError, CAMERA_ID, ErrorCode } from '@wardwall/common';
+import { AppError, CAMERA_ID, EXPORT_PACKAGE_FORMATS, ErrorCode } from '@wardwall/common';
 import type { SegmentStore } from '../store/store.js';
 import { buildPlaylist, fileParts, type PlaylistFile } from './hls.js';
 import { instant, checkWindow } from './time.js';
 import { segmentFile, type Fmp4Cache } from './fmp4-cache.js';
 import type { Thumbnailer } from './thumbnail.js';
 import { rangesOf, type ExportManager } from './export.js';
+import { verifyPackageFile } from './export-verify.js';
 import type { Principal } from '../../../sfu/src/auth/access.js';
 import { isService, OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
 import { AuditedRanges, spanOfBytes, type Range } from './audited-ranges.js';
@@ -72,7 +73,7 @@ const holdBody = z
   .strict();
 /** The classic form: cameras + one window. */
 const exportBody = z
-  .object({ cameras: z.array(z.string()).min(1).max(64), from: instant, to: instant, exportedBy: who.optional() })
+  .object({ cameras: z.array(z.string()).min(1).max(64), from: instant, to: instant, exportedBy: who.optional(), format: z.enum(EXPORT_PACKAGE_FORMATS).optional() })
   .strict();
 /** Several (camera, from, to) ranges in one package (an incident), chosen when the body has `ranges`. */
 const exportRangesBody = z
@@ -80,6 +81,7 @@ const exportRangesBody = z
     ranges: z.array(z.object({ camera: z.string(), from: instant, to: instant }).strict()).min(1).max(256),
     exportedBy: who.optional(),
     title: z.string().trim().max(200).regex(/^[^\u0000-\u001f]*$/, 'no control characters').optional(),
+    format: z.enum(EXPORT_PACKAGE_FORMATS).optional(),
   })
   .strict();
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -236,6 +238,9 @@ export function createHttpServer(deps: HttpDeps): Server {
 
   const routes: { method: string; re: RegExp; run: (m: string[], req: IncomingMessage, res: ServerResponse, url: URL, who: Principal) => Promise<void> | void }[] = [
     { method: 'GET', re: /^\/api\/health$/, run: (_m, _q, res) => send(res, 200, deps.health()) },
+    // The station's public key that signs every package's manifest (public by nature; a session
+    // is still needed, like every route).
+    { method: 'GET', re: /^\/api\/station-key$/, run: (_m, _q, res) => send(res, 200, deps.exports.signer.info()) },
     {
       method: 'GET',
       re: /^\/api\/cameras$/,
@@ -433,7 +438,7 @@ export function createHttpServer(deps: HttpDeps): Server {
         const id = randomUUID();
         await access.audit(who, 'export_create', cams.length === 1 ? cams[0]! : null, { export: id, cameras: cams, ranges: ranges.map((r) => [r.camera, r.from, r.to]) });
         deps.exportQuota?.check(exportedBy, ranges);
-        const job = deps.exports.create({ id, ranges, exportedBy, title: 'title' in b ? (b.title ?? null) : null });
+        const job = deps.exports.create({ id, ranges, exportedBy, title: 'title' in b ? (b.title ?? null) : null, format: b.format ?? 'tar' });
         send(res, 202, { id: job.id, state: job.state });
       },
     },
@@ -453,7 +458,20 @@ export function createHttpServer(deps: HttpDeps): Server {
         if (job.state === 'expired') throw new AppError(ErrorCode.EXPORT_EXPIRED, 'the export has expired and its package was deleted; export again', 410);
         if (job.state !== 'done' || !job.file) throw new AppError(ErrorCode.EXPORT_NOT_READY, `export is ${job.state}`, 409);
         await access.audit(who, 'export_download', job.cameras.length === 1 ? job.cameras[0]! : null, { export: job.id, cameras: job.cameras, from: job.fromMs, to: job.toMs });
-        sendFile(req, res, store.abs(job.file), 'application/x-tar', { 'Content-Disposition': `attachment; filename="export-${job.id}.tar"` });
+        const zip = job.file.endsWith('.zip');
+        sendFile(req, res, store.abs(job.file), zip ? 'application/zip' : 'application/x-tar', { 'Content-Disposition': `attachment; filename="export-${job.id}.${zip ? 'zip' : 'tar'}"` });
+      },
+    },
+    {
+      method: 'GET',
+      re: /^\/api\/exports\/([^/]+)\/verify$/,
+      // The stored package checked against its signed manifest, as a stream (for a wall that let
+      // the browser download it and cannot hash the download itself).
+      run: async (m, _q, res, _u, who) => {
+        const job = exportJob(m[0]!, who);
+        if (job.state !== 'done' || !job.file) throw new AppError(ErrorCode.EXPORT_NOT_READY, `export is ${job.state}`, 409);
+        const v = await verifyPackageFile(store.abs(job.file), deps.exports.signer.fingerprint);
+        send(res, 200, { id: job.id, ok: v.ok, error: v.error, signature: v.signature, files: v.files, stationFingerprint: deps.exports.signer.fingerprint });
       },
     },
   ];

@@ -18,6 +18,7 @@ import {
   type ChangeResult,
   type Config,
   type Incident,
+  EXPORT_PACKAGE_FORMATS,
 } from '@wardwall/common';
 import { actorOf, type AccessPolicy, type Principal } from '../auth/access.js';
 import type { ServiceActor } from '../auth/token.js';
@@ -69,7 +70,7 @@ const searchQuery = z
     limit: z.coerce.number().int().min(1).max(5000).default(500),
   })
   .strict();
-const exportBody = z.object({ title: z.string().max(200).optional() }).strict();
+const exportBody = z.object({ title: z.string().max(200).optional(), format: z.enum(EXPORT_PACKAGE_FORMATS).optional() }).strict();
 
 /** Turns the first zod issue into a coded error naming the field. */
 function zodError(prefix: string, e: z.ZodError, code: ErrorCode = ErrorCode.BAD_BOOKMARK): AppError {
@@ -228,7 +229,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
         try {
           // Made for the user: the recorder audits the export under their name, not the service's.
           const a = actorOf(p);
-          const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id }, [], { name: a.name, session: a.sessionId });
+          const reply = await recorderJson(recorder, 'POST', '/api/exports', { ranges, exportedBy: p.name.slice(0, 120), title: (body.data.title ?? incident.title).slice(0, 200) || incident.id, ...(body.data.format ? { format: body.data.format } : {}) }, [], { name: a.name, session: a.sessionId });
           log.info({ incident: incident.id, ranges: ranges.length, by: p.name }, 'incident export requested');
           sendJson(res, 202, reply);
           return undefined;

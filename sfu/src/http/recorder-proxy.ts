@@ -73,7 +73,7 @@ export function recorderRoutes(target: { host: string; port: number } | null, lo
     route('POST', /^\/api\/holds$/, { permission: 'bookmark' }),
     route('DELETE', /^\/api\/holds\/[^/]+$/, { permission: 'bookmark' }),
     route('POST', /^\/api\/exports$/, { permission: 'export' }),
-    route('GET', /^\/api\/exports\/[^/]+(?:\/download)?$/, { permission: 'export' }),
-    route('GET', /^\/api\/recorder\/(?:health|cameras)$/, 'session'),
+    route('GET', /^\/api\/exports\/[^/]+(?:\/download|\/verify)?$/, { permission: 'export' }),
+    route('GET', /^\/api\/recorder\/(?:health|cameras|station-key)$/, 'session'),
   ];
 }

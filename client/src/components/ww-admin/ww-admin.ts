@@ -23,6 +23,7 @@ import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
 import type { LayoutName } from '../../core/layout.js';
 import './ww-default-wall.js';
+import '../ww-station-key/ww-station-key.js';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
 
@@ -325,6 +326,7 @@ export class WwAdmin extends LitElement {
       </section>
       <section>
         <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
+        <ww-station-key></ww-station-key>
       </section>
       ${del
         ? html`<div class="dialog" role="alertdialog" aria-modal="true" data-confirm=${del.username}>

@@ -255,8 +255,8 @@ export class WwBookmarks extends LitElement {
         ? html`<ul class="members">${members.map((b) => html`<li data-member-id=${b.id}><button type="button" class="link" @click=${() => this.open(b)}>
               ${hcmTimeText(b.startMs)} · ${b.cameras.map((c) => this.name(c)).join(', ')} · ${b.title || '—'}</button></li>`)}</ul>
             <ww-export .api=${this.api} .heading=${t('export.packageTitle', { title: i.title })}
-              .startJob=${async () => {
-                const job = await svc.exportIncident(i.id);
+              .startJob=${async (format: 'zip' | 'tar') => {
+                const job = await svc.exportIncident(i.id, format);
                 return this.api!.exportStatus(job.id);
               }}></ww-export>`
         : nothing}

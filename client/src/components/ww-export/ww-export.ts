@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
-import { sha256Hex } from '../../controllers/frame-saver.js';
+import { formatFingerprint, type ExportPackageFormat, type FileVerdict, type PackageVerdict } from '@wardwall/common';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
-import { verifyExport, type FileVerdict, type VerifyResult } from '../../core/export-verify.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
-import { RecorderError, type ExportStatus, type RecorderApi } from '../../services/recorder-api.js';
+import { RecorderApi, RecorderError, type ExportStatus } from '../../services/recorder-api.js';
+import { canPickSaveFile, pickSaveFile, saveAndVerify } from '../../services/export-save.js';
 import { formControls, theme } from '../../styles/theme.js';
 import { currentViewer } from '../../services/viewer.js';
 
@@ -12,9 +12,13 @@ type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done
 const POLL_MS = 500;
 
 /**
- * Evidence export of the reviewed cameras over [from, to): asks the recorder for a package, shows
- * its progress, downloads it, verifies every file against manifest.json (SHA-256 in the browser)
- * and offers the verified package for saving. Test hooks: data-phase, data-verified.
+ * Evidence export of the reviewed cameras over [from, to) as a ZIP or tar package: asks the
+ * recorder for it and shows its progress. Where the browser has the File System Access API, the
+ * click first asks where to save; the download then streams straight into that file while every
+ * entry is hashed as it passes and the manifest's station signature is checked (tab memory stays
+ * flat for a multi-GB package). Elsewhere the recorder checks the stored package against its
+ * signed manifest and the browser downloads it itself (a plain link). Test hooks: data-phase,
+ * data-verified, data-signature, data-saved.
  */
 export class WwExport extends LitElement {
   static override properties = {
@@ -31,6 +35,8 @@ export class WwExport extends LitElement {
     packageUrl: { state: true },
     packageName: { state: true },
     packageBytes: { state: true },
+    format: { state: true },
+    savedName: { state: true },
     startJob: { attribute: false },
     heading: { attribute: false },
   };
@@ -44,7 +50,10 @@ export class WwExport extends LitElement {
   declare phase: Phase;
   declare progress: number;
   declare error: string | null;
-  declare result: VerifyResult | null;
+  declare result: PackageVerdict | null;
+  declare format: ExportPackageFormat;
+  /** The file the package was written to (File System Access API), or null. */
+  declare savedName: string | null;
   declare packageUrl: string | null;
   declare packageName: string;
   declare packageBytes: number;
@@ -52,7 +61,7 @@ export class WwExport extends LitElement {
    * When set, the package is made by this call (e.g. an incident's ranges, exported by the signed-in
    * user) instead of the from/to form; progress, download and verification are the same.
    */
-  declare startJob: (() => Promise<ExportStatus>) | null;
+  declare startJob: ((format: ExportPackageFormat) => Promise<ExportStatus>) | null;
   /** Replaces the section's heading (e.g. the incident's title). */
   declare heading: string | null;
   private abort: AbortController | null = null;
@@ -60,7 +69,7 @@ export class WwExport extends LitElement {
   constructor() {
     super();
     new LocaleController(this);
-    this.api = null;
+    this.api = new RecorderApi();
     this.cameras = [];
     this.position = Date.now();
     this.from = Date.now() - 60_000;
@@ -73,6 +82,8 @@ export class WwExport extends LitElement {
     this.packageUrl = null;
     this.packageName = '';
     this.packageBytes = 0;
+    this.format = 'zip';
+    this.savedName = null;
     this.startJob = null;
     this.heading = null;
   }
@@ -80,7 +91,6 @@ export class WwExport extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.abort?.abort();
-    if (this.packageUrl) URL.revokeObjectURL(this.packageUrl);
   }
 
   /** Sets the window (also used by the review's mark-in / mark-out). */
@@ -94,7 +104,7 @@ export class WwExport extends LitElement {
   }
 
   /** Runs an export to the end; resolves with the verification (null when it failed before). */
-  async run(): Promise<VerifyResult | null> {
+  async run(): Promise<PackageVerdict | null> {
     const api = this.api;
     if (!api || this.busy()) return null;
     if (!this.startJob && !this.by.trim()) {
@@ -105,17 +115,30 @@ export class WwExport extends LitElement {
       this.error = t('export.badRange');
       return null;
     }
+    const format = this.format;
+    // Where to save is asked first, while the click's user activation lasts.
+    let file: FileSystemFileHandle | null = null;
+    if (canPickSaveFile()) {
+      try {
+        file = await pickSaveFile(`chung-cu-${hcmDateInput(Date.now())}-${hcmTimeText(Date.now()).replace(/:/g, '')}.${format}`, format, t('export.pickerType'));
+        if (!file) return null;
+      } catch {
+        file = null; // the API is there but refuses (policy, headless): the plain download path
+      }
+    }
     this.abort?.abort();
     const abort = new AbortController();
     this.abort = abort;
-    if (this.packageUrl) URL.revokeObjectURL(this.packageUrl);
     this.packageUrl = null;
+    this.savedName = null;
     this.result = null;
     this.error = null;
     this.progress = 0;
     this.phase = 'queued';
     try {
-      let job = this.startJob ? await this.startJob() : await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim() });
+      let job = this.startJob
+        ? await this.startJob(format)
+        : await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim(), format });
       while (job.state === 'queued' || job.state === 'running') {
         this.phase = job.state;
         this.progress = job.progress;
@@ -124,15 +147,25 @@ export class WwExport extends LitElement {
         job = await api.exportStatus(job.id);
       }
       if (job.state === 'failed') throw new RecorderError('EXPORT_FAILED', job.error ?? 'export failed');
-      this.phase = 'downloading';
-      this.progress = 0;
-      const bytes = await api.download(job.id, (got, total) => (this.progress = total ? got / total : 0), abort.signal);
-      this.phase = 'verifying';
-      const result = await verifyExport(bytes, (d) => sha256Hex(d));
+      this.packageName = `export-${job.id}.${format}`;
+      this.packageUrl = api.downloadUrl(job.id);
+      this.packageBytes = job.bytes ?? 0;
+      let result: PackageVerdict;
+      if (file) {
+        this.phase = 'downloading';
+        this.progress = 0;
+        const station = await api.stationKey().catch(() => null);
+        const { body, total } = await api.downloadStream(job.id, abort.signal);
+        const size = total ?? job.bytes ?? 0;
+        const saved = await saveAndVerify(body, file, station?.fingerprint ?? null, (n) => (this.progress = size ? n / size : 0), abort.signal);
+        result = saved.verdict;
+        this.packageBytes = saved.bytes;
+        this.savedName = file.name;
+      } else {
+        this.phase = 'verifying';
+        result = await api.verifyOnServer(job.id);
+      }
       this.result = result;
-      this.packageName = `export-${job.id}.tar`;
-      this.packageBytes = bytes.length;
-      this.packageUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/x-tar' }));
       this.phase = 'done';
       this.dispatchEvent(new CustomEvent('ww-export-done', { detail: { id: job.id, ok: result.ok }, bubbles: true, composed: true }));
       return result;
@@ -163,7 +196,7 @@ export class WwExport extends LitElement {
       case 'running':
         return t('export.running', { percent: pct });
       case 'downloading':
-        return t('export.downloading', { percent: pct });
+        return t('export.saving', { percent: pct });
       case 'verifying':
         return t('export.verifying');
       default:
@@ -171,13 +204,33 @@ export class WwExport extends LitElement {
     }
   }
 
+  private signatureLine(r: PackageVerdict): unknown {
+    const sig = r.signature;
+    const text =
+      sig.matchesStation === false
+        ? t('export.sigOtherKey')
+        : sig.state === 'valid'
+          ? t('export.sigValid')
+          : sig.state === 'missing'
+            ? t('export.sigMissing')
+            : sig.state === 'unsupported'
+              ? t('export.sigUnsupported')
+              : t('export.sigInvalid');
+    const good = sig.state === 'valid' && sig.matchesStation !== false;
+    return html`<div class="sig ${good ? 'good' : 'badv'}" data-signature=${sig.state} data-station=${sig.matchesStation === null ? 'unknown' : sig.matchesStation ? 'match' : 'mismatch'}>
+      ${text}${sig.keyFingerprint ? html`<div class="hash fp">${t('export.fingerprint', { fp: formatFingerprint(sig.keyFingerprint) })}</div>` : nothing}
+    </div>`;
+  }
+
   private renderResult(): unknown {
     const r = this.result;
     if (!r) return nothing;
     const okCount = r.files.filter((f) => f.verdict === 'ok').length;
-    return html`<div class="result ${r.ok ? 'ok' : 'bad'}" data-verified=${r.ok ? 'ok' : 'failed'}>
+    const size = `${formatNumber(this.packageBytes / 1048576, 1)} MB`;
+    return html`<div class="result ${r.ok ? 'ok' : 'bad'}" data-verified=${r.ok ? 'ok' : 'failed'} data-saved=${this.savedName ?? ''}>
       <strong>${r.ok ? t('export.verified', { n: okCount }) : t('export.notVerified')}</strong>
       ${r.error ? html`<div>${r.error}</div>` : nothing}
+      ${this.signatureLine(r)}
       ${r.manifest && r.manifest.camerasWithoutFootage.length ? html`<div>${t('export.withoutFootage', { cameras: r.manifest.camerasWithoutFootage.join(', ') })}</div>` : nothing}
       <table>
         ${r.files.map(
@@ -188,8 +241,9 @@ export class WwExport extends LitElement {
           </tr>`,
         )}
       </table>
+      ${this.savedName ? html`<div class="saved">${t('export.savedTo', { name: this.savedName, size })}</div>` : html`<div>${t('export.checkedOnServer')}</div>`}
       ${this.packageUrl
-        ? html`<a class="save" href=${this.packageUrl} download=${this.packageName}>${t('export.save', { size: `${formatNumber(this.packageBytes / 1048576, 1)} MB` })}</a>`
+        ? html`<a class="save" href=${this.packageUrl} download=${this.packageName}>${this.savedName ? t('export.save', { size }) : t('export.download', { size })}</a>`
         : nothing}
     </div>`;
   }
@@ -214,6 +268,7 @@ export class WwExport extends LitElement {
       return html`<section>
         <h3>${this.heading ?? t('export.title')}</h3>
         <div class="fields">
+          ${this.renderFormat(busy)}
           <button type="button" class="primary" data-action="export" ?disabled=${busy} @click=${() => void this.run()}>${t('inc.export')}</button>
         </div>
         ${this.renderProgress(busy)}
@@ -238,6 +293,7 @@ export class WwExport extends LitElement {
           <label>${t('export.by')}
             <input type="text" data-field="by" maxlength="120" .value=${this.by} @input=${(e: Event) => (this.by = (e.target as HTMLInputElement).value)} />
           </label>
+          ${this.renderFormat(busy)}
           <button type="button" class="primary" data-action="export" ?disabled=${busy || this.cameras.length === 0} @click=${() => void this.run()}>
             ${t('export.start', { n: this.cameras.length })}
           </button>
@@ -245,6 +301,15 @@ export class WwExport extends LitElement {
         ${this.renderProgress(busy)}
       </section>
     `;
+  }
+
+  private renderFormat(busy: boolean): unknown {
+    return html`<label>${t('export.format')}
+      <select data-field="format" ?disabled=${busy} @change=${(e: Event) => (this.format = (e.target as HTMLSelectElement).value === 'tar' ? 'tar' : 'zip')}>
+        <option value="zip" ?selected=${this.format === 'zip'}>${t('export.formatZip')}</option>
+        <option value="tar" ?selected=${this.format === 'tar'}>${t('export.formatTar')}</option>
+      </select>
+    </label>`;
   }
 
   private renderProgress(busy: boolean): unknown {
@@ -334,6 +399,13 @@ export class WwExport extends LitElement {
       }
       .save {
         color: var(--ww-accent);
+      }
+      .sig {
+        margin: 4px 0;
+      }
+      .fp {
+        font-size: 12px;
+        word-break: break-all;
       }
     `,
   ];

@@ -14,6 +14,7 @@ import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import { ZoomPanController } from '../../controllers/zoom-pan.js';
+import { PtzController } from '../../controllers/ptz.js';
 import { saveFrame } from '../../controllers/frame-saver.js';
 import '../ww-replay/ww-replay.js';
 import '../ww-watermark/ww-watermark.js';
@@ -27,7 +28,8 @@ export interface TileDropDetail {
 /**
  * One tile of the wall: a camera's still at once, then its live video from the first presented
  * frame, with name, state and optional stats over it. Test hooks (reflected attributes):
- * data-index, camera-id, state, stream, frames, reason (why offline), resident (a resident's camera).
+ * data-index, camera-id, state, stream, frames, reason (why offline), resident (a resident's camera),
+ * ptz (steering the camera: docs/ptz.md).
  */
 export class WwTile extends LitElement {
   static override properties = {
@@ -73,6 +75,7 @@ export class WwTile extends LitElement {
   /** The link is poor: take the sub stream. */
   declare linkSub: boolean;
   private readonly zoom = new ZoomPanController(this);
+  private readonly ptz = new PtzController(this, (e) => this.flash(e.code === 'FORBIDDEN' ? t('ptz.noRight') : t('ptz.failed', { message: errorMessage(e.code) }), true));
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
   private readonly visibility = new VisibilityController(this);
@@ -169,11 +172,16 @@ export class WwTile extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     // A zoomed tile pans with a drag instead of moving its camera to another tile.
-    this.draggable = !!this.cameraId && !this.zoom.zoomed && !this.replaying;
+    this.draggable = !!this.cameraId && !this.zoom.zoomed && !this.replaying && !this.ptz.active;
     const frame = this.renderRoot.querySelector<HTMLElement>('.frame');
     const layer = this.renderRoot.querySelector<HTMLElement>('.zoom');
+    // PTZ first: its capture-phase listeners keep the gestures from the digital zoom while it is on.
+    if (frame) this.ptz.attach(frame);
     if (frame && layer) this.zoom.attach(frame, layer);
+    this.toggleAttribute('ptz', this.ptz.active);
+    if (this.ptz.active) this.tabIndex = 0;
     if (changed.has('cameraId')) {
+      this.ptz.leave();
       this.zoom.reset();
       this.replaying = false;
     }
@@ -206,6 +214,35 @@ export class WwTile extends LitElement {
     } catch (e) {
       this.flash(t('frame.failed', { message: e instanceof Error ? e.message : String(e) }), true);
     }
+  }
+
+  /** PTZ mode on or off (on: drag, wheel and keys steer the camera; see controllers/ptz.ts). */
+  async togglePtz(): Promise<void> {
+    if (this.ptz.active) {
+      this.ptz.leave();
+      return;
+    }
+    this.zoom.reset();
+    if (await this.ptz.enter(this.cameraId)) this.focus({ preventScroll: true });
+  }
+
+  private renderPtz(): unknown {
+    const presets = this.ptz.info?.presets ?? [];
+    return html`<div class="ptz-panel" data-ptz @pointerdown=${(e: Event) => e.stopPropagation()} @click=${(e: Event) => e.stopPropagation()} @dblclick=${(e: Event) => e.stopPropagation()}>
+      <span class="hint">${t('ptz.hint')}</span>
+      ${presets.length
+        ? html`<select data-ptz-preset aria-label=${t('ptz.presets')} @change=${(e: Event) => {
+            const sel = e.target as HTMLSelectElement;
+            if (sel.value) void this.ptz.gotoPreset(sel.value);
+            sel.value = '';
+            this.focus({ preventScroll: true });
+          }}>
+            <option value="">${t('ptz.presets')}</option>
+            ${presets.map((p, i) => html`<option value=${p.token}>${i < 9 ? `${i + 1}. ` : ''}${p.name}</option>`)}
+          </select>`
+        : nothing}
+      <button type="button" class="tool" data-action="ptz-exit" @click=${() => this.ptz.leave()}>${t('ptz.exit')}</button>
+    </div>`;
   }
 
   private onAction(e: Event, action: () => void): void {
@@ -380,6 +417,10 @@ export class WwTile extends LitElement {
                   ? html`<button type="button" class="tool" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')}
                       @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
                   : nothing}
+                ${this.camera?.ptz
+                  ? html`<button type="button" class="tool ${this.ptz.active ? 'on' : ''}" data-action="ptz" title=${t('ptz.button')} aria-label=${t('ptz.button')} aria-pressed=${this.ptz.active ? 'true' : 'false'}
+                      @click=${(e: Event) => this.onAction(e, () => void this.togglePtz())} @dblclick=${(e: Event) => e.stopPropagation()}>PTZ</button>`
+                  : nothing}
                 <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
                   @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
                 ${this.recorder
@@ -392,6 +433,7 @@ export class WwTile extends LitElement {
               </div>
               ${this.renderStats()}`
           : nothing}
+        ${this.ptz.active && hasCamera ? this.renderPtz() : nothing}
         ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role="status">${this.notice.text}</div>` : nothing}
         ${this.replaying && this.recorder && hasCamera
           ? html`<ww-replay .api=${this.recorder} .cameraId=${this.cameraId} .cameraName=${name} @ww-replay-end=${() => (this.replaying = false)}></ww-replay>`
@@ -457,6 +499,38 @@ export class WwTile extends LitElement {
       }
       .tool:hover {
         background: var(--ww-accent);
+      }
+      :host([ptz]) .frame {
+        cursor: crosshair;
+      }
+      :host([ptz]) {
+        outline: 2px solid var(--ww-accent);
+        outline-offset: -2px;
+      }
+      .tool.on {
+        background: var(--ww-accent);
+        color: #fff;
+      }
+      .ptz-panel {
+        position: absolute;
+        left: 0.45em;
+        right: 0.45em;
+        bottom: 2.2em;
+        display: flex;
+        gap: 0.5em;
+        align-items: center;
+        padding: 0.25em 0.5em;
+        border-radius: 3px;
+        background: rgba(0, 0, 0, 0.6);
+        font-size: 12px;
+        z-index: 4;
+      }
+      .ptz-panel .hint {
+        flex: 1;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       .notice {
         position: absolute;
