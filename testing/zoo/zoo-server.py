@@ -6,8 +6,9 @@ Reads a JSON spec on stdin:
   {"host": "127.0.0.1", "port": 0, "user": null, "password": null,
    "kinds": [{"name": "bframes", "ffmpeg": [...], "video": "H264"|"H265", "audio": null|"PCMA"|"AAC",
               "restartEveryS": null|20}, ...]}
-For each kind, one ffmpeg child renders and encodes the picture (and audio) and writes live Matroska
-to a pipe; a feeder pipeline here demuxes and payloads it to RTP (SPS/PPS before every keyframe, as
+For each kind, one ffmpeg child renders and encodes the picture (and audio); video-only kinds send
+RTP straight to a socket bound here (no container latency), audio kinds write live Matroska to a
+pipe (one timeline for exact lip sync); a feeder pipeline here depayloads/demuxes and payloads it to RTP (SPS/PPS before every keyframe, as
 cameras do) into an appsink; every RTSP client's media gets those packets through an appsrc named
 payN. A kind with restartEveryS rewrites the RTP header like a camera whose encoder restarts inside
 one RTSP session: at the first keyframe after the interval, a new SSRC, sequence base and timestamp
@@ -31,9 +32,16 @@ import gi
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtspServer', '1.0')
 gi.require_version('GstApp', '1.0')
-from gi.repository import GLib, Gst, GstApp, GstRtspServer  # noqa: E402
+gi.require_version('Gio', '2.0')
+from gi.repository import Gio, GLib, Gst, GstApp, GstRtspServer  # noqa: E402
 
 Gst.init(None)
+
+# ffmpeg's own RTP (video-only kinds: no container between the encoder and us, no added latency).
+DEPAYLOADERS = {
+    'H264': 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H264 ! rtph264depay',
+    'H265': 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H265 ! rtph265depay',
+}
 
 PAYLOADERS = {
     'H264': 'h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! rtph264pay pt=96 config-interval=-1 mtu=1400',
@@ -180,13 +188,26 @@ class Kind:
 
     def start(self):
         self.clock_offset = None
-        self.proc = subprocess.Popen(['ffmpeg'] + self.ffmpeg_args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        args = self.ffmpeg_args
+        sock = None
+        if not self.audio:
+            # Video only: ffmpeg sends RTP to a socket bound here (its RTCP goes to port+1, unread).
+            sock = Gio.Socket.new(Gio.SocketFamily.IPV4, Gio.SocketType.DATAGRAM, Gio.SocketProtocol.UDP)
+            sock.bind(Gio.InetSocketAddress.new_from_string('127.0.0.1', 0), False)
+            port = sock.get_local_address().get_port()
+            args = [a.replace('{VIDEO_PORT}', str(port)) for a in args]
+        self.proc = subprocess.Popen(['ffmpeg'] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, preexec_fn=die_with_parent, env={**os.environ, 'TZ': 'Asia/Ho_Chi_Minh'})
         threading.Thread(target=self.pump_stderr, args=(self.proc,), daemon=True).start()
-        desc = f'fdsrc fd={self.proc.stdout.fileno()} ! matroskademux name=d d.video_0 ! queue ! {PAYLOADERS[self.video]} ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true'
+        if sock is not None:
+            desc = f'udpsrc name=u buffer-size=2000000 ! {DEPAYLOADERS[self.video]} ! {PAYLOADERS[self.video]} ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true'
+        else:
+            desc = f'fdsrc fd={self.proc.stdout.fileno()} ! matroskademux name=d d.video_0 ! queue ! {PAYLOADERS[self.video]} ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true'
         if self.audio:
             desc += f' d.audio_0 ! queue ! {PAYLOADERS[self.audio]} ! appsink name=a emit-signals=true sync=false max-buffers=200 drop=true'
         self.pipeline = Gst.parse_launch(desc)
+        if sock is not None:
+            self.pipeline.get_by_name('u').set_property('socket', sock)
         self.pipeline.get_by_name('v').connect('new-sample', self.tracks[0].on_sample)
         if self.audio:
             self.pipeline.get_by_name('a').connect('new-sample', self.tracks[1].on_sample)

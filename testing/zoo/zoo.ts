@@ -92,7 +92,13 @@ export function zooFfmpegArgs(spec: ZooKindSpec, fontFile = DEFAULT_FONT): strin
   args.push('-filter_complex', graph + flash, '-map', '[cam]', ...zooEncoderArgs(spec));
   if (spec.audio === 'PCMA') args.push('-map', '0:a', '-c:a', 'pcm_alaw', '-ar', '8000', '-ac', '1');
   else if (spec.audio === 'AAC') args.push('-map', '0:a', '-c:a', 'aac', '-b:a', '32k', '-ar', '16000', '-ac', '1');
-  args.push('-f', 'matroska', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '40', 'pipe:1');
+  if (spec.audio) {
+    // Audio and video in one container keep their common timeline (exact lip sync); costs ~1-2 frames.
+    args.push('-f', 'matroska', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '40', 'pipe:1');
+  } else {
+    // Video only: RTP straight from the encoder (the zoo-server binds the port), SPS/PPS before keyframes.
+    args.push('-bsf:v', 'dump_extra', '-f', 'rtp', '-payload_type', '96', 'rtp://127.0.0.1:{VIDEO_PORT}?pkt_size=1400');
+  }
   return args;
 }
 
