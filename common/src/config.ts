@@ -66,6 +66,11 @@ export const healthConfigSchema = z
     noMediaMs: z.number().int().min(500).max(600000).default(2500),
     /** Mean luma (0..255) below which a picture is "black". */
     blackMeanMax: z.number().min(0).max(255).default(28),
+    /**
+     * A dark picture (mean below blackMeanMax) whose luma varies more than this is not "black": it
+     * has detail (white lines, lights, a lit window at night). Black is dark and featureless.
+     */
+    blackStdMax: z.number().min(0).max(128).default(12),
     /** Luma standard deviation below which a (not black) picture is "covered" (near-uniform). */
     coveredStdMax: z.number().min(0).max(128).default(6),
     /** Consecutive keyframes a black/covered/moved/defocused picture must persist. */
