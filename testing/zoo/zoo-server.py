@@ -38,10 +38,11 @@ from gi.repository import Gio, GLib, Gst, GstApp, GstRtspServer  # noqa: E402
 Gst.init(None)
 
 # ffmpeg's own RTP (video-only kinds: no container between the encoder and us, no added latency).
-DEPAYLOADERS = {
-    'H264': 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H264 ! rtph264depay',
-    'H265': 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H265 ! rtph265depay',
+RTP_CAPS = {
+    'H264': 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96',
+    'H265': 'application/x-rtp,media=video,clock-rate=90000,encoding-name=H265,payload=96',
 }
+DEPAYLOADERS = {'H264': 'rtph264depay', 'H265': 'rtph265depay'}
 
 PAYLOADERS = {
     'H264': 'h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! rtph264pay pt=96 config-interval=-1 mtu=1400',
@@ -113,6 +114,15 @@ class Track:
         self.restarts = 0
         self.last_restart = time.monotonic()
         self.clock_offset = None
+        self.caps_from_side = False
+
+    def on_caps_sample(self, sink):
+        sample = sink.emit('pull-sample')
+        if sample is not None and self.caps is None:
+            caps = sample.get_caps().to_string()
+            if 'sprop-' in caps:
+                self.caps = caps
+        return Gst.FlowReturn.OK
 
     def rewrite(self, data):
         restart_every = self.kind.restart_every_s
@@ -141,7 +151,7 @@ class Track:
         sample = sink.emit('pull-sample')
         if sample is None:
             return Gst.FlowReturn.EOS
-        if self.caps is None:
+        if self.caps is None and not self.caps_from_side:
             self.caps = sample.get_caps().to_string()
         buf = sample.get_buffer()
         ok, info = buf.map(Gst.MapFlags.READ)
@@ -200,7 +210,12 @@ class Kind:
                                      stderr=subprocess.PIPE, preexec_fn=die_with_parent, env={**os.environ, 'TZ': 'Asia/Ho_Chi_Minh'})
         threading.Thread(target=self.pump_stderr, args=(self.proc,), daemon=True).start()
         if sock is not None:
-            desc = f'udpsrc name=u buffer-size=2000000 ! {DEPAYLOADERS[self.video]} ! {PAYLOADERS[self.video]} ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true'
+            # ffmpeg's packets are forwarded as they are (RTP timestamps = the encoder's PTS, so
+            # B-frames arrive reordered as from a real camera); a side branch re-payloads them only
+            # to learn the caps (sprop-parameter-sets, profile-level-id) for the SDP.
+            desc = (f'udpsrc name=u buffer-size=2000000 caps="{RTP_CAPS[self.video]}" ! tee name=t '
+                    f't. ! queue ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true '
+                    f't. ! queue ! {DEPAYLOADERS[self.video]} ! {PAYLOADERS[self.video]} ! appsink name=c emit-signals=true sync=false max-buffers=5 drop=true')
         else:
             desc = f'fdsrc fd={self.proc.stdout.fileno()} ! matroskademux name=d d.video_0 ! queue ! {PAYLOADERS[self.video]} ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true'
         if self.audio:
@@ -209,6 +224,9 @@ class Kind:
         if sock is not None:
             self.pipeline.get_by_name('u').set_property('socket', sock)
         self.pipeline.get_by_name('v').connect('new-sample', self.tracks[0].on_sample)
+        if sock is not None:
+            self.tracks[0].caps_from_side = True
+            self.pipeline.get_by_name('c').connect('new-sample', self.tracks[0].on_caps_sample)
         if self.audio:
             self.pipeline.get_by_name('a').connect('new-sample', self.tracks[1].on_sample)
         bus = self.pipeline.get_bus()
