@@ -23,8 +23,12 @@ export const cameraConfigSchema = z
     main: streamUrl,
     /** Optional lower-resolution sub stream, used by small tiles. */
     sub: streamUrl.optional(),
-    /** Re-encode to H.264 baseline without B-frames (H.265 cameras, B-frame cameras). */
-    transcode: z.boolean().default(false),
+    /**
+     * Re-encode to H.264 constrained baseline without B-frames. 'auto' (default): the ingest probes
+     * the stream on every start and transcodes only what browsers cannot play as it is (H.265,
+     * B-frames, unusual profiles); true/false force it.
+     */
+    transcode: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     /** Position on the ward map, in map units (0..1000 on both axes), heading in degrees (0 = north). */
     position: z
       .object({

@@ -10,3 +10,4 @@ export * from './health.js';
 export * from './residents.js';
 export * from './displays.js';
 export * from './audit.js';
+export * from './ingest.js';

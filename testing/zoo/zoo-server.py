@@ -316,18 +316,16 @@ def main():
     auth = None
     if user:
         auth = GstRtspServer.RTSPAuth()
-        token = GstRtspServer.RTSPToken.new_empty()
-        token.writable_structure().set_value('media.factory.role', 'zoo')
+        token = GstRtspServer.RTSPToken()
+        token.set_string('media.factory.role', 'zoo')
         auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
         server.set_auth(auth)
     for k in kinds:
         factory = ZooFactory(k)
         if auth is not None:
             perms = GstRtspServer.RTSPPermissions()
-            perms.add_role_empty('zoo')
-            role = perms.get_role('zoo')
-            role.set_value('media.factory.access', True)
-            role.set_value('media.factory.construct', True)
+            perms.add_permission_for_role('zoo', 'media.factory.access', True)
+            perms.add_permission_for_role('zoo', 'media.factory.construct', True)
             factory.set_permissions(perms)
         mounts.add_factory('/' + k.name, factory)
     server.attach(None)
