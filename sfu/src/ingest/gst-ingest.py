@@ -17,6 +17,7 @@ Modes:
 Errors end the process with a message on stderr (the supervisor classifies it).
 """
 import json
+import os
 import sys
 import time
 
@@ -53,6 +54,40 @@ def make_rtspsrc(cfg):
     src.set_property('tcp-timeout', 5000000)
     src.set_property('timeout', 5000000)
     return src
+
+
+class EncoderRestarts:
+    """A camera whose encoder restarts inside the RTSP session sends a new SSRC with a new sequence
+    and timestamp base. rtpbin gives the new source its own jitterbuffer, configured from the
+    stream's caps, which carry the seqnum-base/clock-base of the PLAY reply's RTP-Info: every packet
+    of the new source counts as "before seqnum-base" and is dropped, the picture stops, and the
+    ingest used to be restarted again and again (the reconnect storm). The caps entering rtpbin
+    lose those two fields (the first source does not need them: we join a live stream anyway)."""
+
+    def __init__(self, src):
+        src.connect('new-manager', self.on_manager)
+
+    def on_manager(self, _src, manager):
+        manager.connect('pad-added', self.on_manager_pad)
+
+    def on_manager_pad(self, _manager, pad):
+        if pad.get_direction() == Gst.PadDirection.SINK and pad.get_name().startswith('recv_rtp_sink_'):
+            pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, self.on_event)
+
+    def on_event(self, pad, info):
+        event = info.get_event()
+        if event.type != Gst.EventType.CAPS:
+            return Gst.PadProbeReturn.OK
+        caps = event.parse_caps()
+        st = caps.get_structure(0) if caps.get_size() else None
+        if st is None or not (st.has_field('seqnum-base') or st.has_field('clock-base')):
+            return Gst.PadProbeReturn.OK
+        caps = caps.copy()
+        st = caps.get_structure(0)
+        st.remove_field('seqnum-base')
+        st.remove_field('clock-base')
+        pad.send_event(Gst.Event.new_caps(caps))
+        return Gst.PadProbeReturn.DROP
 
 
 def caps_struct(pad):
@@ -185,6 +220,7 @@ class Run:
         self.codec = codec
         self.pipeline = Gst.Pipeline.new('ingest')
         self.src = make_rtspsrc(cfg)
+        self.restarts = EncoderRestarts(self.src)
         self.pipeline.add(self.src)
         self.src.connect('pad-added', self.on_pad)
         self.video_pad = None
@@ -293,7 +329,10 @@ def main():
     worker.pipeline.set_state(Gst.State.PLAYING)
     loop.run()
     worker.pipeline.set_state(Gst.State.NULL)
-    sys.exit(worker.code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # No interpreter teardown while GStreamer threads may still call back into Python.
+    os._exit(worker.code)
 
 
 if __name__ == '__main__':
