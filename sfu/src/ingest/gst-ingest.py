@@ -82,11 +82,13 @@ class EncoderRestarts:
         st = caps.get_structure(0) if caps.get_size() else None
         if st is None or not (st.has_field('seqnum-base') or st.has_field('clock-base')):
             return Gst.PadProbeReturn.OK
-        caps = caps.copy()
-        st = caps.get_structure(0)
+        # (get_structure returns a copy in Python: build new caps from the edited structure)
+        st = st.copy()
         st.remove_field('seqnum-base')
         st.remove_field('clock-base')
-        pad.send_event(Gst.Event.new_caps(caps))
+        stripped = Gst.Caps.new_empty()
+        stripped.append_structure(st)
+        pad.send_event(Gst.Event.new_caps(stripped))
         return Gst.PadProbeReturn.DROP
 
 
