@@ -202,6 +202,8 @@ export const vi = {
   'reason.paused': 'chủ camera đã tạm dừng chia sẻ',
   // Ingest decision (camera list tooltip, admin page)
   'ingest.line': 'Nhận hình: {mode} ({reason}){detail}',
+  'admin.cameras': 'Camera và cách nhận hình',
+  'admin.ingest': 'Nhận hình',
   'ingest.passthrough': 'chuyển thẳng',
   'ingest.transcode': 'chuyển mã sang H.264',
   'ingest.unplayable': 'không hiển thị được',
@@ -625,6 +627,8 @@ export const en: Record<MessageKey, string> = {
   'state.paused': 'Paused',
   'reason.paused': 'the owner paused sharing',
   'ingest.line': 'Ingest: {mode} ({reason}){detail}',
+  'admin.cameras': 'Cameras and their ingest',
+  'admin.ingest': 'Ingest',
   'ingest.passthrough': 'passthrough',
   'ingest.transcode': 'transcoded to H.264',
   'ingest.unplayable': 'cannot be shown',

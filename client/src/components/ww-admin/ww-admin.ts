@@ -18,7 +18,8 @@ import {
   type UserForm,
   type UserRecord,
 } from '../../core/user-admin.js';
-import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
+import { errorMessage, formatDateTime, reasonText, t } from '../../i18n/i18n.js';
+import { ingestText } from '../ww-camera-list/ww-camera-list.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
 
@@ -301,6 +302,25 @@ export class WwAdmin extends LitElement {
     </table>`;
   }
 
+  /** Every camera with its live state and what the ingest decided (passthrough/transcode and why); never a URL. */
+  private renderCameras(): unknown {
+    const cams = [...this.cameras.values()];
+    if (!cams.length) return nothing;
+    return html`<table class="cameras">
+      <thead><tr><th>${t('admin.camera')}</th><th>${t('admin.status')}</th><th>${t('admin.ingest')}</th></tr></thead>
+      <tbody>
+        ${cams.map((c) => {
+          const s = c.streams.main;
+          return html`<tr data-camera=${c.id} data-ingest=${s.ingest?.mode ?? ''}>
+            <td>${c.name} <span class="muted">(${c.id})</span></td>
+            <td>${t(`state.${s.state}`)}${s.reason ? html` <span class="muted">· ${reasonText(s.reason)}</span>` : nothing}</td>
+            <td>${s.ingest ? ingestText(s.ingest) : '—'}${c.streams.sub?.ingest ? html`<br /><span class="muted">${ingestText(c.streams.sub.ingest)}</span>` : nothing}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>`;
+  }
+
   override render(): unknown {
     const del = this.confirmDelete;
     return html`
@@ -317,6 +337,10 @@ export class WwAdmin extends LitElement {
       <section>
         <h2>${t('admin.roles')}</h2>
         ${this.renderRoles()}
+      </section>
+      <section>
+        <h2>${t('admin.cameras')}</h2>
+        ${this.renderCameras()}
       </section>
       ${del
         ? html`<div class="dialog" role="alertdialog" aria-modal="true" data-confirm=${del.username}>
