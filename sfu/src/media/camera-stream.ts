@@ -141,8 +141,18 @@ export class CameraStream extends EventEmitter<Events> {
       this.setStatus('offline', 'unsupported', true);
       return;
     }
+    // Produce on the current slot; if its worker dies meanwhile, moveTo() switches the slot: try again there.
+    for (;;) {
+      if (this.closed) return;
+      try {
+        await this.produce();
+        break;
+      } catch (e) {
+        this.log.warn({ camera: this.camera.id, stream: this.kind, err: (e as Error).message }, 'could not produce, retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
     if (this.closed) return;
-    await this.produce();
     const stills = new MultipartParser(STILL_BOUNDARY);
     this.ingest = new SupervisedProcess({
       name: `ingest ${this.camera.id}/${this.kind}`,
