@@ -159,7 +159,7 @@ export class CameraZoo extends EventEmitter<ZooEvents> {
       kinds: kinds.map((k) => {
         const s = ZOO_SPECS[k];
         const restartEveryS = s.restartEveryS === null ? null : (opts.restartEveryS ?? s.restartEveryS);
-        return { name: k, ffmpeg: zooFfmpegArgs(s), video: s.video, audio: s.audio === 'AAC' ? 'AAC' : s.audio, restartEveryS };
+        return { name: k, ffmpeg: zooFfmpegArgs(s), video: s.video, audio: s.audio, restartEveryS };
       }),
     };
     const child = spawn(ZOO_PYTHON, [SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
