@@ -41,10 +41,15 @@ test('all zoo kinds on a 3×3 wall: every tile decodes at its camera frame rate'
   await page.locator('[data-layout="3x3"]').first().click();
   await waitFor('9 tiles', async () => (await readTiles(page)).length === 9);
   for (const k of KINDS) await page.locator(`ww-camera-list [data-camera-id="${id(k)}"]`).first().click();
-  await waitFor('tiles playing', async () => {
+  try {
+    await waitFor('tiles playing', async () => {
+      const ts = await readTiles(page);
+      return KINDS.every((k) => ts.find((t) => t.camera === id(k) && t.state === 'playing' && t.frames > 0));
+    }, 60000, 500);
+  } catch (e) {
     const ts = await readTiles(page);
-    return KINDS.every((k) => ts.find((t) => t.camera === id(k) && t.state === 'playing' && t.frames > 0));
-  }, 60000, 500);
+    throw new Error(`${(e as Error).message}: ${JSON.stringify(ts.map((t) => [t.camera, t.state, t.frames]))}`);
+  }
   const ms = 6000;
   const a = await readTiles(page);
   await new Promise((r) => setTimeout(r, ms));
