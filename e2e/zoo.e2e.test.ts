@@ -48,7 +48,10 @@ test('all zoo kinds on a 3×3 wall: every tile decodes at its camera frame rate'
     }, 60000, 500);
   } catch (e) {
     const ts = await readTiles(page);
-    throw new Error(`${(e as Error).message}: ${JSON.stringify(ts.map((t) => [t.camera, t.state, t.frames]))}`);
+    // On an overloaded machine the browser's WebRTC stats look like a poor link and the wall keeps
+    // only the first tiles live (still mode for the rest): say so, it is not an ingest fault.
+    const poor = (await page.locator('[data-link="poor"]').count()) > 0;
+    throw new Error(`${(e as Error).message}${poor ? ' (the wall judged the link poor)' : ''}: ${JSON.stringify(ts.map((t) => [t.camera, t.state, t.frames]))}`);
   }
   const ms = 6000;
   const a = await readTiles(page);
