@@ -38,7 +38,7 @@ test('every key used by the client exists, and every key is used', () => {
   for (const m of code.matchAll(/text: '([\w.+]+)'/g)) used.add(m[1]!);
   for (const k of used) assert.ok(k in vi, `t('${k}') has no message`);
   // Keys built from a prefix at run time.
-  const dynamic = ['help.key.', 'help.mouse', 'layout.', 'lang.', 'state.', 'stream.', 'err.', 'reason.', 'mode.', 'role.', 'perm.', 'sys.', 'health.kind.', 'resident.sharing.', 'residents.status.', 'residents.source.', 'inc.status.', 'inc.kind.', 'display.source.', 'rule.'];
+  const dynamic = ['help.key.', 'help.mouse', 'layout.', 'lang.', 'state.', 'stream.', 'err.', 'reason.', 'mode.', 'role.', 'perm.', 'sys.', 'health.kind.', 'resident.sharing.', 'residents.status.', 'residents.source.', 'inc.status.', 'inc.kind.', 'display.source.', 'rule.', 'ingest.', 'ingestReason.'];
   for (const k of Object.keys(vi)) {
     if (dynamic.some((p) => k.startsWith(p))) continue;
     assert.ok(used.has(k), `message ${k} is never used`);

@@ -23,8 +23,12 @@ export const cameraConfigSchema = z
     main: streamUrl,
     /** Optional lower-resolution sub stream, used by small tiles. */
     sub: streamUrl.optional(),
-    /** Re-encode to H.264 baseline without B-frames (H.265 cameras, B-frame cameras). */
-    transcode: z.boolean().default(false),
+    /**
+     * Re-encode to H.264 constrained baseline without B-frames. 'auto' (default): the ingest probes
+     * the stream on every start and transcodes only what browsers cannot play as it is (H.265,
+     * B-frames, unusual profiles); true/false force it.
+     */
+    transcode: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     /** Position on the ward map, in map units (0..1000 on both axes), heading in degrees (0 = north). */
     position: z
       .object({
@@ -80,6 +84,11 @@ export const healthConfigSchema = z
     noMediaMs: z.number().int().min(500).max(600000).default(2500),
     /** Mean luma (0..255) below which a picture is "black". */
     blackMeanMax: z.number().min(0).max(255).default(28),
+    /**
+     * A dark picture (mean below blackMeanMax) whose luma varies more than this is not "black": it
+     * has detail (white lines, lights, a lit window at night). Black is dark and featureless.
+     */
+    blackStdMax: z.number().min(0).max(128).default(12),
     /** Luma standard deviation below which a (not black) picture is "covered" (near-uniform). */
     coveredStdMax: z.number().min(0).max(128).default(6),
     /** Consecutive keyframes a black/covered/moved/defocused picture must persist. */

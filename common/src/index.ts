@@ -15,3 +15,4 @@ export * from './wall-link.js';
 export * from './export-manifest.js';
 export * from './archive-stream.js';
 export * from './export-check.js';
+export * from './ingest.js';

@@ -38,6 +38,8 @@ export interface StreamStatus {
   reason: OfflineReason | null;
   /** Server time (ms since epoch) of the last state change. */
   since: number;
+  /** What the ingest learned about the stream and decided (passthrough/transcode, and why). */
+  ingest?: import('./ingest.js').IngestInfo;
 }
 
 /** What a browser may know about a camera: never its URL or credentials. */

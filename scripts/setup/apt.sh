@@ -3,9 +3,10 @@
 source "$(dirname "$0")/common.sh"
 pkgs=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
       gstreamer1.0-libav meson ninja-build pkg-config libabsl-dev libsrtp2-dev libuv1-dev libusrsctp-dev
-      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux strace)
-# Tests also open export packages with unzip and Python's zipfile (docs/exports.md).
-[ "${1:-}" = "--test" ] && pkgs+=(chromium unzip python3)
+      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux strace
+      python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0)
+# Tests also open export packages with unzip and Python's zipfile (docs/exports.md) and run the camera zoo.
+[ "${1:-}" = "--test" ] && pkgs+=(chromium unzip python3 gir1.2-gst-rtsp-server-1.0)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { healthConfigSchema } from '@wardwall/common';
 import { PictureDetector, quantile, type PictureFault } from '../src/health/picture-detector.js';
 import { StreamDetector } from '../src/health/stream-detector.js';
-import { black, blurred, covered, moved, scene, staticScene, type Frame } from './health-scenes.js';
+import { black, blurred, covered, g, litWindows, moved, noisyBlack, oneLine, scene, staticScene, whiteLines, type Frame } from './health-scenes.js';
+import { pictureMetrics } from '../src/health/picture-metrics.js';
 
 const cfg = healthConfigSchema.parse({});
 /** Feeds `learn` healthy keyframes, then each phase; returns the faults after each phase's last keyframe. */
@@ -32,6 +33,28 @@ test('picture detector: each fault from a table of keyframe sequences, and recov
     { name: 'defocused, then sharp again', learn: scene, phases: [[blurred, 2], [scene, 2]], expect: [['defocused'], []] },
   ];
   for (const c of cases) assert.deepEqual(run(c.learn, c.phases), c.expect, c.name);
+});
+
+test('picture detector: black only for dark *featureless* pictures (a dark picture with detail is not black)', () => {
+  const cases: { name: string; frame: Frame; black: boolean }[] = [
+    { name: 'limited-range black', frame: black, black: true },
+    { name: 'black with sensor noise', frame: noisyBlack, black: true },
+    { name: 'full-range black', frame: () => g(() => 0), black: true },
+    { name: 'white lines on black (H.265 camera at night)', frame: whiteLines, black: false },
+    { name: 'one thin white line on black', frame: oneLine, black: false },
+    { name: 'dark scene with lit windows', frame: litWindows, black: false },
+  ];
+  for (const c of cases) {
+    const m = pictureMetrics(c.frame(0));
+    if (!c.black) assert.ok(m.mean < cfg.blackMeanMax, `${c.name}: the case must be dark (mean ${m.mean})`);
+    const d = new PictureDetector(cfg);
+    let faults: PictureFault[] = [];
+    for (let k = 0; k < cfg.pictureKeyframes + 3; k++) faults = d.push(c.frame(k), k * 1000).faults;
+    assert.equal(faults.includes('black'), c.black, `${c.name}: ${JSON.stringify(faults)} (mean ${m.mean.toFixed(1)}, std ${m.std.toFixed(1)})`);
+    assert.ok(!faults.includes('covered'), `${c.name}: not covered either`);
+  }
+  // A healthy camera whose picture turns dark with detail raises nothing; when it goes really black, it does.
+  assert.deepEqual(run(whiteLines, [[whiteLines, 6], [black, 2]]), [[], ['black']]);
 });
 
 test('picture detector: nothing but black/covered is judged before the reference is learned', () => {

@@ -15,6 +15,14 @@ export const scene = (k: number, n = 2) => g((x, y) => ((((x >> 3) + (y >> 3)) %
 /** The same scene without motion: only sensor noise changes between keyframes. */
 export const staticScene = (k: number, n = 2) => g((x, y) => (((x >> 2) + (y >> 2)) % 2 ? 190 : 50) + n * noise(k)(x, y));
 export const black = () => g(() => 16);
+/** Black with the sensor noise of a capped lens at night (still black). */
+export const noisyBlack = (k: number) => g((x, y) => 17 + 3 * noise(k)(x, y));
+/** A dark picture full of detail: thin light lines on black (a road at night; thin white lines are grey in a 64x36 thumbnail), moving. */
+export const whiteLines = (k: number) => g((x, y) => ((x + k) % 24 === 0 || (y + k) % 18 === 0 ? 130 : 16));
+/** One thin white line on black: mean far below blackMeanMax, still detail. */
+export const oneLine = (k: number) => g((x, y) => (y === 10 + (k % 5) ? 235 : 16));
+/** A night scene: dark with a few lit windows. */
+export const litWindows = (k: number) => g((x, y) => ((x % 16 < 2 && y % 12 < 2) ? 200 : 18 + (k % 2)));
 export const covered = (k: number) => g((x, y) => 138 + noise(k)(x, y));
 export const moved = (k: number) => g((x, y) => ((x >> 3) + (y >> 1)) % 2 ? 200 : 30 + (k % 2));
 /** The scene through a 5x5 box blur (a defocused lens). */

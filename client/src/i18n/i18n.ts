@@ -139,3 +139,4 @@ export function reasonText(reason: string | null | undefined, lang: Lang = curre
   const key = `reason.${reason}`;
   return key in MESSAGES[lang] ? translate(lang, key as MessageKey) : reason;
 }
+

@@ -65,7 +65,7 @@ export function residentCameraConfig(row: ResidentSourceRow, endpoint: { host: s
   const main = row.source === 'pull' ? row.pullUrl : row.streamToken ? pushedStreamUrl(endpoint, row.streamToken) : null;
   if (!main) return null;
   const position = row.mapX !== null && row.mapY !== null ? { x: row.mapX, y: row.mapY, ...(row.mapHeading !== null ? { heading: row.mapHeading } : {}) } : undefined;
-  return { id: row.id, name: row.name, main, transcode: false, ...(position ? { position } : {}) };
+  return { id: row.id, name: row.name, main, transcode: 'auto', ...(position ? { position } : {}) };
 }
 
 /**

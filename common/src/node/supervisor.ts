@@ -8,6 +8,8 @@ export interface ProcessSpec {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin, which is then closed (e.g. a URL with credentials: never on the command line). */
+  stdin?: string;
 }
 
 export interface SupervisorOptions {
@@ -131,7 +133,7 @@ export class SupervisedProcess extends EventEmitter<Events> {
     let child: ChildProcess;
     try {
       child = spawn(spec.command, spec.args, {
-        stdio: ['ignore', this.opts.onStdout ? 'pipe' : 'ignore', 'pipe'],
+        stdio: [spec.stdin !== undefined ? 'pipe' : 'ignore', this.opts.onStdout ? 'pipe' : 'ignore', 'pipe'],
         env: spec.env ?? process.env,
       });
     } catch (e) {
@@ -139,6 +141,10 @@ export class SupervisedProcess extends EventEmitter<Events> {
       return;
     }
     this.child = child;
+    if (spec.stdin !== undefined && child.stdin) {
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(spec.stdin);
+    }
     let partial = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {

@@ -10,7 +10,7 @@ export interface CameraSummary {
   id: string;
   name: string;
   sub: boolean;
-  transcode: boolean;
+  transcode: boolean | 'auto';
 }
 
 export function summarize(cams: readonly CameraConfig[]): CameraSummary[] {

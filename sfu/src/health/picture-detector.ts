@@ -23,6 +23,7 @@ export type PictureFault = (typeof PICTURE_FAULTS)[number];
 export type PictureThresholds = Pick<
   HealthConfig,
   | 'blackMeanMax'
+  | 'blackStdMax'
   | 'coveredStdMax'
   | 'pictureKeyframes'
   | 'referenceKeyframes'
@@ -142,7 +143,8 @@ export class PictureDetector {
     this.prev = copy(image);
     this.prevAt = at;
 
-    const black = m.mean < c.blackMeanMax;
+    // Black is dark *and* featureless: a dark picture with detail (white lines on black, lights at night) is a picture.
+    const black = m.mean < c.blackMeanMax && m.std < c.blackStdMax;
     const covered = !black && m.std < c.coveredStdMax;
     this.streak.black = black ? this.streak.black + 1 : 0;
     this.streak.covered = covered ? this.streak.covered + 1 : 0;

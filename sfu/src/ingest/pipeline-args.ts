@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * Pure builders for the ingest command lines. The live hop is GStreamer (H.264 passthrough, the
  * depayloader emits a frame on the RTP marker bit: ~3 ms added); transcoding uses ffmpeg. Both also
@@ -75,4 +77,45 @@ export function ffmpegTranscodeArgs(url: string, target: IngestTarget): string[]
     '-map', '[still]', '-map', '[thumb]', '-c:v:0', 'mjpeg', '-q:v', '5', '-c:v:1', 'pgm', '-vsync', 'vfr',
     '-f', 'mpjpeg', '-boundary_tag', STILL_BOUNDARY, 'pipe:1',
   ];
+}
+
+/** Debian's interpreter: python3-gi and GStreamer's introspection data live there. */
+export const INGEST_PYTHON = '/usr/bin/python3';
+export const GST_INGEST_SCRIPT = fileURLToPath(new URL('./gst-ingest.py', import.meta.url));
+
+export interface IngestOptions {
+  transcode: boolean;
+  codec: 'H264' | 'H265';
+  /** The camera's frame rate (probe), for the transcoder's GOP: one keyframe a second. */
+  fps: number | null;
+}
+
+/**
+ * The live ingest process of one stream: gst-ingest.py (python3-gi) with its whole configuration,
+ * URL included, on stdin. Nothing secret on the command line (`ps` shows only the script's path).
+ */
+export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOptions): { command: string; args: string[]; stdin: string } {
+  const gop = Math.max(1, Math.min(60, Math.round(opts.fps && opts.fps > 0 ? opts.fps : 25)));
+  const config = {
+    mode: 'run',
+    url,
+    codec: opts.codec,
+    transcode: opts.transcode,
+    encoder: { bitrateKbps: 1500, gopFrames: gop },
+    rtpHost: target.rtpHost,
+    rtpPort: target.rtpPort,
+    sourcePort: target.sourcePort,
+    ssrc: target.ssrc,
+    payloadType: target.payloadType,
+    mtu: RTP_MTU,
+    thumbWidth: THUMB_WIDTH,
+    thumbHeight: THUMB_HEIGHT,
+    boundary: STILL_BOUNDARY,
+  };
+  return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify(config) };
+}
+
+/** The probe run of gst-ingest.py for one URL (on stdin). */
+export function probeSpec(url: string, probeMs = 4000): { command: string; args: string[]; stdin: string } {
+  return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify({ mode: 'probe', url, probeMs, probeTimeoutMs: 12000 }) };
 }

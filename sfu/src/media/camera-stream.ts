@@ -9,7 +9,10 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { CameraConfig, OfflineReason, StreamKind, StreamStatus } from '@wardwall/common';
 import { freeUdpPort, isShuttingDown, SupervisedProcess, type ProcessSpec } from '@wardwall/common/node';
-import { ffmpegTranscodeArgs, gstPassthroughArgs, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
+import { gstIngestSpec, probeSpec, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
+import { decideIngest, type IngestPlan } from '../ingest/ingest-decision.js';
+import { runProbe } from '../ingest/probe.js';
+import { backoffDelay } from '@wardwall/common';
 import { MultipartParser } from '../ingest/multipart.js';
 import { classifyExit } from '../ingest/offline-reason.js';
 import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
@@ -59,6 +62,8 @@ export class CameraStream extends EventEmitter<Events> {
   private closed = false;
   /** Set when we end the pipeline ourselves, so its exit keeps the reason we gave. */
   private restartReason: OfflineReason | null = null;
+  private planRef: IngestPlan | null = null;
+  private readonly probeAbort = new AbortController();
 
   constructor(
     readonly camera: CameraConfig,
@@ -95,6 +100,10 @@ export class CameraStream extends EventEmitter<Events> {
   get ingestPid(): number | undefined {
     return this.ingest?.pid;
   }
+  /** How the ingest handles this stream (after the probe at start). */
+  get plan(): IngestPlan | null {
+    return this.planRef;
+  }
   private get url(): string {
     const url = this.kind === 'main' ? this.camera.main : this.camera.sub!;
     return this.timing.pullUrl ? this.timing.pullUrl(url) : url;
@@ -102,7 +111,51 @@ export class CameraStream extends EventEmitter<Events> {
 
   async start(): Promise<void> {
     this.sourcePort = await freeUdpPort();
-    await this.produce();
+    // Probe and decide first (transcode: 'auto'): the producer declares what the pipeline will send.
+    // Runs in the background: an unreachable camera is probed again with back-off until it answers.
+    void this.probeAndStart();
+  }
+
+  private async probeAndStart(): Promise<void> {
+    const setting = this.camera.transcode;
+    let attempt = 0;
+    let plan: IngestPlan;
+    for (;;) {
+      if (this.closed) return;
+      if (setting !== 'auto') {
+        plan = decideIngest(setting, null);
+        break;
+      }
+      const result = await runProbe(probeSpec(this.url), this.probeAbort.signal);
+      if (this.closed) return;
+      if (result.report) {
+        plan = decideIngest(setting, result.report);
+        break;
+      }
+      this.setStatus('offline', classifyExit(result.stderrTail, result.code));
+      const delay = backoffDelay(this.timing.backoffMs, attempt++);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+    this.planRef = plan;
+    this.log.info({ camera: this.camera.id, stream: this.kind, ingest: plan.info }, 'ingest decision');
+    this.statusRef = { ...this.statusRef, ingest: plan.info };
+    this.emitSafe('status', this.statusRef);
+    if (plan.mode === 'unplayable') {
+      this.setStatus('offline', 'unsupported', true);
+      return;
+    }
+    // Produce on the current slot; if its worker dies meanwhile, moveTo() switches the slot: try again there.
+    for (;;) {
+      if (this.closed) return;
+      try {
+        await this.produce();
+        break;
+      } catch (e) {
+        this.log.warn({ camera: this.camera.id, stream: this.kind, err: (e as Error).message }, 'could not produce, retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    if (this.closed) return;
     const stills = new MultipartParser(STILL_BOUNDARY);
     this.ingest = new SupervisedProcess({
       name: `ingest ${this.camera.id}/${this.kind}`,
@@ -147,9 +200,9 @@ export class CameraStream extends EventEmitter<Events> {
       ssrc: this.ssrc,
       payloadType: INGEST_PAYLOAD_TYPE,
     };
-    return this.camera.transcode
-      ? { command: 'ffmpeg', args: ffmpegTranscodeArgs(this.url, target) }
-      : { command: 'gst-launch-1.0', args: gstPassthroughArgs(this.url, target) };
+    const plan = this.planRef!;
+    // The URL (credentials, read secrets) goes to the launcher's stdin, never on a command line.
+    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps });
   }
 
   private async produce(): Promise<void> {
@@ -158,7 +211,7 @@ export class CameraStream extends EventEmitter<Events> {
       rtcpMux: true,
       comedia: true,
     });
-    const producer = await transport.produce({ kind: 'video', rtpParameters: ingestRtpParameters(this.ssrc), appData: { cameraId: this.camera.id, stream: this.kind } });
+    const producer = await transport.produce({ kind: 'video', rtpParameters: ingestRtpParameters(this.ssrc, this.planRef?.profileLevelId), appData: { cameraId: this.camera.id, stream: this.kind } });
     this.transport = transport;
     this.producerRef = producer;
     this.lastPackets = 0;
@@ -194,6 +247,7 @@ export class CameraStream extends EventEmitter<Events> {
     this.slotRef = slot;
     this.transport = null;
     this.producerRef = null;
+    if (!this.ingest) return; // still probing: it produces on the new slot when done
     this.setStatus('connecting', 'worker_restart');
     await this.produce();
     this.restartIngest('worker_restart', 'media worker replaced');
@@ -234,9 +288,9 @@ export class CameraStream extends EventEmitter<Events> {
     this.ingest.restart(why);
   }
 
-  private setStatus(state: StreamStatus['state'], reason: OfflineReason | null): void {
-    if (this.statusRef.state === state && this.statusRef.reason === reason) return;
-    this.statusRef = { state, reason, since: this.now() };
+  private setStatus(state: StreamStatus['state'], reason: OfflineReason | null, force = false): void {
+    if (!force && this.statusRef.state === state && this.statusRef.reason === reason) return;
+    this.statusRef = { state, reason, since: this.now(), ...(this.planRef ? { ingest: this.planRef.info } : {}) };
     this.log.info({ camera: this.camera.id, stream: this.kind, state, reason }, 'camera stream state');
     this.emitSafe('status', this.statusRef);
   }
@@ -254,6 +308,7 @@ export class CameraStream extends EventEmitter<Events> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.probeAbort.abort();
     if (this.watchdog) clearInterval(this.watchdog);
     await this.ingest?.stop();
     this.transport?.close();

@@ -18,7 +18,8 @@ import {
   type UserForm,
   type UserRecord,
 } from '../../core/user-admin.js';
-import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
+import { errorMessage, formatDateTime, reasonText, t } from '../../i18n/i18n.js';
+import { ingestText } from '../ww-camera-list/ww-camera-list.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
 import type { LayoutName } from '../../core/layout.js';
@@ -307,6 +308,25 @@ export class WwAdmin extends LitElement {
     </table>`;
   }
 
+  /** Every camera with its live state and what the ingest decided (passthrough/transcode and why); never a URL. */
+  private renderCameras(): unknown {
+    const cams = [...this.cameras.values()];
+    if (!cams.length) return nothing;
+    return html`<table class="cameras">
+      <thead><tr><th>${t('admin.camera')}</th><th>${t('admin.status')}</th><th>${t('admin.ingest')}</th></tr></thead>
+      <tbody>
+        ${cams.map((c) => {
+          const s = c.streams.main;
+          return html`<tr data-camera=${c.id} data-ingest=${s.ingest?.mode ?? ''}>
+            <td>${c.name} <span class="muted">(${c.id})</span></td>
+            <td>${t(`state.${s.state}`)}${s.reason ? html` <span class="muted">· ${reasonText(s.reason)}</span>` : nothing}</td>
+            <td>${s.ingest ? ingestText(s.ingest) : '—'}${c.streams.sub?.ingest ? html`<br /><span class="muted">${ingestText(c.streams.sub.ingest)}</span>` : nothing}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>`;
+  }
+
   override render(): unknown {
     const del = this.confirmDelete;
     return html`
@@ -325,6 +345,8 @@ export class WwAdmin extends LitElement {
         ${this.renderRoles()}
       </section>
       <section>
+        <h2>${t('admin.cameras')}</h2>
+        ${this.renderCameras()}
         <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
         <ww-station-key></ww-station-key>
       </section>

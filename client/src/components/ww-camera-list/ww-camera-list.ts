@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { CameraInfo, StreamStatus } from '@wardwall/common';
+import type { CameraInfo, IngestInfo, StreamStatus } from '@wardwall/common';
 import { MIME_CAMERA } from '../../core/dnd.js';
 import { matchesFilter } from '../../core/text.js';
 import { resolveShortcut } from '../../core/shortcuts.js';
@@ -8,9 +8,18 @@ import { LocaleController } from '../../controllers/locale.js';
 import { formatTime, reasonText, t } from '../../i18n/i18n.js';
 import { theme } from '../../styles/theme.js';
 
+/** One line about what the ingest decided for a stream (never a URL): mode, reason, codec, size, rate, audio. */
+export function ingestText(info: IngestInfo | undefined): string {
+  if (!info) return '';
+  const bits = [info.codec, info.profile, info.width && info.height ? `${info.width}×${info.height}` : null, info.fps ? `${Math.round(info.fps * 10) / 10} fps` : null, ...info.audio];
+  const detail = bits.filter(Boolean).join(', ');
+  return t('ingest.line', { mode: t(`ingest.${info.mode}`), reason: t(`ingestReason.${info.reason}`), detail: detail ? ` · ${detail}` : '' });
+}
+
 function statusLine(label: string, s: StreamStatus): string {
   const parts = [`${label}: ${t(`state.${s.state}`)}`, t('state.since', { time: formatTime(s.since) })];
   if (s.reason) parts.push(t('state.reason', { reason: reasonText(s.reason) }));
+  if (s.ingest) parts.push(ingestText(s.ingest));
   return parts.join(' · ');
 }
 
@@ -127,7 +136,7 @@ export class WwCameraList extends LitElement {
                     ? html` <span class="resident" title=${t('resident.tileTitle', { owner: c.resident.owner, sharing: t(`resident.sharing.${c.resident.sharing}`) })}>${t('resident.chip')}</span>`
                     : nothing}</span>
                   <span class="meta">${c.id} · ${(held ? t('state.paused') : t(`state.${state}`))}${c.streams.sub ? html` · <span class="sub">${t('stream.main')}+${t('stream.sub')}</span>` : nothing}</span>
-                  ${!this.stale && main.state !== 'live' && main.reason ? html`<span class="reason">${reasonText(main.reason)}</span>` : nothing}
+                  ${!this.stale && main.state !== 'live' && main.reason ? html`<span class="reason">${main.ingest?.mode === 'unplayable' ? ingestText(main.ingest) : reasonText(main.reason)}</span>` : nothing}
                 </span>
                 ${this.onWall.has(c.id) ? html`<span class="onwall" title=${t('list.onWall')} aria-label=${t('list.onWall')}>▣</span>` : nothing}
               </button>

@@ -326,6 +326,8 @@ export class WwTile extends LitElement {
         return { text: t('tile.empty'), detail: t('tile.number', { n: this.index + 1 }), kind: 'empty' };
       case 'offline':
         if (status?.reason === 'paused') return { text: t('tile.residentPaused'), detail: t('tile.residentPausedDetail'), kind: 'held' };
+        // A camera the ingest cannot show says why (e.g. H.265 with transcoding turned off).
+        if (status?.ingest?.mode === 'unplayable') return { text: t('tile.unplayable'), detail: t(`ingestReason.${status.ingest.reason}`), kind: 'offline' };
         return {
           text: t('tile.offline'),
           detail: [status?.reason ? t('state.reason', { reason: reasonText(status.reason) }) : '', status ? t('state.since', { time: formatTime(status.since) }) : '']
@@ -342,6 +344,8 @@ export class WwTile extends LitElement {
         const noPicture = this.still.failed && !this.still.image && !this.media.hasFreeze ? t('tile.noStill') : undefined;
         if (!this.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
         if (status && status.state !== 'live') return { text: t('tile.waitingLive'), detail: noPicture, kind: 'waiting' };
+        // The camera is live but a new viewer needs its next keyframe (up to one GOP, e.g. 10 s): the still shows meanwhile.
+        if (this.still.image) return { text: t('tile.waitingKeyframe'), detail: t('tile.waitingKeyframeDetail'), kind: 'loading' };
         return { text: t('tile.loading'), kind: 'loading' };
       }
       case 'playing':

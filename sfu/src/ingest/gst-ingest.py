@@ -1,0 +1,341 @@
+#!/usr/bin/python3
+"""The live ingest of one camera stream, as a GStreamer pipeline built here with python3-gi.
+
+The camera URL (which may carry credentials, or the endpoint's read secret) arrives on stdin as
+JSON, never on the command line, so `ps` and /proc/<pid>/cmdline show nothing secret.
+
+Modes:
+  probe  connects, watches the stream for a moment and prints one JSON line on stdout: codec
+         (from the SDP), profile/level/size (from the parser), frame rate and reordering
+         (B-frames) from the RTP timestamps, audio tracks; then exits.
+  run    forwards the video to mediasoup as RTP (fixed SSRC and payload type, SPS/PPS before every
+         keyframe): passthrough, or decode + H.264 constrained-baseline re-encode (transcode);
+         and writes keyframe stills (JPEG) and 64x36 grey thumbnails (PGM) as multipart on stdout.
+         A camera whose encoder restarts inside the RTSP session (new SSRC, sequence and
+         timestamp base) shows up as a new pad of rtspsrc: it is linked in place of the old one,
+         so the stream towards mediasoup never stops.
+Errors end the process with a message on stderr (the supervisor classifies it).
+"""
+import json
+import os
+import sys
+import time
+
+import gi
+
+gi.require_version('Gst', '1.0')
+gi.require_version('GstRtp', '1.0')
+from gi.repository import GLib, Gst, GstRtp  # noqa: E402
+
+Gst.init(None)
+
+DEPAY = {'H264': 'rtph264depay', 'H265': 'rtph265depay'}
+PARSE = {'H264': 'h264parse', 'H265': 'h265parse'}
+DECODE = {'H264': 'avdec_h264', 'H265': 'avdec_h265'}
+
+
+def log_event(**fields):
+    sys.stderr.write('WWEVENT ' + json.dumps(fields) + '\n')
+    sys.stderr.flush()
+
+
+def make(factory, **props):
+    el = Gst.ElementFactory.make(factory, None)
+    if el is None:
+        raise RuntimeError(f'no element {factory}')
+    for k, v in props.items():
+        el.set_property(k.replace('_', '-'), v)
+    return el
+
+
+def make_rtspsrc(cfg):
+    src = make('rtspsrc', protocols='tcp', latency=0, do_rtcp=False)
+    src.set_property('location', cfg['url'])
+    src.set_property('tcp-timeout', 5000000)
+    src.set_property('timeout', 5000000)
+    return src
+
+
+class EncoderRestarts:
+    """A camera whose encoder restarts inside the RTSP session sends a new SSRC with a new sequence
+    and timestamp base. rtpbin gives the new source its own jitterbuffer, configured from the
+    stream's caps, which carry the seqnum-base/clock-base of the PLAY reply's RTP-Info: every packet
+    of the new source counts as "before seqnum-base" and is dropped, the picture stops, and the
+    ingest used to be restarted again and again (the reconnect storm). The caps entering rtpbin
+    lose those two fields (the first source does not need them: we join a live stream anyway)."""
+
+    def __init__(self, src):
+        src.connect('new-manager', self.on_manager)
+
+    def on_manager(self, _src, manager):
+        manager.connect('pad-added', self.on_manager_pad)
+
+    def on_manager_pad(self, _manager, pad):
+        if pad.get_direction() == Gst.PadDirection.SINK and pad.get_name().startswith('recv_rtp_sink_'):
+            pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, self.on_event)
+
+    def on_event(self, pad, info):
+        event = info.get_event()
+        if event.type != Gst.EventType.CAPS:
+            return Gst.PadProbeReturn.OK
+        caps = event.parse_caps()
+        st = caps.get_structure(0) if caps.get_size() else None
+        if st is None or not (st.has_field('seqnum-base') or st.has_field('clock-base')):
+            return Gst.PadProbeReturn.OK
+        # (get_structure returns a copy in Python: build new caps from the edited structure)
+        st = st.copy()
+        st.remove_field('seqnum-base')
+        st.remove_field('clock-base')
+        stripped = Gst.Caps.new_empty()
+        stripped.append_structure(st)
+        pad.send_event(Gst.Event.new_caps(stripped))
+        return Gst.PadProbeReturn.DROP
+
+
+def caps_struct(pad):
+    caps = pad.get_current_caps() or pad.query_caps(None)
+    return caps.get_structure(0) if caps and caps.get_size() else None
+
+
+class Probe:
+    def __init__(self, cfg, loop):
+        self.cfg = cfg
+        self.loop = loop
+        self.pipeline = Gst.Pipeline.new('probe')
+        self.src = make_rtspsrc(cfg)
+        self.pipeline.add(self.src)
+        self.src.connect('pad-added', self.on_pad)
+        self.video = None
+        self.audio = []
+        self.timestamps = []
+        self.reordered = False
+        self.last_ts = None
+        self.first_packet = None
+        self.parsed = {}
+        self.done = False
+
+    def on_pad(self, _src, pad):
+        s = caps_struct(pad)
+        if s is None:
+            return
+        media = s.get_string('media')
+        enc = (s.get_string('encoding-name') or '').upper()
+        if media == 'audio':
+            ok, rate = s.get_int('clock-rate')
+            params = s.get_string('encoding-params')
+            self.audio.append({'encodingName': enc, 'clockRate': rate if ok else None, 'channels': int(params) if params and params.isdigit() else 1})
+            sink = make('fakesink', sync=False)
+            self.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad('sink'))
+            return
+        if media != 'video' or self.video is not None:
+            sink = make('fakesink', sync=False)
+            self.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad('sink'))
+            return
+        self.video = {'encodingName': enc, 'profileLevelId': s.get_string('profile-level-id')}
+        pad.add_probe(Gst.PadProbeType.BUFFER, self.on_rtp)
+        if enc in DEPAY:
+            chain = [make(DEPAY[enc]), make(PARSE[enc]), make('fakesink', sync=False)]
+            for el in chain:
+                self.pipeline.add(el)
+            chain[0].link(chain[1])
+            chain[1].link(chain[2])
+            chain[1].get_static_pad('src').connect('notify::caps', self.on_parsed_caps)
+            for el in chain:
+                el.sync_state_with_parent()
+            pad.link(chain[0].get_static_pad('sink'))
+        else:
+            sink = make('fakesink', sync=False)
+            self.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad('sink'))
+
+    def on_parsed_caps(self, pad, _pspec):
+        caps = pad.get_current_caps()
+        if not caps:
+            return
+        s = caps.get_structure(0)
+        out = {}
+        for key in ('profile', 'level', 'tier'):
+            v = s.get_string(key)
+            if v:
+                out[key] = v
+        for key in ('width', 'height'):
+            ok, v = s.get_int(key)
+            if ok:
+                out[key] = v
+        self.parsed = out
+
+    def on_rtp(self, _pad, info):
+        buf = info.get_buffer()
+        ok, rtp = GstRtp.RTPBuffer.map(buf, Gst.MapFlags.READ)
+        if not ok:
+            return Gst.PadProbeReturn.OK
+        ts = rtp.get_timestamp()
+        rtp.unmap()
+        now = time.monotonic()
+        if self.first_packet is None:
+            self.first_packet = now
+        if self.last_ts is None or ts != self.last_ts:
+            if self.last_ts is not None and ((ts - self.last_ts) & 0xFFFFFFFF) > 0x80000000:
+                self.reordered = True  # a frame stamped before the previous one: B-frames
+            if ts not in self.timestamps[-8:]:
+                self.timestamps.append(ts)
+            self.last_ts = ts
+        frames = len(self.timestamps)
+        elapsed = now - self.first_packet
+        if not self.done and ((frames >= 13 and self.parsed.get('width') and elapsed >= 1.2) or elapsed * 1000 >= self.cfg.get('probeMs', 4000)):
+            self.done = True
+            GLib.idle_add(self.finish)
+        return Gst.PadProbeReturn.OK
+
+    def fps(self):
+        ts = self.timestamps
+        if len(ts) < 3:
+            return None
+        base = ts[0]
+        rel = sorted({(t - base + 0x80000000) & 0xFFFFFFFF for t in ts})
+        deltas = sorted(b - a for a, b in zip(rel, rel[1:]) if b > a)
+        if not deltas:
+            return None
+        return round(90000 / deltas[len(deltas) // 2], 2)
+
+    def finish(self):
+        video = dict(self.video or {})
+        video.update(self.parsed)
+        video['fps'] = self.fps()
+        video['reordering'] = self.reordered
+        video['frames'] = len(self.timestamps)
+        print(json.dumps({'video': video if self.video else None, 'audio': self.audio}), flush=True)
+        self.loop.quit()
+        return False
+
+
+class Run:
+    def __init__(self, cfg, loop):
+        self.cfg = cfg
+        self.loop = loop
+        codec = cfg.get('codec', 'H264')
+        self.codec = codec
+        self.pipeline = Gst.Pipeline.new('ingest')
+        self.src = make_rtspsrc(cfg)
+        self.restarts = EncoderRestarts(self.src)
+        self.pipeline.add(self.src)
+        self.src.connect('pad-added', self.on_pad)
+        self.video_pad = None
+        # Source chain: depay (+ decode and re-encode when transcoding) -> H.264 access units.
+        self.depay = make(DEPAY[codec])
+        chain = [self.depay]
+        if cfg.get('transcode'):
+            enc = cfg.get('encoder', {})
+            chain += [make(PARSE[codec]), make(DECODE[codec], max_threads=1), make('videoconvert'),
+                      make('capsfilter', caps=Gst.Caps.from_string('video/x-raw,format=I420')),
+                      make('openh264enc', bitrate=int(enc.get('bitrateKbps', 1500)) * 1000, gop_size=int(enc.get('gopFrames', 25)),
+                           complexity=0, rate_control=1, usage_type=0),
+                      make('h264parse')]
+        chain += [make('capsfilter', caps=Gst.Caps.from_string('video/x-h264,stream-format=byte-stream,alignment=au'))] if cfg.get('transcode') else []
+        tee = make('tee')
+        chain.append(tee)
+        for el in chain:
+            self.pipeline.add(el)
+        for a, b in zip(chain, chain[1:]):
+            if not a.link(b):
+                raise RuntimeError(f'cannot link {a.get_name()} to {b.get_name()}')
+        # Live branch: no queue (runs in the depayloader's thread, udpsink never blocks).
+        pay = make('rtph264pay', config_interval=-1, pt=cfg['payloadType'], ssrc=cfg['ssrc'], mtu=cfg['mtu'])
+        pay.set_property('aggregate-mode', 'zero-latency')
+        udp = make('udpsink', host=cfg['rtpHost'], port=cfg['rtpPort'], bind_address=cfg['rtpHost'], bind_port=cfg['sourcePort'], sync=False)
+        udp.set_property('async', False)
+        # Still branch: keyframes only, decoded -> JPEG still + grey thumbnail, multipart on stdout.
+        desc = (f'queue leaky=downstream max-size-buffers=60 max-size-bytes=0 max-size-time=0 ! h264parse ! '
+                f'video/x-h264,alignment=au,stream-format=byte-stream ! identity drop-buffer-flags=delta-unit ! avdec_h264 ! '
+                f'videoconvert ! tee name=k k. ! queue ! jpegenc quality=80 ! parts.sink_0 '
+                f'k. ! queue ! videoscale ! videoconvert ! video/x-raw,format=GRAY8,width={cfg["thumbWidth"]},height={cfg["thumbHeight"]} ! '
+                f'pnmenc ! parts.sink_1 multipartmux name=parts boundary={cfg["boundary"]} ! fdsink fd=1 sync=false')
+        stills = Gst.parse_bin_from_description(desc, True)
+        for el in (pay, udp, stills):
+            self.pipeline.add(el)
+        tee.link(pay)
+        pay.link(udp)
+        tee.link(stills)
+
+    def on_pad(self, _src, pad):
+        s = caps_struct(pad)
+        media = s.get_string('media') if s else None
+        if media != 'video':
+            # Audio (live audio is not forwarded here) and anything else: drained.
+            sink = make('fakesink', sync=False)
+            self.pipeline.add(sink)
+            sink.sync_state_with_parent()
+            pad.link(sink.get_static_pad('sink'))
+            return
+        enc = (s.get_string('encoding-name') or '').upper()
+        if enc != self.codec:
+            sys.stderr.write(f'unsupported codec {enc} (expected {self.codec})\n')
+            GLib.idle_add(lambda: self.quit(3))
+            return
+        sink = self.depay.get_static_pad('sink')
+        old = self.video_pad
+        if old is not None:
+            # Encoder restart inside the session (new SSRC): the new stream replaces the old one.
+            peer = sink.get_peer()
+            if peer is not None:
+                peer.unlink(sink)
+            log_event(event='source_changed', pad=pad.get_name())
+        self.video_pad = pad
+        pad.link(sink)
+
+    def quit(self, code):
+        self.code = code
+        self.loop.quit()
+        return False
+
+
+def main():
+    cfg = json.loads(sys.stdin.read())
+    loop = GLib.MainLoop()
+    worker = Probe(cfg, loop) if cfg.get('mode') == 'probe' else Run(cfg, loop)
+    worker.code = 0
+    bus = worker.pipeline.get_bus()
+    bus.add_signal_watch()
+
+    def on_message(_bus, msg):
+        if msg.type == Gst.MessageType.ERROR:
+            err, debug = msg.parse_error()
+            sys.stderr.write(f'ERROR: {err.message}\n{(debug or "")[:400]}\n')
+            worker.code = 1
+            loop.quit()
+        elif msg.type == Gst.MessageType.EOS:
+            sys.stderr.write('end of stream\n')
+            worker.code = 0
+            loop.quit()
+        elif msg.type == Gst.MessageType.WARNING:
+            err, _debug = msg.parse_warning()
+            sys.stderr.write(f'WARNING: {err.message}\n')
+
+    bus.connect('message', on_message)
+    if cfg.get('mode') == 'probe':
+        GLib.timeout_add(int(cfg.get('probeTimeoutMs', 12000)), lambda: (sys.stderr.write('probe timed out: no media\n'), worker.quit(2))[1])
+
+    def stop(*_):
+        worker.code = 0
+        loop.quit()
+        return False
+
+    import signal
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, stop)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, stop)
+    worker.pipeline.set_state(Gst.State.PLAYING)
+    loop.run()
+    worker.pipeline.set_state(Gst.State.NULL)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # No interpreter teardown while GStreamer threads may still call back into Python.
+    os._exit(worker.code)
+
+
+if __name__ == '__main__':
+    main()
