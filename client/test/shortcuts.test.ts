@@ -12,6 +12,7 @@ import {
   FILTER_ACTIONS,
   FOLLOW_ACTIONS,
   REVIEW_ACTIONS,
+  PTZ_ACTIONS,
   SHORTCUTS,
   resolveShortcut,
   shortcutsFor,
@@ -22,7 +23,7 @@ import {
 import { en, vi } from '../src/i18n/messages.js';
 
 const MODES = Object.keys(SHORTCUTS) as ShortcutMode[];
-const OWNED: Record<ShortcutOwner, readonly string[]> = { app: APP_ACTIONS, review: REVIEW_ACTIONS, follow: FOLLOW_ACTIONS, filter: FILTER_ACTIONS };
+const OWNED: Record<ShortcutOwner, readonly string[]> = { app: APP_ACTIONS, review: REVIEW_ACTIONS, follow: FOLLOW_ACTIONS, filter: FILTER_ACTIONS, ptz: PTZ_ACTIONS };
 
 test('every row of every mode is what its keys resolve to (no row shadowed by another)', () => {
   for (const mode of MODES) {

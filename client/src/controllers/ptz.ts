@@ -6,6 +6,7 @@
  * wish winning, so a fast drag never queues up stale moves.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { resolveShortcut } from '../core/shortcuts.js';
 import { PTZ_KEYS, STILL, dragVelocity, isStill, keysVelocity, sameVelocity, wheelVelocity, type PtzVelocity } from '../core/ptz.js';
 import { PtzApi, PtzError, type PtzInfo } from '../services/ptz-api.js';
 
@@ -177,12 +178,14 @@ export class PtzController implements ReactiveController {
   private readonly onKeyDown = (e: KeyboardEvent): void => {
     if (!this.active || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.composedPath().some((n) => n instanceof HTMLElement && n.matches('input, select, textarea'))) return;
-    if (e.key === 'Escape') {
+    const s = resolveShortcut('live', e, 'ptz');
+    if (!s) return;
+    if (s.action === 'exit') {
       e.stopPropagation();
       this.leave();
       return;
     }
-    if (/^[1-9]$/.test(e.key)) {
+    if (s.action === 'preset') {
       const p = this.info?.presets[Number(e.key) - 1];
       e.stopPropagation();
       e.preventDefault();

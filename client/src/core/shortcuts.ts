@@ -10,16 +10,19 @@ import type { MessageKey } from '../i18n/messages.js';
 export type ShortcutMode = 'live' | 'review' | 'follow' | 'displays' | 'residents' | 'admin' | 'audit' | 'kiosk';
 
 /** What handles a shortcut: the app root, review, follow, or the camera list's filter field. */
-export type ShortcutOwner = 'app' | 'review' | 'follow' | 'filter';
+export type ShortcutOwner = 'app' | 'review' | 'follow' | 'filter' | 'ptz';
 
 export const APP_ACTIONS = ['layout', 'fullscreen', 'stats', 'select', 'move', 'expand', 'clear', 'bookmark', 'bookmarkUrgent', 'escape', 'help'] as const;
 export const REVIEW_ACTIONS = ['playPause', 'stepBack', 'stepForward', 'jumpBack', 'jumpForward', 'slower', 'faster', 'bookmark', 'bookmarkUrgent'] as const;
 export const FOLLOW_ACTIONS = ['hop', 'playPause'] as const;
 export const FILTER_ACTIONS = ['pickFirst', 'clearFilter'] as const;
+/** A live tile in PTZ mode (client/src/controllers/ptz.ts) steers the camera with these instead. */
+export const PTZ_ACTIONS = ['steer', 'zoom', 'preset', 'exit'] as const;
 export type AppAction = (typeof APP_ACTIONS)[number];
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 export type FollowAction = (typeof FOLLOW_ACTIONS)[number];
 export type FilterAction = (typeof FILTER_ACTIONS)[number];
+export type PtzAction = (typeof PTZ_ACTIONS)[number];
 
 interface ShortcutBase {
   /** `KeyboardEvent.key` values that trigger it. */
@@ -38,6 +41,7 @@ export type Shortcut = ShortcutBase &
     | { by: 'review'; action: ReviewAction }
     | { by: 'follow'; action: FollowAction }
     | { by: 'filter'; action: FilterAction }
+    | { by: 'ptz'; action: PtzAction }
   );
 
 const ARROW_KEYS = ['ArrowLeft', 'ArrowUp', 'ArrowRight', 'ArrowDown'] as const;
@@ -61,6 +65,10 @@ const LIVE: readonly Shortcut[] = [
   HELP,
   { by: 'filter', action: 'pickFirst', keys: ['Enter'], label: ['Enter'], text: 'help.filterEnter' },
   { by: 'filter', action: 'clearFilter', keys: ['Escape'], label: ['Esc'], text: 'help.filterEscape' },
+  { by: 'ptz', action: 'steer', keys: ARROW_KEYS, label: ARROW_LABEL, text: 'help.ptz.steer' },
+  { by: 'ptz', action: 'zoom', keys: ['+', '=', '-'], label: ['+', '−'], text: 'help.ptz.zoom' },
+  { by: 'ptz', action: 'preset', keys: ['1', '2', '3', '4', '5', '6', '7', '8', '9'], label: ['1', '…', '9'], text: 'help.ptz.preset' },
+  { by: 'ptz', action: 'exit', keys: ['Escape'], label: ['Esc'], text: 'help.ptz.exit' },
 ];
 
 const REVIEW: readonly Shortcut[] = [
