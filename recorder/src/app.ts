@@ -101,12 +101,15 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       now,
     );
     const ret = retention;
-    const makeWriter = (cam: { id: string; main: string }): CameraWriter => {
+    const makeWriter = (cam: { id: string; main: string; audio?: boolean | undefined }): CameraWriter => {
       const w = new CameraWriter(
         {
           camera: cam.id,
           url: cam.main,
+          audio: cam.audio !== false,
           segmentSeconds: rc.segmentSeconds,
+          maxDriftMs: rc.maxDriftMs,
+          maxGapMs: rc.maxGapMs,
           backoffMs: opts.backoffMs ?? rc.backoffMs,
           stableAfterMs: opts.stableAfterMs ?? 30000,
           stallMs: opts.stallMs ?? rc.stallMs,
@@ -156,7 +159,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       srv.listen(opts.port ?? rc.port, rc.host, () => resolve((srv.address() as { port: number }).port));
     });
     log.info({ host: rc.host, port, cameras: cams.map((c) => c.id), segmentSeconds: rc.segmentSeconds }, 'recorder listening');
-    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].map((w) => w.pid).filter((p): p is number => p !== undefined), health, close };
+    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].flatMap((w) => w.pids()), health, close };
   } catch (e) {
     await close();
     throw e;

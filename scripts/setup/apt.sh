@@ -3,7 +3,8 @@
 source "$(dirname "$0")/common.sh"
 pkgs=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
       gstreamer1.0-libav meson ninja-build pkg-config libabsl-dev libsrtp2-dev libuv1-dev libusrsctp-dev
-      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux)
+      libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux
+      python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0)
 [ "${1:-}" = "--test" ] && pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do

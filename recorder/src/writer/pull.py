@@ -1,0 +1,266 @@
+#!/usr/bin/python3
+"""
+The recorder's camera pull (one process per camera, spawned by camera-writer.ts).
+
+Reads its settings as one JSON line on stdin, so the camera URL (which may carry credentials, and
+the endpoint's internal read secret) never appears on a command line:
+  {"url": "rtsp://...", "audio": true, "tcpTimeoutMs": 5000}
+
+Pulls the camera over RTSP/TCP with GStreamer, depayloads and parses video (H.264/H.265) and audio
+(G.711 A/u-law transcoded to AAC; AAC passed through), stamps every video access unit with the
+server's wall clock at the moment its last RTP packet was depayloaded, and writes framed records to
+stdout:
+  u32 BE header length, u32 BE payload length, header (JSON), payload
+Headers: {"k":"v","pts":ns,"dts":ns,"key":bool,"wall":epoch ms,"disc":bool,"codec":"h264"}
+         {"k":"a","pts":ns,"wall":epoch ms,"codec":"aac"}          payload = ADTS frames
+         {"k":"ev","ev":"ssrc"|"error"|"eos"|"caps", ...}           no payload
+A camera that restarts its encoder inside the RTSP session shows up as a new SSRC, i.e. a new pad
+of rtspsrc: the branch is relinked to it and the next video frame carries disc=true.
+Error messages never quote the URL (GStreamer's debug strings do: they are not printed).
+"""
+import json
+import os
+import signal
+import struct
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+from gi.repository import GLib, Gst  # noqa: E402
+
+OUT = sys.stdout.buffer
+LOCK = threading.Lock()
+state = {"video": None, "audio": None, "disc_v": False, "ssrcs": set(), "exit": 0}
+# PTS (ns) -> wall clock (epoch ms) when the depayloader produced the access unit.
+wall_by_pts = {}
+
+
+def emit(header, payload=b""):
+    h = json.dumps(header, separators=(",", ":")).encode()
+    with LOCK:
+        try:
+            OUT.write(struct.pack(">II", len(h), len(payload)) + h + payload)
+            OUT.flush()
+        except (BrokenPipeError, ValueError):
+            # The recorder is gone: stop at once.
+            os._exit(0)
+
+
+def error(code, message):
+    emit({"k": "ev", "ev": "error", "code": code, "message": message})
+    sys.stderr.write("pull error %s: %s\n" % (code, message))
+    sys.stderr.flush()
+
+
+def ts(v):
+    return -1 if v == Gst.CLOCK_TIME_NONE else int(v)
+
+
+def make(factory, **props):
+    e = Gst.ElementFactory.make(factory, None)
+    if e is None:
+        raise RuntimeError("missing GStreamer element " + factory)
+    for k, v in props.items():
+        e.set_property(k.replace("_", "-"), v)
+    return e
+
+
+def chain(pipeline, elements):
+    for e in elements:
+        pipeline.add(e)
+        e.sync_state_with_parent()
+    for a, b in zip(elements, elements[1:]):
+        if not a.link(b):
+            raise RuntimeError("cannot link %s to %s" % (a.get_name(), b.get_name()))
+    return elements
+
+
+def on_depay_out(pad, info):
+    buf = info.get_buffer()
+    if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
+        wall_by_pts[buf.pts] = time.time() * 1000.0
+        if len(wall_by_pts) > 512:
+            for k in sorted(wall_by_pts)[:256]:
+                wall_by_pts.pop(k, None)
+    return Gst.PadProbeReturn.OK
+
+
+def on_video_sample(sink, codec):
+    sample = sink.emit("pull-sample")
+    if sample is None:
+        return Gst.FlowReturn.OK
+    buf = sample.get_buffer()
+    ok, m = buf.map(Gst.MapFlags.READ)
+    if not ok:
+        return Gst.FlowReturn.OK
+    try:
+        data = bytes(m.data)
+    finally:
+        buf.unmap(m)
+    wall = wall_by_pts.pop(buf.pts, None)
+    if wall is None:
+        wall = time.time() * 1000.0
+    disc = state["disc_v"] or bool(buf.get_flags() & Gst.BufferFlags.DISCONT)
+    state["disc_v"] = False
+    emit({"k": "v", "codec": codec, "pts": ts(buf.pts), "dts": ts(buf.dts), "dur": ts(buf.duration),
+          "key": not (buf.get_flags() & Gst.BufferFlags.DELTA_UNIT), "wall": wall, "disc": disc}, data)
+    return Gst.FlowReturn.OK
+
+
+def on_audio_sample(sink, codec):
+    sample = sink.emit("pull-sample")
+    if sample is None:
+        return Gst.FlowReturn.OK
+    buf = sample.get_buffer()
+    ok, m = buf.map(Gst.MapFlags.READ)
+    if not ok:
+        return Gst.FlowReturn.OK
+    try:
+        data = bytes(m.data)
+    finally:
+        buf.unmap(m)
+    emit({"k": "a", "codec": codec, "pts": ts(buf.pts), "wall": time.time() * 1000.0}, data)
+    return Gst.FlowReturn.OK
+
+
+def appsink(cb, codec):
+    s = make("appsink", emit_signals=True, sync=False, max_buffers=200, drop=False)
+    s.connect("new-sample", cb, codec)
+    return s
+
+
+def build_video(pipeline, enc):
+    if enc == "H264":
+        depay, parse, stamp, caps, codec = "rtph264depay", "h264parse", "h264timestamper", "video/x-h264,stream-format=byte-stream,alignment=au", "h264"
+    elif enc in ("H265", "HEVC"):
+        depay, parse, stamp, caps, codec = "rtph265depay", "h265parse", "h265timestamper", "video/x-h265,stream-format=byte-stream,alignment=au", "h265"
+    else:
+        return None
+    d = make(depay)
+    d.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
+    els = [d, make(parse, config_interval=-1), make("capsfilter", caps=Gst.Caps.from_string(caps))]
+    if Gst.ElementFactory.find(stamp) is not None:
+        els.append(make(stamp))
+    els.append(appsink(on_video_sample, codec))
+    chain(pipeline, els)
+    emit({"k": "ev", "ev": "caps", "media": "video", "codec": codec})
+    return els[0]
+
+
+def build_audio(pipeline, enc):
+    adts = Gst.Caps.from_string("audio/mpeg,mpegversion=4,stream-format=adts")
+    if enc in ("PCMA", "PCMU"):
+        depay, dec = ("rtppcmadepay", "alawdec") if enc == "PCMA" else ("rtppcmudepay", "mulawdec")
+        els = [make(depay), make(dec), make("audioconvert"), make("audioresample"),
+               make("capsfilter", caps=Gst.Caps.from_string("audio/x-raw,rate=16000,channels=1")),
+               make("avenc_aac", bitrate=32000), make("aacparse"), make("capsfilter", caps=adts)]
+        src = "g711"
+    elif enc == "MPEG4-GENERIC":
+        els = [make("rtpmp4gdepay"), make("aacparse"), make("capsfilter", caps=adts)]
+        src = "aac"
+    elif enc == "MP4A-LATM":
+        els = [make("rtpmp4adepay"), make("aacparse"), make("capsfilter", caps=adts)]
+        src = "aac"
+    else:
+        return None
+    els.append(appsink(on_audio_sample, "aac"))
+    chain(pipeline, els)
+    emit({"k": "ev", "ev": "caps", "media": "audio", "codec": "aac", "source": src})
+    return els[0]
+
+
+def on_pad_added(src, pad, pipeline, want_audio):
+    caps = pad.get_current_caps() or pad.query_caps(None)
+    s = caps.get_structure(0)
+    media = s.get_string("media")
+    enc = (s.get_string("encoding-name") or "").upper()
+    ssrc = s.get_uint("ssrc")
+    if media == "video":
+        key = "video"
+    elif media == "audio" and want_audio:
+        key = "audio"
+    else:
+        return
+    entry = state[key]
+    if entry is None:
+        head = build_video(pipeline, enc) if key == "video" else build_audio(pipeline, enc)
+        if head is None:
+            if key == "video":
+                error("unsupported", "video encoding %s" % enc)
+                state["exit"] = 3
+                GLib.idle_add(loop.quit)
+            return
+        entry = state[key] = {"head": head, "pad": pad, "enc": enc}
+    else:
+        if entry["enc"] != enc:
+            # Another codec after a camera restart: start over in a new run.
+            error("codec-changed", "%s encoding %s -> %s" % (key, entry["enc"], enc))
+            state["exit"] = 4
+            GLib.idle_add(loop.quit)
+            return
+        sink = entry["head"].get_static_pad("sink")
+        peer = sink.get_peer()
+        if peer is not None:
+            peer.unlink(sink)
+        entry["pad"] = pad
+        if key == "video":
+            state["disc_v"] = True
+    ok = pad.link(entry["head"].get_static_pad("sink"))
+    if ok != Gst.PadLinkReturn.OK:
+        error("link-failed", "cannot link %s pad: %s" % (key, ok.value_nick))
+        return
+    emit({"k": "ev", "ev": "ssrc", "media": key, "ssrc": ssrc[1] if ssrc[0] else None})
+
+
+def error_code(err):
+    if err.matches(Gst.ResourceError.quark(), Gst.ResourceError.NOT_FOUND):
+        return "not-found"
+    if err.matches(Gst.ResourceError.quark(), Gst.ResourceError.NOT_AUTHORIZED):
+        return "unauthorized"
+    if err.matches(Gst.ResourceError.quark(), Gst.ResourceError.OPEN_READ) or err.matches(Gst.ResourceError.quark(), Gst.ResourceError.OPEN_READ_WRITE):
+        return "connect-failed"
+    if err.matches(Gst.ResourceError.quark(), Gst.ResourceError.READ):
+        return "timeout"
+    return "exited"
+
+
+def on_message(bus, msg):
+    if msg.type == Gst.MessageType.ERROR:
+        err, _debug = msg.parse_error()  # the debug string may quote the URL: never printed
+        error(error_code(err), err.message)
+        state["exit"] = 2
+        loop.quit()
+    elif msg.type == Gst.MessageType.EOS:
+        emit({"k": "ev", "ev": "eos"})
+        loop.quit()
+
+
+def main():
+    global loop
+    cfg = json.loads(sys.stdin.readline())
+    Gst.init(None)
+    pipeline = Gst.Pipeline.new("pull")
+    src = make("rtspsrc", location=cfg["url"], protocols=4, latency=int(cfg.get("latencyMs", 0)),
+               tcp_timeout=int(cfg.get("tcpTimeoutMs", 5000)) * 1000, timeout=int(cfg.get("tcpTimeoutMs", 5000)) * 1000)
+    pipeline.add(src)
+    src.connect("pad-added", on_pad_added, pipeline, bool(cfg.get("audio", True)))
+    loop = GLib.MainLoop()
+    bus = pipeline.get_bus()
+    bus.add_signal_watch()
+    bus.connect("message", on_message)
+    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGTERM, loop.quit)
+    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal.SIGINT, loop.quit)
+    pipeline.set_state(Gst.State.PLAYING)
+    try:
+        loop.run()
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+    sys.exit(state["exit"])
+
+
+loop = None
+if __name__ == "__main__":
+    main()
