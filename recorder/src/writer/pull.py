@@ -18,6 +18,7 @@ A camera that restarts its encoder inside the RTSP session shows up as a new SSR
 of rtspsrc: the branch is relinked to it and the next video frame carries disc=true.
 Error messages never quote the URL (GStreamer's debug strings do: they are not printed).
 """
+import collections
 import json
 import os
 import signal
@@ -36,6 +37,10 @@ LOCK = threading.Lock()
 state = {"video": None, "audio": None, "disc_v": False, "ssrcs": set(), "exit": 0}
 # PTS (ns) -> wall clock (epoch ms) when the depayloader produced the access unit.
 wall_by_pts = {}
+# (pts, wall) of the access units entering the last stage before the appsink, in order: that stage
+# (h264timestamper) adds DTS but also shifts every timestamp by 1000 h and holds frames back; it
+# never reorders, so the head of this queue is the frame the appsink gets next.
+fifo = collections.deque()
 
 
 def emit(header, payload=b""):
@@ -88,6 +93,16 @@ def on_depay_out(pad, info):
     return Gst.PadProbeReturn.OK
 
 
+def on_stage_in(pad, info):
+    buf = info.get_buffer()
+    if buf is not None:
+        fifo.append((buf.pts, wall_by_pts.pop(buf.pts, None) or time.time() * 1000.0, state["disc_v"]))
+        state["disc_v"] = False
+        if len(fifo) > 1024:
+            fifo.popleft()
+    return Gst.PadProbeReturn.OK
+
+
 def on_video_sample(sink, codec):
     sample = sink.emit("pull-sample")
     if sample is None:
@@ -100,12 +115,17 @@ def on_video_sample(sink, codec):
         data = bytes(m.data)
     finally:
         buf.unmap(m)
-    wall = wall_by_pts.pop(buf.pts, None)
-    if wall is None:
-        wall = time.time() * 1000.0
-    disc = state["disc_v"] or bool(buf.get_flags() & Gst.BufferFlags.DISCONT)
-    state["disc_v"] = False
-    emit({"k": "v", "codec": codec, "pts": ts(buf.pts), "dts": ts(buf.dts), "dur": ts(buf.duration),
+    pts, dts = buf.pts, buf.dts
+    wall = time.time() * 1000.0
+    disc = False
+    if fifo:
+        in_pts, wall, disc = fifo.popleft()
+        if in_pts != Gst.CLOCK_TIME_NONE and pts != Gst.CLOCK_TIME_NONE:
+            shift = pts - in_pts
+            pts = in_pts
+            if dts != Gst.CLOCK_TIME_NONE:
+                dts -= shift
+    emit({"k": "v", "codec": codec, "pts": ts(pts), "dts": ts(dts), "dur": ts(buf.duration),
           "key": not (buf.get_flags() & Gst.BufferFlags.DELTA_UNIT), "wall": wall, "disc": disc}, data)
     return Gst.FlowReturn.OK
 
@@ -145,6 +165,7 @@ def build_video(pipeline, enc):
     if Gst.ElementFactory.find(stamp) is not None:
         els.append(make(stamp))
     els.append(appsink(on_video_sample, codec))
+    els[-2 if len(els) > 4 else -1].get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_stage_in)
     chain(pipeline, els)
     emit({"k": "ev", "ev": "caps", "media": "video", "codec": codec})
     return els[0]
@@ -177,6 +198,10 @@ def on_pad_added(src, pad, pipeline, want_audio):
     s = caps.get_structure(0)
     media = s.get_string("media")
     enc = (s.get_string("encoding-name") or "").upper()
+    if not enc:
+        # Static payload types carry no rtpmap in many cameras' SDP.
+        ok, pt = s.get_int("payload")
+        enc = {0: "PCMU", 8: "PCMA", 26: "JPEG"}.get(pt if ok else -1, "")
     ssrc = s.get_uint("ssrc")
     if media == "video":
         key = "video"
