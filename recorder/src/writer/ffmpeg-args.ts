@@ -20,7 +20,7 @@ export function segmentArgs(spec: SegmentArgsSpec): string[] {
     '-f', 'mpegts', '-probesize', '2000000', '-analyzeduration', '1500000',
     '-i', 'pipe:0',
     '-map', '0:v:0', ...(spec.audio ? ['-map', '0:a:0?'] : []),
-    '-c', 'copy',
+    '-c', 'copy', ...(spec.audio ? ['-bsf:a', 'aac_adtstoasc'] : []),
     '-f', 'mp4',
     '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
     '-frag_duration', '1000000',
