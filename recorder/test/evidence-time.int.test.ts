@@ -106,6 +106,64 @@ test('a camera restarting its encoder inside the session: cut at every restart, 
   });
 });
 
+test('a camera whose clock runs 2 % fast: the segment is cut when media and wall time drift apart by more than maxDriftMs, and every segment stays dated by its first frame', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir();
+  let rec: Recorder | null = null;
+  t.after(async () => {
+    await rec?.close();
+    dir.remove();
+  });
+  await withCamera({ clockSkew: 0.02 }, async (cam) => {
+    const base = await config(dir.path, [{ id: 'skewed', main: cam.url }]);
+    const cfg = { ...base, recorder: { ...base.recorder, maxDriftMs: 100 } };
+    rec = await startRecorder(cfg, { log, backoffMs: [300] });
+    await waitFor('two drift cuts', () => (rec!.health().cameras[0]!.cuts.drift ?? 0) >= 2, 60000, 250);
+    await rec.close();
+    rec = null;
+    const files = segmentFiles(dir.path, 'skewed');
+    assert.ok(files.length >= 3, `segments: ${files.length}`);
+    const offsets: number[] = [];
+    for (const f of files) offsets.push(f.startMs - (await firstFrameCaptureMs(f.path, 640, Date.now()))!);
+    console.log(`skewed camera: indexed start − first frame's capture time per segment: ${offsets.join(', ')} ms`);
+    for (const [i, off] of offsets.entries()) assert.ok(Math.abs(off) <= TOLERANCE_MS, `segment ${i} is indexed ${off} ms from its first frame`);
+  });
+});
+
+test('6 fps portrait camera with a 10 s GOP: recorded at 6 fps, 720×1280 kept, segments cut at keyframes and dated by their first frame', { timeout: 120_000 }, async (t) => {
+  const dir = tempDir();
+  let rec: Recorder | null = null;
+  t.after(async () => {
+    await rec?.close();
+    dir.remove();
+  });
+  await withCamera({ fps: 6, gopFrames: 60, width: 720, height: 1280 }, async (cam) => {
+    const cfg = await config(dir.path, [{ id: 'portrait', main: cam.url }], 4);
+    rec = await startRecorder(cfg, { log, backoffMs: [300], stallMs: 15000 });
+    const base = `http://127.0.0.1:${rec.port}`;
+    const t0 = Date.now();
+    await waitFor('two closed segments', () => segmentFiles(dir.path, 'portrait').length >= 2, 60000, 500);
+    const listed = await spans(base, 'portrait', t0 - 60000, Date.now() + 1000);
+    await rec.close();
+    rec = null;
+    const files = segmentFiles(dir.path, 'portrait');
+    const offsets: number[] = [];
+    for (const f of files) {
+      const s = await streams(f.path);
+      assert.equal(s[0]!.r_frame_rate, '6/1', `${f.path} frame rate`);
+      assert.deepEqual([s[0]!.width, s[0]!.height], [720, 1280]);
+      offsets.push(f.startMs - (await firstFrameCaptureMs(f.path, 720, Date.now()))!);
+    }
+    console.log(`6 fps portrait, 10 s GOP: indexed start − first frame's capture time per segment: ${offsets.join(', ')} ms; spans ${JSON.stringify(listed.spans.map((x) => x.endMs - x.startMs))}`);
+    for (const [i, off] of offsets.entries()) assert.ok(Math.abs(off) <= TOLERANCE_MS, `segment ${i} is indexed ${off} ms from its first frame`);
+    // Segments cut only at keyframes: each one is a whole number of 10 s GOPs long (to the frame).
+    const { probe } = await import('./helpers.js');
+    for (const f of files.slice(0, -1)) {
+      const p = await probe(f.path);
+      assert.equal(p.frames % 60, 0, `${f.path}: ${p.frames} frames`);
+    }
+  });
+});
+
 for (const kind of ['pcma', 'pcmu', 'aac'] as const) {
   test(`${kind} audio is recorded as AAC beside the video, lip-synced within 50 ms; audio: false records none`, { timeout: 120_000 }, async (t) => {
     const dir = tempDir();

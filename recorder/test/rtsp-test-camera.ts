@@ -25,6 +25,8 @@ export interface TestCameraOptions {
   gopFrames?: number;
   restartEveryMs?: number;
   audio?: 'pcma' | 'pcmu' | 'aac';
+  /** The camera's clock runs this much fast (0.02 = 2 %): its RTP timestamps drift from real time. */
+  clockSkew?: number;
   /** A white flash (and a beep, with audio) for 120 ms every this many ms. */
   flashEveryMs?: number;
 }
@@ -121,6 +123,7 @@ export async function startTestCamera(o: TestCameraOptions = {}): Promise<TestCa
   let epochAt = Date.now();
   let restarts = 0;
   const counts = streams.map(() => 0);
+  const firstTs: (number | null)[] = streams.map(() => null);
   streams.forEach((s, i) => {
     s.on('message', (msg) => {
       if (msg.length < 12) return;
@@ -132,7 +135,12 @@ export async function startTestCamera(o: TestCameraOptions = {}): Promise<TestCa
       }
       const out = Buffer.from(msg);
       out.writeUInt16BE((msg.readUInt16BE(2) + epoch.seq[i]!) & 0xffff, 2);
-      out.writeUInt32BE((msg.readUInt32BE(4) + epoch.ts[i]!) % 2 ** 32, 4);
+      let ts = msg.readUInt32BE(4);
+      if (o.clockSkew) {
+        const first = (firstTs[i] ??= ts);
+        ts = (first + Math.round(((ts - first + 2 ** 32) % 2 ** 32) * (1 + o.clockSkew))) % 2 ** 32;
+      }
+      out.writeUInt32BE((ts + epoch.ts[i]!) % 2 ** 32, 4);
       out.writeUInt32BE(epoch.ssrc[i]!, 8);
       for (const c of clients) {
         const ch = c.channels.get(i);

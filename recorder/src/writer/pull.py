@@ -268,7 +268,10 @@ def main():
     cfg = json.loads(sys.stdin.readline())
     Gst.init(None)
     pipeline = Gst.Pipeline.new("pull")
-    src = make("rtspsrc", location=cfg["url"], protocols=4, latency=int(cfg.get("latencyMs", 0)),
+    # buffer-mode none: media time is the camera's RTP clock as it is (GStreamer's skew correction
+    # would quietly bend it towards arrival); the recorder's segment clock compares it with the wall
+    # clock itself, cuts at discontinuities and drift, and dates segments by arrival.
+    src = make("rtspsrc", location=cfg["url"], protocols=4, latency=int(cfg.get("latencyMs", 0)), buffer_mode=0,
                tcp_timeout=int(cfg.get("tcpTimeoutMs", 5000)) * 1000, timeout=int(cfg.get("tcpTimeoutMs", 5000)) * 1000)
     pipeline.add(src)
     src.connect("pad-added", on_pad_added, pipeline, bool(cfg.get("audio", True)))

@@ -26,7 +26,7 @@ export interface ClockConfig {
   maxDriftMs: number;
   /** A media step larger than this between two frames is a discontinuity or a gap. */
   maxGapMs: number;
-  /** The start of a segment is refined over its first frames for this long. */
+  /** The start of a segment is refined over its first frames for this long (short: a camera clock running off bends the estimate by its rate over this window). */
   startWindowMs?: number;
   /** Window of the arrival-lag minimum used for drift. */
   driftWindowMs?: number;
@@ -70,7 +70,7 @@ export class SegmentClock {
   private readonly driftWindowMs: number;
 
   constructor(private readonly cfg: ClockConfig) {
-    this.startWindowMs = cfg.startWindowMs ?? 3000;
+    this.startWindowMs = cfg.startWindowMs ?? 1000;
     this.driftWindowMs = cfg.driftWindowMs ?? 5000;
   }
 
