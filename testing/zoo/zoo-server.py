@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""The camera zoo: awkward test cameras, one behaviour each, served by Debian GStreamer's RTSP server
+in one process on loopback (see zoo.ts, which builds the spec and starts this).
+
+Reads a JSON spec on stdin:
+  {"host": "127.0.0.1", "port": 0, "user": null, "password": null,
+   "kinds": [{"name": "bframes", "ffmpeg": [...], "video": "H264"|"H265", "audio": null|"PCMA"|"AAC",
+              "restartEveryS": null|20}, ...]}
+For each kind, one ffmpeg child renders and encodes the picture (and audio) and writes live Matroska
+to a pipe; a feeder pipeline here demuxes and payloads it to RTP (SPS/PPS before every keyframe, as
+cameras do) into an appsink; every RTSP client's media gets those packets through an appsrc named
+payN. A kind with restartEveryS rewrites the RTP header like a camera whose encoder restarts inside
+one RTSP session: at the first keyframe after the interval, a new SSRC, sequence base and timestamp
+base.
+
+Prints one line `READY {"port": N, "mounts": {...}}` when every kind produced its first packets,
+then one JSON line per event (`{"event": "restart", ...}`). SIGTERM/SIGINT stop it and its children.
+"""
+import ctypes
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import gi
+
+gi.require_version('Gst', '1.0')
+gi.require_version('GstRtspServer', '1.0')
+gi.require_version('GstApp', '1.0')
+from gi.repository import GLib, Gst, GstApp, GstRtspServer  # noqa: E402
+
+Gst.init(None)
+
+PAYLOADERS = {
+    'H264': 'h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! rtph264pay pt=96 config-interval=-1 mtu=1400',
+    'H265': 'h265parse config-interval=-1 ! video/x-h265,stream-format=byte-stream,alignment=au ! rtph265pay pt=96 config-interval=-1 mtu=1400',
+    'PCMA': 'rtppcmapay pt=8 mtu=1400',
+    'AAC': 'aacparse ! rtpmp4gpay pt=97 mtu=1400',
+}
+
+stdout_lock = threading.Lock()
+
+
+def emit(line):
+    with stdout_lock:
+        sys.stdout.write(line + '\n')
+        sys.stdout.flush()
+
+
+def event(**fields):
+    emit(json.dumps(fields))
+
+
+def die_with_parent():
+    # The ffmpeg child dies with this process even if it is killed with SIGKILL.
+    libc = ctypes.CDLL('libc.so.6', use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def is_keyframe_start_h264(payload):
+    if not payload:
+        return False
+    nal = payload[0] & 0x1F
+    if nal == 24 and len(payload) > 3:  # STAP-A: the first aggregated NAL unit
+        nal = payload[3] & 0x1F
+    elif nal == 28 and len(payload) > 1:  # FU-A: only the first fragment
+        if not payload[1] & 0x80:
+            return False
+        nal = payload[1] & 0x1F
+    return nal in (5, 7, 8)
+
+
+def is_keyframe_start_h265(payload):
+    if len(payload) < 3:
+        return False
+    nal = (payload[0] >> 1) & 0x3F
+    if nal == 48 and len(payload) > 5:  # aggregation packet
+        nal = (payload[4] >> 1) & 0x3F
+    elif nal == 49:  # fragmentation unit
+        if not payload[2] & 0x80:
+            return False
+        nal = payload[2] & 0x3F
+    return 16 <= nal <= 21 or nal in (32, 33, 34)
+
+
+class Track:
+    """One RTP stream of a kind (video or audio): caps and the appsrcs of the active media."""
+
+    def __init__(self, kind, media_type, codec):
+        self.kind = kind
+        self.media_type = media_type
+        self.codec = codec
+        self.caps = None
+        self.appsrcs = set()
+        self.lock = threading.Lock()
+        self.packets = 0
+        # Header rewriting (all tracks get a camera-like random base; restart kinds change it).
+        self.ssrc = random.getrandbits(32)
+        self.seq_offset = random.getrandbits(16)
+        self.ts_offset = random.getrandbits(32)
+        self.restarts = 0
+        self.last_restart = time.monotonic()
+        self.clock_offset = None
+
+    def rewrite(self, data):
+        restart_every = self.kind.restart_every_s
+        if restart_every and self.media_type == 'video' and time.monotonic() - self.last_restart >= restart_every:
+            cc = data[0] & 0x0F
+            payload = data[12 + 4 * cc:]
+            key = is_keyframe_start_h264(payload) if self.codec == 'H264' else is_keyframe_start_h265(payload)
+            if key:
+                self.ssrc = random.getrandbits(32)
+                self.seq_offset = random.getrandbits(16)
+                self.ts_offset = random.getrandbits(32)
+                self.restarts += 1
+                self.last_restart = time.monotonic()
+                out_seq = (int.from_bytes(data[2:4], 'big') + self.seq_offset) & 0xFFFF
+                out_ts = (int.from_bytes(data[4:8], 'big') + self.ts_offset) & 0xFFFFFFFF
+                event(event='restart', kind=self.kind.name, restarts=self.restarts, ssrc=self.ssrc, seq=out_seq,
+                      rtptime=out_ts, atMs=int(time.time() * 1000))
+        seq = (int.from_bytes(data[2:4], 'big') + self.seq_offset) & 0xFFFF
+        ts = (int.from_bytes(data[4:8], 'big') + self.ts_offset) & 0xFFFFFFFF
+        data[2:4] = seq.to_bytes(2, 'big')
+        data[4:8] = ts.to_bytes(4, 'big')
+        data[8:12] = self.ssrc.to_bytes(4, 'big')
+        return data
+
+    def on_sample(self, sink):
+        sample = sink.emit('pull-sample')
+        if sample is None:
+            return Gst.FlowReturn.EOS
+        if self.caps is None:
+            self.caps = sample.get_caps().to_string()
+        buf = sample.get_buffer()
+        ok, info = buf.map(Gst.MapFlags.READ)
+        if not ok:
+            return Gst.FlowReturn.OK
+        data = bytearray(info.data)
+        buf.unmap(info)
+        self.packets += 1
+        data = self.rewrite(data)
+        # Media time: the feeder's timestamps (ffmpeg's, shared by audio and video) mapped onto the
+        # system clock at the first packet, so that every media's RTCP keeps audio and video in sync.
+        now = Gst.SystemClock.obtain().get_time()
+        pts = buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else None
+        if pts is None:
+            clock_time = now
+        else:
+            if self.kind.clock_offset is None:
+                self.kind.clock_offset = now - pts
+            clock_time = pts + self.kind.clock_offset
+        with self.lock:
+            targets = list(self.appsrcs)
+        for src in targets:
+            base = src.get_base_time()
+            out = Gst.Buffer.new_wrapped(bytes(data))
+            out.pts = max(0, clock_time - base) if base else Gst.CLOCK_TIME_NONE
+            src.emit('push-buffer', out)
+        return Gst.FlowReturn.OK
+
+
+class Kind:
+    def __init__(self, spec):
+        self.name = spec['name']
+        self.ffmpeg_args = spec['ffmpeg']
+        self.video = spec['video']
+        self.audio = spec.get('audio')
+        self.restart_every_s = spec.get('restartEveryS')
+        self.tracks = [Track(self, 'video', self.video)]
+        if self.audio:
+            self.tracks.append(Track(self, 'audio', self.audio))
+        self.proc = None
+        self.pipeline = None
+        self.clock_offset = None
+        self.stopping = False
+
+    def start(self):
+        self.clock_offset = None
+        self.proc = subprocess.Popen(['ffmpeg'] + self.ffmpeg_args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, preexec_fn=die_with_parent, env={**os.environ, 'TZ': 'Asia/Ho_Chi_Minh'})
+        threading.Thread(target=self.pump_stderr, args=(self.proc,), daemon=True).start()
+        desc = f'fdsrc fd={self.proc.stdout.fileno()} ! matroskademux name=d d.video_0 ! queue ! {PAYLOADERS[self.video]} ! appsink name=v emit-signals=true sync=false max-buffers=200 drop=true'
+        if self.audio:
+            desc += f' d.audio_0 ! queue ! {PAYLOADERS[self.audio]} ! appsink name=a emit-signals=true sync=false max-buffers=200 drop=true'
+        self.pipeline = Gst.parse_launch(desc)
+        self.pipeline.get_by_name('v').connect('new-sample', self.tracks[0].on_sample)
+        if self.audio:
+            self.pipeline.get_by_name('a').connect('new-sample', self.tracks[1].on_sample)
+        bus = self.pipeline.get_bus()
+        bus.add_signal_watch()
+        bus.connect('message', self.on_message)
+        self.pipeline.set_state(Gst.State.PLAYING)
+
+    def pump_stderr(self, proc):
+        for line in proc.stderr:
+            text = line.decode('utf-8', 'replace').strip()
+            if text:
+                event(event='ffmpeg', kind=self.name, line=text[:300])
+
+    def on_message(self, bus, msg):
+        if msg.type in (Gst.MessageType.EOS, Gst.MessageType.ERROR):
+            detail = msg.parse_error()[0].message if msg.type == Gst.MessageType.ERROR else 'eos'
+            event(event='feeder-ended', kind=self.name, detail=detail)
+            self.stop()
+            if not self.stopping:
+                GLib.timeout_add(1000, self.restart_feeder)
+
+    def restart_feeder(self):
+        if not self.stopping:
+            self.start()
+        return False
+
+    def stop(self):
+        if self.pipeline is not None:
+            self.pipeline.set_state(Gst.State.NULL)
+            self.pipeline = None
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            try:
+                self.proc.wait(2)
+            except subprocess.TimeoutExpired:
+                pass
+            self.proc = None
+
+    @property
+    def ready(self):
+        return all(t.caps is not None for t in self.tracks)
+
+
+class ZooFactory(GstRtspServer.RTSPMediaFactory):
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+        self.set_shared(True)
+        self.set_latency(0)
+        self.connect('media-configure', self.on_media_configure)
+
+    def do_create_element(self, url):
+        parts = []
+        for i, track in enumerate(self.kind.tracks):
+            caps = track.caps.replace('"', '\\"')
+            parts.append(f'appsrc name=pay{i} is-live=true format=time do-timestamp=false max-bytes=2000000 caps="{caps}"')
+        return Gst.parse_launch('( ' + ' '.join(parts) + ' )')
+
+    def on_media_configure(self, factory, media):
+        element = media.get_element()
+        srcs = [(track, element.get_by_name(f'pay{i}')) for i, track in enumerate(self.kind.tracks)]
+        for track, src in srcs:
+            with track.lock:
+                track.appsrcs.add(src)
+
+        def on_unprepared(_media):
+            for track, src in srcs:
+                with track.lock:
+                    track.appsrcs.discard(src)
+
+        media.connect('unprepared', on_unprepared)
+
+
+def main():
+    spec = json.loads(sys.stdin.read())
+    kinds = [Kind(k) for k in spec['kinds']]
+    loop = GLib.MainLoop()
+    for k in kinds:
+        k.start()
+
+    server = GstRtspServer.RTSPServer()
+    server.set_address(spec.get('host', '127.0.0.1'))
+    server.set_service(str(spec.get('port', 0)))
+    mounts = server.get_mount_points()
+    user, password = spec.get('user'), spec.get('password')
+    auth = None
+    if user:
+        auth = GstRtspServer.RTSPAuth()
+        token = GstRtspServer.RTSPToken.new_empty()
+        token.writable_structure().set_value('media.factory.role', 'zoo')
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(user, password), token)
+        server.set_auth(auth)
+    for k in kinds:
+        factory = ZooFactory(k)
+        if auth is not None:
+            perms = GstRtspServer.RTSPPermissions()
+            perms.add_role_empty('zoo')
+            role = perms.get_role('zoo')
+            role.set_value('media.factory.access', True)
+            role.set_value('media.factory.construct', True)
+            factory.set_permissions(perms)
+        mounts.add_factory('/' + k.name, factory)
+    server.attach(None)
+
+    def stop(*_):
+        for k in kinds:
+            k.stopping = True
+            k.stop()
+        loop.quit()
+        return False
+
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, stop)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, stop)
+    started = time.monotonic()
+
+    def check_ready():
+        if all(k.ready for k in kinds):
+            emit('READY ' + json.dumps({'port': server.get_bound_port(), 'mounts': {k.name: '/' + k.name for k in kinds}}))
+            return False
+        if time.monotonic() - started > 60:
+            event(event='not-ready', kinds=[k.name for k in kinds if not k.ready])
+            stop()
+        return True
+
+    GLib.timeout_add(100, check_ready)
+    loop.run()
+
+
+if __name__ == '__main__':
+    main()
