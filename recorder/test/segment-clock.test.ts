@@ -164,3 +164,21 @@ test('pull records: split across chunks, bad headers skipped, corrupt lengths re
   bad.writeUInt32BE(1 << 30, 0);
   assert.throws(() => new PullReader().push(bad), PullProtocolError);
 });
+
+test('sender reports: a plausible camera latency is taken off the start; a camera clock that disagrees is ignored and reported', () => {
+  // Captured at T0 + i*40, arrives 80..100 ms later; the camera's clock is right.
+  const units = frames(50, { lag: (i) => 80 + (i % 3) * 10 }).map((u, i) => ({ ...u, ntpMs: T0 + i * 40 }));
+  const c = new SegmentClock(cfg);
+  run(c, units);
+  assert.equal(c.startMs, T0);
+  assert.equal(c.cameraClockOffMs, null);
+  // The camera's clock is an hour behind: dated by arrival alone (80 ms late), and reported.
+  const wrong = new SegmentClock(cfg);
+  run(wrong, units.map((u) => ({ ...u, ntpMs: u.ntpMs - 3600_000 })));
+  assert.equal(wrong.startMs, T0 + 80);
+  assert.ok(Math.abs(wrong.cameraClockOffMs! + 3600_080) < 2, String(wrong.cameraClockOffMs));
+  // A camera clock ahead of ours (capture after arrival) is not trusted either.
+  const ahead = new SegmentClock(cfg);
+  run(ahead, units.map((u) => ({ ...u, ntpMs: u.ntpMs + 500 })));
+  assert.equal(ahead.startMs, T0 + 80);
+});

@@ -65,6 +65,8 @@ export interface WriterStatus {
   lastFaultAt: number | null;
   /** Segments cut by the clock (not by duration) since start, by reason. */
   cuts: Partial<Record<CutReason, number>>;
+  /** How far the camera's clock is off the server's when its sender reports are not trusted, ms. */
+  cameraClockOffMs: number | null;
   /** The camera's codecs as the pull found them. */
   video: VideoCodec | null;
   audio: 'aac' | 'g711' | null;
@@ -117,7 +119,7 @@ export class CameraWriter extends EventEmitter<Events> {
     super();
     this.now = opts.now ?? Date.now;
     this.clock = this.newClock();
-    this.status = { camera: opts.camera, state: 'stopped', lastFootageMs: null, since: this.now(), restarts: 0, lastFault: null, lastFaultAt: null, cuts: {}, video: null, audio: null };
+    this.status = { camera: opts.camera, state: 'stopped', lastFootageMs: null, since: this.now(), restarts: 0, lastFault: null, lastFaultAt: null, cuts: {}, cameraClockOffMs: null, video: null, audio: null };
     const baseSpawn = opts.spawn ?? nodeSpawn;
     const settings = JSON.stringify({ url: opts.url, audio: opts.audio, tcpTimeoutMs: opts.ioTimeoutMs }) + '\n';
     this.proc = new SupervisedProcess({
@@ -248,7 +250,14 @@ export class CameraWriter extends EventEmitter<Events> {
     if (h.pts < 0 && h.dts < 0) return;
     const ptsMs = (h.pts >= 0 ? h.pts : h.dts) / 1e6;
     const dtsMs = (h.dts >= 0 ? h.dts : h.pts) / 1e6;
-    const d = this.clock.video({ dtsMs, ptsMs, key: h.key, wallMs: h.wall, newStream: h.disc });
+    const d = this.clock.video({ dtsMs, ptsMs, key: h.key, wallMs: h.wall, newStream: h.disc, ntpMs: h.ntp ?? null });
+    const off = this.clock.cameraClockOffMs;
+    if (off !== this.status.cameraClockOffMs) {
+      if (off !== null && (this.status.cameraClockOffMs === null || Math.abs(off - this.status.cameraClockOffMs) > 1000)) {
+        this.log.warn({ camera: this.opts.camera, offMs: off }, "the camera's clock (RTCP sender reports) disagrees with the server's: recording is dated by arrival alone");
+      }
+      this.status.cameraClockOffMs = off;
+    }
     if (d.kind === 'drop') return;
     if (d.kind === 'cut') {
       this.endSegment(d.closed ?? d.reason);

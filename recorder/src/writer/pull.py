@@ -35,8 +35,13 @@ from gi.repository import GLib, Gst  # noqa: E402
 OUT = sys.stdout.buffer
 LOCK = threading.Lock()
 state = {"video": None, "audio": None, "disc_v": False, "ssrcs": set(), "exit": 0}
-# PTS (ns) -> wall clock (epoch ms) when the depayloader produced the access unit.
+# PTS (ns) -> (wall clock (epoch ms) when the depayloader produced the access unit, the camera's
+# own capture time of it from its RTCP sender reports (epoch ms) or None).
 wall_by_pts = {}
+# RTCP sender reports: SSRC -> (NTP time as epoch ms, RTP timestamp); the last video RTP packet seen.
+sender_reports = {}
+last_rtp = {"ssrc": None, "ts": None, "rate": 90000}
+NTP_UNIX = 2208988800
 # (pts, wall) of the access units entering the last stage before the appsink, in order: that stage
 # (h264timestamper) adds DTS but also shifts every timestamp by 1000 h and holds frames back; it
 # never reorders, so the head of this queue is the frame the appsink gets next.
@@ -83,10 +88,57 @@ def chain(pipeline, elements):
     return elements
 
 
+def on_depay_in(pad, info):
+    buf = info.get_buffer()
+    if buf is not None and buf.get_size() >= 12:
+        head = buf.extract_dup(0, 12)
+        last_rtp["ts"], last_rtp["ssrc"] = struct.unpack(">II", head[4:12])
+    return Gst.PadProbeReturn.OK
+
+
+def camera_time(ssrc, ts, rate):
+    """The camera's capture time of RTP timestamp ts by its last sender report (epoch ms), or None."""
+    sr = sender_reports.get(ssrc)
+    if sr is None or ts is None:
+        return None
+    ntp_ms, sr_ts = sr
+    d = (ts - sr_ts) & 0xFFFFFFFF
+    if d >= 0x80000000:
+        d -= 0x100000000
+    return ntp_ms + d * 1000.0 / rate
+
+
+def on_rtcp(session, buf):
+    data = buf.extract_dup(0, buf.get_size())
+    p = 0
+    while p + 4 <= len(data):
+        pt = data[p + 1]
+        words = struct.unpack(">H", data[p + 2:p + 4])[0]
+        if pt == 200 and p + 20 <= len(data):
+            ssrc, sec, frac, rtp = struct.unpack(">IIII", data[p + 4:p + 20])
+            if sec > NTP_UNIX:
+                sender_reports[ssrc] = ((sec - NTP_UNIX) * 1000.0 + frac * 1000.0 / 2 ** 32, rtp)
+        p += 4 * (words + 1)
+
+
+def on_new_manager(src, manager):
+    sessions = set()
+
+    def on_new_ssrc(rtpbin, sid, ssrc):
+        if sid in sessions:
+            return
+        sessions.add(sid)
+        session = rtpbin.emit("get-internal-session", sid)
+        if session is not None:
+            session.connect("on-receiving-rtcp", on_rtcp)
+
+    manager.connect("on-new-ssrc", on_new_ssrc)
+
+
 def on_depay_out(pad, info):
     buf = info.get_buffer()
     if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
-        wall_by_pts[buf.pts] = time.time() * 1000.0
+        wall_by_pts[buf.pts] = (time.time() * 1000.0, camera_time(last_rtp["ssrc"], last_rtp["ts"], last_rtp["rate"]))
         if len(wall_by_pts) > 512:
             for k in sorted(wall_by_pts)[:256]:
                 wall_by_pts.pop(k, None)
@@ -96,7 +148,8 @@ def on_depay_out(pad, info):
 def on_stage_in(pad, info):
     buf = info.get_buffer()
     if buf is not None:
-        fifo.append((buf.pts, wall_by_pts.pop(buf.pts, None) or time.time() * 1000.0, state["disc_v"]))
+        wall, ntp = wall_by_pts.pop(buf.pts, None) or (time.time() * 1000.0, None)
+        fifo.append((buf.pts, wall, ntp, state["disc_v"]))
         state["disc_v"] = False
         if len(fifo) > 1024:
             fifo.popleft()
@@ -118,15 +171,16 @@ def on_video_sample(sink, codec):
     pts, dts = buf.pts, buf.dts
     wall = time.time() * 1000.0
     disc = False
+    ntp = None
     if fifo:
-        in_pts, wall, disc = fifo.popleft()
+        in_pts, wall, ntp, disc = fifo.popleft()
         if in_pts != Gst.CLOCK_TIME_NONE and pts != Gst.CLOCK_TIME_NONE:
             shift = pts - in_pts
             pts = in_pts
             if dts != Gst.CLOCK_TIME_NONE:
                 dts -= shift
     emit({"k": "v", "codec": codec, "pts": ts(pts), "dts": ts(dts), "dur": ts(buf.duration),
-          "key": not (buf.get_flags() & Gst.BufferFlags.DELTA_UNIT), "wall": wall, "disc": disc}, data)
+          "key": not (buf.get_flags() & Gst.BufferFlags.DELTA_UNIT), "wall": wall, "ntp": ntp, "disc": disc}, data)
     return Gst.FlowReturn.OK
 
 
@@ -160,6 +214,7 @@ def build_video(pipeline, enc):
     else:
         return None
     d = make(depay)
+    d.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_depay_in)
     d.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
     els = [d, make(parse, config_interval=-1), make("capsfilter", caps=Gst.Caps.from_string(caps))]
     if Gst.ElementFactory.find(stamp) is not None:
@@ -274,6 +329,7 @@ def main():
     src = make("rtspsrc", location=cfg["url"], protocols=4, latency=int(cfg.get("latencyMs", 0)), buffer_mode=0,
                tcp_timeout=int(cfg.get("tcpTimeoutMs", 5000)) * 1000, timeout=int(cfg.get("tcpTimeoutMs", 5000)) * 1000)
     pipeline.add(src)
+    src.connect("new-manager", on_new_manager)
     src.connect("pad-added", on_pad_added, pipeline, bool(cfg.get("audio", True)))
     loop = GLib.MainLoop()
     bus = pipeline.get_bus()

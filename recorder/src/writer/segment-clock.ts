@@ -16,6 +16,14 @@
  * - drift: over the segment, the arrival lag (windowed minimum) moved more than `maxDriftMs` away from
  *   the one the segment was dated with: cut at the next keyframe, the drift reported;
  * - duration: the first keyframe at or after the next multiple of `segmentMs` of wall time.
+ *
+ * Cross-check with the camera's RTCP sender reports: where the camera sends them, each unit also
+ * carries the camera's own capture time of it (`ntpMs`). Arrival is later than capture by the
+ * camera's encoding and network latency; when the camera's clock agrees with ours (its capture time
+ * is between `maxCameraLatencyMs` before arrival and arrival itself), that latency (the smallest
+ * `arrival - capture` of the segment's first frames) is taken off the segment's start. A camera
+ * clock outside that window is not trusted at all (`cameraClockOffMs` reports by how much): the
+ * segment is dated by arrival alone. The camera's clock never dates anything on its own.
  */
 
 export type CutReason = 'start' | 'duration' | 'discontinuity' | 'jump' | 'gap' | 'drift';
@@ -30,6 +38,8 @@ export interface ClockConfig {
   startWindowMs?: number;
   /** Window of the arrival-lag minimum used for drift. */
   driftWindowMs?: number;
+  /** Largest capture-to-arrival latency accepted from a camera's sender reports (default 1000 ms). */
+  maxCameraLatencyMs?: number;
 }
 
 export interface VideoUnit {
@@ -41,6 +51,8 @@ export interface VideoUnit {
   wallMs: number;
   /** The pull switched to a new RTP stream (new SSRC) just before this unit. */
   newStream: boolean;
+  /** The camera's capture time of this unit by its RTCP sender reports, epoch ms (absent: none). */
+  ntpMs?: number | null;
 }
 
 export type VideoDecision =
@@ -60,6 +72,8 @@ interface Segment {
   lags: { wall: number; lag: number }[];
   lastDts: number;
   lastWall: number;
+  /** min(arrival - camera capture time) over the start window (sender reports), or null. */
+  camLag: number | null;
 }
 
 export class SegmentClock {
@@ -74,9 +88,17 @@ export class SegmentClock {
     this.driftWindowMs = cfg.driftWindowMs ?? 5000;
   }
 
+  /** How far the camera's clock (sender reports) is off ours when it is not trusted, ms; else null. */
+  cameraClockOffMs: number | null = null;
+
   /** Wall-clock start of the current segment (refined during its first seconds), or null. */
   get startMs(): number | null {
-    return this.seg ? Math.round(this.seg.startMs) : null;
+    const s = this.seg;
+    if (!s) return null;
+    const max = this.cfg.maxCameraLatencyMs ?? 1000;
+    // The camera says it captured the frames this long before they arrived: plausible, so use it.
+    const latency = s.camLag !== null && s.camLag >= 0 && s.camLag <= max ? s.camLag : 0;
+    return Math.round(s.startMs - latency);
   }
 
   /** Media time (ms) of the current segment's first frame, for audio. */
@@ -127,7 +149,10 @@ export class SegmentClock {
     const s = this.seg;
     const rel = u.dtsMs - s.baseDts;
     const lag = u.wallMs - rel;
-    if (u.wallMs - s.firstWall <= this.startWindowMs && lag < s.startMs) s.startMs = lag;
+    if (u.wallMs - s.firstWall <= this.startWindowMs) {
+      if (lag < s.startMs) s.startMs = lag;
+      this.noteCamera(s, u);
+    }
     s.lags.push({ wall: u.wallMs, lag });
     while (s.lags.length > 0 && s.lags[0]!.wall < u.wallMs - this.driftWindowMs) s.lags.shift();
     s.lastDts = u.dtsMs;
@@ -153,6 +178,14 @@ export class SegmentClock {
     return rel < 0 ? null : rel;
   }
 
+  private noteCamera(s: Segment, u: VideoUnit): void {
+    if (u.ntpMs === undefined || u.ntpMs === null) return;
+    const camLag = u.wallMs - u.ntpMs;
+    if (s.camLag === null || camLag < s.camLag) s.camLag = camLag;
+    const max = this.cfg.maxCameraLatencyMs ?? 1000;
+    this.cameraClockOffMs = s.camLag < 0 || s.camLag > max ? Math.round(-s.camLag) : null;
+  }
+
   private open(u: VideoUnit, reason: CutReason, closed: CutReason | null, driftMs?: number, detail?: string): VideoDecision {
     const startMs = u.wallMs;
     this.seg = {
@@ -163,7 +196,9 @@ export class SegmentClock {
       lags: [{ wall: u.wallMs, lag: u.wallMs }],
       lastDts: u.dtsMs,
       lastWall: u.wallMs,
+      camLag: null,
     };
+    this.noteCamera(this.seg, u);
     this.pending = null;
     return {
       kind: 'cut',
