@@ -182,3 +182,13 @@ test('sender reports: a plausible camera latency is taken off the start; a camer
   run(ahead, units.map((u) => ({ ...u, ntpMs: u.ntpMs + 500 })));
   assert.equal(ahead.startMs, T0 + 80);
 });
+
+test('a decode time stepping back a little is held after the previous one (no cut); a big step back cuts', () => {
+  const c = new SegmentClock(cfg);
+  run(c, frames(10, {}));
+  const d = c.video({ dtsMs: 9 * 40 - 80, ptsMs: 9 * 40 + 40, key: false, wallMs: T0 + 400, newStream: false });
+  assert.equal(d.kind, 'write');
+  assert.ok((d as { dtsMs: number }).dtsMs > 9 * 40 - 1e-6);
+  const back = c.video({ dtsMs: -2000, ptsMs: -2000, key: true, wallMs: T0 + 440, newStream: false });
+  assert.equal((back as { reason: string }).reason, 'jump');
+});

@@ -18,7 +18,6 @@ A camera that restarts its encoder inside the RTSP session shows up as a new SSR
 of rtspsrc: the branch is relinked to it and the next video frame carries disc=true.
 Error messages never quote the URL (GStreamer's debug strings do: they are not printed).
 """
-import collections
 import json
 import os
 import signal
@@ -42,10 +41,10 @@ wall_by_pts = {}
 sender_reports = {}
 last_rtp = {"ssrc": None, "ts": None, "rate": 90000}
 NTP_UNIX = 2208988800
-# (pts, wall) of the access units entering the last stage before the appsink, in order: that stage
-# (h264timestamper) adds DTS but also shifts every timestamp by 1000 h and holds frames back; it
-# never reorders, so the head of this queue is the frame the appsink gets next.
-fifo = collections.deque()
+# in_pts -> (wall, camera time, disc) of the access units entering the last stage before the appsink
+# (h264timestamper: it adds DTS for B-frame streams, shifts every timestamp by a constant (1000 h)
+# and holds frames back). The first unit out is the first unit in: that gives the shift.
+stage = {"meta": {}, "first_in": None, "shift": None}
 
 
 def emit(header, payload=b""):
@@ -147,12 +146,15 @@ def on_depay_out(pad, info):
 
 def on_stage_in(pad, info):
     buf = info.get_buffer()
-    if buf is not None:
+    if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
         wall, ntp = wall_by_pts.pop(buf.pts, None) or (time.time() * 1000.0, None)
-        fifo.append((buf.pts, wall, ntp, state["disc_v"]))
+        stage["meta"][buf.pts] = (wall, ntp, state["disc_v"])
         state["disc_v"] = False
-        if len(fifo) > 1024:
-            fifo.popleft()
+        if stage["first_in"] is None:
+            stage["first_in"] = buf.pts
+        if len(stage["meta"]) > 1024:
+            for k in sorted(stage["meta"])[:512]:
+                stage["meta"].pop(k, None)
     return Gst.PadProbeReturn.OK
 
 
@@ -169,16 +171,14 @@ def on_video_sample(sink, codec):
     finally:
         buf.unmap(m)
     pts, dts = buf.pts, buf.dts
-    wall = time.time() * 1000.0
-    disc = False
-    ntp = None
-    if fifo:
-        in_pts, wall, ntp, disc = fifo.popleft()
-        if in_pts != Gst.CLOCK_TIME_NONE and pts != Gst.CLOCK_TIME_NONE:
-            shift = pts - in_pts
-            pts = in_pts
-            if dts != Gst.CLOCK_TIME_NONE:
-                dts -= shift
+    if pts != Gst.CLOCK_TIME_NONE and stage["shift"] is None and stage["first_in"] is not None:
+        stage["shift"] = pts - stage["first_in"]
+    shift = stage["shift"] or 0
+    if pts != Gst.CLOCK_TIME_NONE:
+        pts -= shift
+    if dts != Gst.CLOCK_TIME_NONE:
+        dts -= shift
+    wall, ntp, disc = stage["meta"].pop(pts, None) or (time.time() * 1000.0, None, False)
     emit({"k": "v", "codec": codec, "pts": ts(pts), "dts": ts(dts), "dur": ts(buf.duration),
           "key": not (buf.get_flags() & Gst.BufferFlags.DELTA_UNIT), "wall": wall, "ntp": ntp, "disc": disc}, data)
     return Gst.FlowReturn.OK

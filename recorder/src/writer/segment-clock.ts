@@ -122,7 +122,7 @@ export class SegmentClock {
       if (u.newStream) {
         reason = 'discontinuity';
         detail = 'new RTP stream (SSRC)';
-      } else if (dDts < -1) {
+      } else if (dDts < -Math.min(500, this.cfg.maxGapMs)) {
         reason = 'jump';
         detail = `media time went back ${Math.round(-dDts)} ms`;
       } else if (dDts > this.cfg.maxGapMs) {
@@ -147,7 +147,10 @@ export class SegmentClock {
       return this.open(u, p ? p.reason : 'start', p?.hard ? p.reason : null, p?.driftMs, p?.detail);
     }
     const s = this.seg;
-    const rel = u.dtsMs - s.baseDts;
+    // A decode time that steps back a little (a timestamper settling on the reorder delay) is held
+    // just after the previous one: decode times into the muxer only ever grow.
+    const dts = Math.max(u.dtsMs, s.lastDts + 0.001);
+    const rel = dts - s.baseDts;
     const lag = u.wallMs - rel;
     if (u.wallMs - s.firstWall <= this.startWindowMs) {
       if (lag < s.startMs) s.startMs = lag;
@@ -155,7 +158,7 @@ export class SegmentClock {
     }
     s.lags.push({ wall: u.wallMs, lag });
     while (s.lags.length > 0 && s.lags[0]!.wall < u.wallMs - this.driftWindowMs) s.lags.shift();
-    s.lastDts = u.dtsMs;
+    s.lastDts = dts;
     s.lastWall = u.wallMs;
     if (!this.pending && u.wallMs - s.firstWall > this.startWindowMs + this.driftWindowMs) {
       let min = Infinity;
@@ -168,7 +171,7 @@ export class SegmentClock {
       const p = this.pending;
       return this.open(u, p.reason, p.reason, p.driftMs, p.detail);
     }
-    return { kind: 'write', dtsMs: rel, ptsMs: u.ptsMs - s.baseDts };
+    return { kind: 'write', dtsMs: rel, ptsMs: Math.max(u.ptsMs, dts) - s.baseDts };
   }
 
   /** Audio time relative to the current segment, ms; null when there is no segment or it is before its start. */
