@@ -192,3 +192,19 @@ test('a decode time stepping back a little is held after the previous one (no cu
   const back = c.video({ dtsMs: -2000, ptsMs: -2000, key: true, wallMs: T0 + 440, newStream: false });
   assert.equal((back as { reason: string }).reason, 'jump');
 });
+
+test('a cut for length continues the timeline: the next segment starts exactly where the previous one ends', () => {
+  const c = new SegmentClock({ ...cfg, segmentMs: 4000 });
+  const units = frames(400, { lag: (i) => 5 + ((i * 53) % 90) });
+  const starts: number[] = [];
+  const bases: number[] = [];
+  units.forEach((u) => {
+    const d = c.video(u);
+    if (d.kind === 'cut') {
+      starts.push(c.startMs!);
+      bases.push(u.dtsMs);
+    }
+  });
+  assert.ok(starts.length >= 3);
+  for (let i = 1; i < starts.length; i++) assert.equal(starts[i]! - starts[i - 1]!, bases[i]! - bases[i - 1]!);
+});

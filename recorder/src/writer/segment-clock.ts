@@ -74,6 +74,8 @@ interface Segment {
   lastWall: number;
   /** min(arrival - camera capture time) over the start window (sender reports), or null. */
   camLag: number | null;
+  /** Continues the previous segment's timeline (a duration cut): its start is not re-estimated. */
+  continued: boolean;
 }
 
 export class SegmentClock {
@@ -152,7 +154,7 @@ export class SegmentClock {
     const dts = Math.max(u.dtsMs, s.lastDts + 0.001);
     const rel = dts - s.baseDts;
     const lag = u.wallMs - rel;
-    if (u.wallMs - s.firstWall <= this.startWindowMs) {
+    if (!s.continued && u.wallMs - s.firstWall <= this.startWindowMs) {
       if (lag < s.startMs) s.startMs = lag;
       this.noteCamera(s, u);
     }
@@ -160,7 +162,7 @@ export class SegmentClock {
     while (s.lags.length > 0 && s.lags[0]!.wall < u.wallMs - this.driftWindowMs) s.lags.shift();
     s.lastDts = dts;
     s.lastWall = u.wallMs;
-    if (!this.pending && u.wallMs - s.firstWall > this.startWindowMs + this.driftWindowMs) {
+    if (!this.pending && (s.continued || u.wallMs - s.firstWall > this.startWindowMs + this.driftWindowMs)) {
       let min = Infinity;
       for (const l of s.lags) if (l.lag < min) min = l.lag;
       const drift = min - s.startMs;
@@ -190,6 +192,27 @@ export class SegmentClock {
   }
 
   private open(u: VideoUnit, reason: CutReason, closed: CutReason | null, driftMs?: number, detail?: string): VideoDecision {
+    const prev = this.seg;
+    if (reason === 'duration' && prev) {
+      // A cut for length only: the next segment continues this one's timeline (start = where this
+      // one ends on media time), so consecutive segments join without a gap or an overlap. Only a
+      // discontinuity, a gap or drift dates a segment afresh by arrival.
+      const shift = u.dtsMs - prev.baseDts;
+      const startMs = prev.startMs + shift;
+      this.seg = {
+        baseDts: u.dtsMs,
+        firstWall: u.wallMs,
+        startMs,
+        boundaryMs: (Math.floor(startMs / this.cfg.segmentMs) + 1) * this.cfg.segmentMs,
+        lags: prev.lags.map((l) => ({ wall: l.wall, lag: l.lag + shift })),
+        lastDts: u.dtsMs,
+        lastWall: u.wallMs,
+        camLag: prev.camLag,
+        continued: true,
+      };
+      this.pending = null;
+      return { kind: 'cut', reason, closed: reason, dtsMs: 0, ptsMs: u.ptsMs - u.dtsMs };
+    }
     const startMs = u.wallMs;
     this.seg = {
       baseDts: u.dtsMs,
@@ -200,6 +223,7 @@ export class SegmentClock {
       lastDts: u.dtsMs,
       lastWall: u.wallMs,
       camLag: null,
+      continued: false,
     };
     this.noteCamera(this.seg, u);
     this.pending = null;
