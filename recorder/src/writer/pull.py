@@ -206,21 +206,28 @@ def appsink(cb, codec):
     return s
 
 
-def build_video(pipeline, enc):
+def build_video(pipeline, enc, rtp=True):
     if enc == "H264":
         depay, parse, stamp, caps, codec = "rtph264depay", "h264parse", "h264timestamper", "video/x-h264,stream-format=byte-stream,alignment=au", "h264"
     elif enc in ("H265", "HEVC"):
         depay, parse, stamp, caps, codec = "rtph265depay", "h265parse", "h265timestamper", "video/x-h265,stream-format=byte-stream,alignment=au", "h265"
     else:
         return None
-    d = make(depay)
-    d.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_depay_in)
-    d.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
-    els = [d, make(parse, config_interval=-1), make("capsfilter", caps=Gst.Caps.from_string(caps))]
+    els = []
+    if rtp:
+        d = make(depay)
+        d.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_depay_in)
+        d.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
+        els.append(d)
+    p = make(parse, config_interval=-1)
+    if not rtp:
+        # RTMP: a whole frame per FLV tag; stamp it as it leaves the demuxer.
+        p.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
+    els += [p, make("capsfilter", caps=Gst.Caps.from_string(caps))]
     if Gst.ElementFactory.find(stamp) is not None:
         els.append(make(stamp))
     els.append(appsink(on_video_sample, codec))
-    els[-2 if len(els) > 4 else -1].get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_stage_in)
+    els[-2].get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_stage_in)
     chain(pipeline, els)
     emit({"k": "ev", "ev": "caps", "media": "video", "codec": codec})
     return els[0]
@@ -236,6 +243,9 @@ def build_audio(pipeline, enc):
         src = "g711"
     elif enc == "MPEG4-GENERIC":
         els = [make("rtpmp4gdepay"), make("aacparse"), make("capsfilter", caps=adts)]
+        src = "aac"
+    elif enc == "FLV-AAC":
+        els = [make("aacparse"), make("capsfilter", caps=adts)]
         src = "aac"
     elif enc == "MP4A-LATM":
         els = [make("rtpmp4adepay"), make("aacparse"), make("capsfilter", caps=adts)]
@@ -295,6 +305,22 @@ def on_pad_added(src, pad, pipeline, want_audio):
     emit({"k": "ev", "ev": "ssrc", "media": key, "ssrc": ssrc[1] if ssrc[0] else None})
 
 
+def on_flv_pad(demux, pad, pipeline, want_audio):
+    """RTMP (resident cameras that push RTMP): FLV carries H.264/H.265 and AAC without RTP."""
+    s = pad.get_current_caps().get_structure(0)
+    name = s.get_name()
+    if name == "video/x-h264":
+        head = build_video(pipeline, "H264", rtp=False)
+    elif name == "video/x-h265":
+        head = build_video(pipeline, "H265", rtp=False)
+    elif name == "audio/mpeg" and want_audio:
+        head = build_audio(pipeline, "FLV-AAC")
+    else:
+        return
+    if head is None or pad.link(head.get_static_pad("sink")) != Gst.PadLinkReturn.OK:
+        error("link-failed", "cannot link the %s stream" % name)
+
+
 def error_code(err):
     if err.matches(Gst.ResourceError.quark(), Gst.ResourceError.NOT_FOUND):
         return "not-found"
@@ -323,6 +349,14 @@ def main():
     cfg = json.loads(sys.stdin.readline())
     Gst.init(None)
     pipeline = Gst.Pipeline.new("pull")
+    if cfg["url"].lower().startswith("rtmp"):
+        src = make("rtmpsrc", location=cfg["url"], timeout=max(1, int(cfg.get("tcpTimeoutMs", 5000)) // 1000))
+        demux = make("flvdemux")
+        pipeline.add(src)
+        pipeline.add(demux)
+        src.link(demux)
+        demux.connect("pad-added", on_flv_pad, pipeline, bool(cfg.get("audio", True)))
+        return run(pipeline)
     # buffer-mode none: media time is the camera's RTP clock as it is (GStreamer's skew correction
     # would quietly bend it towards arrival); the recorder's segment clock compares it with the wall
     # clock itself, cuts at discontinuities and drift, and dates segments by arrival.
@@ -331,6 +365,11 @@ def main():
     pipeline.add(src)
     src.connect("new-manager", on_new_manager)
     src.connect("pad-added", on_pad_added, pipeline, bool(cfg.get("audio", True)))
+    return run(pipeline)
+
+
+def run(pipeline):
+    global loop
     loop = GLib.MainLoop()
     bus = pipeline.get_bus()
     bus.add_signal_watch()
