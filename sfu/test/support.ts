@@ -32,7 +32,7 @@ export interface TestSystemOptions {
   withSub?: number;
   workers?: number;
   /** Extra configured cameras; `{rtsp}` in a URL is replaced by the embedded endpoint's RTSP base. */
-  cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean; position?: { x: number; y: number; heading?: number } }[];
+  cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean; audio?: boolean; position?: { x: number; y: number; heading?: number } }[];
   /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
   recorder?: boolean;
   /**

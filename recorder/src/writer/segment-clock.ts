@@ -194,17 +194,26 @@ export class SegmentClock {
   private open(u: VideoUnit, reason: CutReason, closed: CutReason | null, driftMs?: number, detail?: string): VideoDecision {
     const prev = this.seg;
     if (reason === 'duration' && prev) {
-      // A cut for length only: the next segment continues this one's timeline (start = where this
-      // one ends on media time), so consecutive segments join without a gap or an overlap. Only a
-      // discontinuity, a gap or drift dates a segment afresh by arrival.
+      // A cut for length only: the next segment continues this one's timeline, re-anchored on the
+      // arrival lag of the last few seconds (windowed minimum): without drift that is exactly where
+      // this one ends on media time (consecutive segments join), and a camera whose media time
+      // wanders from its capture time (under the drift tolerance) is followed. A discontinuity, a
+      // gap or drift beyond the tolerance dates a segment afresh by arrival.
       const shift = u.dtsMs - prev.baseDts;
-      const startMs = prev.startMs + shift;
+      let anchor = prev.startMs;
+      if (prev.lags.length > 0) {
+        let min = Infinity;
+        for (const l of prev.lags) if (l.lag < min) min = l.lag;
+        if (Math.abs(min - prev.startMs) <= this.cfg.maxDriftMs) anchor = min;
+      }
+      const startMs = anchor + shift;
       this.seg = {
         baseDts: u.dtsMs,
         firstWall: u.wallMs,
         startMs,
         boundaryMs: (Math.floor(startMs / this.cfg.segmentMs) + 1) * this.cfg.segmentMs,
         lags: prev.lags.map((l) => ({ wall: l.wall, lag: l.lag + shift })),
+        // (lags are relative to the segment's first frame: re-based on the new one)
         lastDts: u.dtsMs,
         lastWall: u.wallMs,
         camLag: prev.camLag,

@@ -149,6 +149,7 @@ export class CameraRegistry extends EventEmitter<Events> {
         neighbours: this.neighbourGraph.get(config.id) ?? [],
       };
       if (extras.resident) info.resident = extras.resident;
+      if (streams.get('main')?.audio) info.audio = true;
       return info;
     });
   }

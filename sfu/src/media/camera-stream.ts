@@ -14,6 +14,8 @@ import { MultipartParser } from '../ingest/multipart.js';
 import { classifyExit } from '../ingest/offline-reason.js';
 import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
 import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
+import { withAudioBranch } from '../ingest/audio-branch.js';
+import { CameraAudio } from './camera-audio.js';
 import type { PoolSlot } from './worker-pool.js';
 
 export interface IngestTiming {
@@ -57,6 +59,8 @@ export class CameraStream extends EventEmitter<Events> {
   private closed = false;
   /** Set when we end the pipeline ourselves, so its exit keeps the reason we gave. */
   private restartReason: OfflineReason | null = null;
+  /** Live audio (main stream of a passthrough camera with `audio` not false): null otherwise. */
+  readonly audio: CameraAudio | null;
 
   constructor(
     readonly camera: CameraConfig,
@@ -68,6 +72,7 @@ export class CameraStream extends EventEmitter<Events> {
   ) {
     super();
     this.statusRef = { state: 'connecting', reason: 'starting', since: now() };
+    this.audio = kind === 'main' && camera.audio !== false && !camera.transcode ? new CameraAudio(RTP_HOST, { cameraId: camera.id, stream: kind }) : null;
   }
 
   get status(): StreamStatus {
@@ -143,9 +148,10 @@ export class CameraStream extends EventEmitter<Events> {
       ssrc: this.ssrc,
       payloadType: INGEST_PAYLOAD_TYPE,
     };
-    return this.camera.transcode
-      ? { command: 'ffmpeg', args: ffmpegTranscodeArgs(this.url, target) }
-      : { command: 'gst-launch-1.0', args: gstPassthroughArgs(this.url, target) };
+    if (this.camera.transcode) return { command: 'ffmpeg', args: ffmpegTranscodeArgs(this.url, target) };
+    const args = gstPassthroughArgs(this.url, target);
+    const audio = this.audio?.target;
+    return { command: 'gst-launch-1.0', args: audio ? withAudioBranch(args, audio) : args };
   }
 
   private async produce(): Promise<void> {
@@ -165,6 +171,7 @@ export class CameraStream extends EventEmitter<Events> {
         this.piped.clear();
       }
     });
+    if (this.audio) await this.audio.produce(this.slotRef.router);
     this.emitSafe('producer', producer);
   }
 
@@ -255,5 +262,6 @@ export class CameraStream extends EventEmitter<Events> {
     this.transport?.close();
     this.transport = null;
     this.producerRef = null;
+    this.audio?.close();
   }
 }

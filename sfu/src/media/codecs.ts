@@ -11,6 +11,8 @@ const H264_PARAMS = { 'packetization-mode': 1, 'level-asymmetry-allowed': 1 };
  */
 export const ROUTER_MEDIA_CODECS: types.RtpCodecCapability[] = [
   { kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 102, parameters: { ...H264_PARAMS, 'profile-level-id': '42e01f' }, rtcpFeedback: [] },
+  // Live audio of cameras that have it (G.711/AAC transcoded to Opus by the ingest's audio branch).
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 111 },
 ];
 
 /** RTP parameters of a producer fed by an ingest pipeline with the given SSRC. */

@@ -15,10 +15,17 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
   if (session.consumers.size >= SESSION_LIMITS.consumers) throw new AppError(ErrorCode.BAD_REQUEST, 'too many consumers in this session');
   const transportRouter = session.routerOf(transport.id);
-  if (!stream.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
+  const audio = msg.media === 'audio';
+  if (audio) {
+    // Live audio comes with the main stream of a camera that has it enabled (`audio` not false).
+    const main = ctx.cameras.stream(msg.cameraId, 'main');
+    if (!main?.audio) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no live audio`, 404);
+  }
+  const source = audio ? ctx.cameras.stream(msg.cameraId, 'main')!.audio! : stream;
+  if (!source.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
   let producer: types.Producer;
   try {
-    producer = await stream.ensureOn(transportRouter);
+    producer = await source.ensureOn(transportRouter);
   } catch (e) {
     throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
   }
@@ -29,10 +36,10 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   } catch {
     canConsume = false;
   }
-  if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, 'the browser cannot receive H.264 (rtpCapabilities)');
+  if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, audio ? 'the browser cannot receive Opus (rtpCapabilities)' : 'the browser cannot receive H.264 (rtpCapabilities)');
   let consumer: types.Consumer;
   try {
-    consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream } });
+    consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream, media: audio ? 'audio' : 'video' } });
   } catch (e) {
     throw new AppError(ErrorCode.CANNOT_CONSUME, `cannot consume: ${(e as Error).message.slice(0, 200)}`);
   }
@@ -41,7 +48,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
     throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
   }
   session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
-  const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8) };
+  const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8), ...(audio ? { media: 'audio' } : {}) };
   ctx.audit.append(actorOf(who), 'live_start', msg.cameraId, detail);
   consumer.observer.once('close', () => ctx.audit.append(actorOf(who), 'live_stop', msg.cameraId, detail));
   // The browser weighs these with its own stats to pick streams for the link (bandwidth-aware wall).
@@ -49,7 +56,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   return {
     consumerId: consumer.id,
     producerId: producer.id,
-    kind: 'video',
+    kind: audio ? 'audio' : 'video',
     rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
     cameraId: msg.cameraId,
     stream: msg.stream,
