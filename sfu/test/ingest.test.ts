@@ -47,3 +47,15 @@ test('exit classification never leaks the URL and maps common failures', () => {
   ];
   for (const [tail, code, want] of cases) assert.equal(classifyExit(tail, code), want, tail.join('|'));
 });
+
+test('live audio branch: rtspsrc named, audio RTP decoded and sent as Opus with a fixed SSRC and source port; video part unchanged', async () => {
+  const { withAudioBranch, AUDIO_PAYLOAD_TYPE } = await import('../src/ingest/audio-branch.js');
+  const video = gstPassthroughArgs('rtsp://u:p@cam/a', { rtpHost: '127.0.0.1', rtpPort: 40000, sourcePort: 40002, ssrc: 1234, payloadType: 96 });
+  const a = withAudioBranch(video, { rtpHost: '127.0.0.1', rtpPort: 40004, sourcePort: 40006, ssrc: 5678 });
+  assert.equal(a[a.indexOf('rtspsrc') + 1], 'name=src');
+  assert.deepEqual(a.filter((x) => x !== 'name=src').slice(0, video.length), video);
+  const branch = a.slice(video.length + 1);
+  assert.deepEqual(branch.slice(0, 3), ['src.', '!', 'application/x-rtp,media=audio']);
+  for (const tok of ['decodebin', 'opusenc', `pt=${AUDIO_PAYLOAD_TYPE}`, 'ssrc=5678', 'port=40004', 'bind-port=40006', 'sync=false']) assert.ok(branch.includes(tok), tok);
+  assert.throws(() => withAudioBranch(['fdsrc'], { rtpHost: '127.0.0.1', rtpPort: 1, sourcePort: 2, ssrc: 3 }));
+});
