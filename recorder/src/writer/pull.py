@@ -39,7 +39,10 @@ state = {"video": None, "audio": None, "disc_v": False, "ssrcs": set(), "exit": 
 wall_by_pts = {}
 # RTCP sender reports: SSRC -> (NTP time as epoch ms, RTP timestamp); the last video RTP packet seen.
 sender_reports = {}
-last_rtp = {"ssrc": None, "ts": None, "rate": 90000}
+# One (SSRC, RTP timestamp, PTS) anchor of the video RTP (buffer-mode none: PTS is affine in the RTP
+# timestamp), taken by a probe that removes itself: no Python call per RTP packet. Re-armed when a
+# sender report arrives and after the stream changed.
+last_rtp = {"ssrc": None, "ts": None, "pts": None, "rate": 90000, "pad": None, "armed": False}
 NTP_UNIX = 2208988800
 # in_pts -> (wall, camera time, disc) of the access units entering the last stage before the appsink
 # (h264timestamper: it adds DTS for B-frame streams, shifts every timestamp by a constant (1000 h)
@@ -89,10 +92,26 @@ def chain(pipeline, elements):
 
 def on_depay_in(pad, info):
     buf = info.get_buffer()
-    if buf is not None and buf.get_size() >= 12:
-        head = buf.extract_dup(0, 12)
-        last_rtp["ts"], last_rtp["ssrc"] = struct.unpack(">II", head[4:12])
-    return Gst.PadProbeReturn.OK
+    if buf is None or buf.get_size() < 12 or buf.pts == Gst.CLOCK_TIME_NONE:
+        return Gst.PadProbeReturn.OK
+    head = buf.extract_dup(0, 12)
+    last_rtp["ts"], last_rtp["ssrc"] = struct.unpack(">II", head[4:12])
+    last_rtp["pts"] = buf.pts
+    last_rtp["armed"] = False
+    return Gst.PadProbeReturn.REMOVE
+
+
+def arm_rtp_anchor():
+    pad = last_rtp["pad"]
+    if pad is not None and not last_rtp["armed"]:
+        last_rtp["armed"] = True
+        pad.add_probe(Gst.PadProbeType.BUFFER, on_depay_in)
+
+
+def frame_rtp_ts(pts):
+    if last_rtp["pts"] is None or pts == Gst.CLOCK_TIME_NONE:
+        return None
+    return (last_rtp["ts"] + round((pts - last_rtp["pts"]) * last_rtp["rate"] / 1e9)) & 0xFFFFFFFF
 
 
 def camera_time(ssrc, ts, rate):
@@ -117,6 +136,7 @@ def on_rtcp(session, buf):
             ssrc, sec, frac, rtp = struct.unpack(">IIII", data[p + 4:p + 20])
             if sec > NTP_UNIX:
                 sender_reports[ssrc] = ((sec - NTP_UNIX) * 1000.0 + frac * 1000.0 / 2 ** 32, rtp)
+                arm_rtp_anchor()
         p += 4 * (words + 1)
 
 
@@ -137,7 +157,8 @@ def on_new_manager(src, manager):
 def on_depay_out(pad, info):
     buf = info.get_buffer()
     if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
-        wall_by_pts[buf.pts] = (time.time() * 1000.0, camera_time(last_rtp["ssrc"], last_rtp["ts"], last_rtp["rate"]))
+        ntp = camera_time(last_rtp["ssrc"], frame_rtp_ts(buf.pts), last_rtp["rate"]) if sender_reports else None
+        wall_by_pts[buf.pts] = (time.time() * 1000.0, ntp)
         if len(wall_by_pts) > 512:
             for k in sorted(wall_by_pts)[:256]:
                 wall_by_pts.pop(k, None)
@@ -216,7 +237,8 @@ def build_video(pipeline, enc, rtp=True):
     els = []
     if rtp:
         d = make(depay)
-        d.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, on_depay_in)
+        last_rtp["pad"] = d.get_static_pad("sink")
+        arm_rtp_anchor()
         d.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
         els.append(d)
     p = make(parse, config_interval=-1)
@@ -298,6 +320,8 @@ def on_pad_added(src, pad, pipeline, want_audio):
         entry["pad"] = pad
         if key == "video":
             state["disc_v"] = True
+            last_rtp["pts"] = None
+            arm_rtp_anchor()
     ok = pad.link(entry["head"].get_static_pad("sink"))
     if ok != Gst.PadLinkReturn.OK:
         error("link-failed", "cannot link %s pad: %s" % (key, ok.value_nick))
