@@ -26,6 +26,14 @@
  * segment is dated by arrival alone. The camera's clock never dates anything on its own.
  */
 
+/** A length cut keeps the previous segment's timeline unless its own arrival estimate differs by more. */
+const SNAP_MS = 100;
+
+/** The start a segment is dated with before the camera latency (see startMs). */
+function ownStart(s: { startMs: number; continuedStart: number | null }): number {
+  return s.continuedStart !== null && Math.abs(s.startMs - s.continuedStart) <= SNAP_MS ? s.continuedStart : s.startMs;
+}
+
 export type CutReason = 'start' | 'duration' | 'discontinuity' | 'jump' | 'gap' | 'drift';
 
 export interface ClockConfig {
@@ -76,6 +84,8 @@ interface Segment {
   camLag: number | null;
   /** Continues the previous segment's timeline (a duration cut): its start is not re-estimated. */
   continued: boolean;
+  /** A length cut: the start that continues the previous segment's timeline exactly. */
+  continuedStart: number | null;
 }
 
 export class SegmentClock {
@@ -100,7 +110,7 @@ export class SegmentClock {
     const max = this.cfg.maxCameraLatencyMs ?? 1000;
     // The camera says it captured the frames this long before they arrived: plausible, so use it.
     const latency = s.camLag !== null && s.camLag >= 0 && s.camLag <= max ? s.camLag : 0;
-    return Math.round(s.startMs - latency);
+    return Math.round(ownStart(s) - latency);
   }
 
   /** Media time (ms) of the current segment's first frame, for audio. */
@@ -193,35 +203,10 @@ export class SegmentClock {
 
   private open(u: VideoUnit, reason: CutReason, closed: CutReason | null, driftMs?: number, detail?: string): VideoDecision {
     const prev = this.seg;
-    if (reason === 'duration' && prev) {
-      // A cut for length only: the next segment continues this one's timeline, re-anchored on the
-      // arrival lag of the last few seconds (windowed minimum): without drift that is exactly where
-      // this one ends on media time (consecutive segments join), and a camera whose media time
-      // wanders from its capture time (under the drift tolerance) is followed. A discontinuity, a
-      // gap or drift beyond the tolerance dates a segment afresh by arrival.
-      const shift = u.dtsMs - prev.baseDts;
-      let anchor = prev.startMs;
-      if (prev.lags.length > 0) {
-        let min = Infinity;
-        for (const l of prev.lags) if (l.lag < min) min = l.lag;
-        if (Math.abs(min - prev.startMs) <= this.cfg.maxDriftMs) anchor = min;
-      }
-      const startMs = anchor + shift;
-      this.seg = {
-        baseDts: u.dtsMs,
-        firstWall: u.wallMs,
-        startMs,
-        boundaryMs: (Math.floor(startMs / this.cfg.segmentMs) + 1) * this.cfg.segmentMs,
-        lags: prev.lags.map((l) => ({ wall: l.wall, lag: l.lag + shift })),
-        // (lags are relative to the segment's first frame: re-based on the new one)
-        lastDts: u.dtsMs,
-        lastWall: u.wallMs,
-        camLag: prev.camLag,
-        continued: true,
-      };
-      this.pending = null;
-      return { kind: 'cut', reason, closed: reason, dtsMs: 0, ptsMs: u.ptsMs - u.dtsMs };
-    }
+    // A cut for length: where the previous segment ends on media time (continuing its timeline, so
+    // consecutive segments join exactly) unless this segment's own arrival estimate (refined over
+    // its first second like any start) says otherwise by more than SNAP_MS: then its own.
+    const continuedStart = reason === 'duration' && prev ? ownStart(prev) + (u.dtsMs - prev.baseDts) : null;
     const startMs = u.wallMs;
     this.seg = {
       baseDts: u.dtsMs,
@@ -231,8 +216,9 @@ export class SegmentClock {
       lags: [{ wall: u.wallMs, lag: u.wallMs }],
       lastDts: u.dtsMs,
       lastWall: u.wallMs,
-      camLag: null,
+      camLag: continuedStart !== null ? prev!.camLag : null,
       continued: false,
+      continuedStart,
     };
     this.noteCamera(this.seg, u);
     this.pending = null;
