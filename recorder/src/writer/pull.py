@@ -193,7 +193,14 @@ def on_video_sample(sink, codec):
         buf.unmap(m)
     pts, dts = buf.pts, buf.dts
     if pts != Gst.CLOCK_TIME_NONE and stage["shift"] is None and stage["first_in"] is not None:
-        stage["shift"] = pts - stage["first_in"]
+        # The timestamper's offset is 1000 h; it may drop leading units (before the first keyframe),
+        # so "first out - first in" can be a frame off: prefer the shift that finds this unit.
+        for cand in (1000 * 3600 * Gst.SECOND, 0, pts - stage["first_in"]):
+            if (pts - cand) in stage["meta"]:
+                stage["shift"] = cand
+                break
+        else:
+            stage["shift"] = pts - stage["first_in"]
     shift = stage["shift"] or 0
     if pts != Gst.CLOCK_TIME_NONE:
         pts -= shift
