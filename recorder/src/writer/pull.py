@@ -47,7 +47,7 @@ NTP_UNIX = 2208988800
 # in_pts -> (wall, camera time, disc) of the access units entering the last stage before the appsink
 # (h264timestamper: it adds DTS for B-frame streams, shifts every timestamp by a constant (1000 h)
 # and holds frames back). The first unit out is the first unit in: that gives the shift.
-stage = {"meta": {}, "first_in": None, "shift": None}
+stage = {"meta": {}, "first_in": None, "shift": None, "fifo": []}
 
 
 def emit(header, payload=b""):
@@ -170,6 +170,11 @@ def on_stage_in(pad, info):
     if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
         wall, ntp = wall_by_pts.pop(buf.pts, None) or (time.time() * 1000.0, None)
         stage["meta"][buf.pts] = (wall, ntp, state["disc_v"])
+        # h264timestamper keeps the units in order but rewrites their PTS (a frame late on streams
+        # without B-frames): each unit is matched back to its input by order and byte size.
+        stage["fifo"].append((buf.pts, buf.get_size()))
+        if len(stage["fifo"]) > 256:
+            del stage["fifo"][:128]
         state["disc_v"] = False
         if stage["first_in"] is None:
             stage["first_in"] = buf.pts
@@ -192,6 +197,19 @@ def on_video_sample(sink, codec):
     finally:
         buf.unmap(m)
     pts, dts = buf.pts, buf.dts
+    size = buf.get_size()
+    fifo = stage["fifo"]
+    for i in range(min(len(fifo), 8)):
+        if fifo[i][1] == size:
+            in_pts = fifo[i][0]
+            del fifo[:i + 1]
+            if pts != Gst.CLOCK_TIME_NONE and dts != Gst.CLOCK_TIME_NONE:
+                dts = in_pts - (pts - dts)
+            elif dts != Gst.CLOCK_TIME_NONE:
+                dts = in_pts
+            pts = in_pts
+            stage["shift"] = 0
+            break
     if pts != Gst.CLOCK_TIME_NONE and stage["shift"] is None and stage["first_in"] is not None:
         # The timestamper's offset is 1000 h; it may drop leading units (before the first keyframe),
         # so "first out - first in" can be a frame off: prefer the shift that finds this unit.
@@ -202,6 +220,7 @@ def on_video_sample(sink, codec):
         else:
             stage["shift"] = pts - stage["first_in"]
     shift = stage["shift"] or 0
+    stage["shift"] = None if shift == 0 else shift
     if pts != Gst.CLOCK_TIME_NONE:
         pts -= shift
     if dts != Gst.CLOCK_TIME_NONE:
