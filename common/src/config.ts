@@ -29,6 +29,11 @@ export const cameraConfigSchema = z
      * B-frames, unusual profiles); true/false force it.
      */
     transcode: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+    /**
+     * The camera's audio (G.711 or AAC) is heard live and recorded; `false` turns it off in both
+     * (privacy). Absent = true.
+     */
+    audio: z.boolean().optional(),
     /** Position on the ward map, in map units (0..1000 on both axes), heading in degrees (0 = north). */
     position: z
       .object({
@@ -333,6 +338,16 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        /**
+         * A segment whose media time (the camera's clock) and wall time (the server's clock at
+         * arrival) drift apart by more than this, ms, is cut and the drift logged.
+         */
+        maxDriftMs: z.number().int().min(20).max(60000).default(250),
+        /**
+         * A step of the camera's media time larger than this between two frames is a discontinuity
+         * (or, when the wall clock agrees, a gap): the segment is cut, ms.
+         */
+        maxGapMs: z.number().int().min(200).max(60000).default(2000),
         retention: z
           .object({
             maxAgeDays: z.number().min(0.001).max(3650).default(30),

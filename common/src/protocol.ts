@@ -54,6 +54,8 @@ export interface CameraInfo {
   resident?: ResidentLabel;
   /** The camera can be steered (ONVIF PTZ configured; docs/ptz.md). */
   ptz?: boolean;
+  /** The camera's live audio is offered (consume with media 'audio'); it may still be silent. */
+  audio?: true;
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.
@@ -75,6 +77,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
       cameraId: z.string().regex(CAMERA_ID),
       stream: z.enum(STREAMS),
       rtpCapabilities: opaque,
+      /** 'audio': the camera's live audio (Opus), from its main stream; default 'video'. */
+      media: z.enum(['video', 'audio']).optional(),
     })
     .strict(),
   z.object({ type: z.literal('resumeConsumer'), id: requestId, consumerId: entityId }).strict(),
@@ -110,7 +114,7 @@ export interface ResponseData extends HealthResponseData {
   consume: {
     consumerId: string;
     producerId: string;
-    kind: 'video';
+    kind: 'video' | 'audio';
     rtpParameters: Record<string, unknown>;
     cameraId: string;
     stream: StreamKind;

@@ -116,12 +116,15 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     );
     const ret = retention;
     const pullUrl = recorderPullUrl(config);
-    const makeWriter = (cam: { id: string; main: string }): CameraWriter => {
+    const makeWriter = (cam: { id: string; main: string; audio?: boolean | undefined }): CameraWriter => {
       const w = new CameraWriter(
         {
           camera: cam.id,
           url: pullUrl(cam.main),
+          audio: cam.audio !== false,
           segmentSeconds: rc.segmentSeconds,
+          maxDriftMs: rc.maxDriftMs,
+          maxGapMs: rc.maxGapMs,
           backoffMs: opts.backoffMs ?? rc.backoffMs,
           stableAfterMs: opts.stableAfterMs ?? 30000,
           stallMs: opts.stallMs ?? rc.stallMs,
@@ -185,7 +188,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       srv.listen(opts.port ?? rc.port, rc.host, () => resolve((srv.address() as { port: number }).port));
     });
     log.info({ host: rc.host, port, cameras: cams.map((c) => c.id), segmentSeconds: rc.segmentSeconds }, 'recorder listening');
-    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].map((w) => w.pid).filter((p): p is number => p !== undefined), health, thumbnails: thumbs, close };
+    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].flatMap((w) => w.pids()), health, thumbnails: thumbs, close };
   } catch (e) {
     await close();
     throw e;

@@ -6,7 +6,7 @@ import { parseInstant, checkWindow, isoHoChiMinh, MIN_TIME_MS } from '../src/pla
 import { mergeSpans } from '../src/playback/spans.js';
 import { planRetention, isHeld, type RetentionSegment } from '../src/store/retention.js';
 import { AnchorEstimator, parseProgress, parseSegmentList } from '../src/writer/progress.js';
-import { classifyStderr, writerArgs } from '../src/writer/ffmpeg-args.js';
+import { classifyStderr, segmentArgs } from '../src/writer/ffmpeg-args.js';
 import { buildPlaylist, fileParts } from '../src/playback/hls.js';
 import type { Fmp4Info } from '../src/store/fmp4.js';
 
@@ -121,16 +121,19 @@ test('progress parsing and the wall-clock anchor', () => {
   assert.deepEqual(list.get('r1_20250102T030409Z.mp4'), { start: 5.48, end: 9.48 });
 });
 
-test('ffmpeg arguments: copy, TCP, fragmented MP4 segments, no URL anywhere else', () => {
-  const url = 'rtsp://user:secret@10.0.0.5:554/main';
-  const args = writerArgs({ url, outputPattern: '/s/c/.incoming/r1_%Y%m%dT%H%M%SZ.mp4', listPath: '/s/c/.incoming/r1.csv', segmentSeconds: 60, ioTimeoutMs: 5000 });
+test('segment ffmpeg arguments: TS on stdin, copy, fragmented MP4 flushed per fragment, only the output file named', () => {
+  const args = segmentArgs({ output: '/s/c/.incoming/r1_20250102T030405Z.mp4', audio: true });
   const at = (k: string) => args[args.indexOf(k) + 1];
   assert.equal(at('-c'), 'copy');
-  assert.equal(at('-rtsp_transport'), 'tcp');
-  assert.equal(at('-segment_time'), '60');
-  assert.equal(at('-timeout'), '5000000');
-  assert.match(at('-segment_format_options')!, /frag_keyframe\+empty_moov\+default_base_moof:frag_duration=1000000:flush_packets=1/);
-  assert.equal(args.filter((a) => a.includes('secret')).length, 1);
+  assert.equal(at('-i'), 'pipe:0');
+  assert.equal(at('-f'), 'mpegts');
+  assert.equal(at('-movflags'), '+frag_keyframe+empty_moov+default_base_moof');
+  assert.equal(at('-frag_duration'), '1000000');
+  assert.equal(at('-flush_packets'), '1');
+  assert.ok(args.includes('0:a:0?'));
+  assert.ok(!segmentArgs({ output: '/x.mp4', audio: false }).includes('0:a:0?'));
+  assert.equal(args.filter((a) => a.includes('rtsp')).length, 0);
+  assert.equal(args[args.length - 1], '/s/c/.incoming/r1_20250102T030405Z.mp4');
   assert.equal(classifyStderr(['av_interleaved_write_frame(): No space left on device']), 'disk-full');
   assert.equal(classifyStderr(['method DESCRIBE failed: 404 Not Found']), 'not-found');
   assert.equal(classifyStderr(['Connection to tcp://x failed: Connection refused']), 'connect-failed');

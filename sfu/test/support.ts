@@ -33,7 +33,7 @@ export interface TestSystemOptions {
   withSub?: number;
   workers?: number;
   /** Extra configured cameras; `{rtsp}` in a URL is replaced by the embedded endpoint's RTSP base. */
-  cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean | 'auto'; position?: { x: number; y: number; heading?: number }; onvif?: { url: string; user?: string; password?: string; profile?: string } }[];
+  cameras?: { id: string; name: string; main: string; sub?: string; transcode?: boolean | 'auto'; audio?: boolean; position?: { x: number; y: number; heading?: number }; onvif?: { url: string; user?: string; password?: string; profile?: string } }[];
   /** Also run the real recorder (in this process), reachable through the SFU's proxy. */
   recorder?: boolean;
   /**

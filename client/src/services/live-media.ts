@@ -302,6 +302,42 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     return new LiveLease(entry, this);
   }
 
+  /**
+   * The camera's live audio (Opus), one consumer per call (a tile that wants sound); the caller
+   * closes it. Rejects with the server's code (e.g. UNKNOWN_STREAM: no live audio).
+   */
+  async consumeAudio(cameraId: string): Promise<{ track: MediaStreamTrack; close(): void }> {
+    if (!this.ready || !this.device || !this.transport) throw new SignalingError('NOT_READY', 'live media is not ready');
+    const device = this.device;
+    const transport = this.transport;
+    const data = await this.signaling.request({
+      type: 'consume',
+      transportId: transport.id,
+      cameraId,
+      stream: 'main',
+      media: 'audio',
+      rtpCapabilities: device.recvRtpCapabilities as unknown as Record<string, unknown>,
+    });
+    let consumer: ms.Consumer;
+    try {
+      consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: 'audio', rtpParameters: data.rtpParameters as unknown as ms.RtpParameters, appData: { cameraId, media: 'audio' } });
+      await this.signaling.request({ type: 'resumeConsumer', consumerId: data.consumerId });
+    } catch (err) {
+      this.closeOnServer(data.consumerId);
+      throw err instanceof SignalingError ? err : new SignalingError('CANNOT_CONSUME', err instanceof Error ? err.message : String(err));
+    }
+    let closed = false;
+    return {
+      track: consumer.track,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        consumer.close();
+        this.closeOnServer(data.consumerId);
+      },
+    };
+  }
+
   private createEntry(key: string, cameraId: string, stream: StreamKind): Entry {
     const device = this.device!;
     const transport = this.transport!;

@@ -158,7 +158,7 @@ export class ExportManager {
         const totalUs = entries.reduce((s, e) => s + (e.outpoint - e.inpoint) * 1e6, 0);
         const first = entries[0]!;
         await this.ffmpeg(
-          ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', listPath, '-map', '0:v', '-c', 'copy', '-movflags', '+faststart', '-metadata', `creation_time=${new Date(first.wallStart).toISOString()}`, '-metadata', `comment=camera ${camera} export ${id}`, '-progress', 'pipe:1', '-y', out],
+          ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', listPath, '-map', '0:v', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-metadata', `creation_time=${new Date(first.wallStart).toISOString()}`, '-metadata', `comment=camera ${camera} export ${id}`, '-progress', 'pipe:1', '-y', out],
           (us) => this.update(id, { progress: Math.min(0.99, (i + Math.min(1, us / totalUs)) / n) }),
         );
         rmSync(listPath);
@@ -198,7 +198,7 @@ export class ExportManager {
         ...(job.title ? { title: job.title } : {}),
         requested: { cameras: job.cameras, from: both(job.fromMs), to: both(job.toMs), ranges: job.ranges.map((r) => ({ camera: r.camera, from: both(r.from), to: both(r.to) })) },
         timeZone: 'Asia/Ho_Chi_Minh',
-        method: 'H.264 copied from the recording without re-encoding (ffmpeg concat, -c copy); clips start at the keyframe at or before the requested start',
+        method: 'video (and the AAC audio where the camera has audio) copied from the recording without re-encoding (ffmpeg concat, -c copy); clips start at the keyframe at or before the requested start',
         files,
         camerasWithoutFootage: without,
         tools: [{ file: VERIFIER_FILE, purpose: 'offline verifier: open it in a browser and select the files of the package', sha256: verifier.sha256, bytes: verifier.bytes }],

@@ -1,37 +1,55 @@
 /**
- * One camera's recording: a supervised ffmpeg segmenter (stepped back-off) plus a once-a-second
- * tick that follows the files it writes. The tick indexes the segment being written (so listing
- * and playback see footage up to the last complete fragment), closes finished segments (repair,
- * final name, index row) and restarts ffmpeg when the segment stops growing (a stalled camera).
+ * One camera's recording. A supervised GStreamer pull (pull.py: the camera URL goes in on stdin,
+ * never on a command line) delivers access units stamped with the server's wall clock at arrival;
+ * the segment clock (segment-clock.ts) dates them and decides where segments are cut (duration,
+ * timestamp discontinuities such as an encoder restart with a new SSRC, gaps, drift between media
+ * and wall time); each segment is written by its own ffmpeg, fed MPEG-TS on stdin, into a
+ * fragmented MP4 file with ~1 s fragments flushed at once. A once-a-second tick indexes the segment
+ * being written (so listing and playback see footage up to the last complete fragment) and restarts
+ * the pull when no frames arrive (a stalled camera); closed segments are repaired, renamed and
+ * indexed with the start the clock gave them.
  */
-import { existsSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
+import { spawn as nodeSpawn, type SpawnOptions, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
 import { SupervisedProcess } from '@wardwall/common/node';
-import type { SpawnOptions, ChildProcess } from 'node:child_process';
 import type { SegmentStore } from '../store/store.js';
 import { readFmp4, fmp4DurationMs, type Fmp4Info } from '../store/fmp4.js';
-import { incomingPattern, newRunId, parseIncomingName, runListName } from '../store/naming.js';
-import { writerArgs, classifyStderr, type WriterFault } from './ffmpeg-args.js';
-import { AnchorEstimator, parseProgress } from './progress.js';
+import { compactUtc, newRunId, parseIncomingName } from '../store/naming.js';
+import { segmentArgs, classifyStderr, type WriterFault } from './ffmpeg-args.js';
+import { PullReader, type PullRecord } from './pull-protocol.js';
+import { SegmentClock, type CutReason } from './segment-clock.js';
+import { TsMuxer, type VideoCodec } from './ts-mux.js';
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
+/** Debian's python3 (with python3-gi), not whatever python3 comes first on PATH. */
+const PYTHON = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
+export const PULL_SCRIPT = fileURLToPath(new URL('./pull.py', import.meta.url));
 
 export type WriterState = 'starting' | 'recording' | 'retrying' | 'stopped';
 
 export interface WriterOptions {
   camera: string;
-  /** The camera's main RTSP URL (may carry credentials: only ffmpeg's arguments see it). */
+  /** The camera's main RTSP URL (may carry credentials: it goes to the pull on stdin only). */
   url: string;
+  /** Record the camera's audio (G.711 transcoded to AAC, AAC copied). */
+  audio: boolean;
   segmentSeconds: number;
+  /** Cut a segment whose media time and wall time drift apart by more than this, ms. */
+  maxDriftMs: number;
+  /** A media-time step larger than this is a discontinuity (or a gap), ms. */
+  maxGapMs: number;
   backoffMs: readonly number[];
   stableAfterMs: number;
-  /** No growth of the segment being written for this long restarts ffmpeg. */
+  /** No frame from the camera for this long restarts the pull. */
   stallMs: number;
   tickMs: number;
   ioTimeoutMs: number;
   ffmpegPath?: string;
+  pythonPath?: string;
   spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
   now?: () => number;
 }
@@ -45,38 +63,53 @@ export interface WriterStatus {
   restarts: number;
   lastFault: WriterFault | null;
   lastFaultAt: number | null;
+  /** Segments cut by the clock (not by duration) since start, by reason. */
+  cuts: Partial<Record<CutReason, number>>;
+  /** How far the camera's clock is off the server's when its sender reports are not trusted, ms. */
+  cameraClockOffMs: number | null;
+  /** The camera's codecs as the pull found them. */
+  video: VideoCodec | null;
+  audio: 'aac' | 'g711' | null;
 }
 
 interface Events {
   fault: [fault: WriterFault];
   segment: [camera: string];
+  cut: [reason: CutReason, detail: { driftMs?: number; detail?: string }];
 }
 
-interface OpenFile {
+interface Segment {
   name: string;
+  abs: string;
+  child: ChildProcess;
+  mux: TsMuxer;
+  startMs: number;
+  lastEndMs: number;
   info: Fmp4Info | null;
-  rowId: number | null;
+  exited: Promise<void>;
+  ended: boolean;
+  stderrTail: string[];
 }
+
+const MAX_BACKLOG = 64 * 1024 * 1024;
 
 export class CameraWriter extends EventEmitter<Events> {
   private readonly proc: SupervisedProcess;
   private readonly now: () => number;
-  private runId: string | null = null;
-  private runStartedAt = 0;
-  private anchor = new AnchorEstimator();
-  /** Frame period of the stream (from its fragments), 40 ms until known. */
-  private frameMs = 40;
-  private progressRest = '';
-  /** The first progress block with a frame out: output time and frame count. */
-  private firstOut: { outUs: number; frames: number } | null = null;
-  private lastGrowthAt = 0;
-  private lastSize = -1;
-  private open: OpenFile | null = null;
+  private reader = new PullReader();
+  private clock: SegmentClock;
+  private current: Segment | null = null;
+  private readonly closing = new Set<Segment>();
+  private videoCodec: VideoCodec | null = null;
+  private audioSeen = false;
+  private lastFrameAt = 0;
+  private pullFault: WriterFault | null = null;
   private timer: NodeJS.Timeout | null = null;
   private ticking = false;
   private closed = false;
   private readonly status: WriterStatus;
   private tickErrorLoggedAt = 0;
+  private pendingFault: WriterFault | null = null;
 
   constructor(
     private readonly opts: WriterOptions,
@@ -85,59 +118,69 @@ export class CameraWriter extends EventEmitter<Events> {
   ) {
     super();
     this.now = opts.now ?? Date.now;
-    this.status = { camera: opts.camera, state: 'stopped', lastFootageMs: null, since: this.now(), restarts: 0, lastFault: null, lastFaultAt: null };
-    const dir = store.incomingDir(opts.camera);
+    this.clock = this.newClock();
+    this.status = { camera: opts.camera, state: 'stopped', lastFootageMs: null, since: this.now(), restarts: 0, lastFault: null, lastFaultAt: null, cuts: {}, cameraClockOffMs: null, video: null, audio: null };
+    const baseSpawn = opts.spawn ?? nodeSpawn;
+    const settings = JSON.stringify({ url: opts.url, audio: opts.audio, tcpTimeoutMs: opts.ioTimeoutMs }) + '\n';
     this.proc = new SupervisedProcess({
       name: `recorder ${opts.camera}`,
       backoffMs: opts.backoffMs,
       stableAfterMs: opts.stableAfterMs,
       log,
-      ...(opts.spawn ? { spawn: opts.spawn } : {}),
+      // The URL is written to the pull's stdin: it never appears in /proc/<pid>/cmdline.
+      spawn: (command, args, o) => {
+        const child = baseSpawn(command, args, { ...o, stdio: ['pipe', 'pipe', 'pipe'] });
+        child.stdin?.on('error', () => {});
+        child.stdin?.end(settings);
+        return child;
+      },
       ...(opts.now ? { now: opts.now } : {}),
-      onStdout: (chunk) => this.onProgress(chunk),
+      onStdout: (chunk) => this.onPull(chunk),
       spec: () => {
-        this.runId = newRunId(this.now());
-        this.runStartedAt = this.now();
-        this.anchor = new AnchorEstimator();
-        this.progressRest = '';
-        this.firstOut = null;
-        this.lastGrowthAt = this.now();
-        this.lastSize = -1;
-        const ffmpeg = opts.ffmpegPath ?? 'ffmpeg';
-        const args = writerArgs({
-            url: opts.url,
-            outputPattern: join(dir, incomingPattern(this.runId)),
-            listPath: join(dir, runListName(this.runId)),
-            segmentSeconds: opts.segmentSeconds,
-            ioTimeoutMs: opts.ioTimeoutMs,
-          });
-        // ffmpeg ignores SIGPIPE, so a dead recorder would leave it recording on as an orphan (and a
-        // restarted recorder would run a second writer): it gets SIGTERM when its parent dies.
-        const [command, allArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGTERM', ffmpeg, ...args]] : [ffmpeg, args];
-        return { command, args: allArgs, env: { ...process.env, TZ: 'UTC' } /* strftime in the file names: UTC */ };
+        this.reader = new PullReader();
+        this.clock = this.newClock();
+        this.lastFrameAt = this.now();
+        this.pullFault = null;
+        this.audioSeen = false;
+        const py = opts.pythonPath ?? PYTHON;
+        const args = ['-u', PULL_SCRIPT];
+        // The pull and the segment ffmpegs get SIGTERM when the recorder dies (no orphan recording on).
+        const [command, allArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGTERM', py, ...args]] : [py, args];
+        return { command, args: allArgs, env: { ...process.env, GST_DEBUG: '0' } };
       },
     });
     this.proc.on('started', () => this.setState('starting'));
     this.proc.on('exited', (info) => {
-      const fault = this.pendingFault ?? classifyStderr(info.stderrTail);
+      this.endSegment('pull ended');
+      this.clock.reset();
+      const fault = this.pendingFault ?? this.pullFault ?? classifyStderr(info.stderrTail);
       this.pendingFault = null;
       if (info.restartInMs !== null) {
         this.status.restarts++;
         this.status.lastFault = fault;
         this.status.lastFaultAt = this.now();
         this.setState('retrying');
-        this.log.warn({ camera: opts.camera, code: info.code, signal: info.signal, fault, ranMs: info.ranMs, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'recorder ffmpeg exited');
+        this.log.warn({ camera: opts.camera, code: info.code, signal: info.signal, fault, ranMs: info.ranMs, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'recorder pull exited');
         this.emitSafe('fault', fault);
       }
-      // Close what that run wrote.
-      void this.tick();
     });
   }
 
-  private pendingFault: WriterFault | null = null;
+  private newClock(): SegmentClock {
+    return new SegmentClock({ segmentMs: this.opts.segmentSeconds * 1000, maxDriftMs: this.opts.maxDriftMs, maxGapMs: this.opts.maxGapMs });
+  }
 
+  /** PID of the camera pull. */
   get pid(): number | undefined {
     return this.proc.pid;
+  }
+
+  /** PIDs of every process this writer runs (the pull and the segment ffmpegs). */
+  pids(): number[] {
+    const out: number[] = [];
+    if (this.proc.pid !== undefined) out.push(this.proc.pid);
+    for (const s of [this.current, ...this.closing]) if (s?.child.pid !== undefined) out.push(s.child.pid);
+    return out;
   }
 
   start(): void {
@@ -148,7 +191,7 @@ export class CameraWriter extends EventEmitter<Events> {
   }
 
   getStatus(): WriterStatus {
-    return { ...this.status };
+    return { ...this.status, cuts: { ...this.status.cuts } };
   }
 
   private setState(state: WriterState): void {
@@ -158,124 +201,224 @@ export class CameraWriter extends EventEmitter<Events> {
     }
   }
 
-  private onProgress(chunk: Buffer): void {
-    const { blocks, rest } = parseProgress(this.progressRest + chunk.toString('utf8'));
-    this.progressRest = rest.slice(-4096);
-    const at = this.now();
-    for (const b of blocks) {
-      const us = Number(b.out_time_us ?? b.out_time_ms);
-      this.anchor.add(at, us);
-      const frames = Number(b.frame);
-      if (!this.firstOut && frames >= 1 && us > 0) this.firstOut = { outUs: us, frames };
+  private onPull(chunk: Buffer): void {
+    let records: PullRecord[];
+    try {
+      records = this.reader.push(chunk);
+    } catch (e) {
+      this.log.error({ camera: this.opts.camera, err: e }, 'corrupt output from the camera pull; restarting it');
+      this.pendingFault = 'exited';
+      this.proc.restart('corrupt pull output');
+      return;
+    }
+    for (const r of records) {
+      try {
+        this.onRecord(r);
+      } catch (e) {
+        this.log.error({ camera: this.opts.camera, err: e }, 'recording a frame failed');
+      }
     }
   }
 
-  /** One pass over the incoming folder. Never throws: a full disk or a broken file is logged. */
+  private onRecord({ header: h, payload }: PullRecord): void {
+    if (h.k === 'ev') {
+      if (h.ev === 'caps') {
+        if (h.media === 'video' && (h.codec === 'h264' || h.codec === 'h265')) this.videoCodec = this.status.video = h.codec;
+        if (h.media === 'audio') {
+          this.audioSeen = true;
+          this.status.audio = h.source === 'g711' ? 'g711' : 'aac';
+        }
+      } else if (h.ev === 'error') {
+        const code = h.code ?? 'exited';
+        this.pullFault = (['not-found', 'unauthorized', 'connect-failed', 'timeout'] as const).find((f) => f === code) ?? 'exited';
+        this.log.warn({ camera: this.opts.camera, code, message: h.message }, 'camera pull error');
+      } else if (h.ev === 'ssrc') {
+        this.log.info({ camera: this.opts.camera, media: h.media }, 'camera pull follows an RTP stream');
+      }
+      return;
+    }
+    if (h.k === 'a') {
+      const seg = this.current;
+      if (!seg || !seg.mux.audio || h.pts < 0) return;
+      const rel = this.clock.audio(h.pts / 1e6);
+      if (rel === null) return;
+      this.write(seg, seg.mux.audioUnit(rel, payload));
+      return;
+    }
+    // Video.
+    this.lastFrameAt = this.now();
+    if (h.pts < 0 && h.dts < 0) return;
+    const ptsMs = (h.pts >= 0 ? h.pts : h.dts) / 1e6;
+    const dtsMs = (h.dts >= 0 ? h.dts : h.pts) / 1e6;
+    const d = this.clock.video({ dtsMs, ptsMs, key: h.key, wallMs: h.wall, newStream: h.disc, ntpMs: h.ntp ?? null });
+    const off = this.clock.cameraClockOffMs;
+    if (off !== this.status.cameraClockOffMs) {
+      if (off !== null && (this.status.cameraClockOffMs === null || Math.abs(off - this.status.cameraClockOffMs) > 1000)) {
+        this.log.warn({ camera: this.opts.camera, offMs: off }, "the camera's clock (RTCP sender reports) disagrees with the server's: recording is dated by arrival alone");
+      }
+      this.status.cameraClockOffMs = off;
+    }
+    if (d.kind === 'drop') return;
+    if (d.kind === 'cut') {
+      this.endSegment(d.closed ?? d.reason);
+      if (d.reason !== 'duration' && d.reason !== 'start') {
+        this.status.cuts[d.reason] = (this.status.cuts[d.reason] ?? 0) + 1;
+        this.log.warn({ camera: this.opts.camera, reason: d.reason, driftMs: d.driftMs, detail: d.detail }, d.reason === 'drift' ? 'media time drifted from wall time: segment cut' : 'timestamp discontinuity: segment cut');
+        this.emitSafe('cut', d.reason, { ...(d.driftMs !== undefined ? { driftMs: d.driftMs } : {}), ...(d.detail ? { detail: d.detail } : {}) });
+      }
+      this.current = this.openSegment(h.codec, this.clock.startMs ?? Math.round(h.wall));
+    }
+    const seg = this.current;
+    if (!seg) return;
+    seg.startMs = this.clock.startMs ?? seg.startMs;
+    seg.lastEndMs = seg.startMs + d.dtsMs;
+    this.write(seg, seg.mux.videoUnit(d.dtsMs, d.ptsMs, h.key, payload));
+  }
+
+  private write(seg: Segment, data: Buffer): void {
+    if (seg.ended || data.length === 0) return;
+    const stdin = seg.child.stdin;
+    if (!stdin || stdin.destroyed) return;
+    if (stdin.writableLength > MAX_BACKLOG) {
+      this.log.error({ camera: this.opts.camera }, 'segment ffmpeg does not keep up; cutting the segment');
+      this.endSegment('backlog');
+      this.clock.reset();
+      return;
+    }
+    stdin.write(data);
+  }
+
+  private openSegment(codec: VideoCodec, startMs: number): Segment {
+    const dir = this.store.incomingDir(this.opts.camera);
+    const name = `${newRunId(this.now())}_${compactUtc(startMs).slice(0, 15)}Z.mp4`;
+    const abs = join(dir, name);
+    const ffmpeg = this.opts.ffmpegPath ?? 'ffmpeg';
+    const audio = this.opts.audio && this.audioSeen;
+    const args = segmentArgs({ output: abs, audio });
+    const [command, allArgs] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGTERM', ffmpeg, ...args]] : [ffmpeg, args];
+    const child = (this.opts.spawn ?? nodeSpawn)(command, allArgs, { stdio: ['pipe', 'ignore', 'pipe'] });
+    const seg: Segment = { name, abs, child, mux: new TsMuxer(codec, audio), startMs, lastEndMs: startMs, info: null, ended: false, stderrTail: [], exited: Promise.resolve() };
+    seg.exited = new Promise<void>((resolve) => {
+      child.once('error', (e) => {
+        seg.stderrTail.push(`spawn failed: ${e.message}`);
+        resolve();
+      });
+      child.once('exit', () => resolve());
+    });
+    child.stdin?.on('error', () => {});
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (t: string) => {
+      for (const line of t.split('\n')) if (line.trim()) seg.stderrTail.push(line.trim().slice(0, 300));
+      if (seg.stderrTail.length > 20) seg.stderrTail.splice(0, seg.stderrTail.length - 20);
+    });
+    void seg.exited.then(() => {
+      if (this.current === seg) {
+        // ffmpeg died under a segment: close it, the next keyframe opens another.
+        const fault = classifyStderr(seg.stderrTail);
+        this.log.warn({ camera: this.opts.camera, fault, stderr: seg.stderrTail.slice(-3) }, 'segment ffmpeg exited');
+        if (fault === 'disk-full') {
+          this.status.lastFault = 'disk-full';
+          this.status.lastFaultAt = this.now();
+          this.emitSafe('fault', 'disk-full');
+        }
+        this.endSegment('ffmpeg exited');
+        this.clock.reset();
+      }
+    });
+    this.write(seg, seg.mux.tables());
+    return seg;
+  }
+
+  /** Ends the current segment: its ffmpeg finishes the file, then it is closed and indexed. */
+  private endSegment(_why: string): void {
+    const seg = this.current;
+    if (!seg) return;
+    this.current = null;
+    seg.ended = true;
+    this.closing.add(seg);
+    seg.child.stdin?.end();
+    const hard = setTimeout(() => seg.child.kill('SIGKILL'), 10000);
+    hard.unref();
+    void seg.exited.then(async () => {
+      clearTimeout(hard);
+      await this.serial(() => this.finalize(seg));
+      this.closing.delete(seg);
+    });
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Index work runs one at a time (the tick and the closing of segments touch the same rows). */
+  private serial<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    const run = this.queue.then(fn).catch((e) => {
+      this.reportTickError(e);
+      return undefined;
+    });
+    this.queue = run;
+    return run;
+  }
+
+  private async finalize(seg: Segment): Promise<void> {
+    const camera = this.opts.camera;
+    const res = await this.store.finalizeIncoming(camera, seg.name, { startMs: seg.startMs });
+    if (res.row) {
+      this.status.lastFootageMs = Math.max(this.status.lastFootageMs ?? 0, res.row.endMs);
+      this.emitSafe('segment', camera);
+      if (res.truncatedBytes > 0) this.log.warn({ camera, segment: res.row.path, cutBytes: res.truncatedBytes }, 'cut a truncated last fragment');
+    }
+  }
+
+  /** One pass: index the segment being written, close strays, watch for a stalled camera. Never throws. */
   async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      await this.tickInner();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
-        this.status.lastFault = 'disk-full';
-        this.status.lastFaultAt = this.now();
-        this.emitSafe('fault', 'disk-full');
-      }
-      if (this.now() - this.tickErrorLoggedAt > 10000) {
-        this.tickErrorLoggedAt = this.now();
-        this.log.error({ camera: this.opts.camera, err: e }, 'recorder tick failed');
-      }
+      await this.serial(() => this.tickInner());
     } finally {
       this.ticking = false;
+    }
+  }
+
+  private reportTickError(e: unknown): void {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+      this.status.lastFault = 'disk-full';
+      this.status.lastFaultAt = this.now();
+      this.emitSafe('fault', 'disk-full');
+    }
+    if (this.now() - this.tickErrorLoggedAt > 10000) {
+      this.tickErrorLoggedAt = this.now();
+      this.log.error({ camera: this.opts.camera, err: e }, 'recorder tick failed');
     }
   }
 
   private async tickInner(): Promise<void> {
     const camera = this.opts.camera;
     const dir = this.store.incomingDir(camera);
-    const files = readdirSync(dir)
-      .map((name) => ({ name, inc: parseIncomingName(name) }))
-      .filter((f): f is { name: string; inc: NonNullable<ReturnType<typeof parseIncomingName>> } => f.inc !== null)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const live = this.proc.running && this.runId !== null;
-    const current = live ? files.filter((f) => f.inc.runId === this.runId) : [];
-    const newest = current.length > 0 ? current[current.length - 1]! : null;
-    const list = this.runId ? this.store.runList(camera, this.runId) : new Map<string, { start: number; end: number }>();
-    // ffmpeg's RTSP demuxer hands a frame on only when the next one starts arriving, so progress
-    // reports run one frame period behind capture: take that frame back off the anchor.
-    const anchor = this.anchor.anchorMs === null ? null : this.anchor.anchorMs - this.frameMs;
-    // Close everything but the file being written.
-    for (const f of files) {
-      if (newest && f.name === newest.name) continue;
-      // The CSV end of a closed segment is exact on the output timeline (its start is not for the
-      // first segment of a run: ffmpeg drops the frames before the first keyframe).
-      let hint: { endMs?: number } = {};
-      if (f.inc.runId === this.runId && anchor !== null) {
-        const entry = list.get(f.name);
-        if (entry) hint = { endMs: Math.round(anchor + entry.end * 1000) };
-      }
-      const res = await this.store.finalizeIncoming(camera, f.name, hint);
-      if (this.open?.name === f.name) this.open = null;
-      if (res.row) {
-        this.status.lastFootageMs = Math.max(this.status.lastFootageMs ?? 0, res.row.endMs);
-        this.emitSafe('segment', camera);
-      }
-      if (res.truncatedBytes > 0 && res.row) this.log.warn({ camera, segment: res.row.path, cutBytes: res.truncatedBytes }, 'cut a truncated last fragment');
+    // Files nobody writes any more (a segment whose close was interrupted): close them now.
+    const busy = new Set([this.current?.name, ...[...this.closing].map((s) => s.name)]);
+    for (const name of readdirSync(dir).sort()) {
+      if (busy.has(name)) continue;
+      if (name.endsWith('.csv')) continue;
+      if (!parseIncomingName(name)) continue;
+      const res = await this.store.finalizeIncoming(camera, name);
+      if (res.row) this.emitSafe('segment', camera);
     }
-    // Lists of runs that are over (their files are closed by now).
-    for (const name of readdirSync(dir)) {
-      if (!name.endsWith('.csv')) continue;
-      if (live && name === runListName(this.runId!)) continue;
-      unlinkSync(join(dir, name));
-    }
-    if (!live) return;
     const now = this.now();
-    if (!newest) {
-      if (now - this.lastGrowthAt > this.opts.stallMs + 5000) this.stall('no segment written');
+    if (this.proc.running && now - this.lastFrameAt > this.opts.stallMs) {
+      this.pendingFault = 'stalled';
+      this.lastFrameAt = now;
+      this.proc.restart('no frames from the camera');
       return;
     }
-    const abs = join(dir, newest.name);
-    const size = statSync(abs).size;
-    if (size !== this.lastSize) {
-      this.lastSize = size;
-      this.lastGrowthAt = now;
-    } else if (now - this.lastGrowthAt > this.opts.stallMs) {
-      this.stall('segment stopped growing');
-      return;
-    }
-    if (!this.open || this.open.name !== newest.name) this.open = { name: newest.name, info: null, rowId: null };
-    const info = await readFmp4(abs, this.open.info ?? undefined);
-    this.open.info = info;
-    const f = info.fragments[0];
-    if (f && f.samples > 0 && info.timescale > 0) this.frameMs = (f.duration / f.samples / info.timescale) * 1000;
-    if (anchor === null) return;
-    // Start on the output timeline: the end of the previous segment of this run (CSV, written
-    // before ffmpeg opens the next file). The first segment of a run starts at the first keyframe,
-    // after the frames ffmpeg dropped before it: the first progress report's output time minus the
-    // frames written by then. The row exists from the moment the file does, so a crash at any
-    // point leaves the writer's start time behind for the repair.
-    let streamStart = -1;
-    for (const e of list.values()) if (e.end > streamStart) streamStart = e.end;
-    if (streamStart < 0) {
-      const f0 = info.fragments[0];
-      if (!f0 || !this.firstOut) return;
-      const frameS = f0.samples > 0 ? f0.duration / f0.samples / info.timescale : 0;
-      streamStart = Math.max(0, this.firstOut.outUs / 1e6 - this.firstOut.frames * frameS);
-    }
-    const startMs = Math.round(anchor + streamStart * 1000);
-    const endMs = startMs + Math.round(fmp4DurationMs(info));
-    this.store.upsertOpen(camera, this.store.rel(abs), startMs, endMs, info.validBytes);
-    if (info.fragments.length === 0) return;
+    const seg = this.current;
+    if (!seg || !existsSync(seg.abs)) return;
+    const info = await readFmp4(seg.abs, seg.info ?? undefined);
+    seg.info = info;
+    if (this.current !== seg || info.fragments.length === 0) return;
+    const endMs = seg.startMs + Math.round(fmp4DurationMs(info));
+    this.store.upsertOpen(camera, this.store.rel(seg.abs), seg.startMs, endMs, info.validBytes);
     this.status.lastFootageMs = endMs;
     this.setState('recording');
-  }
-
-  private stall(reason: string): void {
-    this.pendingFault = 'stalled';
-    this.lastGrowthAt = this.now();
-    this.proc.restart(reason);
   }
 
   private emitSafe<K extends keyof Events>(event: K, ...args: Events[K]): void {
@@ -288,14 +431,15 @@ export class CameraWriter extends EventEmitter<Events> {
     }
   }
 
-  /** Idempotent: stops ffmpeg (it finishes the segment), then closes and indexes what it wrote. */
+  /** Idempotent: stops the pull, lets the segment's ffmpeg finish its file, then closes and indexes it. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.proc.stop();
-    // Wait for a running tick, then close the last files.
+    this.endSegment('stop');
+    while (this.closing.size > 0) await new Promise((r) => setTimeout(r, 20));
     while (this.ticking) await new Promise((r) => setTimeout(r, 20));
     await this.tick();
     this.setState('stopped');

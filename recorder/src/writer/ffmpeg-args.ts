@@ -1,40 +1,32 @@
 /**
- * Pure builders for the recorder's ffmpeg: pull the camera's main stream over RTSP/TCP, copy the
- * video (no re-encoding) into fragmented MP4 segments cut at wall-clock boundaries, ~1 s fragments
- * (a crash loses about a second), a CSV list of closed segments, and progress on stdout. The
- * progress lines double as a lifeline: when the recorder dies, the next write hits a closed pipe and
- * ffmpeg ends with SIGPIPE instead of recording on as an orphan.
+ * Pure builders for the recorder's ffmpeg. ffmpeg no longer pulls the camera (the GStreamer pull,
+ * pull.py, does: the URL stays off every command line, and every frame is stamped with the server's
+ * arrival time). One ffmpeg per segment reads MPEG-TS on stdin, with the timestamps the segment
+ * clock decided, and copies video and AAC audio into one fragmented MP4 file with ~1 s fragments,
+ * each complete fragment flushed at once (a crash loses about a second). Its arguments name only
+ * the output file.
  */
-export interface WriterArgsSpec {
-  url: string;
-  /** Absolute paths. */
-  outputPattern: string;
-  listPath: string;
-  segmentSeconds: number;
-  /** RTSP socket I/O timeout, ms. */
-  ioTimeoutMs: number;
+export interface SegmentArgsSpec {
+  /** Absolute path of the segment file. */
+  output: string;
+  /** The input carries an AAC stream. */
+  audio: boolean;
 }
 
-export function writerArgs(spec: WriterArgsSpec): string[] {
+export function segmentArgs(spec: SegmentArgsSpec): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning',
-    '-rtsp_transport', 'tcp', '-timeout', String(spec.ioTimeoutMs * 1000),
-    '-fflags', '+genpts',
-    '-i', spec.url,
-    '-map', '0:v:0', '-c', 'copy',
-    '-f', 'segment',
-    '-segment_time', String(spec.segmentSeconds),
-    '-segment_atclocktime', '1',
-    '-reset_timestamps', '1',
-    '-strftime', '1',
-    '-segment_format', 'mp4',
-    // Every complete fragment reaches the file at once (not held in a 32 KB I/O buffer): a hard
-    // death loses only the fragment in progress.
+    // The TS comes from our own muxer: PAT/PMT and a keyframe with its parameter sets first.
+    '-f', 'mpegts', '-probesize', '2000000', '-analyzeduration', '1500000',
+    '-i', 'pipe:0',
+    '-map', '0:v:0', ...(spec.audio ? ['-map', '0:a:0?'] : []),
+    '-c', 'copy', ...(spec.audio ? ['-bsf:a', 'aac_adtstoasc'] : []),
+    '-f', 'mp4',
+    '-movflags', '+frag_keyframe+empty_moov+default_base_moof',
+    '-frag_duration', '1000000',
+    // Every complete fragment reaches the file at once (not held in a 32 KB I/O buffer).
     '-flush_packets', '1',
-    '-segment_format_options', 'movflags=+frag_keyframe+empty_moov+default_base_moof:frag_duration=1000000:flush_packets=1',
-    '-segment_list', spec.listPath, '-segment_list_type', 'csv',
-    '-stats_period', '0.5', '-progress', 'pipe:1',
-    spec.outputPattern,
+    spec.output,
   ];
 }
 

@@ -226,6 +226,11 @@ class Run:
         self.pipeline.add(self.src)
         self.src.connect('pad-added', self.on_pad)
         self.video_pad = None
+        # Live audio: a bin (decode -> Opus -> RTP -> udpsink) that rtspsrc's audio pad feeds.
+        self.audio_bin = None
+        if cfg.get('audioBranch'):
+            self.audio_bin = Gst.parse_bin_from_description(cfg['audioBranch'], True)
+            self.pipeline.add(self.audio_bin)
         # Source chain: depay (+ decode and re-encode when transcoding) -> H.264 access units.
         self.depay = make(DEPAY[codec])
         chain = [self.depay]
@@ -265,8 +270,16 @@ class Run:
     def on_pad(self, _src, pad):
         s = caps_struct(pad)
         media = s.get_string('media') if s else None
+        if media == 'audio' and self.audio_bin is not None:
+            sink = self.audio_bin.get_static_pad('sink')
+            peer = sink.get_peer()
+            if peer is not None:
+                # Encoder restart: the new audio stream replaces the old one.
+                peer.unlink(sink)
+            pad.link(sink)
+            return
         if media != 'video':
-            # Audio (live audio is not forwarded here) and anything else: drained.
+            # Audio without a live branch (audio: false) and anything else: drained.
             sink = make('fakesink', sync=False)
             self.pipeline.add(sink)
             sink.sync_state_with_parent()

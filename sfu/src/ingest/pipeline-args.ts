@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { audioBranchDescription, type AudioTarget } from './audio-branch.js';
 
 /**
  * Pure builders for the ingest command lines. The live hop is GStreamer (H.264 passthrough, the
@@ -88,6 +89,8 @@ export interface IngestOptions {
   codec: 'H264' | 'H265';
   /** The camera's frame rate (probe), for the transcoder's GOP: one keyframe a second. */
   fps: number | null;
+  /** Where the live audio branch sends Opus; absent: the camera's audio is drained. */
+  audio?: AudioTarget | null;
 }
 
 /**
@@ -111,6 +114,8 @@ export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOpt
     thumbWidth: THUMB_WIDTH,
     thumbHeight: THUMB_HEIGHT,
     boundary: STILL_BOUNDARY,
+    // Live audio (docs/recording-time-and-audio.md): the branch the launcher links to rtspsrc's audio pad.
+    ...(opts.audio ? { audioBranch: audioBranchDescription(opts.audio) } : {}),
   };
   return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify(config) };
 }

@@ -150,6 +150,7 @@ export class CameraRegistry extends EventEmitter<Events> {
       };
       if (extras.resident) info.resident = extras.resident;
       if (config.onvif) info.ptz = true;
+      if (streams.get('main')?.audio) info.audio = true;
       return info;
     });
   }

@@ -17,6 +17,7 @@ import { MultipartParser } from '../ingest/multipart.js';
 import { classifyExit } from '../ingest/offline-reason.js';
 import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
 import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
+import { CameraAudio } from './camera-audio.js';
 import type { PoolSlot } from './worker-pool.js';
 
 export interface IngestTiming {
@@ -64,6 +65,8 @@ export class CameraStream extends EventEmitter<Events> {
   private restartReason: OfflineReason | null = null;
   private planRef: IngestPlan | null = null;
   private readonly probeAbort = new AbortController();
+  /** Live audio (main stream with `audio` not false; the branch idles when the camera has none): null otherwise. */
+  readonly audio: CameraAudio | null;
 
   constructor(
     readonly camera: CameraConfig,
@@ -75,6 +78,7 @@ export class CameraStream extends EventEmitter<Events> {
   ) {
     super();
     this.statusRef = { state: 'connecting', reason: 'starting', since: now() };
+    this.audio = kind === 'main' && camera.audio !== false ? new CameraAudio(RTP_HOST, { cameraId: camera.id, stream: kind }) : null;
   }
 
   get status(): StreamStatus {
@@ -202,7 +206,7 @@ export class CameraStream extends EventEmitter<Events> {
     };
     const plan = this.planRef!;
     // The URL (credentials, read secrets) goes to the launcher's stdin, never on a command line.
-    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps });
+    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.target ?? null });
   }
 
   private async produce(): Promise<void> {
@@ -222,6 +226,7 @@ export class CameraStream extends EventEmitter<Events> {
         this.piped.clear();
       }
     });
+    if (this.audio) await this.audio.produce(this.slotRef.router);
     this.emitSafe('producer', producer);
   }
 
@@ -314,5 +319,6 @@ export class CameraStream extends EventEmitter<Events> {
     this.transport?.close();
     this.transport = null;
     this.producerRef = null;
+    this.audio?.close();
   }
 }

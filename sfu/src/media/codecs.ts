@@ -15,6 +15,8 @@ export const ROUTER_MEDIA_CODECS: types.RtpCodecCapability[] = [
   { kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 104, parameters: { ...H264_PARAMS, 'profile-level-id': '42001f' }, rtcpFeedback: [] },
   { kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 106, parameters: { ...H264_PARAMS, 'profile-level-id': '4d001f' }, rtcpFeedback: [] },
   { kind: 'video', mimeType: 'video/H264', clockRate: 90000, preferredPayloadType: 108, parameters: { ...H264_PARAMS, 'profile-level-id': '64001f' }, rtcpFeedback: [] },
+  // Live audio of cameras that have it (G.711/AAC transcoded to Opus by the ingest's audio branch).
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2, preferredPayloadType: 111 },
 ];
 
 /** RTP parameters of a producer fed by an ingest pipeline with the given SSRC and H.264 profile-level-id. */

@@ -22,6 +22,7 @@ export class WwReviewTile extends LitElement {
     cameraName: { attribute: false },
     session: { attribute: false },
     notice: { state: true },
+    soundOn: { type: Boolean, attribute: 'sound-on', reflect: true },
   };
 
   declare index: number;
@@ -30,6 +31,8 @@ export class WwReviewTile extends LitElement {
   declare cameraName: string;
   declare session: ReviewSession | null;
   declare notice: { text: string; error: boolean } | null;
+  /** The recording's audio (if the camera has any) is heard: off by default, per tile. */
+  declare soundOn: boolean;
 
   player: RecordedPlayer | null = null;
   private detach: (() => void) | null = null;
@@ -46,6 +49,13 @@ export class WwReviewTile extends LitElement {
     this.cameraName = '';
     this.session = null;
     this.notice = null;
+    this.soundOn = false;
+  }
+
+  private toggleSound(): void {
+    this.soundOn = !this.soundOn;
+    const v = this.video;
+    if (v) v.muted = !this.soundOn;
   }
 
   private get video(): HTMLVideoElement | null {
@@ -65,6 +75,7 @@ export class WwReviewTile extends LitElement {
     if (!video || !this.session || !this.cameraId) return;
     const hold = this.renderRoot.querySelector<HTMLCanvasElement>('canvas.hold');
     const player = new RecordedPlayer(video, this.session.api, this.cameraId, () => this.refresh(), hold);
+    video.muted = !this.soundOn;
     this.player = player;
     this.detach = this.session.attach(player);
     this.offTick = this.session.on('tick', () => this.refresh());
@@ -152,6 +163,11 @@ export class WwReviewTile extends LitElement {
                 ${formatNumber(z, 1)}×
               </button>`
             : nothing}
+          <button type="button" class="act" data-action="sound" aria-pressed=${this.soundOn ? 'true' : 'false'} title=${this.soundOn ? t('audio.mute') : t('audio.unmute')} aria-label=${this.soundOn ? t('audio.mute') : t('audio.unmute')} @click=${() => this.toggleSound()}>
+            <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path d="M4 9h4l5-4v14l-5-4H4z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"></path>${this.soundOn
+              ? html`<path d="M16 9a4 4 0 0 1 0 6M18.5 6.5a7.5 7.5 0 0 1 0 11" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"></path>`
+              : html`<path d="M16 9l5 6M21 9l-5 6" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"></path>`}</svg>
+          </button>
           <button type="button" class="act" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')} @click=${() => void this.saveFrame().catch(() => undefined)}>
             <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path d="M4 7h4l2-3h4l2 3h4v13H4z M12 17a4 4 0 1 0 0-8 4 4 0 0 0 0 8z" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"></path></svg>
           </button>

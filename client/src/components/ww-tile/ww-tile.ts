@@ -6,6 +6,7 @@ import type { CameraInfo, StreamKind } from '@wardwall/common';
 import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
 import { ElementSizeController } from '../../controllers/element-size.js';
 import { LiveTileController, type TilePhase } from '../../controllers/live-tile.js';
+import { TileAudioController } from '../../controllers/tile-audio.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { StillController } from '../../controllers/still.js';
 import { VisibilityController } from '../../controllers/visibility.js';
@@ -82,6 +83,8 @@ export class WwTile extends LitElement {
   private readonly size = new ElementSizeController(this);
   private readonly still = new StillController(this);
   private readonly media = new LiveTileController(this, (frames) => this.setAttribute('frames', String(frames)));
+  /** Live audio: muted until unmuted on this tile, with a level meter. */
+  private readonly sound = new TileAudioController(this);
   private dragDepth = 0;
 
   constructor() {
@@ -153,6 +156,12 @@ export class WwTile extends LitElement {
     });
     this.state = this.media.phase;
     this.stream = this.media.stream;
+    this.sound.update({ service: this.live, cameraId: this.cameraId, enabled: !!this.camera?.audio && this.state === 'playing' && this.visibility.visible });
+    // Test hooks: a live audio track arrives, whether it is heard, and the meter's level.
+    this.toggleAttribute('audio', this.sound.receiving);
+    this.toggleAttribute('sound-on', this.sound.soundOn);
+    if (this.sound.receiving) this.setAttribute('audio-level', this.sound.level.toFixed(2));
+    else this.removeAttribute('audio-level');
     this.toggleAttribute('resident', !!this.camera?.resident);
     const reason = this.state === 'offline' ? this.media.status()?.reason : null;
     if (reason) this.setAttribute('reason', reason);
@@ -417,6 +426,12 @@ export class WwTile extends LitElement {
                   ? html`<button type="button" class="tool zoomed" data-action="zoom-reset" title=${t('zoom.reset', { factor: formatNumber(this.zoom.zoom.scale, 1) })}
                       @click=${(e: Event) => this.onAction(e, () => this.zoom.reset())} @dblclick=${(e: Event) => e.stopPropagation()}>${formatNumber(this.zoom.zoom.scale, 1)}×</button>`
                   : nothing}
+                ${this.sound.receiving
+                  ? html`<span class="meter" aria-hidden="true"><span style=${`transform: scaleY(${this.sound.level.toFixed(2)})`}></span></span>
+                      <button type="button" class="tool sound ${this.sound.soundOn ? 'on' : ''}" data-action="sound" aria-pressed=${this.sound.soundOn ? 'true' : 'false'}
+                        title=${this.sound.soundOn ? t('audio.mute') : t('audio.unmute')} aria-label=${this.sound.soundOn ? t('audio.mute') : t('audio.unmute')}
+                        @click=${(e: Event) => this.onAction(e, () => this.sound.toggle())} @dblclick=${(e: Event) => e.stopPropagation()}>${this.sound.soundOn ? '🔊' : '🔇'}</button>`
+                  : nothing}
                 ${playing
                   ? html`<button type="button" class="tool" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')}
                       @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
@@ -478,6 +493,28 @@ export class WwTile extends LitElement {
       .zoom {
         position: absolute;
         inset: 0;
+      }
+      .meter {
+        flex: none;
+        width: 5px;
+        height: 1.4em;
+        background: rgba(0, 0, 0, 0.55);
+        border-radius: 2px;
+        overflow: hidden;
+        display: flex;
+        align-items: flex-end;
+      }
+      .meter > span {
+        display: block;
+        width: 100%;
+        height: 100%;
+        background: #4caf50;
+        transform-origin: bottom;
+        transition: transform 90ms linear;
+      }
+      .tool.sound,
+      .tool.sound.on {
+        opacity: 1;
       }
       .tool {
         flex: none;

@@ -13,15 +13,19 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
   const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
   if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
+  const audio = msg.media === 'audio';
+  // Live audio comes with the main stream of a camera that has it enabled (`audio` not false).
+  const source = audio ? ctx.cameras.stream(msg.cameraId, 'main')?.audio : stream;
+  if (!source) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no live audio`, 404);
   // Counted before the awaits: a burst of concurrent consume messages cannot get past the limit.
   const release = session.reserve('consumers');
   let consumer: types.Consumer;
   let producer: types.Producer;
   try {
     const transportRouter = session.routerOf(transport.id);
-    if (!stream.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
+    if (!source.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
     try {
-      producer = await stream.ensureOn(transportRouter);
+      producer = await source.ensureOn(transportRouter);
     } catch (e) {
       throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
     }
@@ -32,9 +36,9 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
     } catch {
       canConsume = false;
     }
-    if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, 'the browser cannot receive H.264 (rtpCapabilities)');
+    if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, audio ? 'the browser cannot receive Opus (rtpCapabilities)' : 'the browser cannot receive H.264 (rtpCapabilities)');
     try {
-      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream } });
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream, media: audio ? 'audio' : 'video' } });
     } catch (e) {
       throw new AppError(ErrorCode.CANNOT_CONSUME, `cannot consume: ${(e as Error).message.slice(0, 200)}`);
     }
@@ -45,7 +49,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   } finally {
     release();
   }
-  const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8) };
+  const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8), ...(audio ? { media: 'audio' } : {}) };
   // Audited before any video flows (consumers start paused): not audited, not watched.
   try {
     ctx.audit.record(actorOf(who), 'live_start', msg.cameraId, detail);
@@ -60,7 +64,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   return {
     consumerId: consumer.id,
     producerId: producer.id,
-    kind: 'video',
+    kind: audio ? 'audio' : 'video',
     rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
     cameraId: msg.cameraId,
     stream: msg.stream,

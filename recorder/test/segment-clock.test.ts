@@ -1,0 +1,210 @@
+/** The segment clock (evidence time), the MPEG-TS muxer and the pull's record reader: pure, table-tested. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SegmentClock, type VideoDecision, type VideoUnit } from '../src/writer/segment-clock.js';
+import { TsMuxer, crc32Mpeg } from '../src/writer/ts-mux.js';
+import { PullReader, PullProtocolError } from '../src/writer/pull-protocol.js';
+
+const T0 = Date.UTC(2026, 11, 7, 0, 36, 0, 0);
+const cfg = { segmentMs: 60000, maxDriftMs: 250, maxGapMs: 2000 };
+
+/** A camera at `fps` whose frames arrive `lag(i)` ms after capture; keyframe every `gop` frames. */
+function frames(n: number, o: { fps?: number; gop?: number; media0?: number; wall0?: number; lag?: (i: number) => number; first?: number }): VideoUnit[] {
+  const period = 1000 / (o.fps ?? 25);
+  const out: VideoUnit[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = (o.first ?? 0) + k;
+    const media = (o.media0 ?? 0) + i * period;
+    out.push({ dtsMs: media, ptsMs: media, key: i % (o.gop ?? 25) === 0, wallMs: (o.wall0 ?? T0) + i * period + (o.lag?.(i) ?? 5), newStream: false });
+  }
+  return out;
+}
+
+function run(clock: SegmentClock, units: VideoUnit[]): VideoDecision[] {
+  return units.map((u) => clock.video(u));
+}
+
+test('the first segment starts at the first keyframe, dated by arrival with jitter filtered out', () => {
+  const c = new SegmentClock(cfg);
+  const units = frames(100, { first: 3, lag: (i) => (i === 25 ? 5 : 5 + ((i * 37) % 60)) });
+  const d = run(c, units);
+  // Frames before the first keyframe are dropped.
+  assert.deepEqual(d.slice(0, 22).map((x) => x.kind), Array(22).fill('drop'));
+  assert.equal(d[22]!.kind, 'cut');
+  assert.equal((d[22] as { reason: string }).reason, 'start');
+  // The keyframe (i = 25) arrived 5 ms after capture: the least-delayed frame dates the segment.
+  assert.equal(c.startMs, T0 + 1000 + 5);
+  assert.deepEqual(d[23], { kind: 'write', dtsMs: 40, ptsMs: 40 });
+});
+
+test('an encoder restart (new SSRC, new timestamp base 12 h away) cuts at its keyframe and dates the next segment by arrival', () => {
+  const c = new SegmentClock(cfg);
+  run(c, frames(200, {}));
+  const before = c.startMs;
+  // The camera restarts: media time jumps 12.6 h back, arrival continues.
+  const after = frames(50, { media0: -12.6 * 3600000, wall0: T0 + 8000 + 300 });
+  after[0]!.newStream = true;
+  const d = run(c, after);
+  assert.equal(d[0]!.kind, 'cut');
+  assert.equal((d[0] as { reason: string }).reason, 'discontinuity');
+  assert.notEqual(c.startMs, before);
+  assert.equal(c.startMs, T0 + 8300 + 5);
+  assert.equal(d[1]!.kind, 'write');
+});
+
+test('a timestamp jump without a new SSRC cuts too, forwards or backwards; a restart mid-GOP waits for the keyframe', () => {
+  for (const jump of [-5000, 3.7 * 3600000, 2 ** 32 / 90]) {
+    const c = new SegmentClock(cfg);
+    run(c, frames(60, {}));
+    // The restart arrives on a non-keyframe: dropped until the next keyframe.
+    const after = frames(30, { media0: jump, wall0: T0 + 2400, first: 20 });
+    const d = run(c, after);
+    assert.equal(d[0]!.kind, 'drop', `jump ${jump}`);
+    const cutAt = d.findIndex((x) => x.kind === 'cut');
+    assert.equal(cutAt, 5, `jump ${jump}: cut at the keyframe`);
+    assert.equal((d[cutAt] as { reason: string }).reason, 'jump');
+    assert.equal(c.startMs, after[5]!.wallMs);
+  }
+});
+
+test('a gap confirmed by the wall clock cuts (the gap shows in the spans); a network stall does not', () => {
+  const c = new SegmentClock(cfg);
+  run(c, frames(50, {}));
+  const d = run(c, frames(30, { first: 150 })); // 4 s without frames, media and wall agree
+  assert.equal((d[0] as { reason: string }).reason, 'gap');
+  const c2 = new SegmentClock(cfg);
+  run(c2, frames(50, {}));
+  // A 3 s stall of the connection: frames arrive late, then in a burst; media time is continuous.
+  const d2 = run(c2, frames(100, { first: 50, lag: (i) => (i < 125 ? 3000 - (i - 50) * 40 : 5) }).map((u) => ({ ...u, wallMs: Math.max(u.wallMs, T0 + 5000) })));
+  assert.ok(d2.every((x) => x.kind === 'write' || (x.kind === 'cut' && x.reason === 'duration')), JSON.stringify(d2.filter((x) => x.kind !== 'write')));
+  assert.equal(c2.startMs, T0 + 5);
+});
+
+test('drift between media and wall time beyond the tolerance cuts at the next keyframe and reports the drift', () => {
+  const c = new SegmentClock({ ...cfg, maxDriftMs: 100 });
+  // The camera's clock runs 1 % slow: after 20 s its media time is 200 ms behind.
+  const units = frames(1000, { lag: (i) => 5 + i * 40 * 0.01 });
+  const d = run(c, units);
+  const cut = d.findIndex((x) => x.kind === 'cut' && x.reason === 'drift');
+  assert.ok(cut > 0, 'cut for drift');
+  const dc = d[cut] as { driftMs: number };
+  assert.ok(dc.driftMs >= 100 && dc.driftMs < 200, `drift ${dc.driftMs}`);
+  assert.equal(units[cut]!.key, true);
+  // The new segment is dated by arrival again (the last one: the camera keeps drifting).
+  const last = d.map((x) => x.kind).lastIndexOf('cut');
+  assert.equal(c.startMs, Math.round(units[last]!.wallMs));
+});
+
+test('duration cuts fall on the first keyframe at or after a wall-clock boundary; spans are exact to the frame', () => {
+  const c = new SegmentClock({ ...cfg, segmentMs: 10000 });
+  // A 10 s GOP at 6 fps, starting 2.5 s past a boundary.
+  const units = frames(6 * 40, { fps: 6, gop: 60, wall0: T0 + 2500 });
+  const d = run(c, units);
+  const cuts = d.map((x, i) => [x, i] as const).filter(([x]) => x.kind === 'cut');
+  assert.equal(cuts[0]![1], 0);
+  for (const [x, i] of cuts.slice(1)) {
+    assert.equal((x as { reason: string }).reason, 'duration');
+    assert.equal(units[i]!.key, true);
+  }
+  // Writes inside a segment are on the camera's frame grid: 1/6 s apart.
+  const w = d.slice(1, 4) as { dtsMs: number }[];
+  assert.deepEqual(w.map((x) => Math.round(x.dtsMs)), [167, 333, 500]);
+});
+
+test('B-frames: pts ahead of dts stays relative; audio is placed on the segment timeline', () => {
+  const c = new SegmentClock(cfg);
+  const d = c.video({ dtsMs: 1000, ptsMs: 1080, key: true, wallMs: T0, newStream: false });
+  assert.deepEqual(d, { kind: 'cut', reason: 'start', closed: null, dtsMs: 0, ptsMs: 80 });
+  assert.equal(c.audio(1010), 10);
+  assert.equal(c.audio(990), null);
+});
+
+test('MPEG-TS: 188-byte packets, CRC of the tables, PTS/DTS encoding', () => {
+  assert.equal(crc32Mpeg(Buffer.from('123456789')), 0x0376e6e7);
+  const m = new TsMuxer('h264', true);
+  const tables = m.tables();
+  assert.equal(tables.length, 376);
+  const v = m.videoUnit(40, 120, true, Buffer.alloc(1000, 7));
+  assert.equal(v.length % 188, 0);
+  for (let p = 0; p < v.length; p += 188) assert.equal(v[p], 0x47);
+  // The video PES after the tables: PTS 1 s + 120 ms on 90 kHz.
+  const pes = v.subarray(376);
+  const pid = ((pes[1]! & 0x1f) << 8) | pes[2]!;
+  assert.equal(pid, 0x100);
+  const afLen = pes[4]!;
+  const h = pes.subarray(5 + afLen);
+  assert.deepEqual([...h.subarray(0, 4)], [0, 0, 1, 0xe0]);
+  const read = (b: Buffer) => (((b[0]! >> 1) & 7) * 2 ** 30) + ((b[1]! << 7) | (b[2]! >> 1)) * 2 ** 15 + ((b[3]! << 7) | (b[4]! >> 1));
+  assert.equal(read(h.subarray(9, 14)), 90000 + 120 * 90);
+  assert.equal(read(h.subarray(14, 19)), 90000 + 40 * 90);
+  const a = m.audioUnit(50, Buffer.alloc(300, 1));
+  assert.equal(a.length % 188, 0);
+  assert.equal(new TsMuxer('h265', false).audioUnit(0, Buffer.alloc(10)).length, 0);
+});
+
+test('pull records: split across chunks, bad headers skipped, corrupt lengths refused', () => {
+  const rec = (h: object, p = Buffer.alloc(0)) => {
+    const hb = Buffer.from(JSON.stringify(h));
+    const len = Buffer.alloc(8);
+    len.writeUInt32BE(hb.length, 0);
+    len.writeUInt32BE(p.length, 4);
+    return Buffer.concat([len, hb, p]);
+  };
+  const all = Buffer.concat([
+    rec({ k: 'v', codec: 'h264', pts: 1, dts: 1, key: true, wall: T0, disc: false }, Buffer.from([1, 2, 3])),
+    rec({ k: 'nope' }),
+    rec({ k: 'ev', ev: 'ssrc', media: 'video', ssrc: 5 }),
+  ]);
+  const r = new PullReader();
+  const got = [...r.push(all.subarray(0, 10)), ...r.push(all.subarray(10, 50)), ...r.push(all.subarray(50))];
+  assert.equal(got.length, 2);
+  assert.deepEqual([...got[0]!.payload], [1, 2, 3]);
+  assert.equal(got[1]!.header.k, 'ev');
+  const bad = Buffer.alloc(8);
+  bad.writeUInt32BE(1 << 30, 0);
+  assert.throws(() => new PullReader().push(bad), PullProtocolError);
+});
+
+test('sender reports: a plausible camera latency is taken off the start; a camera clock that disagrees is ignored and reported', () => {
+  // Captured at T0 + i*40, arrives 80..100 ms later; the camera's clock is right.
+  const units = frames(50, { lag: (i) => 80 + (i % 3) * 10 }).map((u, i) => ({ ...u, ntpMs: T0 + i * 40 }));
+  const c = new SegmentClock(cfg);
+  run(c, units);
+  assert.equal(c.startMs, T0);
+  assert.equal(c.cameraClockOffMs, null);
+  // The camera's clock is an hour behind: dated by arrival alone (80 ms late), and reported.
+  const wrong = new SegmentClock(cfg);
+  run(wrong, units.map((u) => ({ ...u, ntpMs: u.ntpMs - 3600_000 })));
+  assert.equal(wrong.startMs, T0 + 80);
+  assert.ok(Math.abs(wrong.cameraClockOffMs! + 3600_080) < 2, String(wrong.cameraClockOffMs));
+  // A camera clock ahead of ours (capture after arrival) is not trusted either.
+  const ahead = new SegmentClock(cfg);
+  run(ahead, units.map((u) => ({ ...u, ntpMs: u.ntpMs + 500 })));
+  assert.equal(ahead.startMs, T0 + 80);
+});
+
+test('a decode time stepping back a little is held after the previous one (no cut); a big step back cuts', () => {
+  const c = new SegmentClock(cfg);
+  run(c, frames(10, {}));
+  const d = c.video({ dtsMs: 9 * 40 - 80, ptsMs: 9 * 40 + 40, key: false, wallMs: T0 + 400, newStream: false });
+  assert.equal(d.kind, 'write');
+  assert.ok((d as { dtsMs: number }).dtsMs > 9 * 40 - 1e-6);
+  const back = c.video({ dtsMs: -2000, ptsMs: -2000, key: true, wallMs: T0 + 440, newStream: false });
+  assert.equal((back as { reason: string }).reason, 'jump');
+});
+
+test('a cut for length continues the timeline: the next segment starts exactly where the previous one ends', () => {
+  const c = new SegmentClock({ ...cfg, segmentMs: 4000 });
+  const units = frames(400, { lag: (i) => 5 + ((i * 53) % 90) });
+  const starts: number[] = [];
+  const bases: number[] = [];
+  units.forEach((u) => {
+    const d = c.video(u);
+    if (d.kind === 'cut') {
+      starts.push(c.startMs!);
+      bases.push(u.dtsMs);
+    }
+  });
+  assert.ok(starts.length >= 3);
+  for (let i = 1; i < starts.length; i++) assert.equal(starts[i]! - starts[i - 1]!, bases[i]! - bases[i - 1]!);
+});

@@ -1,0 +1,39 @@
+/**
+ * Live audio of a camera (pure builders): the ingest pipeline's rtspsrc gets a second branch that
+ * takes the camera's audio RTP (G.711 A/µ-law, AAC, whatever decodebin can depayload and decode),
+ * encodes Opus (what every browser plays over WebRTC) and sends it to its own mediasoup
+ * PlainTransport, where a second producer of the camera (kind audio) serves the tiles. A camera
+ * without audio never links the branch (rtspsrc adds no audio pad): nothing runs. `audio: false`
+ * on the camera (privacy) leaves the branch out altogether.
+ */
+
+/** Payload type and clock of the Opus the branch sends. */
+export const AUDIO_PAYLOAD_TYPE = 111;
+export const OPUS_CLOCK_RATE = 48000;
+
+export interface AudioTarget {
+  rtpHost: string;
+  rtpPort: number;
+  /** Local UDP port the branch sends from (fixed per stream, like the video's). */
+  sourcePort: number;
+  ssrc: number;
+}
+
+/**
+ * GStreamer description of the audio branch, from the camera's audio RTP to Opus RTP on UDP. The
+ * ingest launcher (gst-ingest.py) builds it as a bin and links rtspsrc's audio pad to it (a camera
+ * that restarts its encoder gets its new audio pad linked in place of the old one). Its own leaky
+ * queue keeps it from ever holding up the video.
+ */
+export function audioBranchDescription(t: AudioTarget): string {
+  return [
+    'queue leaky=downstream max-size-buffers=100 max-size-bytes=0 max-size-time=0',
+    'decodebin',
+    'audioconvert',
+    'audioresample',
+    `audio/x-raw,rate=${OPUS_CLOCK_RATE},channels=2`,
+    'opusenc bitrate=32000 frame-size=20 audio-type=voice',
+    `rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.ssrc}`,
+    `udpsink host=${t.rtpHost} port=${t.rtpPort} bind-address=${t.rtpHost} bind-port=${t.sourcePort} sync=false async=false`,
+  ].join(' ! ');
+}
