@@ -307,7 +307,21 @@ class Run:
         return False
 
 
+def die_with_parent():
+    """Never outlive the SFU: a pipeline orphaned by a killed SFU would keep a camera session open
+    and send to a port nobody reads. SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except OSError:
+        pass
+    if os.getppid() == 1:
+        os._exit(0)
+
+
 def main():
+    die_with_parent()
     cfg = json.loads(sys.stdin.read())
     loop = GLib.MainLoop()
     worker = Probe(cfg, loop) if cfg.get('mode') == 'probe' else Run(cfg, loop)
