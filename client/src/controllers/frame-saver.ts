@@ -5,7 +5,7 @@
  * watermark (name and save time) is stamped into the picture, as on screen. Both are downloaded.
  */
 import { frameFileName, frameRecord, sidecarName, type FrameRecord, type FrameSource, type FrameViewer, type PictureType } from '../core/frame-capture.js';
-import { hex } from '../core/export-verify.js';
+import { hexOf as hex } from '@wardwall/common';
 import { STAMP_ALPHA, tracedViewer, watermarkText } from '../core/watermark.js';
 import { drawWatermarkLayer } from './watermark-layer.js';
 import { currentViewer } from '../services/viewer.js';

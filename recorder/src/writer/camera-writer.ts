@@ -362,6 +362,9 @@ export class CameraWriter extends EventEmitter<Events> {
     const res = await this.store.finalizeIncoming(camera, seg.name, { startMs: seg.startMs });
     if (res.row) {
       this.status.lastFootageMs = Math.max(this.status.lastFootageMs ?? 0, res.row.endMs);
+      // Footage indexed while the pull runs is recording, even when short segments close before a
+      // tick sees the open one's first fragment.
+      if (this.proc.running && this.status.state === 'starting') this.setState('recording');
       this.emitSafe('segment', camera);
       if (res.truncatedBytes > 0) this.log.warn({ camera, segment: res.row.path, cutBytes: res.truncatedBytes }, 'cut a truncated last fragment');
     }
