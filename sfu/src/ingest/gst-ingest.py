@@ -226,11 +226,11 @@ class Run:
         self.pipeline.add(self.src)
         self.src.connect('pad-added', self.on_pad)
         self.video_pad = None
-        # Live audio: a bin (decode -> Opus -> RTP -> udpsink) that rtspsrc's audio pad feeds.
+        # Live audio: a bin (decode -> Opus -> RTP -> udpsink) that rtspsrc's audio pad feeds. Built
+        # only when the camera offers an audio pad: an idle sink in the pipeline would hold up the
+        # still branch.
+        self.audio_desc = cfg.get('audioBranch')
         self.audio_bin = None
-        if cfg.get('audioBranch'):
-            self.audio_bin = Gst.parse_bin_from_description(cfg['audioBranch'], True)
-            self.pipeline.add(self.audio_bin)
         # Source chain: depay (+ decode and re-encode when transcoding) -> H.264 access units.
         self.depay = make(DEPAY[codec])
         chain = [self.depay]
@@ -270,7 +270,11 @@ class Run:
     def on_pad(self, _src, pad):
         s = caps_struct(pad)
         media = s.get_string('media') if s else None
-        if media == 'audio' and self.audio_bin is not None:
+        if media == 'audio' and self.audio_desc:
+            if self.audio_bin is None:
+                self.audio_bin = Gst.parse_bin_from_description(self.audio_desc, True)
+                self.pipeline.add(self.audio_bin)
+                self.audio_bin.sync_state_with_parent()
             sink = self.audio_bin.get_static_pad('sink')
             peer = sink.get_peer()
             if peer is not None:
