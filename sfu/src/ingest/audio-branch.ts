@@ -21,13 +21,14 @@ export interface AudioTarget {
 
 /**
  * GStreamer description of the audio branch, from the camera's audio RTP to Opus RTP on UDP. The
- * ingest launcher (gst-ingest.py) builds it as a bin and links rtspsrc's audio pad to it (a camera
+ * ingest launcher (gst-ingest.py) builds it as a bin and links rtspsrc's audio pad to its first
+ * element, the queue named `audioin` (a camera
  * that restarts its encoder gets its new audio pad linked in place of the old one). Its own leaky
  * queue keeps it from ever holding up the video.
  */
 export function audioBranchDescription(t: AudioTarget): string {
   return [
-    'queue leaky=downstream max-size-buffers=100 max-size-bytes=0 max-size-time=0',
+    'queue name=audioin leaky=downstream max-size-buffers=100 max-size-bytes=0 max-size-time=0',
     'decodebin',
     'audioconvert',
     'audioresample',

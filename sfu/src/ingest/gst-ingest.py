@@ -272,15 +272,22 @@ class Run:
         media = s.get_string('media') if s else None
         if media == 'audio' and self.audio_desc:
             if self.audio_bin is None:
-                self.audio_bin = Gst.parse_bin_from_description(self.audio_desc, True)
+                # Not ghost_unlinked_pads: decodebin's delayed link leaves audioconvert's sink pad
+                # unlinked, and it would be ghosted instead of the queue's.
+                self.audio_bin = Gst.parse_bin_from_description(self.audio_desc, False)
+                first = self.audio_bin.get_by_name('audioin')
+                self.audio_bin.add_pad(Gst.GhostPad.new('sink', first.get_static_pad('sink')))
                 self.pipeline.add(self.audio_bin)
-                self.audio_bin.sync_state_with_parent()
             sink = self.audio_bin.get_static_pad('sink')
             peer = sink.get_peer()
             if peer is not None:
                 # Encoder restart: the new audio stream replaces the old one.
                 peer.unlink(sink)
             pad.link(sink)
+            # Pads appear while rtspsrc is still going to PLAYING: the bin follows the pipeline now
+            # and once more from the main loop, so it never stays behind in PAUSED.
+            self.audio_bin.sync_state_with_parent()
+            GLib.idle_add(lambda: (self.audio_bin.set_state(Gst.State.PLAYING), False)[1])
             return
         if media != 'video':
             # Audio without a live branch (audio: false) and anything else: drained.
