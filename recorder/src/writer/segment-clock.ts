@@ -137,6 +137,12 @@ export class SegmentClock {
       } else if (dDts < -Math.min(500, this.cfg.maxGapMs)) {
         reason = 'jump';
         detail = `media time went back ${Math.round(-dDts)} ms`;
+      } else if (dDts - dWall > this.cfg.maxDriftMs) {
+        // Media time ran ahead of the wall clock between two frames (a forward jump shorter than a
+        // gap): cut, or the start refinement below would take the jump for arrival delay and date
+        // the segment early by it.
+        reason = 'jump';
+        detail = `media time jumped ${Math.round(dDts)} ms in ${Math.round(dWall)} ms of wall time`;
       } else if (dDts > this.cfg.maxGapMs) {
         if (Math.abs(dDts - dWall) > this.cfg.maxDriftMs) {
           reason = 'jump';
