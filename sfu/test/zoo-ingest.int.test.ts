@@ -59,10 +59,15 @@ async function sample(cameraId: string, ms: number): Promise<{ packets: number; 
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
   let packets = 0;
   let frames = 0;
+  let first: () => void = () => undefined;
+  const started = new Promise<void>((r) => (first = r));
   sock.on('message', (m) => {
     if (m.length < 13 || (m[0]! & 0xc0) !== 0x80) return;
+    // RTCP (payload types 200-204 with the marker bit folded in) is not media.
+    if (m[1]! >= 200 && m[1]! <= 204) return;
     packets++;
     if (m[1]! & 0x80) frames++;
+    first();
   });
   const router = stream.slot.router;
   const producer = await stream.ensureOn(router);
@@ -70,6 +75,11 @@ async function sample(cameraId: string, ms: number): Promise<{ packets: number; 
   await transport.connect({ ip: '127.0.0.1', port: sock.address().port });
   const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities, paused: true });
   await consumer.resume();
+  // A new consumer starts at the camera's next keyframe (10 s away for gop10, and passthrough
+  // cameras ignore keyframe requests): the window starts with the first packet.
+  await Promise.race([started, new Promise((r) => setTimeout(r, 15000))]);
+  packets = 0;
+  frames = 0;
   await new Promise((r) => setTimeout(r, ms));
   transport.close();
   sock.close();
