@@ -12,7 +12,11 @@
  * flashes in the picture for the same 100 ms, so lip sync can be measured.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoFilterGraph, DEFAULT_FONT, encoderArgs } from '../../sfu/src/demo/demo-args.js';
 
@@ -102,7 +106,65 @@ export function zooFfmpegArgs(spec: ZooKindSpec, fontFile = DEFAULT_FONT): strin
   return args;
 }
 
+/**
+ * Pre-rendered mode: the kind's picture and sound are encoded once into a clip (a whole number of
+ * GOPs, at least 10 s) kept in the setup's cache, and the camera plays it in a loop at its real rate
+ * with the packets copied (`-re -stream_loop -1 -c copy`). A real camera encodes on its own chip;
+ * this keeps the zoo's encoders off the 2 cores the SFU, the transcoder and Chromium need. The
+ * burned-in time is the time of rendering, so tests of evidence time use live mode.
+ */
+export function zooClipSeconds(spec: ZooKindSpec): number {
+  const gopS = spec.gopFrames / spec.fps;
+  return Math.ceil(10 / gopS) * gopS;
+}
+
+function cacheDir(): string {
+  return process.env.WARDWALL_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'wardwall');
+}
+
+/** Renders (once; cached by the recipe's hash) the clip of one kind and returns its path. */
+export async function zooClip(spec: ZooKindSpec, fontFile = DEFAULT_FONT): Promise<string> {
+  const live = zooFfmpegArgs(spec, fontFile);
+  // The recipe: the live arguments up to the output, the clip length; rendered as fast as it goes.
+  const outAt = live.findIndex((a, i) => a === '-f' && i > live.indexOf('-map'));
+  // Without the graph's realtime filter (it holds rendering to the clock).
+  const recipe = [...live.slice(0, outAt).map((a) => a.replace(',realtime', '')), '-t', String(zooClipSeconds(spec))];
+  const key = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 16);
+  const dir = join(cacheDir(), 'zoo-clips');
+  const ext = spec.audio ? 'mkv' : 'ts';
+  const file = join(dir, `${spec.kind}-${key}.${ext}`);
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const args = [...recipe, '-f', spec.audio ? 'matroska' : 'mpegts', '-y', tmp];
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`zoo clip ${spec.kind}: ffmpeg exited ${code}: ${err}`))));
+  });
+  renameSync(tmp, file);
+  rmSync(tmp, { force: true });
+  return file;
+}
+
+/** The ffmpeg arguments that play a kind's clip in a loop at its real rate, packets copied. */
+export function zooPlaybackArgs(spec: ZooKindSpec, clip: string): string[] {
+  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-re', '-stream_loop', '-1', '-i', clip, '-map', '0:v', '-c:v', 'copy'];
+  if (spec.audio) {
+    args.push('-map', '0:a', '-c:a', 'copy', '-f', 'matroska', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '40', 'pipe:1');
+  } else {
+    // The clip is MPEG-TS: Annex B with the encoder's in-band parameter sets, as RTP wants them
+    // (a bitstream filter would be needed for Matroska, and ffmpeg 5.1's fail on -stream_loop).
+    args.push('-f', 'rtp', '-payload_type', '96', 'rtp://127.0.0.1:{VIDEO_PORT}?pkt_size=1400');
+  }
+  return args;
+}
+
 export interface ZooOptions {
+  /** Play pre-rendered clips in a loop instead of encoding live (see zooClip); default false. */
+  prerendered?: boolean;
   kinds?: readonly ZooKind[];
   /** Overrides the restart kind's interval (seconds). */
   restartEveryS?: number;
@@ -156,11 +218,12 @@ export class CameraZoo extends EventEmitter<ZooEvents> {
       port: 0,
       user: opts.user ?? null,
       password: opts.password ?? null,
-      kinds: kinds.map((k) => {
+      kinds: await Promise.all(kinds.map(async (k) => {
         const s = ZOO_SPECS[k];
         const restartEveryS = s.restartEveryS === null ? null : (opts.restartEveryS ?? s.restartEveryS);
-        return { name: k, ffmpeg: zooFfmpegArgs(s), video: s.video, audio: s.audio, restartEveryS };
-      }),
+        const ffmpeg = opts.prerendered ? zooPlaybackArgs(s, await zooClip(s)) : zooFfmpegArgs(s);
+        return { name: k, ffmpeg, video: s.video, audio: s.audio, restartEveryS };
+      })),
     };
     const child = spawn(ZOO_PYTHON, [SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
