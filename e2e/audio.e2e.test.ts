@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, openPage } from './browser.js';
 import { CameraZoo } from '../testing/zoo/zoo.js';
 
 let zoo: CameraZoo;
@@ -33,9 +33,7 @@ before(async () => {
   });
   await waitFor('zoo cameras live', () => CAMS.every((id) => sys.sfu.cameras.info().find((c) => c.id === id)?.streams.main.state === 'live'), 40000);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(browser, { width: 1280, height: 800 });
 });
 after(async () => {
   await browser?.close();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { ErrorCode, CLIENT_MESSAGE_TYPES, type ServerMessage } from '@wardwall/common';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM, signInBrowser } from './browser.js';
+import { launchChromium, signInBrowser, openPage } from './browser.js';
 
 const TOTAL = 10_000;
 const CONNECTIONS = 4;
@@ -27,9 +27,7 @@ before(async () => {
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1024, height: 700 } });
   await signInBrowser(context, sys.url, 'viewer', 'viewer-password');
-  page = await context.newPage();
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(context);
 });
 after(async () => {
   await browser?.close();

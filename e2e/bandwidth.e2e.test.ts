@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, openPage } from './browser.js';
 import { assertPlaying, readTiles } from './tiles.js';
 
 let sys: TestSystem;
@@ -20,9 +20,7 @@ before(async () => {
   sys = await startTestSystem({ demoCount: 2, withSub: 1, workers: 1 });
   await waitFor('cameras live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live' && (c.streams.sub?.state ?? 'live') === 'live'), 30000);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(browser, { width: 1280, height: 800 });
   cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
 });

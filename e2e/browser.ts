@@ -1,5 +1,5 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine needs. */
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { signIn } from '../sfu/test/support.js';
 import { decodeStrip, decodeStripFromRgba, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
 
@@ -23,6 +23,18 @@ export function launchChromium(): Promise<Browser> {
  * functions passed to page.evaluate carry that call into the page, so pages need the helper too.
  */
 export const PAGE_SHIM = 'window.__name = (f) => f;';
+
+/**
+ * A new page (in the browser's default context, or in `on` when given: a signed-in context) with the
+ * shim and its page errors on the test's output.
+ */
+export async function openPage(on: Browser | BrowserContext, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await on.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  await page.addInitScript(PAGE_SHIM);
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return page;
+}
 
 /**
  * Page-side tools for tests and benchmarks that read the demo cameras' timestamp strip from rendered

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '@wardwall/common/node';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
 import { FaultCamera } from '../sfu/src/demo/fault-camera.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, openPage } from './browser.js';
 import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 
 let sys: TestSystem;
@@ -27,9 +27,7 @@ before(async () => {
   cam.start();
   await waitFor('reference learned', () => sys.sfu.health.monitor!.learned('faulty'), 60000, 200);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(browser, { width: 1280, height: 800 });
 });
 after(async () => {
   await browser?.close();

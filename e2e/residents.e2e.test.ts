@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
 import { publish, type Publisher } from '../sfu/test/push-publisher.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, openPage } from './browser.js';
 
 let sys: TestSystem;
 let browser: Browser;
@@ -23,9 +23,7 @@ let cameraId = '';
 before(async () => {
   sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(browser, { width: 1280, height: 800 });
 });
 after(async () => {
   await Promise.all(publishers.map((p) => p.close()));

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM, signInBrowser } from './browser.js';
+import { launchChromium, signInBrowser, openPage } from './browser.js';
 
 const DEAD = Array.from({ length: 10 }, (_, i) => ({ id: `dead-${i + 1}`, name: `Camera hỏng ${i + 1}`, main: `{rtsp}/absent-${i + 1}` }));
 
@@ -38,9 +38,7 @@ after(async () => {
 async function openWall(width: number, height: number): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height } });
   await signInBrowser(context, sys.url, 'admin', TEST_ADMIN_PASSWORD);
-  const page = await context.newPage();
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  const page = await openPage(context);
   await page.goto(sys.url);
   await page.locator('ww-camera-list [data-camera-id="demo-1"]').waitFor();
   await waitFor('ten alerts listed', async () => (await page.locator('ww-alerts li[data-state="open"]').count()) >= 10, 20000, 200);

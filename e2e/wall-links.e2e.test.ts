@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseLinkTime } from '@wardwall/common/wall-link';
 import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
 import { decodeStripFromRgba } from '@wardwall/common';
-import { launchChromium, PAGE_SHIM, signInBrowser } from './browser.js';
+import { launchChromium, signInBrowser, openPage } from './browser.js';
 import { assertPlaying, readTiles, shownCameras } from './tiles.js';
 
 let sys: TestSystem;
@@ -75,9 +75,7 @@ async function signedInPage(username: string, password: string): Promise<{ conte
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(sys.url).origin });
   await signInBrowser(context, sys.url, username, password);
-  const page = await context.newPage();
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  const page = await openPage(context);
   return { context, page };
 }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, openPage } from './browser.js';
 
 let sys: TestSystem;
 let browser: Browser;
@@ -19,9 +19,7 @@ before(async () => {
   sys = await startTestSystem({ demoCount: 4, withSub: 1, workers: 2 });
   await waitFor('all cameras live', () => sys.sfu.cameras.info().every((c) => c.streams.main.state === 'live'), 30000);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(browser, { width: 1280, height: 800 });
 });
 after(async () => {
   await browser?.close();

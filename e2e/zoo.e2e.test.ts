@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
+import { launchChromium, openPage } from './browser.js';
 import { readTiles } from './tiles.js';
 import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '../testing/zoo/zoo.js';
 
@@ -29,9 +29,7 @@ before(async () => {
   await waitFor('zoo cameras live', () => KINDS.every((k) => sys.sfu.cameras.info().find((c) => c.id === id(k))?.streams.main.state === 'live'), 120000, 500);
   browser = await launchChromium();
   // A modest screen: nine tiles of ~320×200 (the picture is still decoded at full size).
-  page = await browser.newPage({ viewport: { width: 1024, height: 640 } });
-  await page.addInitScript(PAGE_SHIM);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
+  page = await openPage(browser, { width: 1024, height: 640 });
 });
 after(async () => {
   await browser?.close();

@@ -21,6 +21,7 @@ import ctypes
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -52,6 +53,8 @@ PAYLOADERS = {
 }
 
 stdout_lock = threading.Lock()
+# zoo.ts prints frame 0's wall-clock stamp through ffmpeg's showinfo filter.
+FRAME0 = re.compile(r'Parsed_showinfo.*\bpts:\s*([0-9]+)\b')
 
 
 def emit(line):
@@ -115,6 +118,9 @@ class Track:
         self.last_restart = time.monotonic()
         self.clock_offset = None
         self.caps_from_side = False
+        # ffmpeg's RTP timestamps (video-only kinds), unwrapped from the first packet (frame 0).
+        self.rtp_prev = None
+        self.rtp_ext = 0
 
     def on_caps_sample(self, sink):
         sample = sink.emit('pull-sample')
@@ -147,6 +153,18 @@ class Track:
         data[8:12] = self.ssrc.to_bytes(4, 'big')
         return data
 
+    def media_time(self, data, buf):
+        """The packet's time on ffmpeg's media timeline (ns): its RTP timestamp when ffmpeg sends RTP
+        (unwrapped, 0 at the first packet, which is frame 0's), else the demuxer's timestamp."""
+        if self.caps_from_side:
+            ts = int.from_bytes(data[4:8], 'big')
+            if self.rtp_prev is not None:
+                d = (ts - self.rtp_prev) & 0xFFFFFFFF
+                self.rtp_ext += d - (1 << 32) if d >= 1 << 31 else d
+            self.rtp_prev = ts
+            return self.rtp_ext * 1_000_000_000 // 90000
+        return buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else None
+
     def on_sample(self, sink):
         sample = sink.emit('pull-sample')
         if sample is None:
@@ -160,17 +178,22 @@ class Track:
         data = bytearray(info.data)
         buf.unmap(info)
         self.packets += 1
+        media = self.media_time(data, buf)
         data = self.rewrite(data)
-        # Media time: the feeder's timestamps (ffmpeg's, shared by audio and video) mapped onto the
-        # system clock at the first packet, so that every media's RTCP keeps audio and video in sync.
         now = Gst.SystemClock.obtain().get_time()
-        pts = buf.pts if buf.pts != Gst.CLOCK_TIME_NONE else None
-        if pts is None:
+        capture = self.kind.capture_wall_ns(media, self.media_type)
+        if capture is not None:
+            # Like a camera whose clock is right: the buffer time (and so the RTCP sender reports the
+            # RTSP server sends) is the frame's capture time, not the time it left the encoder.
+            clock_time = now - (time.time_ns() - capture)
+        elif media is None:
             clock_time = now
         else:
+            # Media time (ffmpeg's, shared by audio and video) mapped onto the system clock at the
+            # first packet, so that every media's RTCP keeps audio and video in sync.
             if self.kind.clock_offset is None:
-                self.kind.clock_offset = now - pts
-            clock_time = pts + self.kind.clock_offset
+                self.kind.clock_offset = now - media
+            clock_time = media + self.kind.clock_offset
         with self.lock:
             targets = list(self.appsrcs)
         for src in targets:
@@ -195,9 +218,27 @@ class Kind:
         self.pipeline = None
         self.clock_offset = None
         self.stopping = False
+        # Wall-clock time (ns) at which ffmpeg drew frame 0 (its showinfo line), and frame 0's media time.
+        self.frame0_wall_ns = None
+        self.frame0_media = None
+
+    def capture_wall_ns(self, media, media_type):
+        """When the packet at this media time was captured (drawn), by the wall clock; None when unknown."""
+        if media is None or self.frame0_wall_ns is None:
+            return None
+        if self.frame0_media is None:
+            if media_type != 'video':
+                return None
+            self.frame0_media = media
+        return self.frame0_wall_ns + (media - self.frame0_media)
 
     def start(self):
         self.clock_offset = None
+        self.frame0_wall_ns = None
+        self.frame0_media = None
+        for t in self.tracks:
+            t.rtp_prev = None
+            t.rtp_ext = 0
         args = self.ffmpeg_args
         sock = None
         if not self.audio:
@@ -237,6 +278,11 @@ class Kind:
     def pump_stderr(self, proc):
         for line in proc.stderr:
             text = line.decode('utf-8', 'replace').strip()
+            m = FRAME0.search(text)
+            if m:
+                # showinfo of frame 0 before its time was reset (zoo.ts): pts is the wall clock in µs.
+                self.frame0_wall_ns = int(m.group(1)) * 1000
+                continue
             if text:
                 event(event='ffmpeg', kind=self.name, line=text[:300])
 

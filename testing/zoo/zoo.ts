@@ -85,15 +85,22 @@ export function zooFfmpegArgs(spec: ZooKindSpec, fontFile = DEFAULT_FONT): strin
     id: spec.kind, name: `zoo ${spec.kind}`, index: ZOO_KINDS.indexOf(spec.kind) + 1, width: spec.width, height: spec.height,
     fps: spec.fps, gopFrames: spec.gopFrames, bitrateKbps: spec.bitrateKbps, mainUrl: '', fontFile,
   });
+  // Frame 0's wall-clock stamp (pts = RTCTIME in µs before the graph resets it) through showinfo:
+  // the zoo maps its media time onto capture time from it, so its RTCP sender reports carry capture
+  // time like those of a camera with a right clock (the recorder's latency cross-check).
+  const stampAt = '[pic][stamp]';
+  if (!graph.includes(`split${stampAt}`)) throw new Error('zoo: the demo graph no longer splits [pic][stamp]');
+  const announced = graph.replace(`split${stampAt}`, `split=3${stampAt}[frame0]`) + `;[frame0]select='eq(n\\,0)',showinfo,nullsink`;
   const flash = spec.audio
     ? `;[main]drawbox=x=iw*3/4:y=ih*3/4:w=iw/4:h=ih/4:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[cam]`
     : `;[main]null[cam]`;
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin'];
+  // showinfo logs at the info level; the zoo-server takes its line and passes the others on.
+  const args = ['-hide_banner', '-loglevel', 'info', '-nostats', '-nostdin'];
   if (spec.audio) {
     const rate = spec.audio === 'PCMA' ? 8000 : 16000;
     args.push('-f', 'lavfi', '-i', `aevalsrc='if(lt(mod(t,1),0.1),0.7*sin(2*PI*1000*t),0)':s=${rate}:c=mono`);
   }
-  args.push('-filter_complex', graph + flash, '-map', '[cam]', ...zooEncoderArgs(spec));
+  args.push('-filter_complex', announced + flash, '-map', '[cam]', ...zooEncoderArgs(spec));
   if (spec.audio === 'PCMA') args.push('-map', '0:a', '-c:a', 'pcm_alaw', '-ar', '8000', '-ac', '1');
   else if (spec.audio === 'AAC') args.push('-map', '0:a', '-c:a', 'aac', '-b:a', '32k', '-ar', '16000', '-ac', '1');
   if (spec.audio) {

@@ -184,18 +184,25 @@ def on_stage_in(pad, info):
     return Gst.PadProbeReturn.OK
 
 
-def on_video_sample(sink, codec):
+def pull_sample(sink):
+    """The appsink's next buffer and a copy of its bytes, or (None, None)."""
     sample = sink.emit("pull-sample")
     if sample is None:
-        return Gst.FlowReturn.OK
+        return None, None
     buf = sample.get_buffer()
     ok, m = buf.map(Gst.MapFlags.READ)
     if not ok:
-        return Gst.FlowReturn.OK
+        return None, None
     try:
-        data = bytes(m.data)
+        return buf, bytes(m.data)
     finally:
         buf.unmap(m)
+
+
+def on_video_sample(sink, codec):
+    buf, data = pull_sample(sink)
+    if buf is None:
+        return Gst.FlowReturn.OK
     pts, dts = buf.pts, buf.dts
     size = buf.get_size()
     fifo = stage["fifo"]
@@ -232,17 +239,9 @@ def on_video_sample(sink, codec):
 
 
 def on_audio_sample(sink, codec):
-    sample = sink.emit("pull-sample")
-    if sample is None:
+    buf, data = pull_sample(sink)
+    if buf is None:
         return Gst.FlowReturn.OK
-    buf = sample.get_buffer()
-    ok, m = buf.map(Gst.MapFlags.READ)
-    if not ok:
-        return Gst.FlowReturn.OK
-    try:
-        data = bytes(m.data)
-    finally:
-        buf.unmap(m)
     emit({"k": "a", "codec": codec, "pts": ts(buf.pts), "wall": time.time() * 1000.0}, data)
     return Gst.FlowReturn.OK
 

@@ -4,10 +4,10 @@
  * chain's HMAC key and the Ed25519 key that signs the chain head. Creation is exclusive (temp
  * file linked into place), so two processes starting at once end with the same key.
  */
-import { createHmac, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHmac, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { join } from 'node:path';
 import type { Config } from '@wardwall/common';
+import { loadOrCreateSecretFile, readSecretFile } from '../auth/secret-file.js';
 
 export const CHAIN_KEY_FILE = 'audit-chain-key';
 
@@ -37,37 +37,12 @@ export function deriveChainKey(secret: Buffer): ChainKey {
   return { hmac, signing, verifying, publicKey: verifying.export({ format: 'der', type: 'spki' }).toString('base64') };
 }
 
-function parse(text: string, file: string): Buffer {
-  const hex = text.trim();
-  if (!/^[0-9a-f]{64,256}$/i.test(hex)) throw new Error(`config error: audit.chainKeyFile: ${file} does not hold a hex key of at least 32 bytes`);
-  return Buffer.from(hex, 'hex');
-}
-
 /** Reads the key (fixing a too-open mode to 0600); null when the file does not exist. */
 export function readChainKey(file: string): ChainKey | null {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-  return deriveChainKey(parse(text, file));
+  const secret = readSecretFile(file, 'audit.chainKeyFile');
+  return secret ? deriveChainKey(secret) : null;
 }
 
 export function loadOrCreateChainKey(file: string): ChainKey {
-  const have = readChainKey(file);
-  if (have) return have;
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.audit-chain-key-${process.pid}-${randomBytes(4).toString('hex')}`);
-  writeFileSync(tmp, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  try {
-    linkSync(tmp, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  } finally {
-    unlinkSync(tmp);
-  }
-  return readChainKey(file)!;
+  return deriveChainKey(loadOrCreateSecretFile(file, 'audit.chainKeyFile'));
 }

@@ -27,59 +27,6 @@ export const THUMB_HEIGHT = 36;
 /** RTP payload size: leaves room for SRTP and VPN/tunnel overhead on the way to remote commanders. */
 export const RTP_MTU = 1200;
 
-/** gst-launch-1.0 arguments for passthrough ingest of one RTSP H.264 stream. */
-export function gstPassthroughArgs(url: string, target: IngestTarget): string[] {
-  const pipeline = [
-    // gst-launch escapes each argument on its own, so the URL needs no quoting as one argument.
-    'rtspsrc', `location=${url}`, 'protocols=tcp', 'latency=0', 'tcp-timeout=5000000', 'timeout=5000000', 'do-rtcp=false',
-    '!', 'application/x-rtp,media=video',
-    '!', 'rtph264depay',
-    '!', 'tee', 'name=t',
-    // Live branch: re-packetize with SPS/PPS in-band before each keyframe (WebRTC carries no
-    // out-of-band parameter sets), fixed SSRC and payload type, straight to mediasoup.
-    // No queue here: the live branch runs in the depayloader's thread and never blocks
-    // (udpsink sync=false), so a thread hop would only add CPU and delay.
-    't.', '!', 'rtph264pay', 'config-interval=-1', `pt=${target.payloadType}`, `ssrc=${target.ssrc}`, `mtu=${RTP_MTU}`, 'aggregate-mode=zero-latency',
-    '!', 'udpsink', `host=${target.rtpHost}`, `port=${target.rtpPort}`, `bind-address=${target.rtpHost}`, `bind-port=${target.sourcePort}`, 'sync=false', 'async=false',
-    // Still branch: decode keyframes only (cheap); per keyframe a JPEG still (fast first picture)
-    // and a 64x36 grayscale PGM thumbnail (camera health), as multipart parts on stdout.
-    't.', '!', 'queue', 'leaky=downstream', 'max-size-buffers=60', 'max-size-bytes=0', 'max-size-time=0',
-    '!', 'h264parse', '!', 'video/x-h264,alignment=au,stream-format=byte-stream',
-    '!', 'identity', 'drop-buffer-flags=delta-unit',
-    '!', 'avdec_h264', '!', 'videoconvert', '!', 'tee', 'name=k',
-    'k.', '!', 'queue', '!', 'jpegenc', 'quality=80', '!', 'parts.sink_0',
-    'k.', '!', 'queue', '!', 'videoscale', '!', 'videoconvert', '!', `video/x-raw,format=GRAY8,width=${THUMB_WIDTH},height=${THUMB_HEIGHT}`,
-    '!', 'pnmenc', '!', 'parts.sink_1',
-    'multipartmux', 'name=parts', `boundary=${STILL_BOUNDARY}`,
-    '!', 'fdsink', 'fd=1', 'sync=false',
-  ];
-  return ['-q', '-e', ...pipeline];
-}
-
-/**
- * ffmpeg arguments for a camera that needs re-encoding (H.265, B-frames): H.264 baseline, no
- * B-frames, one slice per frame, in-band SPS/PPS, GOP of 1 s at 25 fps; plus keyframe stills.
- */
-export function ffmpegTranscodeArgs(url: string, target: IngestTarget): string[] {
-  const isRtsp = /^rtsps?:/i.test(url);
-  return [
-    '-hide_banner', '-loglevel', 'error', '-nostdin',
-    '-fflags', 'nobuffer', '-flags', 'low_delay',
-    ...(isRtsp ? ['-rtsp_transport', 'tcp', '-timeout', '5000000'] : []),
-    '-i', url,
-    '-map', '0:v:0', '-an',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline',
-    '-pix_fmt', 'yuv420p', '-bf', '0', '-g', '25', '-keyint_min', '25', '-threads', '1',
-    '-x264-params', 'sliced-threads=0:scenecut=0', '-bsf:v', 'dump_extra',
-    '-f', 'rtp', '-payload_type', String(target.payloadType), '-ssrc', String(target.ssrc),
-    `rtp://${target.rtpHost}:${target.rtpPort}?pkt_size=${RTP_MTU}&localrtpport=${target.sourcePort}&localrtcpport=${target.sourcePort + 1}`,
-    // Keyframe stills and health thumbnails, as multipart parts on stdout (see gstPassthroughArgs).
-    '-filter_complex', `[0:v]select='eq(pict_type,I)',split[still][t];[t]scale=${THUMB_WIDTH}:${THUMB_HEIGHT},format=gray[thumb]`,
-    '-map', '[still]', '-map', '[thumb]', '-c:v:0', 'mjpeg', '-q:v', '5', '-c:v:1', 'pgm', '-vsync', 'vfr',
-    '-f', 'mpjpeg', '-boundary_tag', STILL_BOUNDARY, 'pipe:1',
-  ];
-}
-
 /** Debian's interpreter: python3-gi and GStreamer's introspection data live there. */
 export const INGEST_PYTHON = '/usr/bin/python3';
 export const GST_INGEST_SCRIPT = fileURLToPath(new URL('./gst-ingest.py', import.meta.url));
