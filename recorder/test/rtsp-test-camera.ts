@@ -93,7 +93,10 @@ export async function startTestCamera(o: TestCameraOptions = {}): Promise<TestCa
     '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${(streams[0]!.address() as net.AddressInfo).port}?pkt_size=1200`);
   if (o.audio) {
     const codec = o.audio === 'pcma' ? ['-c:a', 'pcm_alaw', '-ar', '8000'] : o.audio === 'pcmu' ? ['-c:a', 'pcm_mulaw', '-ar', '8000'] : ['-c:a', 'aac', '-b:a', '48k', '-ar', '16000'];
-    args.push('-map', '[a]', ...codec, '-ac', '1', '-f', 'rtp', '-payload_type', o.audio === 'aac' ? '97' : o.audio === 'pcma' ? '8' : '0', `rtp://127.0.0.1:${(streams[1]!.address() as net.AddressInfo).port}?pkt_size=1200`);
+    // One audio frame per RTP packet, as cameras send it: ffmpeg's default (-max_delay 0.7 s) packs
+    // 3–4 AAC frames (200+ ms) into one, and with no sender reports (this relay sends none) a receiver
+    // can only time them by arrival (docs/recording-time-and-audio.md).
+    args.push('-map', '[a]', ...codec, '-ac', '1', '-max_delay', '0', '-f', 'rtp', '-payload_type', o.audio === 'aac' ? '97' : o.audio === 'pcma' ? '8' : '0', `rtp://127.0.0.1:${(streams[1]!.address() as net.AddressInfo).port}?pkt_size=1200`);
   }
   args.push('-sdp_file', sdpPath);
   const ffmpeg: ChildProcess = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });

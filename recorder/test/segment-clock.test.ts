@@ -183,6 +183,14 @@ test('sender reports: a plausible camera latency is taken off the start; a camer
   assert.equal(ahead.startMs, T0 + 80);
 });
 
+test('sender reports that start after the first seconds of a segment still date it (the index is written at close)', () => {
+  // The first report comes 3 s in (RTSP servers send their first RTCP after a few seconds).
+  const units = frames(150, { lag: () => 90 }).map((u, i) => ({ ...u, ntpMs: i < 75 ? null : T0 + i * 40 }));
+  const c = new SegmentClock(cfg);
+  run(c, units);
+  assert.equal(c.startMs, T0);
+});
+
 test('a decode time stepping back a little is held after the previous one (no cut); a big step back cuts', () => {
   const c = new SegmentClock(cfg);
   run(c, frames(10, {}));

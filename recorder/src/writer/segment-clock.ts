@@ -21,7 +21,7 @@
  * carries the camera's own capture time of it (`ntpMs`). Arrival is later than capture by the
  * camera's encoding and network latency; when the camera's clock agrees with ours (its capture time
  * is between `maxCameraLatencyMs` before arrival and arrival itself), that latency (the smallest
- * `arrival - capture` of the segment's first frames) is taken off the segment's start. A camera
+ * `arrival - capture` of the segment's frames so far) is taken off the segment's start. A camera
  * clock outside that window is not trusted at all (`cameraClockOffMs` reports by how much): the
  * segment is dated by arrival alone. The camera's clock never dates anything on its own.
  */
@@ -172,8 +172,10 @@ export class SegmentClock {
     const lag = u.wallMs - rel;
     if (!s.continued && u.wallMs - s.firstWall <= this.startWindowMs) {
       if (lag < s.startMs) s.startMs = lag;
-      this.noteCamera(s, u);
     }
+    // The camera's latency (its least delayed frame by its sender reports) over the whole segment:
+    // the first report may come seconds after the stream starts, and the index is written at close.
+    this.noteCamera(s, u);
     s.lags.push({ wall: u.wallMs, lag });
     while (s.lags.length > 0 && s.lags[0]!.wall < u.wallMs - this.driftWindowMs) s.lags.shift();
     s.lastDts = dts;
