@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import type { Page } from 'playwright-core';
-import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
+import { startEmbedded } from '@wardwall/endpoint';
 import { launchChromium, signInBrowser } from '../e2e/browser.js';
 import { signIn } from '../sfu/test/support.js';
 import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '@wardwall/common/node';
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { FaultCamera } from '../sfu/src/demo/fault-camera.js';
+import { FaultCamera } from '@wardwall/endpoint/demo';
 import { launchChromium, openPage } from './browser.js';
 import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
-import { startEmbedded } from '../sfu/src/endpoint/embedded.js';
+import { startEmbedded } from '@wardwall/endpoint';
 import { LogRouter } from './log-router.js';
 import { INITIAL_ADMIN_LINE } from '../sfu/src/auth/index.js';
 

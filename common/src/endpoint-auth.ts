@@ -3,7 +3,7 @@
  * endpoint: the endpoint serves plays only to holders of an internal read secret, which they present
  * as RTSP Basic credentials in the URL's user-info (rtspsrc and ffmpeg answer the 401 challenge with
  * them). Pure and browser-safe; the secret itself lives in a 0600 file read by each process
- * (sfu/src/endpoint/endpoint-secret.ts) and never reaches a browser or a log line (log lines drop
+ * (endpoint/src/endpoint-secret.ts) and never reaches a browser or a log line (log lines drop
  * URL user-info, see redact.ts).
  */
 

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './redact.js';
 export * from './config.js';
+export * from './demo-ward.js';
 export * from './protocol.js';
 export * from './timestrip.js';
 export * from './backoff.js';

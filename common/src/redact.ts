@@ -10,7 +10,7 @@ const URL_WITH_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*@)/gi;
  * Resident camera secrets (common/src/residents.ts): push keys `rk_…`, the internal stream names
  * `rs_…` of pushed streams on the embedded endpoint and owner link tokens `ro_…`. Recognisable by their prefix so
  * every log line can drop them, wherever they appear (URL paths, library messages). Also the embedded
- * endpoint's publish keys `pk_…` of plain paths (sfu/src/endpoint/endpoint-secret.ts).
+ * endpoint's publish keys `pk_…` of plain paths (endpoint/src/endpoint-secret.ts).
  */
 const STREAM_SECRET = /\b(r[kso]_|pk_)[A-Za-z0-9_-]{8,}/g;
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, demoCameras, effectiveCameras, resolveConfig } from '../src/config.js';
+import { ConfigError, effectiveCameras, resolveConfig } from '../src/config.js';
+import { demoCameras } from '../src/demo-ward.js';
 
 test('defaults: the embedded default with 6 demo cameras, two with a sub stream', () => {
   const c = resolveConfig(undefined, {});

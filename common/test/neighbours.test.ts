@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoCameras, resolveConfig } from '../src/config.js';
+import { resolveConfig } from '../src/config.js';
+import { demoCameras } from '../src/demo-ward.js';
 import {
   bearing,
   deriveNeighbours,

@@ -8,7 +8,7 @@ import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { resolveConfig, type Config } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
-import { startEmbedded, type Embedded } from '../../sfu/src/endpoint/embedded.js';
+import { startEmbedded, type Embedded } from '@wardwall/endpoint';
 
 export const execFileP = promisify(execFile);
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

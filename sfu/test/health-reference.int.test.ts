@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
-import { FaultCamera } from '../src/demo/fault-camera.js';
+import { FaultCamera } from '@wardwall/endpoint/demo';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wardwall-sfu-'));

@@ -10,8 +10,7 @@ import WebSocket from 'ws';
 import type { HealthAlert, HealthKind, ServerMessage } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
 import { startTestSystem, waitFor, type TestSystem } from './support.js';
-import { FaultCamera } from '../src/demo/fault-camera.js';
-import type { FaultScene } from '../src/demo/fault-scene-args.js';
+import { FaultCamera, type FaultScene } from '@wardwall/endpoint/demo';
 
 let sys: TestSystem;
 let cam: FaultCamera;

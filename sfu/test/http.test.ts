@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { safeJoin } from '../src/http/static-files.js';
-import { demoCameraArgs, demoFilterGraph, escapeDrawtext } from '../src/demo/demo-args.js';
+import { demoCameraArgs, demoFilterGraph, escapeDrawtext } from '@wardwall/endpoint/demo';
 
 test('static files never escape the client folder', () => {
   const root = '/srv/client/dist';

@@ -1,6 +1,6 @@
 /** A resident's camera for tests: real ffmpeg publishing a moving test pattern over RTMP or RTSP. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { encoderArgs } from '../src/demo/demo-args.js';
+import { encoderArgs } from '@wardwall/endpoint/demo';
 
 export interface Publisher {
   proc: ChildProcess;

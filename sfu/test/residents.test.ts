@@ -14,7 +14,7 @@ import {
   type SharingMode,
 } from '@wardwall/common';
 import { hashSecret, ResidentDbReader, residentCameraConfig, type ResidentSourceRow } from '@wardwall/common/node';
-import { decidePublish, openPublishPaths, streamPathOf } from '../src/endpoint/publish-gate.js';
+import { decidePublish, openPublishPaths, streamPathOf } from '@wardwall/endpoint/publish-gate';
 import { wallEntries } from '../src/residents/wall-sync.js';
 import { ResidentStore } from '../src/residents/store.js';
 import { createResidentSchema, parseBody } from '../src/residents/schema.js';

@@ -2,7 +2,7 @@
 import { resolveConfig, type Config, type ServerMessage } from '@wardwall/common';
 import WebSocket from 'ws';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
-import { startEmbedded, type Embedded } from '../src/endpoint/embedded.js';
+import { startEmbedded, type Embedded } from '@wardwall/endpoint';
 import { startSfu, type Sfu } from '../src/app.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

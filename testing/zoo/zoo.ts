@@ -2,7 +2,7 @@
  * The camera zoo: test cameras of our own, one awkward behaviour each, served on loopback by Debian
  * GStreamer's RTSP server in one python3-gi process (zoo-server.py). Each kind renders the demo
  * cameras' picture (name, wall-clock time, moving walker and the machine-readable timestamp strip of
- * common/timestrip.ts, from sfu/src/demo/demo-args.ts) with its own encoder settings.
+ * common/timestrip.ts, from endpoint/src/demo/demo-args.ts) with its own encoder settings.
  *
  *   const zoo = await CameraZoo.start({ kinds: ['bframes', 'restart'] });
  *   zoo.url('bframes')  // rtsp://127.0.0.1:<port>/bframes
@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoFilterGraph, DEFAULT_FONT, encoderArgs } from '../../sfu/src/demo/demo-args.js';
+import { demoFilterGraph, DEFAULT_FONT, encoderArgs } from '@wardwall/endpoint/demo';
 
 export const ZOO_KINDS = ['restart', 'bframes', 'h265', 'g711', 'aac', 'gop10', 'fps6', 'portrait', 'main1080'] as const;
 export type ZooKind = (typeof ZOO_KINDS)[number];

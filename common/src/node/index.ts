@@ -3,3 +3,4 @@ export * from './config-file.js';
 export * from './ports.js';
 export * from './supervisor.js';
 export * from './resident-rows.js';
+export * from './secret-file.js';

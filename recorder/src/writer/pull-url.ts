@@ -3,7 +3,7 @@
  * embedded endpoint gets the internal read credentials (the endpoint serves plays to nobody else).
  */
 import { endpointEnabled, endpointPullUrl, type Config } from '@wardwall/common';
-import { endpointReadAuth } from '../../../sfu/src/endpoint/endpoint-secret.js';
+import { endpointReadAuth } from '@wardwall/endpoint/secret';
 
 export type PullUrl = (url: string) => string;
 

@@ -3,13 +3,9 @@
  * and the recorder both call `loadOrCreateSecret`; creation is exclusive (write a temp file, then
  * link it into place), so whichever starts first creates it and the other reads the same bytes.
  */
-import { join } from 'node:path';
-import type { Config } from '@wardwall/common';
-import { loadOrCreateSecretFile } from './secret-file.js';
+import { loadOrCreateSecretFile } from '@wardwall/common/node';
 
-export function secretFilePath(config: Readonly<Config>): string {
-  return config.auth.secretFile ?? join(config.sfu.dataDir, 'auth-secret');
-}
+export { secretFilePath } from '@wardwall/common/node';
 
 export function loadOrCreateSecret(file: string): Buffer {
   return loadOrCreateSecretFile(file, 'auth.secretFile');

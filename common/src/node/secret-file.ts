@@ -1,11 +1,18 @@
 /**
  * A secret kept in a file of its own: 32 random bytes as hex, mode 0600 (a too-open mode is fixed on
  * reading). Creation is exclusive (a temp file linked into place), so two processes starting at once
- * end with the same bytes. Used for the token signing secret and the audit chain key.
+ * end with the same bytes. Used for the token signing secret, the audit chain key and the embedded
+ * endpoint's secret (in common because the SFU, the recorder and the endpoint process all read them).
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { Config } from '../config.js';
+
+/** The token signing secret's file (auth.secretFile, by default in sfu.dataDir); the endpoint's secret sits beside it. */
+export function secretFilePath(config: Readonly<Config>): string {
+  return config.auth.secretFile ?? join(config.sfu.dataDir, 'auth-secret');
+}
 
 /** `what` names the config key in errors (`auth.secretFile`). */
 function parse(text: string, file: string, what: string): Buffer {

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { endpointPullUrl, targetsEndpoint } from '@wardwall/common';
-import { basicCredentials, isPlausibleSdp, parseRtspRequest, parseTransport, renderTransport } from '../src/endpoint/rtsp-gate.js';
-import { splitStreamName } from '../src/endpoint/rtmp-gate.js';
-import { publishKey, readAuth, sameSecret } from '../src/endpoint/endpoint-secret.js';
+import { basicCredentials, isPlausibleSdp, parseRtspRequest, parseTransport, renderTransport } from '../src/rtsp-gate.js';
+import { splitStreamName } from '../src/rtmp-gate.js';
+import { publishKey, readAuth, sameSecret } from '../src/endpoint-secret.js';
 import { redactCredentials } from '@wardwall/common';
 import { SDP } from './endpoint-fuzz.js';
 

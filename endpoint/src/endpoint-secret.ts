@@ -2,7 +2,7 @@
  * The embedded endpoint's secret: 32 random bytes (hex) in a 0600 file `endpoint-secret` beside the
  * token secret (auth.secretFile's folder, by default sfu.dataDir), created at first start by whichever
  * process needs it first (the endpoint, the demo publishers' launcher, the SFU or the recorder; the
- * creation is exclusive, see auth/secret.ts). Nothing passes it on a command line or in the
+ * creation is exclusive, see common/src/node/secret-file.ts). Nothing passes it on a command line or in the
  * environment: each process reads the file. From it are derived
  * - the read password of the internal pulls (RTSP Basic, user `wardwall-pull`);
  * - the publish key of every plain stream path (`live/demo-1` …), `pk_` + 43 base64url characters.
@@ -12,14 +12,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { ENDPOINT_PULL_USER, type Config, type EndpointReadAuth } from '@wardwall/common';
-import { loadOrCreateSecret, secretFilePath } from '../auth/secret.js';
+import { loadOrCreateSecretFile, secretFilePath } from '@wardwall/common/node';
 
 export function endpointSecretPath(config: Readonly<Config>): string {
   return join(dirname(secretFilePath(config)), 'endpoint-secret');
 }
 
 export function loadEndpointSecret(file: string): Buffer {
-  return loadOrCreateSecret(file);
+  return loadOrCreateSecretFile(file, 'auth.secretFile');
 }
 
 /** The pulls' RTSP credentials. */

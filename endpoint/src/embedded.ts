@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { demoCameras, demoEnabled, endpointEnabled, type Config } from '@wardwall/common';
-import { DemoCameras, DEFAULT_FONT } from '../demo/demo-cameras.js';
+import { DemoCameras, DEFAULT_FONT } from './demo/demo-cameras.js';
 import { EmbeddedEndpoint } from './embedded-endpoint.js';
 import { openPublishPaths } from './publish-gate.js';
 import { resolve } from 'node:path';
