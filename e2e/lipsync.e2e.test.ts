@@ -129,7 +129,11 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
     baseLatency: ctx.baseLatency,
     msid: { audio: null, video: null },
   };
-  void vtrack;
+  // The msid stream ids of the two tracks (Chromium syncs only tracks of one stream id).
+  type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
+  const sdp = (t as unknown as { live?: Live }).live?.transport?._handler?._pc?.remoteDescription?.sdp ?? '';
+  const msidOf = (id: string | undefined) => (id ? (sdp.match(new RegExp(`a=msid:(\\S+) ${id}\\b`))?.[1] ?? null) : null);
+  out.msid = { audio: msidOf(track.id), video: msidOf(vtrack?.id) };
   await ctx.close();
   return out;
 }
@@ -180,6 +184,10 @@ test('live lip-sync: every beep within 50 ms of its flash on the G.711 and AAC t
     const offsets = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
     console.log(`${cam}: ${raw.frames.length} frames, ${flashes.length} flashes, ${raw.beeps.length} beeps; outputLatency ${(raw.outputLatency * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency * 1000).toFixed(1)} ms`);
     console.log(`${cam}: beep − flash (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
+    const gaps = (xs: number[]) => xs.slice(1).map((x, i) => Math.round(x - xs[i]!)).join(' ');
+    console.log(`${cam}: flash intervals ${gaps(flashes)}; beep intervals ${gaps(raw.beeps)}`);
+    console.log(`${cam}: msid stream ids: audio ${raw.msid.audio}, video ${raw.msid.video}`);
+    assert.ok(raw.msid.audio && raw.msid.audio === raw.msid.video, `${cam}: audio and video in one MediaStream (msid ${raw.msid.audio} / ${raw.msid.video})`);
     if (offsets.length < 5) failures.push(`${cam}: only ${offsets.length} pairs`);
     for (const o of offsets) if (Math.abs(o) > BOUND_MS) failures.push(`${cam}: ${o} ms`);
   }
