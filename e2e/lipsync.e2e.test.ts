@@ -13,7 +13,11 @@
  *   after 300 ms of quiet, in context time; mapped to performance.now by the context's
  *   getOutputTimestamp() (so the beep time is when that context outputs the sample: the analyser
  *   input plus the context's output latency, which is printed).
- * Pairs are beep − flash (positive: the sound comes late). Every pair must be within ±50 ms.
+ * Pairs are beep − flash (positive: the sound comes late). Every pair must be within ±50 ms (the
+ * issue's bound, on every pair, not a percentile: a viewer sees every second's offset), and the
+ * audio and video tracks must share one msid stream id (Chromium syncs only those).
+ * Status (docs/recording-time-and-audio.md, "Live audio on the wall"): the msid check passes, the
+ * 50 ms bound does not yet (the SFU's sender reports follow arrival time, see there).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
