@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Device, FakeHandler, testFakeParameters as fake } from 'mediasoup-client';
 import { SignalingClient, type SocketLike } from '../src/services/signaling.js';
 import { SignalingError } from '../src/services/errors.js';
-import { LiveMediaService, type LiveState } from '../src/services/live-media.js';
+import { LiveMediaService, syncStreamId, type LiveState } from '../src/services/live-media.js';
 
 /** A fake SFU behind a fake socket: answers the protocol like the server does. */
 class FakeServer implements SocketLike {
@@ -190,4 +190,15 @@ test('losing the session closes every lease; the next session makes a new transp
   assert.equal(servers[1]!.count('consume'), 1);
   assert.equal(b.closed, false);
   done();
+});
+
+test('syncStreamId: the camera main video and its audio share one msid stream id (lip-sync), the sub stream its own; token characters only, at most 64', () => {
+  assert.equal(syncStreamId('zoo-g711', 'main'), 'zoo-g711-main');
+  assert.equal(syncStreamId('zoo-g711', 'sub'), 'zoo-g711-sub');
+  assert.notEqual(syncStreamId('cam', 'main'), syncStreamId('cam', 'sub'));
+  assert.equal(syncStreamId('ngã tư 1/2', 'main'), 'ng__t__1_2-main');
+  const long = syncStreamId('x'.repeat(100), 'main');
+  assert.equal(long.length, 64);
+  assert.ok(long.endsWith('-main'));
+  assert.match(syncStreamId('a b:c"d', 'sub'), /^[A-Za-z0-9_.-]+$/);
 });

@@ -18,6 +18,19 @@ import type { HelloData, SignalingClient } from './signaling.js';
 
 export type LiveState = 'down' | 'preparing' | 'ready' | 'failed';
 
+/**
+ * The MediaStream id (SDP msid) of a camera stream's consumers. Chromium keeps audio and video in
+ * lip-sync (by the SFU's RTCP sender reports) only for receivers of one msid stream id; mediasoup-
+ * client's default is the producer's CNAME, which differs between the camera's video and audio
+ * producers (each has its own PlainTransport), so without this the two play unsynchronised. The
+ * audio (main stream) shares the main video's id; the sub stream gets its own (Chromium syncs one
+ * audio with one video per id). An msid is 1-64 token characters.
+ */
+export function syncStreamId(cameraId: string, stream: StreamKind): string {
+  const safe = cameraId.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return `${safe.slice(0, 64 - stream.length - 1)}-${stream}`;
+}
+
 export interface LiveMediaEvents {
   state: [LiveState];
 }
@@ -320,7 +333,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     });
     let consumer: ms.Consumer;
     try {
-      consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: 'audio', rtpParameters: data.rtpParameters as unknown as ms.RtpParameters, appData: { cameraId, media: 'audio' } });
+      consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: 'audio', rtpParameters: data.rtpParameters as unknown as ms.RtpParameters, streamId: syncStreamId(cameraId, 'main'), appData: { cameraId, media: 'audio' } });
       await this.signaling.request({ type: 'resumeConsumer', consumerId: data.consumerId });
     } catch (err) {
       this.closeOnServer(data.consumerId);
@@ -375,6 +388,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
           producerId: data.producerId,
           kind: 'video',
           rtpParameters: data.rtpParameters as unknown as ms.RtpParameters,
+          streamId: syncStreamId(cameraId, stream),
           appData: { cameraId, stream },
         });
         if (entry.closed) {

@@ -1,0 +1,199 @@
+/**
+ * Live lip-sync in Chromium on the real system (issue 13, item 4: within 50 ms). The live camera
+ * zoo's G.711 and AAC cameras beep (1 kHz) for the first 100 ms of every second of stream time while
+ * a white box fills the bottom-right quarter of the picture for the same 100 ms. In the page, on one
+ * clock (performance.now):
+ * - flash onset: requestVideoFrameCallback on the tile's <video>; each presented frame's bottom-right
+ *   quarter is drawn into a 16×9 canvas and its mean brightness kept with the frame's
+ *   `expectedDisplayTime` (when the compositor shows it); the onset is the first frame above the
+ *   midpoint between dark and white after a dark one.
+ * - beep onset: the tile's own live audio track (what the tile's muted <audio> element plays; the
+ *   tile is not unmuted: what users hear by default does not change) → a MediaStreamSource of a
+ *   fresh AudioContext → an AudioWorklet that finds, to the sample, the first sample above 0.1
+ *   after 300 ms of quiet, in context time; mapped to performance.now by the context's
+ *   getOutputTimestamp() (so the beep time is when that context outputs the sample: the analyser
+ *   input plus the context's output latency, which is printed).
+ * Pairs are beep − flash (positive: the sound comes late). Every pair must be within ±50 ms (the
+ * issue's bound, on every pair, not a percentile: a viewer sees every second's offset), and the
+ * audio and video tracks must share one msid stream id (Chromium syncs only those).
+ * Status (docs/recording-time-and-audio.md, "Live audio on the wall"): the msid check passes, the
+ * 50 ms bound does not yet (the SFU's sender reports follow arrival time, see there).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
+import { launchChromium, openPage } from './browser.js';
+import { CameraZoo } from '../testing/zoo/zoo.js';
+
+let zoo: CameraZoo;
+let sys: TestSystem;
+let browser: Browser;
+let page: Page;
+const CAMS = ['zoo-g711', 'zoo-aac'];
+const BOUND_MS = 50;
+
+before(async () => {
+  zoo = await CameraZoo.start({ kinds: ['g711', 'aac'] });
+  sys = await startTestSystem({
+    demoCount: 1,
+    withSub: 0,
+    cameras: [
+      { id: 'zoo-g711', name: 'Zoo G.711', main: zoo.url('g711') },
+      { id: 'zoo-aac', name: 'Zoo AAC', main: zoo.url('aac') },
+    ],
+  });
+  await waitFor('zoo cameras live', () => CAMS.every((id) => sys.sfu.cameras.info().find((c) => c.id === id)?.streams.main.state === 'live'), 40000);
+  browser = await launchChromium();
+  page = await openPage(browser, { width: 1280, height: 800 });
+});
+after(async () => {
+  await browser?.close();
+  await sys?.close();
+  await zoo?.close();
+});
+
+interface Raw {
+  frames: [number, number, number][]; // [expectedDisplayTime, brightness, presentedFrames]
+  beeps: number[]; // performance.now of each beep onset
+  outputLatency: number;
+  baseLatency: number;
+  msid: { audio: string | null; video: string | null };
+}
+
+/** Runs in the page on a ww-tile: records flashes and beeps for `ms`. */
+async function record(tile: HTMLElement, ms: number): Promise<Raw> {
+  const t = tile as HTMLElement & { sound?: { consumer?: { track: MediaStreamTrack } | null } };
+  const video = t.shadowRoot!.querySelector('video')! as HTMLVideoElement;
+  const track = t.sound?.consumer?.track;
+  if (!track) throw new Error('the tile has no live audio track');
+  const vtrack = (video.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
+  const ctx = new AudioContext();
+  await ctx.resume();
+  const code = `class Onset extends AudioWorkletProcessor {
+    constructor() { super(); this.quiet = 0; }
+    process(inputs) {
+      const ch = inputs[0] && inputs[0][0];
+      if (!ch) return true;
+      for (let i = 0; i < ch.length; i++) {
+        if (Math.abs(ch[i]) > 0.1) {
+          if (this.quiet >= 0.3 * sampleRate) this.port.postMessage(currentTime + i / sampleRate);
+          this.quiet = 0;
+        } else this.quiet++;
+      }
+      return true;
+    }
+  }
+  registerProcessor('onset', Onset);`;
+  await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([code], { type: 'application/javascript' })));
+  const node = new AudioWorkletNode(ctx, 'onset');
+  ctx.createMediaStreamSource(new MediaStream([track])).connect(node);
+  const silent = ctx.createGain();
+  silent.gain.value = 0;
+  node.connect(silent).connect(ctx.destination);
+  const onsetsCtx: number[] = [];
+  node.port.onmessage = (e: MessageEvent<number>) => onsetsCtx.push(e.data);
+  // Context time -> performance time, sampled all along (the mapping drifts slowly).
+  const stamps: [number, number][] = [];
+  const stampTimer = setInterval(() => {
+    const s = ctx.getOutputTimestamp();
+    if (s.contextTime && s.performanceTime) stamps.push([s.contextTime, s.performanceTime]);
+  }, 100);
+  const canvas = document.createElement('canvas');
+  canvas.width = 16;
+  canvas.height = 9;
+  const g = canvas.getContext('2d', { willReadFrequently: true })!;
+  const frames: [number, number, number][] = [];
+  let done = false;
+  const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+    if (done) return;
+    const w = video.videoWidth;
+    const h = video.videoHeight;
+    g.drawImage(video, (w * 3) / 4, (h * 3) / 4, w / 4, h / 4, 0, 0, 16, 9);
+    const px = g.getImageData(0, 0, 16, 9).data;
+    let sum = 0;
+    for (let i = 0; i < px.length; i += 4) sum += px[i]! + px[i + 1]! + px[i + 2]!;
+    frames.push([meta.expectedDisplayTime, sum / (px.length / 4) / 3, meta.presentedFrames]);
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+  await new Promise((r) => setTimeout(r, ms));
+  done = true;
+  clearInterval(stampTimer);
+  const toPerf = (c: number) => {
+    // The stamp nearest in context time.
+    let best = stamps[0]!;
+    for (const s of stamps) if (Math.abs(s[0] - c) < Math.abs(best[0] - c)) best = s;
+    return best[1] + (c - best[0]) * 1000;
+  };
+  const out: Raw = {
+    frames,
+    beeps: onsetsCtx.map(toPerf),
+    outputLatency: ctx.outputLatency,
+    baseLatency: ctx.baseLatency,
+    msid: { audio: null, video: null },
+  };
+  // The msid stream ids of the two tracks (Chromium syncs only tracks of one stream id).
+  type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
+  const sdp = (t as unknown as { live?: Live }).live?.transport?._handler?._pc?.remoteDescription?.sdp ?? '';
+  const msidOf = (id: string | undefined) => (id ? (sdp.match(new RegExp(`a=msid:(\\S+) ${id}\\b`))?.[1] ?? null) : null);
+  out.msid = { audio: msidOf(track.id), video: msidOf(vtrack?.id) };
+  await ctx.close();
+  return out;
+}
+
+/** Flash onsets (display time of the first bright frame after a dark one, with the frame before it presented too). */
+function flashOnsets(frames: Raw['frames']): number[] {
+  const b = frames.map((f) => f[1]).sort((x, y) => x - y);
+  const lo = b[Math.floor(b.length * 0.1)]!;
+  const hi = b[b.length - 1]!;
+  const thr = (lo + hi) / 2;
+  const out: number[] = [];
+  for (let i = 1; i < frames.length; i++) {
+    const [t, v, n] = frames[i]!;
+    const [, pv, pn] = frames[i - 1]!;
+    if (v >= thr && pv < thr && n - pn === 1) out.push(t);
+  }
+  return out;
+}
+
+function pairs(flashes: number[], beeps: number[]): number[] {
+  const out: number[] = [];
+  for (const f of flashes) {
+    let best: number | null = null;
+    for (const a of beeps) if (Math.abs(a - f) < 500 && (best === null || Math.abs(a - f) < Math.abs(best - f))) best = a;
+    if (best !== null) out.push(best - f);
+  }
+  return out;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+test('live lip-sync: every beep within 50 ms of its flash on the G.711 and AAC tiles (Chromium, one clock)', { timeout: 180_000 }, async () => {
+  await page.goto(sys.sfu.url);
+  await page.locator('[data-layout="2x2"]').first().click();
+  for (const cam of CAMS) await page.locator(`ww-camera-list [data-camera-id="${cam}"]`).first().click();
+  const attr = (cam: string, name: string) => page.locator(`ww-tile[camera-id="${cam}"]`).first().getAttribute(name);
+  await waitFor('tiles playing with audio', async () => {
+    for (const cam of CAMS) if ((await attr(cam, 'state')) !== 'playing' || (await attr(cam, 'audio')) === null) return false;
+    return true;
+  }, 40000, 250);
+  // Let the jitter buffers and Chromium's A/V sync settle (sender reports every ~1 s).
+  await new Promise((r) => setTimeout(r, 8000));
+  const failures: string[] = [];
+  for (const cam of CAMS) {
+    assert.equal(await attr(cam, 'sound-on'), null, `${cam} stays muted (users hear nothing by default)`);
+    const raw = await page.locator(`ww-tile[camera-id="${cam}"]`).first().evaluate(record, 10_000);
+    const flashes = flashOnsets(raw.frames);
+    const offsets = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
+    console.log(`${cam}: ${raw.frames.length} frames, ${flashes.length} flashes, ${raw.beeps.length} beeps; outputLatency ${(raw.outputLatency * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency * 1000).toFixed(1)} ms`);
+    console.log(`${cam}: beep − flash (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
+    const gaps = (xs: number[]) => xs.slice(1).map((x, i) => Math.round(x - xs[i]!)).join(' ');
+    console.log(`${cam}: flash intervals ${gaps(flashes)}; beep intervals ${gaps(raw.beeps)}`);
+    console.log(`${cam}: msid stream ids: audio ${raw.msid.audio}, video ${raw.msid.video}`);
+    assert.ok(raw.msid.audio && raw.msid.audio === raw.msid.video, `${cam}: audio and video in one MediaStream (msid ${raw.msid.audio} / ${raw.msid.video})`);
+    if (offsets.length < 5) failures.push(`${cam}: only ${offsets.length} pairs`);
+    for (const o of offsets) if (Math.abs(o) > BOUND_MS) failures.push(`${cam}: ${o} ms`);
+  }
+  assert.deepEqual(failures, [], `lip-sync beyond ±${BOUND_MS} ms`);
+});
