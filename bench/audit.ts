@@ -15,7 +15,7 @@ import { openAppDb } from '../sfu/src/store/app-db.js';
 import { AuditLog } from '../sfu/src/audit/audit-log.js';
 import { internalAuditRoutes } from '../sfu/src/audit/index.js';
 import { HeadWriter } from '../sfu/src/audit/head.js';
-import { Router } from '../sfu/src/http/router.js';
+import { Router } from '@wardwall/server-kit';
 import { SERVICE_HEADER, verifyServiceToken } from '../sfu/src/auth/token.js';
 import { sfuAuditClient } from '../recorder/src/audit-client.js';
 

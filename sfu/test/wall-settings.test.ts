@@ -11,7 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError, ErrorCode, resolveConfig } from '@wardwall/common';
-import { Router, sendJson } from '../src/http/router.js';
+import { Router, sendJson } from '@wardwall/server-kit';
 import { openAppDb, type AppDb } from '../src/store/app-db.js';
 import { installWallSettings } from '../src/displays/wall-settings.js';
 import type { AccessPolicy, Principal } from '../src/auth/access.js';

@@ -21,7 +21,7 @@ import type { Principal } from '../../../sfu/src/auth/access.js';
 import { isService, OPEN_RECORDER_ACCESS, type RecorderAccess } from '../access.js';
 import { AuditedRanges, spanOfBytes, type Range } from './audited-ranges.js';
 import type { ExportQuota } from './export-quota.js';
-import { sameOrigin, STATE_CHANGING } from '../../../sfu/src/http/origin.js';
+import { sameOrigin, STATE_CHANGING } from '@wardwall/server-kit';
 
 export interface HttpDeps {
   store: SegmentStore;

@@ -1,14 +1,14 @@
 /** Login, logout, the signed-in user and their own password (contract: briefs/AUTH-CONTRACT.md). */
 import { z } from 'zod';
 import { AppError, ErrorCode } from '@wardwall/common';
-import { readJsonBody, sendJson, type Route } from '../http/router.js';
+import { readJsonBody, sendJson, type Route } from '@wardwall/server-kit';
 import { USERNAME } from './auth-store.js';
 import type { AuthService } from './auth-service.js';
 import { clientAddress, principalOf } from './http-guard.js';
 import { PASSWORD_MAX, PASSWORD_MIN } from './password.js';
 import { meOf, type Me } from './policy.js';
 import { clearedCookie, sessionCookie } from './token.js';
-import { parseBody } from './validate.js';
+import { parseBody } from '@wardwall/server-kit';
 import { ANONYMOUS_OPERATOR, type Principal } from './access.js';
 
 const LOGIN_BODY_LIMIT = 4096;

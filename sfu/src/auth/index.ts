@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { ErrorCode, retryLater, type Config } from '@wardwall/common';
 import type { Logger } from 'pino';
 import type { AppDb } from '../store/app-db.js';
-import type { Router } from '../http/router.js';
+import type { Router } from '@wardwall/server-kit';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import { ANONYMOUS_OPERATOR, OPEN_ACCESS, type AccessPolicy, type Principal } from './access.js';

@@ -23,8 +23,8 @@ import {
 import { actorOf, type AccessPolicy, type Principal } from '../auth/access.js';
 import type { ServiceActor } from '../auth/token.js';
 import type { CameraRegistry } from '../media/camera-registry.js';
-import type { Route } from '../http/router.js';
-import { readJsonBody, sendJson } from '../http/router.js';
+import type { Route } from '@wardwall/server-kit';
+import { readJsonBody, sendJson } from '@wardwall/server-kit';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import type { Session } from '../signaling/session.js';
 import type { AppDb } from '../store/app-db.js';

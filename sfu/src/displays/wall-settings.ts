@@ -13,7 +13,7 @@ import { AppError, ErrorCode, defaultWallInputSchema, wallForViewer, type Defaul
 import type { AccessPolicy, Principal } from '../auth/access.js';
 import { actorOf } from '../auth/access.js';
 import type { AuditLog } from '../audit/index.js';
-import { readJsonBody, type Route, type Router } from '../http/router.js';
+import { plainIssueError, readBody, type Route, type Router } from '@wardwall/server-kit';
 import { migrate, type AppDb } from '../store/app-db.js';
 
 export const WALL_MIGRATIONS: readonly string[] = [
@@ -99,12 +99,7 @@ export function installWallSettings(deps: WallSettingsDeps): DefaultWallStore {
       path: '/api/wall/default',
       access: admin,
       handle: async (ctx) => {
-        const parsed = defaultWallInputSchema.safeParse(await readJsonBody(ctx.req));
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new AppError(ErrorCode.BAD_REQUEST, `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
-        }
-        const input = parsed.data;
+        const input = await readBody(ctx.req, defaultWallInputSchema, { error: plainIssueError });
         input.tiles.forEach((c, i) => {
           if (c && !deps.cameraExists(c)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `tiles.${i}: unknown camera ${c}`, 400);
         });

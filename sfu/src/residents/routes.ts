@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError, ErrorCode, OWNER_TOKEN, pushUrls, retryLater, type ResidentStatus } from '@wardwall/common';
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { Logger } from 'pino';
-import { readJsonBody, sendJson, type Route } from '../http/router.js';
+import { readJsonBody, sendJson, type Route } from '@wardwall/server-kit';
 import type { Principal } from '../auth/access.js';
 import { createResidentSchema, parseBody, statusChangeSchema, updateResidentSchema } from './schema.js';
 import type { OneTimeSecrets, ResidentStore, ResidentView } from './store.js';

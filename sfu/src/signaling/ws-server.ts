@@ -10,7 +10,7 @@ import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type Serve
 import type { SignalingContext } from './context.js';
 import { canSeeCamera, type Permission, type Principal } from '../auth/access.js';
 import { Session } from './session.js';
-import { sameOrigin } from '../http/origin.js';
+import { sameOrigin } from '@wardwall/server-kit';
 import { hello, ping } from './handlers/session.js';
 import { connectTransport, createTransport, restartIce } from './handlers/transport.js';
 import { closeConsumer, consume, pauseConsumer, resumeConsumer } from './handlers/consume.js';

@@ -1,0 +1,2 @@
+/** @wardwall/accounts: filled in below. */
+export {};
