@@ -24,6 +24,7 @@ import { loadOrCreateSecret, secretFilePath } from '../../sfu/src/auth/secret.js
 import { APP_DB_FILE } from '../../sfu/src/store/app-db.js';
 import { checkServiceToken, SERVICE_HEADER } from '../../sfu/src/auth/token.js';
 import { sfuAuditClient, type AuditClient, type AuditClientStatus } from './audit-client.js';
+export type { Principal };
 
 /** The SFU's own calls (evidence holds, incident exports), signed with the shared secret. */
 export const SERVICE_PRINCIPAL: Principal = Object.freeze({ userId: 'service', name: 'system', role: 'admin', sessionId: null });
