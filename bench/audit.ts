@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
-import { openAppDb } from '../sfu/src/store/app-db.js';
-import { AuditLog } from '../sfu/src/audit/audit-log.js';
+import { openAppDb } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
 import { internalAuditRoutes } from '../sfu/src/audit/index.js';
-import { HeadWriter } from '../sfu/src/audit/head.js';
+import { HeadWriter } from '@wardwall/accounts';
 import { Router } from '@wardwall/server-kit';
-import { SERVICE_HEADER, verifyServiceToken } from '../sfu/src/auth/token.js';
-import { sfuAuditClient } from '../recorder/src/audit-client.js';
+import { SERVICE_HEADER, verifyServiceToken } from '@wardwall/accounts';
+import { sfuAuditClient } from '@wardwall/accounts';
 
 const APPENDS = 5000;
 const HTTP_APPENDS = 1000;

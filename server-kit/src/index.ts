@@ -5,3 +5,4 @@
 export * from './router.js';
 export * from './origin.js';
 export * from './body.js';
+export * from './app-db.js';

@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '@wardwall/common';
 import { originGuard, Router, sendJson, type RequestContext, type RouteAccess } from '@wardwall/server-kit';
-import type { Principal } from '../access.js';
+import type { Permission, Principal } from '@wardwall/accounts/recorder';
 import { playbackContext, type HttpDeps, type PlaybackContext } from './routes/context.js';
 import { infoRoutes } from './routes/info.js';
 import { recordingRoutes } from './routes/recordings.js';
@@ -36,10 +36,10 @@ export function playbackRouter(c: PlaybackContext): Router {
         const who = callers.get(ctx.req)!;
         ctx.principal = who;
         if (access === 'public' || access === 'session') return;
-        const permission = access.permission as Parameters<typeof c.access.require>[1];
+        const permission = access.permission as Permission;
         // A camera route's camera must be a configured one (400/404) before its rights are asked.
-        if (access.camera) c.access.require(who, permission, c.camera(ctx.params[access.camera] ?? ''));
-        else c.access.require(who, permission);
+        if (access.camera) c.access.authorize(who, { permission, camera: c.camera(ctx.params[access.camera] ?? '') });
+        else c.access.authorize(who, { permission });
       })
       .add(...infoRoutes(c), ...recordingRoutes(c), ...thumbnailRoutes(c), ...holdRoutes(c), ...exportRoutes(c))
   );

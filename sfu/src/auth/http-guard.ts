@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Guard, RequestContext } from '@wardwall/server-kit';
-import { forbidden, unauthenticated, type AccessPolicy, type Permission, type Principal } from './access.js';
+import { forbidden, unauthenticated, type AccessPolicy, type Permission, type Principal } from '@wardwall/accounts';
 
 export type PrincipalResolver = (req: IncomingMessage) => Principal | null;
 

@@ -1,7 +1,7 @@
 /** REST routes of presets, tours and display rules (shared by the team, saved on the server). */
 import { AppError, ErrorCode, displayRuleInputSchema, presetInputSchema, tourInputSchema, type DisplayRule, type Preset, type Tour } from '@wardwall/common';
 import type { z } from 'zod';
-import { ANONYMOUS_OPERATOR } from '../auth/access.js';
+import { ANONYMOUS_OPERATOR } from '@wardwall/accounts';
 import { plainIssueError, readBody, type RequestContext, type Route } from '@wardwall/server-kit';
 import type { DisplayStore } from './store.js';
 

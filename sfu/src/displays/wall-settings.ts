@@ -10,11 +10,11 @@
  *   DELETE /api/wall/default   admin    back to automatic (the first cameras); audited wall_default_clear
  */
 import { AppError, ErrorCode, defaultWallInputSchema, wallForViewer, type DefaultWall, type WallConfig } from '@wardwall/common';
-import type { AccessPolicy, Principal } from '../auth/access.js';
-import { actorOf } from '../auth/access.js';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
+import { actorOf } from '@wardwall/accounts';
 import type { AuditLog } from '../audit/index.js';
 import { plainIssueError, readBody, type Route, type Router } from '@wardwall/server-kit';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 
 export const WALL_MIGRATIONS: readonly string[] = [
   `CREATE TABLE wall_default (

@@ -12,7 +12,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { ENDPOINT_PULL_USER, type Config, type EndpointReadAuth } from '@wardwall/common';
-import { loadOrCreateSecret, secretFilePath } from '../auth/secret.js';
+import { loadOrCreateSecret, secretFilePath } from '@wardwall/accounts';
 
 export function endpointSecretPath(config: Readonly<Config>): string {
   return join(dirname(secretFilePath(config)), 'endpoint-secret');

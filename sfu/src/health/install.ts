@@ -9,8 +9,8 @@
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, absoluteLink, reviewLinkPath, type HealthAlert, type HealthConfig, type HealthKind, type ServerMessage } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
-import type { AppDb } from '../store/app-db.js';
-import type { AccessPolicy, Principal } from '../auth/access.js';
+import type { AppDb } from '@wardwall/server-kit';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
 import { z } from 'zod';
 import { issueField, readBody, readJsonBody, type Route, type Router } from '@wardwall/server-kit';
 import type { SignalingServer } from '../signaling/ws-server.js';

@@ -15,7 +15,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, ErrorCode, describeUrl, type CameraConfig } from '@wardwall/common';
-import type { AccessPolicy, Principal } from '../auth/access.js';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
 import { issueField, parseInput, readJsonBody, type Issue, type Route, type Router } from '@wardwall/server-kit';
 import { OnvifClient, OnvifError, type PtzPreset, type Velocity } from './onvif-client.js';
 

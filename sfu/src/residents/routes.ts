@@ -9,7 +9,7 @@ import { AppError, ErrorCode, OWNER_TOKEN, pushUrls, retryLater, type ResidentSt
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { Logger } from 'pino';
 import { readJsonBody, sendJson, type Route } from '@wardwall/server-kit';
-import type { Principal } from '../auth/access.js';
+import type { Principal } from '@wardwall/accounts';
 import { createResidentSchema, parseBody, statusChangeSchema, updateResidentSchema } from './schema.js';
 import type { OneTimeSecrets, ResidentStore, ResidentView } from './store.js';
 import { ownerLang, renderOwnerNotFound, renderOwnerPage } from './owner-page.js';

@@ -8,7 +8,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type ServerMessage } from '@wardwall/common';
 import type { SignalingContext } from './context.js';
-import { canSeeCamera, type Permission, type Principal } from '../auth/access.js';
+import { canSeeCamera, type Permission, type Principal } from '@wardwall/accounts';
 import { Session } from './session.js';
 import { sameOrigin } from '@wardwall/server-kit';
 import { hello, ping } from './handlers/session.js';

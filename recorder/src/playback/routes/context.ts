@@ -13,7 +13,7 @@ import type { Thumbnailer } from '../thumbnail.js';
 import type { ExportManager } from '../export.js';
 import type { ExportQuota } from '../export-quota.js';
 import { instant, checkWindow } from '../time.js';
-import { OPEN_RECORDER_ACCESS, type Principal, type RecorderAccess } from '../../access.js';
+import { OPEN_RECORDER_ACCESS, type Principal, type RecorderAccess } from '@wardwall/accounts/recorder';
 import { AuditedRanges, type Range } from '../audited-ranges.js';
 
 export interface HttpDeps {

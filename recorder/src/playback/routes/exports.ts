@@ -11,7 +11,7 @@ import { instant, checkWindow } from '../time.js';
 import { rangesOf } from '../export.js';
 import { verifyPackageFile } from '../export-verify.js';
 import { sendFile } from '../send-file.js';
-import type { Principal } from '../../access.js';
+import type { Principal } from '@wardwall/accounts/recorder';
 import { bad, LIMITS, MAX_BODY, parse, principal, uuid, who, type PlaybackContext } from './context.js';
 
 /** The classic form: cameras + one window. */
@@ -38,10 +38,7 @@ export function exportRoutes(c: PlaybackContext): Route[] {
     if (!uuid.test(raw)) throw bad('export: not an export id');
     const job = deps.exports.get(raw);
     if (!job) throw new AppError(ErrorCode.NOT_FOUND, 'no such export', 404);
-    for (const cam of job.cameras) {
-      access.require(who, 'export', cam);
-      access.requireLookback(who, cam, job.fromMs);
-    }
+    for (const cam of job.cameras) access.authorize(who, { permission: 'export', camera: cam, from: job.fromMs });
     return job;
   };
   return [
@@ -57,8 +54,7 @@ export function exportRoutes(c: PlaybackContext): Route[] {
         const ranges = 'ranges' in b ? b.ranges.map((r) => ({ ...r, camera: c.camera(r.camera) })) : rangesOf([...new Set(b.cameras.map(c.camera))], b.from, b.to);
         let total = 0;
         ranges.forEach((r, i) => {
-          access.require(who, 'export', r.camera);
-          access.requireLookback(who, r.camera, r.from);
+          access.authorize(who, { permission: 'export', camera: r.camera, from: r.from });
           const err = checkWindow(r.from, r.to, { maxSpanMs: LIMITS.export, now: deps.now() });
           if (err) throw bad('ranges' in b ? `body: ranges.${i}: ${err}` : err, ErrorCode.BAD_TIME_RANGE);
           total += r.to - r.from;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AppError, ErrorCode } from '@wardwall/common';
 import { readJsonBody, sendJson, type Route } from '@wardwall/server-kit';
 import { instant, checkWindow } from '../time.js';
-import { isService } from '../../access.js';
+import { isService } from '@wardwall/accounts/recorder';
 import { bad, DAY, LIMITS, MAX_BODY, parse, principal, query, who, type HoldLimits, type PlaybackContext } from './context.js';
 
 /** Without `recorder.holds` (tests that start the HTTP server alone): the config's defaults. */

@@ -30,7 +30,7 @@ export function recordingRoutes(c: PlaybackContext): Route[] {
       handle: (ctx) => {
         const cam = ctx.params.camera!;
         const { from, to } = c.window(ctx.url, LIMITS.spans);
-        access.requireLookback(principal(ctx), cam, from);
+        access.authorize(principal(ctx), { permission: 'playback', camera: cam, from });
         return { camera: cam, ...store.db.spans(cam, from, to) };
       },
     },
@@ -43,8 +43,7 @@ export function recordingRoutes(c: PlaybackContext): Route[] {
         const who = principal(ctx);
         const cam = ctx.params.camera!;
         const { from, to: asked } = c.window(url, LIMITS.playlist, playlistQuery);
-        access.require(who, 'playback', cam);
-        access.requireLookback(who, cam, from);
+        access.authorize(who, { permission: 'playback', camera: cam, from });
         // A live window (asked for by a player near the present) stays open: it lists what is written
         // after it too, on every reload (the URL is the same; the present is not).
         const live = url.searchParams.get('live') === '1';
@@ -79,7 +78,7 @@ export function recordingRoutes(c: PlaybackContext): Route[] {
         let seg = store.db.segment(Number(segment));
         if (!seg || seg.camera !== cam) throw new AppError(ErrorCode.NOT_FOUND, 'no such segment', 404);
         // A segment that ends inside the allowed window is served whole (HLS plays whole fragments).
-        access.requireLookback(who, cam, seg.open ? Infinity : seg.endMs);
+        access.authorize(who, { permission: 'playback', camera: cam, from: seg.open ? Infinity : seg.endMs });
         // The footage these bytes hold must be inside a range audited for this viewer; a fetch
         // outside every audited range (a loop over segment ids) is audited itself, for the whole file.
         const file = await segmentFile(store, deps.fmp4, seg);

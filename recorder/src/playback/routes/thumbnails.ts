@@ -22,7 +22,7 @@ export function thumbnailRoutes(c: PlaybackContext): Route[] {
         const who = principal(ctx);
         const cam = ctx.params.camera!;
         const { at } = query(atQuery, url);
-        access.requireLookback(who, cam, at);
+        access.authorize(who, { permission: 'playback', camera: cam, from: at });
         const row = store.db.overlapping(cam, at, at + 1)[0];
         if (!row) throw new AppError(ErrorCode.NO_RECORDING, 'nothing recorded at this instant', 404);
         const { seg, abs, info } = await segmentFile(store, deps.fmp4, row);

@@ -7,7 +7,7 @@
 import { createHmac, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from '@wardwall/common';
-import { loadOrCreateSecretFile, readSecretFile } from '../auth/secret-file.js';
+import { loadOrCreateSecretFile, readSecretFile } from '../secret-file.js';
 
 export const CHAIN_KEY_FILE = 'audit-chain-key';
 
