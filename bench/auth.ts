@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSystem } from '../sfu/test/support.js';
-import { openAppDb } from '../sfu/src/store/app-db.js';
-import { AuditLog } from '../sfu/src/audit/audit-log.js';
+import { openAppDb } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
 import { pct, round1 } from './common.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);

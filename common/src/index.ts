@@ -17,3 +17,4 @@ export * from './export-manifest.js';
 export * from './archive-stream.js';
 export * from './export-check.js';
 export * from './ingest.js';
+export * from './access.js';

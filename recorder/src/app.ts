@@ -14,7 +14,7 @@ import { createHttpServer } from './playback/http.js';
 import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer, type ThumbnailOptions } from './playback/thumbnail.js';
 import { ExportManager } from './playback/export.js';
-import { recorderAccess, SERVICE_PRINCIPAL, type RecorderAccess } from './access.js';
+import { recorderAccess, SERVICE_PRINCIPAL, type RecorderAccess } from '@wardwall/accounts/recorder';
 import { recorderPullUrl } from './writer/pull-url.js';
 import { ExportQuota } from './playback/export-quota.js';
 import { ExportExpiry } from './playback/export-expiry.js';

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createUser, startTestSystem, waitFor } from './support.js';
-import { chainKeyPath } from '../src/audit/chain-key.js';
-import { SERVICE_HEADER, signServiceToken } from '../src/auth/token.js';
+import { chainKeyPath } from '@wardwall/accounts';
+import { SERVICE_HEADER, signServiceToken } from '@wardwall/accounts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -14,10 +14,10 @@ import { mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openAppDb } from '../src/store/app-db.js';
-import { AuditLog } from '../src/audit/audit-log.js';
-import { HeadWriter, HEAD_FORMAT, headSignedByPublicKey, readHead } from '../src/audit/head.js';
-import { GENESIS_HASH } from '../src/audit/chain.js';
+import { openAppDb } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
+import { HeadWriter, HEAD_FORMAT, headSignedByPublicKey, readHead } from '@wardwall/accounts';
+import { GENESIS_HASH } from '@wardwall/accounts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -155,8 +155,8 @@ test('entries appended after the last head are fine; a trail without its key can
 test('two processes appending at once keep one intact chain', async () => {
   const { dir, db, audit, writeHead } = trail(1);
   const script = `
-    import { openAppDb } from './sfu/src/store/app-db.ts';
-    import { AuditLog } from './sfu/src/audit/audit-log.ts';
+    import { openAppDb } from './server-kit/src/app-db.ts';
+    import { AuditLog } from './accounts/src/audit/audit-log.ts';
     const a = new AuditLog(openAppDb(process.env.DIR));
     for (let i = 0; i < 300; i++) if (a.append('other-process', 'playback', 'demo-1', { i }) === null) process.exit(3);
   `;

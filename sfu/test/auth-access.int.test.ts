@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_MESSAGE_TYPES, type ServerMessage } from '@wardwall/common';
-import type { Route } from '../src/http/router.js';
+import type { Route } from '@wardwall/server-kit';
 import { isRecorderPath, recorderPath } from '../src/http/recorder-proxy.js';
 import { createUser, signIn, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, wsClient, type TestSystem } from './support.js';
 

@@ -9,12 +9,12 @@ import { createLogger } from '@wardwall/common/node';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAppDb } from '../src/store/app-db.js';
-import { AuditLog } from '../src/audit/audit-log.js';
-import { AuthStore } from '../src/auth/auth-store.js';
+import { openAppDb } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
+import { AuthStore } from '@wardwall/accounts';
 import { AuthService } from '../src/auth/auth-service.js';
-import { hashPassword } from '../src/auth/password.js';
-import { loadOrCreateSecret } from '../src/auth/secret.js';
+import { hashPassword } from '@wardwall/accounts';
+import { loadOrCreateSecret } from '@wardwall/accounts';
 
 const log = createLogger('test', 'silent');
 const client = { address: '127.0.0.1', userAgent: 'test' };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import type { DisplayRule } from '@wardwall/common';
-import { openAppDb } from '../src/store/app-db.js';
+import { openAppDb } from '@wardwall/server-kit';
 import { DisplayStore } from '../src/displays/store.js';
 import { DisplayService } from '../src/displays/display-service.js';
 import { camerasScreen, nextStepIndex, presetScreen } from '../src/displays/resolve.js';

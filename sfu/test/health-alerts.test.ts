@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { healthConfigSchema, resolveConfig, type HealthAlert } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
-import { openAppDb } from '../src/store/app-db.js';
+import { openAppDb } from '@wardwall/server-kit';
 import { AlertStore } from '../src/health/alert-store.js';
 import { WebhookSender } from '../src/health/webhook.js';
 

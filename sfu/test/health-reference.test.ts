@@ -9,7 +9,7 @@ import { healthConfigSchema } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
 import { PictureDetector, type PictureFault, type PictureReference } from '../src/health/picture-detector.js';
 import { ReferenceStore } from '../src/health/reference-store.js';
-import { openAppDb } from '../src/store/app-db.js';
+import { openAppDb } from '@wardwall/server-kit';
 import { black, blurred, moved, scene, staticScene, type Frame } from './health-scenes.js';
 
 const cfg = healthConfigSchema.parse({});

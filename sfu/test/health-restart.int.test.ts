@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openAppDb } from '../src/store/app-db.js';
+import { openAppDb } from '@wardwall/server-kit';
 import { AlertStore } from '../src/health/alert-store.js';
 import { startTestSystem, waitFor, type TestSystem } from './support.js';
 

@@ -19,7 +19,7 @@ import { wallEntries } from '../src/residents/wall-sync.js';
 import { ResidentStore } from '../src/residents/store.js';
 import { createResidentSchema, parseBody } from '../src/residents/schema.js';
 import { escapeHtml, ownerLang, renderOwnerPage } from '../src/residents/owner-page.js';
-import { openAppDb } from '../src/store/app-db.js';
+import { openAppDb } from '@wardwall/server-kit';
 import { residentRoutes } from '../src/residents/routes.js';
 import { createLogger } from '@wardwall/common/node';
 import { AppError } from '@wardwall/common';

@@ -9,9 +9,9 @@ import { redactCredentials, redactDeep, statusChangeAllowed, resolveConfig } fro
 import { createLogger } from '@wardwall/common/node';
 import { FailureLimiter } from '../src/auth/lockout.js';
 import { RateLimiter } from '../src/auth/rate-limit.js';
-import { originGuard, sameOrigin } from '../src/http/origin.js';
+import { originGuard, sameOrigin } from '@wardwall/server-kit';
 import { quotaRefusal, type CountedExport, type ExportQuotaConfig } from '../../recorder/src/playback/export-quota.js';
-import { openAppDb } from '../src/store/app-db.js';
+import { openAppDb } from '@wardwall/server-kit';
 import { ResidentStore } from '../src/residents/store.js';
 import { selfSignedArgs } from '../src/http/tls.js';
 

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { startRecorder, type Recorder, type RecorderOptions } from '../../recorder/src/app.js';
-import { hashPassword } from '../src/auth/password.js';
-import type { Role, CameraRule } from '../src/auth/roles.js';
-import { SESSION_COOKIE } from '../src/auth/token.js';
+import { hashPassword } from '@wardwall/accounts';
+import type { Role, CameraRule } from '@wardwall/accounts';
+import { SESSION_COOKIE } from '@wardwall/accounts';
 
 export interface TestSystem {
   config: Readonly<Config>;

@@ -11,10 +11,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError, ErrorCode, resolveConfig } from '@wardwall/common';
-import { Router, sendJson } from '../src/http/router.js';
-import { openAppDb, type AppDb } from '../src/store/app-db.js';
+import { Router, sendJson } from '@wardwall/server-kit';
+import { openAppDb, type AppDb } from '@wardwall/server-kit';
 import { installWallSettings } from '../src/displays/wall-settings.js';
-import type { AccessPolicy, Principal } from '../src/auth/access.js';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
 import type { AuditLog } from '../src/audit/index.js';
 
 const CAMS = ['demo-1', 'demo-2', 'demo-3', 'demo-4', 'demo-5'];

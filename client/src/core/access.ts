@@ -6,29 +6,10 @@
  */
 import { hcmDateInput, hcmDayStart } from './hcm-time.js';
 import { ParseError, arrayOf, isObj, oneOf, str } from './parse.js';
+import { ALL_CAMERAS, CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Me, type SystemPermission } from '@wardwall/common';
 
-export const ROLES = ['admin', 'operator', 'commander', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-export const SYSTEM_PERMISSIONS = ['admin', 'control', 'bookmark', 'audit'] as const;
-export type SystemPermission = (typeof SYSTEM_PERMISSIONS)[number];
-export const CAMERA_PERMISSIONS = ['live', 'playback', 'export'] as const;
-export type CameraPermission = (typeof CAMERA_PERMISSIONS)[number];
-/** The id of the `Me` the server answers when access control is off (no sign-in, no sign-out). */
-export const ANONYMOUS_ID = 'local';
-/** The key of a rule for every camera. */
-export const ALL_CAMERAS = '*';
-
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  system: SystemPermission[];
-  /** Camera id (or '*') → what the viewer may do on it. */
-  cameras: Record<string, CameraPermission[]>;
-  /** Days of recordings the viewer may play back; null = unlimited. */
-  lookbackDays: number | null;
-}
+// The role and permission names and the `Me` shape are the contract shared with the server.
+export { ALL_CAMERAS, ANONYMOUS_ID, CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Me, type Role, type SystemPermission } from '@wardwall/common';
 
 /** Parses the `me` object of /api/auth/me and /api/auth/login (unknown permissions are dropped). */
 export function parseMe(raw: unknown, field = 'me'): Me {

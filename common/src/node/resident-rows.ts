@@ -12,7 +12,7 @@ import { pushedStreamUrl } from '../residents.js';
 
 /** The table (created by the SFU's `residents` migrations). */
 export const RESIDENT_TABLE = 'resident_cameras';
-/** The SFU database file inside `sfu.dataDir` (sfu/src/store/app-db.ts). */
+/** The SFU database file inside `sfu.dataDir` (server-kit/src/app-db.ts). */
 export const SFU_DB_FILE = 'wardwall.db';
 
 export function sfuDbPath(dataDir: string): string {

@@ -4,7 +4,7 @@
  * appended as `cameras_configured`. Features that add cameras at run time append their own entries.
  */
 import type { CameraConfig } from '@wardwall/common';
-import type { AuditLog } from './audit-log.js';
+import type { AuditLog } from '@wardwall/accounts';
 
 export interface CameraSummary {
   id: string;

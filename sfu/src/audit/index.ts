@@ -9,15 +9,15 @@ import { z } from 'zod';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type Config } from '@wardwall/common';
-import type { AppDb } from '../store/app-db.js';
-import type { Route, Router } from '../http/router.js';
-import { readJsonBody, sendJson } from '../http/router.js';
-import { parseBody, queryObject } from '../auth/validate.js';
-import { AuditLog } from './audit-log.js';
-import { chainKeyPath, loadOrCreateChainKey } from './chain-key.js';
-import { HeadWriter, headFilePath } from './head.js';
+import type { AppDb } from '@wardwall/server-kit';
+import type { Route, Router } from '@wardwall/server-kit';
+import { readJsonBody, sendJson } from '@wardwall/server-kit';
+import { parseBody, queryObject } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
+import { chainKeyPath, loadOrCreateChainKey } from '@wardwall/accounts';
+import { HeadWriter, headFilePath } from '@wardwall/accounts';
 
-export { AuditLog } from './audit-log.js';
+export { AuditLog } from '@wardwall/accounts';
 export { auditCameraSet } from './camera-changes.js';
 
 const ms = z.string().regex(/^\d{1,15}$/, 'milliseconds since the epoch').transform(Number);

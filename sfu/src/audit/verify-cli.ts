@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfigOrExit } from '@wardwall/common/node';
-import { APP_DB_FILE } from '../store/app-db.js';
-import { AuditLog } from './audit-log.js';
-import { chainKeyPath, readChainKey } from './chain-key.js';
-import { headFilePath, readHead } from './head.js';
-import { checkAgainstHead } from './verify.js';
+import { APP_DB_FILE } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
+import { chainKeyPath, readChainKey } from '@wardwall/accounts';
+import { headFilePath, readHead } from '@wardwall/accounts';
+import { checkAgainstHead } from '@wardwall/accounts';
 
 const config = loadConfigOrExit();
 const file = join(config.sfu.dataDir, APP_DB_FILE);

@@ -1,15 +1,15 @@
 /** Account administration (`admin` permission): users, their camera rules and look-back, revocation, roles. */
 import { z } from 'zod';
 import { AppError, ErrorCode } from '@wardwall/common';
-import { readJsonBody, sendJson, type Route } from '../http/router.js';
-import { cameraRuleSchema, USERNAME, type User, type UserChange } from './auth-store.js';
+import { readJsonBody, sendJson, type Route } from '@wardwall/server-kit';
+import { cameraRuleSchema, USERNAME, type User, type UserChange } from '@wardwall/accounts';
 import type { AuthService } from './auth-service.js';
-import { actorOf } from './access.js';
+import { actorOf } from '@wardwall/accounts';
 import { principalOf } from './http-guard.js';
-import { hashPassword } from './password.js';
+import { hashPassword } from '@wardwall/accounts';
 import { newPassword } from './auth-routes.js';
-import { ROLE_SPECS, ROLES, type CameraRule } from './roles.js';
-import { parseBody } from './validate.js';
+import { ROLE_SPECS, ROLES, type CameraRule } from '@wardwall/accounts';
+import { parseBody } from '@wardwall/server-kit';
 
 const displayName = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 const lookback = z.number().min(0).max(36500).nullable();

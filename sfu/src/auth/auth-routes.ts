@@ -1,15 +1,15 @@
 /** Login, logout, the signed-in user and their own password (contract: briefs/AUTH-CONTRACT.md). */
 import { z } from 'zod';
 import { AppError, ErrorCode } from '@wardwall/common';
-import { readJsonBody, sendJson, type Route } from '../http/router.js';
-import { USERNAME } from './auth-store.js';
+import { readJsonBody, sendJson, type Route } from '@wardwall/server-kit';
+import { USERNAME } from '@wardwall/accounts';
 import type { AuthService } from './auth-service.js';
 import { clientAddress, principalOf } from './http-guard.js';
-import { PASSWORD_MAX, PASSWORD_MIN } from './password.js';
-import { meOf, type Me } from './policy.js';
-import { clearedCookie, sessionCookie } from './token.js';
-import { parseBody } from './validate.js';
-import { ANONYMOUS_OPERATOR, type Principal } from './access.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '@wardwall/accounts';
+import { meOf, type Me } from '@wardwall/accounts';
+import { clearedCookie, sessionCookie } from '@wardwall/accounts';
+import { parseBody } from '@wardwall/server-kit';
+import { ANONYMOUS_OPERATOR, type Principal } from '@wardwall/accounts';
 
 const LOGIN_BODY_LIMIT = 4096;
 const loginBody = z.object({ username: z.string().trim().toLowerCase().max(64).regex(USERNAME, 'letters, digits, ".", "_" or "-"'), password: z.string().min(1).max(PASSWORD_MAX) }).strict();

@@ -4,13 +4,13 @@
  */
 import { AppError, ErrorCode, retryLater, type Config } from '@wardwall/common';
 import type { Logger } from 'pino';
-import type { AuditLog } from '../audit/audit-log.js';
-import { actorOf, type Principal } from './access.js';
-import { AuthStore, type User } from './auth-store.js';
+import type { AuditLog } from '@wardwall/accounts';
+import { actorOf, type Principal } from '@wardwall/accounts';
+import { AuthStore, type User } from '@wardwall/accounts';
 import { FailureLimiter, type Reservation } from './lockout.js';
-import { hashPassword, randomPassword, verifyPassword } from './password.js';
-import { SessionVerifier } from './session-verifier.js';
-import { newSessionId, signToken } from './token.js';
+import { hashPassword, randomPassword, verifyPassword } from '@wardwall/accounts';
+import { SessionVerifier } from '@wardwall/accounts';
+import { newSessionId, signToken } from '@wardwall/accounts';
 
 export interface LoginResult {
   user: User;

@@ -1,6 +1,6 @@
 /** `npm run user -- <command> ...`: argument parsing into a command. Pure. */
-import { USERNAME } from './auth-store.js';
-import { ROLES, type Role } from './roles.js';
+import { USERNAME } from '@wardwall/accounts';
+import { ROLES, type Role } from '@wardwall/accounts';
 
 export type UserCommand =
   | { cmd: 'list' }

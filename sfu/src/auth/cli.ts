@@ -5,11 +5,11 @@
  */
 import { userInfo } from 'node:os';
 import { loadConfigOrExit } from '@wardwall/common/node';
-import { openAppDb } from '../store/app-db.js';
-import { AuditLog } from '../audit/audit-log.js';
-import { chainKeyPath, loadOrCreateChainKey } from '../audit/chain-key.js';
-import { AuthStore } from './auth-store.js';
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, randomPassword } from './password.js';
+import { openAppDb } from '@wardwall/server-kit';
+import { AuditLog } from '@wardwall/accounts';
+import { chainKeyPath, loadOrCreateChainKey } from '@wardwall/accounts';
+import { AuthStore } from '@wardwall/accounts';
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, randomPassword } from '@wardwall/accounts';
 import { parseUserArgs, USAGE } from './cli-args.js';
 
 async function readStdin(): Promise<string> {

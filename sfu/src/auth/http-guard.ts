@@ -3,8 +3,8 @@
  * checks the route's declared access against the policy (403 without the right).
  */
 import type { IncomingMessage } from 'node:http';
-import type { Guard, RequestContext } from '../http/router.js';
-import { forbidden, unauthenticated, type AccessPolicy, type Permission, type Principal } from './access.js';
+import type { Guard, RequestContext } from '@wardwall/server-kit';
+import { forbidden, unauthenticated, type AccessPolicy, type Permission, type Principal } from '@wardwall/accounts';
 
 export type PrincipalResolver = (req: IncomingMessage) => Principal | null;
 

@@ -6,19 +6,19 @@
 import type { IncomingMessage } from 'node:http';
 import { ErrorCode, retryLater, type Config } from '@wardwall/common';
 import type { Logger } from 'pino';
-import type { AppDb } from '../store/app-db.js';
-import type { Router } from '../http/router.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AppDb } from '@wardwall/server-kit';
+import type { Router } from '@wardwall/server-kit';
+import type { AuditLog } from '@wardwall/accounts';
 import type { SignalingServer } from '../signaling/ws-server.js';
-import { ANONYMOUS_OPERATOR, OPEN_ACCESS, type AccessPolicy, type Principal } from './access.js';
-import { AuthStore } from './auth-store.js';
+import { ANONYMOUS_OPERATOR, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
+import { AuthStore } from '@wardwall/accounts';
 import { AuthService } from './auth-service.js';
-import { loadOrCreateSecret, secretFilePath } from './secret.js';
-import { storePolicy } from './policy.js';
+import { loadOrCreateSecret, secretFilePath } from '@wardwall/accounts';
+import { storePolicy } from '@wardwall/accounts';
 import { accessGuard } from './http-guard.js';
 import { authRoutes } from './auth-routes.js';
 import { adminRoutes } from './admin-routes.js';
-import { SERVICE_HEADER, signServiceToken, verifyServiceToken, type ServiceActor } from './token.js';
+import { SERVICE_HEADER, signServiceToken, verifyServiceToken, type ServiceActor } from '@wardwall/accounts';
 import { RateLimiter } from './rate-limit.js';
 import { clientAddress } from './http-guard.js';
 

@@ -13,7 +13,7 @@
 import type { Logger } from 'pino';
 import { backoffDelay, type Bookmark, type Incident } from '@wardwall/common';
 import { recorderJson, type RecorderTarget } from './recorder-client.js';
-import type { ServiceActor } from '../auth/token.js';
+import type { ServiceActor } from '@wardwall/accounts';
 
 export interface WantedHold {
   bookmarkId: string;

@@ -20,14 +20,14 @@ import {
   type Incident,
   EXPORT_PACKAGE_FORMATS,
 } from '@wardwall/common';
-import { actorOf, type AccessPolicy, type Principal } from '../auth/access.js';
-import type { ServiceActor } from '../auth/token.js';
+import { actorOf, type AccessPolicy, type Principal } from '@wardwall/accounts';
+import type { ServiceActor } from '@wardwall/accounts';
 import type { CameraRegistry } from '../media/camera-registry.js';
-import type { Route } from '../http/router.js';
-import { readJsonBody, sendJson } from '../http/router.js';
+import type { Route } from '@wardwall/server-kit';
+import { readJsonBody, sendJson } from '@wardwall/server-kit';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import type { Session } from '../signaling/session.js';
-import type { AppDb } from '../store/app-db.js';
+import type { AppDb } from '@wardwall/server-kit';
 import { BookmarkStore, badField } from './store.js';
 import { HoldKeeper, wantedHolds, type HoldEvent } from './holds.js';
 import { recorderJson, RecorderCallError } from './recorder-client.js';

@@ -3,7 +3,7 @@
  * bookmarks feature. Errors: RecorderCallError with the recorder's status and code when it sent one;
  * status 0 when it did not answer.
  */
-import type { ServiceActor } from '../auth/token.js';
+import type { ServiceActor } from '@wardwall/accounts';
 
 export interface RecorderTarget {
   host: string;

@@ -23,7 +23,7 @@ import {
   type IncidentChange,
   type IncidentFields,
 } from '@wardwall/common';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 
 export const BOOKMARK_MIGRATIONS = [
   `CREATE TABLE bookmarks (

@@ -4,11 +4,11 @@
  */
 import type { Logger } from 'pino';
 import type { ResponseData } from '@wardwall/common';
-import type { AppDb } from '../store/app-db.js';
-import type { Router } from '../http/router.js';
+import type { AppDb } from '@wardwall/server-kit';
+import type { Router } from '@wardwall/server-kit';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import type { Session } from '../signaling/session.js';
-import { ANONYMOUS_OPERATOR } from '../auth/access.js';
+import { ANONYMOUS_OPERATOR } from '@wardwall/accounts';
 import { DisplayStore } from './store.js';
 import { DisplayService } from './display-service.js';
 import { displayRoutes } from './routes.js';

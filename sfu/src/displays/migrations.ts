@@ -1,4 +1,4 @@
-/** Tables of the displays feature (append-only scripts, see store/app-db.ts `migrate`). */
+/** Tables of the displays feature (append-only scripts, see server-kit/src/app-db.ts `migrate`). */
 export const DISPLAY_MIGRATIONS: readonly string[] = [
   `CREATE TABLE displays (
      name TEXT PRIMARY KEY,

@@ -1,8 +1,8 @@
 /** REST routes of presets, tours and display rules (shared by the team, saved on the server). */
 import { AppError, ErrorCode, displayRuleInputSchema, presetInputSchema, tourInputSchema, type DisplayRule, type Preset, type Tour } from '@wardwall/common';
 import type { z } from 'zod';
-import { ANONYMOUS_OPERATOR } from '../auth/access.js';
-import { readJsonBody, type RequestContext, type Route } from '../http/router.js';
+import { ANONYMOUS_OPERATOR } from '@wardwall/accounts';
+import { plainIssueError, readBody, type RequestContext, type Route } from '@wardwall/server-kit';
 import type { DisplayStore } from './store.js';
 
 /** The author of a change: the guard's principal, or the local operator while access is open. */
@@ -12,12 +12,7 @@ export function authorOf(principal: unknown): string {
 }
 
 async function parseBody<S extends z.ZodType>(ctx: RequestContext, schema: S): Promise<z.infer<S>> {
-  const parsed = schema.safeParse(await readJsonBody(ctx.req));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new AppError(ErrorCode.BAD_REQUEST, `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return readBody(ctx.req, schema as z.ZodType<z.infer<S>>, { error: plainIssueError });
 }
 
 const ID = '(?<id>[a-z0-9-]{1,64})';

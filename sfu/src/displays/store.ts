@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AppError, ErrorCode, type DisplayRule, type DisplayRuleInput, type DisplayState, type Preset, type PresetInput, type Tour, type TourInput } from '@wardwall/common';
-import type { AppDb } from '../store/app-db.js';
-import { migrate } from '../store/app-db.js';
+import type { AppDb } from '@wardwall/server-kit';
+import { migrate } from '@wardwall/server-kit';
 import { DISPLAY_MIGRATIONS } from './migrations.js';
 
 interface PresetRow { id: string; name: string; layout: string; tiles_json: string; created_by: string; updated_at: number }

@@ -10,11 +10,11 @@
  *   DELETE /api/wall/default   admin    back to automatic (the first cameras); audited wall_default_clear
  */
 import { AppError, ErrorCode, defaultWallInputSchema, wallForViewer, type DefaultWall, type WallConfig } from '@wardwall/common';
-import type { AccessPolicy, Principal } from '../auth/access.js';
-import { actorOf } from '../auth/access.js';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
+import { actorOf } from '@wardwall/accounts';
 import type { AuditLog } from '../audit/index.js';
-import { readJsonBody, type Route, type Router } from '../http/router.js';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { plainIssueError, readBody, type Route, type Router } from '@wardwall/server-kit';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 
 export const WALL_MIGRATIONS: readonly string[] = [
   `CREATE TABLE wall_default (
@@ -99,12 +99,7 @@ export function installWallSettings(deps: WallSettingsDeps): DefaultWallStore {
       path: '/api/wall/default',
       access: admin,
       handle: async (ctx) => {
-        const parsed = defaultWallInputSchema.safeParse(await readJsonBody(ctx.req));
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new AppError(ErrorCode.BAD_REQUEST, `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`);
-        }
-        const input = parsed.data;
+        const input = await readBody(ctx.req, defaultWallInputSchema, { error: plainIssueError });
         input.tiles.forEach((c, i) => {
           if (c && !deps.cameraExists(c)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `tiles.${i}: unknown camera ${c}`, 400);
         });

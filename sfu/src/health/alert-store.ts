@@ -4,7 +4,7 @@
  * recovers. Closed alerts stay: they are the camera's health history.
  */
 import type { AlertState, HealthAlert, HealthKind } from '@wardwall/common';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 
 const MIGRATIONS = [
   `CREATE TABLE health_alerts (

@@ -9,10 +9,10 @@
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, absoluteLink, reviewLinkPath, type HealthAlert, type HealthConfig, type HealthKind, type ServerMessage } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
-import type { AppDb } from '../store/app-db.js';
-import type { AccessPolicy, Principal } from '../auth/access.js';
+import type { AppDb } from '@wardwall/server-kit';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
 import { z } from 'zod';
-import { readJsonBody, type Route, type Router } from '../http/router.js';
+import { issueField, readBody, readJsonBody, type Route, type Router } from '@wardwall/server-kit';
 import type { SignalingServer } from '../signaling/ws-server.js';
 import type { Session } from '../signaling/session.js';
 import { AlertStore } from './alert-store.js';
@@ -234,12 +234,10 @@ function healthRoutes(ops: RouteOps): Route[] {
       // Camera-scoped part of the rule; the handler also requires 'control' (see relearn).
       access: { permission: 'live', camera: 'id' },
       handle: async (ctx) => {
-        const body = relearnBodySchema.safeParse(await readJsonBody(ctx.req, 1024));
-        if (!body.success) {
-          const issue = body.error.issues[0]!;
-          const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.map(String).join('.') || '(body)';
-          throw new AppError(ErrorCode.BAD_REQUEST, `${field}: not accepted (the body is {})`);
-        }
+        await readBody(ctx.req, relearnBodySchema, {
+          limit: 1024,
+          error: (issue) => new AppError(ErrorCode.BAD_REQUEST, `${issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issueField(issue, '(body)')}: not accepted (the body is {})`),
+        });
         return ops.relearn(ctx.params.id!, principalOf(ctx));
       },
     },

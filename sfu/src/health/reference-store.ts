@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 import type { PictureReference } from './picture-detector.js';
 
 const MIGRATIONS = [

@@ -7,7 +7,7 @@
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '@wardwall/common';
 import type { Logger } from 'pino';
-import type { Route, RouteAccess } from './router.js';
+import type { Route, RouteAccess } from '@wardwall/server-kit';
 
 /** Path prefixes served by the recorder. Pure. */
 export const RECORDER_PREFIXES = ['/api/recordings/', '/api/exports', '/api/holds', '/api/recorder/'] as const;

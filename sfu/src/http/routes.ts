@@ -9,8 +9,8 @@ import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
 import { serveStatic } from './static-files.js';
 import { isRecorderPath, recorderRoutes } from './recorder-proxy.js';
-import { Router, sendJson, type Route } from './router.js';
-import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '../auth/access.js';
+import { Router, sendJson, type Route } from '@wardwall/server-kit';
+import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
 
 export interface RoutesContext {
   cameras: CameraRegistry;

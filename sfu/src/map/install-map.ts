@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { ConfigError, DEMO_STREETS, demoEnabled, effectiveCameras, resolveNeighbours, type Config } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
-import type { Router } from '../http/router.js';
+import type { Router } from '@wardwall/server-kit';
 import { schematicSvg } from './schematic.js';
 
 const IMAGE_TYPES: Record<string, string> = {

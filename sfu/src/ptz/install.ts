@@ -15,8 +15,8 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, ErrorCode, describeUrl, type CameraConfig } from '@wardwall/common';
-import type { AccessPolicy, Principal } from '../auth/access.js';
-import { readJsonBody, type Route, type Router } from '../http/router.js';
+import type { AccessPolicy, Principal } from '@wardwall/accounts';
+import { issueField, parseInput, readJsonBody, type Issue, type Route, type Router } from '@wardwall/server-kit';
 import { OnvifClient, OnvifError, type PtzPreset, type Velocity } from './onvif-client.js';
 
 export interface PtzDeps {
@@ -60,13 +60,12 @@ export function directionOf(v: Velocity): string {
   return parts.join('+') || 'none';
 }
 
-function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const r = schema.safeParse(raw);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.map(String).join('.') || '(body)';
-  throw new AppError(ErrorCode.BAD_REQUEST, `${field}: ${issue.message}`);
+/** A PTZ body's first issue: the unknown keys or the field, then zod's message. */
+function ptzIssue(issue: Issue): AppError {
+  const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issueField(issue, '(body)');
+  return new AppError(ErrorCode.BAD_REQUEST, `${field}: ${issue.message}`);
 }
+const parse = <T>(schema: z.ZodType<T>, raw: unknown): T => parseInput(schema, raw, { error: ptzIssue });
 
 export function installPtz(deps: PtzDeps): Ptz {
   const { access, log } = deps;

@@ -6,8 +6,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
-import type { Router } from '../http/router.js';
-import type { AppDb } from '../store/app-db.js';
+import type { Router } from '@wardwall/server-kit';
+import type { AppDb } from '@wardwall/server-kit';
 import { ResidentStore } from './store.js';
 import { residentRoutes, type ResidentChange } from './routes.js';
 import { ResidentWallSync } from './wall-sync.js';

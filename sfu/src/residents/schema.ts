@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError, CAMERA_ID, ErrorCode, RESIDENT_STATUSES, SHARING_MODES } from '@wardwall/common';
+import { parseInput } from '@wardwall/server-kit';
 
 export const LIMITS = { name: 120, ownerName: 120, ownerContact: 200, address: 300, note: 1000, url: 2048 } as const;
 
@@ -63,9 +64,7 @@ export const statusChangeSchema = z.object({ status: z.enum(RESIDENT_STATUSES) }
 
 /** Parses `body` or throws one AppError whose code says what is wrong and whose message names the field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  throw issueError(r.error.issues[0]!);
+  return parseInput(schema as z.ZodType<z.output<S>>, body, { error: issueError });
 }
 
 export function issueError(issue: z.core.$ZodIssue): AppError {

@@ -9,7 +9,7 @@ import { AppError, CAMERA_ID, describeUrl, ErrorCode, statusChangeAllowed, type 
 
 export type { ResidentView };
 import { hashSecret, readResidentRows, RESIDENT_TABLE, type ResidentSourceRow } from '@wardwall/common/node';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 import type { CreateResident, UpdateResident } from './schema.js';
 
 export const RESIDENT_MIGRATIONS = [

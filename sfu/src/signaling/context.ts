@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { WorkerPool } from '../media/worker-pool.js';
-import type { AccessPolicy } from '../auth/access.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AccessPolicy } from '@wardwall/accounts';
+import type { AuditLog } from '@wardwall/accounts';
 
 /** What message handlers may use: injected once by app.ts. */
 export interface SignalingContext {

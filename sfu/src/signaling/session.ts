@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type ErrorBody, type ServerMessage, type StreamKind } from '@wardwall/common';
-import type { Principal } from '../auth/access.js';
+import type { Principal } from '@wardwall/accounts';
 
 export interface ConsumerEntry {
   consumer: types.Consumer;

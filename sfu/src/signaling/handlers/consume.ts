@@ -2,7 +2,7 @@ import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@war
 import type { types } from 'mediasoup';
 import type { SignalingContext } from '../context.js';
 import type { Session } from '../session.js';
-import { actorOf } from '../../auth/access.js';
+import { actorOf } from '@wardwall/accounts';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 

@@ -1,7 +1,7 @@
 import type { ClientMessage, ResponseData } from '@wardwall/common';
 import type { SignalingContext } from '../context.js';
 import type { Session } from '../session.js';
-import { canSeeCamera } from '../../auth/access.js';
+import { canSeeCamera } from '@wardwall/accounts';
 
 export function hello(ctx: SignalingContext, session: Session, _msg: Extract<ClientMessage, { type: 'hello' }>): ResponseData['hello'] {
   session.greeted = true;

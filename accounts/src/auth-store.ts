@@ -4,7 +4,7 @@
  * looks sessions up. Every value coming back from SQLite is parsed before use.
  */
 import { z } from 'zod';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 import { ROLES, type CameraRule, type Grantee, type Role } from './roles.js';
 import type { CameraPermission } from './access.js';
 

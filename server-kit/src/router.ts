@@ -46,10 +46,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Reads a JSON request body of at most `limit` bytes; the result is `unknown`, to be parsed by a schema. */
-export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY): Promise<unknown> {
+/**
+ * Reads a JSON request body of at most `limit` bytes; the result is `unknown`, to be parsed by a
+ * schema. The content type must be application/json (a cross-site form cannot send it), unless
+ * `anyType` (the recorder's port, whose state-changing requests pass the Origin check instead and
+ * whose callers, the SFU's service and tools, have always been allowed to omit it).
+ */
+export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY, opts: { anyType?: boolean } = {}): Promise<unknown> {
   const type = String(req.headers['content-type'] ?? '');
-  if (!/^application\/json\b/i.test(type)) throw new AppError(ErrorCode.BAD_REQUEST, 'expected content-type application/json', 415);
+  if (!opts.anyType && !/^application\/json\b/i.test(type)) throw new AppError(ErrorCode.BAD_REQUEST, 'expected content-type application/json', 415);
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new AppError(ErrorCode.MESSAGE_TOO_LARGE, `body larger than ${limit} bytes`, 413);
   const chunks: Buffer[] = [];
@@ -59,6 +64,7 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_JSON_BODY):
     if (size > limit) throw new AppError(ErrorCode.MESSAGE_TOO_LARGE, `body larger than ${limit} bytes`, 413);
     chunks.push(chunk);
   }
+  if (size === 0 && opts.anyType) throw new AppError(ErrorCode.BAD_REQUEST, 'body: a JSON object is required');
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
   } catch {

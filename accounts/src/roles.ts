@@ -3,12 +3,10 @@
  * A camera rule for the exact camera wins over a '*' rule, which wins over the role's defaults;
  * admin has every right whatever the rules say. Look-back: the user's override, else the role's.
  */
-import type { CameraPermission, SystemPermission } from './access.js';
+import { CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Role, type SystemPermission } from '@wardwall/common';
 
-export const ROLES = ['admin', 'operator', 'commander', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-export const CAMERA_PERMISSIONS: readonly CameraPermission[] = ['live', 'playback', 'export'];
-export const SYSTEM_PERMISSIONS: readonly SystemPermission[] = ['admin', 'control', 'bookmark', 'audit'];
+/** The role and permission names are the shared contract (common/src/access.ts). */
+export { CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type Role };
 
 export interface RoleSpec {
   name: Role;

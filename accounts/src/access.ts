@@ -8,10 +8,9 @@
  */
 import { AppError, ErrorCode } from '@wardwall/common';
 
-/** Per-camera rights, and system-wide ones. */
-export type CameraPermission = 'live' | 'playback' | 'export';
-export type SystemPermission = 'admin' | 'control' | 'bookmark' | 'audit';
-export type Permission = CameraPermission | SystemPermission;
+/** Per-camera rights, and system-wide ones: the shared contract (common/src/access.ts). */
+export type { CameraPermission, SystemPermission, Permission } from '@wardwall/common';
+import type { Permission } from '@wardwall/common';
 
 export interface Principal {
   userId: string;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type Config } from '@wardwall/common';
-import { SERVICE_HEADER, signServiceToken } from '../../sfu/src/auth/token.js';
+import { SERVICE_HEADER, signServiceToken } from './token.js';
 
 export interface AuditAppend {
   user: string;

@@ -3,6 +3,7 @@
  * (a few microseconds in SQLite), so role, rule and disable changes apply at the next request or
  * message, also when another process (the CLI) made them.
  */
+import type { Me } from '@wardwall/common';
 import type { AccessPolicy, Permission, Principal } from './access.js';
 import { forbidden, unauthenticated } from './access.js';
 import { allows, cameraMap, lookbackDays, playbackFloor, systemRights, type Grantee } from './roles.js';
@@ -28,16 +29,8 @@ export function storePolicy(userOf: (userId: string) => Grantee | null, cameras:
   };
 }
 
-/** What the wall learns about the signed-in user (`GET /api/auth/me`, contract `Me`). */
-export interface Me {
-  id: string;
-  username: string;
-  displayName: string;
-  role: string;
-  system: string[];
-  cameras: Record<string, string[]>;
-  lookbackDays: number | null;
-}
+/** What the wall learns about the signed-in user (`GET /api/auth/me`): the shared contract. */
+export type { Me };
 
 export function meOf(user: Pick<User, 'id' | 'username' | 'displayName'> & Grantee, cameras: readonly string[]): Me {
   return {

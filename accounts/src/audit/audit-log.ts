@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { migrate, type AppDb } from '../store/app-db.js';
+import { migrate, type AppDb } from '@wardwall/server-kit';
 import { entryHash, firstBreak, GENESIS_HASH, type ChainBreak, type ChainEntry, type ChainKeying } from './chain.js';
 import { CHAIN_KEY_FILE, deriveChainKey, loadOrCreateChainKey, type ChainKey } from './chain-key.js';
 import { AppError, ErrorCode, type AuditEntry } from '@wardwall/common';

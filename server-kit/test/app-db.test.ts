@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, openAppDb } from '../src/store/app-db.js';
+import { migrate, openAppDb } from '@wardwall/server-kit';
 
 test('migrations run once each, in order, and survive a reopen', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wardwall-appdb-'));

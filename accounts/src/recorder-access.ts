@@ -1,4 +1,8 @@
 /**
+ * The recorder's narrow view of the accounts (`@wardwall/accounts/recorder`): who is calling, and
+ * may they do this ("may this caller play camera X from T?", `authorize`), plus appending to the
+ * audit trail through the SFU. The recorder imports nothing else of the accounts.
+ *
  * Access control on the recorder's own port. The recorder verifies the wall's session tokens with
  * the same secret file and looks the session and its user up in the SFU's database file, opened
  * READ-ONLY (no dependency on the SFU process for sign-in checks, revocation seen at once, no extra
@@ -16,14 +20,16 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type Config } from '@wardwall/common';
-import { actorOf, ANONYMOUS_OPERATOR, forbidden, OPEN_ACCESS, unauthenticated, type AccessPolicy, type Permission, type Principal } from '../../sfu/src/auth/access.js';
-import { AuthStore } from '../../sfu/src/auth/auth-store.js';
-import { SessionVerifier } from '../../sfu/src/auth/session-verifier.js';
-import { storePolicy } from '../../sfu/src/auth/policy.js';
-import { loadOrCreateSecret, secretFilePath } from '../../sfu/src/auth/secret.js';
-import { APP_DB_FILE } from '../../sfu/src/store/app-db.js';
-import { checkServiceToken, SERVICE_HEADER } from '../../sfu/src/auth/token.js';
+import { actorOf, ANONYMOUS_OPERATOR, forbidden, OPEN_ACCESS, unauthenticated, type AccessPolicy, type Permission, type Principal } from './access.js';
+import { AuthStore } from './auth-store.js';
+import { SessionVerifier } from './session-verifier.js';
+import { storePolicy } from './policy.js';
+import { loadOrCreateSecret, secretFilePath } from './secret.js';
+import { APP_DB_FILE } from '@wardwall/server-kit';
+import { checkServiceToken, SERVICE_HEADER } from './token.js';
 import { sfuAuditClient, type AuditClient, type AuditClientStatus } from './audit-client.js';
+export type { Permission, Principal };
+export type { AuditClient, AuditClientStatus } from './audit-client.js';
 
 /** The SFU's own calls (evidence holds, incident exports), signed with the shared secret. */
 export const SERVICE_PRINCIPAL: Principal = Object.freeze({ userId: 'service', name: 'system', role: 'admin', sessionId: null });
@@ -36,9 +42,19 @@ export function isService(p: Principal): boolean {
   return p === SERVICE_PRINCIPAL || onBehalf.has(p);
 }
 
+/** What a request asks to do: a right, on a camera, over footage from `from` (ms) on. */
+export interface AccessRequest {
+  permission: Permission;
+  camera?: string;
+  /** The earliest footage asked for: refused before the caller's look-back floor on `camera`. */
+  from?: number;
+}
+
 export interface RecorderAccess {
   /** The caller from the session cookie; AppError 401 without a valid session, 503 before the SFU created its database. */
   principal(req: IncomingMessage): Principal;
+  /** AppError 403 unless `p` may do `what` (the right on the camera, and no earlier than its look-back). */
+  authorize(p: Principal, what: AccessRequest): void;
   /** AppError 403 without the right (on the camera). */
   require(p: Principal, permission: Permission, camera?: string): void;
   /** Whether the principal has the right (the service has every right). */
@@ -55,6 +71,7 @@ export interface RecorderAccess {
 /** Access control off (`auth.enabled: false`): everyone is the anonymous operator; nothing is audited here. */
 export const OPEN_RECORDER_ACCESS: RecorderAccess = {
   principal: () => ANONYMOUS_OPERATOR,
+  authorize: () => undefined,
   require: () => undefined,
   can: () => true,
   requireLookback: () => undefined,
@@ -89,7 +106,11 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
     throw new AppError(ErrorCode.AUTH_UNAVAILABLE, 'the account store is not available yet (is the SFU running?)', 503);
   };
   const policy = (): AccessPolicy => (open ? open.policy : OPEN_ACCESS);
-  return {
+  const access: RecorderAccess = {
+    authorize(p, what) {
+      access.require(p, what.permission, what.camera);
+      if (what.camera !== undefined && what.from !== undefined) access.requireLookback(p, what.camera, what.from);
+    },
     principal(req) {
       const svc = req.headers[SERVICE_HEADER];
       if (svc !== undefined) {
@@ -131,4 +152,5 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
       open = null;
     },
   };
+  return access;
 }

@@ -1,0 +1,8 @@
+/**
+ * @wardwall/server-kit: the node-only HTTP pieces the SFU and the recorder share, so that both
+ * services route, read bodies, refuse cross-site requests and reply with coded errors the same way.
+ */
+export * from './router.js';
+export * from './origin.js';
+export * from './body.js';
+export * from './app-db.js';
