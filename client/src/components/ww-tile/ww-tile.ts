@@ -3,7 +3,9 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { bookmarkIcon } from '../../styles/icons.js';
 import { DEFAULT_LINK_POLICY } from '../../core/link-quality.js';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
-import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
+import { TileDragController } from '../../controllers/tile-drag.js';
+import { renderHealthBadge, renderPtzPanel } from './tile-parts.js';
+import { statsLine, tileBadge, tileMessage, type TileStatusInputs } from './tile-status.js';
 import { ElementSizeController } from '../../controllers/element-size.js';
 import { LiveTileController, type TilePhase } from '../../controllers/live-tile.js';
 import { TileAudioController } from '../../controllers/tile-audio.js';
@@ -22,11 +24,7 @@ import '../ww-watermark/ww-watermark.js';
 import { videoFrame } from '../../styles/video-frame.js';
 import { wwTileStyles } from './ww-tile.styles.js';
 
-export interface TileDropDetail {
-  index: number;
-  cameraId?: string;
-  fromIndex?: number;
-}
+export type { TileDropDetail } from '../../controllers/tile-drag.js';
 
 /**
  * One tile of the wall: a camera's still at once, then its live video from the first presented
@@ -87,7 +85,6 @@ export class WwTile extends LitElement {
   private readonly media = new LiveTileController(this, (frames) => this.setAttribute('frames', String(frames)));
   /** Live audio: muted until unmuted on this tile, with a level meter. */
   private readonly sound = new TileAudioController(this);
-  private dragDepth = 0;
 
   constructor() {
     super();
@@ -115,15 +112,9 @@ export class WwTile extends LitElement {
       e.preventDefault();
       this.fire('ww-tile-expand', { index: this.index });
     });
-    this.addEventListener('dragstart', (e) => this.onDragStart(e));
-    this.addEventListener('dragenter', (e) => this.onDragEnter(e));
-    this.addEventListener('dragover', (e) => this.onDragOver(e));
-    this.addEventListener('dragleave', () => this.onDragLeave());
-    this.addEventListener('drop', (e) => this.onDrop(e));
-    this.addEventListener('dragend', () => this.resetDrag());
+    new TileDragController(this);
   }
 
-  /** Frames presented since the camera was put on the tile. */
   /** Browser time of the frame on screen (see LiveTileController.presentedAtMs), null before the first frame. */
   get presentedAtMs(): number | null {
     return this.media.presentedAtMs;
@@ -135,6 +126,7 @@ export class WwTile extends LitElement {
     this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs, urgent }, bubbles: true, composed: true }));
   }
 
+  /** Frames presented since the camera was put on the tile. */
   get frames(): number {
     return this.media.frames;
   }
@@ -237,25 +229,6 @@ export class WwTile extends LitElement {
     if (await this.ptz.enter(this.cameraId)) this.focus({ preventScroll: true });
   }
 
-  private renderPtz(): unknown {
-    const presets = this.ptz.info?.presets ?? [];
-    return html`<div class="ptz-panel" data-ptz @pointerdown=${(e: Event) => e.stopPropagation()} @click=${(e: Event) => e.stopPropagation()} @dblclick=${(e: Event) => e.stopPropagation()}>
-      <span class="hint">${t('ptz.hint')}</span>
-      ${presets.length
-        ? html`<select data-ptz-preset aria-label=${t('ptz.presets')} @change=${(e: Event) => {
-            const sel = e.target as HTMLSelectElement;
-            if (sel.value) void this.ptz.gotoPreset(sel.value);
-            sel.value = '';
-            this.focus({ preventScroll: true });
-          }}>
-            <option value="">${t('ptz.presets')}</option>
-            ${presets.map((p, i) => html`<option value=${p.token}>${i < 9 ? `${i + 1}. ` : ''}${p.name}</option>`)}
-          </select>`
-        : nothing}
-      <button type="button" class="tool" data-action="ptz-exit" @click=${() => this.ptz.leave()}>${t('ptz.exit')}</button>
-    </div>`;
-  }
-
   private onAction(e: Event, action: () => void): void {
     e.stopPropagation();
     action();
@@ -265,54 +238,6 @@ export class WwTile extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  // --- drag and drop -------------------------------------------------------------------------
-
-  private onDragStart(e: DragEvent): void {
-    if (!this.cameraId || !e.dataTransfer) {
-      e.preventDefault();
-      return;
-    }
-    e.dataTransfer.setData(MIME_TILE, String(this.index));
-    e.dataTransfer.setData('text/plain', this.cameraId);
-    e.dataTransfer.effectAllowed = 'move';
-  }
-
-  private onDragEnter(e: DragEvent): void {
-    if (!e.dataTransfer || !acceptsDrag([...e.dataTransfer.types])) return;
-    e.preventDefault();
-    this.dragDepth++;
-    this.dropTarget = true;
-  }
-
-  private onDragOver(e: DragEvent): void {
-    if (!e.dataTransfer || !acceptsDrag([...e.dataTransfer.types])) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = e.dataTransfer.types.includes(MIME_TILE) ? 'move' : 'copy';
-    this.dropTarget = true;
-  }
-
-  private onDragLeave(): void {
-    this.dragDepth = Math.max(0, this.dragDepth - 1);
-    if (this.dragDepth === 0) this.dropTarget = false;
-  }
-
-  private resetDrag(): void {
-    this.dragDepth = 0;
-    this.dropTarget = false;
-  }
-
-  private onDrop(e: DragEvent): void {
-    this.resetDrag();
-    if (!e.dataTransfer) return;
-    const payload = readDrop((type) => e.dataTransfer!.getData(type));
-    if (!payload) return;
-    e.preventDefault();
-    const detail: TileDropDetail =
-      payload.kind === 'tile' ? { index: this.index, fromIndex: payload.fromIndex } : { index: this.index, cameraId: payload.cameraId };
-    if (payload.kind === 'tile' && payload.fromIndex === this.index) return;
-    this.fire('ww-tile-drop', detail);
-  }
-
   // --- rendering -----------------------------------------------------------------------------
 
   private onClear(e: Event): void {
@@ -320,69 +245,28 @@ export class WwTile extends LitElement {
     this.fire('ww-tile-clear', { index: this.index });
   }
 
-  private badge(): { cls: string; text: string } {
-    const status = this.media.status();
-    if (this.state === 'playing') return { cls: 'live', text: t('state.live') };
-    if (!status || !this.serverConnected) return { cls: '', text: t('state.unknown') };
-    // A resident camera whose owner paused sharing is not a fault.
-    if (status.reason === 'paused') return { cls: 'held', text: t('state.paused') };
-    return { cls: status.state, text: t(`state.${status.state}`) };
-  }
-
-  /** The centred message, or null when the picture speaks for itself. */
-  private message(): { text: string; detail?: string; kind: string } | null {
-    const status = this.media.status();
-    switch (this.state) {
-      case 'empty':
-        return { text: t('tile.empty'), detail: t('tile.number', { n: this.index + 1 }), kind: 'empty' };
-      case 'offline':
-        if (status?.reason === 'paused') return { text: t('tile.residentPaused'), detail: t('tile.residentPausedDetail'), kind: 'held' };
-        // A camera the ingest cannot show says why (e.g. H.265 with transcoding turned off).
-        if (status?.ingest?.mode === 'unplayable') return { text: t('tile.unplayable'), detail: t(`ingestReason.${status.ingest.reason}`), kind: 'offline' };
-        return {
-          text: t('tile.offline'),
-          detail: [status?.reason ? t('state.reason', { reason: reasonText(status.reason) }) : '', status ? t('state.since', { time: formatTime(status.since) }) : '']
-            .filter(Boolean)
-            .join(' · '),
-          kind: 'offline',
-        };
-      case 'error':
-        if (this.camerasLoaded && !this.camera) return { text: t('tile.unknownCamera'), detail: this.cameraId, kind: 'error' };
-        return { text: t('tile.error', { message: errorMessage(this.media.errorCode ?? 'INTERNAL') }), kind: 'error' };
-      case 'paused':
-        return { text: this.linkLive ? t('tile.paused') : t('tile.stillMode'), kind: 'paused' };
-      case 'still': {
-        const noPicture = this.still.failed && !this.still.image && !this.media.hasFreeze ? t('tile.noStill') : undefined;
-        if (!this.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
-        if (status && status.state !== 'live') return { text: t('tile.waitingLive'), detail: noPicture, kind: 'waiting' };
-        // The camera is live but a new viewer needs its next keyframe (up to one GOP, e.g. 10 s): the still shows meanwhile.
-        if (this.still.image) return { text: t('tile.waitingKeyframe'), detail: t('tile.waitingKeyframeDetail'), kind: 'loading' };
-        return { text: t('tile.loading'), kind: 'loading' };
-      }
-      case 'playing':
-        return null;
-    }
+  /** What the status text is read from (components/ww-tile/tile-status.ts). */
+  private statusInputs(): TileStatusInputs {
+    return {
+      index: this.index,
+      state: this.state,
+      status: this.media.status(),
+      serverConnected: this.serverConnected,
+      camerasLoaded: this.camerasLoaded,
+      camera: this.camera,
+      cameraId: this.cameraId,
+      errorCode: this.media.errorCode,
+      linkLive: this.linkLive,
+      hasFreeze: this.media.hasFreeze,
+      still: this.still,
+    };
   }
 
   private renderStats(): unknown {
     if (!this.showStats || this.state === 'empty') return nothing;
     const s = this.media.stats;
     if (!s || this.state !== 'playing') return html`<div class="stats">${t('stats.none')}</div>`;
-    const parts: string[] = [];
-    if (s.width && s.height) parts.push(t('stats.resolution', { width: s.width, height: s.height }));
-    if (s.bitrateKbps !== null) parts.push(t('stats.bitrate', { value: formatNumber(s.bitrateKbps, 0) }));
-    if (s.fps !== null) parts.push(t('stats.fps', { value: formatNumber(s.fps, 1) }));
-    if (s.latencyMs !== null) parts.push(t('stats.latency', { value: formatNumber(s.latencyMs, 0) }));
-    if (s.packetsLost) parts.push(t('stats.lost', { value: formatNumber(s.packetsLost, 0) }));
-    return html`<div class="stats" part="stats">${parts.join(' · ')}</div>`;
-  }
-
-  private renderHealth(): unknown {
-    const h = this.health;
-    if (!h) return nothing;
-    const label = t(`health.kind.${h.kind}`);
-    return html`<span class="health ${h.acknowledged ? 'acked' : ''}" data-health=${h.kind} title=${t('health.badgeTitle', { kinds: label })}
-      >⚠ ${label}${h.count > 1 ? html` <b>+${h.count - 1}</b>` : nothing}</span>`;
+    return html`<div class="stats" part="stats">${statsLine(s)}</div>`;
   }
 
   override render(): unknown {
@@ -390,8 +274,9 @@ export class WwTile extends LitElement {
     const playing = this.state === 'playing';
     const showFreeze = !playing && this.media.hasFreeze && (this.linkLive || !this.still.image);
     const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
-    const msg = this.message();
-    const badge = this.badge();
+    const inputs = this.statusInputs();
+    const msg = tileMessage(inputs);
+    const badge = tileBadge(inputs);
     const name = this.camera?.name ?? this.cameraId;
     const status = this.media.status();
     const tooltip = hasCamera
@@ -421,7 +306,7 @@ export class WwTile extends LitElement {
                   : nothing}
                 ${this.stream ? html`<span class="chip" title=${t('stream.title', { stream: t(`stream.${this.stream}`) })}>${t(`stream.${this.stream}`)}</span>` : nothing}
                 <span class="spacer"></span>
-                ${this.renderHealth()}
+                ${renderHealthBadge(this.health)}
                 ${this.media.stalled && playing ? html`<span class="chip warn">${t('tile.stalled')}</span>` : nothing}
                 <span class="badge ${badge.cls}" title=${badge.text}><span class="dot ${badge.cls}"></span><span class="label">${badge.text}</span></span>
                 ${this.zoom.zoomed
@@ -454,7 +339,7 @@ export class WwTile extends LitElement {
               </div>
               ${this.renderStats()}`
           : nothing}
-        ${this.ptz.active && hasCamera ? this.renderPtz() : nothing}
+        ${this.ptz.active && hasCamera ? renderPtzPanel(this.ptz, () => this.focus({ preventScroll: true })) : nothing}
         ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role="status">${this.notice.text}</div>` : nothing}
         ${this.replaying && this.recorder && hasCamera
           ? html`<ww-replay .api=${this.recorder} .cameraId=${this.cameraId} .cameraName=${name} @ww-replay-end=${() => (this.replaying = false)}></ww-replay>`
