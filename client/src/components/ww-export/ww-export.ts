@@ -4,13 +4,13 @@ import { formatFingerprint, type ExportPackageFormat, type FileVerdict, type Pac
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { RecorderApi, RecorderError, type ExportStatus } from '../../services/recorder-api.js';
+import { waitForExport } from '../../services/export-job.js';
 import { canPickSaveFile, pickSaveFile, saveAndVerify } from '../../services/export-save.js';
 import { formControls, theme } from '../../styles/theme.js';
 import { currentViewer } from '../../services/viewer.js';
 import { wwExportStyles } from './ww-export.styles.js';
 
 type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done' | 'failed';
-const POLL_MS = 500;
 
 /**
  * Evidence export of the reviewed cameras over [from, to) as a ZIP or tar package: asks the
@@ -140,13 +140,15 @@ export class WwExport extends LitElement {
       let job = this.startJob
         ? await this.startJob(format)
         : await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim(), format });
-      while (job.state === 'queued' || job.state === 'running') {
-        this.phase = job.state;
-        this.progress = job.progress;
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        if (abort.signal.aborted) return null;
-        job = await api.exportStatus(job.id);
-      }
+      const end = await waitForExport(api, job, {
+        signal: abort.signal,
+        onStatus: (st) => {
+          this.phase = st.state;
+          this.progress = st.progress;
+        },
+      });
+      if (!end) return null;
+      job = end;
       if (job.state === 'failed') throw new RecorderError('EXPORT_FAILED', job.error ?? 'export failed');
       this.packageName = `export-${job.id}.${format}`;
       this.packageUrl = api.downloadUrl(job.id);

@@ -20,6 +20,7 @@ import '../ww-review-tile/ww-review-tile.js';
 import '../ww-map/ww-map.js';
 import '../ww-trail/ww-trail.js';
 import { wwFollowStyles } from './ww-follow.styles.js';
+import { waitForExport } from '../../services/export-job.js';
 
 const ARROW_SIDES: Record<string, NeighbourDirection> = { ArrowUp: 'ahead', ArrowRight: 'right', ArrowDown: 'behind', ArrowLeft: 'left' };
 const RING_DELAY_MS = 400;
@@ -301,13 +302,9 @@ export class WwFollow extends LitElement {
       await this.saving;
       // One package of every hop's camera over the hop's time (the incident export).
       const job = await store.exportTrail(id);
-      for (;;) {
-        if (abort.signal.aborted) return;
-        const st = await api.exportStatus(job);
-        if (st.state === 'done') break;
-        if (st.state === 'failed') throw new Error(st.error ?? 'failed');
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      const st = await waitForExport(api, job, { signal: abort.signal });
+      if (!st) return;
+      if (st.state === 'failed') throw new Error(st.error ?? 'failed');
       this.exportNote = { text: t('follow.exported', { file: `${job}.tar` }), href: api.downloadUrl(job) };
     } catch (e) {
       if (abort.signal.aborted) return;
