@@ -12,7 +12,7 @@ import { TileAudioController } from '../../controllers/tile-audio.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { StillController } from '../../controllers/still.js';
 import { VisibilityController } from '../../controllers/visibility.js';
-import { errorMessage, formatNumber, formatTime, reasonText, t } from '../../i18n/i18n.js';
+import { errorMessage, formatNumber, reasonText, t } from '../../i18n/i18n.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
