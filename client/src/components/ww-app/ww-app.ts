@@ -4,6 +4,8 @@
  * app/wall-state.ts (the wall and its persistence), app/app-keys.ts (the keyboard, through
  * core/shortcuts.ts), app/screen.ts (phone swipe, full screen), app/url-sync.ts (the address bar),
  * app/display-view.ts (a duty-room display's kiosk view) and app/notices.ts (link and urgent bars).
+ * Longer than ~350 lines because its template wires every page and overlay (about 130 lines) and it
+ * keeps the public methods main.ts and the e2e tests call (setLayout, putCamera, setMode, ...).
  */
 import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo, DisplayState } from '@wardwall/common';
