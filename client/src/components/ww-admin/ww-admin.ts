@@ -1,3 +1,5 @@
+// Over ~350 lines (by ~25): the users page's five small sections (users, rules, form, roles,
+// cameras) share its state; the look is in ww-admin.styles.ts.
 import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';

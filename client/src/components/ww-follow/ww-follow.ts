@@ -1,3 +1,5 @@
+// Over ~350 lines (by ~25): the pursuit's layout (centre, ring of neighbours by side) and its keys;
+// the trails are in controllers/follow-trails.ts, the look in ww-follow.styles.ts.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo, ResolvedNeighbour } from '@wardwall/common';

@@ -1,3 +1,5 @@
+// Over ~350 lines (by ~10): the tile's template; drag and drop, status text, health badge and PTZ
+// panel are in controllers/tile-drag.ts and ww-tile/tile-*.ts, the look in ww-tile.styles.ts.
 import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { bookmarkIcon } from '../../styles/icons.js';
