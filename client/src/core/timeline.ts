@@ -1,4 +1,5 @@
 /** Timeline geometry: time ↔ x, recorded spans and gaps as rectangles, ticks. Pure. */
+import { HCM_OFFSET_MS } from './hcm-time.js';
 
 export interface TimeRange {
   startMs: number;
@@ -83,7 +84,7 @@ const TICK_STEPS_MS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 
  * Tick instants for the view: the smallest step that keeps ticks at least `minGapPx` apart,
  * aligned to the step in Asia/Ho_Chi_Minh (UTC+7, so alignment works on the shifted epoch).
  */
-export function ticks(view: View, width: number, minGapPx = 80, offsetMs = 7 * 3600_000): { step: number; at: number[] } {
+export function ticks(view: View, width: number, minGapPx = 80, offsetMs = HCM_OFFSET_MS): { step: number; at: number[] } {
   const span = view.to - view.from;
   if (span <= 0 || width <= 0) return { step: 0, at: [] };
   const step = TICK_STEPS_MS.find((s) => (s / span) * width >= minGapPx) ?? TICK_STEPS_MS[TICK_STEPS_MS.length - 1]!;

@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { LAYOUTS, MAX_TILES, tileCount, type LayoutName } from '../../core/layout.js';
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { WallApi, WallApiError, type StationWall } from '../../services/wall-api.js';
 import { formControls, theme } from '../../styles/theme.js';
+import { wwDefaultWallStyles } from './ww-default-wall.styles.js';
 
 /**
  * The station's default wall on the admin page: a layout and a camera per tile, which users with no
@@ -129,36 +130,7 @@ export class WwDefaultWall extends LitElement {
       </div>`;
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: block;
-      }
-      .help {
-        color: var(--ww-muted, #aaa);
-        max-width: 60rem;
-      }
-      .row,
-      .tiles {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem;
-        align-items: end;
-        margin: 0.5rem 0;
-      }
-      .tiles label,
-      .row label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.2rem;
-      }
-      .notice.error {
-        color: #ff9c9c;
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwDefaultWallStyles];
 }
 
 customElements.define('ww-default-wall', WwDefaultWall);

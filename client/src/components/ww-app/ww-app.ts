@@ -1,10 +1,19 @@
-import { LitElement, css, html, nothing } from 'lit';
+/**
+ * The application shell: holds the state the page renders from (wall, selection, page, overlays,
+ * connection, cameras), passes services down, and wires the parts that do the work:
+ * app/wall-state.ts (the wall and its persistence), app/app-keys.ts (the keyboard, through
+ * core/shortcuts.ts), app/screen.ts (phone swipe, full screen), app/url-sync.ts (the address bar),
+ * app/display-view.ts (a duty-room display's kiosk view) and app/notices.ts (link and urgent bars).
+ * Longer than ~350 lines because its template wires every page and overlay (about 130 lines) and it
+ * keeps the public methods main.ts and the e2e tests call (setLayout, putCamera, setMode, ...).
+ */
+import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo, DisplayState } from '@wardwall/common';
-import { isLayoutName, layoutForKey, neighbour, tileCount, type Direction, type LayoutName } from '../../core/layout.js';
-import { resolveShortcut, shortcutMode, type AppAction, type ShortcutMode } from '../../core/shortcuts.js';
-import { assignCamera, camerasOnWall, pickTarget, swapTiles } from '../../core/wall-ops.js';
+import { tileCount, type LayoutName } from '../../core/layout.js';
+import { shortcutMode, type ShortcutMode } from '../../core/shortcuts.js';
+import { camerasOnWall, pickTarget } from '../../core/wall-ops.js';
 import { LocaleController } from '../../controllers/locale.js';
-import { getLang, isLang, setLang, t, type Lang } from '../../i18n/i18n.js';
+import { t, type Lang } from '../../i18n/i18n.js';
 import type { CameraStore } from '../../services/camera-store.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import type { ConnectionState, SignalingClient } from '../../services/signaling.js';
@@ -30,42 +39,32 @@ import type { WwReview } from '../ww-review/ww-review.js';
 import type { WwFollow } from '../ww-follow/ww-follow.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { AuthApi } from '../../services/auth-api.js';
-import { availablePages, canCamera, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
+import { availablePages, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
 import '../ww-admin/ww-admin.js';
 import '../ww-audit/ww-audit.js';
 import '../ww-password/ww-password.js';
 import type { BookmarkService, LocalBookmark } from '../../services/bookmarks.js';
-import { hcmTimeText } from '../../core/hcm-time.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
 import type { TileHealth } from '../../core/health-alerts.js';
 import '../ww-alerts/ww-alerts.js';
-
 import { ResidentsApi } from '../../services/residents-api.js';
 import '../ww-residents/ww-residents.js';
-
-export type AppMode = AppPage;
 import type { DisplaysClient } from '../../services/displays.js';
 import type { LinkMonitor } from '../../services/link-monitor.js';
 import { DEFAULT_LINK_POLICY, type LinkLevel } from '../../core/link-quality.js';
-import { phoneLayout, swipeDirection, swipeTiles } from '../../core/swipe.js';
 import '../ww-displays/ww-displays.js';
-import { changedText, sourceText } from '../ww-displays/ww-displays.js';
-import { buildUrlSearch, camerasOfState, parseUrlState, refusedCameras, withoutCameras, type ParsedUrl, type UrlState } from '../../core/url-state.js';
+import type { ParsedUrl } from '../../core/url-state.js';
 import type { FirstWall } from '../../core/wall-settings.js';
-import { MAX_TILES } from '../../core/layout.js';
+import { WallStateController } from '../../app/wall-state.js';
+import { AppKeysController } from '../../app/app-keys.js';
+import { ScreenController } from '../../app/screen.js';
+import { UrlSyncController } from '../../app/url-sync.js';
+import { renderDisplayView } from '../../app/display-view.js';
+import { renderLinkNotice, renderUrgentNotice, type LinkNotice } from '../../app/notices.js';
+import { wwAppStyles } from './ww-app.styles.js';
 
-/** A notice about links: a link's refusal (coded), a copied link, or the link to copy by hand. */
-export interface LinkNotice {
-  kind: 'refused' | 'refusedAll' | 'page' | 'bad' | 'copied' | 'manual';
-  /** LINK_CAMERA_FORBIDDEN, LINK_PAGE_FORBIDDEN, LINK_BAD (refusals and bad links). */
-  code: string | null;
-  text: string;
-  link?: string;
-}
-
-/** While reviewing or following on a recording the address bar's time follows the clock this often. */
-const URL_TIME_EVERY_MS = 2000;
-
+export type AppMode = AppPage;
+export type { LinkNotice } from '../../app/notices.js';
 
 export interface AppServices {
   signaling: SignalingClient;
@@ -82,15 +81,6 @@ export interface AppServices {
   link: LinkMonitor;
 }
 
-/** Phones get one or four tiles and swipe between cameras. */
-const PHONE_QUERY = '(max-width: 700px)';
-
-const ARROWS: Record<string, Direction> = { ArrowUp: 'up', ArrowDown: 'down', ArrowLeft: 'left', ArrowRight: 'right' };
-
-/**
- * The application root: owns the wall state (layout, camera per tile, selection, expansion,
- * language, stats overlay), persists it, handles the keyboard, and passes services down.
- */
 export class WwApp extends LitElement {
   static override properties = {
     services: { attribute: false },
@@ -147,38 +137,20 @@ export class WwApp extends LitElement {
   declare linkNotice: LinkNotice | null;
   /** The link this page was opened with (`location.search`), applied once the wall is up. */
   pendingLink: ParsedUrl | null = null;
-  /** Review/follow links wait for the camera list (their components check the cameras). */
-  private waitingLink: ParsedUrl | null = null;
-  private urlReady = false;
-  private applyingUrl = false;
-  private replaceNextUrl = false;
-  private urlTimer: ReturnType<typeof setInterval> | null = null;
-  private viewChangeTimer: ReturnType<typeof setTimeout> | null = null;
-  /**
-   * Review and follow report every play/pause/seek/step: the address bar follows once they settle
-   * (a frame-locked 16× review steps several times a second; nothing of it needs a history write).
-   */
-  private readonly onViewChange = (): void => {
-    if (this.viewChangeTimer) clearTimeout(this.viewChangeTimer);
-    this.viewChangeTimer = setTimeout(() => {
-      this.viewChangeTimer = null;
-      this.syncUrl();
-    }, 300);
-  };
-  private readonly onPopState = (): void => void this.applyUrl(parseUrlState(location.search));
-  private readonly phoneMedia = typeof matchMedia === 'function' ? matchMedia(PHONE_QUERY) : null;
-  private readonly onPhoneChange = (): void => {
-    this.phone = !!this.phoneMedia?.matches;
-  };
-  private touchStart: { x: number; y: number } | null = null;
 
+  /** The wall and its persistence. */
+  readonly wallState = new WallStateController(this);
+  /** The address bar. */
+  readonly url = new UrlSyncController(this);
+  /** Phone swipe and full screen. */
+  readonly screen = new ScreenController(this);
   private readonly unsubscribe: (() => void)[] = [];
   private readonly residentsApi = new ResidentsApi();
-  private readonly onKeyDown = (e: KeyboardEvent): void => this.handleKey(e);
 
   constructor() {
     super();
     new LocaleController(this);
+    new AppKeysController(this);
     this.services = null;
     this.wall = { ...DEFAULT_WALL_STATE, tiles: emptyTiles() };
     this.connection = { phase: 'connecting', attempt: 0 };
@@ -199,7 +171,7 @@ export class WwApp extends LitElement {
     this.health = new Map();
     this.displayName = null;
     this.display = null;
-    this.phone = !!this.phoneMedia?.matches;
+    this.phone = this.screen.isPhone;
     this.linkLevel = 'good';
   }
 
@@ -215,184 +187,62 @@ export class WwApp extends LitElement {
     this.expanded = null;
   }
 
+  /** The mode whose keys are read now (and listed by the help). */
+  get shortcutMode(): ShortcutMode {
+    return this.displayName ? 'kiosk' : shortcutMode(this.mode);
+  }
+
+  // --- the wall (app/wall-state.ts; these stay on the element for main.ts and the e2e tests) ---
+
   /** Applies the state loaded from storage (before or after connecting). */
   restore(state: WallState): void {
-    this.wall = { ...state, tiles: [...state.tiles] };
-    setLang(state.lang);
-    document.title = t('app.title');
+    this.wallState.restore(state);
   }
 
-  /**
-   * The first wall of a browser with no wall of its own (the station's default wall, or the first
-   * cameras this viewer may see), saved at once so it is this browser's wall from now on.
-   */
+  /** The first wall of a browser with no wall of its own, saved at once. */
   applyFirstWall(first: FirstWall): void {
-    const tiles = Array.from({ length: MAX_TILES }, (_, i) => first.tiles[i] ?? null);
-    this.wall = { ...this.wall, layout: first.layout, tiles };
-    void this.services?.store.savePref('layout', first.layout);
-    void this.services?.store.saveTiles(tiles);
+    this.wallState.applyFirstWall(first);
   }
 
-  // --- the view in the address bar (links, back/forward, reload) -------------------------------
-
-  /** The view on screen, as a link carries it. */
-  currentView(): UrlState {
-    const mode = this.mode;
-    const none = { layout: null, cams: [], at: null, centre: null };
-    if (mode === 'live') return { ...none, mode, layout: this.wall.layout, cams: this.wall.tiles.slice(0, tileCount(this.wall.layout)) };
-    if (mode === 'review') {
-      const r = this.renderRoot.querySelector<WwReview>('ww-review');
-      if (r?.session) return { ...none, mode, cams: [...r.sessionCameras], at: Math.round(r.position) };
-      return { ...none, mode, cams: [...(r?.selected ?? [])] };
-    }
-    if (mode === 'follow') {
-      const f = this.renderRoot.querySelector<WwFollow>('ww-follow');
-      return { ...none, mode, centre: f?.centre || null, at: f && f.source === 'recording' && f.position > 0 ? Math.round(f.position) : null };
-    }
-    return { ...none, mode };
+  setLayout(layout: LayoutName): void {
+    this.wallState.setLayout(layout);
   }
 
-  /**
-   * Writes the view into the address bar: a new history entry when the view changed (mode, layout,
-   * cameras, centre), the same entry when only the review time moved.
-   */
-  syncUrl(): void {
-    if (this.displayName || this.applyingUrl || !this.urlReady || typeof history === 'undefined') return;
-    const search = buildUrlSearch(this.currentView());
-    if (search === location.search) return;
-    const before = parseUrlState(location.search).state;
-    const after = parseUrlState(search).state;
-    const onlyTime = !!before && !!after && JSON.stringify({ ...before, at: null }) === JSON.stringify({ ...after, at: null });
-    const url = `${location.pathname}${search}${location.hash}`;
-    if (onlyTime || this.replaceNextUrl) history.replaceState(null, '', url);
-    else history.pushState(null, '', url);
-    this.replaceNextUrl = false;
+  setLanguage(lang: Lang): void {
+    this.wallState.setLanguage(lang);
   }
 
-  /**
-   * Shows the view a link (or a back/forward step) names. Cameras the viewer may not see are left out
-   * with a coded refusal; when none is left the wall stays as it was (never an empty wall).
-   */
-  async applyUrl(parsed: ParsedUrl): Promise<void> {
-    const state = parsed.state;
-    if (!state || this.displayName) return;
-    if ((state.mode === 'review' || state.mode === 'follow') && !this.camerasLoaded) {
-      this.waitingLink = parsed;
-      return;
-    }
-    this.applyingUrl = true;
-    this.replaceNextUrl = true;
-    try {
-      this.linkNotice = parsed.issues.length ? { kind: 'bad', code: 'LINK_BAD', text: t('link.bad', { issues: parsed.issues.join(', ') }) } : null;
-      if (state.mode !== 'live' && state.mode !== 'review' && state.mode !== 'follow') {
-        if (this.pages.includes(state.mode)) this.setMode(state.mode);
-        else this.linkNotice = { kind: 'page', code: 'LINK_PAGE_FORBIDDEN', text: t('link.pageRefused') };
-        return;
-      }
-      const right = state.mode === 'review' ? 'playback' : 'live';
-      const refused = refusedCameras(state, (c) => canCamera(this.me, right, c) && (!this.camerasLoaded || this.cameraMap.has(c) || state.mode === 'review'));
-      const shown = withoutCameras(state, refused);
-      if (refused.length) {
-        const all = camerasOfState(shown).length === 0;
-        this.linkNotice = { kind: all ? 'refusedAll' : 'refused', code: 'LINK_CAMERA_FORBIDDEN', text: all ? t('link.refusedAll', { cameras: refused.join(', ') }) : t('link.refused', { cameras: refused.join(', ') }) };
-        if (all) {
-          // Nothing of the link may be shown: stay on the wall as it was.
-          if (this.mode !== 'live') this.setMode('live');
-          return;
-        }
-      }
-      if (shown.mode === 'live') {
-        this.setMode('live');
-        const layout = shown.layout ?? this.wall.layout;
-        const tiles = shown.cams.length ? Array.from({ length: MAX_TILES }, (_, i) => shown.cams[i] ?? null) : this.wall.tiles;
-        // Shown, not saved: opening a colleague's link does not overwrite this browser's wall until it is edited.
-        this.wall = { ...this.wall, layout, tiles };
-        if (this.selected !== null && this.selected >= tileCount(layout)) this.selected = null;
-        return;
-      }
-      if (shown.mode === 'review') {
-        this.setMode('review');
-        await this.updateComplete;
-        const review = this.renderRoot.querySelector<WwReview>('ww-review');
-        if (!review) return;
-        await review.updateComplete;
-        const cams = shown.cams.filter((c): c is string => c !== null);
-        if (cams.length) {
-          review.selected = [...cams];
-          if (shown.at !== null) review.open([...cams], shown.at);
-          else review.open([...cams]);
-        }
-        return;
-      }
-      this.setMode('follow');
-      await this.updateComplete;
-      const follow = this.renderRoot.querySelector<WwFollow>('ww-follow');
-      if (!follow || !shown.centre) return;
-      await follow.updateComplete;
-      // A reload of a pursuit resumes its trail first (same centre: nothing more to do).
-      await follow.ready;
-      if (shown.at !== null) follow.followPast(shown.centre, shown.at);
-      else if (follow.centre !== shown.centre) follow.follow(shown.centre);
-    } finally {
-      this.applyingUrl = false;
-      void this.updateComplete.then(() => this.syncUrl());
-    }
+  toggleStats(): void {
+    this.wallState.toggleStats();
   }
 
-  /** Copies a link to the view on screen (with the review clock's current instant). */
-  async copyLink(): Promise<void> {
-    const link = new URL(`${location.pathname}${buildUrlSearch(this.currentView())}`, location.href).href;
-    try {
-      await navigator.clipboard.writeText(link);
-      this.linkNotice = { kind: 'copied', code: null, text: t('link.copied'), link };
-    } catch {
-      this.linkNotice = { kind: 'manual', code: null, text: t('link.copyManual'), link };
-    }
+  putCamera(index: number, cameraId: string | null): void {
+    this.wallState.putCamera(index, cameraId);
   }
 
-  private renderLinkNotice(n: LinkNotice): unknown {
-    const alert = n.code !== null;
-    return html`<div class="link-notice ${alert ? 'refusal' : ''}" role=${alert ? 'alert' : 'status'} data-link-notice=${n.kind} data-code=${n.code ?? ''} data-link=${n.link ?? ''}>
-      <span>${n.text}${n.code ? html` <code>${n.code}</code>` : nothing}</span>
-      ${n.link && n.kind === 'manual' ? html`<input readonly .value=${n.link} @focus=${(e: FocusEvent) => (e.target as HTMLInputElement).select()} />` : nothing}
-      <button type="button" data-action="link-dismiss" aria-label=${t('link.dismiss')} @click=${() => (this.linkNotice = null)}>✕</button>
-    </div>`;
+  swap(from: number, to: number): void {
+    this.wallState.swap(from, to);
   }
+
+  toggleFullscreen(): void {
+    this.screen.toggleFullscreen();
+  }
+
+  // --- lifecycle ------------------------------------------------------------------------------
 
   protected override firstUpdated(): void {
-    if (this.displayName) return;
     const link = this.pendingLink;
+    if (this.displayName) return;
     this.pendingLink = null;
-    const start = async (): Promise<void> => {
-      if (link?.state) await this.applyUrl(link);
-      this.urlReady = true;
-      // The first entry holds the view on screen, so going back to it restores it.
-      if (!this.waitingLink) {
-        this.replaceNextUrl = true;
-        this.syncUrl();
-      }
-    };
-    void start();
+    this.url.start(link);
   }
 
   protected override updated(changed: Map<string, unknown>): void {
-    if (this.waitingLink && this.camerasLoaded) {
-      const link = this.waitingLink;
-      this.waitingLink = null;
-      void this.applyUrl(link);
-      return;
-    }
-    if (changed.has('wall') || changed.has('mode')) this.syncUrl();
+    this.url.updated(changed);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    window.addEventListener('popstate', this.onPopState);
-    this.urlTimer = setInterval(() => {
-      if (this.mode === 'review' || this.mode === 'follow') this.syncUrl();
-    }, URL_TIME_EVERY_MS);
-    window.addEventListener('keydown', this.onKeyDown);
-    this.phoneMedia?.addEventListener('change', this.onPhoneChange);
     const s = this.services;
     if (s) {
       this.connection = s.signaling.state;
@@ -415,13 +265,6 @@ export class WwApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    window.removeEventListener('popstate', this.onPopState);
-    if (this.urlTimer) clearInterval(this.urlTimer);
-    this.urlTimer = null;
-    if (this.viewChangeTimer) clearTimeout(this.viewChangeTimer);
-    this.viewChangeTimer = null;
-    window.removeEventListener('keydown', this.onKeyDown);
-    this.phoneMedia?.removeEventListener('change', this.onPhoneChange);
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
@@ -432,101 +275,17 @@ export class WwApp extends LitElement {
     this.camerasLoaded = store.loaded;
   }
 
-  // --- state changes (each persisted at once) ------------------------------------------------
-
-  setLayout(layout: LayoutName): void {
-    if (!isLayoutName(layout)) return;
-    this.expanded = null;
-    if (this.selected !== null && this.selected >= tileCount(layout)) this.selected = null;
-    if (layout === this.wall.layout) return;
-    this.wall = { ...this.wall, layout };
-    void this.services?.store.savePref('layout', layout);
-  }
-
-  setLanguage(lang: Lang): void {
-    if (!isLang(lang) || lang === getLang()) return;
-    setLang(lang);
-    document.title = t('app.title');
-    this.wall = { ...this.wall, lang };
-    void this.services?.store.savePref('lang', lang);
-  }
-
-  toggleStats(): void {
-    const showStats = !this.wall.showStats;
-    this.wall = { ...this.wall, showStats };
-    void this.services?.store.savePref('showStats', showStats);
-  }
-
-  private setTiles(tiles: (string | null)[]): void {
-    this.wall = { ...this.wall, tiles };
-    void this.services?.store.saveTiles(tiles);
-  }
-
-  putCamera(index: number, cameraId: string | null): void {
-    if (index < 0 || index >= tileCount(this.wall.layout)) return;
-    if ((this.wall.tiles[index] ?? null) === cameraId) return;
-    if (cameraId !== null && !canCamera(this.me, 'live', cameraId)) return;
-    this.setTiles(assignCamera(this.wall.tiles, index, cameraId));
-  }
-
-  swap(from: number, to: number): void {
-    const n = tileCount(this.wall.layout);
-    if (from === to || from < 0 || to < 0 || from >= n || to >= n) return;
-    this.setTiles(swapTiles(this.wall.tiles, from, to));
-    if (this.selected === from) this.selected = to;
-    if (this.expanded === from) this.expanded = to;
-  }
-
-  private toggleExpand(index: number): void {
-    if (index < 0 || index >= tileCount(this.wall.layout)) return;
-    this.expanded = this.expanded === index ? null : index;
-    this.selected = index;
-  }
-
-  /** The layout shown: a phone gets one or four tiles. */
-  private get shownLayout(): LayoutName {
-    return this.phone ? phoneLayout(this.wall.layout) : this.wall.layout;
-  }
-
-  private onTouchStart(e: TouchEvent): void {
-    const t0 = e.touches[0];
-    this.touchStart = e.touches.length === 1 && t0 ? { x: t0.clientX, y: t0.clientY } : null;
-  }
-
-  /** A horizontal swipe on a phone shows the next or previous camera(s). */
-  private onTouchEnd(e: TouchEvent): void {
-    const start = this.touchStart;
-    this.touchStart = null;
-    const t1 = e.changedTouches[0];
-    if (!start || !t1 || !this.phone || this.expanded !== null) return;
-    const dir = swipeDirection(t1.clientX - start.x, t1.clientY - start.y);
-    if (!dir) return;
-    const ids = [...this.cameraMap.keys()];
-    this.setTiles(swipeTiles(ids, this.wall.tiles, tileCount(this.shownLayout), dir));
-  }
-
-  private toggleFullscreen(): void {
-    // A display goes full screen with its overlay; the operator's wall goes full screen alone.
-    const wall: HTMLElement | null = this.displayName ? this : this.renderRoot.querySelector<WwWall>('ww-wall');
-    if (!wall) return;
-    if (document.fullscreenElement) {
-      void document.exitFullscreen().catch(() => undefined);
-    } else if (wall.requestFullscreen) {
-      wall.requestFullscreen({ navigationUI: 'hide' }).catch((err: unknown) => console.warn('[app] full screen refused', err));
-    }
-  }
-
   // --- events from children ------------------------------------------------------------------
 
   private onPick(e: CustomEvent<{ cameraId: string }>): void {
     const target = pickTarget(permittedTiles(this.me, this.wall.tiles), this.wall.layout, this.selected);
-    this.putCamera(target, e.detail.cameraId);
+    this.wallState.putCamera(target, e.detail.cameraId);
   }
 
   private onDrop(e: CustomEvent<TileDropDetail>): void {
     const { index, cameraId, fromIndex } = e.detail;
-    if (fromIndex !== undefined) this.swap(fromIndex, index);
-    else if (cameraId) this.putCamera(index, cameraId);
+    if (fromIndex !== undefined) this.wallState.swap(fromIndex, index);
+    else if (cameraId) this.wallState.putCamera(index, cameraId);
   }
 
   // --- bookmarks -----------------------------------------------------------------------------
@@ -553,14 +312,13 @@ export class WwApp extends LitElement {
     this.urgentNotices = this.urgentNotices.filter((x) => x.id !== id);
   }
 
-  private renderUrgentNotice(b: LocalBookmark): unknown {
-    const cameras = b.cameras.map((c) => this.cameraMap.get(c)?.name ?? c).join(', ');
-    return html`<div class="urgent-notice" role="alert" data-urgent-notice=${b.id}>
-      <strong>${t('bm.urgentNotice', { author: b.author || '—', title: b.title || '—' })}</strong>
-      <span>${cameras} · ${hcmTimeText(b.startMs)}</span>
-      <button type="button" data-action="urgent-open" @click=${() => (this.dismissUrgent(b.id), void this.openBookmark({ cameras: b.cameras, at: b.startMs }))}>${t('bm.open')}</button>
-      <button type="button" data-action="urgent-dismiss" aria-label=${t('bm.dismiss')} @click=${() => this.dismissUrgent(b.id)}>✕</button>
-    </div>`;
+  private renderUrgent(b: LocalBookmark): unknown {
+    return renderUrgentNotice(
+      b,
+      this.cameraMap,
+      () => (this.dismissUrgent(b.id), void this.openBookmark({ cameras: b.cameras, at: b.startMs })),
+      () => this.dismissUrgent(b.id),
+    );
   }
 
   /** Opens review on a bookmark's cameras at its moment. */
@@ -573,77 +331,6 @@ export class WwApp extends LitElement {
     await review.updateComplete;
     review.selected = detail.cameras.slice();
     review.open(detail.cameras, detail.at);
-  }
-
-  // --- keyboard ------------------------------------------------------------------------------
-
-  /** What each of the app's shortcuts does (core/shortcuts.ts holds the keys); false: not handled, the key goes on. */
-  private readonly keyActions: Record<AppAction, (e: KeyboardEvent) => boolean | void> = {
-    layout: (e) => {
-      const layout = layoutForKey(e.key);
-      if (!layout) return false;
-      this.setLayout(layout);
-    },
-    fullscreen: () => this.toggleFullscreen(),
-    stats: () => this.toggleStats(),
-    help: () => {
-      this.helpOpen = !this.helpOpen;
-    },
-    bookmark: () => this.bookmarkSelectedTile(false),
-    bookmarkUrgent: () => this.bookmarkSelectedTile(true),
-    escape: () => {
-      if (this.helpOpen) this.helpOpen = false;
-      else if (this.bookmarksOpen) this.bookmarksOpen = false;
-      else if (this.expanded !== null) this.expanded = null;
-      else this.selected = null;
-    },
-    expand: () => {
-      if (this.selected === null) return false;
-      this.toggleExpand(this.selected);
-    },
-    clear: () => {
-      if (this.selected === null) return false;
-      this.putCamera(this.selected, null);
-    },
-    select: (e) => this.arrow(e, false),
-    move: (e) => this.arrow(e, true),
-  };
-
-  private arrow(e: KeyboardEvent, move: boolean): void {
-    const n = tileCount(this.wall.layout);
-    const from = this.selected !== null && this.selected < n ? this.selected : null;
-    if (from === null) {
-      this.selected = this.expanded ?? 0;
-      return;
-    }
-    const to = neighbour(this.wall.layout, from, ARROWS[e.key]!);
-    if (move) this.swap(from, to);
-    else {
-      this.selected = to;
-      if (this.expanded !== null) this.expanded = to;
-    }
-  }
-
-  /** The mode whose keys are read now (and listed by the help). */
-  get shortcutMode(): ShortcutMode {
-    return this.displayName ? 'kiosk' : shortcutMode(this.mode);
-  }
-
-  private handleKey(e: KeyboardEvent): void {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
-    const origin = e.composedPath()[0];
-    if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
-    const mode = this.shortcutMode;
-    const hit = resolveShortcut(mode, e, 'app');
-    if (this.helpOpen && hit?.action !== 'help' && hit?.action !== 'escape') {
-      // The overlay is modal: review's and follow's keys must not act behind it either.
-      if (resolveShortcut(mode, e) && !(origin instanceof HTMLButtonElement)) e.preventDefault();
-      return;
-    }
-    // Review and follow handle their own keys (space, arrows, frame steps) from the same table.
-    if (!hit) return;
-    if (this.keyActions[hit.action](e) === false) return;
-    e.preventDefault();
   }
 
   /** Follow mode on the recording, from a camera and an instant of review mode. */
@@ -664,31 +351,18 @@ export class WwApp extends LitElement {
     return new Map([...this.cameraMap.values()].map((c) => [c.id, c.name]));
   }
 
-  /** Kiosk view of a duty-room display: the pushed layout, full screen on the first click, minimal chrome. */
+  /** Kiosk view of a duty-room display (app/display-view.ts). */
   private renderDisplay(): unknown {
-    const s = this.services;
-    const d = this.display;
-    const online = this.connection.phase === 'open';
-    return html`<div class="kiosk" @click=${() => !document.fullscreenElement && this.toggleFullscreen()}>
-      <ww-wall
-        .layout=${d?.layout ?? '2x2'}
-        .tiles=${d?.tiles ?? []}
-        .cameras=${this.cameraMap}
-        .camerasLoaded=${this.camerasLoaded}
-        .live=${s?.live ?? null}
-        .serverConnected=${online}
-        .selected=${null}
-        .expanded=${null}
-        .showStats=${false}
-        .recorder=${null}
-        .linkLevel=${this.linkLevel}
-      ></ww-wall>
-      <div class="display-info" data-display-name=${this.displayName ?? ''}>
-        <span class="dot ${online ? 'live' : 'offline'}"></span>
-        <strong>${this.displayName}</strong>
-        ${d ? html`<span data-role="source">${sourceText(d)}</span><span data-role="changed">${changedText(d)}</span>` : html`<span>${t('display.waiting')}</span>`}
-      </div>
-    </div>`;
+    return renderDisplayView({
+      name: this.displayName,
+      display: this.display,
+      online: this.connection.phase === 'open',
+      cameras: this.cameraMap,
+      camerasLoaded: this.camerasLoaded,
+      live: this.services?.live ?? null,
+      linkLevel: this.linkLevel,
+      onClick: () => !document.fullscreenElement && this.toggleFullscreen(),
+    });
   }
 
   override render(): unknown {
@@ -707,29 +381,29 @@ export class WwApp extends LitElement {
         .pages=${this.pages}
         .me=${this.me}
         @ww-mode=${(e: CustomEvent<{ mode: AppMode }>) => this.setMode(e.detail.mode)}
-        @ww-layout=${(e: CustomEvent<{ layout: LayoutName }>) => this.setLayout(e.detail.layout)}
-        @ww-lang=${(e: CustomEvent<{ lang: Lang }>) => this.setLanguage(e.detail.lang)}
-        @ww-toggle-stats=${() => this.toggleStats()}
+        @ww-layout=${(e: CustomEvent<{ layout: LayoutName }>) => this.wallState.setLayout(e.detail.layout)}
+        @ww-lang=${(e: CustomEvent<{ lang: Lang }>) => this.wallState.setLanguage(e.detail.lang)}
+        @ww-toggle-stats=${() => this.wallState.toggleStats()}
         @ww-fullscreen=${() => this.toggleFullscreen()}
         @ww-help=${() => (this.helpOpen = !this.helpOpen)}
         @ww-password-open=${() => (this.passwordOpen = true)}
         @ww-bookmarks=${() => (this.bookmarksOpen = !this.bookmarksOpen)}
-        @ww-copy-link=${() => void this.copyLink()}
+        @ww-copy-link=${() => void this.url.copyLink()}
       ></ww-header>
-      ${this.linkNotice ? this.renderLinkNotice(this.linkNotice) : nothing}
+      ${this.linkNotice ? renderLinkNotice(this.linkNotice, () => (this.linkNotice = null)) : nothing}
       ${this.mode === 'displays'
         ? html`<ww-displays class="review" .client=${s?.displays ?? null} .cameras=${this.cameraMap} .wallLayout=${this.wall.layout}
             .wallTiles=${this.wall.tiles.slice(0, tileCount(this.wall.layout))}
             @ww-register-display=${(e: CustomEvent<{ name: string }>) => this.dispatchEvent(new CustomEvent('ww-register-display', { detail: e.detail }))}></ww-displays>`
         : nothing}
       ${this.mode === 'review'
-        ? html`<ww-review class="review" @ww-view-change=${this.onViewChange} .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
+        ? html`<ww-review class="review" @ww-view-change=${this.url.onViewChange} .api=${s?.recorder ?? null} .bookmarks=${s?.bookmarks ?? null} .cameras=${playbackMap} .me=${this.me} .health=${s?.alerts ?? null}
             @ww-bookmark-request=${(e: CustomEvent<BookmarkDraft>) => (this.bookmarkDraft = e.detail)}
             @ww-follow-past=${(e: CustomEvent<{ cameraId: string; at: number }>) => this.followPast(e.detail.cameraId, e.detail.at)}
             .initialCameras=${[...camerasOnWall(tiles, this.wall.layout)]}></ww-review>`
         : nothing}
       ${this.mode === 'follow'
-        ? html`<ww-follow class="follow" @ww-view-change=${this.onViewChange} .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
+        ? html`<ww-follow class="follow" @ww-view-change=${this.url.onViewChange} .cameras=${liveMap} .camerasLoaded=${this.camerasLoaded} .live=${s?.live ?? null}
             .recorder=${s?.recorder ?? null} .trails=${s?.trails ?? null} .serverConnected=${this.connection.phase === 'open'}
             @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => this.replayTrail(e.detail.trail)}></ww-follow>`
         : nothing}
@@ -739,11 +413,11 @@ export class WwApp extends LitElement {
       ${this.startedOffline && this.connection.phase !== 'open'
         ? html`<div class="link-poor" data-offline-start role="status">${t('app.offlineStart')}</div>`
         : nothing}
-      ${this.urgentNotices.map((b) => this.renderUrgentNotice(b))}
+      ${this.urgentNotices.map((b) => this.renderUrgent(b))}
       ${this.linkLevel === 'poor' && this.mode === 'live'
         ? html`<div class="link-poor" data-link="poor" role="status">${t('link.poor', { live: DEFAULT_LINK_POLICY.poorLiveTiles })}</div>`
         : nothing}
-      <main ?hidden=${this.mode !== 'live'} @touchstart=${this.onTouchStart} @touchend=${this.onTouchEnd}>
+      <main ?hidden=${this.mode !== 'live'} @touchstart=${this.screen.onTouchStart} @touchend=${this.screen.onTouchEnd}>
         <div class="side">
           <ww-camera-list .cameras=${cameras} .loaded=${this.camerasLoaded} .onWall=${camerasOnWall(tiles, this.wall.layout)}
             .stale=${this.connection.phase !== 'open'} @ww-camera-pick=${this.onPick}></ww-camera-list>
@@ -758,7 +432,7 @@ export class WwApp extends LitElement {
           ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${liveMap} .me=${this.me}></ww-alerts>` : nothing}
         </div>
         <ww-wall
-          .layout=${this.shownLayout}
+          .layout=${this.screen.shownLayout}
           .tiles=${tiles}
           .cameras=${liveMap}
           .camerasLoaded=${this.camerasLoaded}
@@ -772,8 +446,8 @@ export class WwApp extends LitElement {
           .health=${this.health}
           .linkLevel=${this.linkLevel}
           @ww-tile-select=${(e: CustomEvent<{ index: number }>) => (this.selected = e.detail.index)}
-          @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.toggleExpand(e.detail.index)}
-          @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.putCamera(e.detail.index, null)}
+          @ww-tile-expand=${(e: CustomEvent<{ index: number }>) => this.wallState.toggleExpand(e.detail.index)}
+          @ww-tile-clear=${(e: CustomEvent<{ index: number }>) => this.wallState.putCamera(e.detail.index, null)}
           @ww-tile-drop=${this.onDrop}
           @ww-tile-bookmark=${this.onTileBookmark}
         ></ww-wall>
@@ -792,167 +466,7 @@ export class WwApp extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        height: 100vh;
-        height: 100dvh;
-        background: var(--ww-bg);
-        overflow: hidden;
-      }
-      main {
-        flex: 1;
-        min-height: 0;
-        display: grid;
-        grid-template-columns: minmax(200px, 17rem) minmax(0, 1fr);
-      }
-      ww-wall {
-        min-height: 0;
-      }
-      ww-review,
-      .page {
-        flex: 1;
-        min-height: 0;
-      }
-      ww-bookmarks.drawer {
-        position: fixed;
-        top: 3rem;
-        right: 0;
-        bottom: 0;
-        width: min(30rem, 100vw);
-        z-index: 20;
-        box-shadow: -4px 0 16px rgba(0, 0, 0, 0.4);
-      }
-      ww-follow {
-        flex: 1;
-        min-height: 0;
-      }
-      /*
-       * The left column: the camera list keeps at least about half the column (every camera can be
-       * scrolled to and clicked on a laptop's 768-800 px); the mini map and the alerts panel shrink
-       * and scroll (or fold away) inside what is left, never over the list.
-       */
-      .side {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        overflow: hidden;
-      }
-      .side ww-camera-list {
-        flex: 1 1 0;
-        min-height: min(100%, max(14rem, 45%));
-      }
-      .minimap-box {
-        flex: 0 1 auto;
-        min-height: 0;
-        display: flex;
-        flex-direction: column;
-        overflow: hidden;
-        background: var(--ww-panel);
-        border-top: 1px solid var(--ww-border);
-        border-right: 1px solid var(--ww-border);
-      }
-      .fold {
-        flex: 0 0 auto;
-        padding: 3px 10px;
-        border: 0;
-        background: none;
-        color: var(--ww-muted);
-        font-size: 12px;
-        text-align: left;
-        cursor: pointer;
-      }
-      .fold:hover {
-        color: var(--ww-text);
-      }
-      .minimap {
-        flex: 0 1 auto;
-        height: min(16rem, 30vh);
-        min-height: 0;
-      }
-      .side ww-alerts {
-        flex: 0 1 auto;
-        min-height: 2.4rem;
-        max-height: 40%;
-      }
-      ww-displays {
-        flex: 1;
-        min-height: 0;
-      }
-      .urgent-notice {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6rem;
-        padding: 4px 12px;
-        background: #5a1d1d;
-        color: #ffd9d9;
-        font-size: 0.9rem;
-      }
-      .link-notice {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6rem;
-        padding: 6px 12px;
-        background: #1d3a5a;
-        color: #d9ecff;
-        font-size: 0.95rem;
-      }
-      .link-notice.refusal {
-        background: #5a1d1d;
-        color: #ffd9d9;
-        font-weight: 600;
-      }
-      .link-notice input {
-        flex: 1;
-        min-width: 16rem;
-        font: inherit;
-      }
-      .link-poor {
-        padding: 3px 12px;
-        background: #4a3a10;
-        color: #ffe7a6;
-        font-size: 0.85rem;
-      }
-      .kiosk {
-        position: relative;
-        flex: 1;
-        min-height: 0;
-        display: flex;
-        cursor: none;
-      }
-      .kiosk ww-wall {
-        flex: 1;
-      }
-      .display-info {
-        position: absolute;
-        left: 8px;
-        bottom: 8px;
-        display: flex;
-        align-items: center;
-        gap: 10px;
-        padding: 4px 10px;
-        border-radius: var(--ww-radius);
-        background: rgba(0, 0, 0, 0.6);
-        font-size: 0.9rem;
-        pointer-events: none;
-      }
-      @media (max-width: 700px) {
-        main {
-          grid-template-columns: 1fr;
-          grid-template-rows: minmax(0, 35%) minmax(0, 1fr);
-        }
-        .side {
-          border-right: 0;
-          border-bottom: 1px solid var(--ww-border);
-        }
-      }
-    `,
-  ];
+  static override styles = [theme, wwAppStyles];
 }
 
 customElements.define('ww-app', WwApp);

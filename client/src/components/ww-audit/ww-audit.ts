@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { auditQuery, detailText, EMPTY_AUDIT_FILTER, hashPrefix, type AuditEntry, type AuditFilter } from '../../core/audit-query.js';
@@ -6,6 +6,7 @@ import { hcmIso } from '../../core/hcm-time.js';
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
+import { wwAuditStyles } from './ww-audit.styles.js';
 
 /** Actions the server records (the filter also takes any other text). */
 export const KNOWN_ACTIONS = [
@@ -183,64 +184,7 @@ export class WwAudit extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    dataTable,
-    formControls,
-    css`
-      :host {
-        display: block;
-        overflow: auto;
-        padding: 10px 14px;
-        font-size: 13px;
-      }
-      h2 {
-        font-size: 16px;
-        margin: 4px 0 8px;
-      }
-      .filter {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 8px 12px;
-        align-items: flex-end;
-        margin-bottom: 10px;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 3px;
-        color: var(--ww-muted);
-      }
-      input[name='from'],
-      input[name='to'] {
-        width: 13em;
-      }
-      .num,
-      .time,
-      .hash {
-        font-family: ui-monospace, Menlo, Consolas, monospace;
-        font-variant-numeric: tabular-nums;
-        white-space: nowrap;
-      }
-      .detail {
-        max-width: 32em;
-        overflow-wrap: anywhere;
-        color: var(--ww-muted);
-      }
-      .muted {
-        color: var(--ww-muted);
-      }
-      .error {
-        color: var(--ww-offline);
-      }
-      .more {
-        display: flex;
-        gap: 10px;
-        align-items: center;
-        margin-top: 8px;
-      }
-    `,
-  ];
+  static override styles = [theme, dataTable, formControls, wwAuditStyles];
 }
 
 customElements.define('ww-audit', WwAudit);

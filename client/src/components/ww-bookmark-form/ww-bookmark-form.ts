@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { t } from '../../i18n/i18n.js';
 import { parseTags } from '../../core/text.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
 import { formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { wwBookmarkFormStyles } from './ww-bookmark-form.styles.js';
 
 export interface BookmarkDraft {
   cameras: string[];
@@ -140,64 +141,7 @@ export class WwBookmarkForm extends LitElement {
     </div>`;
   }
 
-  static override styles = [
-    theme,
-    modalBackdrop,
-    formControls,
-    css`
-      form {
-        background: var(--ww-panel);
-        border: 1px solid var(--ww-border);
-        border-radius: var(--ww-radius);
-        padding: 1rem 1.25rem;
-        width: min(30rem, 94vw);
-        display: flex;
-        flex-direction: column;
-        gap: 0.6rem;
-        font-size: 13px;
-      }
-      h2 {
-        margin: 0;
-        font-size: 16px;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 0.2rem;
-        color: var(--ww-muted);
-      }
-      .row {
-        display: flex;
-        gap: 0.75rem;
-      }
-      label.check {
-        flex-direction: row;
-        align-items: center;
-        gap: 0.4rem;
-        color: var(--ww-text);
-      }
-      .hint {
-        color: var(--ww-muted);
-        font-size: 12px;
-      }
-      .meta,
-      .tz {
-        color: var(--ww-muted);
-      }
-      .time {
-        width: 9rem;
-        font-variant-numeric: tabular-nums;
-      }
-      .error {
-        color: var(--ww-offline);
-      }
-      .buttons {
-        display: flex;
-        justify-content: flex-end;
-        gap: 0.5rem;
-      }
-    `,
-  ];
+  static override styles = [theme, modalBackdrop, formControls, wwBookmarkFormStyles];
 }
 
 customElements.define('ww-bookmark-form', WwBookmarkForm);

@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo, DisplayContent, DisplayRule, DisplayState, TourAction, TourStep, WallLayout } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatTime, t } from '../../i18n/i18n.js';
 import type { DisplaysClient } from '../../services/displays.js';
 import { formControls, theme } from '../../styles/theme.js';
+import { wwDisplaysStyles } from './ww-displays.styles.js';
 
 /** "changed by X at HH:MM:SS" for a display, or '' when nobody changed it yet. */
 export function changedText(d: Pick<DisplayState, 'changedBy' | 'changedAt'>): string {
@@ -279,62 +280,7 @@ export class WwDisplays extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: block;
-        overflow: auto;
-        padding: 12px 16px;
-        background: var(--ww-bg);
-      }
-      h2 {
-        font-size: 1rem;
-        margin: 12px 0 8px;
-      }
-      .display {
-        border: 1px solid var(--ww-border);
-        border-radius: var(--ww-radius);
-        background: var(--ww-panel);
-        padding: 8px 10px;
-        margin-bottom: 8px;
-      }
-      .head,
-      .controls,
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 6px 10px;
-      }
-      .controls {
-        margin-top: 6px;
-      }
-      .muted {
-        color: var(--ww-muted);
-        font-size: 0.9em;
-      }
-      .source {
-        color: var(--ww-accent);
-      }
-      .status {
-        min-height: 1.2em;
-        color: var(--ww-muted);
-      }
-      ul,
-      ol {
-        padding-left: 1.2em;
-      }
-      li {
-        margin: 3px 0;
-      }
-      .del {
-        margin-left: 6px;
-        padding: 0 6px;
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwDisplaysStyles];
 }
 
 customElements.define('ww-displays', WwDisplays);

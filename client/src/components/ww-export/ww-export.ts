@@ -1,15 +1,16 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatFingerprint, type ExportPackageFormat, type FileVerdict, type PackageVerdict } from '@wardwall/common';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { RecorderApi, RecorderError, type ExportStatus } from '../../services/recorder-api.js';
+import { waitForExport } from '../../services/export-job.js';
 import { canPickSaveFile, pickSaveFile, saveAndVerify } from '../../services/export-save.js';
 import { formControls, theme } from '../../styles/theme.js';
 import { currentViewer } from '../../services/viewer.js';
+import { wwExportStyles } from './ww-export.styles.js';
 
 type Phase = 'idle' | 'queued' | 'running' | 'downloading' | 'verifying' | 'done' | 'failed';
-const POLL_MS = 500;
 
 /**
  * Evidence export of the reviewed cameras over [from, to) as a ZIP or tar package: asks the
@@ -139,13 +140,15 @@ export class WwExport extends LitElement {
       let job = this.startJob
         ? await this.startJob(format)
         : await api.createExport({ cameras: this.cameras.map((c) => c.id), from: this.from, to: this.to, exportedBy: this.by.trim(), format });
-      while (job.state === 'queued' || job.state === 'running') {
-        this.phase = job.state;
-        this.progress = job.progress;
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        if (abort.signal.aborted) return null;
-        job = await api.exportStatus(job.id);
-      }
+      const end = await waitForExport(api, job, {
+        signal: abort.signal,
+        onStatus: (st) => {
+          this.phase = st.state;
+          this.progress = st.progress;
+        },
+      });
+      if (!end) return null;
+      job = end;
       if (job.state === 'failed') throw new RecorderError('EXPORT_FAILED', job.error ?? 'export failed');
       this.packageName = `export-${job.id}.${format}`;
       this.packageUrl = api.downloadUrl(job.id);
@@ -318,97 +321,7 @@ export class WwExport extends LitElement {
       ${this.renderResult()}`;
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: block;
-        font-size: 13px;
-      }
-      h3 {
-        margin: 0 0 6px;
-        font-size: 14px;
-      }
-      .fields {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px 10px;
-        align-items: center;
-      }
-      label {
-        display: inline-flex;
-        gap: 4px;
-        align-items: center;
-        color: var(--ww-muted);
-      }
-      input,
-      button {
-        padding: 3px 6px;
-      }
-      button:disabled {
-        opacity: 0.5;
-        cursor: default;
-      }
-      input.time {
-        width: 7.5em;
-        font-variant-numeric: tabular-nums;
-      }
-      .progress {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        margin-top: 6px;
-      }
-      progress {
-        width: 240px;
-      }
-      .error {
-        color: var(--ww-offline);
-        margin-top: 6px;
-      }
-      .result {
-        margin-top: 6px;
-        padding: 6px 8px;
-        border-radius: 4px;
-        border: 1px solid var(--ww-border);
-      }
-      .result.ok {
-        border-color: var(--ww-live);
-      }
-      .result.bad {
-        border-color: var(--ww-offline);
-      }
-      table {
-        border-collapse: collapse;
-        margin: 4px 0;
-      }
-      td {
-        padding: 1px 10px 1px 0;
-      }
-      .good {
-        color: var(--ww-live);
-      }
-      .badv {
-        color: var(--ww-offline);
-        font-weight: 600;
-      }
-      .hash {
-        font-family: ui-monospace, Menlo, Consolas, monospace;
-        color: var(--ww-muted);
-      }
-      .save {
-        color: var(--ww-accent);
-      }
-      .sig {
-        margin: 4px 0;
-      }
-      .fp {
-        font-size: 12px;
-        word-break: break-all;
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwExportStyles];
 }
 
 customElements.define('ww-export', WwExport);

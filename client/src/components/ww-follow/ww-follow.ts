@@ -1,4 +1,6 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+// Over ~350 lines (by ~25): the pursuit's layout (centre, ring of neighbours by side) and its keys;
+// the trails are in controllers/follow-trails.ts, the look in ww-follow.styles.ts.
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo, ResolvedNeighbour } from '@wardwall/common';
 import { NEIGHBOUR_DIRECTIONS, neighbourOnSide, type NeighbourDirection } from '@wardwall/common/neighbours';
@@ -8,9 +10,8 @@ import { WarmConsumersController } from '../../controllers/warm-consumers.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { newRecordId } from '../../core/ids.js';
 import { addHop, endTrail, isOpen, startTrail, type Trail } from '../../core/trail.js';
-import { errorMessage, t } from '../../i18n/i18n.js';
+import { t } from '../../i18n/i18n.js';
 import { resolveShortcut, type FollowAction } from '../../core/shortcuts.js';
-import { errorCodeOf } from '../../services/errors.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { TrailStore } from '../../services/trail-store.js';
@@ -19,31 +20,11 @@ import '../ww-tile/ww-tile.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-map/ww-map.js';
 import '../ww-trail/ww-trail.js';
+import { wwFollowStyles } from './ww-follow.styles.js';
+import { FollowTrailsController } from '../../controllers/follow-trails.js';
 
 const ARROW_SIDES: Record<string, NeighbourDirection> = { ArrowUp: 'ahead', ArrowRight: 'right', ArrowDown: 'behind', ArrowLeft: 'left' };
 const RING_DELAY_MS = 400;
-/**
- * Which trail this browser is following (trails sync to every operator, so an open trail alone
- * does not say it is ours). A pointer only; the trail itself lives in IndexedDB and on the server.
- */
-const CURRENT_TRAIL_KEY = 'wardwall.follow.currentTrail';
-const currentTrailPointer = {
-  get: (): string | null => {
-    try {
-      return localStorage.getItem(CURRENT_TRAIL_KEY);
-    } catch {
-      return null;
-    }
-  },
-  set: (id: string | null): void => {
-    try {
-      if (id) localStorage.setItem(CURRENT_TRAIL_KEY, id);
-      else localStorage.removeItem(CURRENT_TRAIL_KEY);
-    } catch {
-      /* private mode: the pursuit just does not resume after a reload */
-    }
-  },
-};
 const sideLabel = (side: NeighbourDirection): string =>
   ({ ahead: t('follow.dir.ahead'), right: t('follow.dir.right'), behind: t('follow.dir.behind'), left: t('follow.dir.left') })[side];
 const SIDE_ARROWS: Record<NeighbourDirection, string> = { ahead: '↑', right: '→', behind: '↓', left: '←' };
@@ -111,12 +92,9 @@ export class WwFollow extends LitElement {
   private readonly warmer = new WarmConsumersController(this);
   private session: ReviewSession | null = null;
   private sessionOffs: (() => void)[] = [];
-  private saving: Promise<void> = Promise.resolve();
   private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
-  private storeOff: (() => void) | null = null;
-  private exportAbort: AbortController | null = null;
-  /** Settles once the saved trails are read (and this browser's unfinished pursuit resumed). */
-  ready: Promise<void> = Promise.resolve();
+  /** The trails: save queue, saved list, resume, delete, export (controllers/follow-trails.ts). */
+  private readonly trailStore = new FollowTrailsController(this);
 
   constructor() {
     super();
@@ -144,8 +122,6 @@ export class WwFollow extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('keydown', this.onKey);
-    this.storeOff = this.trails?.subscribe(() => void this.loadSaved(false)) ?? null;
-    this.ready = this.loadSaved(true);
   }
 
   override disconnectedCallback(): void {
@@ -153,10 +129,12 @@ export class WwFollow extends LitElement {
     window.removeEventListener('keydown', this.onKey);
     if (this.ringTimer) clearTimeout(this.ringTimer);
     this.ringTimer = null;
-    this.storeOff?.();
-    this.storeOff = null;
-    this.exportAbort?.abort();
     this.closeSession();
+  }
+
+  /** Settles once the saved trails are read (and this browser's unfinished pursuit resumed). */
+  get ready(): Promise<void> {
+    return this.trailStore.ready;
   }
 
   /** The neighbours of the centre camera (resolved by the server). */
@@ -219,7 +197,7 @@ export class WwFollow extends LitElement {
     this.centre = cameraId;
     this.error = null;
     const trail = this.trail && isOpen(this.trail) ? addHop(this.trail, cameraId, at) : this.newTrail(cameraId, at);
-    this.setTrail(trail);
+    this.trailStore.setTrail(trail);
   }
 
   private newTrail(cameraId: string, at: number): Trail {
@@ -227,93 +205,11 @@ export class WwFollow extends LitElement {
     return startTrail(newRecordId(), title, this.source, cameraId, at);
   }
 
-  private setTrail(trail: Trail): void {
-    this.trail = trail;
-    this.shown = trail.id;
-    const store = this.trails;
-    if (!store) return;
-    this.saving = this.saving
-      .then(() => store.save(trail))
-      .then((id) => {
-        if (trail.source === 'live') currentTrailPointer.set(isOpen(trail) ? id : null);
-        // A new trail is stored under its incident's id from now on.
-        if (id === trail.id) return;
-        if (this.trail?.id === trail.id) this.trail = { ...this.trail, id };
-        if (this.shown === trail.id) this.shown = id;
-      })
-      .then(() => this.loadSaved(false))
-      .catch((e: unknown) => {
-        console.warn('[follow] cannot save the trail', e);
-        this.error = t('follow.saveFailed');
-      });
-  }
-
   /** Ends the pursuit: the trail's last hop gets its time out. */
   stop(): void {
-    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    if (this.trail && isOpen(this.trail)) this.trailStore.setTrail(endTrail(this.trail, this.now()));
     this.trail = null;
     this.centre = '';
-  }
-
-  private async loadSaved(resume: boolean): Promise<void> {
-    const store = this.trails;
-    if (!store) return;
-    try {
-      this.saved = await store.list();
-    } catch (e) {
-      console.warn('[follow] cannot read trails', e);
-      return;
-    }
-    // After a reload, this browser's unfinished live pursuit carries on where it was.
-    const mine = currentTrailPointer.get();
-    const open = this.saved.find((tr) => tr.id === mine && isOpen(tr) && tr.source === 'live');
-    if (resume && open && !this.trail && this.source === 'live') {
-      this.trail = open;
-      this.shown = open.id;
-      this.centre = open.hops[open.hops.length - 1]!.cameraId;
-    }
-  }
-
-  /** Deletes a saved trail (its hops' footage is no longer held for it). */
-  async deleteTrail(id: string): Promise<void> {
-    if (!this.trails || this.trail?.id === id) return;
-    try {
-      await this.trails.remove(id);
-      if (this.shown === id) this.shown = null;
-      await this.loadSaved(false);
-    } catch (e) {
-      console.warn('[follow] cannot delete the trail', e);
-      this.error = t('follow.saveFailed');
-    }
-  }
-
-  /** Exports a trail as one evidence package (every hop's camera over its time). */
-  async exportTrail(id: string): Promise<void> {
-    const store = this.trails;
-    const api = this.recorder;
-    if (!store || !api) return;
-    this.exportAbort?.abort();
-    const abort = new AbortController();
-    this.exportAbort = abort;
-    this.exportNote = { text: t('follow.exporting') };
-    try {
-      await this.saving;
-      // One package of every hop's camera over the hop's time (the incident export).
-      const job = await store.exportTrail(id);
-      for (;;) {
-        if (abort.signal.aborted) return;
-        const st = await api.exportStatus(job);
-        if (st.state === 'done') break;
-        if (st.state === 'failed') throw new Error(st.error ?? 'failed');
-        await new Promise((r) => setTimeout(r, 500));
-      }
-      this.exportNote = { text: t('follow.exported', { file: `${job}.tar` }), href: api.downloadUrl(job) };
-    } catch (e) {
-      if (abort.signal.aborted) return;
-      const code = errorCodeOf(e);
-      const message = code && code !== 'INTERNAL' ? errorMessage(code) : e instanceof Error ? e.message : String(e);
-      this.exportNote = { text: t('follow.exportFailed', { message }), failed: true };
-    }
   }
 
   private handleKey(e: KeyboardEvent): void {
@@ -346,7 +242,7 @@ export class WwFollow extends LitElement {
       this.error = t('review.badTime');
       return false;
     }
-    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    if (this.trail && isOpen(this.trail)) this.trailStore.setTrail(endTrail(this.trail, this.now()));
     this.trail = null;
     this.closeSession();
     const session = new ReviewSession(this.recorder, Math.min(start, Date.now() - 2000));
@@ -366,7 +262,7 @@ export class WwFollow extends LitElement {
 
   /** Follows `cameraId` on the recording from `at` (review mode's "follow from here"). */
   followPast(cameraId: string, at: number): void {
-    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    if (this.trail && isOpen(this.trail)) this.trailStore.setTrail(endTrail(this.trail, this.now()));
     this.trail = null;
     this.centre = this.cameras.has(cameraId) ? cameraId : '';
     this.openPast(at);
@@ -374,7 +270,7 @@ export class WwFollow extends LitElement {
 
   /** Back to live following. */
   backToLive(): void {
-    if (this.trail && isOpen(this.trail)) this.setTrail(endTrail(this.trail, this.now()));
+    if (this.trail && isOpen(this.trail)) this.trailStore.setTrail(endTrail(this.trail, this.now()));
     this.trail = null;
     this.closeSession();
     this.source = 'live';
@@ -449,8 +345,8 @@ export class WwFollow extends LitElement {
         <ww-trail .trails=${trails} .current=${this.trail?.id ?? null} .shown=${shownTrail?.id ?? null} .cameras=${this.cameras}
           @ww-trail-show=${(e: CustomEvent<{ id: string }>) => (this.shown = e.detail.id)}
           @ww-trail-stop=${() => this.stop()}
-          @ww-trail-export=${(e: CustomEvent<{ trail: Trail }>) => void this.exportTrail(e.detail.trail.id)}
-          @ww-trail-delete=${(e: CustomEvent<{ id: string }>) => void this.deleteTrail(e.detail.id)}></ww-trail>
+          @ww-trail-export=${(e: CustomEvent<{ trail: Trail }>) => void this.trailStore.exportTrail(e.detail.trail.id)}
+          @ww-trail-delete=${(e: CustomEvent<{ id: string }>) => void this.trailStore.deleteTrail(e.detail.id)}></ww-trail>
         ${this.exportNote
           ? html`<p class="export ${this.exportNote.failed ? 'failed' : ''}" role="status">
               ${this.exportNote.href ? html`<a href=${this.exportNote.href} download data-action="download">${this.exportNote.text}</a>` : this.exportNote.text}
@@ -470,153 +366,7 @@ export class WwFollow extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: grid;
-        grid-template-columns: minmax(220px, 22rem) minmax(0, 1fr);
-        min-height: 0;
-        font-size: 13px;
-      }
-      aside {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-        padding: 6px;
-        border-right: 1px solid var(--ww-border);
-        min-height: 0;
-        overflow: auto;
-      }
-      ww-map {
-        flex: 0 0 auto;
-        height: min(22rem, 45vh);
-      }
-      .stage {
-        display: flex;
-        flex-direction: column;
-        min-height: 0;
-        padding: 6px;
-        gap: 6px;
-      }
-      .bar {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px 10px;
-        align-items: center;
-      }
-      .bar .hint {
-        color: var(--ww-muted);
-        margin-right: auto;
-      }
-      .bar label {
-        color: var(--ww-muted);
-      }
-      input.time {
-        width: 7.5em;
-      }
-      .clock {
-        font: 600 18px ui-monospace, Menlo, Consolas, monospace;
-        font-variant-numeric: tabular-nums;
-      }
-      .error,
-      .export.failed {
-        color: var(--ww-offline);
-      }
-      .export {
-        margin: 0;
-      }
-      .export a {
-        color: var(--ww-accent);
-      }
-      .grid {
-        flex: 1;
-        min-height: 0;
-        display: grid;
-        gap: 4px;
-        grid-template-columns: minmax(0, 1fr) minmax(0, 3fr) minmax(0, 1fr);
-        grid-template-rows: minmax(0, 1fr) minmax(0, 3fr) minmax(0, 1fr);
-        grid-template-areas: '. ahead .' 'left centre right' '. behind .';
-      }
-      .centre {
-        grid-area: centre;
-        display: flex;
-        min-height: 0;
-      }
-      .centre > * {
-        flex: 1;
-      }
-      .side {
-        display: flex;
-        gap: 4px;
-        min-height: 0;
-        min-width: 0;
-        justify-content: center;
-      }
-      .side.ahead {
-        grid-area: ahead;
-      }
-      .side.behind {
-        grid-area: behind;
-      }
-      .side.left {
-        grid-area: left;
-        flex-direction: column;
-      }
-      .side.right {
-        grid-area: right;
-        flex-direction: column;
-      }
-      .nb {
-        position: relative;
-        flex: 1;
-        display: flex;
-        min-height: 0;
-        min-width: 0;
-        max-width: 100%;
-        cursor: pointer;
-        border: 2px solid transparent;
-        border-radius: var(--ww-radius);
-      }
-      .side.ahead .nb,
-      .side.behind .nb {
-        max-width: 40%;
-      }
-      .nb:hover,
-      .nb:focus-visible {
-        border-color: var(--ww-accent);
-        outline: none;
-      }
-      .nb > :not(.dir) {
-        flex: 1;
-        pointer-events: none;
-      }
-      .dir {
-        position: absolute;
-        z-index: 2;
-        left: 4px;
-        bottom: 4px;
-        background: #000b;
-        color: #fff;
-        font-weight: 600;
-        padding: 1px 6px;
-        border-radius: 3px;
-      }
-      .empty {
-        flex: 1;
-        display: grid;
-        place-items: center;
-        color: var(--ww-muted);
-      }
-      @media (max-width: 700px) {
-        :host {
-          grid-template-columns: 1fr;
-          grid-template-rows: auto minmax(0, 1fr);
-        }
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwFollowStyles];
 }
 
 customElements.define('ww-follow', WwFollow);

@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { HealthAlert } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
 import { dataTable, formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { wwHealthHistoryStyles } from './ww-health-history.styles.js';
 
 const WEEK_MS = 7 * 86400_000;
 
@@ -101,57 +102,7 @@ export class WwHealthHistory extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    modalBackdrop,
-    dataTable,
-    formControls,
-    css`
-      section {
-        position: fixed;
-        z-index: 51;
-        left: 50%;
-        top: 50%;
-        transform: translate(-50%, -50%);
-        width: min(46rem, 94vw);
-        max-height: 80vh;
-        display: flex;
-        flex-direction: column;
-        gap: 0.6em;
-        padding: 1em;
-        background: var(--ww-panel);
-        border: 1px solid var(--ww-border);
-        border-radius: var(--ww-radius);
-      }
-      h2 {
-        margin: 0;
-        font-size: 1.05rem;
-      }
-      .scroll {
-        overflow: auto;
-        min-height: 0;
-      }
-      table {
-        font-size: 0.85rem;
-      }
-      .kind {
-        font-weight: 600;
-      }
-      .kind.open,
-      .kind.acknowledged {
-        color: var(--ww-offline);
-      }
-      .muted {
-        color: var(--ww-muted);
-      }
-      .error {
-        color: var(--ww-offline);
-      }
-      .close {
-        align-self: flex-end;
-      }
-    `,
-  ];
+  static override styles = [theme, modalBackdrop, dataTable, formControls, wwHealthHistoryStyles];
 }
 
 customElements.define('ww-health-history', WwHealthHistory);

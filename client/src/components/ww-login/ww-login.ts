@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { SecondClockController } from '../../controllers/second-clock.js';
 import type { Me } from '../../core/access.js';
 import { errorMessage, getLang, LANGS, t, type Lang } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { formControls, theme } from '../../styles/theme.js';
+import { wwLoginStyles } from './ww-login.styles.js';
 
 /** Whole minutes and seconds, `m:ss`. */
 function remaining(ms: number): string {
@@ -121,93 +122,7 @@ export class WwLogin extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: grid;
-        place-items: center;
-        min-height: 100vh;
-        min-height: 100dvh;
-        background: var(--ww-bg);
-        padding: 16px;
-      }
-      form {
-        width: min(100%, 360px);
-        display: flex;
-        flex-direction: column;
-        gap: 12px;
-        padding: 24px;
-        background: var(--ww-panel);
-        border: 1px solid var(--ww-border);
-        border-radius: var(--ww-radius);
-      }
-      .brand {
-        display: flex;
-        gap: 12px;
-        align-items: center;
-        color: var(--ww-accent);
-      }
-      h1 {
-        margin: 0;
-        font-size: 18px;
-        color: var(--ww-text);
-      }
-      .brand p {
-        margin: 2px 0 0;
-        color: var(--ww-muted);
-        font-size: 13px;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 4px;
-        color: var(--ww-muted);
-        font-size: 13px;
-      }
-      input {
-        padding: 8px 10px;
-        font-size: 15px;
-      }
-      button.primary {
-        padding: 8px;
-        font-size: 15px;
-        font-weight: 600;
-      }
-      button:disabled {
-        opacity: 0.6;
-        cursor: default;
-      }
-      .error {
-        margin: 0;
-        color: var(--ww-offline);
-        font-size: 13px;
-      }
-      .notice {
-        margin: 0;
-        padding: 6px 8px;
-        border-radius: 4px;
-        background: var(--ww-panel-2);
-        color: var(--ww-connecting);
-        font-size: 13px;
-      }
-      .lang {
-        display: flex;
-        gap: 6px;
-        justify-content: center;
-      }
-      .lang button {
-        background: transparent;
-        border-color: transparent;
-        color: var(--ww-muted);
-      }
-      .lang button.active {
-        color: var(--ww-text);
-        border-color: var(--ww-border);
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwLoginStyles];
 }
 
 customElements.define('ww-login', WwLogin);

@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { validatePasswordChange, type FieldError } from '../../core/user-admin.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { wwPasswordStyles } from './ww-password.styles.js';
 
 /**
  * The signed-in viewer changes their own password (current, new, repeated). The server ends the
@@ -82,50 +83,7 @@ export class WwPassword extends LitElement {
     </div>`;
   }
 
-  static override styles = [
-    theme,
-    modalBackdrop,
-    formControls,
-    css`
-      form {
-        width: min(92vw, 360px);
-        display: flex;
-        flex-direction: column;
-        gap: 10px;
-        padding: 18px;
-        background: var(--ww-panel);
-        border: 1px solid var(--ww-border);
-        border-radius: var(--ww-radius);
-        font-size: 13px;
-      }
-      h2 {
-        margin: 0;
-        font-size: 16px;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 3px;
-        color: var(--ww-muted);
-      }
-      .error {
-        color: var(--ww-offline);
-        font-size: 12px;
-      }
-      .hint {
-        margin: 0;
-        color: var(--ww-muted);
-        font-size: 12px;
-      }
-      .done {
-        color: var(--ww-live);
-      }
-      .buttons {
-        display: flex;
-        gap: 8px;
-      }
-    `,
-  ];
+  static override styles = [theme, modalBackdrop, formControls, wwPasswordStyles];
 }
 
 customElements.define('ww-password', WwPassword);

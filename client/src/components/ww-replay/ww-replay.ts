@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { ReviewSession } from '../../controllers/review-session.js';
 import { hcmTimeText } from '../../core/hcm-time.js';
@@ -6,6 +6,7 @@ import { t } from '../../i18n/i18n.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-review-tile/ww-review-tile.js';
+import { wwReplayStyles } from './ww-replay.styles.js';
 
 export const REPLAY_BACK_MS = 30_000;
 
@@ -67,47 +68,7 @@ export class WwReplay extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    css`
-      :host {
-        position: absolute;
-        inset: 0;
-        z-index: 3;
-        display: block;
-        background: #000;
-      }
-      ww-review-tile {
-        position: absolute;
-        inset: 0;
-        border: 0;
-      }
-      .bar {
-        position: absolute;
-        left: 50%;
-        bottom: 0.4em;
-        transform: translateX(-50%);
-        display: flex;
-        gap: 0.6em;
-        align-items: center;
-        padding: 0.2em 0.3em 0.2em 0.7em;
-        border-radius: 4px;
-        background: rgba(224, 165, 38, 0.9);
-        color: #111;
-        font-size: 12px;
-        font-weight: 600;
-        white-space: nowrap;
-      }
-      button {
-        border: 0;
-        border-radius: 3px;
-        padding: 0.2em 0.6em;
-        background: #111;
-        color: #fff;
-        cursor: pointer;
-      }
-    `,
-  ];
+  static override styles = [theme, wwReplayStyles];
 }
 
 customElements.define('ww-replay', WwReplay);

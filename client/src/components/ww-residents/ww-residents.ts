@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { RESIDENT_SOURCES, SHARING_MODES, type ResidentReveal, type ResidentStatus, type ResidentView } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import { ResidentsError, type NewResident, type ResidentsApi } from '../../services/residents-api.js';
 import { EMPTY_FORM, fieldsOf, valuesOf, type FormValues } from '../../core/resident-form.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
+import { wwResidentsStyles } from './ww-residents.styles.js';
 
 /**
  * The administrators' page for resident cameras: the registry as a table, a form to register or
@@ -257,108 +258,7 @@ export class WwResidents extends LitElement {
     </div>`;
   }
 
-  static override styles = [
-    theme,
-    dataTable,
-    formControls,
-    css`
-      :host {
-        display: block;
-        overflow: auto;
-        background: var(--ww-bg);
-      }
-      .page {
-        padding: 12px 16px;
-        display: flex;
-        flex-direction: column;
-        gap: 12px;
-      }
-      header {
-        display: flex;
-        align-items: baseline;
-        gap: 12px;
-      }
-      h2,
-      h3 {
-        margin: 0;
-      }
-      .spacer {
-        flex: 1;
-      }
-      .muted {
-        color: var(--ww-muted);
-        font-size: 0.9em;
-      }
-      .error,
-      .warn {
-        color: var(--ww-offline);
-      }
-      .actions button {
-        margin: 0 4px 4px 0;
-      }
-      .status.approved {
-        color: var(--ww-live);
-      }
-      .status.pending {
-        color: var(--ww-connecting);
-      }
-      .status.revoked {
-        color: var(--ww-offline);
-      }
-      .status.paused {
-        color: var(--ww-muted);
-      }
-      .form,
-      .reveal {
-        background: var(--ww-panel);
-        border: 1px solid var(--ww-border);
-        border-radius: var(--ww-radius);
-        padding: 12px;
-        display: flex;
-        flex-direction: column;
-        gap: 10px;
-      }
-      .reveal {
-        border-color: var(--ww-resident);
-      }
-      .grid {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(220px, 1fr));
-        gap: 8px 12px;
-      }
-      label {
-        display: flex;
-        flex-direction: column;
-        gap: 3px;
-        font-size: 0.9em;
-        color: var(--ww-muted);
-      }
-      label.check {
-        flex-direction: row;
-        align-items: center;
-      }
-      .buttons {
-        display: flex;
-        gap: 8px;
-      }
-      .secret {
-        display: flex;
-        align-items: center;
-        gap: 8px;
-      }
-      .secret .label {
-        min-width: 10em;
-        color: var(--ww-muted);
-      }
-      .secret code {
-        flex: 1;
-        word-break: break-all;
-        background: var(--ww-panel-2);
-        padding: 3px 6px;
-        border-radius: 3px;
-      }
-    `,
-  ];
+  static override styles = [theme, dataTable, formControls, wwResidentsStyles];
 }
 
 customElements.define('ww-residents', WwResidents);

@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { RecordedPlayer } from '../../controllers/recorded-player.js';
 import type { ReviewSession } from '../../controllers/review-session.js';
@@ -8,6 +8,8 @@ import { hcmTimeText } from '../../core/hcm-time.js';
 import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { theme } from '../../styles/theme.js';
 import '../ww-watermark/ww-watermark.js';
+import { videoFrame } from '../../styles/video-frame.js';
+import { wwReviewTileStyles } from './ww-review-tile.styles.js';
 
 /**
  * One recorded camera in a review session: its <video> driven by a RecordedPlayer on the
@@ -178,137 +180,7 @@ export class WwReviewTile extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: block;
-        position: relative;
-        min-width: 0;
-        min-height: 0;
-        background: #000;
-        border: 1px solid var(--ww-border);
-        border-radius: 3px;
-        overflow: hidden;
-        contain: strict;
-      }
-      .frame {
-        position: absolute;
-        inset: 0;
-        overflow: hidden;
-      }
-      .zoom,
-      video,
-      canvas.hold {
-        position: absolute;
-        inset: 0;
-        width: 100%;
-        height: 100%;
-      }
-      canvas.hold[hidden] {
-        display: none;
-      }
-      video,
-      canvas.hold {
-        object-fit: contain;
-        background: #000;
-        display: block;
-      }
-      .top {
-        position: absolute;
-        inset: 0 0 auto 0;
-        display: flex;
-        align-items: center;
-        gap: 0.4em;
-        padding: 0.3em 0.45em;
-        font-size: 13px;
-        background: linear-gradient(rgba(0, 0, 0, 0.72), rgba(0, 0, 0, 0));
-      }
-      .name {
-        font-weight: 600;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        text-shadow: 0 1px 2px #000;
-      }
-      .spacer {
-        flex: 1;
-      }
-      .act,
-      .chip {
-        border: 0;
-        border-radius: 3px;
-        background: rgba(0, 0, 0, 0.55);
-        cursor: pointer;
-        padding: 0.2em 0.4em;
-        display: inline-flex;
-        align-items: center;
-      }
-      .act:hover,
-      .chip:hover {
-        background: var(--ww-accent);
-      }
-      .when {
-        position: absolute;
-        right: 0.45em;
-        bottom: 0.4em;
-        padding: 0.1em 0.4em;
-        border-radius: 3px;
-        background: rgba(0, 0, 0, 0.62);
-        font: 600 13px ui-monospace, Menlo, Consolas, monospace;
-        pointer-events: none;
-      }
-      .message {
-        position: absolute;
-        inset: 0;
-        display: flex;
-        gap: 0.5em;
-        align-items: center;
-        justify-content: center;
-        color: var(--ww-muted);
-        font-size: 13px;
-        pointer-events: none;
-        text-align: center;
-        padding: 1em;
-      }
-      .message.gap {
-        background: repeating-linear-gradient(135deg, rgba(255, 255, 255, 0.04) 0 8px, transparent 8px 16px);
-        color: var(--ww-connecting);
-      }
-      .message.error {
-        color: var(--ww-offline);
-      }
-      .notice {
-        position: absolute;
-        left: 0.45em;
-        bottom: 0.4em;
-        max-width: 70%;
-        padding: 0.2em 0.5em;
-        border-radius: 3px;
-        background: rgba(20, 60, 30, 0.85);
-        font-size: 12px;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .notice.error {
-        background: rgba(90, 20, 20, 0.9);
-      }
-      .spinner {
-        width: 1.3em;
-        height: 1.3em;
-        border: 2px solid rgba(255, 255, 255, 0.25);
-        border-top-color: var(--ww-accent);
-        border-radius: 50%;
-        animation: spin 0.9s linear infinite;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
-      }
-    `,
-  ];
+  static override styles = [theme, videoFrame, wwReviewTileStyles];
 }
 
 customElements.define('ww-review-tile', WwReviewTile);

@@ -1,4 +1,6 @@
-import { LitElement, css, html, nothing } from 'lit';
+// Over ~350 lines: the review page's picker, transport, timeline wiring and the session's lifecycle
+// belong together; trail replay is in controllers/trail-replay.ts, the look in ww-review.styles.ts.
+import { LitElement, html, nothing } from 'lit';
 import { bookmarkIcon } from '../../styles/icons.js';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
@@ -20,13 +22,11 @@ import '../ww-export/ww-export.js';
 import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
 import type { Trail } from '../../core/trail.js';
 import { resolveShortcut, type ReviewAction } from '../../core/shortcuts.js';
+import { watchHop } from '../../controllers/trail-replay.js';
+import { wwReviewStyles } from './ww-review.styles.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
 const SPANS_REFRESH_MS = 10_000;
-/** Trail replay: a hop starts playing once its first frame is on screen (within this), ... */
-const REPLAY_START_TOLERANCE_MS = 250;
-/** ... or after this long at the latest. */
-const REPLAY_START_WAIT_MS = 5000;
 
 /**
  * Review mode: choose up to 9 cameras and an instant (Asia/Ho_Chi_Minh); they play in sync on one
@@ -126,39 +126,17 @@ export class WwReview extends LitElement {
     const session = this.session!;
     session.pause();
     const end = hop.outAt ?? Date.now();
-    let started = false;
-    let finished = false;
-    const openedAt = performance.now();
-    const check = (): void => {
-      if (this.replay?.trail !== trail || this.replay.index !== index) return;
-      // The hop's clock starts once its camera shows the hop's first frame (the session opened
-      // paused there), so every hop is seen from its time in; a gap or a slow load does not hold
-      // the replay for more than REPLAY_START_WAIT_MS.
-      if (!started) {
-        const players = [...session.players];
-        const atStart = (p: (typeof players)[number]): boolean => {
-          if (p.phase === 'gap' || p.phase === 'error') return true;
-          const shown = p.phase === 'ready' ? p.shownWallMs() : null;
-          return shown !== null && Math.abs(shown - hop.inAt) <= REPLAY_START_TOLERANCE_MS;
-        };
-        if (players.length === 0 || (!players.every(atStart) && performance.now() - openedAt < REPLAY_START_WAIT_MS)) return;
-        started = true;
-        session.play();
-        return;
-      }
-      const p = session.clock.position();
-      if (p < end || finished) return;
-      // Once: pause() and seek() below emit 'change', which calls this check again.
-      finished = true;
-      if (index + 1 < trail.hops.length) queueMicrotask(() => this.session === session && this.playHop(trail, index + 1));
-      else {
-        this.replay = null;
-        this.setAttribute('replay-hop', 'done');
-        session.pause();
-        session.seek(Math.min(p, end));
-      }
-    };
-    this.offs.push(session.on('tick', check), session.on('change', check));
+    this.offs.push(
+      ...watchHop(session, hop.inAt, end, () => this.replay?.trail === trail && this.replay.index === index, (p) => {
+        if (index + 1 < trail.hops.length) queueMicrotask(() => this.session === session && this.playHop(trail, index + 1));
+        else {
+          this.replay = null;
+          this.setAttribute('replay-hop', 'done');
+          session.pause();
+          session.seek(Math.min(p, end));
+        }
+      }),
+    );
   }
 
   override connectedCallback(): void {
@@ -460,112 +438,7 @@ export class WwReview extends LitElement {
     return this.renderRoot.querySelector('ww-export');
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 6px;
-        padding: 6px 10px;
-        min-height: 0;
-        overflow: auto;
-        font-size: 13px;
-      }
-      .picker {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px 12px;
-        align-items: center;
-      }
-      fieldset {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 2px 10px;
-        border: 1px solid var(--ww-border);
-        border-radius: 4px;
-        margin: 0;
-        padding: 2px 8px 4px;
-      }
-      legend {
-        color: var(--ww-muted);
-        padding: 0 4px;
-      }
-      .cam {
-        display: inline-flex;
-        gap: 4px;
-        align-items: center;
-        white-space: nowrap;
-      }
-      label {
-        color: var(--ww-muted);
-      }
-      .recorded-only {
-        margin-left: 0.3rem;
-        padding: 0 0.3rem;
-        border-radius: 3px;
-        background: var(--ww-panel-2);
-        color: var(--ww-muted);
-        font-size: 11px;
-      }
-      .tz {
-        color: var(--ww-muted);
-        font-size: 12px;
-      }
-      .form-error {
-        color: var(--ww-offline);
-      }
-      .replay {
-        color: #f5c542;
-        font-weight: 600;
-      }
-      .grid {
-        flex: 1;
-        min-height: 240px;
-        display: grid;
-        gap: 3px;
-        grid-template-columns: repeat(var(--cols), minmax(0, 1fr));
-        grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
-      }
-      .transport {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 6px;
-        align-items: center;
-      }
-      .now {
-        display: inline-flex;
-        flex-direction: column;
-        line-height: 1.1;
-        padding: 0 8px;
-      }
-      .now .clock {
-        font: 600 18px ui-monospace, Menlo, Consolas, monospace;
-        font-variant-numeric: tabular-nums;
-      }
-      .now .date {
-        color: var(--ww-muted);
-        font-size: 11px;
-      }
-      .goto {
-        display: inline-flex;
-        gap: 4px;
-      }
-      .goto input {
-        width: 17em;
-      }
-      input.time {
-        width: 7.5em;
-        font-variant-numeric: tabular-nums;
-      }
-      .empty {
-        color: var(--ww-muted);
-        padding: 2em;
-        text-align: center;
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwReviewStyles];
 }
 
 customElements.define('ww-review', WwReview);

@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { formatFingerprint } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { RecorderApi, RecorderError, type StationKeyReply } from '../../services/recorder-api.js';
 import { theme } from '../../styles/theme.js';
+import { wwStationKeyStyles } from './ww-station-key.styles.js';
 
 /**
  * The station's evidence signing key on the admin page: the Ed25519 public key and its fingerprint,
@@ -50,43 +51,7 @@ export class WwStationKey extends LitElement {
         : nothing}`;
   }
 
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: block;
-      }
-      h2 {
-        font-size: 16px;
-        margin: 0 0 6px;
-      }
-      .help {
-        color: var(--ww-muted);
-        margin: 0 0 8px;
-        max-width: 70ch;
-      }
-      dt {
-        color: var(--ww-muted);
-        font-size: 12px;
-      }
-      dd {
-        margin: 0 0 8px;
-      }
-      .fp {
-        font: 600 16px ui-monospace, Menlo, Consolas, monospace;
-        letter-spacing: 0.5px;
-      }
-      .mono {
-        font-family: ui-monospace, Menlo, Consolas, monospace;
-        font-size: 12px;
-        word-break: break-all;
-        margin: 0;
-      }
-      .error {
-        color: var(--ww-offline);
-      }
-    `,
-  ];
+  static override styles = [theme, wwStationKeyStyles];
 }
 
 customElements.define('ww-station-key', WwStationKey);

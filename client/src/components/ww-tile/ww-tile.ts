@@ -1,16 +1,20 @@
+// Over ~350 lines (by ~10): the tile's template; drag and drop, status text, health badge and PTZ
+// panel are in controllers/tile-drag.ts and ww-tile/tile-*.ts, the look in ww-tile.styles.ts.
 import type { TileHealth } from '../../core/health-alerts.js';
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { bookmarkIcon } from '../../styles/icons.js';
 import { DEFAULT_LINK_POLICY } from '../../core/link-quality.js';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
-import { acceptsDrag, MIME_TILE, readDrop } from '../../core/dnd.js';
+import { TileDragController } from '../../controllers/tile-drag.js';
+import { renderHealthBadge, renderPtzPanel } from './tile-parts.js';
+import { statsLine, tileBadge, tileMessage, type TileStatusInputs } from './tile-status.js';
 import { ElementSizeController } from '../../controllers/element-size.js';
 import { LiveTileController, type TilePhase } from '../../controllers/live-tile.js';
 import { TileAudioController } from '../../controllers/tile-audio.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { StillController } from '../../controllers/still.js';
 import { VisibilityController } from '../../controllers/visibility.js';
-import { errorMessage, formatNumber, formatTime, reasonText, t } from '../../i18n/i18n.js';
+import { errorMessage, formatNumber, reasonText, t } from '../../i18n/i18n.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import { theme } from '../../styles/theme.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
@@ -19,12 +23,10 @@ import { PtzController } from '../../controllers/ptz.js';
 import { saveFrame } from '../../controllers/frame-saver.js';
 import '../ww-replay/ww-replay.js';
 import '../ww-watermark/ww-watermark.js';
+import { videoFrame } from '../../styles/video-frame.js';
+import { wwTileStyles } from './ww-tile.styles.js';
 
-export interface TileDropDetail {
-  index: number;
-  cameraId?: string;
-  fromIndex?: number;
-}
+export type { TileDropDetail } from '../../controllers/tile-drag.js';
 
 /**
  * One tile of the wall: a camera's still at once, then its live video from the first presented
@@ -85,7 +87,6 @@ export class WwTile extends LitElement {
   private readonly media = new LiveTileController(this, (frames) => this.setAttribute('frames', String(frames)));
   /** Live audio: muted until unmuted on this tile, with a level meter. */
   private readonly sound = new TileAudioController(this);
-  private dragDepth = 0;
 
   constructor() {
     super();
@@ -113,15 +114,9 @@ export class WwTile extends LitElement {
       e.preventDefault();
       this.fire('ww-tile-expand', { index: this.index });
     });
-    this.addEventListener('dragstart', (e) => this.onDragStart(e));
-    this.addEventListener('dragenter', (e) => this.onDragEnter(e));
-    this.addEventListener('dragover', (e) => this.onDragOver(e));
-    this.addEventListener('dragleave', () => this.onDragLeave());
-    this.addEventListener('drop', (e) => this.onDrop(e));
-    this.addEventListener('dragend', () => this.resetDrag());
+    new TileDragController(this);
   }
 
-  /** Frames presented since the camera was put on the tile. */
   /** Browser time of the frame on screen (see LiveTileController.presentedAtMs), null before the first frame. */
   get presentedAtMs(): number | null {
     return this.media.presentedAtMs;
@@ -133,6 +128,7 @@ export class WwTile extends LitElement {
     this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs, urgent }, bubbles: true, composed: true }));
   }
 
+  /** Frames presented since the camera was put on the tile. */
   get frames(): number {
     return this.media.frames;
   }
@@ -235,25 +231,6 @@ export class WwTile extends LitElement {
     if (await this.ptz.enter(this.cameraId)) this.focus({ preventScroll: true });
   }
 
-  private renderPtz(): unknown {
-    const presets = this.ptz.info?.presets ?? [];
-    return html`<div class="ptz-panel" data-ptz @pointerdown=${(e: Event) => e.stopPropagation()} @click=${(e: Event) => e.stopPropagation()} @dblclick=${(e: Event) => e.stopPropagation()}>
-      <span class="hint">${t('ptz.hint')}</span>
-      ${presets.length
-        ? html`<select data-ptz-preset aria-label=${t('ptz.presets')} @change=${(e: Event) => {
-            const sel = e.target as HTMLSelectElement;
-            if (sel.value) void this.ptz.gotoPreset(sel.value);
-            sel.value = '';
-            this.focus({ preventScroll: true });
-          }}>
-            <option value="">${t('ptz.presets')}</option>
-            ${presets.map((p, i) => html`<option value=${p.token}>${i < 9 ? `${i + 1}. ` : ''}${p.name}</option>`)}
-          </select>`
-        : nothing}
-      <button type="button" class="tool" data-action="ptz-exit" @click=${() => this.ptz.leave()}>${t('ptz.exit')}</button>
-    </div>`;
-  }
-
   private onAction(e: Event, action: () => void): void {
     e.stopPropagation();
     action();
@@ -263,54 +240,6 @@ export class WwTile extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  // --- drag and drop -------------------------------------------------------------------------
-
-  private onDragStart(e: DragEvent): void {
-    if (!this.cameraId || !e.dataTransfer) {
-      e.preventDefault();
-      return;
-    }
-    e.dataTransfer.setData(MIME_TILE, String(this.index));
-    e.dataTransfer.setData('text/plain', this.cameraId);
-    e.dataTransfer.effectAllowed = 'move';
-  }
-
-  private onDragEnter(e: DragEvent): void {
-    if (!e.dataTransfer || !acceptsDrag([...e.dataTransfer.types])) return;
-    e.preventDefault();
-    this.dragDepth++;
-    this.dropTarget = true;
-  }
-
-  private onDragOver(e: DragEvent): void {
-    if (!e.dataTransfer || !acceptsDrag([...e.dataTransfer.types])) return;
-    e.preventDefault();
-    e.dataTransfer.dropEffect = e.dataTransfer.types.includes(MIME_TILE) ? 'move' : 'copy';
-    this.dropTarget = true;
-  }
-
-  private onDragLeave(): void {
-    this.dragDepth = Math.max(0, this.dragDepth - 1);
-    if (this.dragDepth === 0) this.dropTarget = false;
-  }
-
-  private resetDrag(): void {
-    this.dragDepth = 0;
-    this.dropTarget = false;
-  }
-
-  private onDrop(e: DragEvent): void {
-    this.resetDrag();
-    if (!e.dataTransfer) return;
-    const payload = readDrop((type) => e.dataTransfer!.getData(type));
-    if (!payload) return;
-    e.preventDefault();
-    const detail: TileDropDetail =
-      payload.kind === 'tile' ? { index: this.index, fromIndex: payload.fromIndex } : { index: this.index, cameraId: payload.cameraId };
-    if (payload.kind === 'tile' && payload.fromIndex === this.index) return;
-    this.fire('ww-tile-drop', detail);
-  }
-
   // --- rendering -----------------------------------------------------------------------------
 
   private onClear(e: Event): void {
@@ -318,69 +247,28 @@ export class WwTile extends LitElement {
     this.fire('ww-tile-clear', { index: this.index });
   }
 
-  private badge(): { cls: string; text: string } {
-    const status = this.media.status();
-    if (this.state === 'playing') return { cls: 'live', text: t('state.live') };
-    if (!status || !this.serverConnected) return { cls: '', text: t('state.unknown') };
-    // A resident camera whose owner paused sharing is not a fault.
-    if (status.reason === 'paused') return { cls: 'held', text: t('state.paused') };
-    return { cls: status.state, text: t(`state.${status.state}`) };
-  }
-
-  /** The centred message, or null when the picture speaks for itself. */
-  private message(): { text: string; detail?: string; kind: string } | null {
-    const status = this.media.status();
-    switch (this.state) {
-      case 'empty':
-        return { text: t('tile.empty'), detail: t('tile.number', { n: this.index + 1 }), kind: 'empty' };
-      case 'offline':
-        if (status?.reason === 'paused') return { text: t('tile.residentPaused'), detail: t('tile.residentPausedDetail'), kind: 'held' };
-        // A camera the ingest cannot show says why (e.g. H.265 with transcoding turned off).
-        if (status?.ingest?.mode === 'unplayable') return { text: t('tile.unplayable'), detail: t(`ingestReason.${status.ingest.reason}`), kind: 'offline' };
-        return {
-          text: t('tile.offline'),
-          detail: [status?.reason ? t('state.reason', { reason: reasonText(status.reason) }) : '', status ? t('state.since', { time: formatTime(status.since) }) : '']
-            .filter(Boolean)
-            .join(' · '),
-          kind: 'offline',
-        };
-      case 'error':
-        if (this.camerasLoaded && !this.camera) return { text: t('tile.unknownCamera'), detail: this.cameraId, kind: 'error' };
-        return { text: t('tile.error', { message: errorMessage(this.media.errorCode ?? 'INTERNAL') }), kind: 'error' };
-      case 'paused':
-        return { text: this.linkLive ? t('tile.paused') : t('tile.stillMode'), kind: 'paused' };
-      case 'still': {
-        const noPicture = this.still.failed && !this.still.image && !this.media.hasFreeze ? t('tile.noStill') : undefined;
-        if (!this.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
-        if (status && status.state !== 'live') return { text: t('tile.waitingLive'), detail: noPicture, kind: 'waiting' };
-        // The camera is live but a new viewer needs its next keyframe (up to one GOP, e.g. 10 s): the still shows meanwhile.
-        if (this.still.image) return { text: t('tile.waitingKeyframe'), detail: t('tile.waitingKeyframeDetail'), kind: 'loading' };
-        return { text: t('tile.loading'), kind: 'loading' };
-      }
-      case 'playing':
-        return null;
-    }
+  /** What the status text is read from (components/ww-tile/tile-status.ts). */
+  private statusInputs(): TileStatusInputs {
+    return {
+      index: this.index,
+      state: this.state,
+      status: this.media.status(),
+      serverConnected: this.serverConnected,
+      camerasLoaded: this.camerasLoaded,
+      camera: this.camera,
+      cameraId: this.cameraId,
+      errorCode: this.media.errorCode,
+      linkLive: this.linkLive,
+      hasFreeze: this.media.hasFreeze,
+      still: this.still,
+    };
   }
 
   private renderStats(): unknown {
     if (!this.showStats || this.state === 'empty') return nothing;
     const s = this.media.stats;
     if (!s || this.state !== 'playing') return html`<div class="stats">${t('stats.none')}</div>`;
-    const parts: string[] = [];
-    if (s.width && s.height) parts.push(t('stats.resolution', { width: s.width, height: s.height }));
-    if (s.bitrateKbps !== null) parts.push(t('stats.bitrate', { value: formatNumber(s.bitrateKbps, 0) }));
-    if (s.fps !== null) parts.push(t('stats.fps', { value: formatNumber(s.fps, 1) }));
-    if (s.latencyMs !== null) parts.push(t('stats.latency', { value: formatNumber(s.latencyMs, 0) }));
-    if (s.packetsLost) parts.push(t('stats.lost', { value: formatNumber(s.packetsLost, 0) }));
-    return html`<div class="stats" part="stats">${parts.join(' · ')}</div>`;
-  }
-
-  private renderHealth(): unknown {
-    const h = this.health;
-    if (!h) return nothing;
-    const label = t(`health.kind.${h.kind}`);
-    return html`<span class="health ${h.acknowledged ? 'acked' : ''}" data-health=${h.kind} title=${t('health.badgeTitle', { kinds: label })}
-      >⚠ ${label}${h.count > 1 ? html` <b>+${h.count - 1}</b>` : nothing}</span>`;
+    return html`<div class="stats" part="stats">${statsLine(s)}</div>`;
   }
 
   override render(): unknown {
@@ -388,8 +276,9 @@ export class WwTile extends LitElement {
     const playing = this.state === 'playing';
     const showFreeze = !playing && this.media.hasFreeze && (this.linkLive || !this.still.image);
     const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
-    const msg = this.message();
-    const badge = this.badge();
+    const inputs = this.statusInputs();
+    const msg = tileMessage(inputs);
+    const badge = tileBadge(inputs);
     const name = this.camera?.name ?? this.cameraId;
     const status = this.media.status();
     const tooltip = hasCamera
@@ -419,7 +308,7 @@ export class WwTile extends LitElement {
                   : nothing}
                 ${this.stream ? html`<span class="chip" title=${t('stream.title', { stream: t(`stream.${this.stream}`) })}>${t(`stream.${this.stream}`)}</span>` : nothing}
                 <span class="spacer"></span>
-                ${this.renderHealth()}
+                ${renderHealthBadge(this.health)}
                 ${this.media.stalled && playing ? html`<span class="chip warn">${t('tile.stalled')}</span>` : nothing}
                 <span class="badge ${badge.cls}" title=${badge.text}><span class="dot ${badge.cls}"></span><span class="label">${badge.text}</span></span>
                 ${this.zoom.zoomed
@@ -452,7 +341,7 @@ export class WwTile extends LitElement {
               </div>
               ${this.renderStats()}`
           : nothing}
-        ${this.ptz.active && hasCamera ? this.renderPtz() : nothing}
+        ${this.ptz.active && hasCamera ? renderPtzPanel(this.ptz, () => this.focus({ preventScroll: true })) : nothing}
         ${this.notice ? html`<div class="notice ${this.notice.error ? 'error' : ''}" role="status">${this.notice.text}</div>` : nothing}
         ${this.replaying && this.recorder && hasCamera
           ? html`<ww-replay .api=${this.recorder} .cameraId=${this.cameraId} .cameraName=${name} @ww-replay-end=${() => (this.replaying = false)}></ww-replay>`
@@ -461,359 +350,7 @@ export class WwTile extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: block;
-        position: relative;
-        min-width: 0;
-        min-height: 0;
-        background: #000;
-        border: 1px solid var(--ww-border);
-        border-radius: 3px;
-        overflow: hidden;
-        user-select: none;
-        cursor: default;
-        contain: strict;
-        container-type: size;
-      }
-      :host([selected]) {
-        border-color: var(--ww-accent);
-        box-shadow: inset 0 0 0 2px var(--ww-accent);
-      }
-      :host([draggable='true']) {
-        cursor: grab;
-      }
-      .frame {
-        position: absolute;
-        inset: 0;
-        overflow: hidden;
-      }
-      .zoom {
-        position: absolute;
-        inset: 0;
-      }
-      .meter {
-        flex: none;
-        width: 5px;
-        height: 1.4em;
-        background: rgba(0, 0, 0, 0.55);
-        border-radius: 2px;
-        overflow: hidden;
-        display: flex;
-        align-items: flex-end;
-      }
-      .meter > span {
-        display: block;
-        width: 100%;
-        height: 100%;
-        background: #4caf50;
-        transform-origin: bottom;
-        transition: transform 90ms linear;
-      }
-      .tool.sound,
-      .tool.sound.on {
-        opacity: 1;
-      }
-      .tool {
-        flex: none;
-        pointer-events: auto;
-        border: none;
-        background: rgba(0, 0, 0, 0.55);
-        border-radius: 3px;
-        height: 1.7em;
-        padding: 0 0.45em;
-        line-height: 1;
-        cursor: pointer;
-        opacity: 0;
-        transition: opacity 120ms;
-      }
-      .tool.zoomed {
-        opacity: 1;
-        background: var(--ww-accent);
-      }
-      :host(:hover) .tool,
-      :host([selected]) .tool,
-      .tool:focus-visible {
-        opacity: 1;
-      }
-      .tool:hover {
-        background: var(--ww-accent);
-      }
-      :host([ptz]) .frame {
-        cursor: crosshair;
-      }
-      :host([ptz]) {
-        outline: 2px solid var(--ww-accent);
-        outline-offset: -2px;
-      }
-      .tool.on {
-        background: var(--ww-accent);
-        color: #fff;
-      }
-      .ptz-panel {
-        position: absolute;
-        left: 0.45em;
-        right: 0.45em;
-        bottom: 2.2em;
-        display: flex;
-        gap: 0.5em;
-        align-items: center;
-        padding: 0.25em 0.5em;
-        border-radius: 3px;
-        background: rgba(0, 0, 0, 0.6);
-        font-size: 12px;
-        z-index: 4;
-      }
-      .ptz-panel .hint {
-        flex: 1;
-        min-width: 0;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      .notice {
-        position: absolute;
-        left: 0.45em;
-        bottom: 0.4em;
-        max-width: 80%;
-        padding: 0.2em 0.5em;
-        border-radius: 3px;
-        background: rgba(20, 60, 30, 0.85);
-        font-size: 12px;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        z-index: 4;
-      }
-      .notice.error {
-        background: rgba(90, 20, 20, 0.9);
-      }
-      video,
-      canvas,
-      .still,
-      .still > img {
-        position: absolute;
-        inset: 0;
-        width: 100%;
-        height: 100%;
-        object-fit: contain;
-        display: block;
-      }
-      video,
-      canvas {
-        background: #000;
-      }
-      .still {
-        background: #000;
-      }
-      .frame.offline .still,
-      .frame.offline canvas {
-        filter: grayscale(0.85) brightness(0.55);
-      }
-      .frame.paused .still,
-      .frame.paused canvas {
-        filter: brightness(0.6);
-      }
-      .message {
-        position: absolute;
-        inset: 0;
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        justify-content: center;
-        gap: 0.4em;
-        padding: 2.2em 1em 1em;
-        text-align: center;
-        color: var(--ww-muted);
-        font-size: clamp(11px, 1.2vmin, 15px);
-        pointer-events: none;
-      }
-      .message.over-picture {
-        inset: auto 0 0 0;
-        padding: 1.6em 1em 0.8em;
-        color: var(--ww-text);
-        text-shadow: 0 1px 2px #000;
-        background: linear-gradient(rgba(0, 0, 0, 0), rgba(0, 0, 0, 0.75));
-      }
-      .message.over-picture.loading,
-      .message.over-picture.waiting {
-        background: none;
-      }
-      .message.empty {
-        border: 2px dashed transparent;
-      }
-      .message.offline .text {
-        color: var(--ww-offline);
-        font-weight: 600;
-        font-size: 1.15em;
-      }
-      .message.error .text {
-        color: var(--ww-offline);
-      }
-      .message .detail {
-        font-size: 0.9em;
-        opacity: 0.85;
-        max-width: 95%;
-      }
-      .frame.drop {
-        outline: 2px dashed var(--ww-accent);
-      }
-      .top {
-        position: absolute;
-        left: 0;
-        right: 0;
-        top: 0;
-        display: flex;
-        align-items: center;
-        gap: 0.45em;
-        padding: 0.3em 0.45em;
-        font-size: clamp(11px, 1.15vmin, 14px);
-        background: linear-gradient(rgba(0, 0, 0, 0.72), rgba(0, 0, 0, 0));
-        pointer-events: none;
-      }
-      .name {
-        font-weight: 600;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        text-shadow: 0 1px 2px #000;
-      }
-      .spacer {
-        flex: 1;
-      }
-      .chip {
-        flex: none;
-        font-size: 0.8em;
-        padding: 0 0.4em;
-        border: 1px solid rgba(255, 255, 255, 0.35);
-        border-radius: 3px;
-        color: #cfd8e3;
-      }
-      .chip.warn {
-        border-color: var(--ww-connecting);
-        color: var(--ww-connecting);
-      }
-      .badge {
-        flex: none;
-        display: inline-flex;
-        align-items: center;
-        gap: 0.35em;
-        font-size: 0.85em;
-        padding: 0.05em 0.45em;
-        border-radius: 3px;
-        background: rgba(0, 0, 0, 0.55);
-      }
-      .health {
-        flex: none;
-        font-size: 0.85em;
-        padding: 0.05em 0.45em;
-        border-radius: 3px;
-        background: var(--ww-offline);
-        color: #fff;
-        font-weight: 600;
-        animation: ww-alert-pulse 1.2s ease-in-out infinite alternate;
-      }
-      .health.acked {
-        background: rgba(0, 0, 0, 0.6);
-        color: #ffc9c5;
-        border: 1px solid var(--ww-offline);
-        animation: none;
-      }
-      @keyframes ww-alert-pulse {
-        from {
-          opacity: 1;
-        }
-        to {
-          opacity: 0.6;
-        }
-      }
-      .badge.live {
-        color: #bff5cf;
-      }
-      .badge.offline {
-        color: #ffc9c5;
-      }
-      .badge.connecting {
-        color: #ffe2a6;
-      }
-      .badge.held {
-        color: var(--ww-muted);
-      }
-      .chip.resident {
-        border-color: var(--ww-resident);
-        color: var(--ww-resident);
-      }
-      .message.held .text {
-        color: var(--ww-muted);
-      }
-      .clear {
-        flex: none;
-        pointer-events: auto;
-        border: none;
-        background: rgba(0, 0, 0, 0.55);
-        border-radius: 3px;
-        width: 1.7em;
-        height: 1.7em;
-        line-height: 1;
-        cursor: pointer;
-        opacity: 0;
-        transition: opacity 120ms;
-      }
-      :host(:hover) .clear,
-      :host([selected]) .clear,
-      .clear:focus-visible {
-        opacity: 1;
-      }
-      .clear:hover {
-        background: var(--ww-offline);
-      }
-      .stats {
-        position: absolute;
-        left: 0.45em;
-        bottom: 0.4em;
-        max-width: calc(100% - 0.9em);
-        padding: 0.15em 0.45em;
-        font: 500 clamp(10px, 1.05vmin, 13px) / 1.35 ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
-        background: rgba(0, 0, 0, 0.62);
-        border-radius: 3px;
-        color: #e8f0f7;
-        pointer-events: none;
-        white-space: nowrap;
-        overflow: hidden;
-        text-overflow: ellipsis;
-      }
-      .spinner {
-        width: 1.6em;
-        height: 1.6em;
-        border: 2px solid rgba(255, 255, 255, 0.25);
-        border-top-color: var(--ww-accent);
-        border-radius: 50%;
-        animation: spin 0.9s linear infinite;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
-      }
-      /* Small tiles (4x4 on a laptop, phones): keep the name readable. */
-      @container (max-width: 260px) {
-        .badge .label,
-        .chip {
-          display: none;
-        }
-        .badge {
-          padding: 0.3em;
-        }
-      }
-      @media (prefers-reduced-motion: reduce) {
-        .spinner {
-          animation: none;
-        }
-      }
-    `,
-  ];
+  static override styles = [theme, videoFrame, wwTileStyles];
 }
 
 customElements.define('ww-tile', WwTile);

@@ -1,10 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { hcmTimeText } from '../../core/hcm-time.js';
 import { isOpen, type Trail } from '../../core/trail.js';
 import { formatDate, t } from '../../i18n/i18n.js';
 import { formControls, theme } from '../../styles/theme.js';
+import { wwTrailStyles } from './ww-trail.styles.js';
 
 /**
  * Pursuit trails: the one being followed and the saved ones; the shown trail lists its hops (camera,
@@ -79,51 +80,7 @@ export class WwTrail extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    formControls,
-    css`
-      :host {
-        display: flex;
-        flex-direction: column;
-        gap: 4px;
-        min-height: 0;
-      }
-      h3 {
-        margin: 4px 0 0;
-        font-size: 13px;
-        color: var(--ww-muted);
-      }
-      .muted {
-        color: var(--ww-muted);
-        margin: 0;
-      }
-      select {
-        max-width: 100%;
-      }
-      .hops {
-        margin: 0;
-        padding-left: 1.6em;
-        overflow: auto;
-      }
-      .hops li {
-        padding: 2px 0;
-      }
-      .name {
-        display: block;
-        font-weight: 600;
-      }
-      .times {
-        color: var(--ww-muted);
-        font-variant-numeric: tabular-nums;
-      }
-      .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px;
-      }
-    `,
-  ];
+  static override styles = [theme, formControls, wwTrailStyles];
 }
 
 customElements.define('ww-trail', WwTrail);

@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { CameraInfo } from '@wardwall/common';
 import { gridArea, layoutGeometry, type LayoutName } from '../../core/layout.js';
@@ -8,6 +8,7 @@ import { theme } from '../../styles/theme.js';
 import '../ww-tile/ww-tile.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { TileHealth } from '../../core/health-alerts.js';
+import { wwWallStyles } from './ww-wall.styles.js';
 
 /**
  * The video wall: a grid of tiles for the current layout. Tiles are keyed by index so a layout
@@ -103,29 +104,7 @@ export class WwWall extends LitElement {
     `;
   }
 
-  static override styles = [
-    theme,
-    css`
-      :host {
-        display: block;
-        position: relative;
-        min-width: 0;
-        min-height: 0;
-        background: #000;
-      }
-      :host(:fullscreen) {
-        width: 100vw;
-        height: 100vh;
-      }
-      .grid {
-        position: absolute;
-        inset: 0;
-        display: grid;
-        gap: 3px;
-        padding: 3px;
-      }
-    `,
-  ];
+  static override styles = [theme, wwWallStyles];
 }
 
 customElements.define('ww-wall', WwWall);

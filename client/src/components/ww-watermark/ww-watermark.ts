@@ -1,9 +1,10 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { SecondClockController } from '../../controllers/second-clock.js';
 import { drawSparseWatermarkLayer, drawWatermarkLayer } from '../../controllers/watermark-layer.js';
 import { tracedViewer, watermarkText } from '../../core/watermark.js';
 import type { Me } from '../../core/access.js';
 import { currentViewer, onViewerChange, onWatermarkSettings, watermarkSettings } from '../../services/viewer.js';
+import { wwWatermarkStyles } from './ww-watermark.styles.js';
 
 /**
  * The viewer watermark over a live or recorded picture: the signed-in viewer's name and the current
@@ -98,40 +99,7 @@ export class WwWatermark extends LitElement {
     return this.text ? html`<canvas aria-hidden="true" style="opacity: ${opacity}"></canvas>` : nothing;
   }
 
-  static override styles = css`
-    :host {
-      position: absolute;
-      inset: 0;
-      overflow: hidden;
-      pointer-events: none;
-      user-select: none;
-      z-index: 2;
-      contain: strict;
-    }
-    canvas {
-      position: absolute;
-      inset: 0;
-      width: 100%;
-      height: 100%;
-    }
-    :host([compact]),
-    :host([corner]) {
-      inset: auto auto 1.9em 0.4em;
-      max-width: calc(100% - 0.8em);
-      contain: content;
-    }
-    .line {
-      display: block;
-      padding: 0.1em 0.4em;
-      font: 600 12px/1.3 system-ui, sans-serif;
-      color: rgba(255, 255, 255, 0.85);
-      background: rgba(0, 0, 0, 0.35);
-      border-radius: 3px;
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-    }
-  `;
+  static override styles = wwWatermarkStyles;
 }
 
 customElements.define('ww-watermark', WwWatermark);
