@@ -70,7 +70,7 @@ async function explain<T>(p: Promise<T>, pages: Page[]): Promise<T> {
     return await p;
   } catch (e) {
     const info = await Promise.all(pages.map((pg) => diag(pg, bookmarkId)));
-    throw new Error(`${(e as Error).message}: ${JSON.stringify(info)}`);
+    throw new Error(`${(e as Error).message}: ${JSON.stringify(info)}`, { cause: e });
   }
 }
 const serverList = async (): Promise<Bookmark[]> => ((await (await fetch(new URL('/api/bookmarks', sys.sfu.url))).json()) as { bookmarks: Bookmark[] }).bookmarks;

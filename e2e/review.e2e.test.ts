@@ -91,7 +91,6 @@ async function tileStates(): Promise<{ camera: string; state: string; frames: nu
   );
 }
 
-const review = () => page.locator('ww-review');
 const clockPosition = () => page.evaluate(() => (window as any).__t.deepAll('ww-review')[0].session.clock.position() as number);
 
 /** Paused: every ready tile shows the frame holding the clock's instant and is not seeking (its re-seeks are done). */

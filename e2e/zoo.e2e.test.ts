@@ -57,7 +57,7 @@ test('all zoo kinds on a 3×3 wall: every tile decodes at its camera frame rate'
     // On an overloaded machine the browser's WebRTC stats look like a poor link and the wall keeps
     // only the first tiles live (still mode for the rest): say so, it is not an ingest fault.
     const poor = (await page.locator('[data-link="poor"]').count()) > 0;
-    throw new Error(`${(e as Error).message}${poor ? ' (the wall judged the link poor)' : ''}: ${JSON.stringify(ts.map((t) => [t.camera, t.state, t.frames]))}`);
+    throw new Error(`${(e as Error).message}${poor ? ' (the wall judged the link poor)' : ''}: ${JSON.stringify(ts.map((t) => [t.camera, t.state, t.frames]))}`, { cause: e });
   }
   // The browser, the SFU's two transcoders and the zoo share 2 cores: a starved moment (a stall, then
   // the held frames in a burst) can spoil one window. Up to four windows of 6 s; each kind must show

@@ -1,18 +1,33 @@
 #!/usr/bin/env node
-// `npm test` (after setup): every test file of every package, unit tests first, then integration
-// and browser end-to-end tests, one file at a time (they start real processes and share 2 cores).
-// Arguments filter the files by substring: `node scripts/test.mjs e2e/review`.
+// `npm test` (after setup): lint, then every test file of every package, unit tests first, then
+// integration and browser end-to-end tests, one file at a time (they start real processes and share
+// 2 cores), then every `bench:*` of package.json once in its short smoke mode (no thresholds: a
+// bench that no longer runs is caught).
+//   node scripts/test.mjs [--unit|--int|--e2e|--bench|--lint] [--test-* node:test flags] [path parts]
+// A path part filters the files by substring (`node scripts/test.mjs e2e/review`); with a filter or
+// a mode, lint and the benches run only when asked for.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const MODES = ['--unit', '--int', '--e2e', '--bench', '--lint'];
+const modes = args.filter((a) => MODES.includes(a));
+const testFlags = args.filter((a) => a.startsWith('--test-'));
+const unknownFlags = args.filter((a) => a.startsWith('--') && !MODES.includes(a) && !a.startsWith('--test-'));
+if (unknownFlags.length) {
+  console.error(`unknown option ${unknownFlags.join(' ')} (modes: ${MODES.join(' ')}; node:test flags start with --test-)`);
+  process.exit(2);
+}
+const only = args.filter((a) => !a.startsWith('--'));
+const everything = modes.length === 0 && only.length === 0;
+const wants = (mode) => everything || modes.includes(mode) || (modes.length === 0 && mode !== '--lint' && mode !== '--bench');
 
 function find(dir) {
   let out = [];
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync(dir);
   } catch {
@@ -31,13 +46,10 @@ let files = ['common/test', 'server-kit/test', 'accounts/test', 'endpoint/test',
   .flatMap((d) => find(join(root, d)))
   .sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 if (only.length) files = files.filter((f) => only.some((o) => relative(root, f).includes(o)));
-if (files.length === 0) {
-  console.error('no test files found');
-  process.exit(1);
-}
+files = files.filter((f) => (weight(f) === 0 ? wants('--unit') : weight(f) === 1 ? wants('--int') : wants('--e2e')));
 
 const nodeTest = (list) =>
-  spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-timeout=600000', '--test-reporter=spec', ...list], {
+  spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-timeout=600000', '--test-reporter=spec', ...testFlags, ...list], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, WARDWALL_LOG_LEVEL: process.env.WARDWALL_LOG_LEVEL ?? 'warn' },
@@ -51,6 +63,13 @@ const unit = files.filter((f) => weight(f) === 0);
 const system = files.filter((f) => weight(f) > 0);
 const failed = [];
 const retried = [];
+const run = (command, list, opts = {}) => spawnSync(command, list, { cwd: root, stdio: 'inherit', ...opts }).status === 0;
+
+// Lint: ESLint's and typescript-eslint's recommended rules and the workspace-boundary rule.
+if (wants('--lint')) {
+  console.log('\n# lint (eslint)\n');
+  if (!run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.'])) failed.push('lint');
+}
 if (unit.length && !nodeTest(unit)) failed.push('unit tests');
 for (const f of system) {
   const name = relative(root, f);
@@ -59,8 +78,32 @@ for (const f of system) {
   if (nodeTest([f])) retried.push(name);
   else failed.push(name);
 }
+// Every bench once, in smoke mode.
+const benches = [];
+if (wants('--bench')) {
+  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
+  for (const [name, command] of Object.entries(scripts)) {
+    if (!name.startsWith('bench:')) continue;
+    const file = /node --import tsx (bench\/[\w-]+\.ts)/.exec(command)?.[1];
+    if (!file) {
+      failed.push(`${name} (no bench/<name>.ts in its command)`);
+      continue;
+    }
+    console.log(`\n# ${name} --smoke\n`);
+    const started = Date.now();
+    const ok = run(process.execPath, ['--import', 'tsx', file, '--smoke'], { timeout: 300_000 });
+    benches.push(`${name} ${ok ? 'ran' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s`);
+    if (!ok) failed.push(`${name} --smoke`);
+  }
+}
+if (unit.length + system.length + benches.length === 0 && !wants('--lint')) {
+  console.error('no test files found');
+  process.exit(1);
+}
+
 console.log('\n# summary');
-console.log(`# ${unit.length} unit files, ${system.length} integration and browser files`);
+console.log(`# ${unit.length} unit files, ${system.length} integration and browser files, ${benches.length} benches in smoke mode`);
+for (const b of benches) console.log(`# ${b}`);
 for (const f of retried) console.log(`# FLAKY (failed once, passed when run again): ${f}`);
 for (const f of failed) console.log(`# FAILED: ${f}`);
 process.exit(failed.length ? 1 : 0);

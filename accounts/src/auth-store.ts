@@ -70,7 +70,7 @@ interface UserRow {
 
 function toUser(r: UserRow): User {
   const role = (ROLES as readonly string[]).includes(r.role) ? (r.role as Role) : 'viewer';
-  let rules: CameraRule[] = [];
+  let rules: CameraRule[];
   try {
     rules = rulesColumn.parse(JSON.parse(r.camera_rules)) as CameraRule[];
   } catch {
@@ -163,11 +163,11 @@ export class AuthStore {
     if (!u) return null;
     const sets: string[] = ['updated_ms = @now'];
     const v: Record<string, unknown> = { id: Number(id), now };
-    if (c.displayName !== undefined) (sets.push('display_name = @displayName'), (v.displayName = c.displayName));
-    if (c.role !== undefined) (sets.push('role = @role'), (v.role = c.role));
-    if (c.passwordHash !== undefined) (sets.push('password_hash = @passwordHash'), (v.passwordHash = c.passwordHash));
-    if (c.disabled !== undefined) (sets.push('disabled = @disabled'), (v.disabled = c.disabled ? 1 : 0));
-    if (c.cameraRules !== undefined) (sets.push('camera_rules = @rules'), (v.rules = JSON.stringify(c.cameraRules)));
+    if (c.displayName !== undefined) { sets.push('display_name = @displayName'); v.displayName = c.displayName; }
+    if (c.role !== undefined) { sets.push('role = @role'); v.role = c.role; }
+    if (c.passwordHash !== undefined) { sets.push('password_hash = @passwordHash'); v.passwordHash = c.passwordHash; }
+    if (c.disabled !== undefined) { sets.push('disabled = @disabled'); v.disabled = c.disabled ? 1 : 0; }
+    if (c.cameraRules !== undefined) { sets.push('camera_rules = @rules'); v.rules = JSON.stringify(c.cameraRules); }
     if (c.lookbackDays !== undefined) {
       sets.push('lookback_override = @lo', 'lookback_days = @ld');
       v.lo = c.lookbackDays === 'role' ? 0 : 1;

@@ -220,7 +220,7 @@ async function startWall(me: Me, offline = false): Promise<void> {
  * page says the server is unreachable.
  */
 async function boot(): Promise<void> {
-  let me: Me | null = null;
+  let me: Me | null;
   try {
     me = await auth.me();
   } catch (err) {

@@ -100,6 +100,7 @@ export const INCIDENT_DEFAULTS: Omit<IncidentFields, 'title'> = { kind: 'inciden
 /** Client-made ids: UUIDs (crypto.randomUUID) or other short safe tokens. */
 export const RECORD_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const recordId = z.string().regex(RECORD_ID, 'an id of 8–64 letters, digits, "-" or "_"');
+// eslint-disable-next-line no-control-regex -- control characters are what this check refuses
 const noControl = (s: string): boolean => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s);
 const text = (max: number) => z.string().max(max, `at most ${max} characters`).refine(noControl, 'no control characters');
 const epochMs = z

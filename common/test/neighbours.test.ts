@@ -141,7 +141,7 @@ test('the demo cameras form one connected street graph for 4, 5 and 6 cameras', 
     for (const c of cams) assert.ok(g.get(c.id)!.length > 0, `${c.id} of ${count} has neighbours`);
     const seen = new Set(['demo-1']);
     const queue = ['demo-1'];
-    while (queue.length) for (const n of g.get(queue.shift()!)!) if (!seen.has(n.id)) seen.add(n.id), queue.push(n.id);
+    while (queue.length) for (const n of g.get(queue.shift()!)!) if (!seen.has(n.id)) { seen.add(n.id); queue.push(n.id); }
     assert.equal(seen.size, count, `all ${count} reachable from demo-1`);
   }
 });

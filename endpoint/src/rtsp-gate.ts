@@ -53,6 +53,7 @@ export function parseRtspRequest(head: string, body: Buffer): ParseResult {
   const headers = new Map<string, string>();
   if (lines.length - 1 > MAX_HEADERS) return { ok: false, status: 400, reason: 'Bad Request' };
   for (const line of lines.slice(1)) {
+    // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
     const h = /^([A-Za-z0-9-]{1,64}):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]{0,1024})$/.exec(line);
     if (!h) return { ok: false, status: 400, reason: 'Bad Request' };
     const name = h[1]!.toLowerCase();
@@ -390,6 +391,7 @@ export class RtspConnectionGate {
 /** An SDP body the library's parser can take: text lines, version first, at least one H.264/AAC media. */
 export function isPlausibleSdp(body: Buffer): boolean {
   const text = body.toString('utf8');
+  // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
   if (!/^v=0\r?\n/.test(text) || /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text)) return false;
   const lines = text.split(/\r?\n/).filter((l) => l !== '');
   if (!lines.every((l) => /^[a-z]=/.test(l))) return false;

@@ -15,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startTestSystem, waitFor, type TestSystem } from '../../sfu/test/support.js';
-import { basic, C0C1, C2, exchange, fuzzCases, rtmpCommand, rtmpConnect, amfString, rtspRequest, rtspStatuses, SDP } from './endpoint-fuzz.js';
+import { basic, exchange, fuzzCases, rtspRequest, rtspStatuses, SDP } from './endpoint-fuzz.js';
 import { endpointSecretPath, loadEndpointSecret, publishKey, readAuth } from '../src/endpoint-secret.js';
 
 const execFileP = promisify(execFile);

@@ -33,7 +33,7 @@ async function config(dataDir: string, cams: { id: string; main: string; audio?:
 
 function segmentFiles(root: string, camera: string): { path: string; startMs: number }[] {
   const out: { path: string; startMs: number }[] = [];
-  let days: string[] = [];
+  let days: string[];
   try {
     days = readdirSync(join(root, camera));
   } catch {

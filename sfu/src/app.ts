@@ -62,7 +62,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let signaling: SignalingServer | null = null;
   let db: AppDb | null = null;
   let auth: Auth | null = null;
-  let audit: AuditLog | null = null;
+  let audit: AuditLog | null;
   let auditFeature: AuditFeature | null = null;
   let bookmarks: BookmarksFeature | null = null;
   let health: Health | null = null;

@@ -10,7 +10,7 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Bookmark, ChangeResult, Incident, ServerMessage } from '@wardwall/common';
 import { startTestSystem, waitFor, type TestSystem } from './support.js';

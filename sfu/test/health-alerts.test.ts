@@ -7,7 +7,6 @@ import { openAppDb } from '@wardwall/server-kit';
 import { AlertStore } from '../src/health/alert-store.js';
 import { WebhookSender } from '../src/health/webhook.js';
 
-const log = createLogger('test', 'silent');
 
 test('alert store: one unclosed alert per camera and kind, acknowledge once, close keeps history', () => {
   const db = openAppDb(':memory:');

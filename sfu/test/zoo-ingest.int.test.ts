@@ -152,7 +152,7 @@ test('no camera URL or credential on the command line of any process the SFU sta
   const ingestPids = sys.sfu.cameras.allStreams().map((s) => String(s.ingestPid));
   assert.ok(ingestPids.every((p) => children.includes(p)), 'the ingest processes are children of this process');
   for (const pid of children) {
-    let cmdline = '';
+    let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
     } catch {

@@ -73,7 +73,7 @@ export async function saveAndVerify(
   };
   // A BYOB reader reads every chunk into the same 1 MB buffer (once the write has taken its copy),
   // so a multi-GB download leaves no garbage buffers behind for the collector; plain reads otherwise.
-  let byob: ReadableStreamBYOBReader | null = null;
+  let byob: ReadableStreamBYOBReader | null;
   try {
     byob = body.getReader({ mode: 'byob' });
   } catch {

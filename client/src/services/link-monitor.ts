@@ -95,7 +95,7 @@ export class LinkMonitor extends Emitter<LinkMonitorEvents> {
   }
 
   private async poll(): Promise<void> {
-    let report: RTCStatsReport | null = null;
+    let report: RTCStatsReport | null;
     try {
       report = await this.live.transportStats();
     } catch {

@@ -108,7 +108,7 @@ export function parseMoof(moof: Buffer, defaults: TrackDefaults): Omit<Fragment,
       let p = s + 8;
       if (flags & 0x1) p += 8;
       if (flags & 0x2) p += 4;
-      if (flags & 0x8) (defDuration = u32(moof, p)), (p += 4);
+      if (flags & 0x8) { defDuration = u32(moof, p); p += 4; }
       if (flags & 0x10) p += 4;
       if (flags & 0x20) defFlags = u32(moof, p);
     } else if (type === 'tfdt') {
@@ -119,15 +119,15 @@ export function parseMoof(moof: Buffer, defaults: TrackDefaults): Omit<Fragment,
       let p = s + 8;
       if (flags & 0x1) p += 4;
       let firstFlags: number | null = null;
-      if (flags & 0x4) (firstFlags = u32(moof, p)), (p += 4);
+      if (flags & 0x4) { firstFlags = u32(moof, p); p += 4; }
       const per = ((flags & 0x100 ? 4 : 0) + (flags & 0x200 ? 4 : 0) + (flags & 0x400 ? 4 : 0) + (flags & 0x800 ? 4 : 0));
       if (p + per * count > e) throw new Fmp4Error('trun overruns its box');
       for (let i = 0; i < count; i++) {
         let d = defDuration;
         let f = defFlags;
-        if (flags & 0x100) (d = u32(moof, p)), (p += 4);
+        if (flags & 0x100) { d = u32(moof, p); p += 4; }
         if (flags & 0x200) p += 4;
-        if (flags & 0x400) (f = u32(moof, p)), (p += 4);
+        if (flags & 0x400) { f = u32(moof, p); p += 4; }
         if (flags & 0x800) p += 4;
         if (first) {
           keyframe = ((firstFlags ?? f) & SAMPLE_IS_NON_SYNC) === 0;

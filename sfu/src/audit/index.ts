@@ -33,6 +33,7 @@ export const INTERNAL_AUDIT_PATH = '/api/internal/audit';
 
 const internalEntry = z
   .object({
+    // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
     user: z.string().min(1).max(120).regex(/^[^\u0000-\u001f]*$/, 'no control characters'),
     session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).nullable().optional(),
     action: z.enum(RECORDER_ACTIONS),

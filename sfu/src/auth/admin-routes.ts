@@ -11,6 +11,7 @@ import { newPassword } from './auth-routes.js';
 import { ROLE_SPECS, ROLES, type CameraRule } from '@wardwall/accounts';
 import { parseBody } from '@wardwall/server-kit';
 
+// eslint-disable-next-line no-control-regex -- control characters are what this check refuses
 const displayName = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 const lookback = z.number().min(0).max(36500).nullable();
 const rules = z.array(cameraRuleSchema).max(1000);

@@ -51,6 +51,7 @@ export function parseUserArgs(argv: readonly string[]): UserCommand | { error: s
       if (typeof r === 'object') return r;
       const display = flags.get('--name');
       const displayName = typeof display === 'string' ? display.trim() : username;
+      // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
       if (!displayName || displayName.length > 120 || /[\u0000-\u001f\u007f]/.test(displayName)) return { error: '--name: 1 to 120 characters, no control characters' };
       return { cmd: 'add', username, role: r, displayName, passwordStdin: flags.has('--password-stdin') };
     }

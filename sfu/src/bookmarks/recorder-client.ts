@@ -38,7 +38,7 @@ export async function recorderJson(target: RecorderTarget, method: string, path:
     throw new RecorderCallError(`recorder does not answer (${e instanceof Error ? e.message : String(e)})`, 0, null);
   }
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? (JSON.parse(text) as unknown) : null;
   } catch {

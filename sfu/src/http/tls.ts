@@ -55,7 +55,7 @@ export function loadTls(config: Readonly<Config>): TlsFiles | null {
     try {
       return { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
     } catch (e) {
-      throw new Error(`config error: sfu.tls: cannot read the certificate or key (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new Error(`config error: sfu.tls: cannot read the certificate or key (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
     }
   }
   const dir = join(config.sfu.dataDir, 'tls');
@@ -67,7 +67,7 @@ export function loadTls(config: Readonly<Config>): TlsFiles | null {
     try {
       execFileSync('openssl', ['req', '-x509', ...selfSignedArgs(config), '-keyout', key, '-out', cert], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 60000 });
     } catch (e) {
-      throw new Error(`config error: sfu.tls: cannot generate a self-signed certificate with openssl (${(e as Error).message.split('\n')[0]})`);
+      throw new Error(`config error: sfu.tls: cannot generate a self-signed certificate with openssl (${(e as Error).message.split('\n')[0]})`, { cause: e });
     }
     chmodSync(key, 0o600);
   }

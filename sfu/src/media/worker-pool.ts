@@ -113,7 +113,7 @@ export class WorkerPool extends EventEmitter<Events> {
         webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
       } catch (e) {
         worker.close();
-        throw new Error(`config error: sfu.webrtc.port: cannot listen on ${w.listenIp}:${w.port} (UDP and TCP): ${(e as Error).message}`);
+        throw new Error(`config error: sfu.webrtc.port: cannot listen on ${w.listenIp}:${w.port} (UDP and TCP): ${(e as Error).message}`, { cause: e });
       }
     }
     this.opts.log.info({ worker: index, pid: worker.pid, webrtcPort: webRtcServer ? w!.port : undefined }, 'mediasoup worker ready');

@@ -37,6 +37,7 @@ export interface Ptz {
 const axis = z.number().min(-1).max(1);
 const moveBody = z.object({ pan: axis.default(0), tilt: axis.default(0), zoom: axis.default(0) }).strict();
 const stopBody = z.object({}).strict();
+// eslint-disable-next-line no-control-regex -- control characters are what this check refuses
 const presetBody = z.object({ preset: z.string().min(1).max(64).regex(/^[^\u0000-\u001f<>&]*$/, 'no control characters or markup') }).strict();
 
 interface CameraPtz {

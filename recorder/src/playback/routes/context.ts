@@ -50,6 +50,7 @@ export const MAX_BODY = 64 * 1024;
 
 export const windowQuery = z.object({ from: instant, to: instant }).strict();
 export const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// eslint-disable-next-line no-control-regex -- control characters are what this check refuses
 export const who = z.string().trim().min(1).max(120).regex(/^[^\u0000-\u001f]*$/, 'no control characters');
 
 export function bad(message: string, code: ErrorCode = ErrorCode.BAD_REQUEST, status = 400): AppError {

@@ -23,6 +23,7 @@ const exportRangesBody = z
   .object({
     ranges: z.array(z.object({ camera: z.string(), from: instant, to: instant }).strict()).min(1).max(256),
     exportedBy: who.optional(),
+    // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
     title: z.string().trim().max(200).regex(/^[^\u0000-\u001f]*$/, 'no control characters').optional(),
     format: z.enum(EXPORT_PACKAGE_FORMATS).optional(),
   })
