@@ -69,6 +69,11 @@ const run = (command, list, opts = {}) => spawnSync(command, list, { cwd: root, 
 if (wants('--lint')) {
   console.log('\n# lint (eslint)\n');
   if (!run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.'])) failed.push('lint');
+  // Types: everything (tests see Node and the DOM), node code without the DOM, browser code without Node.
+  console.log('\n# types (tsc)\n');
+  for (const project of ['tsconfig.json', 'tsconfig.node.json', 'client/tsconfig.json']) {
+    if (!run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'])) failed.push(`types (${project})`);
+  }
 }
 if (unit.length && !nodeTest(unit)) failed.push('unit tests');
 for (const f of system) {
