@@ -103,8 +103,8 @@ async function probeStreams(file: string): Promise<{ codec_type: string; codec_n
   return (JSON.parse(stdout) as { streams: [] }).streams;
 }
 
-/** Zoo kinds whose camera-side latency exceeds the bound (see below). */
-const ZOO_SENDS_LATE: ReadonlySet<ZooKind> = new Set<ZooKind>(['bframes', 'g711', 'aac']);
+/** Zoo kinds whose live encoders (x264 720p with B-frames and lookahead, x265) starve on 2 shared cores (see below). */
+const ZOO_HEAVY: ReadonlySet<ZooKind> = new Set<ZooKind>(['bframes', 'h265']);
 
 const ZOO_GROUPS: { kinds: ZooKind[]; segments: number; restartEveryS?: number }[] = [
   { kinds: ['restart', 'gop10', 'fps6'], segments: 3, restartEveryS: 6 },
@@ -149,12 +149,13 @@ for (const group of ZOO_GROUPS) {
       const within = (): void => {
         for (const [i, off] of offsets.entries()) assert.ok(Math.abs(off) <= ZOO_TOLERANCE_MS, `${k}: segment ${i} (${files[i]!.path}) is indexed ${off} ms from its first frame`);
       };
-      if (ZOO_SENDS_LATE.has(k)) {
-        // Known open (issue 13): dated by arrival, these zoo kinds arrive 100–280 ms after their
-        // frame was drawn (x264 B-frame delay at 720p; the audio kinds' Matroska hop) and the zoo's
-        // RTCP sender reports carry its send time, not the capture time, so the cross-check cannot
-        // take that latency off. Reported as TODO until the zoo's reports carry capture time.
-        await t.test(`${k}: every segment within ${ZOO_TOLERANCE_MS} ms`, { todo: 'zoo reports send time, not capture time' }, within);
+      if (ZOO_HEAVY.has(k)) {
+        // Known open (issue 13): the zoo's sender reports carry capture time, so the recorder takes a
+        // camera's encoder latency off (restart, gop10, fps6, g711, aac: within ~50 ms). These two
+        // encoders fall behind real time when the 2 cores are busy: their latency then varies by
+        // hundreds of ms or exceeds the 1 s a camera clock is trusted for (CI run: bframes 93–633 ms,
+        // h265 one segment 195 ms after drift cuts). Reported as TODO; a quiet machine is needed.
+        await t.test(`${k}: every segment within ${ZOO_TOLERANCE_MS} ms`, { todo: 'heavy zoo encoders starve on 2 shared cores' }, within);
       } else within();
       assert.equal(v.codec_name, spec.video === 'H265' ? 'hevc' : 'h264');
       assert.deepEqual([v.width, v.height], [spec.width, spec.height], `${k}: the picture keeps its shape`);
