@@ -16,8 +16,7 @@
  * `--smoke`: 1 demo camera + the fault camera, 2 s of healthy running, one repeat of two faults (a
  * picture fault, black, and the publisher killed, offline; the other kinds print null), to check
  * the bench runs (1 s of settling after each fault instead of 3); its numbers are not measurements
- * and `pass` means nothing. The env options still
- * override the counts.
+ * and `pass` means nothing. The env options still override the counts.
  */
 import WebSocket from 'ws';
 import type { HealthAlert, HealthKind, ServerMessage } from '@wardwall/common';
