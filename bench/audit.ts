@@ -3,6 +3,9 @@
  * each), verify ms per 10,000 entries, signing + writing one head, and the recorder's path: appends
  * through the SFU's internal endpoint (HTTP on loopback, service token, zod, HMAC append) with the
  * recorder's own client. Prints JSON. Loopback only, bounded counts.
+ *
+ * `--smoke`: every part at a small count (200 appends, 10 heads, 50 appends through the SFU), to
+ * check the bench runs; its numbers are not measurements.
  */
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -18,10 +21,11 @@ import { HeadWriter } from '@wardwall/accounts';
 import { Router } from '@wardwall/server-kit';
 import { SERVICE_HEADER, verifyServiceToken } from '@wardwall/accounts';
 import { sfuAuditClient } from '@wardwall/accounts';
+import { bySmoke, round1, SMOKE_FIELD } from './common.js';
 
-const APPENDS = 5000;
-const HTTP_APPENDS = 1000;
-const round1 = (x: number) => Math.round(x * 10) / 10;
+const APPENDS = bySmoke(5000, 200);
+const HTTP_APPENDS = bySmoke(1000, 50);
+const HEADS = bySmoke(100, 10);
 
 const dir = mkdtempSync(join(tmpdir(), 'wardwall-bench-audit-'));
 const db = openAppDb(dir);
@@ -35,11 +39,11 @@ const verifyMs = performance.now() - t;
 if (v.broken) throw new Error('chain broken');
 const head = new HeadWriter({ tail: () => audit.tail(), keyedFrom: audit.keyedFrom, key: audit.key, file: `${dir}.audit-head.json`, everyMs: 1000, webhook: null, log: null });
 t = performance.now();
-for (let i = 0; i < 100; i++) {
+for (let i = 0; i < HEADS; i++) {
   audit.append('bench', 'playback', null, {});
   head.writeNow();
 }
-const headMs = (performance.now() - t) / 100;
+const headMs = (performance.now() - t) / HEADS;
 
 // The recorder's path: its client → the SFU's internal endpoint.
 const secret = randomBytes(32);
@@ -67,6 +71,7 @@ db.close();
 process.stdout.write(
   `${JSON.stringify(
     {
+      ...SMOKE_FIELD,
       audit_appends_per_s: Math.round(APPENDS / (appendMs / 1000)),
       audit_verify_ms_per_10k: round1((verifyMs * 10000) / v.entries),
       head_sign_and_write_ms: round1(headMs),

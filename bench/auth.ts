@@ -3,6 +3,9 @@
  * (token MAC + session and user lookup + rights) against a public one on the same server; audit
  * appends per second (hash chain, IMMEDIATE transaction, WAL) and the time to verify the chain.
  * Prints one JSON line last. Options (env): BENCH_REQUESTS (default 500), BENCH_APPENDS (default 10000).
+ *
+ * `--smoke`: 3 logins, 20 requests of each kind, 200 appends (the env options still override it),
+ * to check the bench runs; its numbers are not measurements.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,10 +13,11 @@ import { join } from 'node:path';
 import { startTestSystem } from '../sfu/test/support.js';
 import { openAppDb } from '@wardwall/server-kit';
 import { AuditLog } from '@wardwall/accounts';
-import { pct, round1 } from './common.js';
+import { benchOption, bySmoke, pct, round1, SMOKE_FIELD } from './common.js';
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
-const APPENDS = Number(process.env.BENCH_APPENDS ?? 10000);
+const REQUESTS = benchOption('BENCH_REQUESTS', 500, 20);
+const APPENDS = benchOption('BENCH_APPENDS', 10000, 200);
+const LOGINS = bySmoke(20, 3);
 
 async function timed(n: number, fn: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
@@ -28,7 +32,7 @@ async function timed(n: number, fn: () => Promise<unknown>): Promise<number[]> {
 async function main(): Promise<void> {
   const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, auth: true });
   try {
-    const login = await timed(20, () => sys.signIn());
+    const login = await timed(LOGINS, () => sys.signIn());
     const cookie = await sys.signIn();
     const pub = await timed(REQUESTS, async () => (await fetch(`${sys.url}api/health`)).arrayBuffer());
     const authed = await timed(REQUESTS, async () => (await fetch(`${sys.url}api/auth/me`, { headers: { cookie } })).arrayBuffer());
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     if (v.broken || v.entries !== APPENDS) throw new Error('chain broken');
     console.log(
       JSON.stringify({
+        ...SMOKE_FIELD,
         login_p50_ms: round1(pct(login, 50)),
         login_p95_ms: round1(pct(login, 95)),
         public_request_p50_ms: round1(pct(pub, 50)),

@@ -2,15 +2,19 @@
  * Bookmark sync on the real SFU (SQLite, signaling; demo cameras, no recorder): the time from one
  * operator's push to the live `bookmarkChanged` at another operator (p50/p95), pushes of 50
  * changes per second, a full pull of N records, and REST search. Prints a table and a JSON line.
- * Contended machine: numbers are indicative.
+ * Contended machine: numbers are indicative. Option (env): BENCH_BOOKMARKS (default 2000 pushed).
+ *
+ * `--smoke`: 10 live changes and 500 pushed (two pull pages), to check the bench runs; its numbers
+ * are not measurements. BENCH_BOOKMARKS still overrides it.
  */
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { ServerMessage } from '@wardwall/common';
 import { startTestSystem } from '../sfu/test/support.js';
-import { pct, round1 } from './common.js';
+import { benchOption, bySmoke, pct, round1, SMOKE_FIELD } from './common.js';
 
-const N = Number(process.env.BENCH_BOOKMARKS ?? 2000);
+const N = benchOption('BENCH_BOOKMARKS', 2000, 500);
+const LIVE = bySmoke(200, 10);
 
 async function client(url: string) {
   const ws = new WebSocket(`${url.replace('http', 'ws')}ws`);
@@ -44,7 +48,7 @@ try {
 
   // Live latency: one change at a time.
   const live: number[] = [];
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < LIVE; i++) {
     const c = mk(i);
     const t0 = performance.now();
     await a.request({ type: 'bookmarksPush', changes: [c] });
@@ -73,7 +77,7 @@ try {
   const t3 = performance.now();
   const search = (await (await fetch(new URL('/api/bookmarks?text=mark%2019&camera=demo-1', sys.sfu.url))).json()) as { total: number };
   const searchMs = performance.now() - t3;
-  const out = { live_p50_ms: round1(pct(live, 50)), live_p95_ms: round1(pct(live, 95)), push_changes_per_s: Math.round(perS), pull_records: records, pull_ms: Math.round(pullMs), search_ms: round1(searchMs), search_total: search.total };
+  const out = { ...SMOKE_FIELD, live_p50_ms: round1(pct(live, 50)), live_p95_ms: round1(pct(live, 95)), push_changes_per_s: Math.round(perS), pull_records: records, pull_ms: Math.round(pullMs), search_ms: round1(searchMs), search_total: search.total };
   console.log(`push → live at another operator: p50 ${out.live_p50_ms} ms, p95 ${out.live_p95_ms} ms`);
   console.log(`push throughput (batches of 50): ${out.push_changes_per_s} changes/s`);
   console.log(`full pull of ${records} records: ${out.pull_ms} ms; REST text search over them: ${out.search_ms} ms`);

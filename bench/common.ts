@@ -14,3 +14,28 @@ export const BENCH_PAGE_HELPERS = `
   ${PAGE_STRIP_TOOLS}
   window.__bench = { decodeStripFromRgba, stripHeight, deepAll };
 `;
+
+/**
+ * `--smoke` on the command line (`npm run bench:<name> -- --smoke`, and every bench in `npm test`):
+ * run the bench's whole code path at the smallest size that still exercises it, in seconds, to
+ * check it still runs end to end. Its JSON carries `"smoke": true`; its numbers are not measurements
+ * and nothing is compared to a target. The bench exits non-zero when it fails (an exception, a
+ * process that does not start), 0 otherwise.
+ */
+export const SMOKE = process.argv.includes('--smoke');
+
+/** `{ smoke: true }` in smoke mode, else nothing: spread into a bench's JSON result. */
+export const SMOKE_FIELD: { smoke?: true } = SMOKE ? { smoke: true } : {};
+
+/**
+ * A numeric bench option: the environment variable `name` when set (it overrides smoke mode too),
+ * else `smoke` in smoke mode and `full` otherwise.
+ */
+export function benchOption(name: string, full: number, smoke: number): number {
+  return Number(process.env[name] ?? (SMOKE ? smoke : full));
+}
+
+/** A size without an environment variable: `smoke` in smoke mode, else `full`. */
+export function bySmoke<T>(full: T, smoke: T): T {
+  return SMOKE ? smoke : full;
+}

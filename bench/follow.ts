@@ -7,13 +7,16 @@
  * waits for the next keyframe). Prints one JSON line last.
  *
  * Options (env): BENCH_HOPS (default 20), BENCH_COLD_HOPS (default 5).
+ *
+ * `--smoke`: 2 warm hops and 1 cold hop on the same 6 cameras (the map's neighbours need them; the
+ * env options still override it), to check the bench runs; its numbers are not measurements.
  */
 import { startTestSystem, waitFor } from '../sfu/test/support.js';
 import { launchChromium } from '../e2e/browser.js';
-import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
-const HOPS = Number(process.env.BENCH_HOPS ?? 20);
-const COLD_HOPS = Number(process.env.BENCH_COLD_HOPS ?? 5);
+const HOPS = benchOption('BENCH_HOPS', 20, 2);
+const COLD_HOPS = benchOption('BENCH_COLD_HOPS', 5, 1);
 
 interface Hop {
   ms: number;
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
     console.log('cold hops (ms):', coldHops.map((h) => `${h.camera}${h.warm ? '(warm)' : ''}:${round1(h.ms)}`).join(' '));
     console.log(
       JSON.stringify({
+        ...SMOKE_FIELD,
         p50_ms: round1(pct(ok, 50)),
         p95_ms: round1(pct(ok, 95)),
         max_ms: round1(Math.max(...ok)),

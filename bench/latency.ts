@@ -23,14 +23,13 @@ import type { Page } from 'playwright-core';
 import { startEmbedded } from '@wardwall/endpoint';
 import { launchChromium, signInBrowser } from '../e2e/browser.js';
 import { signIn } from '../sfu/test/support.js';
-import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 import { TreeSampler } from './proc-stats.js';
 
-const SMOKE = process.argv.includes('--smoke');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMOKE ? 3 : 25));
-const ROUNDS = Number(process.env.BENCH_FIRST_FRAME_ROUNDS ?? (SMOKE ? 2 : 10));
-const MANY_VIEWERS = Math.max(1, Number(process.env.BENCH_MANY_VIEWERS ?? (SMOKE ? 2 : 4)));
-const MANY_SECONDS = Number(process.env.BENCH_MANY_SECONDS ?? (SMOKE ? 2 : 15));
+const SECONDS = benchOption('BENCH_SECONDS', 25, 3);
+const ROUNDS = benchOption('BENCH_FIRST_FRAME_ROUNDS', 10, 2);
+const MANY_VIEWERS = Math.max(1, benchOption('BENCH_MANY_VIEWERS', 4, 2));
+const MANY_SECONDS = benchOption('BENCH_MANY_SECONDS', 15, 2);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = createLogger('bench', 'warn');
 // Access control is on as in production: the SFU's first admin gets this password (env or random).
@@ -181,7 +180,7 @@ async function main(): Promise<void> {
     await ctx.close();
     const result = {
       bench: 'latency',
-      ...(SMOKE ? { smoke: true } : {}),
+      ...SMOKE_FIELD,
       camera: `${config.demo.width}x${config.demo.height}@${config.demo.fps} H.264, GOP ${config.demo.gopFrames} frames`,
       seconds: round1(elapsed),
       frames: samples.frames,

@@ -8,6 +8,11 @@
  *    memory) before measuring; target <= 20 ms. list_30d_window_p95_ms: the same for a 30-day window.
  *  - seek_to_frame_ms: Chromium + hls.js, p95 time from a seek to the first presented frame at the
  *    new position, in recorded footage; target <= 500 ms.
+ * Options (env): BENCH_CAMERAS (default 3), BENCH_CPU_SECONDS (default 30).
+ *
+ * `--smoke`: 1 camera, 2 s of CPU sampling, 3 seeks, and an index of 30 days x 2 cameras (86,400
+ * rows) with a few listings, to check the bench runs; its numbers are not measurements and `pass`
+ * means nothing. The env options still override the counts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +21,15 @@ import { startRecorder } from '../recorder/src/app.js';
 import { RecorderDb } from '../recorder/src/store/db.js';
 import { log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '../recorder/test/helpers.js';
 import { openPlayer } from '../recorder/test/browser.js';
-import { pct } from './common.js';
+import { benchOption, bySmoke, pct, SMOKE_FIELD } from './common.js';
 
-const CAMERAS = Number(process.env.BENCH_CAMERAS ?? 3);
-const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? 30);
+const CAMERAS = benchOption('BENCH_CAMERAS', 3, 1);
+const CPU_SECONDS = benchOption('BENCH_CPU_SECONDS', 30, 2);
+const SEEKS = bySmoke(12, 3);
+/** The synthetic index: cameras of 30 days of 60 s segments each. */
+const INDEX_CAMERAS = bySmoke(100, 2);
+/** Listings measured: warm-up, 24 h windows, 30-day windows. */
+const LISTINGS = bySmoke({ warmup: 20, day: 300, month: 30 }, { warmup: 2, day: 10, month: 3 });
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 function cpuTicks(pid: number): number {
@@ -64,7 +74,7 @@ async function recordingBench(): Promise<{ cpu: number; seekP95: number; seekMed
     let fallbacks = 0;
     try {
       await player.load(span.startMs, span.endMs);
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < SEEKS; i++) {
         const at = span.startMs + 1000 + ((i * 7919) % Math.max(1, span.endMs - span.startMs - 3000));
         const r = await player.seek(at);
         if (!r.viaFallback) times.push(r.ms);
@@ -101,7 +111,7 @@ function listingBench(): { p95: number; p95_30d: number; rows: number; insertS: 
         t += 60000;
       }
     });
-    for (let c = 1; c <= 100; c++) insert(`cam-${String(c).padStart(3, '0')}`);
+    for (let c = 1; c <= INDEX_CAMERAS; c++) insert(`cam-${String(c).padStart(3, '0')}`);
     db.db.pragma('optimize');
     const insertS = (Date.now() - t0) / 1000;
     // Measured in a freshly opened index (as after a restart): nothing cached in memory.
@@ -111,7 +121,7 @@ function listingBench(): { p95: number; p95_30d: number; rows: number; insertS: 
     const measure = (windowMs: number, n: number): number[] => {
       const out: number[] = [];
       for (let i = 0; i < n; i++) {
-        const camera = `cam-${String(1 + ((i * 37) % 100)).padStart(3, '0')}`;
+        const camera = `cam-${String(1 + ((i * 37) % INDEX_CAMERAS)).padStart(3, '0')}`;
         const from = start + ((i * 104729 * 1000) % (end - start - windowMs));
         const t = performance.now();
         JSON.stringify({ camera, ...db.spans(camera, from, from + windowMs) });
@@ -119,9 +129,9 @@ function listingBench(): { p95: number; p95_30d: number; rows: number; insertS: 
       }
       return out;
     };
-    measure(DAY, 20); // warm up
-    const day = measure(DAY, 300);
-    const month = measure(30 * DAY - 1, 30);
+    measure(DAY, LISTINGS.warmup); // warm up
+    const day = measure(DAY, LISTINGS.day);
+    const month = measure(30 * DAY - 1, LISTINGS.month);
     return { p95: pct(day, 95), p95_30d: pct(month, 95), rows, insertS };
   } finally {
     db.close();
@@ -133,6 +143,7 @@ const recording = await recordingBench();
 const listing = listingBench();
 const result = {
   bench: 'recorder',
+  ...SMOKE_FIELD,
   cameras: CAMERAS,
   bitrate_kbps: 2000,
   cpu_per_camera_pct: round(recording.cpu, 3),

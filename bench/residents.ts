@@ -7,12 +7,15 @@
  * Prints one JSON line last.
  *
  * Options (env): BENCH_ROUNDS (default 3).
+ *
+ * `--smoke`: one round (BENCH_ROUNDS still overrides it), to check the bench runs; its numbers are
+ * not measurements.
  */
 import { startTestSystem, waitFor } from '../sfu/test/support.js';
 import { publish } from '../sfu/test/push-publisher.js';
-import { pct, round1 } from './common.js';
+import { benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = benchOption('BENCH_ROUNDS', 3, 1);
 
 async function main(): Promise<void> {
   const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true });
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
   } finally {
     await sys.close();
   }
-  const out: Record<string, number> = { rounds: ROUNDS, sync_ms: sys.config.residents.syncMs };
+  const out: Record<string, number | boolean> = { ...SMOKE_FIELD, rounds: ROUNDS, sync_ms: sys.config.residents.syncMs };
   for (const [k, xs] of Object.entries(m)) out[k] = round1(pct(xs, 50));
   out.push_to_live_max_ms = Math.max(...m.push_to_live_ms!);
   console.log(JSON.stringify(out));

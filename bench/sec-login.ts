@@ -4,12 +4,15 @@
  * (scrypt) against an attempt refused under the lock (no hash, no audit row) and a request refused
  * by the per-address rate limit; audit rows written per 1,000 refused attempts. Prints one JSON
  * line last. Option (env): BENCH_REFUSED (default 1000).
+ *
+ * `--smoke`: the same steps with 20 refused attempts of each kind (BENCH_REFUSED still overrides
+ * it), to check the bench runs; its numbers are not measurements.
  */
 import { request } from 'node:http';
 import { createUser, startTestSystem } from '../sfu/test/support.js';
-import { pct, round1 } from './common.js';
+import { benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
-const REFUSED = Number(process.env.BENCH_REFUSED ?? 1000);
+const REFUSED = benchOption('BENCH_REFUSED', 1000, 20);
 
 function post(port: number, from: string, path: string, body: unknown): Promise<number> {
   const text = JSON.stringify(body);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       await sys2.close();
     }
     const result = {
+      ...SMOKE_FIELD,
       burst_attempts: 30,
       burst_evaluated: burst.filter((s) => s === 401 || s === 200).length,
       burst_refused_429: burst.filter((s) => s === 429).length,

@@ -6,13 +6,16 @@
  * is also checked by its burned-in capture clock. Prints one JSON line last.
  *
  * Options (env): BENCH_SEEKS (default 10), BENCH_RECORD_SECONDS (default 24).
+ *
+ * `--smoke`: 3 seeks over 8 s of recording (two 4 s segments; the env options still override it),
+ * to check the bench runs; its numbers are not measurements.
  */
 import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor } from '../sfu/test/support.js';
 import { launchChromium, signInBrowser } from '../e2e/browser.js';
-import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
-const SEEKS = Number(process.env.BENCH_SEEKS ?? 10);
-const RECORD_S = Number(process.env.BENCH_RECORD_SECONDS ?? 24);
+const SEEKS = benchOption('BENCH_SEEKS', 10, 3);
+const RECORD_S = benchOption('BENCH_RECORD_SECONDS', 24, 8);
 
 async function main(): Promise<void> {
   // Access control on, as in production: the recorder checks the session of every request too.
@@ -84,6 +87,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'seek',
+        ...SMOKE_FIELD,
         camera: '640x360@25 H.264, GOP 25 frames, 4 s recorder segments',
         seeks: results.length,
         landed: ok.length,

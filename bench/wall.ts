@@ -9,15 +9,18 @@
  * Prints one JSON line last, with push_p95_ms (warm), push_cold_p95_ms and tour_step_p95_ms.
  *
  * Options (env): BENCH_WARM_ROUNDS (default 3 cycles over the 4 cameras), BENCH_TOUR_STEPS (default 8).
+ *
+ * `--smoke`: 2 cameras, one warm cycle, 2 tour steps (the env options still override the counts),
+ * to check the bench runs; its numbers are not measurements.
  */
 import type { Page } from 'playwright-core';
 import { startTestSystem, waitFor } from '../sfu/test/support.js';
 import { launchChromium } from '../e2e/browser.js';
-import { BENCH_PAGE_HELPERS, pct, round1 } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, bySmoke, pct, round1, SMOKE_FIELD } from './common.js';
 
-const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 3);
-const TOUR_STEPS = Number(process.env.BENCH_TOUR_STEPS ?? 8);
-const CAMS = ['demo-1', 'demo-2', 'demo-3', 'demo-4'];
+const WARM_ROUNDS = benchOption('BENCH_WARM_ROUNDS', 3, 1);
+const TOUR_STEPS = benchOption('BENCH_TOUR_STEPS', 8, 2);
+const CAMS = bySmoke(['demo-1', 'demo-2', 'demo-3', 'demo-4'], ['demo-1', 'demo-2']);
 const DISPLAY = 'Bench wall';
 
 /** Display-side watcher: when tile 0 shows `target`, note when its still and its first live frame appear. */
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
       }
     }
 
-    // A server-side tour over the four cameras, 3 s per step.
+    // A server-side tour over the cameras (four; two in smoke mode), 3 s per step.
     const res = await fetch(`${sys.sfu.url}api/tours`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
 
     const out = {
       bench: 'wall',
+      ...SMOKE_FIELD,
       cameras: CAMS.length,
       gop_ms: 1000,
       pushes_warm: warm.length,

@@ -11,11 +11,10 @@ import { cameraConfigSchema } from '@wardwall/common';
 import { startTestSystem, waitFor } from '../sfu/test/support.js';
 import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '../testing/zoo/zoo.js';
 import { TreeSampler } from './proc-stats.js';
-import { round1 } from './common.js';
+import { benchOption, bySmoke, round1, SMOKE } from './common.js';
 
-const smoke = process.argv.includes('--smoke');
-const kinds = (process.env.BENCH_ZOO_KINDS?.split(',') as ZooKind[] | undefined) ?? (smoke ? (['restart', 'fps6'] as ZooKind[]) : [...ZOO_KINDS]);
-const CPU_SECONDS = Number(process.env.BENCH_CPU_SECONDS ?? (smoke ? 2 : 10));
+const kinds = (process.env.BENCH_ZOO_KINDS?.split(',') as ZooKind[] | undefined) ?? bySmoke<ZooKind[]>([...ZOO_KINDS], ['restart', 'fps6']);
+const CPU_SECONDS = benchOption('BENCH_CPU_SECONDS', 10, 2);
 
 function isKeyframe(m: Buffer): boolean {
   let off = 12 + 4 * (m[0]! & 0x0f);
@@ -82,5 +81,5 @@ try {
 } finally {
   await sys.close();
 }
-console.log(JSON.stringify({ bench: 'zoo', smoke, cpu_seconds: CPU_SECONDS, kinds: results }));
+console.log(JSON.stringify({ bench: 'zoo', smoke: SMOKE, cpu_seconds: CPU_SECONDS, kinds: results }));
 process.exit(0);
