@@ -23,7 +23,9 @@ if (unknownFlags.length) {
 }
 const only = args.filter((a) => !a.startsWith('--'));
 const everything = modes.length === 0 && only.length === 0;
-const wants = (mode) => everything || modes.includes(mode) || (modes.length === 0 && mode !== '--lint' && mode !== '--bench');
+// The benches' smoke runs are asked for with --bench (npm run test:bench): their total time on this
+// machine is not yet measured against the CI budget.
+const wants = (mode) => (everything && mode !== '--bench') || modes.includes(mode) || (modes.length === 0 && mode !== '--lint' && mode !== '--bench');
 
 function find(dir) {
   let out = [];
