@@ -80,7 +80,9 @@ export function zooEncoderArgs(spec: ZooKindSpec): string[] {
 }
 
 /** The ffmpeg arguments of one kind: picture (and audio) rendered in real time, live Matroska on stdout. */
-export function zooFfmpegArgs(spec: ZooKindSpec, fontFile = DEFAULT_FONT): string[] {
+/** `announceFrame0`: the showinfo branch that reports frame 0's wall clock (live mode only: its
+ * nullsink keeps an ffmpeg rendering a fixed-length clip from ever finishing). */
+export function zooFfmpegArgs(spec: ZooKindSpec, fontFile = DEFAULT_FONT, announceFrame0 = true): string[] {
   const graph = demoFilterGraph({
     id: spec.kind, name: `zoo ${spec.kind}`, index: ZOO_KINDS.indexOf(spec.kind) + 1, width: spec.width, height: spec.height,
     fps: spec.fps, gopFrames: spec.gopFrames, bitrateKbps: spec.bitrateKbps, mainUrl: '', fontFile,
@@ -90,7 +92,7 @@ export function zooFfmpegArgs(spec: ZooKindSpec, fontFile = DEFAULT_FONT): strin
   // time like those of a camera with a right clock (the recorder's latency cross-check).
   const stampAt = '[pic][stamp]';
   if (!graph.includes(`split${stampAt}`)) throw new Error('zoo: the demo graph no longer splits [pic][stamp]');
-  const announced = graph.replace(`split${stampAt}`, `split=3${stampAt}[frame0]`) + `;[frame0]select='eq(n\\,0)',showinfo,nullsink`;
+  const announced = announceFrame0 ? graph.replace(`split${stampAt}`, `split=3${stampAt}[frame0]`) + `;[frame0]select='eq(n\\,0)',showinfo,nullsink` : graph;
   const flash = spec.audio
     ? `;[main]drawbox=x=iw*3/4:y=ih*3/4:w=iw/4:h=ih/4:color=white:t=fill:enable='lt(mod(t\\,1)\\,0.1)'[cam]`
     : `;[main]null[cam]`;
@@ -131,7 +133,7 @@ function cacheDir(): string {
 
 /** Renders (once; cached by the recipe's hash) the clip of one kind and returns its path. */
 export async function zooClip(spec: ZooKindSpec, fontFile = DEFAULT_FONT): Promise<string> {
-  const live = zooFfmpegArgs(spec, fontFile);
+  const live = zooFfmpegArgs(spec, fontFile, false);
   // The recipe: the live arguments up to the output, the clip length; rendered as fast as it goes.
   const outAt = live.findIndex((a, i) => a === '-f' && i > live.indexOf('-map'));
   // Without the graph's realtime filter (it holds rendering to the clock).
