@@ -5,9 +5,18 @@
  *   after that time, a new SSRC, a new sequence-number base and a new (random) RTP timestamp base
  *   for every stream, as real cameras do when their encoder restarts or settings change;
  * - `audio`: G.711 A-law / µ-law or AAC with a beep at every flash of the picture (lip-sync);
- * - frame rate, GOP, size (portrait), all with the demo cameras' burned-in timestamp strip.
- * ffmpeg renders and encodes (its RTP output goes to UDP ports of this process); this server only
- * relays and rewrites RTP headers. Loopback only, port 0.
+ * - frame rate, GOP, size (portrait), all with the demo cameras' burned-in timestamp strip;
+ * - RTCP sender reports (with one CNAME) for every stream twice a second, as real cameras send them:
+ *   the capture time of the current RTP timestamp. This camera knows its capture clock the way a
+ *   real one does: for each stream, the earliest arrival of its packets from the encoder against
+ *   their RTP timestamps (video and G.711 leave the encoder at once), less the encoder's own delay
+ *   (AAC: ffmpeg's encoder holds two 1024-sample frames: its priming frame, shifted into the RTP
+ *   timestamps by the muxer, and one of look-ahead). `senderReports: false` is a camera that sends
+ *   none (receivers can then only line streams up by arrival);
+ * - `audioSendDelayMs`: audio packets leave the camera this much after the video of the same moment
+ *   (cameras buffer audio): only its sender reports tell a receiver how the two line up.
+ * ffmpeg renders and encodes (its RTP and RTCP go to UDP ports of this process); this server only
+ * relays and rewrites headers. Loopback only, port 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
@@ -29,6 +38,10 @@ export interface TestCameraOptions {
   clockSkew?: number;
   /** A white flash (and a beep, with audio) for 120 ms every this many ms. */
   flashEveryMs?: number;
+  /** Send RTCP sender reports (default true). */
+  senderReports?: boolean;
+  /** Audio RTP leaves this many ms late (the sender reports stay true). */
+  audioSendDelayMs?: number;
 }
 
 export interface TestCamera {
@@ -64,6 +77,13 @@ function filterGraph(o: Required<Pick<TestCameraOptions, 'width' | 'height' | 'f
   return parts.join(';');
 }
 
+const NTP_UNIX_S = 2208988800;
+
+function signed32(d: number): number {
+  const u = d >>> 0;
+  return u >= 2 ** 31 ? u - 2 ** 32 : u;
+}
+
 function isIdrStart(payload: Buffer): boolean {
   if (payload.length < 2) return false;
   const nal = payload[0]! & 0x1f;
@@ -86,17 +106,27 @@ export async function startTestCamera(o: TestCameraOptions = {}): Promise<TestCa
     return s;
   };
   const streams = [await bindUdp(), ...(o.audio ? [await bindUdp()] : [])];
-  // Even ports are not needed: ffmpeg sends RTCP to port+1, which nobody reads (no SR relayed).
+  const rtcp = [await bindUdp(), ...(o.audio ? [await bindUdp()] : [])];
+  const rates = [90000, o.audio === 'aac' ? 16000 : 8000];
+  // Encoder delay of each stream, in its RTP clock (see the header).
+  const encoderDelay = [0, o.audio === 'aac' ? 2048 : 0];
+  // Per stream: the first RTP timestamp from the encoder, and the least of (arrival − media time
+  // since it), i.e. the wall time of that first timestamp; when that first arrived.
+  const capture = streams.map(() => ({ firstTs: null as number | null, wall0: Infinity, since: 0 }));
+  // ffmpeg sends its own RTCP to these (ignored: its reports are on its start time, not capture).
+  rtcp.forEach((s) => s.on('message', () => {}));
+  const portOf = (s: dgram.Socket): number => (s.address() as net.AddressInfo).port;
+  const rtpUrl = (i: number): string => `rtp://127.0.0.1:${portOf(streams[i]!)}?pkt_size=1200&rtcpport=${portOf(rtcp[i]!)}`;
   const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-filter_complex', filterGraph(opts)];
   args.push('-map', '[v]', '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-threads', '1',
     '-x264-params', 'sliced-threads=0:scenecut=0', '-bf', '0', '-g', String(gop), '-keyint_min', String(gop), '-b:v', '800k', '-pix_fmt', 'yuv420p',
-    '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${(streams[0]!.address() as net.AddressInfo).port}?pkt_size=1200`);
+    '-f', 'rtp', '-payload_type', '96', rtpUrl(0));
   if (o.audio) {
     const codec = o.audio === 'pcma' ? ['-c:a', 'pcm_alaw', '-ar', '8000'] : o.audio === 'pcmu' ? ['-c:a', 'pcm_mulaw', '-ar', '8000'] : ['-c:a', 'aac', '-b:a', '48k', '-ar', '16000'];
     // One audio frame per RTP packet, as cameras send it: ffmpeg's default (-max_delay 0.7 s) packs
-    // 3–4 AAC frames (200+ ms) into one, and with no sender reports (this relay sends none) a receiver
-    // can only time them by arrival (docs/recording-time-and-audio.md).
-    args.push('-map', '[a]', ...codec, '-ac', '1', '-max_delay', '0', '-f', 'rtp', '-payload_type', o.audio === 'aac' ? '97' : o.audio === 'pcma' ? '8' : '0', `rtp://127.0.0.1:${(streams[1]!.address() as net.AddressInfo).port}?pkt_size=1200`);
+    // 3–4 AAC frames (200+ ms) into one, and a receiver without sender reports can only time them by
+    // arrival (docs/recording-time-and-audio.md).
+    args.push('-map', '[a]', ...codec, '-ac', '1', '-max_delay', '0', '-f', 'rtp', '-payload_type', o.audio === 'aac' ? '97' : o.audio === 'pcma' ? '8' : '0', rtpUrl(1));
   }
   args.push('-sdp_file', sdpPath);
   const ffmpeg: ChildProcess = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -136,23 +166,68 @@ export async function startTestCamera(o: TestCameraOptions = {}): Promise<TestCa
         epochAt = Date.now();
         restarts++;
       }
+      const now = Date.now();
+      const c = capture[i]!;
+      const rawTs = msg.readUInt32BE(4);
+      if (c.firstTs === null) {
+        c.firstTs = rawTs;
+        c.since = now;
+      }
+      c.wall0 = Math.min(c.wall0, now - (signed32(rawTs - c.firstTs) * 1000) / rates[i]!);
       const out = Buffer.from(msg);
       out.writeUInt16BE((msg.readUInt16BE(2) + epoch.seq[i]!) & 0xffff, 2);
-      let ts = msg.readUInt32BE(4);
-      if (o.clockSkew) {
-        const first = (firstTs[i] ??= ts);
-        ts = (first + Math.round(((ts - first + 2 ** 32) % 2 ** 32) * (1 + o.clockSkew))) % 2 ** 32;
-      }
-      out.writeUInt32BE((ts + epoch.ts[i]!) % 2 ** 32, 4);
+      out.writeUInt32BE(cameraTs(i, msg.readUInt32BE(4)), 4);
       out.writeUInt32BE(epoch.ssrc[i]!, 8);
-      for (const c of clients) {
-        const ch = c.channels.get(i);
-        if (!c.playing || ch === undefined || c.sock.destroyed) continue;
-        const head = Buffer.from([0x24, ch, out.length >> 8, out.length & 0xff]);
-        c.sock.write(Buffer.concat([head, out]));
-      }
+      if (i === 1 && o.audioSendDelayMs) setTimeout(() => relay(i, 0, out), o.audioSendDelayMs).unref();
+      else relay(i, 0, out);
     });
   });
+  // The camera's own reports: now, and the RTP timestamp of a frame captured now.
+  const cname = Buffer.from(`testcam-${randomInt(1, 2 ** 31)}@127.0.0.1`);
+  function sendReports(): void {
+    const now = Date.now();
+    if (o.senderReports === false) return;
+    streams.forEach((_, i) => {
+      const c = capture[i]!;
+      // The first packets come out of a cold encoder late: the estimate settles over a second.
+      if (c.firstTs === null || now - c.since < 1000) return;
+      const ts = cameraTs(i, Math.round(c.firstTs + ((now - c.wall0) * rates[i]!) / 1000 + encoderDelay[i]!) >>> 0);
+      const pkt = Buffer.alloc(28);
+      pkt.writeUInt16BE(0x80c8, 0);
+      pkt.writeUInt16BE(6, 2);
+      pkt.writeUInt32BE(epoch.ssrc[i]!, 4);
+      pkt.writeUInt32BE(Math.floor(now / 1000) + NTP_UNIX_S, 8);
+      pkt.writeUInt32BE(Math.floor(((now % 1000) / 1000) * 2 ** 32), 12);
+      pkt.writeUInt32BE(ts, 16);
+      pkt.writeUInt32BE(counts[i]!, 20);
+      const sdesLen = Math.ceil((4 + 2 + cname.length + 1) / 4) * 4;
+      const sdes = Buffer.alloc(4 + sdesLen);
+      sdes.writeUInt16BE(0x81ca, 0);
+      sdes.writeUInt16BE(sdesLen / 4, 2);
+      sdes.writeUInt32BE(epoch.ssrc[i]!, 4);
+      sdes[8] = 1;
+      sdes[9] = cname.length;
+      cname.copy(sdes, 10);
+      relay(i, 1, Buffer.concat([pkt, sdes]));
+    });
+  }
+  const reportTimer = setInterval(sendReports, 500);
+  reportTimer.unref();
+  function cameraTs(i: number, ts: number): number {
+    if (o.clockSkew) {
+      const first = (firstTs[i] ??= ts);
+      ts = (first + Math.round(((ts - first + 2 ** 32) % 2 ** 32) * (1 + o.clockSkew))) % 2 ** 32;
+    }
+    return (ts + epoch.ts[i]!) % 2 ** 32;
+  }
+  function relay(i: number, rtcpChannel: 0 | 1, out: Buffer): void {
+    for (const c of clients) {
+      const ch = c.channels.get(i);
+      if (!c.playing || ch === undefined || c.sock.destroyed) continue;
+      const head = Buffer.from([0x24, ch + rtcpChannel, out.length >> 8, out.length & 0xff]);
+      c.sock.write(Buffer.concat([head, out]));
+    }
+  }
 
   const server = net.createServer((sock) => {
     sock.setNoDelay(true);
@@ -210,6 +285,7 @@ export async function startTestCamera(o: TestCameraOptions = {}): Promise<TestCa
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(reportTimer);
       for (const c of clients) c.sock.destroy();
       await new Promise<void>((r) => server.close(() => r()));
       if (ffmpeg.exitCode === null) {

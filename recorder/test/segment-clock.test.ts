@@ -1,4 +1,5 @@
 /** The segment clock (evidence time), the MPEG-TS muxer and the pull's record reader: pure, table-tested. */
+import { aacDecoderDelayMs, adtsSampleRate } from '../src/writer/aac-delay.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SegmentClock, type VideoDecision, type VideoUnit } from '../src/writer/segment-clock.js';
@@ -183,6 +184,36 @@ test('sender reports: a plausible camera latency is taken off the start; a camer
   assert.equal(ahead.startMs, T0 + 80);
 });
 
+test('sender reports: a camera clock a few ms ahead of ours still agrees (two NTP clocks); 50 ms ahead does not', () => {
+  const units = frames(50, { lag: () => 0 }).map((u, i) => ({ ...u, ntpMs: T0 + i * 40 + 2 }));
+  const c = new SegmentClock(cfg);
+  run(c, units);
+  assert.equal(c.cameraClockOffMs, null);
+  assert.equal(c.startMs, T0);
+  const far = new SegmentClock(cfg);
+  run(far, units.map((u) => ({ ...u, ntpMs: u.ntpMs + 48 })));
+  assert.equal(far.cameraClockOffMs, 50);
+});
+
+test('audio is placed by the sender reports of both streams (lip-sync as captured), fixed per segment; without them by pts', () => {
+  // Video media time 1000 ms = capture T0; audio media time 5000 ms = capture T0 + 0 too, but its
+  // pts timeline (arrival-based in the pull) puts it 175 ms late: audio pts 5175 ↔ capture T0.
+  const c = new SegmentClock(cfg);
+  c.video({ dtsMs: 1000, ptsMs: 1000, key: true, wallMs: T0 + 90, newStream: false, ntpMs: T0 });
+  assert.equal(c.audio(1175, T0), 0);
+  assert.equal(c.audio(1215, T0 + 40), 40);
+  // Fixed inside the segment: a later, slightly different report does not move it (no jump).
+  assert.equal(c.audio(1255, T0 + 83), 80);
+  // Without reports: by pts.
+  const plain = new SegmentClock(cfg);
+  plain.video({ dtsMs: 1000, ptsMs: 1000, key: true, wallMs: T0 + 90, newStream: false });
+  assert.equal(plain.audio(1175, null), 175);
+  // An implausible placement (seconds off) is not believed.
+  const odd = new SegmentClock(cfg);
+  odd.video({ dtsMs: 1000, ptsMs: 1000, key: true, wallMs: T0 + 90, newStream: false, ntpMs: T0 });
+  assert.equal(odd.audio(1175, T0 + 10_000), 175);
+});
+
 test('sender reports that start after the first seconds of a segment still date it (the index is written at close)', () => {
   // The first report comes 3 s in (RTSP servers send their first RTCP after a few seconds).
   const units = frames(150, { lag: () => 90 }).map((u, i) => ({ ...u, ntpMs: i < 75 ? null : T0 + i * 40 }));
@@ -215,4 +246,15 @@ test('a cut for length continues the timeline: the next segment starts exactly w
   });
   assert.ok(starts.length >= 3);
   for (let i = 1; i < starts.length; i++) assert.equal(starts[i]! - starts[i - 1]!, bases[i]! - bases[i - 1]!);
+});
+
+test('AAC decoder delay: one 1024-sample frame at the ADTS header rate; not ADTS: none', () => {
+  // ADTS header, AAC-LC, 16 kHz (index 8), mono.
+  const adts16k = Uint8Array.from([0xff, 0xf1, 0x60, 0x40, 0x20, 0x1f, 0xfc]);
+  assert.equal(adtsSampleRate(adts16k), 16000);
+  assert.equal(aacDecoderDelayMs(adts16k), 64);
+  const adts48k = Uint8Array.from([0xff, 0xf1, 0x4c, 0x40, 0x20, 0x1f, 0xfc]);
+  assert.equal(aacDecoderDelayMs(adts48k), (1024 * 1000) / 48000);
+  assert.equal(aacDecoderDelayMs(Uint8Array.from([0, 1, 2, 3, 4, 5, 6])), 0);
+  assert.equal(aacDecoderDelayMs(Uint8Array.from([0xff, 0xf1])), 0);
 });

@@ -19,6 +19,7 @@ import { SupervisedProcess } from '@wardwall/common/node';
 import type { SegmentStore } from '../store/store.js';
 import { readFmp4, fmp4DurationMs, type Fmp4Info } from '../store/fmp4.js';
 import { compactUtc, newRunId, parseIncomingName } from '../store/naming.js';
+import { aacDecoderDelayMs } from './aac-delay.js';
 import { segmentArgs, classifyStderr, type WriterFault } from './ffmpeg-args.js';
 import { PullReader, type PullRecord } from './pull-protocol.js';
 import { SegmentClock, type CutReason } from './segment-clock.js';
@@ -240,7 +241,9 @@ export class CameraWriter extends EventEmitter<Events> {
     if (h.k === 'a') {
       const seg = this.current;
       if (!seg || !seg.mux.audio || h.pts < 0) return;
-      const rel = this.clock.audio(h.pts / 1e6);
+      // Written one priming frame early: decoders play it first (aac-delay.ts).
+      const delay = aacDecoderDelayMs(payload);
+      const rel = this.clock.audio(h.pts / 1e6 - delay, h.ntp === null || h.ntp === undefined ? null : h.ntp - delay);
       if (rel === null) return;
       this.write(seg, seg.mux.audioUnit(rel, payload));
       return;

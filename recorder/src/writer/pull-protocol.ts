@@ -7,7 +7,7 @@ import { z } from 'zod';
 const ns = z.number().int();
 export const pullHeaderSchema = z.discriminatedUnion('k', [
   z.object({ k: z.literal('v'), codec: z.enum(['h264', 'h265']), pts: ns, dts: ns, dur: ns.optional(), key: z.boolean(), wall: z.number().positive(), ntp: z.number().nullable().optional(), disc: z.boolean() }),
-  z.object({ k: z.literal('a'), codec: z.literal('aac'), pts: ns, wall: z.number().positive() }),
+  z.object({ k: z.literal('a'), codec: z.literal('aac'), pts: ns, wall: z.number().positive(), ntp: z.number().nullable().optional() }),
   z.object({
     k: z.literal('ev'),
     ev: z.enum(['caps', 'ssrc', 'error', 'eos']),

@@ -12,7 +12,7 @@ server's wall clock at the moment its last RTP packet was depayloaded, and write
 stdout:
   u32 BE header length, u32 BE payload length, header (JSON), payload
 Headers: {"k":"v","pts":ns,"dts":ns,"key":bool,"wall":epoch ms,"disc":bool,"codec":"h264"}
-         {"k":"a","pts":ns,"wall":epoch ms,"codec":"aac"}          payload = ADTS frames
+         {"k":"a","pts":ns,"wall":epoch ms,"ntp":epoch ms|null,"codec":"aac"}  payload = ADTS frames
          {"k":"ev","ev":"ssrc"|"error"|"eos"|"caps", ...}           no payload
 A camera that restarts its encoder inside the RTSP session shows up as a new SSRC, i.e. a new pad
 of rtspsrc: the branch is relinked to it and the next video frame carries disc=true.
@@ -37,12 +37,15 @@ state = {"video": None, "audio": None, "disc_v": False, "ssrcs": set(), "exit": 
 # PTS (ns) -> (wall clock (epoch ms) when the depayloader produced the access unit, the camera's
 # own capture time of it from its RTCP sender reports (epoch ms) or None).
 wall_by_pts = {}
-# RTCP sender reports: SSRC -> (NTP time as epoch ms, RTP timestamp); the last video RTP packet seen.
+# RTCP sender reports: SSRC -> (NTP time as epoch ms, RTP timestamp).
 sender_reports = {}
-# One (SSRC, RTP timestamp, PTS) anchor of the video RTP (buffer-mode none: PTS is affine in the RTP
-# timestamp), taken by a probe that removes itself: no Python call per RTP packet. Re-armed when a
-# sender report arrives and after the stream changed.
+# Per stream, one (SSRC, RTP timestamp, PTS) anchor of its RTP (buffer-mode none: PTS is affine in
+# the RTP timestamp), taken by a probe that removes itself: no Python call per RTP packet. Re-armed
+# when a sender report arrives and after the stream changed. With the camera's sender reports, it
+# gives every video unit and audio buffer the camera's capture time: that dates video and lines
+# audio up with it (lip-sync by the camera's clock, not by when the first packets happened to come).
 last_rtp = {"ssrc": None, "ts": None, "pts": None, "rate": 90000, "pad": None, "armed": False}
+audio_rtp = {"ssrc": None, "ts": None, "pts": None, "rate": 8000, "pad": None, "armed": False}
 NTP_UNIX = 2208988800
 # in_pts -> (wall, camera time, disc) of the access units entering the last stage before the appsink
 # (h264timestamper: it adds DTS for B-frame streams, shifts every timestamp by a constant (1000 h)
@@ -90,28 +93,36 @@ def chain(pipeline, elements):
     return elements
 
 
-def on_depay_in(pad, info):
+def on_depay_in(pad, info, anchor):
     buf = info.get_buffer()
     if buf is None or buf.get_size() < 12 or buf.pts == Gst.CLOCK_TIME_NONE:
         return Gst.PadProbeReturn.OK
     head = buf.extract_dup(0, 12)
-    last_rtp["ts"], last_rtp["ssrc"] = struct.unpack(">II", head[4:12])
-    last_rtp["pts"] = buf.pts
-    last_rtp["armed"] = False
+    anchor["ts"], anchor["ssrc"] = struct.unpack(">II", head[4:12])
+    anchor["pts"] = buf.pts
+    anchor["armed"] = False
     return Gst.PadProbeReturn.REMOVE
 
 
-def arm_rtp_anchor():
-    pad = last_rtp["pad"]
-    if pad is not None and not last_rtp["armed"]:
-        last_rtp["armed"] = True
-        pad.add_probe(Gst.PadProbeType.BUFFER, on_depay_in)
+def arm_rtp_anchor(anchor=None):
+    for a in ((anchor,) if anchor is not None else (last_rtp, audio_rtp)):
+        pad = a["pad"]
+        if pad is not None and not a["armed"]:
+            a["armed"] = True
+            pad.add_probe(Gst.PadProbeType.BUFFER, on_depay_in, a)
 
 
-def frame_rtp_ts(pts):
-    if last_rtp["pts"] is None or pts == Gst.CLOCK_TIME_NONE:
+def frame_rtp_ts(pts, anchor=last_rtp):
+    if anchor["pts"] is None or pts == Gst.CLOCK_TIME_NONE:
         return None
-    return (last_rtp["ts"] + round((pts - last_rtp["pts"]) * last_rtp["rate"] / 1e9)) & 0xFFFFFFFF
+    return (anchor["ts"] + round((pts - anchor["pts"]) * anchor["rate"] / 1e9)) & 0xFFFFFFFF
+
+
+def capture_time(pts, anchor):
+    """The camera's capture time (epoch ms) of a buffer of this stream, or None."""
+    if not sender_reports:
+        return None
+    return camera_time(anchor["ssrc"], frame_rtp_ts(pts, anchor), anchor["rate"])
 
 
 def camera_time(ssrc, ts, rate):
@@ -157,8 +168,7 @@ def on_new_manager(src, manager):
 def on_depay_out(pad, info):
     buf = info.get_buffer()
     if buf is not None and buf.pts != Gst.CLOCK_TIME_NONE:
-        ntp = camera_time(last_rtp["ssrc"], frame_rtp_ts(buf.pts), last_rtp["rate"]) if sender_reports else None
-        wall_by_pts[buf.pts] = (time.time() * 1000.0, ntp)
+        wall_by_pts[buf.pts] = (time.time() * 1000.0, capture_time(buf.pts, last_rtp))
         if len(wall_by_pts) > 512:
             for k in sorted(wall_by_pts)[:256]:
                 wall_by_pts.pop(k, None)
@@ -242,7 +252,7 @@ def on_audio_sample(sink, codec):
     buf, data = pull_sample(sink)
     if buf is None:
         return Gst.FlowReturn.OK
-    emit({"k": "a", "codec": codec, "pts": ts(buf.pts), "wall": time.time() * 1000.0}, data)
+    emit({"k": "a", "codec": codec, "pts": ts(buf.pts), "wall": time.time() * 1000.0, "ntp": capture_time(buf.pts, audio_rtp)}, data)
     return Gst.FlowReturn.OK
 
 
@@ -263,7 +273,7 @@ def build_video(pipeline, enc, rtp=True):
     if rtp:
         d = make(depay)
         last_rtp["pad"] = d.get_static_pad("sink")
-        arm_rtp_anchor()
+        arm_rtp_anchor(last_rtp)
         d.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_depay_out)
         els.append(d)
     p = make(parse, config_interval=-1)
@@ -280,7 +290,7 @@ def build_video(pipeline, enc, rtp=True):
     return els[0]
 
 
-def build_audio(pipeline, enc):
+def build_audio(pipeline, enc, clock_rate=None):
     adts = Gst.Caps.from_string("audio/mpeg,mpegversion=4,stream-format=adts")
     if enc in ("PCMA", "PCMU"):
         depay, dec = ("rtppcmadepay", "alawdec") if enc == "PCMA" else ("rtppcmudepay", "mulawdec")
@@ -301,6 +311,10 @@ def build_audio(pipeline, enc):
         return None
     els.append(appsink(on_audio_sample, "aac"))
     chain(pipeline, els)
+    if clock_rate:
+        audio_rtp["rate"] = clock_rate
+        audio_rtp["pad"] = els[0].get_static_pad("sink")
+        arm_rtp_anchor(audio_rtp)
     emit({"k": "ev", "ev": "caps", "media": "audio", "codec": "aac", "source": src})
     return els[0]
 
@@ -323,7 +337,10 @@ def on_pad_added(src, pad, pipeline, want_audio):
         return
     entry = state[key]
     if entry is None:
-        head = build_video(pipeline, enc) if key == "video" else build_audio(pipeline, enc)
+        ok_rate, rate = s.get_int("clock-rate")
+        if not ok_rate or rate <= 0:
+            rate = 8000 if enc in ("PCMA", "PCMU") else None
+        head = build_video(pipeline, enc) if key == "video" else build_audio(pipeline, enc, rate)
         if head is None:
             if key == "video":
                 error("unsupported", "video encoding %s" % enc)
@@ -346,7 +363,10 @@ def on_pad_added(src, pad, pipeline, want_audio):
         if key == "video":
             state["disc_v"] = True
             last_rtp["pts"] = None
-            arm_rtp_anchor()
+            arm_rtp_anchor(last_rtp)
+        else:
+            audio_rtp["pts"] = None
+            arm_rtp_anchor(audio_rtp)
     ok = pad.link(entry["head"].get_static_pad("sink"))
     if ok != Gst.PadLinkReturn.OK:
         error("link-failed", "cannot link %s pad: %s" % (key, ok.value_nick))

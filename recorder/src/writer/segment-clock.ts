@@ -22,9 +22,18 @@
  * camera's encoding and network latency; when the camera's clock agrees with ours (its capture time
  * is between `maxCameraLatencyMs` before arrival and arrival itself), that latency (the smallest
  * `arrival - capture` of the segment's frames so far) is taken off the segment's start. A camera
- * clock outside that window is not trusted at all (`cameraClockOffMs` reports by how much): the
+ * clock outside that window (give or take CAMERA_CLOCK_TOLERANCE_MS) is not trusted at all (`cameraClockOffMs` reports by how much): the
  * segment is dated by arrival alone. The camera's clock never dates anything on its own.
  */
+
+/**
+ * A camera clock this far ahead of ours still agrees with it: two NTP-synchronised clocks differ by a
+ * few ms, and a frame can arrive a millisecond after the time its sender report gives for it.
+ */
+const CAMERA_CLOCK_TOLERANCE_MS = 20;
+
+/** Audio placed by the camera's sender reports more than this from its arrival-based place is not believed. */
+const MAX_AUDIO_SHIFT_MS = 2000;
 
 /** A length cut keeps the previous segment's timeline unless its own arrival estimate differs by more. */
 const SNAP_MS = 100;
@@ -84,6 +93,10 @@ interface Segment {
   camLag: number | null;
   /** Continues the previous segment's timeline (a duration cut): its start is not re-estimated. */
   continued: boolean;
+  /** The camera's capture time of media time baseDts (sender reports), or null. */
+  ntpBase: number | null;
+  /** Audio media time + this = video media time, fixed at the segment's first audio unit; null before it. */
+  audioShift: number | null;
   /** A length cut: the start that continues the previous segment's timeline exactly. */
   continuedStart: number | null;
 }
@@ -94,6 +107,8 @@ export class SegmentClock {
   private pending: { reason: CutReason; driftMs?: number; hard: boolean; detail?: string } | null = null;
   private readonly startWindowMs: number;
   private readonly driftWindowMs: number;
+  /** The last segment's audio placement, the fallback while sender reports are missing. */
+  private lastAudioShift: number | null = null;
 
   constructor(private readonly cfg: ClockConfig) {
     this.startWindowMs = cfg.startWindowMs ?? 1000;
@@ -109,7 +124,7 @@ export class SegmentClock {
     if (!s) return null;
     const max = this.cfg.maxCameraLatencyMs ?? 1000;
     // The camera says it captured the frames this long before they arrived: plausible, so use it.
-    const latency = s.camLag !== null && s.camLag >= 0 && s.camLag <= max ? s.camLag : 0;
+    const latency = s.camLag !== null && s.camLag >= -CAMERA_CLOCK_TOLERANCE_MS && s.camLag <= max ? Math.max(0, s.camLag) : 0;
     return Math.round(ownStart(s) - latency);
   }
 
@@ -122,6 +137,7 @@ export class SegmentClock {
   reset(): void {
     this.seg = null;
     this.pending = null;
+    this.lastAudioShift = null;
   }
 
   video(u: VideoUnit): VideoDecision {
@@ -194,19 +210,33 @@ export class SegmentClock {
     return { kind: 'write', dtsMs: rel, ptsMs: Math.max(u.ptsMs, dts) - s.baseDts };
   }
 
-  /** Audio time relative to the current segment, ms; null when there is no segment or it is before its start. */
-  audio(ptsMs: number): number | null {
-    if (!this.seg) return null;
-    const rel = ptsMs - this.seg.baseDts;
+  /**
+   * Audio time relative to the current segment, ms; null when there is no segment or it is before its
+   * start. Audio and video media times have separate bases (two RTP streams); with the camera's sender
+   * reports for both (`ntpMs` here, the video units' own), the audio is placed by the camera's capture
+   * times (lip-sync as the camera recorded it); without, by the pull's pts (first-packet arrival). The
+   * placement is fixed per segment at its first audio unit (no jump inside a segment) and taken anew
+   * at each segment (an audio clock drifting from the video clock is caught up at every cut).
+   */
+  audio(ptsMs: number, ntpMs: number | null = null): number | null {
+    const s = this.seg;
+    if (!s) return null;
+    if (s.audioShift === null) {
+      const byCamera = ntpMs !== null && s.ntpBase !== null ? ntpMs - s.ntpBase - (ptsMs - s.baseDts) : null;
+      s.audioShift = byCamera !== null && Math.abs(byCamera) <= MAX_AUDIO_SHIFT_MS ? byCamera : (this.lastAudioShift ?? 0);
+      this.lastAudioShift = s.audioShift;
+    }
+    const rel = ptsMs - s.baseDts + s.audioShift;
     return rel < 0 ? null : rel;
   }
 
   private noteCamera(s: Segment, u: VideoUnit): void {
     if (u.ntpMs === undefined || u.ntpMs === null) return;
+    s.ntpBase ??= u.ntpMs - (u.dtsMs - s.baseDts);
     const camLag = u.wallMs - u.ntpMs;
     if (s.camLag === null || camLag < s.camLag) s.camLag = camLag;
     const max = this.cfg.maxCameraLatencyMs ?? 1000;
-    this.cameraClockOffMs = s.camLag < 0 || s.camLag > max ? Math.round(-s.camLag) : null;
+    this.cameraClockOffMs = s.camLag < -CAMERA_CLOCK_TOLERANCE_MS || s.camLag > max ? Math.round(-s.camLag) : null;
   }
 
   private open(u: VideoUnit, reason: CutReason, closed: CutReason | null, driftMs?: number, detail?: string): VideoDecision {
@@ -227,7 +257,11 @@ export class SegmentClock {
       camLag: continuedStart !== null ? prev!.camLag : null,
       continued: false,
       continuedStart,
+      ntpBase: null,
+      audioShift: null,
     };
+    // A new timeline (discontinuity): the audio placement of the old one says nothing about it.
+    if (reason === 'discontinuity' || reason === 'jump') this.lastAudioShift = null;
     this.noteCamera(this.seg, u);
     this.pending = null;
     return {
