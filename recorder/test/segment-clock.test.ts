@@ -1,10 +1,7 @@
-/** The segment clock (evidence time), the MPEG-TS muxer and the pull's record reader: pure, table-tested. */
-import { aacDecoderDelayMs, adtsSampleRate } from '../src/writer/aac-delay.js';
+/** The segment clock (evidence time): pure, table-tested. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SegmentClock, type VideoDecision, type VideoUnit } from '../src/writer/segment-clock.js';
-import { TsMuxer, crc32Mpeg } from '../src/writer/ts-mux.js';
-import { PullReader, PullProtocolError } from '../src/writer/pull-protocol.js';
 
 const T0 = Date.UTC(2026, 11, 7, 0, 36, 0, 0);
 const cfg = { segmentMs: 60000, maxDriftMs: 250, maxGapMs: 2000 };
@@ -120,52 +117,6 @@ test('B-frames: pts ahead of dts stays relative; audio is placed on the segment 
   assert.equal(c.audio(990), null);
 });
 
-test('MPEG-TS: 188-byte packets, CRC of the tables, PTS/DTS encoding', () => {
-  assert.equal(crc32Mpeg(Buffer.from('123456789')), 0x0376e6e7);
-  const m = new TsMuxer('h264', true);
-  const tables = m.tables();
-  assert.equal(tables.length, 376);
-  const v = m.videoUnit(40, 120, true, Buffer.alloc(1000, 7));
-  assert.equal(v.length % 188, 0);
-  for (let p = 0; p < v.length; p += 188) assert.equal(v[p], 0x47);
-  // The video PES after the tables: PTS 1 s + 120 ms on 90 kHz.
-  const pes = v.subarray(376);
-  const pid = ((pes[1]! & 0x1f) << 8) | pes[2]!;
-  assert.equal(pid, 0x100);
-  const afLen = pes[4]!;
-  const h = pes.subarray(5 + afLen);
-  assert.deepEqual([...h.subarray(0, 4)], [0, 0, 1, 0xe0]);
-  const read = (b: Buffer) => (((b[0]! >> 1) & 7) * 2 ** 30) + ((b[1]! << 7) | (b[2]! >> 1)) * 2 ** 15 + ((b[3]! << 7) | (b[4]! >> 1));
-  assert.equal(read(h.subarray(9, 14)), 90000 + 120 * 90);
-  assert.equal(read(h.subarray(14, 19)), 90000 + 40 * 90);
-  const a = m.audioUnit(50, Buffer.alloc(300, 1));
-  assert.equal(a.length % 188, 0);
-  assert.equal(new TsMuxer('h265', false).audioUnit(0, Buffer.alloc(10)).length, 0);
-});
-
-test('pull records: split across chunks, bad headers skipped, corrupt lengths refused', () => {
-  const rec = (h: object, p = Buffer.alloc(0)) => {
-    const hb = Buffer.from(JSON.stringify(h));
-    const len = Buffer.alloc(8);
-    len.writeUInt32BE(hb.length, 0);
-    len.writeUInt32BE(p.length, 4);
-    return Buffer.concat([len, hb, p]);
-  };
-  const all = Buffer.concat([
-    rec({ k: 'v', codec: 'h264', pts: 1, dts: 1, key: true, wall: T0, disc: false }, Buffer.from([1, 2, 3])),
-    rec({ k: 'nope' }),
-    rec({ k: 'ev', ev: 'ssrc', media: 'video', ssrc: 5 }),
-  ]);
-  const r = new PullReader();
-  const got = [...r.push(all.subarray(0, 10)), ...r.push(all.subarray(10, 50)), ...r.push(all.subarray(50))];
-  assert.equal(got.length, 2);
-  assert.deepEqual([...got[0]!.payload], [1, 2, 3]);
-  assert.equal(got[1]!.header.k, 'ev');
-  const bad = Buffer.alloc(8);
-  bad.writeUInt32BE(1 << 30, 0);
-  assert.throws(() => new PullReader().push(bad), PullProtocolError);
-});
-
 test('sender reports: a plausible camera latency is taken off the start; a camera clock that disagrees is ignored and reported', () => {
   // Captured at T0 + i*40, arrives 80..100 ms later; the camera's clock is right.
   const units = frames(50, { lag: (i) => 80 + (i % 3) * 10 }).map((u, i) => ({ ...u, ntpMs: T0 + i * 40 }));
@@ -246,15 +197,4 @@ test('a cut for length continues the timeline: the next segment starts exactly w
   });
   assert.ok(starts.length >= 3);
   for (let i = 1; i < starts.length; i++) assert.equal(starts[i]! - starts[i - 1]!, bases[i]! - bases[i - 1]!);
-});
-
-test('AAC decoder delay: one 1024-sample frame at the ADTS header rate; not ADTS: none', () => {
-  // ADTS header, AAC-LC, 16 kHz (index 8), mono.
-  const adts16k = Uint8Array.from([0xff, 0xf1, 0x60, 0x40, 0x20, 0x1f, 0xfc]);
-  assert.equal(adtsSampleRate(adts16k), 16000);
-  assert.equal(aacDecoderDelayMs(adts16k), 64);
-  const adts48k = Uint8Array.from([0xff, 0xf1, 0x4c, 0x40, 0x20, 0x1f, 0xfc]);
-  assert.equal(aacDecoderDelayMs(adts48k), (1024 * 1000) / 48000);
-  assert.equal(aacDecoderDelayMs(Uint8Array.from([0, 1, 2, 3, 4, 5, 6])), 0);
-  assert.equal(aacDecoderDelayMs(Uint8Array.from([0xff, 0xf1])), 0);
 });
