@@ -1,32 +1,30 @@
-// Over ~350 lines: the review page's picker, transport, timeline wiring and the session's lifecycle
-// belong together; trail replay is in controllers/trail-replay.ts, the look in ww-review.styles.ts.
+// The review page: picker, session lifecycle, timeline wiring. Its parts live beside it: the transport
+// bar and keys (review-transport.ts), spans and outages (controllers/review-timeline-data.ts), trail
+// replay (controllers/trail-replay.ts), the look (ww-review.styles.ts).
 import { LitElement, html, nothing } from 'lit';
-import { bookmarkIcon } from '../../styles/icons.js';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { ReviewSession } from '../../controllers/review-session.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText, parseHcmTime } from '../../core/hcm-time.js';
-import { SPEEDS, stepSpeed } from '../../core/sync.js';
-import { follow, type TimeRange, type View } from '../../core/timeline.js';
-import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
-import type { RecordedCamera, RecorderApi, Range } from '../../services/recorder-api.js';
+import { follow, type View } from '../../core/timeline.js';
+import { t } from '../../i18n/i18n.js';
+import type { RecordedCamera, RecorderApi } from '../../services/recorder-api.js';
 import { formControls, theme } from '../../styles/theme.js';
 import type { WwExport } from '../ww-export/ww-export.js';
 import type { TimelineMark, TimelineRow } from '../ww-timeline/ww-timeline.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
-import { outageRanges } from '../../core/health-alerts.js';
+import { ReviewTimelineData } from '../../controllers/review-timeline-data.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
 import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
 import type { Trail } from '../../core/trail.js';
-import { resolveShortcut, type ReviewAction } from '../../core/shortcuts.js';
 import { watchHop } from '../../controllers/trail-replay.js';
 import { wwReviewStyles } from './ww-review.styles.js';
+import { handleReviewKey, transportTemplate } from './review-transport.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
-const SPANS_REFRESH_MS = 10_000;
 
 /**
  * Review mode: choose up to 9 cameras and an instant (Asia/Ho_Chi_Minh); they play in sync on one
@@ -48,9 +46,7 @@ export class WwReview extends LitElement {
     session: { state: true },
     sessionCameras: { state: true },
     position: { state: true },
-    spans: { state: true },
     health: { attribute: false },
-    outages: { state: true },
     view: { state: true },
     replay: { state: true },
   };
@@ -71,16 +67,14 @@ export class WwReview extends LitElement {
   declare session: ReviewSession | null;
   declare sessionCameras: string[];
   declare position: number;
-  declare spans: ReadonlyMap<string, { spans: Range[] | null; failed: boolean }>;
   /** Camera health alerts: their outages are drawn on the timeline. */
   declare health: HealthAlertService | null;
-  declare outages: ReadonlyMap<string, TimeRange[]>;
   declare view: View;
   /** A pursuit trail being replayed: the hop on screen (attribute replay-hop for tests). */
   declare replay: { trail: Trail; index: number } | null;
   private offs: (() => void)[] = [];
-  private spansTimer: ReturnType<typeof setInterval> | null = null;
-  private spansAbort: AbortController | null = null;
+  /** Recorded spans and health outages of the reviewed cameras, for the view on screen. */
+  private readonly timeline = new ReviewTimelineData(this, () => ({ api: this.api, health: this.health }));
   private readonly onKey = (e: KeyboardEvent): void => this.handleKey(e);
   private offBookmarks: (() => void) | null = null;
 
@@ -102,9 +96,7 @@ export class WwReview extends LitElement {
     this.session = null;
     this.sessionCameras = [];
     this.position = start;
-    this.spans = new Map();
     this.health = null;
-    this.outages = new Map();
     this.view = { from: start - 5 * 60_000, to: start + 5 * 60_000 };
     this.replay = null;
   }
@@ -180,9 +172,7 @@ export class WwReview extends LitElement {
 
   private closeSession(): void {
     for (const off of this.offs.splice(0)) off();
-    if (this.spansTimer) clearInterval(this.spansTimer);
-    this.spansTimer = null;
-    this.spansAbort?.abort();
+    this.timeline.stop();
     this.session?.close();
     this.session = null;
   }
@@ -226,18 +216,16 @@ export class WwReview extends LitElement {
         const v = follow(this.view, p);
         if (v !== this.view) {
           this.view = v;
-          void this.loadSpans();
+          this.timeline.setView(v);
         }
       }),
       session.on('change', () => (this.requestUpdate(), this.viewChanged())),
     );
     this.selected = list;
-    this.spans = new Map();
-    void this.loadSpans();
+    this.timeline.start(list, this.view);
     // The export window starts around the opened instant; mark-in/out refine it.
     const at = this.position;
     void this.updateComplete.then(() => this.exportPanel?.setRange(at - 30_000, at + 30_000));
-    this.spansTimer = setInterval(() => void this.loadSpans(), SPANS_REFRESH_MS);
     this.viewChanged();
     return true;
   }
@@ -245,45 +233,6 @@ export class WwReview extends LitElement {
   /** Tells the app the view changed (cameras, instant, play/pause/seek): the address bar follows. */
   private viewChanged(): void {
     this.dispatchEvent(new CustomEvent('ww-view-change', { bubbles: true, composed: true }));
-  }
-
-  private async loadSpans(): Promise<void> {
-    const api = this.api;
-    if (!api) return;
-    this.spansAbort?.abort();
-    const abort = new AbortController();
-    this.spansAbort = abort;
-    const { from, to } = this.view;
-    const clippedTo = Math.min(to, Date.now() + 60_000);
-    if (clippedTo <= from) return;
-    const results = await Promise.all(
-      this.sessionCameras.map(async (cam) => {
-        try {
-          const r = await api.spans(cam, from, clippedTo, abort.signal);
-          return [cam, { spans: r.spans, failed: false }] as const;
-        } catch {
-          return [cam, { spans: this.spans.get(cam)?.spans ?? null, failed: !abort.signal.aborted }] as const;
-        }
-      }),
-    );
-    if (!abort.signal.aborted) this.spans = new Map(results);
-    void this.loadOutages(from, clippedTo, abort.signal);
-  }
-
-  private async loadOutages(from: number, to: number, signal: AbortSignal): Promise<void> {
-    const health = this.health;
-    if (!health) return;
-    const now = Date.now();
-    const results = await Promise.all(
-      this.sessionCameras.map(async (cam) => {
-        try {
-          return [cam, outageRanges(await health.history(cam, from, to), now)] as const;
-        } catch {
-          return [cam, this.outages.get(cam) ?? []] as const;
-        }
-      }),
-    );
-    if (!signal.aborted) this.outages = new Map(results);
   }
 
   private goto(): void {
@@ -298,28 +247,8 @@ export class WwReview extends LitElement {
     s.seek(at);
   }
 
-  /** What each of review's shortcuts does (core/shortcuts.ts holds the keys and the help lines). */
-  private readonly keyActions: Record<ReviewAction, (s: ReviewSession, e: KeyboardEvent) => void> = {
-    playPause: (s) => s.toggle(),
-    stepBack: (s) => s.step(-1),
-    stepForward: (s) => s.step(1),
-    jumpBack: (s) => s.jump(-10_000),
-    jumpForward: (s) => s.jump(10_000),
-    slower: (s) => s.setSpeed(stepSpeed(s.clock.speed, -1)),
-    faster: (s) => s.setSpeed(stepSpeed(s.clock.speed, 1)),
-    bookmark: () => this.requestBookmark(false),
-    bookmarkUrgent: () => this.requestBookmark(true),
-  };
-
   private handleKey(e: KeyboardEvent): void {
-    const s = this.session;
-    if (!s || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-    const origin = e.composedPath()[0];
-    if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(origin.tagName))) return;
-    const hit = resolveShortcut('review', e, 'review');
-    if (!hit) return;
-    this.keyActions[hit.action](s, e);
-    e.preventDefault();
+    if (this.session) handleReviewKey(e, this.session, { bookmark: (urgent) => this.requestBookmark(urgent) });
   }
 
   private name(id: string): string {
@@ -369,43 +298,12 @@ export class WwReview extends LitElement {
     </form>`;
   }
 
-  private renderTransport(s: ReviewSession): unknown {
-    const playing = s.clock.playing;
-    return html`<div class="transport" role="toolbar">
-      <button type="button" data-action="back10" title=${t('review.back10')} @click=${() => s.jump(-10_000)}>−10s</button>
-      <button type="button" data-action="step-back" title=${t('review.stepBack')} @click=${() => s.step(-1)}>◀︎|</button>
-      <button type="button" class="primary" data-action="play" data-playing=${playing ? 'true' : 'false'} title=${playing ? t('review.pause') : t('review.play')} @click=${() => s.toggle()}>
-        ${playing ? '❚❚' : '▶︎'}
-      </button>
-      <button type="button" data-action="step-fwd" title=${t('review.stepFwd')} @click=${() => s.step(1)}>|▶︎</button>
-      <button type="button" data-action="fwd10" title=${t('review.fwd10')} @click=${() => s.jump(10_000)}>+10s</button>
-      <button type="button" data-action="follow" title=${t('follow.fromHere')} ?disabled=${this.sessionCameras.length === 0}
-        @click=${() => this.dispatchEvent(new CustomEvent('ww-follow-past', { detail: { cameraId: this.sessionCameras[0], at: s.clock.position() }, bubbles: true, composed: true }))}>
-        ${t('mode.follow')}</button>
-      <label>${t('review.speed')}
-        <select data-field="speed" @change=${(e: Event) => s.setSpeed(Number((e.target as HTMLSelectElement).value))}>
-          ${SPEEDS.map((x) => html`<option value=${x} ?selected=${x === s.clock.speed}>${formatNumber(x, 2)}×</option>`)}
-        </select>
-      </label>
-      <span class="now" title=${t('review.position')} data-position=${Math.round(this.position)}>
-        <span class="clock">${hcmTimeText(this.position, true)}</span>
-        <span class="date">${formatDate(this.position)}</span>
-      </span>
-      <button type="button" data-action="bookmark" title=${t('bm.button')} @click=${() => this.requestBookmark()}>${bookmarkIcon()}</button>
-      <form class="goto" @submit=${(e: Event) => (e.preventDefault(), this.goto())}>
-        <input type="text" data-field="goto" placeholder=${t('review.gotoPlaceholder')} aria-label=${t('review.goto')} .value=${this.gotoText}
-          @input=${(e: Event) => (this.gotoText = (e.target as HTMLInputElement).value)} />
-        <button type="submit" data-action="goto">${t('review.gotoButton')}</button>
-      </form>
-    </div>`;
-  }
-
   override render(): unknown {
     const s = this.session;
     const n = this.sessionCameras.length;
     const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
     const exportable = this.sessionCameras.filter((c) => canCamera(this.me, 'export', c));
-    const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.spans.get(c)?.spans ?? null, failed: this.spans.get(c)?.failed ?? false, outages: this.outages.get(c) ?? [] }));
+    const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.timeline.spans.get(c)?.spans ?? null, failed: this.timeline.spans.get(c)?.failed ?? false, outages: this.timeline.outages.get(c) ?? [] }));
     return html`
       ${this.renderPicker()}
       ${this.formError ? html`<div class="form-error" role="alert">${this.formError}</div>` : nothing}
@@ -421,10 +319,18 @@ export class WwReview extends LitElement {
             <div class="grid" style="--cols:${cols};--rows:${Math.ceil(n / cols)}">
               ${this.sessionCameras.map((c, i) => html`<ww-review-tile data-index=${i} .cameraId=${c} .cameraName=${this.name(c)} .session=${s}></ww-review-tile>`)}
             </div>
-            ${this.renderTransport(s)}
+            ${transportTemplate(s, {
+              position: this.position,
+              sessionCameras: this.sessionCameras,
+              gotoText: this.gotoText,
+              setGotoText: (v) => (this.gotoText = v),
+              goto: () => this.goto(),
+              bookmark: () => this.requestBookmark(),
+              followPast: (detail) => this.dispatchEvent(new CustomEvent('ww-follow-past', { detail, bubbles: true, composed: true })),
+            })}
             <ww-timeline .rows=${rows} .view=${this.view} .position=${this.position} .api=${this.api} .marks=${this.marks()}
               @ww-seek=${(e: CustomEvent<{ at: number }>) => s.seek(e.detail.at)}
-              @ww-view=${(e: CustomEvent<{ view: View }>) => ((this.view = e.detail.view), void this.loadSpans())}></ww-timeline>
+              @ww-view=${(e: CustomEvent<{ view: View }>) => ((this.view = e.detail.view), this.timeline.setView(e.detail.view))}></ww-timeline>
             ${exportable.length
               ? html`<ww-export .api=${this.api} .cameras=${exportable.map((c) => ({ id: c, name: this.name(c) }))} .position=${this.position}></ww-export>`
               : nothing}
