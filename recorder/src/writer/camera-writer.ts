@@ -28,6 +28,8 @@ import { TsMuxer, type VideoCodec } from './ts-mux.js';
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
 /** Debian's python3 (with python3-gi), not whatever python3 comes first on PATH. */
 const PYTHON = ['/usr/bin/python3', '/bin/python3'].find((p) => existsSync(p)) ?? 'python3';
+/** A camera clock off by this much or more is logged as a warning (less: info). */
+const CAMERA_CLOCK_WARN_MS = 1000;
 export const PULL_SCRIPT = fileURLToPath(new URL('./pull.py', import.meta.url));
 
 export type WriterState = 'starting' | 'recording' | 'retrying' | 'stopped';
@@ -257,7 +259,10 @@ export class CameraWriter extends EventEmitter<Events> {
     const off = this.clock.cameraClockOffMs;
     if (off !== this.status.cameraClockOffMs) {
       if (off !== null && (this.status.cameraClockOffMs === null || Math.abs(off - this.status.cameraClockOffMs) > 1000)) {
-        this.log.warn({ camera: this.opts.camera, offMs: off }, "the camera's clock (RTCP sender reports) disagrees with the server's: recording is dated by arrival alone");
+        // A clock seconds off is a camera to fix (its NTP setting); sender reports off by less are
+        // the camera's (or a relay's) own imprecision: noted, not alarmed. Dated by arrival either way.
+        const level = Math.abs(off) >= CAMERA_CLOCK_WARN_MS ? 'warn' : 'info';
+        this.log[level]({ camera: this.opts.camera, offMs: off }, "the camera's clock (RTCP sender reports) disagrees with the server's: recording is dated by arrival alone");
       }
       this.status.cameraClockOffMs = off;
     }
