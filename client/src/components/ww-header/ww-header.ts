@@ -1,5 +1,5 @@
 import { LitElement, html, svg, nothing } from 'lit';
-import { bookmarkIcon } from '../../styles/icons.js';
+import { bookmarkIcon, linkIcon } from '../../styles/icons.js';
 import { LAYOUTS, layoutGeometry, type LayoutName } from '../../core/layout.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatDate, formatTime, getLang, LANGS, t, type Lang } from '../../i18n/i18n.js';
@@ -151,7 +151,7 @@ export class WwHeader extends LitElement {
           <button type="button" class="icon" title=${t('header.fullscreen')} @click=${() => this.fire('ww-fullscreen')}>
             <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path d="M3 9V3h6M21 9V3h-6M3 15v6h6M21 15v6h-6" fill="none" stroke="currentColor" stroke-width="2"></path></svg>
           </button>
-          <button type="button" class="icon" data-action="copy-link" title=${t('link.copyTitle')} aria-label=${t('link.copy')} @click=${() => this.fire('ww-copy-link')}>🔗</button>
+          <button type="button" class="icon" data-action="copy-link" title=${t('link.copyTitle')} aria-label=${t('link.copy')} @click=${() => this.fire('ww-copy-link')}>${linkIcon(18)}</button>
           <button type="button" class="icon" data-action="bookmarks" title=${t('bm.panelButton')} aria-label=${t('bm.panelButton')} @click=${() => this.fire('ww-bookmarks')}>${bookmarkIcon(18)}</button>
           <button type="button" class="icon" title=${t('header.help')} @click=${() => this.fire('ww-help')}>?</button>
         </div>

@@ -2,7 +2,7 @@
 // panel are in controllers/tile-drag.ts and ww-tile/tile-*.ts, the look in ww-tile.styles.ts.
 import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { bookmarkIcon } from '../../styles/icons.js';
+import { bookmarkIcon, frameIcon, soundIcon } from '../../styles/icons.js';
 import { DEFAULT_LINK_POLICY } from '../../core/link-quality.js';
 import type { CameraInfo, StreamKind } from '@wardwall/common';
 import { TileDragController } from '../../controllers/tile-drag.js';
@@ -319,11 +319,11 @@ export class WwTile extends LitElement {
                   ? html`<span class="meter" aria-hidden="true"><span style=${`transform: scaleY(${this.sound.level.toFixed(2)})`}></span></span>
                       <button type="button" class="tool sound ${this.sound.soundOn ? 'on' : ''}" data-action="sound" aria-pressed=${this.sound.soundOn ? 'true' : 'false'}
                         title=${this.sound.soundOn ? t('audio.mute') : t('audio.unmute')} aria-label=${this.sound.soundOn ? t('audio.mute') : t('audio.unmute')}
-                        @click=${(e: Event) => this.onAction(e, () => this.sound.toggle())} @dblclick=${(e: Event) => e.stopPropagation()}>${this.sound.soundOn ? '🔊' : '🔇'}</button>`
+                        @click=${(e: Event) => this.onAction(e, () => this.sound.toggle())} @dblclick=${(e: Event) => e.stopPropagation()}>${soundIcon(this.sound.soundOn)}</button>`
                   : nothing}
                 ${playing
                   ? html`<button type="button" class="tool" data-action="save-frame" title=${t('frame.save')} aria-label=${t('frame.save')}
-                      @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>⧉</button>`
+                      @click=${(e: Event) => this.onAction(e, () => void this.saveFrame())} @dblclick=${(e: Event) => e.stopPropagation()}>${frameIcon()}</button>`
                   : nothing}
                 ${this.camera?.ptz
                   ? html`<button type="button" class="tool ${this.ptz.active ? 'on' : ''}" data-action="ptz" title=${t('ptz.button')} aria-label=${t('ptz.button')} aria-pressed=${this.ptz.active ? 'true' : 'false'}
