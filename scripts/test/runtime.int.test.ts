@@ -23,7 +23,7 @@ const prefix = run('bash', ['scripts/setup/node.sh']);
 const projectNode = join(prefix, 'bin', 'node');
 
 test('scripts/node.sh runs the cached Node, which satisfies package.json engines', () => {
-  const [execPath, version] = run('bash', ['scripts/node.sh', '-p', 'process.execPath + " " + process.versions.node']).split(' ');
+  const [execPath = '', version = ''] = run('bash', ['scripts/node.sh', '-p', 'process.execPath + " " + process.versions.node']).split(' ');
   assert.equal(execPath, projectNode);
   const engines = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node as string;
   const min = /^>=(\d+)$/.exec(engines);
@@ -49,7 +49,7 @@ test('better-sqlite3 is the build cached for this Node module ABI, and it opens 
     "const v = new D(':memory:').prepare('select sqlite_version() as v').get().v;",
     "[process.versions.modules, require('better-sqlite3/package.json').version, v].join(' ')",
   ].join(' ')]);
-  const [abi, version, sqlite] = out.split(' ');
+  const [abi = '', version = '', sqlite = ''] = out.split(' ');
   assert.match(sqlite, /^3\.\d+\.\d+$/);
   const cached = join(dirname(prefix), `better-sqlite3-${version}-node${abi}`, 'better_sqlite3.node');
   const installed = join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
