@@ -91,7 +91,7 @@ if (wants('--bench')) {
   const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
   for (const [name, command] of Object.entries(scripts)) {
     if (!name.startsWith('bench:')) continue;
-    const file = /node --import tsx (bench\/[\w-]+\.ts)/.exec(command)?.[1];
+    const file = /node(?:\.sh)? --import tsx (bench\/[\w-]+\.ts)/.exec(command)?.[1];
     if (!file) {
       failed.push(`${name} (no bench/<name>.ts in its command)`);
       continue;
