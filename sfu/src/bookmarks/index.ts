@@ -182,6 +182,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       method: 'GET',
       path: '/api/bookmarks',
       access: { permission: 'bookmark' },
+      doc: { summary: 'Search bookmarks.', query: searchQuery },
       handle: ({ url, principal }) => {
         const p = routePrincipal(principal);
         const r = searchQuery.safeParse(Object.fromEntries(url.searchParams));
@@ -214,6 +215,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       method: 'POST',
       path: /^\/api\/incidents\/(?<id>[^/]+)\/export$/,
       access: { permission: 'export' },
+      doc: { summary: "Export an incident's bookmarked footage (made by the recorder).", body: exportBody },
       handle: async ({ req, res, params, principal }) => {
         const p = access.require((principal as Principal | undefined) ?? null, 'export');
         const body = exportBody.safeParse(await readJsonBody(req));
