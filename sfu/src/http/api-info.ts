@@ -10,7 +10,7 @@ export const SFU_API_INFO: OpenApiInfo = {
     '(`x-access`: "public", "session" or {permission, camera?}); request bodies and query strings from the zod',
     'schemas the handlers parse with. Errors are `{code, message}`.',
     'The recorder routes (/api/recordings/..., /api/holds, /api/exports, /api/recorder/...) are proxied to the',
-    "recorder: their bodies are described by the recorder's own GET /api/openapi.json on its port.",
+    "recorder: their bodies and queries are in the recorder's own description, GET /api/recorder/openapi.json.",
     'Live video and control run over the signaling WebSocket (/ws), described in docs/protocol.md.',
   ].join(' '),
   sessionCookie: SESSION_COOKIE,
