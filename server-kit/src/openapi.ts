@@ -33,6 +33,9 @@ const ERROR_SCHEMA: Json = {
   required: ['code', 'message'],
 };
 
+/** 204 and redirects carry no body. */
+const noContent = (status: number | undefined) => status === 204 || (status !== undefined && status >= 300 && status < 400);
+
 /** In words, for the operation's description. */
 export function accessText(access: RouteAccess): string {
   if (access === 'public') return 'No session needed.';
@@ -89,7 +92,7 @@ export function openApiDocument(routes: readonly Route[], info: OpenApiInfo): Js
         ...(parameters.length ? { parameters } : {}),
         ...(doc?.body ? { requestBody: { required: true, content: { [doc.bodyType ?? 'application/json']: { schema: jsonSchemaOf(doc.body, 'input') } } } } : {}),
         responses: {
-          [String(doc?.status ?? 200)]: { description: 'Done', content: okContent },
+          [String(doc?.status ?? 200)]: noContent(doc?.status) ? { description: doc!.status! >= 300 ? 'Redirect (Location header)' : 'Done' } : { description: 'Done', content: okContent },
           default: { description: 'An error: `{code, message}` with the HTTP status of its kind.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
         },
         security: route.access === 'public' || !session ? [] : [{ session: [] }],

@@ -32,12 +32,16 @@ const routes: Route[] = [
   { method: 'GET', path: /^\/api\/cams\/(?<cam>[^/]+)\/still$/, access: { permission: 'live', camera: 'cam' }, doc: { replyType: 'image/jpeg' }, handle: () => ({}) },
   { method: 'GET', path: /^\/api\/exports\/[^/]+(?:\/download|\/verify)?$/, access: { permission: 'export' }, handle: () => ({}) },
   { method: 'GET', path: '/api/me', access: 'session', doc: { reply: z.object({ name: z.string() }) }, handle: () => ({}) },
+  { method: 'POST', path: '/form', access: 'public', doc: { body: z.object({ a: z.enum(['x']) }), bodyType: 'application/x-www-form-urlencoded', status: 303 }, handle: () => ({}) },
 ];
 
 test('the document is OpenAPI 3.1 in structure and describes every route of the table', () => {
   const doc = openApiDocument(routes, { title: 'T', version: '1', sessionCookie: 'ww_session' }) as Record<string, any>;
   const ops = checkOpenApiDocument(doc, routes);
-  assert.equal(ops.size, 9);
+  assert.equal(ops.size, 10);
+  const form = ops.get('POST /form')!;
+  assert.deepEqual(Object.keys(form.requestBody.content), ['application/x-www-form-urlencoded']);
+  assert.deepEqual(form.responses['303'], { description: 'Redirect (Location header)' });
   assert.deepEqual(doc.components.securitySchemes.session, { type: 'apiKey', in: 'cookie', name: 'ww_session' });
   // Access: public needs no session; others name the scheme and carry the rule.
   assert.deepEqual(ops.get('GET /api/health')!.security, []);

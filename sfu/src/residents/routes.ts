@@ -127,7 +127,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'POST',
       path: OWNER_PATH,
       access: 'public',
-      doc: { summary: "The owner's pause/resume form (answers 303 to the page).", body: ownerActionSchema, bodyType: 'application/x-www-form-urlencoded' },
+      doc: { summary: "The owner's pause/resume form (answers 303 to the page).", body: ownerActionSchema, bodyType: 'application/x-www-form-urlencoded', status: 303 },
       handle: async ({ req, res, url, params }) => {
         const cam = ownerCamera(store, params.token!);
         if (!cam) throw new AppError(ErrorCode.NOT_FOUND, 'no such owner link', 404);
