@@ -59,6 +59,11 @@ test('comments anywhere (line, block, after values, inside arrays) and trailing 
   assert.equal(c.log.level, 'warn');
 });
 
+test('a file saved with a byte order mark (Windows Notepad) is read', () => {
+  assert.equal(load('\uFEFF{ "sfu": { "port": 9002 } }').sfu.port, 9002);
+  assert.match(refusal('\uFEFF{\n  "sfu": { "port": "x" }\n}').message, /line 2, column 12\)$/);
+});
+
 test('"//" inside a string is text, not a comment', () => {
   const c = load('{ "cameras": [ { "id": "a", "name": "A // B /* C */", "main": "rtsp://10.0.0.1/x" } ] }');
   assert.equal(c.cameras[0]!.name, 'A // B /* C */');

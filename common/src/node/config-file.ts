@@ -24,7 +24,8 @@ export function loadConfig(argv: readonly string[] = process.argv, env: NodeJS.P
   let text = '';
   if (path) {
     try {
-      text = readFileSync(path, 'utf8');
+      // A byte order mark (Windows Notepad writes one) is not part of the JSON.
+      text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
     } catch (e) {
       throw new ConfigError('--config', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
