@@ -5,7 +5,7 @@
  * Written by `npm run docs:protocol` (scripts/docs-protocol.ts).
  */
 import { z } from 'zod';
-import { changeSchema, clientMessageSchema } from '@wardwall/common';
+import { bookmarkRecordSchema, changeSchema, clientMessageSchema, incidentRecordSchema } from '@wardwall/common';
 
 type Json = Record<string, any>;
 
@@ -15,8 +15,8 @@ type Json = Record<string, any>;
  */
 export const PUSHED_TYPES = ['cameras', 'cameraState', 'consumerClosed', 'bookmarkChanged', 'incidentChanged', 'alert', 'consumerScore', 'displayState'] as const;
 
-function jsonSchema(schema: z.ZodType): Json {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
   return rest;
 }
 
@@ -98,6 +98,18 @@ export function renderProtocolDoc(): string {
     'error while the others are applied.',
     '',
     ...schemaBlock(jsonSchema(changeSchema)),
+    '## Pushed records: `bookmarkChanged` and `incidentChanged`',
+    '',
+    'The two pushed messages whose payload has a schema: the records the wall parses with',
+    '`bookmarkRecordSchema` and `incidentRecordSchema` (common/src/bookmarks.ts), sent to every session',
+    'that may see them after each applied change (and answered by `bookmarksPull`).',
+    '',
+    '### bookmarkChanged',
+    '',
+    ...schemaBlock(jsonSchema(z.object({ type: z.literal('bookmarkChanged'), bookmark: bookmarkRecordSchema }), 'output')),
+    '### incidentChanged',
+    '',
+    ...schemaBlock(jsonSchema(z.object({ type: z.literal('incidentChanged'), incident: incidentRecordSchema }), 'output')),
   );
   return out.join('\n');
 }

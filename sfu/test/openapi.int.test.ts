@@ -6,7 +6,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathTemplates } from '@wardwall/server-kit';
-import { startTestSystem, type TestSystem } from './support.js';
+import { randomUUID } from 'node:crypto';
+import { startTestSystem, wsClient, type TestSystem } from './support.js';
 import { checkOpenApiDocument, satisfies } from '../../server-kit/test/openapi-check.js';
 
 let sys: TestSystem;
@@ -75,6 +76,36 @@ test("a body schema in the document agrees with the route: samples it accepts pa
     if (byRoute) accepted++;
   }
   assert.equal(accepted, 2);
+});
+
+test('the reply schemas of the bookmark lists describe what the routes answer', async () => {
+  const doc = (await (await get('/api/openapi.json', admin)).json()) as Record<string, any>;
+  const ws = await wsClient(sys.url, admin);
+  try {
+    assert.equal((await ws.request({ type: 'hello' })).type, 'response');
+    const incident = randomUUID();
+    const t0 = Date.now();
+    const r = (await ws.request({
+      type: 'bookmarksPush',
+      changes: [
+        { entity: 'incident', id: incident, fields: { title: 'Va chạm' }, times: {} },
+        { entity: 'bookmark', id: randomUUID(), fields: { cameras: ['demo-1'], startMs: t0 - 5000, endMs: t0 - 4000, title: 'Xe máy', tags: ['giao-thong'], incidentId: incident }, times: {} },
+      ],
+    })) as unknown as { ok: boolean; data: { results: { ok: boolean }[] } };
+    assert.ok(r.ok && r.data.results.every((x) => x.ok), JSON.stringify(r));
+  } finally {
+    ws.ws.close();
+  }
+  for (const path of ['/api/bookmarks', '/api/incidents']) {
+    const schema = doc.paths[path].get.responses['200'].content['application/json'].schema;
+    const reply = (await (await get(path, admin)).json()) as Record<string, any[]>;
+    const list = reply[path.slice(5)]!;
+    assert.equal(list.length, 1, path);
+    assert.ok(satisfies(schema, reply), `${path}: ${JSON.stringify(reply)}`);
+    // The schema has teeth: a record without its author is not what it describes.
+    const { author: _gone, ...rest } = list[0];
+    assert.equal(satisfies(schema, { ...reply, [path.slice(5)]: [rest] }), false, path);
+  }
 });
 
 test("the recorder's own description, through the SFU's proxy: its bodies and queries", async () => {
