@@ -29,6 +29,7 @@ import { APP_DB_FILE } from '@wardwall/server-kit';
 import { checkServiceToken, SERVICE_HEADER } from './token.js';
 import { sfuAuditClient, type AuditClient, type AuditClientStatus } from './audit-client.js';
 export type { Permission, Principal };
+export { SESSION_COOKIE } from './token.js';
 export type { AuditClient, AuditClientStatus } from './audit-client.js';
 
 /** The SFU's own calls (evidence holds, incident exports), signed with the shared secret. */

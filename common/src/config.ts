@@ -461,7 +461,12 @@ export type Config = z.output<typeof configSchema>;
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
-    detail: string,
+    readonly detail: string,
+    /**
+     * The key path of a value read from the config file (zod's path, array indices as numbers),
+     * for pointing at its line; absent when the value came from elsewhere (the environment).
+     */
+    readonly path?: readonly (string | number)[],
   ) {
     super(`config error: ${key || '(root)'}: ${detail}`);
     this.name = 'ConfigError';
@@ -503,9 +508,11 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 export function resolveConfig(file: unknown, env: Record<string, string | undefined> = {}): Readonly<Config> {
   if (file !== undefined && !isPlainObject(file)) throw new ConfigError('', 'the config file must hold a JSON object');
   const merged: Record<string, unknown> = structuredClone((file as Record<string, unknown>) ?? {});
+  const fromEnv: string[][] = [];
   for (const [name, spec] of Object.entries(ENV_KEYS)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
+    fromEnv.push(spec.path);
     let value: unknown = raw;
     if (spec.type === 'number') {
       value = Number(raw);
@@ -518,7 +525,9 @@ export function resolveConfig(file: unknown, env: Record<string, string | undefi
     const issue = parsed.error.issues[0]!;
     const key = issue.path.map(String).join('.');
     const detail = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
-    throw new ConfigError(key, detail);
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const envSet = fromEnv.some((p) => p.every((k, i) => String(path[i]) === k));
+    throw new ConfigError(key, detail, envSet ? undefined : path.map((k) => (typeof k === 'number' ? k : String(k))));
   }
   return deepFreeze(parsed.data);
 }

@@ -5,6 +5,7 @@
  * (`access`), so no route can forget them once a guard is installed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
 import { AppError, ErrorCode } from '@wardwall/common';
 
 export interface RequestContext {
@@ -27,6 +28,26 @@ export interface Route {
    */
   access: RouteAccess;
   handle(ctx: RequestContext): unknown | Promise<unknown>;
+  /** What the route reads and answers, for the API description (GET /api/openapi.json). */
+  doc?: RouteDoc;
+}
+
+/**
+ * The zod schemas a route's handler parses its input with (the same constants, not copies), and
+ * the schema of its JSON reply where the code has one. Documentation only: the router does not
+ * parse with them; the handler does, with its own limits and error wording.
+ */
+export interface RouteDoc {
+  summary?: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  reply?: z.ZodType;
+  /** The body's media type when it is not JSON (an HTML form's application/x-www-form-urlencoded). */
+  bodyType?: string;
+  /** The success status when it is not 200 (201 created, 202 accepted). */
+  status?: number;
+  /** The reply is not JSON (an image, a video, a playlist): its media type. */
+  replyType?: string;
 }
 
 /** 'public': anyone; 'session': any signed-in user; otherwise a named permission (see the guard). */

@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
-import { Router } from '@wardwall/server-kit';
+import { openApiRoute, Router } from '@wardwall/server-kit';
+import { SFU_API_INFO } from './http/api-info.js';
 import { originGuard } from '@wardwall/server-kit';
 import { openAppDb, type AppDb } from '@wardwall/server-kit';
 import { SignalingServer } from './signaling/ws-server.js';
@@ -98,6 +99,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       audit: () => ({ ...auditState.log.status(), headError: auditState.head.lastError }),
     };
     router.add(...coreRoutes(routesCtx));
+    router.add(openApiRoute(() => router.list(), SFU_API_INFO));
     installMap({ config, cameras, router });
     const handler = createRequestHandler(routesCtx, router);
     server = tls ? createHttpsServer({ ...tls }, (req, res) => void handler(req, res)) : createServer((req, res) => void handler(req, res));

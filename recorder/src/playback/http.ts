@@ -12,8 +12,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '@wardwall/common';
-import { originGuard, Router, sendJson, type RequestContext, type RouteAccess } from '@wardwall/server-kit';
-import type { Permission, Principal } from '@wardwall/accounts/recorder';
+import { openApiRoute, originGuard, Router, sendJson, type OpenApiInfo, type RequestContext, type RouteAccess } from '@wardwall/server-kit';
+import { SESSION_COOKIE, type Permission, type Principal } from '@wardwall/accounts/recorder';
 import { playbackContext, type HttpDeps, type PlaybackContext } from './routes/context.js';
 import { infoRoutes } from './routes/info.js';
 import { recordingRoutes } from './routes/recordings.js';
@@ -23,10 +23,19 @@ import { exportRoutes } from './routes/exports.js';
 
 export type { HttpDeps, HoldLimits } from './routes/context.js';
 
-/** Every route of the recorder's API, in matching order (a test may list them and their access). */
+/** The head of the recorder's OpenAPI description (GET /api/openapi.json on the recorder's port). */
+export const RECORDER_API_INFO: OpenApiInfo = {
+  title: 'Wardwall recorder REST API',
+  version: '0.1.0',
+  description:
+    "Generated from the recorder's route table and the zod schemas its handlers parse with. The wall reaches these routes through the SFU's same-origin proxy: /api/recordings/..., /api/holds, /api/exports as they are, /api/health, /api/cameras and /api/station-key as /api/recorder/<name>. Errors are `{code, message}`.",
+  sessionCookie: SESSION_COOKIE,
+};
+
+/** Every route of the recorder's API, in matching order (a test may list them and their access), and its description. */
 export function playbackRouter(c: PlaybackContext): Router {
   const callers = new WeakMap<IncomingMessage, Principal>();
-  return (
+  const router = (
     new Router()
       // A page of another site must not change anything here (the SFU's proxy sends no Origin).
       .before(originGuard(c.deps.allowedOrigins ?? []))
@@ -43,6 +52,7 @@ export function playbackRouter(c: PlaybackContext): Router {
       })
       .add(...infoRoutes(c), ...recordingRoutes(c), ...thumbnailRoutes(c), ...holdRoutes(c), ...exportRoutes(c))
   );
+  return router.add(openApiRoute(() => router.list(), RECORDER_API_INFO));
 }
 
 export function createHttpServer(deps: HttpDeps): Server {

@@ -48,6 +48,7 @@ export function auditRoutes(audit: AuditLog): Route[] {
       method: 'GET',
       path: '/api/audit',
       access: { permission: 'audit' },
+      doc: { summary: 'Search the audit trail.', query: auditQuery },
       handle: ({ url }) => {
         const q = parseBody(auditQuery, queryObject(url), 'query');
         return audit.query({ ...q, limit: q.limit ?? 100 });
@@ -68,6 +69,7 @@ export function internalAuditRoutes(audit: AuditLog, isServiceCall: (req: Incomi
       method: 'POST',
       path: INTERNAL_AUDIT_PATH,
       access: 'public',
+      doc: { summary: "The recorder's audit appends (service token only, no session).", body: internalEntry, status: 201 },
       handle: async ({ req, res }) => {
         if (!isServiceCall(req)) throw new AppError(ErrorCode.UNAUTHENTICATED, 'service token required', 401);
         const e = parseBody(internalEntry, await readJsonBody(req, 16 * 1024), 'body');

@@ -46,6 +46,7 @@ export function adminRoutes(service: () => AuthService): Route[] {
       method: 'POST',
       path: '/api/admin/users',
       access: ADMIN,
+      doc: { summary: 'Create a user.', body: createBody, status: 201 },
       handle: async (ctx) => {
         const b = parseBody(createBody, await readJsonBody(ctx.req));
         const s = service();
@@ -64,6 +65,7 @@ export function adminRoutes(service: () => AuthService): Route[] {
       method: 'PATCH',
       path: USER_PATH,
       access: ADMIN,
+      doc: { summary: 'Change a user (role, rules, password, disabled).', body: patchBody },
       handle: async (ctx) => {
         const b = parseBody(patchBody, await readJsonBody(ctx.req));
         const u = find(ctx.params.id!);

@@ -39,6 +39,7 @@ export function authRoutes(d: AuthRoutesDeps): Route[] {
       method: 'POST',
       path: '/api/auth/login',
       access: 'public',
+      doc: { summary: 'Sign in: sets the session cookie.', body: loginBody },
       handle: async ({ req, res }) => {
         const s = service();
         const b = parseBody(loginBody, await readJsonBody(req, LOGIN_BODY_LIMIT));
@@ -74,6 +75,7 @@ export function authRoutes(d: AuthRoutesDeps): Route[] {
       method: 'POST',
       path: '/api/auth/password',
       access: 'session',
+      doc: { summary: 'Change the own password.', body: passwordBody },
       handle: async (ctx) => {
         const b = parseBody(passwordBody, await readJsonBody(ctx.req, LOGIN_BODY_LIMIT));
         await service().changeOwnPassword(principalOf(ctx), b.current, b.next);

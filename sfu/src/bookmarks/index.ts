@@ -9,6 +9,8 @@ import {
   AppError,
   ErrorCode,
   changeSchema,
+  bookmarkRecordSchema,
+  incidentRecordSchema,
   becameUrgent,
   incidentRanges,
   matchesFilter,
@@ -70,6 +72,9 @@ const searchQuery = z
     limit: z.coerce.number().int().min(1).max(5000).default(500),
   })
   .strict();
+/** Replies of the list routes, from the record schemas the wall parses pushed records with (API description). */
+const bookmarksReply = z.object({ bookmarks: z.array(bookmarkRecordSchema), total: z.number().int().min(0), seq: z.number().int().min(0) });
+const incidentsReply = z.object({ incidents: z.array(incidentRecordSchema.extend({ bookmarks: z.number().int().min(0) })) });
 const exportBody = z.object({ title: z.string().max(200).optional(), format: z.enum(EXPORT_PACKAGE_FORMATS).optional() }).strict();
 
 /** Turns the first zod issue into a coded error naming the field. */
@@ -182,6 +187,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       method: 'GET',
       path: '/api/bookmarks',
       access: { permission: 'bookmark' },
+      doc: { summary: 'Search bookmarks.', query: searchQuery, reply: bookmarksReply },
       handle: ({ url, principal }) => {
         const p = routePrincipal(principal);
         const r = searchQuery.safeParse(Object.fromEntries(url.searchParams));
@@ -196,6 +202,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       method: 'GET',
       path: '/api/incidents',
       access: { permission: 'bookmark' },
+      doc: { summary: 'Incidents, with how many bookmarks each holds.', reply: incidentsReply },
       handle: ({ principal }) => {
         routePrincipal(principal);
         return { incidents: store.incidents().map((i) => ({ ...i, bookmarks: store.bookmarksOf(i.id).length })) };
@@ -214,6 +221,7 @@ export function installBookmarks(deps: BookmarksDeps): BookmarksFeature {
       method: 'POST',
       path: /^\/api\/incidents\/(?<id>[^/]+)\/export$/,
       access: { permission: 'export' },
+      doc: { summary: "Export an incident's bookmarked footage (made by the recorder).", body: exportBody },
       handle: async ({ req, res, params, principal }) => {
         const p = access.require((principal as Principal | undefined) ?? null, 'export');
         const body = exportBody.safeParse(await readJsonBody(req));

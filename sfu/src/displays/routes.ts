@@ -26,12 +26,14 @@ export function displayRoutes(store: DisplayStore, deps: { now: () => number }):
       method: 'POST',
       path: '/api/presets',
       access: control,
+      doc: { summary: 'Save a wall preset.', body: presetInputSchema },
       handle: async (ctx) => ({ preset: store.savePreset(await parseBody(ctx, presetInputSchema), authorOf(ctx.principal), null, deps.now()) }),
     },
     {
       method: 'PUT',
       path: new RegExp(`^/api/presets/${ID}$`),
       access: control,
+      doc: { summary: 'Save a wall preset.', body: presetInputSchema },
       handle: async (ctx) => ({ preset: store.savePreset(await parseBody(ctx, presetInputSchema), authorOf(ctx.principal), ctx.params.id!, deps.now()) }),
     },
     {
@@ -48,12 +50,14 @@ export function displayRoutes(store: DisplayStore, deps: { now: () => number }):
       method: 'POST',
       path: '/api/tours',
       access: control,
+      doc: { summary: 'Save a tour.', body: tourInputSchema },
       handle: async (ctx) => ({ tour: store.saveTour(await parseBody(ctx, tourInputSchema), authorOf(ctx.principal), null, deps.now()) }),
     },
     {
       method: 'PUT',
       path: new RegExp(`^/api/tours/${ID}$`),
       access: control,
+      doc: { summary: 'Save a tour.', body: tourInputSchema },
       handle: async (ctx) => ({ tour: store.saveTour(await parseBody(ctx, tourInputSchema), authorOf(ctx.principal), ctx.params.id!, deps.now()) }),
     },
     {
@@ -71,6 +75,7 @@ export function displayRoutes(store: DisplayStore, deps: { now: () => number }):
       method: 'POST',
       path: '/api/display-rules',
       access: control,
+      doc: { summary: 'Add a display rule.', body: displayRuleInputSchema },
       handle: async (ctx) => ({ rule: store.addRule(await parseBody(ctx, displayRuleInputSchema), authorOf(ctx.principal)) }),
     },
     {

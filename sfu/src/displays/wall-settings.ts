@@ -98,6 +98,7 @@ export function installWallSettings(deps: WallSettingsDeps): DefaultWallStore {
       method: 'PUT',
       path: '/api/wall/default',
       access: admin,
+      doc: { summary: "Set the first wall new viewers open.", body: defaultWallInputSchema },
       handle: async (ctx) => {
         const input = await readBody(ctx.req, defaultWallInputSchema, { error: plainIssueError });
         input.tiles.forEach((c, i) => {

@@ -213,6 +213,7 @@ function healthRoutes(ops: RouteOps): Route[] {
       method: 'POST',
       path: /^\/api\/alerts\/(?<id>\d{1,15})\/ack$/,
       access: 'session',
+      doc: { summary: 'Acknowledge an alert (body: any JSON, {}).' },
       handle: async (ctx) => {
         // A JSON body ({}) is required: a cross-site form cannot send application/json.
         await readJsonBody(ctx.req, 1024);
@@ -233,6 +234,7 @@ function healthRoutes(ops: RouteOps): Route[] {
       path: /^\/api\/cameras\/(?<id>[^/]+)\/health\/relearn$/,
       // Camera-scoped part of the rule; the handler also requires 'control' (see relearn).
       access: { permission: 'live', camera: 'id' },
+      doc: { summary: "Forget the camera's learned reference picture and rates (needs `control` too).", body: relearnBodySchema },
       handle: async (ctx) => {
         await readBody(ctx.req, relearnBodySchema, {
           limit: 1024,

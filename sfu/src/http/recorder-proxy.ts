@@ -74,6 +74,7 @@ export function recorderRoutes(target: { host: string; port: number } | null, lo
     route('DELETE', /^\/api\/holds\/[^/]+$/, { permission: 'bookmark' }),
     route('POST', /^\/api\/exports$/, { permission: 'export' }),
     route('GET', /^\/api\/exports\/[^/]+(?:\/download|\/verify)?$/, { permission: 'export' }),
-    route('GET', /^\/api\/recorder\/(?:health|cameras|station-key)$/, 'session'),
+    // openapi.json: the recorder's own API description (its bodies and queries).
+    route('GET', /^\/api\/recorder\/(?:health|cameras|station-key|openapi\.json)$/, 'session'),
   ];
 }

@@ -58,6 +58,7 @@ export function coreRoutes(ctx: RoutesContext): Route[] {
       method: 'GET',
       path: /^\/api\/cameras\/(?<id>[^/]+)\/still$/,
       access: { permission: 'live', camera: 'id' },
+      doc: { summary: "The camera's latest keyframe as JPEG (`?stream=main|sub`).", replyType: 'image/jpeg' },
       handle: ({ req, res, url, params }) => {
         const id = params.id!;
         if (!CAMERA_ID.test(id) || !ctx.cameras.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, 'unknown camera', 404);

@@ -138,6 +138,7 @@ export function installPtz(deps: PtzDeps): Ptz {
       method: 'GET',
       path: /^\/api\/cameras\/(?<id>[^/]+)\/ptz$/,
       access: { permission: 'live', camera: 'id' },
+      doc: { summary: "The camera's PTZ presets and whether the caller may steer it." },
       handle: async (ctx) => {
         const p = (ctx.principal as Principal | undefined) ?? null;
         const id = ctx.params.id!;
@@ -154,6 +155,7 @@ export function installPtz(deps: PtzDeps): Ptz {
       method: 'POST',
       path: /^\/api\/cameras\/(?<id>[^/]+)\/ptz\/move$/,
       access: { permission: 'live', camera: 'id' },
+      doc: { summary: 'Start or renew a continuous move (needs `control` too).', body: moveBody },
       handle: async (ctx) => {
         const p = control((ctx.principal as Principal | undefined) ?? null, ctx.params.id!);
         const cam = camera(ctx.params.id!);
@@ -181,6 +183,7 @@ export function installPtz(deps: PtzDeps): Ptz {
       method: 'POST',
       path: /^\/api\/cameras\/(?<id>[^/]+)\/ptz\/stop$/,
       access: { permission: 'live', camera: 'id' },
+      doc: { summary: 'Stop moving (needs `control` too).', body: stopBody },
       handle: async (ctx) => {
         const p = control((ctx.principal as Principal | undefined) ?? null, ctx.params.id!);
         const cam = camera(ctx.params.id!);
@@ -194,6 +197,7 @@ export function installPtz(deps: PtzDeps): Ptz {
       method: 'POST',
       path: /^\/api\/cameras\/(?<id>[^/]+)\/ptz\/preset$/,
       access: { permission: 'live', camera: 'id' },
+      doc: { summary: 'Go to a preset (needs `control` too).', body: presetBody },
       handle: async (ctx) => {
         const p = control((ctx.principal as Principal | undefined) ?? null, ctx.params.id!);
         const cam = camera(ctx.params.id!);

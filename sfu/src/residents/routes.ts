@@ -64,6 +64,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'POST',
       path: '/api/residents',
       access: ADMIN,
+      doc: { summary: "Register a resident's camera (replies with its secrets, once).", body: createResidentSchema, status: 201 },
       handle: async ({ req, res, principal }) => {
         const input = parseBody(createResidentSchema, await readJsonBody(req));
         const { camera, secrets } = store.create(input);
@@ -75,6 +76,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'PATCH',
       path: ID,
       access: ADMIN,
+      doc: { summary: "Change a resident's camera.", body: updateResidentSchema },
       handle: async ({ req, params, principal }) => {
         const patch = parseBody(updateResidentSchema, await readJsonBody(req));
         return after('update', params.id!, principal, { camera: store.update(params.id!, patch) }, { fields: Object.keys(patch) });
@@ -85,6 +87,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'POST',
       path: /^\/api\/residents\/(?<id>[^/]+)\/status$/,
       access: ADMIN,
+      doc: { summary: 'Approve, pause or reject.', body: statusChangeSchema },
       handle: async ({ req, params, principal }) => {
         const { status } = parseBody(statusChangeSchema, await readJsonBody(req));
         return after('status', params.id!, principal, { camera: store.setStatus(params.id!, status, 'admin') }, { status });
@@ -113,6 +116,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'GET',
       path: OWNER_PATH,
       access: 'public',
+      doc: { summary: "The owner's page (HTML; the token in the path is the authorisation).", replyType: 'text/html' },
       handle: ({ req, res, url, params }) => {
         const lang = ownerLang(url.searchParams.get('lang'), req.headers['accept-language']);
         const cam = ownerCamera(store, params.token!);
@@ -123,6 +127,7 @@ export function residentRoutes(deps: ResidentRoutesDeps): Route[] {
       method: 'POST',
       path: OWNER_PATH,
       access: 'public',
+      doc: { summary: "The owner's pause/resume form (answers 303 to the page).", body: ownerActionSchema, bodyType: 'application/x-www-form-urlencoded', status: 303 },
       handle: async ({ req, res, url, params }) => {
         const cam = ownerCamera(store, params.token!);
         if (!cam) throw new AppError(ErrorCode.NOT_FOUND, 'no such owner link', 404);

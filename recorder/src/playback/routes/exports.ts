@@ -47,6 +47,7 @@ export function exportRoutes(c: PlaybackContext): Route[] {
       method: 'POST',
       path: '/api/exports',
       access: exporting,
+      doc: { summary: 'Start a signed export package (cameras + one window, or ranges).', body: z.union([exportBody, exportRangesBody]), status: 202 },
       handle: async (ctx) => {
         const who = principal(ctx);
         const raw = await readJsonBody(ctx.req, MAX_BODY, { anyType: true });

@@ -31,6 +31,7 @@ export function holdRoutes(c: PlaybackContext): Route[] {
       path: '/api/holds',
       // Only holds on cameras the caller may play back (holds on every camera: administrators and the service).
       access: { permission: 'playback' },
+      doc: { summary: 'Active evidence holds.', query: holdsQuery },
       handle: (ctx) => {
         const who = principal(ctx);
         const q = query(holdsQuery, ctx.url);
@@ -46,6 +47,7 @@ export function holdRoutes(c: PlaybackContext): Route[] {
       method: 'POST',
       path: '/api/holds',
       access: { permission: 'bookmark' },
+      doc: { summary: 'Keep footage past retention.', body: holdBody, status: 201 },
       handle: async (ctx) => {
         const who = principal(ctx);
         const b = parse(holdBody, await readJsonBody(ctx.req, MAX_BODY, { anyType: true }), 'body');

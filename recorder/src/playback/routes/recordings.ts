@@ -11,7 +11,7 @@ import { instant } from '../time.js';
 import { segmentFile } from '../fmp4-cache.js';
 import { spanOfBytes } from '../audited-ranges.js';
 import { requestedBytes, sendFile } from '../send-file.js';
-import { bad, LIMITS, principal, type PlaybackContext } from './context.js';
+import { bad, LIMITS, principal, windowQuery, type PlaybackContext } from './context.js';
 
 /** A playlist may be asked for as live (`live=1`): an EVENT playlist from `from` that grows. */
 const playlistQuery = z.object({ from: instant, to: instant, live: z.enum(['0', '1']).optional() }).strict();
@@ -27,6 +27,7 @@ export function recordingRoutes(c: PlaybackContext): Route[] {
       method: 'GET',
       path: /^\/api\/recordings\/(?<camera>[^/]+)\/spans$/,
       access: playback,
+      doc: { summary: 'Recorded spans (and gaps) of a camera in a window.', query: windowQuery },
       handle: (ctx) => {
         const cam = ctx.params.camera!;
         const { from, to } = c.window(ctx.url, LIMITS.spans);
@@ -38,6 +39,7 @@ export function recordingRoutes(c: PlaybackContext): Route[] {
       method: 'GET',
       path: /^\/api\/recordings\/(?<camera>[^/]+)\/playlist\.m3u8$/,
       access: playback,
+      doc: { summary: 'HLS playlist (fMP4) of a window; `live=1` keeps it open.', query: playlistQuery, replyType: 'application/vnd.apple.mpegurl' },
       handle: async (ctx) => {
         const { url, res } = ctx;
         const who = principal(ctx);
@@ -68,6 +70,7 @@ export function recordingRoutes(c: PlaybackContext): Route[] {
       method: 'GET',
       path: /^\/api\/recordings\/(?<camera>[^/]+)\/media\/(?<segment>[^/]+)\.mp4$/,
       access: playback,
+      doc: { summary: 'One recorded fMP4 segment (range requests).', replyType: 'video/mp4' },
       handle: async (ctx) => {
         const { req, res, url } = ctx;
         const who = principal(ctx);

@@ -17,6 +17,7 @@ export function thumbnailRoutes(c: PlaybackContext): Route[] {
       method: 'GET',
       path: /^\/api\/recordings\/(?<camera>[^/]+)\/thumbnail$/,
       access: { permission: 'playback', camera: 'camera' },
+      doc: { summary: 'A JPEG of the recording at an instant.', query: atQuery, replyType: 'image/jpeg' },
       handle: async (ctx) => {
         const { res, url } = ctx;
         const who = principal(ctx);
