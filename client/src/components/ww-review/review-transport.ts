@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import type { ReviewSession } from '../../controllers/review-session.js';
 import { hcmTimeText } from '../../core/hcm-time.js';
-import { resolveShortcut, type ReviewAction } from '../../core/shortcuts.js';
+import type { ReviewAction } from '../../core/shortcuts.js';
 import { SPEEDS, stepSpeed } from '../../core/sync.js';
 import { formatDate, formatNumber, t } from '../../i18n/i18n.js';
 import { bookmarkIcon } from '../../styles/icons.js';
@@ -65,13 +65,7 @@ const KEY_ACTIONS: Record<ReviewAction, (s: ReviewSession, h: { bookmark(urgent:
   bookmarkUrgent: (_s, h) => h.bookmark(true),
 };
 
-/** A key press on the review page: its shortcut's action, unless typed into a field or a button. */
-export function handleReviewKey(e: KeyboardEvent, s: ReviewSession, h: { bookmark(urgent: boolean): void }): void {
-  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
-  const origin = e.composedPath()[0];
-  if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(origin.tagName))) return;
-  const hit = resolveShortcut('review', e, 'review');
-  if (!hit) return;
-  KEY_ACTIONS[hit.action](s, h);
-  e.preventDefault();
+/** Runs one of review's shortcut actions (ww-review resolves the key through the table). */
+export function runReviewAction(action: ReviewAction, s: ReviewSession, h: { bookmark(urgent: boolean): void }): void {
+  KEY_ACTIONS[action](s, h);
 }

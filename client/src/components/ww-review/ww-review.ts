@@ -1,4 +1,5 @@
-// The review page: picker, session lifecycle, timeline wiring. Its parts live beside it: the transport
+// The review page (about 360 lines: its picker, session lifecycle and timeline wiring share the
+// session state). Its parts live beside it: the transport
 // bar and keys (review-transport.ts), spans and outages (controllers/review-timeline-data.ts), trail
 // replay (controllers/trail-replay.ts), the look (ww-review.styles.ts).
 import { LitElement, html, nothing } from 'lit';
@@ -22,7 +23,8 @@ import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core
 import type { Trail } from '../../core/trail.js';
 import { watchHop } from '../../controllers/trail-replay.js';
 import { wwReviewStyles } from './ww-review.styles.js';
-import { handleReviewKey, transportTemplate } from './review-transport.js';
+import { runReviewAction, transportTemplate } from './review-transport.js';
+import { resolveShortcut } from '../../core/shortcuts.js';
 
 export const MAX_REVIEW_CAMERAS = 9;
 
@@ -248,7 +250,14 @@ export class WwReview extends LitElement {
   }
 
   private handleKey(e: KeyboardEvent): void {
-    if (this.session) handleReviewKey(e, this.session, { bookmark: (urgent) => this.requestBookmark(urgent) });
+    const s = this.session;
+    if (!s || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const origin = e.composedPath()[0];
+    if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(origin.tagName))) return;
+    const hit = resolveShortcut('review', e, 'review');
+    if (!hit) return;
+    runReviewAction(hit.action, s, { bookmark: (urgent) => this.requestBookmark(urgent) });
+    e.preventDefault();
   }
 
   private name(id: string): string {
