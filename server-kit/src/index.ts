@@ -6,3 +6,5 @@ export * from './router.js';
 export * from './origin.js';
 export * from './body.js';
 export * from './app-db.js';
+export * from './metrics-access.js';
+export * from './metrics-samples.js';

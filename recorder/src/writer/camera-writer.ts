@@ -103,6 +103,7 @@ export class CameraWriter extends EventEmitter<Events> {
   private readonly closing = new Set<Segment>();
   private videoCodec: VideoCodec | null = null;
   private audioSeen = false;
+  private bytesRecordedRef = 0;
   private lastFrameAt = 0;
   private pullFault: WriterFault | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -189,6 +190,11 @@ export class CameraWriter extends EventEmitter<Events> {
     this.proc.start();
     this.timer = setInterval(() => void this.tick(), this.opts.tickMs);
     this.timer.unref();
+  }
+
+  /** Bytes of the segments this writer indexed since start (for /metrics; the footage itself may be evicted later). */
+  get bytesRecorded(): number {
+    return this.bytesRecordedRef;
   }
 
   getStatus(): WriterStatus {
@@ -364,6 +370,7 @@ export class CameraWriter extends EventEmitter<Events> {
     const camera = this.opts.camera;
     const res = await this.store.finalizeIncoming(camera, seg.name, { startMs: seg.startMs });
     if (res.row) {
+      this.bytesRecordedRef += res.row.bytes;
       this.status.lastFootageMs = Math.max(this.status.lastFootageMs ?? 0, res.row.endMs);
       // Footage indexed while the pull runs is recording, even when short segments close before a
       // tick sees the open one's first fragment.
@@ -407,7 +414,10 @@ export class CameraWriter extends EventEmitter<Events> {
       if (name.endsWith('.csv')) continue;
       if (!parseIncomingName(name)) continue;
       const res = await this.store.finalizeIncoming(camera, name);
-      if (res.row) this.emitSafe('segment', camera);
+      if (res.row) {
+        this.bytesRecordedRef += res.row.bytes;
+        this.emitSafe('segment', camera);
+      }
     }
     const now = this.now();
     if (this.proc.running && now - this.lastFrameAt > this.opts.stallMs) {
