@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { startRecorder } from '../src/app.js';
 import { log, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
 import { parsePromText, sampleValue, type Family } from '../../sfu/test/prom-text.js';
@@ -74,6 +75,8 @@ test('recorder /metrics: token access, per-camera recording metrics, evictions, 
     return v(m, 'wardwall_recorder_state', { ...cam, state: 'recording' }) === 1 && v(m, 'wardwall_recorder_bytes_recorded_total', cam)! > 1_500_000 && v(m, 'wardwall_recorder_retention_evictions_total')! > 0 ? m : undefined;
   }, 90_000, 500);
   assert.equal(f.get('wardwall_recorder_bytes_recorded_total')!.type, 'counter');
+  const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+  for (const name of f.keys()) if (name.startsWith('wardwall_')) assert.ok(docs.includes(`\`${name}\``), `${name} documented in docs/metrics.md`);
   assert.equal(v(f, 'wardwall_recorder_state', { ...cam, state: 'retrying' }), 0);
   const free = v(f, 'wardwall_recorder_disk_free_bytes')!;
   assert.ok(free > 0 && free <= v(f, 'wardwall_recorder_disk_total_bytes')!, `free ${free}`);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '@wardwall/common';
 import { bearerToken, checkMetricsAccess, countBy, isLoopbackAddress, oneHot } from '../src/index.js';
+import { readFileSync } from 'node:fs';
 import { parsePromText, sampleValue } from '../../sfu/test/prom-text.js';
 
 function refusal(fn: () => void): { status: number; code: string } | null {
@@ -96,4 +97,12 @@ test('the strict exposition reader: reads valid text, refuses malformed text', (
     ['# TYPE x gauge\nx{__name__="y"} 1\n', /reserved/],
   ];
   for (const [text, why] of bad) assert.throws(() => parsePromText(text), why, JSON.stringify(text));
+});
+
+test('the Grafana dashboard is valid JSON and queries only documented metrics', () => {
+  const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+  const dash = JSON.parse(readFileSync(new URL('../../docs/grafana-dashboard.json', import.meta.url), 'utf8')) as { panels: { targets?: { expr: string }[] }[] };
+  const names = new Set(dash.panels.flatMap((p) => p.targets ?? []).flatMap((t) => t.expr.match(/\bwardwall_[a-z_]+/g) ?? []));
+  assert.ok(names.size >= 20, `metrics on the dashboard: ${names.size}`);
+  for (const n of names) assert.ok(docs.includes(`\`${n}\``), `${n} is documented in docs/metrics.md`);
 });

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { createLogger } from '@wardwall/common/node';
 import { FaultCamera } from '@wardwall/endpoint/demo';
 import { startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from './support.js';
@@ -53,7 +54,7 @@ async function scrape(): Promise<Map<string, Family>> {
 const v = (f: Map<string, Family>, name: string, labels: Record<string, string> = {}) => sampleValue(f, name, labels);
 const faulty = { camera: 'faulty', stream: 'main' };
 
-test('per-camera metrics of a live camera, consumers, sessions, worker CPU, alerts by kind', { timeout: 90_000 }, async () => {
+test('per-camera metrics of a live camera, consumers, sessions, worker CPU, alerts by kind', { timeout: 90_000 }, async (t) => {
   const f = await waitFor(
     'both cameras live with two keyframes seen',
     async () => {
@@ -85,9 +86,13 @@ test('per-camera metrics of a live camera, consumers, sessions, worker CPU, aler
   }
   assert.equal(v(f, 'wardwall_mediasoup_workers'), 2);
   assert.ok(v(f, 'process_cpu_user_seconds_total')! > 0, 'the process metrics too');
+  // Every wardwall_ metric is documented.
+  const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
+  for (const name of f.keys()) if (name.startsWith('wardwall_')) assert.ok(docs.includes(`\`${name}\``), `${name} documented in docs/metrics.md`);
   // No camera URL anywhere (labels are camera ids).
   const text = (await get('/metrics')).body;
   assert.equal(/rtsp:\/\//.test(text), false);
+  t.diagnostic(`one scrape, 2 cameras, 2 workers: ${Buffer.byteLength(text)} bytes, ${text.split('\n').filter((l) => l && !l.startsWith('#')).length} samples`);
 
   // A signaling session with one consumer of the fault camera.
   assert.equal(v(f, 'wardwall_signaling_sessions'), 0);
