@@ -57,7 +57,7 @@ test('recorder /metrics: token access, per-camera recording metrics, evictions, 
   const cam = { camera: 'demo-1' };
 
   // Access: no token and a wrong one are 401 (loopback too), coded; the token works from another address.
-  for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }]) {
+  for (const headers of [{}, { authorization: `Bearer ${TOKEN}x` }, { authorization: `Basic ${TOKEN}` }] as Record<string, string>[]) {
     const r = await get(rec.port, '/metrics', { headers });
     assert.equal(r.status, 401, JSON.stringify(headers));
     assert.equal(JSON.parse(r.body).code, 'UNAUTHENTICATED');
