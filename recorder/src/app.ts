@@ -184,7 +184,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     const holdLimits = { maxSpanMs: Math.round(rc.holds.maxSpanDays * 86_400_000), maxFutureMs: Math.round(rc.holds.maxFutureHours * 3600_000), maxActivePerUser: rc.holds.maxActivePerUser };
     const xm = exports;
     const metrics = createRecorderMetrics({
-      writers: () => [...writers, ...residentWriters()].map((w) => ({ ...w.getStatus(), bytesRecorded: w.bytesRecorded })),
+      writers: () => [...writers, ...residentWriters()].map((w) => ({ ...w.getStatus(), bytesRecorded: w.bytesRecorded, frames: w.frames })),
       disk: () => diskSpace(store.root),
       retention: () => ret.getState(),
       activeHolds: () => store.db.activeHolds().length,

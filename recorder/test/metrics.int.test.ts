@@ -78,6 +78,10 @@ test('recorder /metrics: token access, per-camera recording metrics, evictions, 
   const docs = readFileSync(new URL('../../docs/metrics.md', import.meta.url), 'utf8');
   for (const name of f.keys()) if (name.startsWith('wardwall_')) assert.ok(docs.includes(`\`${name}\``), `${name} documented in docs/metrics.md`);
   assert.equal(v(f, 'wardwall_recorder_state', { ...cam, state: 'retrying' }), 0);
+  const frames = v(f, 'wardwall_recorder_video_frames_total', cam)!;
+  const keys = v(f, 'wardwall_recorder_keyframes_total', cam)!;
+  assert.ok(keys >= 2 && frames > keys, `frames ${frames}, keyframes ${keys}`);
+  t.diagnostic(`demo-1: ${frames} frames, ${keys} keyframes (GOP ${(frames / keys).toFixed(1)})`);
   const free = v(f, 'wardwall_recorder_disk_free_bytes')!;
   assert.ok(free > 0 && free <= v(f, 'wardwall_recorder_disk_total_bytes')!, `free ${free}`);
   assert.ok(v(f, 'wardwall_recorder_store_bytes')! > 0);

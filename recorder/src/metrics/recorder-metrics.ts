@@ -13,7 +13,7 @@ export const WRITER_STATES: readonly WriterState[] = ['starting', 'recording', '
 
 export interface RecorderMetricsSources {
   /** Every writer (configured and resident cameras). */
-  writers: () => readonly { camera: string; state: WriterState; bytesRecorded: number; restarts: number }[];
+  writers: () => readonly { camera: string; state: WriterState; bytesRecorded: number; restarts: number; frames: { video: number; key: number } }[];
   /** The data folder's file system, read now. */
   disk: () => { totalBytes: number; freeBytes: number };
   retention: () => DiskState;
@@ -34,6 +34,26 @@ export function createRecorderMetrics(src: RecorderMetricsSources): Registry {
     collect() {
       this.reset();
       for (const w of src.writers()) this.inc({ camera: w.camera }, w.bytesRecorded);
+    },
+  });
+  new Counter<'camera'>({
+    name: 'wardwall_recorder_video_frames_total',
+    help: 'Video frames (access units) the camera pull delivered since the recorder started: rate() is the live frame rate',
+    labelNames: ['camera'],
+    registers,
+    collect() {
+      this.reset();
+      for (const w of src.writers()) this.inc({ camera: w.camera }, w.frames.video);
+    },
+  });
+  new Counter<'camera'>({
+    name: 'wardwall_recorder_keyframes_total',
+    help: 'Keyframes among those video frames: frames / keyframes is the GOP length',
+    labelNames: ['camera'],
+    registers,
+    collect() {
+      this.reset();
+      for (const w of src.writers()) this.inc({ camera: w.camera }, w.frames.key);
     },
   });
   new Gauge<'camera' | 'state'>({

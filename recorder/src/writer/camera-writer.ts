@@ -104,6 +104,7 @@ export class CameraWriter extends EventEmitter<Events> {
   private videoCodec: VideoCodec | null = null;
   private audioSeen = false;
   private bytesRecordedRef = 0;
+  private readonly framesRef = { video: 0, key: 0 };
   private lastFrameAt = 0;
   private pullFault: WriterFault | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -197,6 +198,11 @@ export class CameraWriter extends EventEmitter<Events> {
     return this.bytesRecordedRef;
   }
 
+  /** Video access units (and keyframes among them) the pull delivered since start (for /metrics: the live frame rate). */
+  get frames(): Readonly<{ video: number; key: number }> {
+    return this.framesRef;
+  }
+
   getStatus(): WriterStatus {
     return { ...this.status, cuts: { ...this.status.cuts } };
   }
@@ -256,6 +262,8 @@ export class CameraWriter extends EventEmitter<Events> {
     }
     // Video.
     this.lastFrameAt = this.now();
+    this.framesRef.video++;
+    if (h.key) this.framesRef.key++;
     if (h.pts < 0 && h.dts < 0) return;
     const ptsMs = (h.pts >= 0 ? h.pts : h.dts) / 1e6;
     const dtsMs = (h.dts >= 0 ? h.dts : h.pts) / 1e6;
