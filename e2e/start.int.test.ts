@@ -49,7 +49,8 @@ test('the launcher prints the URL, the wall serves live cameras, Ctrl-C stops ev
   }, 30000, 300);
   const html = await (await fetch(url)).text();
   assert.match(html, /<ww-app|<script/);
-  assert.equal((await fetch(`${url}api/recorder/health`, { headers: { cookie } })).status, 200, 'the recorder runs and is reachable');
+  // The recorder runs and is reachable; its health is 200 once every camera records (503 until then).
+  await waitFor('the recorder recording (health 200)', async () => (await fetch(`${url}api/recorder/health`, { headers: { cookie } })).status === 200, 30000, 300);
   assert.equal((await fetch(`http://127.0.0.1:${recPort}/api/health`)).status, 401, 'the recorder checks sessions on its own port');
   const logFile = join(dir, 'logs', 'wardwall.log');
   await waitFor(`the log file ${logFile}`, () => existsSync(logFile), 10000, 100);

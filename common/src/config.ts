@@ -449,6 +449,17 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** `GET /metrics` (Prometheus text) on the SFU and the recorder; see docs/metrics.md. */
+    metrics: z
+      .object({
+        /**
+         * Scrapers send `Authorization: Bearer <token>` (from any address). null: no token, and
+         * only loopback callers may read the metrics. Env WARDWALL_METRICS_TOKEN.
+         */
+        token: z.string().min(16).max(512).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
@@ -486,6 +497,7 @@ export const ENV_KEYS: Record<string, { path: string[]; type: 'string' | 'number
   WARDWALL_RTSP_PORT: { path: ['endpoint', 'rtspPort'], type: 'number' },
   WARDWALL_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   WARDWALL_ADMIN_PASSWORD: { path: ['auth', 'initialAdminPassword'], type: 'string' },
+  WARDWALL_METRICS_TOKEN: { path: ['metrics', 'token'], type: 'string' },
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

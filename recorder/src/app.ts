@@ -9,7 +9,8 @@ import { effectiveCameras, type Config } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
 import { SegmentStore } from './store/store.js';
 import { CameraWriter, type WriterStatus } from './writer/camera-writer.js';
-import { RetentionRunner, type DiskState } from './store/retention-runner.js';
+import { diskSpace, RetentionRunner, type DiskState } from './store/retention-runner.js';
+import { createRecorderMetrics } from './metrics/recorder-metrics.js';
 import { createHttpServer } from './playback/http.js';
 import { Fmp4Cache } from './playback/fmp4-cache.js';
 import { Thumbnailer, type ThumbnailOptions } from './playback/thumbnail.js';
@@ -181,7 +182,16 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     });
     expiry.start();
     const holdLimits = { maxSpanMs: Math.round(rc.holds.maxSpanDays * 86_400_000), maxFutureMs: Math.round(rc.holds.maxFutureHours * 3600_000), maxActivePerUser: rc.holds.maxActivePerUser };
-    server = createHttpServer({ store, fmp4, thumbs, exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access, holdLimits, exportQuota, allowedOrigins: config.sfu.allowedOrigins });
+    const xm = exports;
+    const metrics = createRecorderMetrics({
+      writers: () => [...writers, ...residentWriters()].map((w) => ({ ...w.getStatus(), bytesRecorded: w.bytesRecorded, frames: w.frames })),
+      disk: () => diskSpace(store.root),
+      retention: () => ret.getState(),
+      activeHolds: () => store.db.activeHolds().length,
+      exports: () => xm.queueState,
+    });
+    const metricsRoute = { token: config.metrics.token, render: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }) };
+    server = createHttpServer({ store, fmp4, thumbs, exports, cameras: names, health, log: log.child({ part: 'http' }), now, allowOrigin, access, holdLimits, exportQuota, allowedOrigins: config.sfu.allowedOrigins, metrics: metricsRoute });
     const srv = server;
     const port = await new Promise<number>((resolve, reject) => {
       srv.once('error', reject);

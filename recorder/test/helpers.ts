@@ -25,6 +25,8 @@ export interface TestConfigOptions {
   segmentSeconds?: number;
   bitrateKbps?: number;
   retention?: { maxAgeDays?: number; maxBytes?: number; minFreeBytes?: number };
+  /** `metrics.token` (default none: loopback only). */
+  metricsToken?: string;
 }
 
 /** A config with `cameras` demo cameras on free loopback ports and the recorder on a free port. */
@@ -39,6 +41,7 @@ export async function testConfig(o: TestConfigOptions): Promise<Readonly<Config>
     log: { level: 'warn' },
     // The recorder alone (no SFU, no accounts): access control is tested with the SFU in sfu/test/auth-*.
     auth: { enabled: false },
+    ...(o.metricsToken ? { metrics: { token: o.metricsToken } } : {}),
   });
 }
 

@@ -8,3 +8,5 @@ export * from './body.js';
 export * from './app-db.js';
 export * from './route-path.js';
 export * from './openapi.js';
+export * from './metrics-access.js';
+export * from './metrics-samples.js';

@@ -12,8 +12,9 @@ import type { Logger } from 'pino';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
-import { openApiRoute, Router } from '@wardwall/server-kit';
+import { metricsRoute, openApiRoute, Router } from '@wardwall/server-kit';
 import { SFU_API_INFO } from './http/api-info.js';
+import { createSfuMetrics } from './metrics/sfu-metrics.js';
 import { originGuard } from '@wardwall/server-kit';
 import { openAppDb, type AppDb } from '@wardwall/server-kit';
 import { SignalingServer } from './signaling/ws-server.js';
@@ -134,6 +135,8 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }),
       onAction: (by, action, cameraId, detail) => void trail.record(actorOf(by), action, cameraId, detail),
     });
+    const metrics = createSfuMetrics({ cameras, pool, signaling: () => signaling, openAlerts: () => health?.store.unclosed() ?? [] });
+    router.add(metricsRoute({ token: config.metrics.token, render: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }) }));
     await new Promise<void>((resolve, reject) => {
       server!.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`config error: sfu.port: cannot listen on ${config.sfu.host}:${config.sfu.port} (${e.code})`)));
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());

@@ -118,6 +118,11 @@ export class ExportManager {
     return this.store.db.export(id);
   }
 
+  /** Jobs waiting for their turn, and whether one is being packed now (for /metrics). */
+  get queueState(): { queued: number; running: number } {
+    return { queued: this.queue.length, running: this.running ? 1 : 0 };
+  }
+
   private pump(): void {
     if (this.running || this.closed) return;
     const id = this.queue.shift();

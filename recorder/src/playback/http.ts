@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { AppError, ErrorCode } from '@wardwall/common';
-import { openApiRoute, originGuard, Router, sendJson, type OpenApiInfo, type RequestContext, type RouteAccess } from '@wardwall/server-kit';
+import { metricsRoute, openApiRoute, originGuard, Router, sendJson, type OpenApiInfo, type RequestContext, type RouteAccess } from '@wardwall/server-kit';
 import { SESSION_COOKIE, type Permission, type Principal } from '@wardwall/accounts/recorder';
 import { playbackContext, type HttpDeps, type PlaybackContext } from './routes/context.js';
 import { infoRoutes } from './routes/info.js';
@@ -40,7 +40,8 @@ export function playbackRouter(c: PlaybackContext): Router {
       // A page of another site must not change anything here (the SFU's proxy sends no Origin).
       .before(originGuard(c.deps.allowedOrigins ?? []))
       // Who is calling, before any route is matched: an unknown route is 401 without a session too.
-      .before((req) => void callers.set(req, c.access.principal(req)))
+      // Except the metrics, whose scraper has no session (its route checks metrics.token or loopback).
+      .before((req, url) => void (c.deps.metrics && url.pathname === METRICS_PATH ? undefined : callers.set(req, c.access.principal(req))))
       .guard((ctx: RequestContext, access: RouteAccess) => {
         const who = callers.get(ctx.req)!;
         ctx.principal = who;
@@ -51,9 +52,12 @@ export function playbackRouter(c: PlaybackContext): Router {
         else c.access.authorize(who, { permission });
       })
       .add(...infoRoutes(c), ...recordingRoutes(c), ...thumbnailRoutes(c), ...holdRoutes(c), ...exportRoutes(c))
+      .add(...(c.deps.metrics ? [metricsRoute(c.deps.metrics)] : []))
   );
   return router.add(openApiRoute(() => router.list(), RECORDER_API_INFO));
 }
+
+const METRICS_PATH = '/metrics';
 
 export function createHttpServer(deps: HttpDeps): Server {
   const { log } = deps;

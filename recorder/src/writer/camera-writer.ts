@@ -105,6 +105,8 @@ export class CameraWriter extends EventEmitter<Events> {
   private readonly closing = new Set<Segment>();
   private videoCodec: VideoCodec | null = null;
   private audioSeen = false;
+  private bytesRecordedRef = 0;
+  private readonly framesRef = { video: 0, key: 0 };
   private lastFrameAt = 0;
   private pullFault: WriterFault | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -193,6 +195,16 @@ export class CameraWriter extends EventEmitter<Events> {
     this.timer.unref();
   }
 
+  /** Bytes of the segments this writer indexed since start (for /metrics; the footage itself may be evicted later). */
+  get bytesRecorded(): number {
+    return this.bytesRecordedRef;
+  }
+
+  /** Video access units (and keyframes among them) the pull delivered since start (for /metrics: the live frame rate). */
+  get frames(): Readonly<{ video: number; key: number }> {
+    return this.framesRef;
+  }
+
   getStatus(): WriterStatus {
     return { ...this.status, cuts: { ...this.status.cuts } };
   }
@@ -252,6 +264,8 @@ export class CameraWriter extends EventEmitter<Events> {
     }
     // Video.
     this.lastFrameAt = this.now();
+    this.framesRef.video++;
+    if (h.key) this.framesRef.key++;
     if (h.pts < 0 && h.dts < 0) return;
     const ptsMs = (h.pts >= 0 ? h.pts : h.dts) / 1e6;
     const dtsMs = (h.dts >= 0 ? h.dts : h.pts) / 1e6;
@@ -369,6 +383,7 @@ export class CameraWriter extends EventEmitter<Events> {
     const camera = this.opts.camera;
     const res = await this.store.finalizeIncoming(camera, seg.name, { startMs: seg.startMs });
     if (res.row) {
+      this.bytesRecordedRef += res.row.bytes;
       this.status.lastFootageMs = Math.max(this.status.lastFootageMs ?? 0, res.row.endMs);
       // Footage indexed while the pull runs is recording, even when short segments close before a
       // tick sees the open one's first fragment.
@@ -412,7 +427,10 @@ export class CameraWriter extends EventEmitter<Events> {
       if (name.endsWith('.csv')) continue;
       if (!parseIncomingName(name)) continue;
       const res = await this.store.finalizeIncoming(camera, name);
-      if (res.row) this.emitSafe('segment', camera);
+      if (res.row) {
+        this.bytesRecordedRef += res.row.bytes;
+        this.emitSafe('segment', camera);
+      }
     }
     const now = this.now();
     if (this.proc.running && now - this.lastFrameAt > this.opts.stallMs) {

@@ -34,11 +34,12 @@ export function coreRoutes(ctx: RoutesContext): Route[] {
       method: 'GET',
       path: '/api/health',
       access: 'public',
-      handle: () => {
+      // 200 when ok, 503 when not (same body): a load balancer or a probe sees it from the status.
+      handle: ({ res }) => {
         const audit = ctx.audit?.();
         const reasons = audit && !audit.ok ? [`audit trail: append failed (${audit.lastError ?? 'unknown'}); audited actions are refused`] : [];
         if (audit?.headError) reasons.push(`audit trail: signed head not written (${audit.headError})`);
-        return {
+        const body = {
           ok: reasons.length === 0,
           ...(reasons.length ? { reasons } : {}),
           cameras: ctx.cameras.info().length,
@@ -46,6 +47,7 @@ export function coreRoutes(ctx: RoutesContext): Route[] {
           sessions: ctx.sessions(),
           ...(audit ? { audit: { ok: audit.ok, lastError: audit.lastError, failedAt: audit.failedAt, headError: audit.headError } } : {}),
         };
+        sendJson(res, body.ok ? 200 : 503, body);
       },
     },
     {

@@ -45,6 +45,17 @@ const RTP_HOST = '127.0.0.1';
 /** A pipeline that has not delivered media this long after starting counts as failed. */
 const CONNECT_TIMEOUT_MS = 15000;
 
+/** The producer's cumulative counters as the watchdog last read them (one getStats a second). */
+export interface StreamCounters {
+  packets: number;
+  bytes: number;
+  /** RTP packets the producer found missing (mediasoup's packetsLost, cumulative). */
+  lost: number;
+  /** mediasoup's received bitrate at the reading, bits/s. */
+  bitrate: number;
+  at: number;
+}
+
 export class CameraStream extends EventEmitter<Events> {
   readonly ssrc = randomInt(1, 2 ** 31);
   private transport: types.PlainTransport | null = null;
@@ -54,7 +65,11 @@ export class CameraStream extends EventEmitter<Events> {
   private sourcePort = 0;
   private watchdog: NodeJS.Timeout | null = null;
   private lastPackets = 0;
-  private countersRef = { packets: 0, bytes: 0, at: 0 };
+  private countersRef: StreamCounters = { packets: 0, bytes: 0, lost: 0, bitrate: 0, at: 0 };
+  private reconnectsRef = 0;
+  private everLive = false;
+  private lastKeyframeAt: number | null = null;
+  private keyframeIntervalRef: number | null = null;
   private lastMediaAt = 0;
   private procStartedAt = 0;
   private stillRef: Still | null = null;
@@ -92,8 +107,16 @@ export class CameraStream extends EventEmitter<Events> {
     return this.thumbRef;
   }
   /** The producer's cumulative counters at the watchdog's last reading (camera health; no extra stats call). */
-  get counters(): Readonly<{ packets: number; bytes: number; at: number }> {
+  get counters(): Readonly<StreamCounters> {
     return this.countersRef;
+  }
+  /** Times the stream came back live after having been live (reconnects since start). */
+  get reconnects(): number {
+    return this.reconnectsRef;
+  }
+  /** Seconds between the last two keyframes (each makes a still); null until two arrived while live. */
+  get keyframeIntervalS(): number | null {
+    return this.keyframeIntervalRef;
   }
   get producer(): types.Producer | null {
     return this.producerRef;
@@ -170,7 +193,12 @@ export class CameraStream extends EventEmitter<Events> {
       onStdout: (chunk) => {
         for (const part of stills.push(chunk)) {
           const at = this.now();
-          if (isJpeg(part)) this.stillRef = { jpeg: part, at };
+          if (isJpeg(part)) {
+            this.stillRef = { jpeg: part, at };
+            // The still branch decodes keyframes only: one still per keyframe.
+            if (this.lastKeyframeAt !== null && at > this.lastKeyframeAt) this.keyframeIntervalRef = (at - this.lastKeyframeAt) / 1000;
+            this.lastKeyframeAt = at;
+          }
           else {
             const thumb = parsePgm(part);
             if (thumb) {
@@ -263,15 +291,19 @@ export class CameraStream extends EventEmitter<Events> {
     if (this.closed || !producer || producer.closed) return;
     let packets: number;
     let bytes: number;
+    let lost: number;
+    let bitrate: number;
     try {
       const stats = await producer.getStats();
       packets = stats.reduce((n, s) => n + (s.packetCount ?? 0), 0);
       bytes = stats.reduce((n, s) => n + (s.byteCount ?? 0), 0);
+      lost = stats.reduce((n, s) => n + Math.max(0, s.packetsLost ?? 0), 0);
+      bitrate = stats.reduce((n, s) => n + (s.bitrate ?? 0), 0);
     } catch {
       return; // producer closed meanwhile (worker death); moveTo() takes over
     }
     const now = this.now();
-    this.countersRef = { packets, bytes, at: now };
+    this.countersRef = { packets, bytes, lost, bitrate, at: now };
     if (packets > this.lastPackets) {
       this.lastPackets = packets;
       this.lastMediaAt = now;
@@ -295,6 +327,13 @@ export class CameraStream extends EventEmitter<Events> {
 
   private setStatus(state: StreamStatus['state'], reason: OfflineReason | null, force = false): void {
     if (!force && this.statusRef.state === state && this.statusRef.reason === reason) return;
+    if (state === 'live') {
+      if (this.everLive) this.reconnectsRef++;
+      this.everLive = true;
+    } else {
+      this.lastKeyframeAt = null; // the next interval is measured within one connection
+      this.keyframeIntervalRef = null;
+    }
     this.statusRef = { state, reason, since: this.now(), ...(this.planRef ? { ingest: this.planRef.info } : {}) };
     this.log.info({ camera: this.camera.id, stream: this.kind, state, reason }, 'camera stream state');
     this.emitSafe('status', this.statusRef);

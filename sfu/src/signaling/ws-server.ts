@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type ServerMessage } from '@wardwall/common';
+import { AppError, ErrorCode, parseClientMessage, type ClientMessage, type ServerMessage, type StreamKind } from '@wardwall/common';
 import type { SignalingContext } from './context.js';
 import { canSeeCamera, type Permission, type Principal } from '@wardwall/accounts';
 import { Session } from './session.js';
@@ -143,6 +143,20 @@ export class SignalingServer {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Open consumers per camera and stream, over every session (for /metrics). */
+  consumerCounts(): { cameraId: string; stream: StreamKind; count: number }[] {
+    const counts = new Map<string, { cameraId: string; stream: StreamKind; count: number }>();
+    for (const s of this.sessions) {
+      for (const c of s.consumers.values()) {
+        const key = `${c.cameraId}\u0000${c.stream}`;
+        const row = counts.get(key);
+        if (row) row.count++;
+        else counts.set(key, { cameraId: c.cameraId, stream: c.stream, count: 1 });
+      }
+    }
+    return [...counts.values()];
   }
 
   /**

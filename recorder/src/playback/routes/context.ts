@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, CAMERA_ID, ErrorCode } from '@wardwall/common';
-import { parseInput, queryObject, type Issue, type RequestContext } from '@wardwall/server-kit';
+import { parseInput, queryObject, type Issue, type MetricsRouteOptions, type RequestContext } from '@wardwall/server-kit';
 import type { SegmentStore } from '../../store/store.js';
 import type { Fmp4Cache } from '../fmp4-cache.js';
 import type { Thumbnailer } from '../thumbnail.js';
@@ -22,7 +22,10 @@ export interface HttpDeps {
   thumbs: Thumbnailer;
   exports: ExportManager;
   cameras: ReadonlyMap<string, string>;
-  health: () => unknown;
+  /** The health body; `ok: false` answers 503. */
+  health: () => { ok: boolean };
+  /** `GET /metrics` (Prometheus text; its own access rule: metrics.token or loopback); absent: no such route. */
+  metrics?: MetricsRouteOptions;
   log: Logger;
   now: () => number;
   /** Access-Control-Allow-Origin value; '' = no cross-origin access (with access control: same origin through the SFU only). */

@@ -1,11 +1,20 @@
 /** The recorder's own state: health, the station's signing key, the cameras the caller may play back. */
-import type { Route } from '@wardwall/server-kit';
+import { sendJson, type Route } from '@wardwall/server-kit';
 import { principal, type PlaybackContext } from './context.js';
 
 export function infoRoutes(c: PlaybackContext): Route[] {
   const { deps } = c;
   return [
-    { method: 'GET', path: '/api/health', access: 'session', handle: () => deps.health() },
+    // 200 when ok, 503 when not (same body).
+    {
+      method: 'GET',
+      path: '/api/health',
+      access: 'session',
+      handle: ({ res }) => {
+        const body = deps.health();
+        sendJson(res, body.ok ? 200 : 503, body);
+      },
+    },
     // The station's public key that signs every package's manifest (public by nature; a session
     // is still needed, like every route).
     { method: 'GET', path: '/api/station-key', access: 'session', handle: () => deps.exports.signer.info() },
