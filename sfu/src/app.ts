@@ -72,7 +72,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let residents: Residents | null = null;
   let displays: Displays | null = null;
   let ptz: Ptz | null = null;
-  let station: StationCameras | null = null;
+  let station: StationCameras | undefined;
   const router = new Router().before(originGuard(config.sfu.allowedOrigins));
   try {
     db = openAppDb(config.sfu.dataDir);
