@@ -156,7 +156,7 @@ export class WwAdminCameras extends LitElement {
     return html`<div class="test" data-cam-test data-mode=${i?.mode ?? 'failed'}>
       <dl>
         <dt>${t('cams.reachable')}</dt><dd>${yes(r.reachable)}</dd>
-        <dt>${t('cams.auth')}</dt><dd>${t(`cams.auth.${r.authentication}`)}</dd>
+        <dt>${t('cams.auth')}</dt><dd>${r.authentication === 'ok' ? t('cams.auth.ok') : r.authentication === 'refused' ? t('cams.auth.refused') : t('cams.auth.unknown')}</dd>
         ${r.error ? html`<dt>${t('cams.problem')}</dt><dd class="error">${reasonText(r.error)}</dd>` : nothing}
         ${i
           ? html`<dt>${t('cams.codec')}</dt><dd data-cam-codec>${i.codec ?? '—'}</dd>
