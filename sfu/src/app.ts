@@ -137,7 +137,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       cameraExists: (id) => cameras.has(id) || (residents?.reviewableIds() ?? []).includes(id),
     });
     ptz = installPtz({
-      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }),
+      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }), running: (id) => cameras.has(id),
       onAction: (by, action, cameraId, detail) => void trail.record(actorOf(by), action, cameraId, detail),
     });
     await new Promise<void>((resolve, reject) => {
