@@ -81,7 +81,7 @@ export const OPEN_RECORDER_ACCESS: RecorderAccess = {
   close: () => undefined,
 };
 
-export function recorderAccess(config: Readonly<Config>, cameras: readonly string[], log: Logger, now: () => number = Date.now, auditClient?: AuditClient): RecorderAccess {
+export function recorderAccess(config: Readonly<Config>, cameras: readonly string[] | (() => readonly string[]), log: Logger, now: () => number = Date.now, auditClient?: AuditClient): RecorderAccess {
   if (!config.auth.enabled) return OPEN_RECORDER_ACCESS;
   const secret = loadOrCreateSecret(secretFilePath(config));
   const trail = auditClient ?? sfuAuditClient(config, secret, log, now);
@@ -96,7 +96,7 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
         db.pragma('busy_timeout = 5000');
         if (AuthStore.ready(db)) {
           const store = new AuthStore(db, { migrate: false });
-          open = { db, verifier: new SessionVerifier(store, secret, now), policy: storePolicy((id) => store.user(id), () => cameras) };
+          open = { db, verifier: new SessionVerifier(store, secret, now), policy: storePolicy((id) => store.user(id), typeof cameras === 'function' ? cameras : () => cameras) };
           return open;
         }
       }

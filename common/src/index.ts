@@ -18,3 +18,4 @@ export * from './archive-stream.js';
 export * from './export-check.js';
 export * from './ingest.js';
 export * from './access.js';
+export * from './camera-diff.js';

@@ -59,3 +59,45 @@ export function redactDeep(value: unknown, depth = 8, seen: WeakSet<object> = ne
   for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined && v !== '' ? '***' : redactDeep(v, depth - 1, seen);
   return out;
 }
+
+/** The mask that stands for a stored password in a URL shown to an administrator. */
+export const PASSWORD_MASK = '***';
+
+/**
+ * A camera URL as an administrator may see it: scheme, user, host, path and query, the password
+ * replaced by `***` (rtsp://admin:***@10.0.0.5/stream1). Stream secrets in the path are masked too
+ * (`pk_***`). A URL that does not parse is shown as `<invalid url>`.
+ */
+export function redactPassword(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return '<invalid url>';
+  }
+  if (u.password) u.password = PASSWORD_MASK;
+  return u.toString().replace(STREAM_SECRET, '$1***');
+}
+
+/**
+ * An edited camera URL with the stored password put back: an administrator who edits a camera
+ * sees `rtsp://user:***@host/…`; submitting that mask (same user) keeps the stored password. Any
+ * other password, or no password, is taken as given. Pure.
+ */
+export function keepStoredPassword(submitted: string, stored: string | undefined): string {
+  if (stored === undefined) return submitted;
+  let s: URL;
+  let old: URL;
+  try {
+    s = new URL(submitted);
+    old = new URL(stored);
+  } catch {
+    return submitted;
+  }
+  if (s.password !== PASSWORD_MASK || !old.password) return submitted;
+  // Same user (or none given): the stored password, as stored (already percent-encoded).
+  if (s.username && s.username !== old.username) return submitted;
+  s.username = old.username;
+  s.password = old.password;
+  return s.toString();
+}

@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
-import { effectiveCameras, type Config } from '@wardwall/common';
+import { demoCameras, demoEnabled, type Config } from '@wardwall/common';
+import { StationRecordings } from './station-cameras.js';
 import { createLogger } from '@wardwall/common/node';
 import { SegmentStore } from './store/store.js';
 import { CameraWriter, type WriterStatus } from './writer/camera-writer.js';
@@ -40,6 +41,8 @@ export interface RecorderOptions {
   cameras?: readonly string[];
   allowOrigin?: string;
   now?: () => number;
+  /** How often the SFU's camera list version is read (ms, default 1000). */
+  cameraSyncMs?: number;
   /** Record the resident cameras of the SFU's registry (default true). */
   residents?: boolean;
   /** Thumbnail limits and cache (defaults: DEFAULT_THUMBNAIL_OPTIONS). */
@@ -73,12 +76,12 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   const rc = config.recorder;
   const store = new SegmentStore(rc.dataDir, log.child({ part: 'store' }));
   let server: Server | null = null;
-  const writers: CameraWriter[] = [];
   let retention: RetentionRunner | null = null;
   let exports: ExportManager | null = null;
   let expiry: ExportExpiry | null = null;
   let access: RecorderAccess | null = null;
   let residents: ResidentRecordings | null = null;
+  let station: StationRecordings | null = null;
   const thumbs = new Thumbnailer(opts.thumbnails ?? {});
   let closed = false;
   const close = async (): Promise<void> => {
@@ -90,7 +93,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
     thumbs.close();
-    await Promise.all(writers.map((w) => w.close()));
+    await station?.close();
     await exports?.close();
     store.close();
     access?.close();
@@ -99,9 +102,8 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
   try {
     const report = await store.reconcile();
     log.info(report, 'index reconciled with the disk');
-    const all = effectiveCameras(config);
-    const names = new Map(all.map((c) => [c.id, c.name]));
-    const cams = all.filter((c) => !opts.cameras || opts.cameras.includes(c.id));
+    const names = new Map<string, string>();
+    const stationIds = new Set<string>();
     retention = new RetentionRunner(
       store,
       {
@@ -141,14 +143,26 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       });
       return w;
     };
-    for (const cam of cams) writers.push(makeWriter(cam));
     ret.start();
-    for (const w of writers) w.start();
+    // The station's cameras as the SFU stores them (config cameras until the SFU seeded its list).
+    const sfuDb = config.sfu.dataDir === ':memory:' ? null : () => new Database(sfuDbPath(resolve(config.sfu.dataDir)), { readonly: true, fileMustExist: true });
+    station = new StationRecordings({
+      reader: sfuDb ? new ResidentDbReader(sfuDb) : null,
+      configCameras: config.cameras,
+      demo: demoEnabled(config as Config) ? demoCameras(config as Config) : [],
+      only: opts.cameras,
+      names,
+      ids: stationIds,
+      makeWriter,
+      syncMs: opts.cameraSyncMs ?? 1000,
+      log: log.child({ part: 'cameras' }),
+    });
+    station.start();
     if (opts.residents !== false && config.sfu.dataDir !== ':memory:') {
       residents = new ResidentRecordings({
-        reader: new ResidentDbReader(() => new Database(sfuDbPath(resolve(config.sfu.dataDir)), { readonly: true, fileMustExist: true })),
+        reader: new ResidentDbReader(sfuDb!),
         endpoint: config.endpoint,
-        configIds: new Set(all.map((c) => c.id)),
+        configIds: stationIds,
         names,
         retention: ret,
         makeWriter,
@@ -157,14 +171,14 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       });
       residents.start();
     }
-    const residentWriters = () => residents?.writers() ?? [];
+    const residentWriters = () => [...(station?.writers() ?? []), ...(residents?.writers() ?? [])];
     const fmp4 = new Fmp4Cache();
     exports = new ExportManager(store, fmp4, names, log.child({ part: 'export' }), now);
-    access = recorderAccess(config, [...names.keys()], log.child({ part: 'access' }), now);
+    access = recorderAccess(config, () => [...names.keys()], log.child({ part: 'access' }), now);
     const acc = access;
     const health = (): HealthBody => {
       const disk = ret.getState();
-      const cameras = [...writers, ...residentWriters()].map((w) => w.getStatus());
+      const cameras = residentWriters().map((w) => w.getStatus());
       const audit = acc.auditStatus();
       const reasons = audit.ok ? [] : [`audit trail: append failed (${audit.lastError ?? 'unknown'}); playback and exports are refused`];
       return { ok: !disk.lowSpace && cameras.every((c) => c.state === 'recording') && audit.ok, now: now(), disk, cameras, audit, ...(reasons.length ? { reasons } : {}) };
@@ -184,7 +198,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     const holdLimits = { maxSpanMs: Math.round(rc.holds.maxSpanDays * 86_400_000), maxFutureMs: Math.round(rc.holds.maxFutureHours * 3600_000), maxActivePerUser: rc.holds.maxActivePerUser };
     const xm = exports;
     const metrics = createRecorderMetrics({
-      writers: () => [...writers, ...residentWriters()].map((w) => ({ ...w.getStatus(), bytesRecorded: w.bytesRecorded, frames: w.frames })),
+      writers: () => residentWriters().map((w) => ({ ...w.getStatus(), bytesRecorded: w.bytesRecorded, frames: w.frames })),
       disk: () => diskSpace(store.root),
       retention: () => ret.getState(),
       activeHolds: () => store.db.activeHolds().length,
@@ -197,8 +211,8 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
       srv.once('error', reject);
       srv.listen(opts.port ?? rc.port, rc.host, () => resolve((srv.address() as { port: number }).port));
     });
-    log.info({ host: rc.host, port, cameras: cams.map((c) => c.id), segmentSeconds: rc.segmentSeconds }, 'recorder listening');
-    return { port, store, retention: ret, writerPids: () => [...writers, ...residentWriters()].flatMap((w) => w.pids()), health, thumbnails: thumbs, close };
+    log.info({ host: rc.host, port, cameras: [...stationIds], segmentSeconds: rc.segmentSeconds }, 'recorder listening');
+    return { port, store, retention: ret, writerPids: () => residentWriters().flatMap((w) => w.pids()), health, thumbnails: thumbs, close };
   } catch (e) {
     await close();
     throw e;

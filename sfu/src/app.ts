@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { effectiveCameras, type Config } from '@wardwall/common';
+import type { Config } from '@wardwall/common';
+import { installCameras, type CameraManager, type StationCameras } from './cameras/index.js';
 import type { Logger } from 'pino';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
@@ -50,6 +51,8 @@ export interface Sfu {
   health: Health;
   /** Duty-room displays, presets, tours; `displays.rules` takes camera alerts and urgent bookmarks. */
   displays: Displays;
+  /** The station's cameras (stored, live-managed): `stationCameras.create({name, main, sub})` adds one. */
+  stationCameras: CameraManager;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let residents: Residents | null = null;
   let displays: Displays | null = null;
   let ptz: Ptz | null = null;
+  let station: StationCameras | undefined;
   const router = new Router().before(originGuard(config.sfu.allowedOrigins));
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -78,8 +82,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     auditFeature = installAuditFeature({ db, router, log: log.child({ part: 'audit' }), config });
     audit = auditFeature.log;
     auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => [...new Set([...cameras.info().map((c) => c.id), ...(residents?.reviewableIds() ?? [])])], secure: tls !== null });
-    const configCameras = effectiveCameras(config);
-    await cameras.add(configCameras);
+    // The station's cameras: the stored list (seeded from the config at the first start), live-managed.
+    station = await installCameras({
+      config, db, registry: cameras, router, audit, log: log.child({ part: 'cameras' }), pullUrl: ingestPullUrl(config),
+      reservedIds: () => residents?.reviewableIds() ?? [],
+    });
+    const configCameras = station.initial;
     auditCameraSet(audit, configCameras);
     const residentAudit = audit;
     residents = installResidents({
@@ -101,7 +109,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     };
     router.add(...coreRoutes(routesCtx));
     router.add(openApiRoute(() => router.list(), SFU_API_INFO));
-    installMap({ config, cameras, router });
+    installMap({ config, cameras, router, list: configCameras });
     const handler = createRequestHandler(routesCtx, router);
     server = tls ? createHttpsServer({ ...tls }, (req, res) => void handler(req, res)) : createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;
@@ -132,7 +140,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       cameraExists: (id) => cameras.has(id) || (residents?.reviewableIds() ?? []).includes(id),
     });
     ptz = installPtz({
-      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }),
+      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }), running: (id) => cameras.has(id),
       onAction: (by, action, cameraId, detail) => void trail.record(actorOf(by), action, cameraId, detail),
     });
     const metrics = createSfuMetrics({ cameras, pool, signaling: () => signaling, openAlerts: () => health?.store.unclosed() ?? [] });
@@ -174,6 +182,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     bookmarks: bookmarks!,
     health: health!,
     displays: displays!,
+    stationCameras: station!.manager,
     async close() {
       if (closed) return;
       closed = true;

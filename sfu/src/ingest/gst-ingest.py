@@ -113,6 +113,9 @@ class Probe:
         self.first_packet = None
         self.parsed = {}
         self.done = False
+        # The admin page's Test asks for one decoded keyframe as a JPEG (base64 in the report).
+        self.want_snapshot = bool(cfg.get('snapshot'))
+        self.snapshot = None
 
     def on_pad(self, _src, pad):
         s = caps_struct(pad)
@@ -138,11 +141,19 @@ class Probe:
         self.video = {'encodingName': enc, 'profileLevelId': s.get_string('profile-level-id')}
         pad.add_probe(Gst.PadProbeType.BUFFER, self.on_rtp)
         if enc in DEPAY:
-            chain = [make(DEPAY[enc]), make(PARSE[enc]), make('fakesink', sync=False)]
+            if self.want_snapshot:
+                tail = [make('identity', drop_buffer_flags=Gst.BufferFlags.DELTA_UNIT), make(DECODE[enc], max_threads=1), make('videoconvert'),
+                        make('videoscale'), make('capsfilter', caps=Gst.Caps.from_string('video/x-raw,width=[16,640],pixel-aspect-ratio=1/1')),
+                        make('jpegenc', quality=80), make('appsink', emit_signals=True, sync=False, max_buffers=1, drop=True)]
+                tail[-1].connect('new-sample', self.on_snapshot)
+            else:
+                tail = [make('fakesink', sync=False)]
+            chain = [make(DEPAY[enc]), make(PARSE[enc])] + tail
             for el in chain:
                 self.pipeline.add(el)
-            chain[0].link(chain[1])
-            chain[1].link(chain[2])
+            for a, b in zip(chain, chain[1:]):
+                if not a.link(b):
+                    raise RuntimeError(f'cannot link {a.get_name()} to {b.get_name()}')
             chain[1].get_static_pad('src').connect('notify::caps', self.on_parsed_caps)
             for el in chain:
                 el.sync_state_with_parent()
@@ -169,6 +180,16 @@ class Probe:
                 out[key] = v
         self.parsed = out
 
+    def on_snapshot(self, sink):
+        sample = sink.emit('pull-sample')
+        if sample is not None and self.snapshot is None:
+            buf = sample.get_buffer()
+            ok, info = buf.map(Gst.MapFlags.READ)
+            if ok:
+                self.snapshot = bytes(info.data)
+                buf.unmap(info)
+        return Gst.FlowReturn.OK
+
     def on_rtp(self, _pad, info):
         buf = info.get_buffer()
         ok, rtp = GstRtp.RTPBuffer.map(buf, Gst.MapFlags.READ)
@@ -187,7 +208,8 @@ class Probe:
             self.last_ts = ts
         frames = len(self.timestamps)
         elapsed = now - self.first_packet
-        if not self.done and ((frames >= 13 and self.parsed.get('width') and elapsed >= 1.2) or elapsed * 1000 >= self.cfg.get('probeMs', 4000)):
+        snapped = self.snapshot is not None or not self.want_snapshot
+        if not self.done and ((frames >= 13 and self.parsed.get('width') and elapsed >= 1.2 and snapped) or elapsed * 1000 >= self.cfg.get('probeMs', 4000)):
             self.done = True
             GLib.idle_add(self.finish)
         return Gst.PadProbeReturn.OK
@@ -209,7 +231,11 @@ class Probe:
         video['fps'] = self.fps()
         video['reordering'] = self.reordered
         video['frames'] = len(self.timestamps)
-        print(json.dumps({'video': video if self.video else None, 'audio': self.audio}), flush=True)
+        report = {'video': video if self.video else None, 'audio': self.audio}
+        if self.snapshot is not None:
+            import base64
+            report['snapshot'] = base64.b64encode(self.snapshot).decode('ascii')
+        print(json.dumps(report), flush=True)
         self.loop.quit()
         return False
 

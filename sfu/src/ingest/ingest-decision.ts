@@ -22,6 +22,8 @@ export const probeReportSchema = z.object({
     })
     .nullable(),
   audio: z.array(z.object({ encodingName: z.string().max(40), clockRate: z.number().int().nullable().optional(), channels: z.number().int().optional() })).max(8),
+  /** Probe with `snapshot`: one decoded keyframe, JPEG, base64. */
+  snapshot: z.string().max(1_900_000).regex(/^[A-Za-z0-9+/=]*$/).optional(),
 });
 export type ProbeReport = z.infer<typeof probeReportSchema>;
 

@@ -68,6 +68,6 @@ export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOpt
 }
 
 /** The probe run of gst-ingest.py for one URL (on stdin). */
-export function probeSpec(url: string, probeMs = 4000): { command: string; args: string[]; stdin: string } {
-  return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify({ mode: 'probe', url, probeMs, probeTimeoutMs: 12000 }) };
+export function probeSpec(url: string, probeMs = 4000, opts: { snapshot?: boolean } = {}): { command: string; args: string[]; stdin: string } {
+  return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify({ mode: 'probe', url, probeMs, probeTimeoutMs: 12000, ...(opts.snapshot ? { snapshot: true } : {}) }) };
 }

@@ -12,6 +12,9 @@ export interface ProbeResult {
   stderrTail: string[];
 }
 
+/** The report line, a base64 JPEG snapshot included (640 px wide at most). */
+const MAX_REPORT_CHARS = 2_000_000;
+
 export function runProbe(spec: { command: string; args: string[]; stdin: string }, signal?: AbortSignal, timeoutMs = 20000): Promise<ProbeResult> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve({ report: null, code: null, stderrTail: ['aborted'] });
@@ -22,7 +25,7 @@ export function runProbe(spec: { command: string; args: string[]; stdin: string 
     child.stdin.end(spec.stdin);
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (t: string) => {
-      if (out.length < 64_000) out += t;
+      if (out.length < MAX_REPORT_CHARS) out += t;
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (t: string) => {

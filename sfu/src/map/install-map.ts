@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { ConfigError, DEMO_STREETS, demoEnabled, effectiveCameras, resolveNeighbours, type Config } from '@wardwall/common';
+import { ConfigError, DEMO_STREETS, demoEnabled, effectiveCameras, resolveNeighbours, type CameraConfig, type Config } from '@wardwall/common';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import type { Router } from '@wardwall/server-kit';
 import { schematicSvg } from './schematic.js';
@@ -42,9 +42,10 @@ export function loadMapBackground(config: Readonly<Config>): MapBackground {
   return { type, body };
 }
 
-export function installMap(deps: { config: Readonly<Config>; cameras: CameraRegistry; router: Router }): { close(): void } {
+export function installMap(deps: { config: Readonly<Config>; cameras: CameraRegistry; router: Router; list?: readonly CameraConfig[] }): { close(): void } {
   const { config, cameras, router } = deps;
-  cameras.setNeighbours(resolveNeighbours(effectiveCameras(config), config.map.neighbourDistance));
+  // The station's camera list keeps the graph up to date when it changes (cameras/camera-manager.ts).
+  cameras.setNeighbours(resolveNeighbours([...(deps.list ?? effectiveCameras(config))], config.map.neighbourDistance));
   const background = loadMapBackground(config);
   router.add(
     {

@@ -68,7 +68,7 @@ export class CameraRegistry extends EventEmitter<Events> {
 
   /**
    * Adds a camera or replaces the one with its id. The ingest restarts only when what it pulls
-   * changed (URLs, transcode, hold); a name, position or label change just updates the listing.
+   * changed (URLs, transcode, audio, hold); a name, position or label change just updates the listing.
    */
   async upsert(config: CameraConfig, extras: CameraExtras = {}): Promise<void> {
     if (this.closed) return;
@@ -167,5 +167,5 @@ export class CameraRegistry extends EventEmitter<Events> {
 }
 
 function sameIngest(old: Entry, config: CameraConfig, extras: CameraExtras): boolean {
-  return old.config.main === config.main && old.config.sub === config.sub && old.config.transcode === config.transcode && old.extras.hold === extras.hold;
+  return old.config.main === config.main && old.config.sub === config.sub && old.config.transcode === config.transcode && old.config.audio === config.audio && old.extras.hold === extras.hold;
 }

@@ -28,6 +28,8 @@ export interface PtzDeps {
   /** Milliseconds a move lasts without a renewal (default 1000). */
   deadmanMs?: number;
   timeoutMs?: number;
+  /** Whether the camera still runs (a camera disabled or removed in the admin page has no PTZ); default: always. */
+  running?: (cameraId: string) => boolean;
 }
 
 export interface Ptz {
@@ -87,6 +89,7 @@ export function installPtz(deps: PtzDeps): Ptz {
   let closed = false;
 
   const camera = (id: string): CameraPtz => {
+    if (deps.running && !deps.running(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `camera: unknown camera ${id.slice(0, 64)}`, 404);
     const cam = all.get(id);
     if (cam) return cam;
     if (!known.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `camera: unknown camera ${id.slice(0, 64)}`, 404);

@@ -26,6 +26,7 @@ import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
 import type { LayoutName } from '../../core/layout.js';
 import './ww-default-wall.js';
+import './ww-admin-cameras.js';
 import '../ww-station-key/ww-station-key.js';
 import { wwAdminStyles } from './ww-admin.styles.js';
 
@@ -348,6 +349,7 @@ export class WwAdmin extends LitElement {
         ${this.renderRoles()}
       </section>
       <section>
+        <ww-admin-cameras .fetchFn=${this.api?.fetch ?? null}></ww-admin-cameras>
         <h2>${t('admin.cameras')}</h2>
         ${this.renderCameras()}
         <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
