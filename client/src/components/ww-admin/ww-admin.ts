@@ -27,6 +27,7 @@ import { dataTable, formControls, theme } from '../../styles/theme.js';
 import type { LayoutName } from '../../core/layout.js';
 import './ww-default-wall.js';
 import '../ww-station-key/ww-station-key.js';
+import '../ww-onvif/ww-onvif.js';
 import { wwAdminStyles } from './ww-admin.styles.js';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
@@ -352,6 +353,7 @@ export class WwAdmin extends LitElement {
         ${this.renderCameras()}
         <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
         <ww-station-key></ww-station-key>
+        <ww-onvif .fetchFn=${this.api?.fetch ?? null}></ww-onvif>
       </section>
       ${del
         ? html`<div class="dialog" role="alertdialog" aria-modal="true" data-confirm=${del.username}>
