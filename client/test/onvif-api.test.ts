@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OnvifApi, OnvifApiError, parseDevices, parseProfiles } from '../src/services/onvif-api.js';
+import { discoveryTarget, OnvifApi, OnvifApiError, parseDevices, parseProfiles } from '../src/services/onvif-api.js';
 
 test('discover replies: devices without an endpoint or an address are dropped; odd replies are refused', () => {
   assert.deepEqual(
@@ -26,4 +26,10 @@ test('Add sends the grant and the profile tokens, never a password; a refusal ke
   assert.equal(await api.add('og_x', 'Cổng', 'p1', 'p2'), 'cong');
   assert.deepEqual(sent[0], { grant: 'og_x', name: 'Cổng', main: 'p1', sub: 'p2' });
   await assert.rejects(api.add('og_x', 'Cổng', 'p1', null), (e: unknown) => e instanceof OnvifApiError && e.code === 'ONVIF_EXPIRED');
+});
+
+test('the address field: an IPv4 address, with a port when given', () => {
+  assert.deepEqual(discoveryTarget(' 192.168.1.64 '), { host: '192.168.1.64' });
+  assert.deepEqual(discoveryTarget('192.168.1.64:3703'), { host: '192.168.1.64', port: 3703 });
+  assert.deepEqual(discoveryTarget('a b'), { host: 'a b' });
 });

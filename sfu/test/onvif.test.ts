@@ -173,3 +173,21 @@ test('media profiles with GetStreamUri through WS-Security; a wrong password is 
     await cam.close();
   }
 });
+
+test('WS-Discovery by multicast: a probe to the group (on a test port) reaches the responder, its unicast match comes back', async (t) => {
+  const port = 37000 + Math.floor(Math.random() * 2000);
+  let cam;
+  try {
+    cam = await startOnvifResponder({ discovery: { name: 'Nhóm', multicastPort: port } });
+  } catch (e) {
+    t.skip(`this host cannot join a multicast group (${(e as Error).message})`);
+    return;
+  }
+  try {
+    const r = await discover({ multicast: true, group: { host: '239.255.255.250', port }, waitMs: 1200 });
+    assert.deepEqual(r.sendErrors, []);
+    assert.deepEqual(r.devices.map((d) => [d.endpoint, d.name, d.xaddrs[0]]), [[cam.endpoint, 'Nhóm', cam.url]]);
+  } finally {
+    await cam.close();
+  }
+});

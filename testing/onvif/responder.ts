@@ -51,6 +51,11 @@ export interface ResponderOptions {
     name?: string;
     hardware?: string;
     location?: string;
+    /**
+     * Also answer probes sent to the WS-Discovery group 239.255.255.250 on this port (a socket bound
+     * to the group address, member on the default interface: a host's own multicast loops back to it).
+     */
+    multicastPort?: number;
     /** Datagrams sent to the prober before the real ProbeMatch (malformed or unrelated replies). */
     junkFirst?: (messageId: string) => string[];
   };
@@ -218,12 +223,13 @@ export async function startOnvifResponder(opts: ResponderOptions = {}): Promise<
   const endpoint = `urn:uuid:${randomUUID()}`;
   const discoveryStats: DiscoveryStats = { answered: 0, ignored: 0 };
   let udp: Socket | null = null;
+  let group: Socket | null = null;
   if (opts.discovery) {
     const d = opts.discovery;
     const scope = (kind: string, v: string | undefined) => (v ? ` onvif://www.onvif.org/${kind}/${encodeURIComponent(v)}` : '');
     const sock = createSocket('udp4');
     udp = sock;
-    sock.on('message', (msg, rinfo) => {
+    const onProbe = (msg: Buffer, rinfo: { address: string; port: number }) => {
       let messageId: string;
       try {
         const env = obj(obj(parser.parse(msg.toString('utf8')) as Xml).Envelope);
@@ -241,8 +247,19 @@ export async function startOnvifResponder(opts: ResponderOptions = {}): Promise<
       const match = `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><SOAP-ENV:Header><wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID><wsa:RelatesTo>${messageId.replace(/[<&]/g, '')}</wsa:RelatesTo><wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To><wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></SOAP-ENV:Header><SOAP-ENV:Body><d:ProbeMatches><d:ProbeMatch><wsa:EndpointReference><wsa:Address>${endpoint}</wsa:Address></wsa:EndpointReference><d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types><d:Scopes>onvif://www.onvif.org/type/video_encoder onvif://www.onvif.org/Profile/Streaming${scope('name', d.name)}${scope('hardware', d.hardware)}${scope('location', d.location)}</d:Scopes><d:XAddrs>http://127.0.0.1:${port}/onvif/device_service</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></SOAP-ENV:Body></SOAP-ENV:Envelope>`;
       for (const junk of d.junkFirst?.(messageId) ?? []) sock.send(Buffer.from(junk), rinfo.port, rinfo.address);
       sock.send(Buffer.from(match), rinfo.port, rinfo.address);
-    });
+    };
+    sock.on('message', onProbe);
     await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', () => resolve()));
+    if (d.multicastPort) {
+      const g = createSocket({ type: 'udp4', reuseAddr: true });
+      group = g;
+      g.on('message', onProbe);
+      await new Promise<void>((resolve, reject) => {
+        g.once('error', reject);
+        g.bind(d.multicastPort, '239.255.255.250', () => resolve());
+      });
+      g.addMembership('239.255.255.250');
+    }
   }
   return {
     url: `http://127.0.0.1:${port}/onvif/device_service`,
@@ -255,6 +272,7 @@ export async function startOnvifResponder(opts: ResponderOptions = {}): Promise<
     close: () =>
       new Promise<void>((resolve) => {
         udp?.close();
+        group?.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -73,6 +73,13 @@ export function parseProfiles(json: unknown): OnvifProfiles {
   return { host: str(json.host) ?? '', profiles, suggested: { main: str(json.suggested.main), sub: str(json.suggested.sub) }, grant: json.grant, expiresInS: num(json.expiresInS) ?? 0 };
 }
 
+/** `a.b.c.d` or `a.b.c.d:port` as a discovery target; the server checks the address. Pure. */
+export function discoveryTarget(address: string): { host: string; port?: number } {
+  const m = /^\s*([^:\s]+)(?::(\d{1,5}))?\s*$/.exec(address);
+  if (!m) return { host: address.trim() };
+  return m[2] ? { host: m[1]!, port: Number(m[2]) } : { host: m[1]! };
+}
+
 export class OnvifApi {
   constructor(private readonly fetchFn: typeof fetch = (...a) => fetch(...a)) {}
 
@@ -86,9 +93,10 @@ export class OnvifApi {
     return json;
   }
 
-  /** Probes the LAN (multicast) and, when given, one IPv4 address (a camera on another subnet). */
+  /** Probes the LAN (multicast) and, when given, one IPv4 address `a.b.c.d[:port]` (a camera on another subnet). */
   async discover(address?: string): Promise<OnvifDevice[]> {
-    return parseDevices(await this.call('/api/admin/onvif/discover', address ? { targets: [{ host: address }] } : {}));
+    const target = address ? discoveryTarget(address) : null;
+    return parseDevices(await this.call('/api/admin/onvif/discover', target ? { targets: [target] } : {}));
   }
 
   async profiles(xaddr: string, username: string, password: string): Promise<OnvifProfiles> {

@@ -169,7 +169,7 @@ export class WwOnvif extends LitElement {
     return html`<h3>${t('onvif.title')}</h3>
       <p class="help">${t('onvif.help')}</p>
       <div class="row">
-        <label>${t('onvif.address')}<input type="text" inputmode="decimal" maxlength="15" placeholder="192.168.1.64" data-onvif-address .value=${this.address} @input=${(e: Event) => (this.address = (e.target as HTMLInputElement).value)} /></label>
+        <label>${t('onvif.address')}<input type="text" maxlength="21" placeholder="192.168.1.64" data-onvif-address .value=${this.address} @input=${(e: Event) => (this.address = (e.target as HTMLInputElement).value)} /></label>
         <button type="button" data-action="onvif-discover" ?disabled=${this.searching} @click=${() => void this.discover()}>${this.searching ? t('onvif.searching') : t('onvif.discover')}</button>
         ${this.notice ? html`<span class="notice ${this.notice.error ? 'error' : ''}" role="status" data-onvif-notice>${this.notice.text}</span>` : nothing}
       </div>
