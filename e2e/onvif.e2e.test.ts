@@ -3,7 +3,7 @@
  * loopback ONVIF responder (testing/onvif): Discover with the responder's address:port (multicast
  * is sent too but may not route on loopback), a wrong password shows the coded refusal, the right
  * one shows the profiles with the suggested main and sub streams and clears the password field,
- * Add creates the camera, which goes live. The password goes over the wire once (to /profiles) and
+ * Add creates the camera, which goes live and appears in the Manage cameras list above. The password goes over the wire once (to /profiles) and
  * comes back in no reply.
  */
 import { after, before, test } from 'node:test';
@@ -71,6 +71,7 @@ test('Discover, read the profiles (wrong then right password), Add: the camera g
     await device.locator('[data-action="onvif-add"]').click();
     await waitFor('added notice', async () => /cong-chinh/.test((await device.locator('[data-onvif-notice]').textContent().catch(() => '')) ?? ''), 15_000, 100);
     await waitFor('cong-chinh live', () => sys.sfu.cameras.info().find((c) => c.id === 'cong-chinh')?.streams.main.state === 'live', 30_000);
+    await page.locator('ww-admin ww-admin-cameras [data-cam-row="cong-chinh"]').first().waitFor({ timeout: 15_000 });
     const row = sys.sfu.db.prepare('SELECT main FROM station_cameras WHERE id = ?').get('cong-chinh') as { main: string };
     assert.ok(row.main.includes(`onvif-admin:${PASSWORD}@`), 'stored with the account');
 

@@ -89,10 +89,10 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
     retention?.close();
     expiry?.close();
     await residents?.close();
-    await station?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
     thumbs.close();
+    await station?.close();
     await exports?.close();
     store.close();
     access?.close();

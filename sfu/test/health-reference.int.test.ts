@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@wardwall/common';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { FaultCamera } from '@wardwall/endpoint/demo';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from './support.js';
 
@@ -24,10 +24,13 @@ let sys: TestSystem | null = null;
 let cam: FaultCamera | null = null;
 let ws: WsClient | null = null;
 let learnedAt = 0;
+// Same endpoint ports on every restart: the stored camera list keeps the first start's URL of 'faulty'.
+let ports: { rtspPort: number; rtmpPort: number; httpPort: number } | null = null;
 
 async function start(health: Record<string, unknown> = {}): Promise<TestSystem> {
   await stop(); // a test that failed half-way left its system running
-  const s = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, auth: true, sfuDataDir: dir, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }], health: { settleMs: 4000, ...health } });
+  ports ??= { rtspPort: await freeTcpPort(), rtmpPort: await freeTcpPort(), httpPort: await freeTcpPort() };
+  const s = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, auth: true, sfuDataDir: dir, endpointPorts: ports, cameras: [{ id: 'faulty', name: 'Faulty', main: '{rtsp}/faulty' }], health: { settleMs: 4000, ...health } });
   sys = s;
   cam = new FaultCamera(FaultCamera.spec('faulty', s.embedded.publishUrl('faulty')), log);
   return s;

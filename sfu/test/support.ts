@@ -57,6 +57,12 @@ export interface TestSystemOptions {
   logLevel?: string;
   /** The SFU's data folder (to start on an existing database); a fresh temporary one by default. */
   sfuDataDir?: string;
+  /**
+   * The embedded endpoint's ports (default: free ones). A test that restarts on the same `sfuDataDir`
+   * with configured cameras on the endpoint keeps them: the stored camera list (seeded from the
+   * config at the first start only, docs/cameras.md) keeps the first start's URLs.
+   */
+  endpointPorts?: { rtspPort: number; rtmpPort: number; httpPort: number };
   /** Overrides of `sfu.health`. */
   health?: Record<string, unknown>;
   /** More options of the in-process recorder (e.g. thumbnail limits). */
@@ -70,7 +76,8 @@ export interface TestSystemOptions {
 }
 
 export async function startTestSystem(overrides: TestSystemOptions = {}): Promise<TestSystem> {
-  const [rtspPort, rtmpPort, httpPort, sfuPort, recorderPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const [freeRtsp, freeRtmp, freeHttp, sfuPort, recorderPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
+  const { rtspPort, rtmpPort, httpPort } = overrides.endpointPorts ?? { rtspPort: freeRtsp, rtmpPort: freeRtmp, httpPort: freeHttp };
   const rtcMin = 20000 + Math.floor(Math.random() * 200) * 100;
   const raw: Record<string, any> = {
     cameras: (overrides.cameras ?? []).map((c) => ({ ...c, main: c.main.replace('{rtsp}', `rtsp://127.0.0.1:${rtspPort}/live`) })),

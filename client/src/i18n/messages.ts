@@ -4,6 +4,7 @@
  */
 import { authEn, authVi } from './messages-auth.js';
 import { wallEn, wallVi } from './messages-wall.js';
+import { camerasEn, camerasVi } from './messages-cameras.js';
 
 export const LANGS = ['vi', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -340,6 +341,7 @@ export const vi = {
   'err.OTHER': 'lỗi {code}',
   ...authVi,
   ...wallVi,
+  ...camerasVi,
   'bm.button': "Đánh dấu (B)",
   'bm.formTitle': "Đánh dấu khoảnh khắc",
   'bm.title': "Tiêu đề",
@@ -851,6 +853,7 @@ export const en: Record<MessageKey, string> = {
   'err.OTHER': 'error {code}',
   ...authEn,
   ...wallEn,
+  ...camerasEn,
   'bm.button': "Bookmark (B)",
   'bm.formTitle': "Bookmark this moment",
   'bm.title': "Title",

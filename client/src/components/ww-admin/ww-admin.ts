@@ -26,6 +26,7 @@ import { AuthError, type AuthApi } from '../../services/auth-api.js';
 import { dataTable, formControls, theme } from '../../styles/theme.js';
 import type { LayoutName } from '../../core/layout.js';
 import './ww-default-wall.js';
+import './ww-admin-cameras.js';
 import '../ww-station-key/ww-station-key.js';
 import '../ww-onvif/ww-onvif.js';
 import { wwAdminStyles } from './ww-admin.styles.js';
@@ -349,11 +350,12 @@ export class WwAdmin extends LitElement {
         ${this.renderRoles()}
       </section>
       <section>
+        <ww-admin-cameras .fetchFn=${this.api?.fetch ?? null}></ww-admin-cameras>
+        <ww-onvif .fetchFn=${this.api?.fetch ?? null} @ww-camera-added=${() => void this.renderRoot.querySelector('ww-admin-cameras')?.load()}></ww-onvif>
         <h2>${t('admin.cameras')}</h2>
         ${this.renderCameras()}
         <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
         <ww-station-key></ww-station-key>
-        <ww-onvif .fetchFn=${this.api?.fetch ?? null}></ww-onvif>
       </section>
       ${del
         ? html`<div class="dialog" role="alertdialog" aria-modal="true" data-confirm=${del.username}>
