@@ -66,6 +66,14 @@ export const ErrorCode = {
   PTZ_UNAVAILABLE: 'PTZ_UNAVAILABLE',
   /** PTZ: the camera did not answer, refused our credentials or the command (HTTP 502). */
   PTZ_FAILED: 'PTZ_FAILED',
+  /** ONVIF discovery: the device's service address did not answer (HTTP 502). */
+  ONVIF_UNREACHABLE: 'ONVIF_UNREACHABLE',
+  /** ONVIF discovery: the device refused the user name or password (HTTP 502). */
+  ONVIF_AUTH: 'ONVIF_AUTH',
+  /** ONVIF discovery: the device answered with a fault or something unreadable (HTTP 502). */
+  ONVIF_FAILED: 'ONVIF_FAILED',
+  /** ONVIF discovery: the profiles reply's token is unknown, expired or another user's (HTTP 410). */
+  ONVIF_EXPIRED: 'ONVIF_EXPIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

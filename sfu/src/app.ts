@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '@wardwall/common';
 import { installCameras, type CameraManager, type StationCameras } from './cameras/index.js';
+import { installOnvif } from './onvif/index.js';
 import type { Logger } from 'pino';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
@@ -88,6 +89,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       reservedIds: () => residents?.reviewableIds() ?? [],
     });
     const configCameras = station.initial;
+    installOnvif({ router, manager: station.manager, log: log.child({ part: 'onvif' }) });
     auditCameraSet(audit, configCameras);
     const residentAudit = audit;
     residents = installResidents({

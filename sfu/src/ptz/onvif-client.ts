@@ -2,7 +2,8 @@
  * A small ONVIF client for pan/tilt/zoom: SOAP 1.2 over HTTP(S) with a WS-Security UsernameToken
  * (password digest, the camera's clock offset applied to `Created`), for the seven operations the
  * wall needs: GetSystemDateAndTime, GetCapabilities, GetProfiles, ContinuousMove, Stop, GetPresets,
- * GotoPreset. Replies are parsed by fast-xml-parser (namespace prefixes dropped).
+ * GotoPreset; and for ONVIF discovery (sfu/src/onvif/) the media profiles with GetStreamUri.
+ * Replies are parsed by fast-xml-parser (namespace prefixes dropped).
  *
  * Why not the `onvif` npm package: its `Cam` connects with a chain of requests we do not need
  * (device information, video sources, services, scopes, …), any of which failing fails the
@@ -15,6 +16,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { XMLParser } from 'fast-xml-parser';
+import { asList, obj, text, xmlEscape, type Xml } from './onvif-xml.js';
+import { parseProfiles, parseStreamUri, streamUriRequest, type MediaProfile } from './onvif-media.js';
 
 export class OnvifError extends Error {
   constructor(
@@ -52,8 +55,6 @@ const NS = {
   tt: 'http://www.onvif.org/ver10/schema',
 };
 
-const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-
 /** The PasswordDigest of WS-Security's UsernameToken profile: Base64(SHA-1(nonce + created + password)). Pure. */
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
   return createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created, 'utf8'), Buffer.from(password, 'utf8')])).digest('base64');
@@ -69,10 +70,6 @@ export function envelope(body: string, auth?: { user: string; password: string; 
 
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false });
 
-type Xml = Record<string, unknown>;
-const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const obj = (v: unknown): Xml => (typeof v === 'object' && v !== null ? (v as Xml) : {});
-const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' && v !== null && typeof (v as Xml)['#text'] === 'string' ? ((v as Xml)['#text'] as string) : '');
 
 /** Parses a SOAP reply into its Body, or throws OnvifError for a Fault. Pure. */
 export function soapBody(xml: string): Xml {
@@ -137,9 +134,9 @@ export class OnvifClient {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Learns the clock offset, the PTZ and media services and the profile to steer. Idempotent. */
-  async connect(): Promise<void> {
-    if (this.profileToken) return;
+  /** Learns the clock offset and the service paths (GetSystemDateAndTime, GetCapabilities). Idempotent. */
+  private async services(): Promise<void> {
+    if (this.mediaPath) return;
     const devicePath = this.origin.pathname + this.origin.search;
     try {
       const t = deviceUtcMs(await this.call(devicePath, `<tds:GetSystemDateAndTime/>`, false));
@@ -152,16 +149,42 @@ export class OnvifClient {
     const c = obj(caps.Capabilities);
     const ptz = text(obj(c.PTZ).XAddr);
     const media = text(obj(c.Media).XAddr);
-    if (!ptz) throw new OnvifError('the camera offers no PTZ service', 'no_ptz');
     if (!media) throw new OnvifError('the camera offers no media service', 'bad_reply');
-    this.ptzPath = this.pathOf(ptz);
+    this.ptzPath = ptz ? this.pathOf(ptz) : null;
     this.mediaPath = this.pathOf(media);
-    const profiles = asList(obj(obj(await this.call(this.mediaPath, `<trt:GetProfiles/>`)).GetProfilesResponse).Profiles).map(obj);
+  }
+
+  /** Learns the clock offset, the PTZ and media services and the profile to steer. Idempotent. */
+  async connect(): Promise<void> {
+    if (this.profileToken) return;
+    await this.services();
+    if (!this.ptzPath) throw new OnvifError('the camera offers no PTZ service', 'no_ptz');
+    const profiles = asList(obj(obj(await this.call(this.mediaPath!, `<trt:GetProfiles/>`)).GetProfilesResponse).Profiles).map(obj);
     const chosen = this.target.profile
       ? profiles.find((p) => p['@token'] === this.target.profile)
       : profiles.find((p) => p.PTZConfiguration !== undefined);
     if (!chosen || typeof chosen['@token'] !== 'string') throw new OnvifError(this.target.profile ? `the camera has no profile "${this.target.profile}"` : 'no media profile of the camera has a PTZ configuration', 'no_ptz');
     this.profileToken = chosen['@token'];
+  }
+
+  /**
+   * The media profiles with their video encoding and the RTSP URI of each (GetProfiles, then
+   * GetStreamUri per profile with a video encoder; a profile whose URI the camera refuses keeps
+   * `uri: null`). At most 16 profiles.
+   */
+  async mediaProfiles(): Promise<MediaProfile[]> {
+    await this.services();
+    const profiles = parseProfiles(await this.call(this.mediaPath!, `<trt:GetProfiles/>`)).slice(0, 16);
+    for (const p of profiles) {
+      if (!p.encoding) continue;
+      try {
+        p.uri = parseStreamUri(await this.call(this.mediaPath!, streamUriRequest(p.token)));
+      } catch (e) {
+        if (e instanceof OnvifError && (e.kind === 'auth' || e.kind === 'unreachable')) throw e;
+        p.uri = null;
+      }
+    }
+    return profiles;
   }
 
   /** Only the path of a service address the camera reports: requests stay on the configured host. */

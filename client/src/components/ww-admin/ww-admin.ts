@@ -28,6 +28,7 @@ import type { LayoutName } from '../../core/layout.js';
 import './ww-default-wall.js';
 import './ww-admin-cameras.js';
 import '../ww-station-key/ww-station-key.js';
+import '../ww-onvif/ww-onvif.js';
 import { wwAdminStyles } from './ww-admin.styles.js';
 
 type Editing = { kind: 'create' } | { kind: 'edit'; user: UserRecord };
@@ -350,6 +351,7 @@ export class WwAdmin extends LitElement {
       </section>
       <section>
         <ww-admin-cameras .fetchFn=${this.api?.fetch ?? null}></ww-admin-cameras>
+        <ww-onvif .fetchFn=${this.api?.fetch ?? null} @ww-camera-added=${() => void this.renderRoot.querySelector('ww-admin-cameras')?.load()}></ww-onvif>
         <h2>${t('admin.cameras')}</h2>
         ${this.renderCameras()}
         <ww-default-wall .fetchFn=${this.api?.fetch ?? null} .cameras=${this.cameras} .mine=${this.wall ?? null}></ww-default-wall>
