@@ -4,3 +4,4 @@ export * from './ports.js';
 export * from './supervisor.js';
 export * from './resident-rows.js';
 export * from './secret-file.js';
+export * from './entry.js';
