@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { freeTcpPort } from '@wardwall/common/node';
 import { signIn, waitFor } from '../../sfu/test/support.js';
 
@@ -160,12 +161,14 @@ test('the built services run as their units say, as a dedicated user, and serve 
 
   // Each unit's ExecStart as the unit's user, with only the unit's environment (as systemd gives it).
   const logs: Record<string, string> = {};
+  const unitEnv: Record<string, Record<string, string>> = {};
   for (const name of ['endpoint', 'sfu', 'recorder']) {
     const lines = unitLines(readFileSync(join(unitDir, `wardwall-${name}.service`), 'utf8'));
     const get = (k: string) => lines.find(([key]) => key === k)?.[1];
     assert.equal(get('User'), user);
     const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: join(stage, 'var/lib/wardwall'), USER: user, LOGNAME: user };
     for (const [k, v] of lines) if (k === 'Environment') env[v.slice(0, v.indexOf('='))] = v.slice(v.indexOf('=') + 1);
+    unitEnv[name] = env;
     const exec = get('ExecStart')!.split(' ');
     assert.ok(!exec.includes('tsx') && exec.at(-1)!.endsWith('.js'), `${name} runs the built JavaScript: ${exec.join(' ')}`);
     const child = spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--no-new-privs', '--', ...exec], { cwd: get('WorkingDirectory')!, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -233,9 +236,33 @@ test('the built services run as their units say, as a dedicated user, and serve 
       500,
     );
     assert.equal(statSync(segment).uid, uid, 'written by the service user');
-    // Nothing else may write outside the data directory: the SFU's database is there too.
-    assert.ok(filesUnder(join(stage, 'var/lib/wardwall/sfu')).length > 0);
+    assert.ok(filesUnder(join(stage, 'var/lib/wardwall/sfu')).includes(join(stage, 'var/lib/wardwall/sfu/wardwall.db')), 'the SFU database is in the data directory');
+
+    // An online backup of the running system: both databases (SQLite backup API) and the recordings.
+    const backupDir = join(stage, 'backup');
+    const backup = spawnSync(process.execPath, ['--conditions=wardwall-dist', 'scripts/backup.mjs', backupDir], { cwd: root, env: { ...unitEnv.sfu, PATH: process.env.PATH }, encoding: 'utf8' });
+    assert.equal(backup.status, 0, backup.stderr);
+    const [made] = readdirSync(backupDir);
+    const copy = join(backupDir, made!);
+    const appDb = new Database(join(copy, 'sfu/wardwall.db'), { readonly: true });
+    assert.equal(appDb.pragma('integrity_check', { simple: true }), 'ok');
+    assert.ok((appDb.prepare('SELECT count(*) AS n FROM auth_users').get() as { n: number }).n >= 1, 'the accounts are in the backup');
+    appDb.close();
+    const index = new Database(join(copy, 'recordings/index.sqlite'), { readonly: true });
+    assert.equal(index.pragma('integrity_check', { simple: true }), 'ok');
+    const rows = index.prepare('SELECT path FROM segments').all() as { path: string }[];
+    index.close();
+    assert.ok(rows.length >= 1, 'the recordings index is in the backup');
+    assert.ok(rows.some((r) => statSync(join(copy, 'recordings', r.path), { throwIfNoEntry: false })?.isFile()), 'with the segment files');
+    for (const secret of ['auth-secret', 'endpoint-secret']) assert.equal(statSync(join(copy, 'sfu', secret)).mode & 0o777, 0o600, secret);
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${dump()}`, { cause: e });
   }
+
+  // Uninstall removes the units and keeps the config and the data.
+  const removed = sh(process.execPath, ['scripts/service.mjs', 'uninstall', '--root', stage]);
+  assert.equal(removed.status, 0, removed.stderr);
+  assert.deepEqual(readdirSync(unitDir), []);
+  assert.equal(readFileSync(configFile, 'utf8'), `// the station's config\n${config}\n`);
+  assert.ok(statSync(join(stage, 'var/lib/wardwall/sfu/wardwall.db')).isFile());
 });
