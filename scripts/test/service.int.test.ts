@@ -1,7 +1,8 @@
 /**
  * The production build run as the services (docs/operations.md): `npm run build`, then
- * `scripts/service.mjs install --root <tmp>` (a staging tree: units, /etc/wardwall, /var/lib/wardwall
- * under <tmp>). The units pass `systemd-analyze verify`; each unit's ExecStart runs as a throwaway
+ * a copy of the checkout pruned to production dependencies (`npm prune --omit=dev`: no tsx, no
+ * typescript), and its `scripts/service.mjs install --root <tmp>` (a staging tree: units,
+ * /etc/wardwall, /var/lib/wardwall under <tmp>). The units pass `systemd-analyze verify`; each unit's ExecStart runs as a throwaway
  * system user (setpriv, the unit's Environment= lines, WorkingDirectory=, no tsx) from the built
  * output; the SFU answers /api/health ok, a demo camera goes live with a JPEG still from its
  * decoded keyframes, and the recorder (a sibling process, through the SFU's proxy) writes segments
@@ -10,7 +11,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -112,18 +113,27 @@ test('npm run build: every service in JavaScript under <workspace>/dist, its ass
   }
 });
 
-test('the built services run as their units say, as a dedicated user, and serve live video', { skip: !isRoot && 'needs root (useradd, setpriv)', timeout: 240_000 }, async () => {
+test('the built services, with production dependencies only, run as their units say, as a dedicated user, and serve live video', { skip: !isRoot && 'needs root (useradd, setpriv)', timeout: 240_000 }, async () => {
   chmodSync(stage, 0o755);
+  // The station's copy of the built checkout with production dependencies only (what
+  // `npm ci --omit=dev` leaves): no tsx, no typescript. Everything below runs from it.
+  const app = join(stage, 'opt/wardwall');
+  mkdirSync(app, { recursive: true });
+  const copied = sh('bash', ['-c', `tar -C "${root}" --exclude=./.git --exclude=./data --exclude=./.build -cf - . | tar -C "${app}" -xf -`]);
+  assert.equal(copied.status, 0, copied.stderr);
+  const pruned = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8' });
+  assert.equal(pruned.status, 0, pruned.stderr);
+  for (const dev of ['tsx', 'typescript', 'vite', 'eslint']) assert.equal(existsSync(join(app, 'node_modules', dev)), false, `${dev} is gone`);
   const made = sh('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', join(stage, 'var/lib/wardwall'), '--shell', '/usr/sbin/nologin', user]);
   assert.equal(made.status, 0, made.stderr);
   userMade = true;
   const uid = Number(sh('id', ['-u', user]).stdout.trim());
 
   // First install: the config comes from the example; the data dir belongs to the user.
-  const first = sh(process.execPath, ['scripts/service.mjs', 'install', '--root', stage, '--user', user]);
+  const first = sh(process.execPath, [join(app, 'scripts/service.mjs'), 'install', '--root', stage, '--user', user]);
   assert.equal(first.status, 0, first.stderr);
   const configFile = join(stage, 'etc/wardwall/config.jsonc');
-  assert.equal(readFileSync(configFile, 'utf8'), readFileSync(join(root, 'config.example.jsonc'), 'utf8'));
+  assert.equal(readFileSync(configFile, 'utf8'), readFileSync(join(app, 'config.example.jsonc'), 'utf8'));
   assert.equal(statSync(configFile).mode & 0o777, 0o640, 'camera credentials: not world-readable');
   assert.equal(statSync(join(stage, 'var/lib/wardwall')).uid, uid);
 
@@ -154,7 +164,7 @@ test('the built services run as their units say, as a dedicated user, and serve 
     2,
   );
   writeFileSync(configFile, `// the station's config\n${config}\n`);
-  const upgrade = sh(process.execPath, ['scripts/service.mjs', 'install', '--root', stage, '--user', user]);
+  const upgrade = sh(process.execPath, [join(app, 'scripts/service.mjs'), 'install', '--root', stage, '--user', user]);
   assert.equal(upgrade.status, 0, upgrade.stderr);
   assert.match(upgrade.stdout, /kept/);
   assert.equal(readFileSync(configFile, 'utf8'), `// the station's config\n${config}\n`, 'an upgrade keeps the config');
@@ -170,7 +180,7 @@ test('the built services run as their units say, as a dedicated user, and serve 
     for (const [k, v] of lines) if (k === 'Environment') env[v.slice(0, v.indexOf('='))] = v.slice(v.indexOf('=') + 1);
     unitEnv[name] = env;
     const exec = get('ExecStart')!.split(' ');
-    assert.ok(!exec.includes('tsx') && exec.at(-1)!.endsWith('.js'), `${name} runs the built JavaScript: ${exec.join(' ')}`);
+    assert.ok(!exec.includes('tsx') && exec.at(-1)!.startsWith(`${app}/`) && exec.at(-1)!.endsWith('.js'), `${name} runs the built JavaScript: ${exec.join(' ')}`);
     const child = spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--no-new-privs', '--', ...exec], { cwd: get('WorkingDirectory')!, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.push(child);
     logs[name] = '';
@@ -240,7 +250,7 @@ test('the built services run as their units say, as a dedicated user, and serve 
 
     // An online backup of the running system: both databases (SQLite backup API) and the recordings.
     const backupDir = join(stage, 'backup');
-    const backup = spawnSync(process.execPath, ['--conditions=wardwall-dist', 'scripts/backup.mjs', backupDir], { cwd: root, env: { ...unitEnv.sfu, PATH: process.env.PATH }, encoding: 'utf8' });
+    const backup = spawnSync(process.execPath, ['--conditions=wardwall-dist', join(app, 'scripts/backup.mjs'), backupDir], { cwd: app, env: { ...unitEnv.sfu, PATH: process.env.PATH }, encoding: 'utf8' });
     assert.equal(backup.status, 0, backup.stderr);
     const [made] = readdirSync(backupDir);
     const copy = join(backupDir, made!);
@@ -260,7 +270,7 @@ test('the built services run as their units say, as a dedicated user, and serve 
   }
 
   // Uninstall removes the units and keeps the config and the data.
-  const removed = sh(process.execPath, ['scripts/service.mjs', 'uninstall', '--root', stage]);
+  const removed = sh(process.execPath, [join(app, 'scripts/service.mjs'), 'uninstall', '--root', stage]);
   assert.equal(removed.status, 0, removed.stderr);
   assert.deepEqual(readdirSync(unitDir), []);
   assert.equal(readFileSync(configFile, 'utf8'), `// the station's config\n${config}\n`);
