@@ -76,6 +76,8 @@ export function renderUnits({ root = '', user = 'wardwall', node, appDir }) {
       `Environment=WARDWALL_CONFIG=${l.configFile}`,
       `Environment=WARDWALL_SFU_DATA_DIR=${l.dataDir}/sfu`,
       `Environment=WARDWALL_DATA_DIR=${l.dataDir}/recordings`,
+      // The SFU's generated first admin password goes to this file (0600), not to the journal.
+      ...(s.name === 'sfu' ? [`Environment=WARDWALL_INITIAL_ADMIN_FILE=${l.dataDir}/initial-admin-password`] : []),
       `ExecStart=${node} --conditions=${DIST_CONDITION} --enable-source-maps ${join(appDir, s.entry)}`,
       'Restart=on-failure',
       'RestartSec=2s',

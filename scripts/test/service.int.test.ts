@@ -25,7 +25,6 @@ const isRoot = process.getuid?.() === 0;
 const user = `wwt${process.pid % 100000}`;
 const stage = mkdtempSync(join(tmpdir(), 'wardwall-service-'));
 const children: ChildProcess[] = [];
-const PASSWORD = 'service-test-admin-pw';
 let userMade = false;
 
 function sh(cmd: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -156,7 +155,6 @@ test('the built services, with production dependencies only, run as their units 
       demo: { enabled: true, count: 1, withSubStream: 0 },
       endpoint: { rtspPort, rtmpPort, httpPort },
       sfu: { port: sfuPort, workers: 1, webrtc: { listenIp: '127.0.0.1', port: 0, rtcMinPort: rtcMin, rtcMaxPort: rtcMin + 99 } },
-      auth: { initialAdminPassword: PASSWORD },
       recorder: { enabled: true, port: recorderPort, segmentSeconds: 2 },
       log: { level: 'info' },
     },
@@ -215,7 +213,14 @@ test('the built services, with production dependencies only, run as their units 
     );
     assert.equal(health.ok, true);
     assert.equal(health.cameras, 1);
-    const cookie = await signIn(base, 'admin', PASSWORD);
+    // The generated first admin password: in the unit's file (0600, the service user's), not in the journal.
+    const adminFile = unitEnv.sfu!.WARDWALL_INITIAL_ADMIN_FILE!;
+    assert.equal(adminFile, join(stage, 'var/lib/wardwall/initial-admin-password'));
+    assert.equal(statSync(adminFile).mode & 0o777, 0o600);
+    assert.equal(statSync(adminFile).uid, uid);
+    const password = /password "([^"]+)"/.exec(readFileSync(adminFile, 'utf8'))![1]!;
+    assert.ok(!logs.sfu!.includes(password), 'the password is not on stdout/stderr (the journal)');
+    const cookie = await signIn(base, 'admin', password);
     await waitFor(
       'demo-1 live',
       async () => {
