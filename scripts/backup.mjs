@@ -80,17 +80,19 @@ const sfuDir = resolve(config.sfu.dataDir);
 const recDir = resolve(config.recorder.dataDir);
 const report = [];
 
+// The signed audit head first: the database copied after it holds every entry it signs (a head
+// copied after the database could sign entries the copy lacks, and the copy would not verify).
+const head = headFilePath(config);
+if (existsSync(head)) {
+  copyFileSync(head, join(out, 'sfu.audit-head.json'));
+  report.push('sfu.audit-head.json');
+}
 if (existsSync(sfuDbPath(sfuDir))) {
   mkdirSync(join(out, 'sfu'), { recursive: true, mode: 0o700 });
   await onlineBackup(sfuDbPath(sfuDir), join(out, 'sfu', 'wardwall.db'));
   const files = copyTree(sfuDir, join(out, 'sfu'), ['wardwall.db']);
   report.push(`sfu: wardwall.db (online backup) + ${files} files`);
 } else report.push(`sfu: no database at ${sfuDbPath(sfuDir)}`);
-const head = headFilePath(config);
-if (existsSync(head)) {
-  copyFileSync(head, join(out, 'sfu.audit-head.json'));
-  report.push('sfu.audit-head.json');
-}
 if (existsSync(join(recDir, RECORDER_DB))) {
   mkdirSync(join(out, 'recordings'), { recursive: true, mode: 0o700 });
   await onlineBackup(join(recDir, RECORDER_DB), join(out, 'recordings', RECORDER_DB));

@@ -270,6 +270,39 @@ test('the built services, with production dependencies only, run as their units 
     assert.ok(rows.length >= 1, 'the recordings index is in the backup');
     assert.ok(rows.some((r) => statSync(join(copy, 'recordings', r.path), { throwIfNoEntry: false })?.isFile()), 'with the segment files');
     for (const secret of ['auth-secret', 'endpoint-secret']) assert.equal(statSync(join(copy, 'sfu', secret)).mode & 0o777, 0o600, secret);
+    // The copied audit trail verifies against the copied signed head (the production CLI, from the build).
+    const verified = spawnSync(process.execPath, ['--conditions=wardwall-dist', join(app, 'sfu/dist/audit/verify-cli.js')], { cwd: app, env: { PATH: process.env.PATH, WARDWALL_CONFIG: configFile, WARDWALL_SFU_DATA_DIR: join(copy, 'sfu') }, encoding: 'utf8' });
+    assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+    assert.match(verified.stdout, /^OK: [1-9]\d* audit entries/);
+
+    // Restore: the copy, owned by the user, serves a second SFU with the same accounts.
+    const restored = join(stage, 'restored');
+    assert.equal(sh('cp', ['-a', copy, restored]).status, 0);
+    assert.equal(sh('chown', ['-R', `${user}:${user}`, restored]).status, 0);
+    const port2 = await freeTcpPort();
+    const env2 = { ...unitEnv.sfu!, WARDWALL_SFU_DATA_DIR: join(restored, 'sfu'), WARDWALL_DATA_DIR: join(restored, 'recordings'), WARDWALL_SFU_PORT: String(port2), WARDWALL_INITIAL_ADMIN_FILE: join(restored, 'initial-admin-password') };
+    const sfuExec = unitLines(readFileSync(join(unitDir, 'wardwall-sfu.service'), 'utf8')).find(([k]) => k === 'ExecStart')![1].split(' ');
+    const second = spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--no-new-privs', '--', ...sfuExec], { cwd: restored, env: env2, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.push(second);
+    logs.restored = '';
+    second.stdout!.on('data', (d: Buffer) => (logs.restored += d.toString('utf8')));
+    second.stderr!.on('data', (d: Buffer) => (logs.restored += d.toString('utf8')));
+    const base2 = `http://127.0.0.1:${port2}/`;
+    await waitFor(
+      'the restored SFU answers',
+      async () => {
+        if (second.exitCode !== null) throw new Error(`the restored SFU exited ${second.exitCode}`);
+        try {
+          return (await fetch(new URL('api/health', base2))).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      60000,
+      250,
+    );
+    await signIn(base2, 'admin', password);
+    assert.equal(existsSync(join(restored, 'initial-admin-password')), false, 'no new first admin: the accounts came back');
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${dump()}`, { cause: e });
   }
