@@ -80,6 +80,9 @@ export function renderUnits({ root = '', user = 'wardwall', node, appDir }) {
       ...(s.name === 'sfu' ? [`Environment=WARDWALL_INITIAL_ADMIN_FILE=${l.dataDir}/initial-admin-password`] : []),
       `ExecStart=${node} --conditions=${DIST_CONDITION} --enable-source-maps ${join(appDir, s.entry)}`,
       'Restart=on-failure',
+      // SIGTERM to the service's main process only: it stops its own pipelines, workers and
+      // endpoint in order (as under `npm start`); whatever is left gets SIGKILL after the timeout.
+      'KillMode=mixed',
       'RestartSec=2s',
       'TimeoutStopSec=20s',
       // Logs: JSON lines on stdout, to journald (journalctl -u 'wardwall-*'); no log file.

@@ -92,6 +92,10 @@ test('npm run build: every service in JavaScript under <workspace>/dist, its ass
   for (const asset of ['sfu/dist/ingest/gst-ingest.py', 'recorder/dist/writer/pull.py', 'recorder/dist/playback/verify-page.html', 'sfu/dist/main.js', 'recorder/dist/main.js', 'endpoint/dist/service-main.js', 'endpoint/dist/endpoint-main.js']) {
     assert.ok(statSync(join(root, asset)).size > 0, asset);
   }
+  // The endpoint's service main, built, with a config whose endpoint is off (the example has a camera).
+  const off = spawnSync(process.execPath, ['--conditions=wardwall-dist', join(root, 'endpoint/dist/service-main.js')], { cwd: root, env: { PATH: process.env.PATH, WARDWALL_CONFIG: join(root, 'config.example.jsonc') }, encoding: 'utf8' });
+  assert.equal(off.status, 0, off.stderr);
+  assert.match(off.stdout, /nothing to run/);
   const builtins = new Set(builtinModules);
   for (const ws of WORKSPACES) {
     const pkg = JSON.parse(readFileSync(join(root, ws, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; exports?: Record<string, { 'wardwall-dist': string }> };

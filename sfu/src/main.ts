@@ -1,4 +1,4 @@
-/** The SFU process: `node --import tsx sfu/src/main.ts [--config file]`. */
+/** The SFU process: `node --import tsx sfu/src/main.ts [--config file]`; built: `node --conditions=wardwall-dist sfu/dist/main.js` (docs/operations.md). */
 import { writeFileSync } from 'node:fs';
 import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
 import { startSfu } from './app.js';
