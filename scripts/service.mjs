@@ -5,15 +5,17 @@
  *
  *   node scripts/service.mjs install   [--root <dir>] [--user <name>] [--node <path>] [--no-start]
  *   node scripts/service.mjs uninstall [--root <dir>]
- *   node scripts/service.mjs units     [--root <dir>] [--user <name>] [--node <path>]   (prints them)
+ *   node scripts/service.mjs units     [--root <dir>] [--user <name>]   (prints them)
  *
- * install: creates the system user (useradd --system, no login, no home), the data directory
+ * install: copies the node running it (`npm run` uses the project's pinned Node 24, docs/runtime.md;
+ * `--node <path>` picks another) to /usr/local/lib/wardwall/node, creates the system user
+ * (useradd --system, no login, no home), the data directory
  * /var/lib/wardwall (owned by it, 0750), /etc/wardwall/config.jsonc from config.example.jsonc on
  * the first install only (root:<user> 0640: camera credentials are in it; an existing file is kept
  * on upgrade), replaces the mediasoup worker's symlink into the setup cache (under a home directory,
  * which ProtectHome=yes hides) by a copy, writes the units, reloads systemd and enables and
- * (re)starts wardwall.target. uninstall: stops and disables the target, removes the units; the
- * config, the data and the user are kept.
+ * (re)starts wardwall.target. uninstall: stops and disables the target, removes the units and the
+ * node copy; the config, the data and the user are kept.
  *
  * --root <dir> installs into a staging tree for tests: every path (units, /etc, /var/lib) is under
  * <dir>, the units name those paths, and nothing touches systemd or the user database (the --user
@@ -41,12 +43,15 @@ export function layout(root = '') {
     configDir: `${root}/etc/wardwall`,
     configFile: `${root}/etc/wardwall/config.jsonc`,
     dataDir: `${root}/var/lib/wardwall`,
+    /** The services' node: a copy of the one that ran the install (the project's pinned runtime, docs/runtime.md). */
+    node: `${root}/usr/local/lib/wardwall/node`,
   };
 }
 
 /** The unit files' text by file name. Pure. */
-export function renderUnits({ root = '', user = 'wardwall', node, appDir }) {
+export function renderUnits({ root = '', user = 'wardwall', appDir }) {
   const l = layout(root);
+  const node = l.node;
   const units = {};
   units['wardwall.target'] = [
     '[Unit]',
@@ -181,12 +186,26 @@ function pinMediasoupWorker() {
   process.stdout.write(`service: copied the mediasoup worker into ${link}\n`);
 }
 
+/**
+ * The node that runs the services: a copy of the one running this install (`npm run` starts it
+ * through scripts/node.sh: the pinned Node 24 in the setup cache, under a home directory that
+ * ProtectHome=yes hides; the native addons are built for its ABI). Refreshed at every install.
+ */
+function installNode(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  const tmp = `${to}.tmp-${process.pid}`;
+  copyFileSync(realpathSync(from), tmp);
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, to);
+  const v = spawnSync(to, ['--version'], { encoding: 'utf8' });
+  if (v.status !== 0) fail('SERVICE_NODE', `the copied node at ${to} does not run`);
+  process.stdout.write(`service: node ${v.stdout.trim()} for the services at ${to}\n`);
+}
+
 function install(opts) {
   const real = opts.root === '';
   if (real && process.getuid?.() !== 0) fail('SERVICE_NOT_ROOT', 'run it as root: sudo npm run service:install');
-  for (const [what, path] of [['the checkout', APP_DIR], ['node', opts.node]]) {
-    if (hiddenByProtectHome(path)) fail('SERVICE_PATH_HIDDEN', `${what} is at ${path}, which the service cannot see (ProtectHome=yes): install from a directory such as /opt/wardwall with a system node`);
-  }
+  if (hiddenByProtectHome(APP_DIR)) fail('SERVICE_PATH_HIDDEN', `the checkout is at ${APP_DIR}, which the service cannot see (ProtectHome=yes): install from a directory such as /opt/wardwall`);
   const missing = SERVICES.map((s) => join(APP_DIR, s.entry)).filter((f) => !existsSync(f));
   if (missing.length) fail('SERVICE_NOT_BUILT', `no production build (${missing[0]} is missing): run npm run build first`);
   if (!existsSync(join(APP_DIR, 'client/dist/index.html'))) fail('SERVICE_NOT_BUILT', 'no client build (client/dist): run npm run build first');
@@ -211,8 +230,9 @@ function install(opts) {
   chownSync(l.configFile, 0, ids.gid);
   chmodSync(l.configFile, 0o640);
   pinMediasoupWorker();
+  installNode(opts.node, l.node);
   mkdirSync(l.unitDir, { recursive: true });
-  for (const [name, text] of Object.entries(renderUnits({ root: opts.root, user: opts.user, node: opts.node, appDir: APP_DIR }))) {
+  for (const [name, text] of Object.entries(renderUnits({ root: opts.root, user: opts.user, appDir: APP_DIR }))) {
     writeFileAtomic(join(l.unitDir, name), text, 0o644);
   }
   process.stdout.write(`service: units written to ${l.unitDir}\n`);
@@ -231,6 +251,7 @@ function uninstall(opts) {
   const names = ['wardwall.target', ...SERVICES.map((s) => `wardwall-${s.name}.service`)];
   if (real) sh('systemctl', ['disable', '--now', ...names], { allowFail: true });
   for (const name of names) rmSync(join(l.unitDir, name), { force: true });
+  rmSync(dirname(l.node), { recursive: true, force: true });
   if (real) sh('systemctl', ['daemon-reload'], { allowFail: true });
   process.stdout.write(`service: units removed; kept ${l.configFile}, ${l.dataDir} and the user\n`);
 }
@@ -240,7 +261,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   if (opts.command === 'install') install(opts);
   else if (opts.command === 'uninstall') uninstall(opts);
   else if (opts.command === 'units') {
-    for (const [name, text] of Object.entries(renderUnits({ root: opts.root, user: opts.user, node: opts.node, appDir: APP_DIR }))) process.stdout.write(`# ${name}\n${text}\n`);
+    for (const [name, text] of Object.entries(renderUnits({ root: opts.root, user: opts.user, appDir: APP_DIR }))) process.stdout.write(`# ${name}\n${text}\n`);
   } else fail('SERVICE_BAD_ARGS', 'usage: service.mjs install|uninstall|units [--root <dir>] [--user <name>] [--node <path>] [--no-start]');
 }
 

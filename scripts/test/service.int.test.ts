@@ -11,7 +11,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -183,6 +183,8 @@ test('the built services, with production dependencies only, run as their units 
     unitEnv[name] = env;
     const exec = get('ExecStart')!.split(' ');
     assert.ok(!exec.includes('tsx') && exec.at(-1)!.startsWith(`${app}/`) && exec.at(-1)!.endsWith('.js'), `${name} runs the built JavaScript: ${exec.join(' ')}`);
+    assert.equal(exec[0], join(stage, 'usr/local/lib/wardwall/node'), 'the installed copy of the runtime');
+    assert.equal(sh(exec[0]!, ['--version']).stdout.trim(), process.version, 'the node that ran the install (the pinned runtime)');
     const child = spawn('setpriv', ['--reuid', user, '--regid', user, '--init-groups', '--no-new-privs', '--', ...exec], { cwd: get('WorkingDirectory')!, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.push(child);
     logs[name] = '';
@@ -191,7 +193,7 @@ test('the built services, with production dependencies only, run as their units 
     await waitFor(`${name} runs as ${user}`, () => {
       if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${logs[name]!.slice(-2000)}`);
       try {
-        return /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] === String(uid) && /node$/.test(readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim());
+        return /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] === String(uid) && readlinkSync(`/proc/${child.pid}/exe`) === exec[0];
       } catch {
         return false;
       }
@@ -315,6 +317,7 @@ test('the built services, with production dependencies only, run as their units 
   const removed = sh(process.execPath, [join(app, 'scripts/service.mjs'), 'uninstall', '--root', stage]);
   assert.equal(removed.status, 0, removed.stderr);
   assert.deepEqual(readdirSync(unitDir), []);
+  assert.equal(existsSync(join(stage, 'usr/local/lib/wardwall')), false, 'the node copy is removed');
   assert.equal(readFileSync(configFile, 'utf8'), `// the station's config\n${config}\n`);
   assert.ok(statSync(join(stage, 'var/lib/wardwall/sfu/wardwall.db')).isFile());
 });
