@@ -38,6 +38,10 @@ function copyAssets(from, to) {
 }
 
 const withClient = !process.argv.includes('--no-client');
+if (!existsSync(join(root, 'node_modules/typescript/bin/tsc'))) {
+  process.stderr.write('build: BUILD_NO_DEV_DEPENDENCIES: typescript is not installed (a tree pruned with --omit=dev?): run rm -rf node_modules && bash scripts/setup.sh first\n');
+  process.exit(2);
+}
 rmSync(staging, { recursive: true, force: true });
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
 for (const ws of SERVICE_WORKSPACES) {
