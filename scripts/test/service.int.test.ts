@@ -127,6 +127,9 @@ test('the built services, with production dependencies only, run as their units 
   const pruned = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8' });
   assert.equal(pruned.status, 0, pruned.stderr);
   for (const dev of ['tsx', 'typescript', 'vite', 'eslint']) assert.equal(existsSync(join(app, 'node_modules', dev)), false, `${dev} is gone`);
+  const noBuild = sh(process.execPath, [join(app, 'scripts/build.mjs')]);
+  assert.equal(noBuild.status, 2);
+  assert.match(noBuild.stderr, /BUILD_NO_DEV_DEPENDENCIES/, 'the pruned tree cannot build, and says why');
   const made = sh('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', join(stage, 'var/lib/wardwall'), '--shell', '/usr/sbin/nologin', user]);
   assert.equal(made.status, 0, made.stderr);
   userMade = true;
