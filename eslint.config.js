@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import noCrossWorkspaceSrc from './scripts/lint/no-cross-workspace-src.js';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'client/dist/**', '**/*.d.ts'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.build/**', 'client/dist/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,10 @@
 /**
  * The launcher's log handling: every service's JSON log line goes to one log file; warnings and
  * errors are also shown on the console in one readable line each, so an operator sees problems
- * without wading through info lines.
+ * without wading through info lines. The file is rotated with a size cap (rotating-file.ts; config
+ * `log.fileMaxBytes` and `log.fileCount`, 10 MiB x 5 by default).
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { RotatingFile, type RotatingFileOptions } from './rotating-file.js';
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const SKIP = new Set(['level', 'time', 'pid', 'hostname', 'name', 'msg']);
@@ -27,8 +27,10 @@ export function consoleLine(service: string, line: string): string | null {
 }
 
 export class LogRouter {
-  constructor(private readonly file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+  private readonly out: RotatingFile;
+
+  constructor(file: string, rotation: RotatingFileOptions = {}) {
+    this.out = new RotatingFile(file, rotation);
   }
 
   line(service: string, line: string): void {
@@ -37,11 +39,7 @@ export class LogRouter {
       process.stdout.write(`[${service}] ${line}\n`);
       return;
     }
-    try {
-      appendFileSync(this.file, `${line}\n`);
-    } catch {
-      /* a full disk must not stop the wall */
-    }
+    this.out.append(`${line}\n`);
     const c = consoleLine(service, line);
     if (c) process.stderr.write(`${c}\n`);
   }

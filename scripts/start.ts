@@ -15,7 +15,7 @@ import { INITIAL_ADMIN_LINE } from '../sfu/src/auth/index.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const config = loadConfigOrExit();
 const logFile = resolve(process.env.WARDWALL_LOG_FILE ?? join(dirname(resolve(config.recorder.dataDir)), 'logs', 'wardwall.log'));
-const logs = new LogRouter(logFile);
+const logs = new LogRouter(logFile, { maxBytes: config.log.fileMaxBytes, count: config.log.fileCount });
 const log = createLogger('start', config.log.level, logs.destination('start'));
 
 const children = new Map<string, ChildProcess>();

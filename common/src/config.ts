@@ -461,7 +461,13 @@ export const configSchema = z
       .strict()
       .prefault({}),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** `npm start`'s log file (data/logs/wardwall.log) is rotated at this size (bytes)... */
+        fileMaxBytes: z.number().int().min(4096).default(10 * 1024 * 1024),
+        /** ...keeping this many files in all (wardwall.log, .1, ... .<n-1>). The services under systemd log to journald instead. */
+        fileCount: z.number().int().min(1).max(100).default(5),
+      })
       .strict()
       .prefault({}),
   })

@@ -5,9 +5,8 @@
  * (ingest, recorder) reconnect on their own back-off. start() resolves once the first run listens
  * and fails (with the child's last error line) when the first run cannot start. close() ends it.
  */
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { SupervisedProcess } from '@wardwall/common/node';
+import { SupervisedProcess, siblingEntryArgs } from '@wardwall/common/node';
 import type { EndpointArgs } from './endpoint-main.js';
 
 export interface EndpointOptions {
@@ -30,7 +29,8 @@ export interface EndpointOptions {
   backoffMs?: readonly number[];
 }
 
-const MAIN = fileURLToPath(new URL('./endpoint-main.ts', import.meta.url));
+/** endpoint-main.ts under tsx, endpoint-main.js from the build (no tsx at run time). */
+const MAIN_ARGS = siblingEntryArgs(import.meta.url, 'endpoint-main');
 const READY_LINE = 'WARDWALL-ENDPOINT-READY';
 
 export class EmbeddedEndpoint {
@@ -62,7 +62,7 @@ export class EmbeddedEndpoint {
       name: 'endpoint',
       // The library's RTMP handshake always sets up RC4 (for RTMPE), which OpenSSL 3 keeps in its
       // legacy provider: without it, the first RTMP connection crashes the endpoint process.
-      spec: () => ({ command: process.execPath, args: ['--openssl-legacy-provider', '--import', 'tsx', MAIN, args] }),
+      spec: () => ({ command: process.execPath, args: ['--openssl-legacy-provider', ...MAIN_ARGS, args] }),
       backoffMs: opts.backoffMs ?? [500, 1000, 2000, 5000],
       stableAfterMs: 10000,
       log: opts.log,

@@ -1,5 +1,5 @@
 /**
- * The embedded endpoint's process: `node --import tsx endpoint/src/endpoint-main.ts '<json>'`
+ * The embedded endpoint's process: `node --import tsx endpoint/src/endpoint-main.ts '<json>'` (built: `node --conditions=wardwall-dist endpoint/dist/endpoint-main.js '<json>'`)
  * with {host, rtspPort, rtmpPort, httpPort, logLevel, openPaths, residentDb, syncMs, secretFile}
  * (no secret on the command line: the endpoint secret is read from `secretFile`, 0600). Prints
  * READY_LINE once listening; ends on SIGTERM/SIGINT or when its parent goes away. Supervised by

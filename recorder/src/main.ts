@@ -1,4 +1,4 @@
-/** The recorder process: `node --import tsx recorder/src/main.ts [--config file]`. */
+/** The recorder process: `node --import tsx recorder/src/main.ts [--config file]`; built: `node --conditions=wardwall-dist recorder/dist/main.js` (docs/operations.md). */
 import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
 import { startRecorder } from './app.js';
 

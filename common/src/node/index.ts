@@ -5,3 +5,4 @@ export * from './supervisor.js';
 export * from './resident-rows.js';
 export * from './secret-file.js';
 export * from './camera-rows.js';
+export * from './entry.js';
