@@ -250,8 +250,20 @@ test('the built services, with production dependencies only, run as their units 
       250,
     );
     assert.equal(still.subarray(0, 2).toString('hex'), 'ffd8', 'a JPEG from the live pipeline');
-    const rec = await fetch(new URL('api/recorder/health', base), { headers: { cookie } });
-    assert.equal(rec.status, 200, await rec.clone().text());
+    // The recorder's health answers 503 until its cameras record (docs/metrics.md), then 200.
+    let lastHealth = '';
+    await waitFor(
+      "the recorder's health ok",
+      async () => {
+        const rec = await fetch(new URL('api/recorder/health', base), { headers: { cookie } });
+        lastHealth = await rec.text();
+        return rec.status === 200;
+      },
+      60000,
+      500,
+    ).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}: ${lastHealth}`);
+    });
     // The recorder, as the user, writes the camera's segments into the data directory.
     const segment = await waitFor(
       'a recorded segment',
