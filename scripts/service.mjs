@@ -202,10 +202,20 @@ function installNode(from, to) {
   process.stdout.write(`service: node ${v.stdout.trim()} for the services at ${to}\n`);
 }
 
+/** The first directory on the way to `dir` (itself included) that other users cannot enter, or null. */
+function closedToOthers(dir) {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if ((lstatSync(d).mode & 0o001) === 0) return d;
+    if (dirname(d) === d) return null;
+  }
+}
+
 function install(opts) {
   const real = opts.root === '';
   if (real && process.getuid?.() !== 0) fail('SERVICE_NOT_ROOT', 'run it as root: sudo npm run service:install');
   if (hiddenByProtectHome(APP_DIR)) fail('SERVICE_PATH_HIDDEN', `the checkout is at ${APP_DIR}, which the service cannot see (ProtectHome=yes): install from a directory such as /opt/wardwall`);
+  const closed = closedToOthers(APP_DIR);
+  if (closed) fail('SERVICE_PATH_UNREADABLE', `the service user cannot enter ${closed} (mode ${(lstatSync(closed).mode & 0o777).toString(8)}): install from a directory everyone may enter, such as /opt/wardwall (chmod 755)`);
   const missing = SERVICES.map((s) => join(APP_DIR, s.entry)).filter((f) => !existsSync(f));
   if (missing.length) fail('SERVICE_NOT_BUILT', `no production build (${missing[0]} is missing): run npm run build first`);
   if (!existsSync(join(APP_DIR, 'client/dist/index.html'))) fail('SERVICE_NOT_BUILT', 'no client build (client/dist): run npm run build first');

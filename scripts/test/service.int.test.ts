@@ -124,6 +124,13 @@ test('the built services, with production dependencies only, run as their units 
   mkdirSync(app, { recursive: true });
   const copied = sh('bash', ['-c', `tar -C "${root}" --exclude=./.git --exclude=./data --exclude=./.build -cf - . | tar -C "${app}" -xf -`]);
   assert.equal(copied.status, 0, copied.stderr);
+  // tar gave the copy the checkout's own mode: a checkout in a private directory (mktemp -d: 0700)
+  // is one the service user cannot enter, and the install refuses it, naming the directory.
+  chmodSync(app, 0o700);
+  const refused = sh(process.execPath, [join(app, 'scripts/service.mjs'), 'install', '--root', stage, '--user', 'root', '--no-start']);
+  assert.equal(refused.status, 2, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /SERVICE_PATH_UNREADABLE/);
+  chmodSync(app, 0o755);
   const pruned = spawnSync('npm', ['prune', '--omit=dev', '--offline', '--no-audit', '--no-fund'], { cwd: app, encoding: 'utf8' });
   assert.equal(pruned.status, 0, pruned.stderr);
   for (const dev of ['tsx', 'typescript', 'vite', 'eslint']) assert.equal(existsSync(join(app, 'node_modules', dev)), false, `${dev} is gone`);
