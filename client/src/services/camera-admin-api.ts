@@ -5,7 +5,7 @@
  * become `CameraAdminError` with the server's code. No DOM.
  */
 import type { IngestInfo, StreamStatus } from '@wardwall/common';
-import { readJson, replyError } from './json-reply.js';
+import { callJson } from './json-reply.js';
 
 export class CameraAdminError extends Error {
   constructor(
@@ -81,19 +81,8 @@ export function parseCameraTest(v: unknown): CameraTest {
 export class CameraAdminApi {
   constructor(private readonly fetchFn: typeof fetch = (...a) => fetch(...a)) {}
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await this.fetchFn(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await readJson(res);
-    if (!res.ok) {
-      const e = replyError(res, json);
-      throw new CameraAdminError(e.code, e.message);
-    }
-    return json;
+  private call(method: string, path: string, body?: unknown): Promise<unknown> {
+    return callJson(this.fetchFn, method, path, body, (e) => new CameraAdminError(e.code, e.message));
   }
 
   async list(): Promise<AdminCamera[]> {

@@ -33,3 +33,19 @@ export function replyError(res: Pick<Response, 'status' | 'statusText' | 'header
     retryAfterS: retry,
   };
 }
+
+/**
+ * One same-origin JSON call: `body` (when given) sent as JSON, the parsed reply returned; a refused
+ * reply throws what `fail` makes of its coded error (each service keeps its own error class).
+ */
+export async function callJson(fetchFn: typeof fetch, method: string, path: string, body: unknown, fail: (e: ReplyError) => Error): Promise<unknown> {
+  const res = await fetchFn(path, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const json = await readJson(res);
+  if (!res.ok) throw fail(replyError(res, json));
+  return json;
+}

@@ -4,7 +4,7 @@
  * Replies are checked before use; refusals become `OnvifApiError` with the server's code. The
  * password typed for a device goes to /profiles once; /add names the returned grant instead. No DOM.
  */
-import { readJson, replyError } from './json-reply.js';
+import { callJson } from './json-reply.js';
 
 export class OnvifApiError extends Error {
   constructor(
@@ -83,14 +83,8 @@ export function discoveryTarget(address: string): { host: string; port?: number 
 export class OnvifApi {
   constructor(private readonly fetchFn: typeof fetch = (...a) => fetch(...a)) {}
 
-  private async call(path: string, body: unknown): Promise<unknown> {
-    const res = await this.fetchFn(path, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const json = await readJson(res);
-    if (!res.ok) {
-      const e = replyError(res, json);
-      throw new OnvifApiError(e.code, e.message);
-    }
-    return json;
+  private call(path: string, body: unknown): Promise<unknown> {
+    return callJson(this.fetchFn, 'POST', path, body, (e) => new OnvifApiError(e.code, e.message));
   }
 
   /** Probes the LAN (multicast) and, when given, one IPv4 address `a.b.c.d[:port]` (a camera on another subnet). */

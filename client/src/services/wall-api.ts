@@ -5,7 +5,7 @@
  */
 import { parseFirstWall, parseWallSettings, type WallSettings } from '../core/wall-settings.js';
 import type { LayoutName } from '../core/layout.js';
-import { readJson, replyError } from './json-reply.js';
+import { callJson } from './json-reply.js';
 
 export class WallApiError extends Error {
   constructor(
@@ -27,19 +27,8 @@ export interface StationWall {
 export class WallApi {
   constructor(private readonly fetchFn: typeof fetch = (...a) => fetch(...a)) {}
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await this.fetchFn(path, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = await readJson(res);
-    if (!res.ok) {
-      const e = replyError(res, json);
-      throw new WallApiError(e.code, e.message);
-    }
-    return json;
+  private call(method: string, path: string, body?: unknown): Promise<unknown> {
+    return callJson(this.fetchFn, method, path, body, (e) => new WallApiError(e.code, e.message));
   }
 
   async settings(): Promise<WallSettings> {
