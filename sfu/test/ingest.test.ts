@@ -36,3 +36,18 @@ test('live audio branch: audio RTP decoded and sent as Opus with a fixed SSRC an
   for (const tok of ['decodebin', 'opusenc', `pt=${AUDIO_PAYLOAD_TYPE}`, 'ssrc=5678', 'port=40004', 'bind-port=40006', 'sync=false']) assert.ok(d.includes(tok), tok);
   assert.match(parts.at(-1)!, /^udpsink /);
 });
+
+test('a restarted pipeline run continues RTP time and sequence: video and audio payloaders get the offsets', async () => {
+  const { audioBranchDescription } = await import('../src/ingest/audio-branch.js');
+  const { gstIngestSpec } = await import('../src/ingest/pipeline-args.js');
+  const rtpStart = { timestampOffset: 4_000_000_000, seqnumOffset: 65000 };
+  const audio = audioBranchDescription({ rtpHost: '127.0.0.1', rtpPort: 40004, sourcePort: 40006, ssrc: 5678, rtpStart });
+  assert.match(audio, /rtpopuspay [^!]*timestamp-offset=4000000000 seqnum-offset=65000/);
+  assert.doesNotMatch(audioBranchDescription({ rtpHost: '127.0.0.1', rtpPort: 1, sourcePort: 2, ssrc: 3 }), /timestamp-offset/);
+  const target = { rtpHost: '127.0.0.1', rtpPort: 40000, sourcePort: 40002, ssrc: 1234, payloadType: 101 };
+  const spec = gstIngestSpec('rtsp://cam/x', { ...target, rtpStart }, { transcode: false, codec: 'H264', fps: 25 });
+  const cfg = JSON.parse(spec.stdin) as Record<string, unknown>;
+  assert.equal(cfg.timestampOffset, 4_000_000_000);
+  assert.equal(cfg.seqnumOffset, 65000);
+  assert.equal('timestampOffset' in JSON.parse(gstIngestSpec('rtsp://cam/x', target, { transcode: false, codec: 'H264', fps: 25 }).stdin), false);
+});

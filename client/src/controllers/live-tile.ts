@@ -30,6 +30,8 @@ const QUIET_CODES = new Set(['NOT_READY', 'DISCONNECTED', 'CAMERA_OFFLINE']);
 const STREAM_SWITCH_DELAY_MS = 400;
 const STALL_AFTER_MS = 3000;
 const RECONSUME_AFTER_STALL_MS = 10000;
+/** A consumer attached this long without presenting a frame (camera live, tile visible) is rebuilt. */
+const RECONSUME_WITHOUT_FIRST_FRAME_MS = 8000;
 
 /**
  * Live consumption of one camera for one tile: leases a consumer of the right stream while the tile
@@ -83,6 +85,7 @@ export class LiveTileController implements ReactiveController {
   private running = false;
   private dirty = false;
   private lastFrameAt = 0;
+  private attachedAt = 0;
   private lastPresented = -1;
   private rvfcVideo: HTMLVideoElement | null = null;
   private rvfcHandle: number | null = null;
@@ -311,8 +314,9 @@ export class LiveTileController implements ReactiveController {
     const cur = this.lease;
     if (cur && want && cur.cameraId === want.cameraId && cur.stream === want.stream) return;
     if (!want) {
-      // Off-screen / hidden past the grace, or the camera went offline: close at once.
-      if (cur) this.dropLease({ freeze: true, linger: this.inputs.active });
+      // Off-screen / hidden past the grace, or the camera went offline. A consumer of a stream that
+      // went away is not kept for later: the camera's next session starts on a fresh one.
+      if (cur) this.dropLease({ freeze: true, linger: this.inputs.active && this.inputs.camera?.streams[cur.stream]?.state === 'live' });
       return;
     }
     const live = this.live!;
@@ -376,6 +380,7 @@ export class LiveTileController implements ReactiveController {
     if (!video) return;
     this.firstFrame = false;
     this.lastPresented = -1;
+    this.attachedAt = performance.now();
     video.srcObject = new MediaStream([track]);
     video.play().catch(() => {
       /* autoplay of a muted video is allowed; a rejected play() is retried by the next frame */
@@ -505,6 +510,14 @@ export class LiveTileController implements ReactiveController {
       if (silent > RECONSUME_AFTER_STALL_MS && this.status()?.state === 'live') {
         console.warn(`[tile] ${lease.cameraId}/${lease.stream}: no frame for ${Math.round(silent)} ms; consuming again`);
         this.dropLease({ freeze: true, linger: false });
+        this.schedule();
+        return;
+      }
+    } else if (!this.firstFrame && this.inputs.visible && this.status()?.state === 'live') {
+      const waited = performance.now() - this.attachedAt;
+      if (waited > RECONSUME_WITHOUT_FIRST_FRAME_MS) {
+        console.warn(`[tile] ${lease.cameraId}/${lease.stream}: no first frame in ${Math.round(waited)} ms; consuming again`);
+        this.dropLease({ freeze: false, linger: false });
         this.schedule();
         return;
       }

@@ -10,6 +10,16 @@
 /** Payload type and clock of the Opus the branch sends. */
 export const AUDIO_PAYLOAD_TYPE = 111;
 export const OPUS_CLOCK_RATE = 48000;
+/** Duration of one Opus packet the branch sends. */
+export const OPUS_FRAME_MS = 20;
+
+/** Where a pipeline run's RTP time and sequence start (media/rtp-continuity.ts). */
+export interface RtpStart {
+  /** The payloader's `timestamp-offset` (0…2³²−1). */
+  timestampOffset: number;
+  /** The payloader's `seqnum-offset` (0…65535). */
+  seqnumOffset: number;
+}
 
 export interface AudioTarget {
   rtpHost: string;
@@ -17,6 +27,8 @@ export interface AudioTarget {
   /** Local UDP port the branch sends from (fixed per stream, like the video's). */
   sourcePort: number;
   ssrc: number;
+  /** Continues the previous run's RTP time and sequence (absent: the payloader's random start). */
+  rtpStart?: RtpStart;
 }
 
 /**
@@ -33,8 +45,8 @@ export function audioBranchDescription(t: AudioTarget): string {
     'audioconvert',
     'audioresample',
     `audio/x-raw,rate=${OPUS_CLOCK_RATE},channels=2`,
-    'opusenc bitrate=32000 frame-size=20 audio-type=voice',
-    `rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.ssrc}`,
+    `opusenc bitrate=32000 frame-size=${OPUS_FRAME_MS} audio-type=voice`,
+    `rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.ssrc}${t.rtpStart ? ` timestamp-offset=${t.rtpStart.timestampOffset} seqnum-offset=${t.rtpStart.seqnumOffset}` : ''}`,
     `udpsink host=${t.rtpHost} port=${t.rtpPort} bind-address=${t.rtpHost} bind-port=${t.sourcePort} sync=false async=false`,
   ].join(' ! ');
 }

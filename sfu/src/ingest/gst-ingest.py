@@ -278,6 +278,11 @@ class Run:
         # Live branch: no queue (runs in the depayloader's thread, udpsink never blocks).
         pay = make('rtph264pay', config_interval=-1, pt=cfg['payloadType'], ssrc=cfg['ssrc'], mtu=cfg['mtu'])
         pay.set_property('aggregate-mode', 'zero-latency')
+        # A restarted run continues the previous run's RTP time and sequence (a viewer's consumer
+        # outlives the pipeline; a jump back makes Chromium drop every frame as too old).
+        if 'timestampOffset' in cfg:
+            pay.set_property('timestamp-offset', int(cfg['timestampOffset']))
+            pay.set_property('seqnum-offset', int(cfg['seqnumOffset']))
         udp = make('udpsink', host=cfg['rtpHost'], port=cfg['rtpPort'], bind_address=cfg['rtpHost'], bind_port=cfg['sourcePort'], sync=False)
         udp.set_property('async', False)
         # Still branch: keyframes only, decoded -> JPEG still + grey thumbnail, multipart on stdout.

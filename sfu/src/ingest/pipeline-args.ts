@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { audioBranchDescription, type AudioTarget } from './audio-branch.js';
+import { audioBranchDescription, type AudioTarget, type RtpStart } from './audio-branch.js';
 
 /**
  * Pure builders for the ingest command lines. The live hop is GStreamer (H.264 passthrough, the
@@ -18,6 +18,8 @@ export interface IngestTarget {
   sourcePort: number;
   ssrc: number;
   payloadType: number;
+  /** Where this run's RTP time and sequence start (continuing the previous run's; media/rtp-continuity.ts). */
+  rtpStart?: RtpStart;
 }
 
 export const STILL_BOUNDARY = 'wwstill';
@@ -57,6 +59,7 @@ export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOpt
     sourcePort: target.sourcePort,
     ssrc: target.ssrc,
     payloadType: target.payloadType,
+    ...(target.rtpStart ? { timestampOffset: target.rtpStart.timestampOffset, seqnumOffset: target.rtpStart.seqnumOffset } : {}),
     mtu: RTP_MTU,
     thumbWidth: THUMB_WIDTH,
     thumbHeight: THUMB_HEIGHT,

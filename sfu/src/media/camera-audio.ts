@@ -7,7 +7,8 @@
 import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
 import { freeUdpPort } from '@wardwall/common/node';
-import { AUDIO_PAYLOAD_TYPE, OPUS_CLOCK_RATE, type AudioTarget } from '../ingest/audio-branch.js';
+import { AUDIO_PAYLOAD_TYPE, OPUS_CLOCK_RATE, OPUS_FRAME_MS, type AudioTarget } from '../ingest/audio-branch.js';
+import { RtpContinuity } from './rtp-continuity.js';
 
 /** RTP parameters of the Opus producer fed by the ingest's audio branch. */
 export function audioIngestRtpParameters(ssrc: number): types.RtpParameters {
@@ -19,11 +20,14 @@ export function audioIngestRtpParameters(ssrc: number): types.RtpParameters {
 
 export class CameraAudio {
   readonly ssrc = randomInt(1, 2 ** 31);
+  private readonly rtpContinuity = new RtpContinuity(OPUS_CLOCK_RATE, performance.now(), randomInt(0, 2 ** 32), randomInt(0, 2 ** 16));
   private transport: types.PlainTransport | null = null;
   private producerRef: types.Producer | null = null;
   private readonly piped = new Map<string, Promise<void>>();
   private sourcePort = 0;
   private router: types.Router | null = null;
+
+  private readonly createdAt = performance.now();
 
   constructor(
     private readonly rtpHost: string,
@@ -37,6 +41,17 @@ export class CameraAudio {
   /** Where the ingest's audio branch sends (null before produce()). */
   get target(): AudioTarget | null {
     return this.transport ? { rtpHost: this.rtpHost, rtpPort: this.transport.tuple.localPort, sourcePort: this.sourcePort, ssrc: this.ssrc } : null;
+  }
+
+  /**
+   * The target of a new pipeline run, continuing the previous run's RTP time and sequence. The
+   * branch sends one 20 ms Opus packet at most every 20 ms, so the time elapsed bounds the packets sent.
+   */
+  nextRunTarget(): AudioTarget | null {
+    const target = this.target;
+    if (!target) return null;
+    const now = performance.now();
+    return { ...target, rtpStart: this.rtpContinuity.next(now, Math.ceil((now - this.createdAt) / OPUS_FRAME_MS)) };
   }
 
   /** Creates the transport and producer on `router` (again after a worker was replaced). */

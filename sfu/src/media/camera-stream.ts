@@ -18,6 +18,7 @@ import { classifyExit } from '../ingest/offline-reason.js';
 import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
 import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
 import { CameraAudio } from './camera-audio.js';
+import { RtpContinuity } from './rtp-continuity.js';
 import type { PoolSlot } from './worker-pool.js';
 
 export interface IngestTiming {
@@ -58,6 +59,8 @@ export interface StreamCounters {
 
 export class CameraStream extends EventEmitter<Events> {
   readonly ssrc = randomInt(1, 2 ** 31);
+  /** Each pipeline run continues the previous run's RTP time and sequence (viewers keep their consumers). */
+  private readonly rtpContinuity = new RtpContinuity(90000, performance.now(), randomInt(0, 2 ** 32), randomInt(0, 2 ** 16));
   private transport: types.PlainTransport | null = null;
   private producerRef: types.Producer | null = null;
   private readonly piped = new Map<string, Promise<void>>();
@@ -231,10 +234,11 @@ export class CameraStream extends EventEmitter<Events> {
       sourcePort: this.sourcePort,
       ssrc: this.ssrc,
       payloadType: INGEST_PAYLOAD_TYPE,
+      rtpStart: this.rtpContinuity.next(performance.now(), this.countersRef.packets),
     };
     const plan = this.planRef!;
     // The URL (credentials, read secrets) goes to the launcher's stdin, never on a command line.
-    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.target ?? null });
+    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.nextRunTarget() ?? null });
   }
 
   private async produce(): Promise<void> {
