@@ -10,3 +10,4 @@ export * from './route-path.js';
 export * from './openapi.js';
 export * from './metrics-access.js';
 export * from './metrics-samples.js';
+export * from './closer.js';

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
-import { metricsRoute, openApiRoute, Router } from '@wardwall/server-kit';
+import { Closer, metricsRoute, openApiRoute, Router } from '@wardwall/server-kit';
 import { SFU_API_INFO } from './http/api-info.js';
 import { createSfuMetrics } from './metrics/sfu-metrics.js';
 import { originGuard } from '@wardwall/server-kit';
@@ -60,16 +60,22 @@ export interface Sfu {
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export async function startSfu(config: Readonly<Config>, log: Logger, opts: { clientDir?: string } = {}): Promise<Sfu> {
+  // Teardown, in reverse order of registration (one list for a failed start and a stop): the
+  // database and the audit chain close last, after everything that may still write to them.
+  let db: AppDb | null = null;
+  let auditFeature: AuditFeature | null = null;
+  const closer = new Closer(log.child({ part: 'close' }))
+    .add('database', () => void db?.close())
+    .add('audit', () => auditFeature?.close());
   const size = config.sfu.workers || availableParallelism();
   const { rtcMinPort, rtcMaxPort, listenIp, announcedAddress, port: webrtcPort } = config.sfu.webrtc;
   const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, webrtc: { listenIp, announcedAddress, port: webrtcPort }, log: log.child({ part: 'pool' }) });
   const cameras = new CameraRegistry(pool, { ...config.sfu.ingest, pullUrl: ingestPullUrl(config) }, log.child({ part: 'ingest' }));
+  closer.add('worker pool', () => pool.close()).add('cameras', () => cameras.close());
   let server: Server | HttpsServer | null = null;
   let signaling: SignalingServer | null = null;
-  let db: AppDb | null = null;
   let auth: Auth | null = null;
   let audit: AuditLog | null;
-  let auditFeature: AuditFeature | null = null;
   let bookmarks: BookmarksFeature | null = null;
   let health: Health | null = null;
   let residents: Residents | null = null;
@@ -82,7 +88,9 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     const tls = loadTls(config);
     auditFeature = installAuditFeature({ db, router, log: log.child({ part: 'audit' }), config });
     audit = auditFeature.log;
+    const auditState = auditFeature;
     auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => [...new Set([...cameras.info().map((c) => c.id), ...(residents?.reviewableIds() ?? [])])], secure: tls !== null });
+    closer.add('auth', () => auth?.close());
     // The station's cameras: the stored list (seeded from the config at the first start), live-managed.
     station = await installCameras({
       config, db, registry: cameras, router, audit, log: log.child({ part: 'cameras' }), pullUrl: ingestPullUrl(config),
@@ -96,9 +104,9 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       config, db, router, cameras, configIds: configCameras.map((c) => c.id), log: log.child({ part: 'residents' }),
       onChanged: (e) => residentAudit.append(e.by === 'owner' ? 'system' : actorOf(e.by), `resident_${e.action}`, e.cameraId, { ...e.detail, ...(e.by === 'owner' ? { by: 'owner link' } : {}) }),
     });
+    closer.add('residents', () => residents?.close());
     await residents.ready;
     router.add(...internalAuditRoutes(audit, auth.isServiceCall));
-    const auditState = auditFeature;
     const routesCtx: RoutesContext = {
       cameras,
       pool,
@@ -116,7 +124,13 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     server = tls ? createHttpsServer({ ...tls }, (req, res) => void handler(req, res)) : createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;
     server.requestTimeout = 30000;
+    const httpServer = server;
+    closer.add('http server', async () => {
+      httpServer.closeAllConnections?.();
+      await new Promise<void>((r) => httpServer.close(() => r()));
+    });
     signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: auth.policy, audit }, { authenticate: auth.authenticate });
+    closer.add('signaling', () => signaling?.close());
     auth.watch(signaling);
     const trail = audit;
     bookmarks = installBookmarks({
@@ -128,6 +142,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
         displays?.rules.onUrgentBookmark(b.cameras);
       },
     });
+    closer.add('bookmarks', () => bookmarks?.close());
     health = installHealth({
       db, cameras, router, signaling, access: auth.policy, config: config.sfu.health, log: log.child({ part: 'health' }),
       onAcknowledged: (alert, by) => trail.append(actorOf(by), 'alert_ack', alert.cameraId, { alert: alert.id, kind: alert.kind }),
@@ -135,7 +150,9 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       onRelearn: (cameraId, by) => trail.append(actorOf(by), 'health_relearn', cameraId, {}),
       publicUrl: config.sfu.publicUrl,
     });
+    closer.add('health', () => health?.close());
     displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
+    closer.add('displays', () => displays?.close());
     installWallSettings({
       db, router, access: auth.policy, config: config.wall, audit,
       cameraIds: () => cameras.info().map((c) => c.id),
@@ -145,6 +162,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }), running: (id) => cameras.has(id),
       onAction: (by, action, cameraId, detail) => void trail.record(actorOf(by), action, cameraId, detail),
     });
+    closer.add('ptz', () => ptz?.close());
     const metrics = createSfuMetrics({ cameras, pool, signaling: () => signaling, openAlerts: () => health?.store.unclosed() ?? [] });
     router.add(metricsRoute({ token: config.metrics.token, render: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }) }));
     await new Promise<void>((resolve, reject) => {
@@ -152,24 +170,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       server!.listen(config.sfu.port, config.sfu.host, () => resolve());
     });
   } catch (e) {
-    ptz?.close();
-    displays?.close();
-    health?.close();
-    auth?.close();
-    bookmarks?.close();
-    residents?.close();
-    signaling?.close();
-    server?.close();
-    await cameras.close();
-    pool.close();
-    auditFeature?.close();
-    db?.close();
+    await closer.close();
     throw e;
   }
   const port = (server.address() as { port: number }).port;
   const host = config.sfu.host === '0.0.0.0' || config.sfu.host === '::' ? '127.0.0.1' : config.sfu.host;
   const url = `${config.sfu.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  let closed = false;
   return {
     url,
     port,
@@ -185,22 +191,6 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     health: health!,
     displays: displays!,
     stationCameras: station!.manager,
-    async close() {
-      if (closed) return;
-      closed = true;
-      ptz?.close();
-      displays!.close();
-      health!.close();
-      bookmarks!.close();
-      auth!.close();
-      residents!.close();
-      signaling!.close();
-      server!.closeAllConnections?.();
-      await new Promise<void>((r) => server!.close(() => r()));
-      await cameras.close();
-      pool.close();
-      auditFeature!.close();
-      db!.close();
-    },
+    close: () => closer.close(),
   };
 }
