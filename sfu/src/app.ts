@@ -97,6 +97,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       reservedIds: () => residents?.reviewableIds() ?? [],
     });
     const configCameras = station.initial;
+    const stationManager = station.manager;
     installOnvif({ router, manager: station.manager, log: log.child({ part: 'onvif' }) });
     auditCameraSet(audit, configCameras);
     const residentAudit = audit;
@@ -159,7 +160,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       cameraExists: (id) => cameras.has(id) || (residents?.reviewableIds() ?? []).includes(id),
     });
     ptz = installPtz({
-      cameras: configCameras, router, access: auth.policy, log: log.child({ part: 'ptz' }), running: (id) => cameras.has(id),
+      cameras: () => stationManager.running(), router, access: auth.policy, log: log.child({ part: 'ptz' }),
       onAction: (by, action, cameraId, detail) => void trail.record(actorOf(by), action, cameraId, detail),
     });
     closer.add('ptz', () => ptz?.close());

@@ -104,3 +104,41 @@ test('discover, read profiles (wrong then right password), Add: the camera goes 
   assert.ok(lines.some((l) => l.includes('ONVIF profiles read')), 'the reads were logged');
   assert.deepEqual(lines.filter((l) => l.includes(PASSWORD)), [], 'no log line carries the password');
 });
+
+test('a PTZ camera added by ONVIF steers at once with the account that read it; a fixed one has no PTZ', async () => {
+  // The fixed camera added above: no PTZ.
+  assert.equal((await call('GET', 'api/cameras/cong-chinh/ptz')).body.available, false);
+  assert.equal((await call('POST', 'api/cameras/cong-chinh/ptz/move', { pan: 0.5 })).body.code, 'PTZ_UNAVAILABLE');
+
+  const rtsp = `rtsp://127.0.0.1:${sys.config.endpoint.rtspPort}/live`;
+  const ptzCam = await startOnvifResponder({ user: 'onvif-ptz', password: PASSWORD, streams: { main: `${rtsp}/demo-2` } });
+  try {
+    const read = await call('POST', 'api/admin/onvif/profiles', { xaddr: ptzCam.url, username: 'onvif-ptz', password: PASSWORD });
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    assert.ok(read.body.profiles.some((p: { ptz: boolean }) => p.ptz), 'a profile can be steered');
+    const added = await call('POST', 'api/admin/onvif/add', { grant: read.body.grant, name: 'Ngã ba quay', main: read.body.suggested.main });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    const id = added.body.camera.id as string;
+    assert.equal(added.body.camera.ptz, true);
+    // No restart: PTZ answers for the new camera, and a move reaches the device with its account.
+    const ptz = await call('GET', `api/cameras/${id}/ptz`);
+    assert.equal(ptz.body.available, true, JSON.stringify(ptz.body));
+    const moved = await call('POST', `api/cameras/${id}/ptz/move`, { pan: 0.5 });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    await call('POST', `api/cameras/${id}/ptz/stop`, {});
+    const moves = ptzCam.ops('ContinuousMove');
+    assert.equal(moves.length, 1);
+    assert.deepEqual([moves[0]!.ok, moves[0]!.user, moves[0]!.pan], [true, 'onvif-ptz', 0.5]);
+    // The account is kept server-side only; audited as a PTZ camera.
+    const listed = await call('GET', 'api/admin/cameras');
+    assert.ok(!JSON.stringify(listed.body).includes(PASSWORD));
+    assert.ok(sys.sfu.audit.query({ limit: 50 }).entries.some((e) => e.action === 'camera_add' && e.camera === id && (e.detail as { ptz?: boolean }).ptz === true));
+    // Removed in the admin page: its PTZ goes with it.
+    assert.equal((await call('DELETE', `api/admin/cameras/${id}`)).status, 200);
+    assert.equal((await call('GET', `api/cameras/${id}/ptz`)).status, 404);
+  } finally {
+    await ptzCam.close();
+  }
+  assert.deepEqual(lines.filter((l) => l.includes(PASSWORD)), [], 'no log line carries the password');
+  assert.equal(replies.filter((r) => r.includes(PASSWORD)).length, 0, 'no API reply carries the password');
+});

@@ -28,9 +28,11 @@ export interface NewCamera {
   transcode?: boolean | 'auto' | undefined;
   audio?: boolean | null | undefined;
   enabled?: boolean | undefined;
+  /** Pan/tilt/zoom through ONVIF (an ONVIF-discovered camera with a PTZ profile; never shown back). */
+  onvif?: CameraConfig['onvif'];
 }
 
-export type CameraPatch = Partial<Omit<NewCamera, 'id'>>;
+export type CameraPatch = Partial<Omit<NewCamera, 'id' | 'onvif'>>;
 
 export interface CameraManagerDeps {
   store: CameraStore;
@@ -93,10 +95,10 @@ export class CameraManager {
     if (taken.has(id)) throw new AppError(ErrorCode.CONFLICT, `camera ${id} exists already`, 409);
     if ([input.main, input.sub].some((u) => u && hasMask(u))) throw new AppError(ErrorCode.BAD_URL, `a new camera's URL cannot carry the password mask ${PASSWORD_MASK}`, 400);
     const fields: CameraFields = { name: input.name, main: input.main, sub: input.sub ?? undefined, transcode: input.transcode ?? 'auto', audio: input.audio ?? undefined, enabled: input.enabled ?? true };
-    validate(id, fields);
+    validate(id, fields, undefined, input.onvif);
     store.db.transaction(() => {
-      store.insert(id, fields);
-      audit.record(by, 'camera_add', id, { name: fields.name, host: describeUrl(fields.main), sub: fields.sub !== undefined, transcode: fields.transcode, enabled: fields.enabled });
+      store.insert(id, fields, input.onvif ? { onvif: input.onvif } : {});
+      audit.record(by, 'camera_add', id, { name: fields.name, host: describeUrl(fields.main), sub: fields.sub !== undefined, transcode: fields.transcode, enabled: fields.enabled, ...(input.onvif ? { ptz: true } : {}) });
     })();
     await this.sync();
     return this.view(id);
@@ -189,7 +191,7 @@ function hasMask(url: string): boolean {
 }
 
 /** The full camera must pass the config's own schema (URL forms, lengths). */
-function validate(id: string, f: CameraFields, old?: CameraConfig): void {
+function validate(id: string, f: CameraFields, old?: CameraConfig, onvif?: CameraConfig['onvif']): void {
   const r = cameraConfigSchema.safeParse({
     id,
     name: f.name,
@@ -198,6 +200,7 @@ function validate(id: string, f: CameraFields, old?: CameraConfig): void {
     transcode: f.transcode,
     ...(f.audio === undefined ? {} : { audio: f.audio }),
     ...(old?.position ? { position: old.position } : {}),
+    ...(onvif ? { onvif } : {}),
   });
   if (r.success) return;
   const issue = r.error.issues[0]!;

@@ -71,8 +71,9 @@ export class CameraStore {
     return this.list().find((r) => r.id === id) ?? null;
   }
 
-  insert(id: string, f: CameraFields): void {
-    this.insertRow(id, f, {});
+  /** A new camera; `extra` holds what the admin form does not edit (PTZ of an ONVIF-added camera). */
+  insert(id: string, f: CameraFields, extra: Pick<CameraConfig, 'onvif'> = {}): void {
+    this.insertRow(id, f, extra);
     this.bump();
   }
 

@@ -14,6 +14,10 @@ export interface OnvifGrant {
   expiresAt: number;
   /** profile token -> the RTSP URI with the account in it. */
   streams: ReadonlyMap<string, string>;
+  /** The device's service address and the account that read it (kept for pan/tilt/zoom). */
+  device?: { url: string; user?: string | undefined; password?: string | undefined };
+  /** Tokens of the profiles pan/tilt/zoom can steer. */
+  ptzProfiles?: ReadonlySet<string>;
 }
 
 export class OnvifGrants {
@@ -25,11 +29,11 @@ export class OnvifGrants {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(userId: string, streams: ReadonlyMap<string, string>): { token: string; expiresInS: number } {
+  issue(userId: string, streams: ReadonlyMap<string, string>, device?: Pick<OnvifGrant, 'device' | 'ptzProfiles'>): { token: string; expiresInS: number } {
     this.sweep();
     while (this.grants.size >= this.max) this.grants.delete(this.grants.keys().next().value!);
     const token = `og_${randomBytes(18).toString('base64url')}`;
-    this.grants.set(token, { userId, expiresAt: this.now() + this.ttlMs, streams });
+    this.grants.set(token, { userId, expiresAt: this.now() + this.ttlMs, streams, ...device });
     return { token, expiresInS: Math.round(this.ttlMs / 1000) };
   }
 

@@ -127,7 +127,10 @@ export function onvifRoutes(deps: OnvifRoutesDeps): Route[] {
         }
         const streams = new Map<string, string>();
         for (const p of profiles) if (p.uri) streams.set(p.token, withCredentials(p.uri, b.username, b.password));
-        const grant = grants.issue(principalOf(ctx).userId, streams);
+        const grant = grants.issue(principalOf(ctx).userId, streams, {
+          device: { url: b.xaddr, user: b.username || undefined, password: b.password || undefined },
+          ptzProfiles: new Set(profiles.filter((p) => p.ptz).map((p) => p.token)),
+        });
         log.info({ host, profiles: profiles.length, uris: streams.size }, 'ONVIF profiles read');
         return {
           host,
@@ -153,7 +156,11 @@ export function onvifRoutes(deps: OnvifRoutesDeps): Route[] {
         };
         const main = uri(b.main, 'main');
         const sub = b.sub ? uri(b.sub, 'sub') : null;
-        const camera = await manager.create(actorOf(p), { id: b.id, name: b.name, main, sub: sub === main ? null : sub, transcode: b.transcode, audio: b.audio });
+        // Pan/tilt/zoom with the account that read the profiles: the main profile when it can be
+        // steered, else the device's first profile that can.
+        const ptzProfile = g.ptzProfiles?.has(b.main) ? b.main : [...(g.ptzProfiles ?? [])][0];
+        const onvif = g.device && ptzProfile ? { ...g.device, profile: ptzProfile } : undefined;
+        const camera = await manager.create(actorOf(p), { id: b.id, name: b.name, main, sub: sub === main ? null : sub, transcode: b.transcode, audio: b.audio, onvif });
         grants.drop(b.grant);
         sendJson(ctx.res, 201, { camera });
       },

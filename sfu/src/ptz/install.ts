@@ -20,7 +20,11 @@ import { issueField, parseInput, readJsonBody, type Issue, type Route, type Rout
 import { OnvifClient, OnvifError, type PtzPreset, type Velocity } from './onvif-client.js';
 
 export interface PtzDeps {
-  cameras: readonly CameraConfig[];
+  /**
+   * The cameras that run now (read at each request: a camera added, edited, disabled or removed in
+   * the admin page, or added by ONVIF discovery with its PTZ account, takes effect at once).
+   */
+  cameras: () => readonly CameraConfig[];
   router: Router;
   access: AccessPolicy;
   log: Logger;
@@ -28,8 +32,6 @@ export interface PtzDeps {
   /** Milliseconds a move lasts without a renewal (default 1000). */
   deadmanMs?: number;
   timeoutMs?: number;
-  /** Whether the camera still runs (a camera disabled or removed in the admin page has no PTZ); default: always. */
-  running?: (cameraId: string) => boolean;
 }
 
 export interface Ptz {
@@ -44,6 +46,8 @@ const presetBody = z.object({ preset: z.string().min(1).max(64).regex(/^[^\u0000
 
 interface CameraPtz {
   id: string;
+  /** The ONVIF settings the client was made with (a changed account or address makes a new client). */
+  key: string;
   host: string;
   client: OnvifClient;
   queue: Promise<unknown>;
@@ -74,25 +78,36 @@ export function installPtz(deps: PtzDeps): Ptz {
   const { access, log } = deps;
   const deadmanMs = deps.deadmanMs ?? 1000;
   const all = new Map<string, CameraPtz>();
-  for (const c of deps.cameras) {
-    if (!c.onvif) continue;
-    all.set(c.id, {
-      id: c.id,
-      host: describeUrl(c.onvif.url),
-      client: new OnvifClient({ url: c.onvif.url, user: c.onvif.user, password: c.onvif.password, profile: c.onvif.profile }, { timeoutMs: deps.timeoutMs ?? 4000 }),
+  let closed = false;
+
+  const unknown = (id: string) => new AppError(ErrorCode.UNKNOWN_CAMERA, `camera: unknown camera ${id.slice(0, 64)}`, 404);
+
+  /** The PTZ of a running camera with ONVIF, null for one without; 404 for a camera that does not run. */
+  const lookup = (id: string): CameraPtz | null => {
+    const config = deps.cameras().find((c) => c.id === id);
+    if (!config) throw unknown(id);
+    const onvif = config.onvif;
+    if (!onvif) return null;
+    const key = JSON.stringify([onvif.url, onvif.user ?? null, onvif.password ?? null, onvif.profile ?? null]);
+    const had = all.get(id);
+    if (had?.key === key) return had;
+    if (had?.deadman) clearTimeout(had.deadman);
+    const cam: CameraPtz = {
+      id,
+      key,
+      host: describeUrl(onvif.url),
+      client: new OnvifClient({ url: onvif.url, user: onvif.user, password: onvif.password, profile: onvif.profile }, { timeoutMs: deps.timeoutMs ?? 4000 }),
       queue: Promise.resolve(),
       moving: false,
       deadman: null,
-    });
-  }
-  const known = new Set(deps.cameras.map((c) => c.id));
-  let closed = false;
+    };
+    all.set(id, cam);
+    return cam;
+  };
 
   const camera = (id: string): CameraPtz => {
-    if (deps.running && !deps.running(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `camera: unknown camera ${id.slice(0, 64)}`, 404);
-    const cam = all.get(id);
+    const cam = lookup(id);
     if (cam) return cam;
-    if (!known.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `camera: unknown camera ${id.slice(0, 64)}`, 404);
     throw new AppError(ErrorCode.PTZ_UNAVAILABLE, 'this camera has no pan/tilt/zoom (no ONVIF configured)', 409);
   };
 
@@ -145,10 +160,9 @@ export function installPtz(deps: PtzDeps): Ptz {
       handle: async (ctx) => {
         const p = (ctx.principal as Principal | undefined) ?? null;
         const id = ctx.params.id!;
-        if (!known.has(id)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `camera: unknown camera ${id.slice(0, 64)}`, 404);
+        const cam = lookup(id);
         access.require(p, 'live', id);
         const mayControl = access.can(p, 'control');
-        const cam = all.get(id);
         if (!cam) return { available: false, presets: [], control: mayControl };
         const presets: PtzPreset[] = await send(cam, 'GetPresets', () => cam.client.presets());
         return { available: true, presets, control: mayControl };

@@ -175,6 +175,8 @@ export class OnvifClient {
   async mediaProfiles(): Promise<MediaProfile[]> {
     await this.services();
     const profiles = parseProfiles(await this.call(this.mediaPath!, `<trt:GetProfiles/>`)).slice(0, 16);
+    // A profile steers nothing without the device's PTZ service.
+    if (!this.ptzPath) for (const p of profiles) p.ptz = false;
     for (const p of profiles) {
       if (!p.encoding) continue;
       try {

@@ -16,6 +16,8 @@ export interface MediaProfile {
   bitrateKbps: number | null;
   /** The RTSP URI of the profile (GetStreamUri), as the camera gave it; null when refused or not asked. */
   uri: string | null;
+  /** The profile has a PTZ configuration and the device offers a PTZ service: pan/tilt/zoom can steer it. */
+  ptz: boolean;
 }
 
 /** A positive integer of at most `max`, or null. */
@@ -49,6 +51,7 @@ export function parseProfiles(body: Xml): MediaProfile[] {
       fps: int(rate.FrameRateLimit, 1000),
       bitrateKbps: int(rate.BitrateLimit, 1_000_000),
       uri: null,
+      ptz: p.PTZConfiguration !== undefined,
     });
   }
   return out;
