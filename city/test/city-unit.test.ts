@@ -10,9 +10,9 @@ const leafBase = { wardId: 'w1', clientPort: 4223, storeDir: '/var/lib/wardwall/
 test('hub config: JetStream domain hub, client port on its address, leafnode users, no monitoring unless asked (then loopback)', () => {
   const c = hubConfig(hubBase);
   assert.match(c, /^listen: "127\.0\.0\.1:4222"$/m);
-  assert.match(c, /jetstream \{\n  store_dir: "\/var\/lib\/wardwall\/nats"\n  domain: "hub"\n\}/);
-  assert.match(c, /authorization \{\n  users: \[\n    \{ user: "centre", password: "abcdefghijklmnop_1234" \}/);
-  assert.match(c, /leafnodes \{\n  listen: "0\.0\.0\.0:7422"\n  authorization \{\n  users: \[\n    \{ user: "ward-w1", password: "abcdefghijklmnop_1234x" \}/);
+  assert.match(c, /jetstream \{\n {2}store_dir: "\/var\/lib\/wardwall\/nats"\n {2}domain: "hub"\n\}/);
+  assert.match(c, /authorization \{\n {2}users: \[\n {4}\{ user: "centre", password: "abcdefghijklmnop_1234" \}/);
+  assert.match(c, /leafnodes \{\n {2}listen: "0\.0\.0\.0:7422"\n {2}authorization \{\n {2}users: \[\n {4}\{ user: "ward-w1", password: "abcdefghijklmnop_1234x" \}/);
   assert.doesNotMatch(c, /http|monitor|no_auth_user/);
   assert.match(hubConfig({ ...hubBase, monitorPort: 8222 }), /^http: "127\.0\.0\.1:8222"$/m);
   assert.match(hubConfig({ ...hubBase, clientHost: '10.0.0.1' }), /^listen: "10\.0\.0\.1:4222"$/m);
@@ -23,9 +23,9 @@ test('leaf config: loopback client port, own JetStream domain, one remote to the
   assert.match(c, /^server_name: "ward-w1"$/m);
   assert.match(c, /^listen: "127\.0\.0\.1:4223"$/m);
   assert.match(c, /domain: "w1"/);
-  assert.match(c, /remotes: \[\n    \{ url: "nats-leaf:\/\/ward-w1:abcdefghijklmnop_1234x@centre\.example:7422" \}\n  \]/);
+  assert.match(c, /remotes: \[\n {4}\{ url: "nats-leaf:\/\/ward-w1:abcdefghijklmnop_1234x@centre\.example:7422" \}\n {2}\]/);
   assert.match(c, /reconnect: 1\n/);
-  assert.match(c, /users: \[\n    \{ user: "ward", password: "abcdefghijklmnop_1234" \}/);
+  assert.match(c, /users: \[\n {4}\{ user: "ward", password: "abcdefghijklmnop_1234" \}/);
   assert.doesNotMatch(c, /http|no_auth_user|listen: "0/);
   assert.match(leafConfig({ ...leafBase, hubHost: '::1' }), /@\[::1\]:7422"/);
 });
