@@ -38,6 +38,12 @@ export const hubOptionsSchema = z
     /** Address of the leafnode port the wards dial. */
     leafHost: z.string().regex(HOST).default('0.0.0.0'),
     leafPort: port,
+    /**
+     * The leafnode address (host:port) the wards dial, told to every ward on connect: a ward may use
+     * it when it reconnects, so it must be reachable from the wards (the public address behind NAT).
+     * Unset: the hub tells its own listen address.
+     */
+    leafAdvertise: z.string().regex(HOST).optional(),
     /** JetStream's store directory (absolute). */
     storeDir: z.string().startsWith('/'),
     /** The centre's services (client port). */
@@ -95,7 +101,8 @@ export function hubConfig(options: HubOptions): string {
     `listen: ${q(`${o.clientHost}:${o.clientPort}`)}`,
     `jetstream {\n  store_dir: ${q(o.storeDir)}\n  domain: ${q(HUB_DOMAIN)}\n}`,
     `authorization {\n  users: ${users(o.clients)}\n}`,
-    `leafnodes {\n  listen: ${q(`${o.leafHost}:${o.leafPort}`)}\n  authorization {\n  users: ${users(o.wards)}\n  }\n}`,
+    // no_advertise: no other hub nodes' addresses are gossiped to the wards (a single hub node now).
+    `leafnodes {\n  listen: ${q(`${o.leafHost}:${o.leafPort}`)}\n  no_advertise: true\n${o.leafAdvertise ? `  advertise: ${q(o.leafAdvertise)}\n` : ''}  authorization {\n  users: ${users(o.wards)}\n  }\n}`,
   ];
   if (o.monitorPort !== undefined) lines.push(`http: ${q(`127.0.0.1:${o.monitorPort}`)}`);
   return `${lines.join('\n')}\n`;

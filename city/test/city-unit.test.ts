@@ -12,9 +12,10 @@ test('hub config: JetStream domain hub, client port on its address, leafnode use
   assert.match(c, /^listen: "127\.0\.0\.1:4222"$/m);
   assert.match(c, /jetstream \{\n {2}store_dir: "\/var\/lib\/wardwall\/nats"\n {2}domain: "hub"\n\}/);
   assert.match(c, /authorization \{\n {2}users: \[\n {4}\{ user: "centre", password: "abcdefghijklmnop_1234" \}/);
-  assert.match(c, /leafnodes \{\n {2}listen: "0\.0\.0\.0:7422"\n {2}authorization \{\n {2}users: \[\n {4}\{ user: "ward-w1", password: "abcdefghijklmnop_1234x" \}/);
+  assert.match(c, /leafnodes \{\n {2}listen: "0\.0\.0\.0:7422"\n {2}no_advertise: true\n {2}authorization \{\n {2}users: \[\n {4}\{ user: "ward-w1", password: "abcdefghijklmnop_1234x" \}/);
   assert.doesNotMatch(c, /http|monitor|no_auth_user/);
   assert.match(hubConfig({ ...hubBase, monitorPort: 8222 }), /^http: "127\.0\.0\.1:8222"$/m);
+  assert.match(hubConfig({ ...hubBase, leafAdvertise: 'centre.example:7422' }), /no_advertise: true\n {2}advertise: "centre\.example:7422"\n/);
   assert.match(hubConfig({ ...hubBase, clientHost: '10.0.0.1' }), /^listen: "10\.0\.0\.1:4222"$/m);
 });
 
@@ -46,7 +47,7 @@ test('configs refuse what could open a hole or break the file', () => {
     ['host with a slash', () => leafConfig({ ...leafBase, hubHost: 'a/b@c' })],
     ['@ in hub password', () => leafConfig({ ...leafBase, hubUser: { user: 'ward-w1', password: `${PW}@evil` } })],
   ];
-  for (const [name, f] of bad) assert.throws(f, undefined, name);
+  for (const [name, f] of bad) assert.throws(f, Error, name);
 });
 
 test('camera keys: <ward>.<camera>, anything else refused', () => {
