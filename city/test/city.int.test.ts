@@ -11,7 +11,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { connect, type NatsConnection } from 'nats';
 import { join } from 'node:path';
 import { freeTcpPort } from '@wardwall/common/node';
-import { CentreDirectory, leafConfig, NatsServerProcess, newPassword, requestWard, WardRegistry, WardRequestError, type DirectoryChange, type WardCamera } from '@wardwall/city';
+import { CentreDirectory, connectNats, hubConfig, NatsConnectError, leafConfig, NatsProcessError, NatsServerProcess, newPassword, requestWard, WardRegistry, WardRequestError, type DirectoryChange, type WardCamera } from '@wardwall/city';
 import { startCity, waitFor, type TestCity } from './support.js';
 
 let city: TestCity;
@@ -181,8 +181,9 @@ test('clients without (or with wrong) credentials are refused by the hub and by 
       await assert.rejects(connect({ servers, reconnect: false, maxReconnectAttempts: 0, ...creds }), (e: unknown) => /AUTHORIZATION_VIOLATION|Authorization Violation/i.test(`${(e as { code?: string }).code} ${(e as Error).message}`), `${servers} ${JSON.stringify(creds)}`);
     }
   }
-  // A ward's leaf credentials do not open the hub's client port.
-  await assert.rejects(connect({ servers: targets[0], reconnect: false, user: 'ward-w1', pass: 'x'.repeat(32) }));
+  // A ward's leaf credentials do not open the hub's client port; connectNats says so with a code.
+  await assert.rejects(connectNats({ server: targets[0]!, user: 'ward-w1', password: 'x'.repeat(32) }), (e: unknown) => e instanceof NatsConnectError && e.code === 'NATS_AUTH' && !e.message.includes('x'.repeat(32)));
+  await assert.rejects(connectNats({ server: `127.0.0.1:${await freeTcpPort()}`, user: 'centre', password: 'x'.repeat(32) }), (e: unknown) => e instanceof NatsConnectError && e.code === 'NATS_UNREACHABLE');
 });
 
 test('a leaf node with wrong ward credentials is refused by the hub: nothing of the city reaches it', async () => {
@@ -205,6 +206,16 @@ test('a leaf node with wrong ward credentials is refused by the hub: nothing of 
   } finally {
     await rogue.stop();
   }
+});
+
+test('a nats-server that cannot start (its port taken) fails start() with a code and its log, credentials removed', async () => {
+  const p = new NatsServerProcess({
+    name: 'second hub',
+    dir: join(city.root, 'second'),
+    config: hubConfig({ clientPort: city.hubClientPort, leafPort: await freeTcpPort(), storeDir: join(city.root, 'second', 'js'), clients: [city.centreUser], wards: [{ user: 'ward-x', password: newPassword() }] }),
+  });
+  await assert.rejects(p.start(), (e: unknown) => e instanceof NatsProcessError && e.code === 'NATS_START_FAILED' && /address already in use/.test(e.message) && !e.message.includes(city.centreUser.password));
+  assert.equal(p.pid, undefined);
 });
 
 test('a ward leaving in order is removed from the directory', async () => {

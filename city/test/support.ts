@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { freeTcpPort } from '@wardwall/common/node';
-import { hubConfig, leafConfig, NatsServerProcess, newPassword, type NatsUser } from '@wardwall/city';
+import { connectNats, hubConfig, leafConfig, NatsServerProcess, newPassword, type NatsUser } from '@wardwall/city';
 
 export async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 20_000, everyMs = 25): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -159,9 +159,9 @@ export async function startCity(wardIds: string[]): Promise<TestCity> {
       });
       await leaf.start();
       started.push(leaf);
-      wards.set(id, { id, leaf, relay, clientPort, local, connect: () => connect({ servers: `127.0.0.1:${clientPort}`, user: local.user, pass: local.password }) });
+      wards.set(id, { id, leaf, relay, clientPort, local, connect: () => connectNats({ server: `127.0.0.1:${clientPort}`, user: local.user, password: local.password, name: `ward ${id} test` }) });
     }
-    return { root, hub, hubClientPort, hubLeafPort, centreUser, wards, connectCentre: () => connect({ servers: `127.0.0.1:${hubClientPort}`, user: centreUser.user, pass: centreUser.password }), stop };
+    return { root, hub, hubClientPort, hubLeafPort, centreUser, wards, connectCentre: () => connectNats({ server: `127.0.0.1:${hubClientPort}`, user: centreUser.user, password: centreUser.password, name: 'centre test' }), stop };
   } catch (e) {
     await stop();
     throw e;
