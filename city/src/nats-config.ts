@@ -46,6 +46,9 @@ export const hubOptionsSchema = z
     leafAdvertise: z.string().regex(HOST).optional(),
     /** JetStream's store directory (absolute). */
     storeDir: z.string().startsWith('/'),
+    /** JetStream's caps, MiB (the city's buckets are small: the defaults leave room). */
+    jsMaxMemoryMb: z.number().int().min(16).max(65536).default(64),
+    jsMaxFileMb: z.number().int().min(16).max(1048576).default(1024),
     /** The centre's services (client port). */
     clients: z.array(user).min(1),
     /** One per ward (leafnode port); the user name says which ward it is in the hub's logs. */
@@ -62,6 +65,9 @@ export const leafOptionsSchema = z
     /** The ward's own services connect here: loopback only. */
     clientPort: port,
     storeDir: z.string().startsWith('/'),
+    /** JetStream's caps, MiB (the city's buckets are small: the defaults leave room). */
+    jsMaxMemoryMb: z.number().int().min(16).max(65536).default(64),
+    jsMaxFileMb: z.number().int().min(16).max(1048576).default(1024),
     /** The ward's own services. */
     clients: z.array(user).min(1),
     /** The hub's leafnode address, as host:port. */
@@ -75,6 +81,9 @@ export const leafOptionsSchema = z
   })
   .strict();
 export type LeafOptions = z.input<typeof leafOptionsSchema>;
+
+const jetstream = (o: { storeDir: string; jsMaxMemoryMb: number; jsMaxFileMb: number }, domain: string): string =>
+  `jetstream {\n  store_dir: ${q(o.storeDir)}\n  domain: ${q(domain)}\n  max_memory_store: ${o.jsMaxMemoryMb * 1024 * 1024}\n  max_file_store: ${o.jsMaxFileMb * 1024 * 1024}\n}`;
 
 /** A quoted string in nats-server's config syntax (JSON's escapes are a subset of what it reads). */
 const q = (s: string): string => JSON.stringify(s);
@@ -99,7 +108,7 @@ export function hubConfig(options: HubOptions): string {
   const lines = [
     `server_name: ${q(o.serverName)}`,
     `listen: ${q(`${o.clientHost}:${o.clientPort}`)}`,
-    `jetstream {\n  store_dir: ${q(o.storeDir)}\n  domain: ${q(HUB_DOMAIN)}\n}`,
+    jetstream(o, HUB_DOMAIN),
     `authorization {\n  users: ${users(o.clients)}\n}`,
     // no_advertise: no other hub nodes' addresses are gossiped to the wards (a single hub node now).
     `leafnodes {\n  listen: ${q(`${o.leafHost}:${o.leafPort}`)}\n  no_advertise: true\n${o.leafAdvertise ? `  advertise: ${q(o.leafAdvertise)}\n` : ''}  authorization {\n  users: ${users(o.wards)}\n  }\n}`,
@@ -118,7 +127,7 @@ export function leafConfig(options: LeafOptions): string {
   const lines = [
     `server_name: ${q(`ward-${o.wardId}`)}`,
     `listen: ${q(`127.0.0.1:${o.clientPort}`)}`,
-    `jetstream {\n  store_dir: ${q(o.storeDir)}\n  domain: ${q(o.wardId)}\n}`,
+    jetstream(o, o.wardId),
     `authorization {\n  users: ${users(o.clients)}\n}`,
     `leafnodes {\n  reconnect: ${o.reconnectS}\n  remotes: [\n    { url: ${q(url)} }\n  ]\n}`,
   ];

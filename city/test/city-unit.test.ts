@@ -10,7 +10,7 @@ const leafBase = { wardId: 'w1', clientPort: 4223, storeDir: '/var/lib/wardwall/
 test('hub config: JetStream domain hub, client port on its address, leafnode users, no monitoring unless asked (then loopback)', () => {
   const c = hubConfig(hubBase);
   assert.match(c, /^listen: "127\.0\.0\.1:4222"$/m);
-  assert.match(c, /jetstream \{\n {2}store_dir: "\/var\/lib\/wardwall\/nats"\n {2}domain: "hub"\n\}/);
+  assert.match(c, /jetstream \{\n {2}store_dir: "\/var\/lib\/wardwall\/nats"\n {2}domain: "hub"\n {2}max_memory_store: 67108864\n {2}max_file_store: 1073741824\n\}/);
   assert.match(c, /authorization \{\n {2}users: \[\n {4}\{ user: "centre", password: "abcdefghijklmnop_1234" \}/);
   assert.match(c, /leafnodes \{\n {2}listen: "0\.0\.0\.0:7422"\n {2}no_advertise: true\n {2}authorization \{\n {2}users: \[\n {4}\{ user: "ward-w1", password: "abcdefghijklmnop_1234x" \}/);
   assert.doesNotMatch(c, /http|monitor|no_auth_user/);
@@ -23,7 +23,8 @@ test('leaf config: loopback client port, own JetStream domain, one remote to the
   const c = leafConfig(leafBase);
   assert.match(c, /^server_name: "ward-w1"$/m);
   assert.match(c, /^listen: "127\.0\.0\.1:4223"$/m);
-  assert.match(c, /domain: "w1"/);
+  assert.match(c, /domain: "w1"\n {2}max_memory_store: 67108864\n/);
+  assert.match(leafConfig({ ...leafBase, jsMaxFileMb: 100 }), /max_file_store: 104857600\n/);
   assert.match(c, /remotes: \[\n {4}\{ url: "nats-leaf:\/\/ward-w1:abcdefghijklmnop_1234x@centre\.example:7422" \}\n {2}\]/);
   assert.match(c, /reconnect: 1\n/);
   assert.match(c, /users: \[\n {4}\{ user: "ward", password: "abcdefghijklmnop_1234" \}/);
