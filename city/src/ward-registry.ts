@@ -42,9 +42,28 @@ export interface WardRegistryOptions {
   now?: () => number;
 }
 
+/** A camera the registry cannot publish (the message names the camera and the field). */
+export class WardRegistryError extends Error {
+  constructor(
+    readonly code: 'BAD_CAMERA',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WardRegistryError';
+  }
+}
+
+function checked(value: unknown, id: unknown): CameraRecord {
+  const r = cameraRecordSchema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const name = typeof id === 'string' ? id.slice(0, 64) : '?';
+  throw new WardRegistryError('BAD_CAMERA', `camera "${name}": ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+}
+
 function toRecord(ward: string, c: WardCamera): CameraRecord {
   const p = c.position;
-  return cameraRecordSchema.parse({
+  return checked({
     ward,
     id: c.id,
     name: c.name,
@@ -52,7 +71,7 @@ function toRecord(ward: string, c: WardCamera): CameraRecord {
     reason: c.reason,
     position: p ? { x: p.x, y: p.y, ...(p.heading !== undefined ? { heading: p.heading } : {}) } : null,
     since: c.since,
-  });
+  }, c.id);
 }
 
 export class WardRegistry {
@@ -101,9 +120,14 @@ export class WardRegistry {
     return this.linkUp;
   }
 
-  /** Replaces the camera list: new and changed cameras are written, removed ones deleted. */
+  /**
+   * Replaces the camera list: new and changed cameras are written, removed ones deleted. A camera
+   * that does not fit (id, name, state, position) throws `WardRegistryError` BAD_CAMERA and changes
+   * nothing.
+   */
   setCameras(list: readonly WardCamera[]): void {
     const next = new Map(list.map((c) => [c.id, toRecord(this.opts.ward, c)]));
+    if (next.size !== list.length) throw new WardRegistryError('BAD_CAMERA', 'two cameras with the same id');
     for (const id of this.cameras.keys()) if (!next.has(id)) this.pending.add(id);
     for (const [id, r] of next) if (JSON.stringify(this.cameras.get(id)) !== JSON.stringify(r)) this.pending.add(id);
     this.cameras.clear();
@@ -111,12 +135,12 @@ export class WardRegistry {
     this.kick();
   }
 
-  /** One camera's live state changed: pushed at once. Unknown ids are ignored (false). */
+  /** One camera's live state changed: pushed at once. Unknown ids are ignored (false); a bad state throws BAD_CAMERA. */
   setCameraState(id: string, state: CameraState, reason: OfflineReason | null, since = this.now()): boolean {
     const had = this.cameras.get(id);
     if (!had) return false;
     if (had.state === state && had.reason === reason) return true;
-    this.cameras.set(id, cameraRecordSchema.parse({ ...had, state, reason, since }));
+    this.cameras.set(id, checked({ ...had, state, reason, since }, id));
     this.pending.add(id);
     this.kick();
     return true;

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Msg, NatsConnection, Subscription } from 'nats';
+import { redactCredentials } from '@wardwall/common';
 import type { Logger } from '@wardwall/common/node';
 import { cameraRecordSchema, decodeJson, encodeJson, wardRequestSubject } from './city-protocol.js';
 
@@ -81,7 +82,8 @@ export async function answerWardRequest(handlers: WardHandlers, op: string, data
     if (!checked.success) return fail('INTERNAL', `the ward's reply does not fit: ${describeIssue(checked.error)}`);
     return encodeJson({ ok: true, body: checked.data });
   } catch (e) {
-    return fail('INTERNAL', e instanceof Error ? e.message.slice(0, 500) : 'handler failed');
+    // A handler's message may quote what it failed on (a camera URL): scrubbed before it leaves.
+    return fail('INTERNAL', e instanceof Error ? redactCredentials(e.message).slice(0, 500) : 'handler failed');
   }
 }
 

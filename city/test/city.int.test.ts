@@ -8,10 +8,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { connect, type NatsConnection } from 'nats';
 import { join } from 'node:path';
+import { connect, type NatsConnection } from 'nats';
 import { freeTcpPort } from '@wardwall/common/node';
-import { CentreDirectory, connectNats, hubConfig, NatsConnectError, leafConfig, NatsProcessError, NatsServerProcess, newPassword, requestWard, WardRegistry, WardRequestError, type DirectoryChange, type WardCamera } from '@wardwall/city';
+import { CentreDirectory, connectNats, hubConfig, NatsConnectError, leafConfig, NatsProcessError, NatsServerProcess, newPassword, requestWard, WardRegistry, WardRegistryError, WardRequestError, type DirectoryChange, type WardCamera } from '@wardwall/city';
 import { startCity, waitFor, type TestCity } from './support.js';
 
 let city: TestCity;
@@ -99,6 +99,21 @@ test('the centre sees both wards online with their cameras grouped by ward (no U
     ],
   );
   for (const w of v) for (const c of w.cameras) assert.deepEqual(Object.keys(c).sort(), ['id', 'linkDown', 'name', 'position', 'reason', 'since', 'state', 'ward']);
+});
+
+test('a camera the ward cannot publish is refused with a code, naming it, and changes nothing', () => {
+  const reg = registries.get('w1')!;
+  const before = JSON.stringify(reg.list());
+  const bad: [string, WardCamera[]][] = [
+    ['bad id', [...CAMERAS.w1!, { id: 'Bad Id', name: 'x', state: 'live', reason: null, since: 1 }]],
+    ['position off the map', [{ ...CAMERAS.w1![0]!, position: { x: 5000, y: 1 } }]],
+    ['empty name', [{ ...CAMERAS.w1![0]!, name: '' }]],
+    ['same id twice', [CAMERAS.w1![0]!, CAMERAS.w1![0]!]],
+  ];
+  for (const [name, list] of bad) assert.throws(() => reg.setCameras(list), (e: unknown) => e instanceof WardRegistryError && e.code === 'BAD_CAMERA', name);
+  assert.throws(() => reg.setCameraState('gate', 'exploded' as never, null), (e: unknown) => e instanceof WardRegistryError && /camera "gate": state/.test(e.message));
+  assert.equal(reg.setCameraState('nope', 'live', null), false);
+  assert.equal(JSON.stringify(reg.list()), before);
 });
 
 test("a camera's live-state change reaches the centre as it happens", async () => {
