@@ -189,6 +189,19 @@ test('a reset cut of w2 (connection closed, reconnects refused): offline, then b
   assert.equal(wardView('w1')!.online, true);
 });
 
+test('a centre directory started later finds the wards and their cameras in the hub\'s buckets', async () => {
+  const nc = await city.connectCentre();
+  const late = new CentreDirectory({ nc });
+  try {
+    await late.start();
+    await waitFor('the late directory to match the running one', () => JSON.stringify(late.view().map((w) => [w.ward, w.online, w.cameras.map((c) => [c.id, c.state])])) === JSON.stringify(directory.view().map((w) => [w.ward, w.online, w.cameras.map((c) => [c.id, c.state])])) && late.view().length === 2, 10_000);
+    assert.deepEqual(late.view().map((w) => [w.ward, w.online, w.cameras.length]), [['w1', true, 2], ['w2', true, 1]]);
+  } finally {
+    await late.stop();
+    await nc.close();
+  }
+});
+
 test('clients without (or with wrong) credentials are refused by the hub and by a leaf', async () => {
   const targets = [`127.0.0.1:${city.hubClientPort}`, `127.0.0.1:${city.wards.get('w1')!.clientPort}`];
   for (const servers of targets) {
@@ -239,4 +252,23 @@ test('a ward leaving in order is removed from the directory', async () => {
   registries.delete('w2');
   await removed;
   assert.deepEqual(directory.view().map((w) => w.ward), ['w1']);
+});
+
+test('a ward that stopped without leaving is offline for a centre started after it stopped', async () => {
+  const offline = nextChange((c) => c.kind === 'ward-offline' && c.ward === 'w1');
+  await registries.get('w1')!.stop();
+  registries.delete('w1');
+  await offline;
+  const nc = await city.connectCentre();
+  const late = new CentreDirectory({ nc });
+  try {
+    await late.start();
+    await waitFor('w1 in the late directory', () => late.view().find((w) => w.ward === 'w1'), 10_000);
+    // Its record is older than three heartbeats when found: offline at once, not online for a while.
+    assert.equal(late.view().find((w) => w.ward === 'w1')!.online, false);
+    assert.ok(late.view().find((w) => w.ward === 'w1')!.cameras.every((c) => c.linkDown));
+  } finally {
+    await late.stop();
+    await nc.close();
+  }
 });
