@@ -1,6 +1,6 @@
 /**
  * `npm run build`: the production build. Compiles every service workspace (common, server-kit,
- * accounts, endpoint, sfu, recorder) to JavaScript with tsc into `<workspace>/dist/` (the layout
+ * accounts, endpoint, sfu, recorder, city) to JavaScript with tsc into `<workspace>/dist/` (the layout
  * of `<workspace>/src/` kept, so `new URL('./x.py', import.meta.url)` finds the same neighbours),
  * copies the non-TypeScript files of each `src/` (the GStreamer .py scripts, HTML, SQL, JSON) beside
  * them, and builds the client with Vite (client/dist, as `npm start` does).
@@ -14,7 +14,7 @@ import { cpSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'n
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SERVICE_WORKSPACES = ['common', 'server-kit', 'accounts', 'endpoint', 'sfu', 'recorder'];
+export const SERVICE_WORKSPACES = ['common', 'server-kit', 'accounts', 'endpoint', 'sfu', 'recorder', 'city'];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const staging = join(root, '.build');
 

@@ -4,7 +4,10 @@ source "$(dirname "$0")/common.sh"
 pkgs=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
       gstreamer1.0-libav meson ninja-build pkg-config libabsl-dev libsrtp2-dev libuv1-dev libusrsctp-dev
       libflatbuffers-dev flatbuffers-compiler fonts-dejavu-core util-linux strace
-      python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0)
+      python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+      nats-server)
+# nats-server (2.9, JetStream): the city control plane, a hub at the centre and a leaf node per ward
+# (docs/city.md).
 # Tests also open export packages with unzip and Python's zipfile (docs/exports.md), run the camera zoo
 # and check the service units with systemd-analyze (docs/operations.md).
 [ "${1:-}" = "--test" ] && pkgs+=(chromium unzip python3 gir1.2-gst-rtsp-server-1.0 systemd)

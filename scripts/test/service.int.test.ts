@@ -83,7 +83,7 @@ after(async () => {
   rmSync(stage, { recursive: true, force: true });
 });
 
-const WORKSPACES = ['common', 'server-kit', 'accounts', 'endpoint', 'sfu', 'recorder'];
+const WORKSPACES = ['common', 'server-kit', 'accounts', 'endpoint', 'sfu', 'recorder', 'city'];
 
 test('npm run build: every service in JavaScript under <workspace>/dist, its assets beside it, importing production dependencies only', { timeout: 120_000 }, () => {
   // The production build (the client's Vite build is the one `npm start`/setup made).
