@@ -8,11 +8,15 @@
  *
  * Shaping: `tc netem delay <d>ms loss <l>% rate <r>mbit` on both ends of the pair (one-way delay d
  * each way). A kernel built without sch_netem (CONFIG_NET_SCH_NETEM unset; the CI/dev VMs of this
- * project, kernel 6.18 "fc") refuses the qdisc: then the rate alone is applied with `tbf`, and
- * `shaping` says that delay and loss are NOT emulated.
+ * project, kernel 6.18 "fc") refuses the qdisc: then the rate is applied with `tbf`, and delay and
+ * loss in user space (nfq-delay.py: an iptables NFQUEUE rule per end hands each packet to a small
+ * holder that releases it after the delay or drops it) when `iptables` and Debian's
+ * libnetfilter-queue1 are installed; without them `shaping` says that delay and loss are NOT emulated.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -43,15 +47,33 @@ export interface WardLinkPlan {
 }
 
 export interface Command {
-  cmd: 'ip' | 'tc';
+  cmd: 'ip' | 'tc' | 'iptables';
   args: string[];
 }
 
 export type ShapeMethod = 'netem' | 'tbf';
 
-/** What the link really emulates (netem missing: rate only). */
+/** The user-space delay/loss holder (python3 + libnetfilter-queue1 through ctypes). */
+export const NFQ_DELAY_SCRIPT = fileURLToPath(new URL('./nfq-delay.py', import.meta.url));
+const NFQ_LIB = '/usr/lib/x86_64-linux-gnu/libnetfilter_queue.so.1';
+
+/** NFQUEUE numbers: inside a ward's namespace its own 1; in the root namespace one per ward. */
+export function nfqueueNumber(p: WardLinkPlan, side: 'ward' | 'centre'): number {
+  return side === 'ward' ? 1 : 7700 + p.index;
+}
+
+/**
+ * The iptables rule (append or delete) that hands the end's outgoing IPv4 packets to the holder.
+ * `--queue-bypass`: with no holder bound the packets pass (undelayed) instead of being dropped.
+ */
+export function nfqueueRule(p: WardLinkPlan, side: 'ward' | 'centre', op: '-A' | '-D'): Command {
+  const rule = ['-t', 'mangle', op, 'POSTROUTING', '-o', side === 'ward' ? p.wardIf : p.hostIf, '-j', 'NFQUEUE', '--queue-num', String(nfqueueNumber(p, side)), '--queue-bypass'];
+  return side === 'ward' ? { cmd: 'ip', args: ['netns', 'exec', p.ns, 'iptables', ...rule] } : { cmd: 'iptables', args: rule };
+}
+
+/** What the link really emulates (netem missing: tbf for the rate, nfqueue for delay/loss when available). */
 export interface Shaping {
-  method: ShapeMethod;
+  method: ShapeMethod | 'tbf+nfqueue';
   shape: LinkShape;
   delayEmulated: boolean;
   lossEmulated: boolean;
@@ -183,6 +205,8 @@ export interface LinkCounters {
 export class WardNetns {
   private shapingRef: Shaping | null = null;
   private destroyed = false;
+  private holders: ChildProcess[] = [];
+  private rootRule: Command | null = null;
 
   private constructor(readonly plan: WardLinkPlan) {}
 
@@ -215,9 +239,57 @@ export class WardNetns {
     } catch (e) {
       if (!(e instanceof NetnsError) || !/qdisc kind is unknown|Unknown qdisc/i.test(e.stderr)) throw e;
       for (const c of shapeCommands(this.plan, shape, 'tbf')) await runCommand(c);
-      this.shapingRef = { method: 'tbf', shape: { ...shape }, delayEmulated: shape.delayMs === 0, lossEmulated: shape.lossPct === 0 };
+      await this.stopHolders();
+      const needHolder = shape.delayMs > 0 || shape.lossPct > 0;
+      if (needHolder && (await userSpaceDelayAvailable())) {
+        await this.startHolders(shape);
+        this.shapingRef = { method: 'tbf+nfqueue', shape: { ...shape }, delayEmulated: true, lossEmulated: true };
+      } else {
+        this.shapingRef = { method: 'tbf', shape: { ...shape }, delayEmulated: !needHolder, lossEmulated: !needHolder };
+      }
     }
     return this.shapingRef;
+  }
+
+  private async startHolders(shape: LinkShape): Promise<void> {
+    const args = (side: 'ward' | 'centre'): string[] => [NFQ_DELAY_SCRIPT, String(nfqueueNumber(this.plan, side)), String(shape.delayMs), String(shape.lossPct)];
+    const ward = this.execArgs('/usr/bin/python3', args('ward'));
+    for (const [command, argv] of [[ward.command, ward.args], ['/usr/bin/python3', args('centre')]] as const) {
+      const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.holders.push(child);
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once('data', () => resolve());
+        child.once('exit', (code) => reject(new NetnsError('NETNS_COMMAND_FAILED', `nfq-delay.py exited ${code}: ${stderr.trim()}`, stderr)));
+      });
+    }
+    await runCommand(nfqueueRule(this.plan, 'ward', '-A'));
+    this.rootRule = nfqueueRule(this.plan, 'centre', '-D');
+    await runCommand(nfqueueRule(this.plan, 'centre', '-A'));
+  }
+
+  private async stopHolders(): Promise<void> {
+    if (this.rootRule) {
+      await run(this.rootRule.cmd, this.rootRule.args, { timeout: 10000 }).catch(() => undefined);
+      this.rootRule = null;
+    }
+    for (const h of this.holders) {
+      if (h.exitCode !== null || h.signalCode !== null) continue;
+      h.stdin?.end();
+      h.kill('SIGTERM');
+      await new Promise((r) => {
+        const timer = setTimeout(() => {
+          h.kill('SIGKILL');
+          r(undefined);
+        }, 2000);
+        h.once('exit', () => {
+          clearTimeout(timer);
+          r(undefined);
+        });
+      });
+    }
+    this.holders = [];
   }
 
   async counters(): Promise<LinkCounters> {
@@ -243,6 +315,7 @@ export class WardNetns {
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
+    await this.stopHolders();
     for (const c of teardownCommands(this.plan)) {
       try {
         await run(c.cmd, c.args, { timeout: 10000 });
@@ -253,6 +326,16 @@ export class WardNetns {
   }
 }
 
+let nfqAvailable: Promise<boolean> | null = null;
+/** iptables and libnetfilter-queue1 present (the user-space delay's needs). */
+function userSpaceDelayAvailable(): Promise<boolean> {
+  nfqAvailable ??= run('iptables', ['-V'], { timeout: 5000 }).then(
+    () => existsSync(NFQ_LIB),
+    () => false,
+  );
+  return nfqAvailable;
+}
+
 /** Removes every namespace (and its link) named under `prefix`: cleanup after a crashed run. */
 export async function destroyAll(prefix: string): Promise<string[]> {
   if (!NAME_RE.test(prefix)) throw new NetnsError('NETNS_BAD_ARGUMENT', `netns prefix "${prefix}"`);
@@ -261,7 +344,8 @@ export async function destroyAll(prefix: string): Promise<string[]> {
   for (const ns of names) {
     const index = Number(ns.slice(`${prefix}-ward`.length));
     const plan = wardLinkPlan(prefix, index);
-    for (const c of teardownCommands(plan)) await run(c.cmd, c.args, { timeout: 10000 }).catch(() => undefined);
+    const rule = nfqueueRule(plan, 'centre', '-D');
+    for (const c of [rule, ...teardownCommands(plan)]) await run(c.cmd, c.args, { timeout: 10000 }).catch(() => undefined);
   }
   return names;
 }

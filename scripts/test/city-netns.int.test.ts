@@ -79,7 +79,8 @@ test('a ward namespace: shaped link, counters, cut and restore, clean removal', 
   });
   const shaping = ward.shaping!;
   t.diagnostic(`shaping method ${shaping.method} (delay emulated: ${shaping.delayEmulated}, loss emulated: ${shaping.lossEmulated})`);
-  assert.ok(execFileSync('tc', ['qdisc', 'show', 'dev', ward.plan.hostIf], { encoding: 'utf8' }).includes(shaping.method));
+  assert.ok(execFileSync('tc', ['qdisc', 'show', 'dev', ward.plan.hostIf], { encoding: 'utf8' }).includes(shaping.method.split('+')[0]!));
+  if (shaping.method === 'tbf+nfqueue') assert.match(execFileSync('iptables', ['-t', 'mangle', '-S', 'POSTROUTING'], { encoding: 'utf8' }), new RegExp(`-o ${ward.plan.hostIf} .*NFQUEUE`));
 
   // Round trip: with netem each direction carries the delay; the echo cannot come back sooner.
   const s = await open(ward.plan.wardIp, 7070);
@@ -116,4 +117,5 @@ test('a ward namespace: shaped link, counters, cut and restore, clean removal', 
   assert.ok(!execFileSync('ip', ['link', 'show'], { encoding: 'utf8' }).includes(ward.plan.hostIf), 'veth removed');
   assert.ok(!execFileSync('ip', ['route', 'show'], { encoding: 'utf8' }).includes(`10.77.${index}.`), 'routes removed');
   assert.deepEqual(await destroyAll(prefix), [], 'nothing left under the prefix');
+  if (shaping.method === 'tbf+nfqueue') assert.doesNotMatch(execFileSync('iptables', ['-t', 'mangle', '-S', 'POSTROUTING'], { encoding: 'utf8' }), new RegExp(`-o ${ward.plan.hostIf} `), 'root rule removed');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cutCommand, DEFAULT_SHAPE, execInArgs, ownNamespaces, qdiscArgs, restoreCommand, setupCommands, shapeCommands, teardownCommands, wardLinkPlan } from '../city/netns.js';
+import { nfqueueRule, nfqueueNumber, cutCommand, DEFAULT_SHAPE, execInArgs, ownNamespaces, qdiscArgs, restoreCommand, setupCommands, shapeCommands, teardownCommands, wardLinkPlan } from '../city/netns.js';
 
 test('a ward link plan: prefixed names within 15 characters, a /30 of its own', () => {
   const p = wardLinkPlan('wwcity', 12);
@@ -58,4 +58,11 @@ test('cut, restore, teardown and exec act on this plan only', () => {
 test('cleanup finds only the namespaces of its own prefix', () => {
   const listing = 'ww-ward1 (id: 3)\nwwx-ward2 (id: 4)\nother\nww-ward10\nww-wardX\n ww-ward2 (id: 5)\n';
   assert.deepEqual(ownNamespaces(listing, 'ww'), ['ww-ward1', 'ww-ward10', 'ww-ward2']);
+});
+
+test('user-space delay: an NFQUEUE rule per end, queue numbers apart per ward in the root namespace', () => {
+  const p = wardLinkPlan('ww', 7);
+  assert.deepEqual(nfqueueRule(p, 'ward', '-A'), { cmd: 'ip', args: ['netns', 'exec', 'ww-ward7', 'iptables', '-t', 'mangle', '-A', 'POSTROUTING', '-o', 'ww7w', '-j', 'NFQUEUE', '--queue-num', '1', '--queue-bypass'] });
+  assert.deepEqual(nfqueueRule(p, 'centre', '-D'), { cmd: 'iptables', args: ['-t', 'mangle', '-D', 'POSTROUTING', '-o', 'ww7c', '-j', 'NFQUEUE', '--queue-num', '7707', '--queue-bypass'] });
+  assert.notEqual(nfqueueNumber(wardLinkPlan('ww', 1), 'centre'), nfqueueNumber(wardLinkPlan('ww', 2), 'centre'));
 });
