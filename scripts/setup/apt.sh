@@ -11,6 +11,9 @@ pkgs=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-g
 # Tests also open export packages with unzip and Python's zipfile (docs/exports.md), run the camera zoo
 # and check the service units with systemd-analyze (docs/operations.md).
 [ "${1:-}" = "--test" ] && pkgs+=(chromium unzip python3 gir1.2-gst-rtsp-server-1.0 systemd)
+# The city's ward network namespaces: link delay and loss in user space (iptables NFQUEUE and
+# scripts/city/nfq-delay.py) where the kernel has no netem (docs/city-media.md).
+pkgs+=(iptables libnetfilter-queue1)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
