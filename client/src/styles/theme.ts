@@ -57,29 +57,6 @@ export const theme = css`
   }
 `;
 
-/** Text fields, selects and buttons of the review and export panels. */
-export const formControls = css`
-  input,
-  select,
-  button {
-    font: inherit;
-    color: var(--ww-text);
-    background: var(--ww-panel-2);
-    border: 1px solid var(--ww-border);
-    border-radius: 4px;
-    padding: 3px 8px;
-    color-scheme: dark;
-  }
-  button {
-    cursor: pointer;
-  }
-  button.primary {
-    background: var(--ww-accent);
-    border-color: var(--ww-accent);
-    color: #fff;
-  }
-`;
-
 /** The dimmed full-window layer behind a modal dialog (the dialog is centred in it or placed over it). */
 export const modalBackdrop = css`
   .backdrop {

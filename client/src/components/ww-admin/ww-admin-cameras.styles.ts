@@ -10,7 +10,6 @@ export const wwAdminCamerasStyles = css`
       .help, .muted { opacity: 0.75; font-size: 0.9em; }
       .url { font-family: monospace; font-size: 0.85em; word-break: break-all; }
       .actions { white-space: nowrap; }
-      .notice.error, .error { color: var(--ww-offline); }
       .test { display: flex; gap: 1em; align-items: flex-start; flex-wrap: wrap; }
       .test dl { display: grid; grid-template-columns: auto 1fr; gap: 0.2em 0.8em; margin: 0; }
       .test dt { opacity: 0.75; }

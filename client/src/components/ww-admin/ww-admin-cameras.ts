@@ -2,7 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, reasonText, t } from '../../i18n/i18n.js';
 import { CameraAdminApi, CameraAdminError, type AdminCamera, type CameraFields, type CameraTest } from '../../services/camera-admin-api.js';
-import { dataTable, formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { dataTable, modalBackdrop, theme } from '../../styles/theme.js';
+import { errorText, formControls } from '../../styles/forms.js';
 import { ingestText } from '../ww-camera-list/ww-camera-list.js';
 import { wwAdminCamerasStyles } from './ww-admin-cameras.styles.js';
 
@@ -247,6 +248,7 @@ export class WwAdminCameras extends LitElement {
     theme,
     dataTable,
     formControls,
+    errorText,
     modalBackdrop,
     wwAdminCamerasStyles,
   ];

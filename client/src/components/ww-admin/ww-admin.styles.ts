@@ -47,10 +47,6 @@ export const wwAdminStyles = css`
   button.danger {
     border-color: var(--ww-offline);
   }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
-  }
   .muted {
     color: var(--ww-muted);
   }
@@ -76,15 +72,7 @@ export const wwAdminStyles = css`
     grid-template-columns: repeat(auto-fill, minmax(220px, 1fr));
     gap: 8px 14px;
   }
-  label {
-    display: flex;
-    flex-direction: column;
-    gap: 3px;
-    color: var(--ww-muted);
-  }
   label.check {
-    flex-direction: row;
-    align-items: center;
     gap: 4px;
     color: var(--ww-text);
   }

@@ -23,7 +23,8 @@ import {
 import { errorMessage, formatDateTime, reasonText, t } from '../../i18n/i18n.js';
 import { ingestText } from '../ww-camera-list/ww-camera-list.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { dataTable, formControls, theme } from '../../styles/theme.js';
+import { dataTable, theme } from '../../styles/theme.js';
+import { formControls, stackedLabels, disabledButtons } from '../../styles/forms.js';
 import type { LayoutName } from '../../core/layout.js';
 import './ww-default-wall.js';
 import './ww-admin-cameras.js';
@@ -371,7 +372,7 @@ export class WwAdmin extends LitElement {
     `;
   }
 
-  static override styles = [theme, dataTable, formControls, wwAdminStyles];
+  static override styles = [theme, dataTable, formControls, stackedLabels, disabledButtons, wwAdminStyles];
 }
 
 customElements.define('ww-admin', WwAdmin);

@@ -4,7 +4,8 @@ import { LocaleController } from '../../controllers/locale.js';
 import { LAYOUTS, MAX_TILES, tileCount, type LayoutName } from '../../core/layout.js';
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { WallApi, WallApiError, type StationWall } from '../../services/wall-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls } from '../../styles/forms.js';
 import { wwDefaultWallStyles } from './ww-default-wall.styles.js';
 
 /**

@@ -113,6 +113,5 @@ export const wwAlertsStyles = css`
   }
   .error {
     margin: 0 0.6em 0.4em;
-    color: var(--ww-offline);
   }
 `;

@@ -6,7 +6,8 @@ import { errorMessage, formatDateTime, formatTime, t } from '../../i18n/i18n.js'
 import { HealthApiError, type HealthAlertService } from '../../services/health-alerts.js';
 import { canRelearn } from '../../core/health-alerts.js';
 import type { Me } from '../../core/access.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls, errorText } from '../../styles/forms.js';
 import '../ww-health-history/ww-health-history.js';
 import { wwAlertsStyles } from './ww-alerts.styles.js';
 
@@ -178,7 +179,7 @@ export class WwAlerts extends LitElement {
     `;
   }
 
-  static override styles = [theme, formControls, wwAlertsStyles];
+  static override styles = [theme, formControls, errorText, wwAlertsStyles];
 }
 
 customElements.define('ww-alerts', WwAlerts);

@@ -19,12 +19,6 @@ export const wwAuditStyles = css`
     align-items: flex-end;
     margin-bottom: 10px;
   }
-  label {
-    display: flex;
-    flex-direction: column;
-    gap: 3px;
-    color: var(--ww-muted);
-  }
   input[name='from'],
   input[name='to'] {
     width: 13em;
@@ -43,9 +37,6 @@ export const wwAuditStyles = css`
   }
   .muted {
     color: var(--ww-muted);
-  }
-  .error {
-    color: var(--ww-offline);
   }
   .more {
     display: flex;

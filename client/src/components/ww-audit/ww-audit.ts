@@ -5,7 +5,8 @@ import { auditQuery, detailText, EMPTY_AUDIT_FILTER, hashPrefix, type AuditEntry
 import { hcmIso } from '../../core/hcm-time.js';
 import { errorMessage, formatDateTime, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { dataTable, formControls, theme } from '../../styles/theme.js';
+import { dataTable, theme } from '../../styles/theme.js';
+import { formControls, stackedLabels, errorText } from '../../styles/forms.js';
 import { wwAuditStyles } from './ww-audit.styles.js';
 
 /** Actions the server records (the filter also takes any other text). */
@@ -184,7 +185,7 @@ export class WwAudit extends LitElement {
     `;
   }
 
-  static override styles = [theme, dataTable, formControls, wwAuditStyles];
+  static override styles = [theme, dataTable, formControls, stackedLabels, errorText, wwAuditStyles];
 }
 
 customElements.define('ww-audit', WwAudit);

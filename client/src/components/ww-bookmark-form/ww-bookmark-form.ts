@@ -4,7 +4,8 @@ import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-ti
 import { t } from '../../i18n/i18n.js';
 import { parseTags } from '../../core/text.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
-import { formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { modalBackdrop, theme } from '../../styles/theme.js';
+import { formControls, formCard, stackedLabels, errorText } from '../../styles/forms.js';
 import { wwBookmarkFormStyles } from './ww-bookmark-form.styles.js';
 
 export interface BookmarkDraft {
@@ -141,7 +142,7 @@ export class WwBookmarkForm extends LitElement {
     </div>`;
   }
 
-  static override styles = [theme, modalBackdrop, formControls, wwBookmarkFormStyles];
+  static override styles = [theme, modalBackdrop, formControls, formCard, stackedLabels, errorText, wwBookmarkFormStyles];
 }
 
 customElements.define('ww-bookmark-form', WwBookmarkForm);

@@ -30,7 +30,6 @@ export const wwBookmarksStyles = css`
     color: var(--ww-muted);
   }
   .offline,
-  .error,
   .badge.bad {
     color: var(--ww-offline);
   }

@@ -9,7 +9,8 @@ import { changedFields, typedWindow, windowTexts } from '../../core/bookmark-edi
 import { errorMessage, formatDate, t } from '../../i18n/i18n.js';
 import type { BookmarkService, LocalBookmark, LocalIncident } from '../../services/bookmarks.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls, errorText } from '../../styles/forms.js';
 import '../ww-export/ww-export.js';
 import { wwBookmarksStyles } from './ww-bookmarks.styles.js';
 
@@ -289,7 +290,7 @@ export class WwBookmarks extends LitElement {
     </aside>`;
   }
 
-  static override styles = [theme, formControls, wwBookmarksStyles];
+  static override styles = [theme, formControls, errorText, wwBookmarksStyles];
 }
 
 customElements.define('ww-bookmarks', WwBookmarks);

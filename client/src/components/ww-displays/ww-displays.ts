@@ -3,7 +3,8 @@ import type { CameraInfo, DisplayContent, DisplayRule, DisplayState, TourAction,
 import { LocaleController } from '../../controllers/locale.js';
 import { formatTime, t } from '../../i18n/i18n.js';
 import type { DisplaysClient } from '../../services/displays.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls } from '../../styles/forms.js';
 import { wwDisplaysStyles } from './ww-displays.styles.js';
 
 /** "changed by X at HH:MM:SS" for a display, or '' when nobody changed it yet. */

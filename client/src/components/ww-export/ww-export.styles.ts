@@ -26,14 +26,6 @@ export const wwExportStyles = css`
   button {
     padding: 3px 6px;
   }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
-  }
-  input.time {
-    width: 7.5em;
-    font-variant-numeric: tabular-nums;
-  }
   .progress {
     display: flex;
     gap: 8px;
@@ -44,7 +36,6 @@ export const wwExportStyles = css`
     width: 240px;
   }
   .error {
-    color: var(--ww-offline);
     margin-top: 6px;
   }
   .result {

@@ -6,7 +6,8 @@ import { errorMessage, formatNumber, t } from '../../i18n/i18n.js';
 import { RecorderApi, RecorderError, type ExportStatus } from '../../services/recorder-api.js';
 import { waitForExport } from '../../services/export-job.js';
 import { canPickSaveFile, pickSaveFile, saveAndVerify } from '../../services/export-save.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls, disabledButtons, timeInput, errorText } from '../../styles/forms.js';
 import { currentViewer } from '../../services/viewer.js';
 import { wwExportStyles } from './ww-export.styles.js';
 
@@ -321,7 +322,7 @@ export class WwExport extends LitElement {
       ${this.renderResult()}`;
   }
 
-  static override styles = [theme, formControls, wwExportStyles];
+  static override styles = [theme, formControls, disabledButtons, timeInput, errorText, wwExportStyles];
 }
 
 customElements.define('ww-export', WwExport);

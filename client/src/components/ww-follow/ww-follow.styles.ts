@@ -48,7 +48,6 @@ export const wwFollowStyles = css`
     font: 600 18px ui-monospace, Menlo, Consolas, monospace;
     font-variant-numeric: tabular-nums;
   }
-  .error,
   .export.failed {
     color: var(--ww-offline);
   }

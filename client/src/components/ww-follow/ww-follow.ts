@@ -15,7 +15,8 @@ import { resolveShortcut, type FollowAction } from '../../core/shortcuts.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { TrailStore } from '../../services/trail-store.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls, errorText } from '../../styles/forms.js';
 import '../ww-tile/ww-tile.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-map/ww-map.js';
@@ -366,7 +367,7 @@ export class WwFollow extends LitElement {
     `;
   }
 
-  static override styles = [theme, formControls, wwFollowStyles];
+  static override styles = [theme, formControls, errorText, wwFollowStyles];
 }
 
 customElements.define('ww-follow', WwFollow);

@@ -39,9 +39,6 @@ export const wwHealthHistoryStyles = css`
   .muted {
     color: var(--ww-muted);
   }
-  .error {
-    color: var(--ww-offline);
-  }
   .close {
     align-self: flex-end;
   }

@@ -3,7 +3,8 @@ import type { HealthAlert } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
 import { formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
-import { dataTable, formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { dataTable, modalBackdrop, theme } from '../../styles/theme.js';
+import { formControls, errorText } from '../../styles/forms.js';
 import { wwHealthHistoryStyles } from './ww-health-history.styles.js';
 
 const WEEK_MS = 7 * 86400_000;
@@ -102,7 +103,7 @@ export class WwHealthHistory extends LitElement {
     `;
   }
 
-  static override styles = [theme, modalBackdrop, dataTable, formControls, wwHealthHistoryStyles];
+  static override styles = [theme, modalBackdrop, dataTable, formControls, errorText, wwHealthHistoryStyles];
 }
 
 customElements.define('ww-health-history', WwHealthHistory);

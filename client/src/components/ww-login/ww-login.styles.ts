@@ -12,13 +12,8 @@ export const wwLoginStyles = css`
   }
   form {
     width: min(100%, 360px);
-    display: flex;
-    flex-direction: column;
     gap: 12px;
     padding: 24px;
-    background: var(--ww-panel);
-    border: 1px solid var(--ww-border);
-    border-radius: var(--ww-radius);
   }
   .brand {
     display: flex;
@@ -37,10 +32,7 @@ export const wwLoginStyles = css`
     font-size: 13px;
   }
   label {
-    display: flex;
-    flex-direction: column;
     gap: 4px;
-    color: var(--ww-muted);
     font-size: 13px;
   }
   input {
@@ -54,11 +46,9 @@ export const wwLoginStyles = css`
   }
   button:disabled {
     opacity: 0.6;
-    cursor: default;
   }
   .error {
     margin: 0;
-    color: var(--ww-offline);
     font-size: 13px;
   }
   .notice {

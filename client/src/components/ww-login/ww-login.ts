@@ -4,7 +4,8 @@ import { SecondClockController } from '../../controllers/second-clock.js';
 import type { Me } from '../../core/access.js';
 import { errorMessage, getLang, LANGS, t, type Lang } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls, formCard, stackedLabels, disabledButtons, errorText } from '../../styles/forms.js';
 import { wwLoginStyles } from './ww-login.styles.js';
 
 /** Whole minutes and seconds, `m:ss`. */
@@ -122,7 +123,7 @@ export class WwLogin extends LitElement {
     `;
   }
 
-  static override styles = [theme, formControls, wwLoginStyles];
+  static override styles = [theme, formControls, formCard, stackedLabels, disabledButtons, errorText, wwLoginStyles];
 }
 
 customElements.define('ww-login', WwLogin);

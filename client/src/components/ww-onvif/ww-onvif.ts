@@ -2,7 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { OnvifApi, OnvifApiError, type OnvifDevice, type OnvifProfiles } from '../../services/onvif-api.js';
-import { dataTable, formControls, theme } from '../../styles/theme.js';
+import { dataTable, theme } from '../../styles/theme.js';
+import { formControls } from '../../styles/forms.js';
 import { wwOnvifStyles } from './ww-onvif.styles.js';
 
 /** One discovered device's form: the account typed, the profiles read, the choice. */

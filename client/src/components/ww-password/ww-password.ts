@@ -3,7 +3,8 @@ import { LocaleController } from '../../controllers/locale.js';
 import { validatePasswordChange, type FieldError } from '../../core/user-admin.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { AuthError, type AuthApi } from '../../services/auth-api.js';
-import { formControls, modalBackdrop, theme } from '../../styles/theme.js';
+import { modalBackdrop, theme } from '../../styles/theme.js';
+import { formControls, formCard, stackedLabels, errorText } from '../../styles/forms.js';
 import { wwPasswordStyles } from './ww-password.styles.js';
 
 /**
@@ -83,7 +84,7 @@ export class WwPassword extends LitElement {
     </div>`;
   }
 
-  static override styles = [theme, modalBackdrop, formControls, wwPasswordStyles];
+  static override styles = [theme, modalBackdrop, formControls, formCard, stackedLabels, errorText, wwPasswordStyles];
 }
 
 customElements.define('ww-password', WwPassword);

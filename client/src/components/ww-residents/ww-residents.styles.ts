@@ -29,7 +29,6 @@ export const wwResidentsStyles = css`
     color: var(--ww-muted);
     font-size: 0.9em;
   }
-  .error,
   .warn {
     color: var(--ww-offline);
   }
@@ -67,15 +66,7 @@ export const wwResidentsStyles = css`
     gap: 8px 12px;
   }
   label {
-    display: flex;
-    flex-direction: column;
-    gap: 3px;
     font-size: 0.9em;
-    color: var(--ww-muted);
-  }
-  label.check {
-    flex-direction: row;
-    align-items: center;
   }
   .buttons {
     display: flex;

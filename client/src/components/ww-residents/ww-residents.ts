@@ -4,7 +4,8 @@ import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, formatDateTime, formatNumber, t } from '../../i18n/i18n.js';
 import { ResidentsError, type NewResident, type ResidentsApi } from '../../services/residents-api.js';
 import { EMPTY_FORM, fieldsOf, valuesOf, type FormValues } from '../../core/resident-form.js';
-import { dataTable, formControls, theme } from '../../styles/theme.js';
+import { dataTable, theme } from '../../styles/theme.js';
+import { formControls, stackedLabels, errorText } from '../../styles/forms.js';
 import { wwResidentsStyles } from './ww-residents.styles.js';
 
 /**
@@ -258,7 +259,7 @@ export class WwResidents extends LitElement {
     </div>`;
   }
 
-  static override styles = [theme, dataTable, formControls, wwResidentsStyles];
+  static override styles = [theme, dataTable, formControls, stackedLabels, errorText, wwResidentsStyles];
 }
 
 customElements.define('ww-residents', WwResidents);

@@ -93,10 +93,6 @@ export const wwReviewStyles = css`
   .goto input {
     width: 17em;
   }
-  input.time {
-    width: 7.5em;
-    font-variant-numeric: tabular-nums;
-  }
   .empty {
     color: var(--ww-muted);
     padding: 2em;

@@ -10,7 +10,8 @@ import { fromDateTimeInputs, hcmDateInput, hcmTimeText, parseHcmTime } from '../
 import { follow, type View } from '../../core/timeline.js';
 import { t } from '../../i18n/i18n.js';
 import type { RecordedCamera, RecorderApi } from '../../services/recorder-api.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls, timeInput } from '../../styles/forms.js';
 import type { WwExport } from '../ww-export/ww-export.js';
 import type { TimelineMark, TimelineRow } from '../ww-timeline/ww-timeline.js';
 import type { BookmarkService } from '../../services/bookmarks.js';
@@ -353,7 +354,7 @@ export class WwReview extends LitElement {
     return this.renderRoot.querySelector('ww-export');
   }
 
-  static override styles = [theme, formControls, wwReviewStyles];
+  static override styles = [theme, formControls, timeInput, wwReviewStyles];
 }
 
 customElements.define('ww-review', WwReview);

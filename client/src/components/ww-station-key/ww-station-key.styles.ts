@@ -31,7 +31,4 @@ export const wwStationKeyStyles = css`
     word-break: break-all;
     margin: 0;
   }
-  .error {
-    color: var(--ww-offline);
-  }
 `;

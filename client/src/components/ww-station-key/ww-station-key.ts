@@ -4,6 +4,7 @@ import { LocaleController } from '../../controllers/locale.js';
 import { errorMessage, t } from '../../i18n/i18n.js';
 import { RecorderApi, RecorderError, type StationKeyReply } from '../../services/recorder-api.js';
 import { theme } from '../../styles/theme.js';
+import { errorText } from '../../styles/forms.js';
 import { wwStationKeyStyles } from './ww-station-key.styles.js';
 
 /**
@@ -51,7 +52,7 @@ export class WwStationKey extends LitElement {
         : nothing}`;
   }
 
-  static override styles = [theme, wwStationKeyStyles];
+  static override styles = [theme, errorText, wwStationKeyStyles];
 }
 
 customElements.define('ww-station-key', WwStationKey);

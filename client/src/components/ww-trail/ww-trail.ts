@@ -4,7 +4,8 @@ import { LocaleController } from '../../controllers/locale.js';
 import { hcmTimeText } from '../../core/hcm-time.js';
 import { isOpen, type Trail } from '../../core/trail.js';
 import { formatDate, t } from '../../i18n/i18n.js';
-import { formControls, theme } from '../../styles/theme.js';
+import { theme } from '../../styles/theme.js';
+import { formControls } from '../../styles/forms.js';
 import { wwTrailStyles } from './ww-trail.styles.js';
 
 /**
