@@ -10,7 +10,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestSystem } from '../sfu/test/support.js';
+import { startTestSystem } from '@wardwall/testing/system';
 import { openAppDb } from '@wardwall/server-kit';
 import { AuditLog } from '@wardwall/accounts';
 import { benchOption, bySmoke, pct, round1, SMOKE_FIELD } from './common.js';

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { ServerMessage } from '@wardwall/common';
-import { startTestSystem } from '../sfu/test/support.js';
+import { startTestSystem } from '@wardwall/testing/system';
 import { benchOption, bySmoke, pct, round1, SMOKE_FIELD } from './common.js';
 
 const N = benchOption('BENCH_BOOKMARKS', 2000, 500);

@@ -1,5 +1,5 @@
 /** Small pieces every benchmark shares. */
-import { PAGE_STRIP_TOOLS } from '../e2e/browser.js';
+import { PAGE_STRIP_TOOLS } from '@wardwall/testing/browser';
 
 /** The p-th percentile of a sample by the nearest-rank method; NaN when empty. */
 export function pct(xs: readonly number[], p: number): number {

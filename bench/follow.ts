@@ -11,8 +11,8 @@
  * `--smoke`: 2 warm hops and 1 cold hop on the same 6 cameras (the map's neighbours need them; the
  * env options still override it), to check the bench runs; its numbers are not measurements.
  */
-import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { launchChromium } from '../e2e/browser.js';
+import { startTestSystem, waitFor } from '@wardwall/testing/system';
+import { launchChromium } from '@wardwall/testing/browser';
 import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
 const HOPS = benchOption('BENCH_HOPS', 20, 2);

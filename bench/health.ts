@@ -21,7 +21,7 @@
 import WebSocket from 'ws';
 import type { HealthAlert, HealthKind, ServerMessage } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
-import { startTestSystem, waitFor } from '../sfu/test/support.js';
+import { startTestSystem, waitFor } from '@wardwall/testing/system';
 import { FaultCamera, type FaultScene } from '@wardwall/endpoint/demo';
 import { PictureDetector } from '../sfu/src/health/picture-detector.js';
 import type { GrayImage } from '../sfu/src/ingest/pgm.js';

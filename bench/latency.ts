@@ -21,10 +21,10 @@ import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import type { Page } from 'playwright-core';
 import { startEmbedded } from '@wardwall/endpoint';
-import { launchChromium, signInBrowser } from '../e2e/browser.js';
-import { signIn } from '../sfu/test/support.js';
+import { launchChromium, signInBrowser } from '@wardwall/testing/browser';
+import { signIn } from '@wardwall/testing/system';
 import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
-import { TreeSampler } from './proc-stats.js';
+import { TreeSampler } from '@wardwall/testing/proc-stats';
 
 /** The camera whose first frame is timed: one the 1×1 wall does not show at sign-in. */
 const FIRST_FRAME_CAMERA = 'demo-2';

@@ -19,8 +19,8 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startRecorder } from '../recorder/src/app.js';
 import { RecorderDb } from '../recorder/src/store/db.js';
-import { log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '../recorder/test/helpers.js';
-import { openPlayer } from '../recorder/test/browser.js';
+import { log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
+import { openPlayer } from '@wardwall/testing/player';
 import { benchOption, bySmoke, pct, SMOKE_FIELD } from './common.js';
 
 const CAMERAS = benchOption('BENCH_CAMERAS', 3, 1);

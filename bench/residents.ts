@@ -11,8 +11,8 @@
  * `--smoke`: one round (BENCH_ROUNDS still overrides it), to check the bench runs; its numbers are
  * not measurements.
  */
-import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { publish } from '../sfu/test/push-publisher.js';
+import { startTestSystem, waitFor } from '@wardwall/testing/system';
+import { publish } from '@wardwall/testing/push-publisher';
 import { benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
 const ROUNDS = benchOption('BENCH_ROUNDS', 3, 1);

@@ -9,7 +9,7 @@
  * it), to check the bench runs; its numbers are not measurements.
  */
 import { request } from 'node:http';
-import { createUser, startTestSystem } from '../sfu/test/support.js';
+import { createUser, startTestSystem } from '@wardwall/testing/system';
 import { benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
 const REFUSED = benchOption('BENCH_REFUSED', 1000, 20);

@@ -10,8 +10,8 @@
  * `--smoke`: 3 seeks over 8 s of recording (two 4 s segments; the env options still override it),
  * to check the bench runs; its numbers are not measurements.
  */
-import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor } from '../sfu/test/support.js';
-import { launchChromium, signInBrowser } from '../e2e/browser.js';
+import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor } from '@wardwall/testing/system';
+import { launchChromium, signInBrowser } from '@wardwall/testing/browser';
 import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
 
 const SEEKS = benchOption('BENCH_SEEKS', 10, 3);

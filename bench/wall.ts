@@ -14,8 +14,8 @@
  * to check the bench runs; its numbers are not measurements.
  */
 import type { Page } from 'playwright-core';
-import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { launchChromium } from '../e2e/browser.js';
+import { startTestSystem, waitFor } from '@wardwall/testing/system';
+import { launchChromium } from '@wardwall/testing/browser';
 import { BENCH_PAGE_HELPERS, benchOption, bySmoke, pct, round1, SMOKE_FIELD } from './common.js';
 
 const WARM_ROUNDS = benchOption('BENCH_WARM_ROUNDS', 3, 1);

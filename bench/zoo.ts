@@ -8,9 +8,9 @@
  */
 import { createSocket } from 'node:dgram';
 import { cameraConfigSchema } from '@wardwall/common';
-import { startTestSystem, waitFor } from '../sfu/test/support.js';
-import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '../testing/zoo/zoo.js';
-import { TreeSampler } from './proc-stats.js';
+import { startTestSystem, waitFor } from '@wardwall/testing/system';
+import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '@wardwall/testing/zoo';
+import { TreeSampler } from '@wardwall/testing/proc-stats';
 import { benchOption, bySmoke, round1, SMOKE } from './common.js';
 
 const kinds = (process.env.BENCH_ZOO_KINDS?.split(',') as ZooKind[] | undefined) ?? bySmoke<ZooKind[]>([...ZOO_KINDS], ['restart', 'fps6']);

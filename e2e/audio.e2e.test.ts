@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, openPage } from './browser.js';
-import { CameraZoo } from '../testing/zoo/zoo.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, openPage } from '@wardwall/testing/browser';
+import { CameraZoo } from '@wardwall/testing/zoo';
 
 let zoo: CameraZoo;
 /** Its own zoo: two RTSP clients on one zoo mount do not work (reported to the zoo's owner). */

@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { ErrorCode, CLIENT_MESSAGE_TYPES, type ServerMessage } from '@wardwall/common';
-import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '../sfu/test/support.js';
-import { launchChromium, signInBrowser, openPage } from './browser.js';
+import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
+import { launchChromium, signInBrowser, openPage } from '@wardwall/testing/browser';
 
 const TOTAL = 10_000;
 const CONNECTIONS = 4;

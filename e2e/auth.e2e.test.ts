@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
-import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
-import { hcmDateInput, hcmParts } from '../client/src/core/hcm-time.js';
+import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, PAGE_SHIM } from '@wardwall/testing/browser';
+import { hcmDateInput, hcmParts } from '@wardwall/client/core/hcm-time';
 
 let sys: TestSystem;
 let browser: Browser;

@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, openPage } from './browser.js';
-import { assertPlaying, readTiles } from './tiles.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, openPage } from '@wardwall/testing/browser';
+import { assertPlaying, readTiles } from '@wardwall/testing/tiles';
 
 let sys: TestSystem;
 let browser: Browser;

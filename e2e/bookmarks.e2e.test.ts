@@ -12,9 +12,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Bookmark } from '@wardwall/common';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, OPFS_SAVE_PICKER, PAGE_SHIM } from './browser.js';
-import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, OPFS_SAVE_PICKER, PAGE_SHIM } from '@wardwall/testing/browser';
+import { hcmDateInput, hcmTimeText } from '@wardwall/client/core/hcm-time';
 
 let sys: TestSystem;
 let browser: Browser;

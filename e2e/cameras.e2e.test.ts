@@ -8,9 +8,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, openPage, signInBrowser } from './browser.js';
-import { assertPlaying } from './tiles.js';
+import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, openPage, signInBrowser } from '@wardwall/testing/browser';
+import { assertPlaying } from '@wardwall/testing/tiles';
 
 const PASSWORD = 'Wall-e2e-Secr3t';
 let sys: TestSystem;

@@ -8,9 +8,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
-import { assertPlaying, readTiles, shownCameras, transportPorts } from './tiles.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, PAGE_SHIM } from '@wardwall/testing/browser';
+import { assertPlaying, readTiles, shownCameras, transportPorts } from '@wardwall/testing/tiles';
 
 let sys: TestSystem;
 let browser: Browser;

@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, OPFS_SAVE_PICKER, PAGE_SHIM, signInBrowser } from './browser.js';
-import { TEST_ADMIN_PASSWORD } from '../sfu/test/support.js';
-import { linkSegments, makeSegment } from '../recorder/test/synthetic-footage.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, OPFS_SAVE_PICKER, PAGE_SHIM, signInBrowser } from '@wardwall/testing/browser';
+import { TEST_ADMIN_PASSWORD } from '@wardwall/testing/system';
+import { linkSegments, makeSegment } from '@wardwall/testing/synthetic-footage';
 import { verifyPackageFile } from '../recorder/src/playback/export-verify.js';
 
 const run = promisify(execFile);

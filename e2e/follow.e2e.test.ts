@@ -10,8 +10,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_STRIP_TOOLS } from './browser.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, PAGE_STRIP_TOOLS } from '@wardwall/testing/browser';
 
 let sys: TestSystem;
 let browser: Browser;

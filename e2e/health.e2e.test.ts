@@ -11,10 +11,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '@wardwall/common/node';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { FaultCamera } from '@wardwall/endpoint/demo';
-import { launchChromium, openPage } from './browser.js';
-import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
+import { launchChromium, openPage } from '@wardwall/testing/browser';
+import { hcmDateInput, hcmTimeText } from '@wardwall/client/core/hcm-time';
 
 let sys: TestSystem;
 let cam: FaultCamera;

@@ -9,9 +9,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { startTestSystem, waitFor, TEST_ADMIN_PASSWORD, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, signInBrowser } from './browser.js';
-import { startOnvifResponder, type OnvifResponder } from '../testing/onvif/responder.js';
+import { startTestSystem, waitFor, TEST_ADMIN_PASSWORD, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, signInBrowser } from '@wardwall/testing/browser';
+import { startOnvifResponder, type OnvifResponder } from '@wardwall/testing/onvif';
 
 const PASSWORD = 'Onvif-e2e-Secr3t';
 let sys: TestSystem;

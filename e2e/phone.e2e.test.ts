@@ -5,9 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
-import { assertPlaying, shownCameras } from './tiles.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, PAGE_SHIM } from '@wardwall/testing/browser';
+import { assertPlaying, shownCameras } from '@wardwall/testing/tiles';
 
 let sys: TestSystem;
 let browser: Browser;

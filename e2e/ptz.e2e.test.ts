@@ -8,9 +8,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createUser, startTestSystem, waitFor, TEST_ADMIN_PASSWORD, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM, signInBrowser } from './browser.js';
-import { startOnvifResponder, type OnvifResponder } from '../testing/onvif/responder.js';
+import { createUser, startTestSystem, waitFor, TEST_ADMIN_PASSWORD, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, PAGE_SHIM, signInBrowser } from '@wardwall/testing/browser';
+import { startOnvifResponder, type OnvifResponder } from '@wardwall/testing/onvif';
 
 let sys: TestSystem;
 let cam: OnvifResponder;

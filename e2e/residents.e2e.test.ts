@@ -8,9 +8,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { publish, type Publisher } from '../sfu/test/push-publisher.js';
-import { launchChromium, openPage } from './browser.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { publish, type Publisher } from '@wardwall/testing/push-publisher';
+import { launchChromium, openPage } from '@wardwall/testing/browser';
 
 let sys: TestSystem;
 let browser: Browser;

@@ -5,9 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, PAGE_SHIM } from './browser.js';
-import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, PAGE_SHIM } from '@wardwall/testing/browser';
+import { hcmDateInput, hcmTimeText } from '@wardwall/client/core/hcm-time';
 
 let sys: TestSystem;
 let browser: Browser;

@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Download, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, OPFS_SAVE_PICKER, PAGE_STRIP_TOOLS } from './browser.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, OPFS_SAVE_PICKER, PAGE_STRIP_TOOLS } from '@wardwall/testing/browser';
 import { PackageDigester, judgePackage } from '@wardwall/common';
 import { nodeHash, verifyEd25519Node } from '../recorder/src/playback/export-verify.js';
-import { hcmDateInput, hcmTimeText } from '../client/src/core/hcm-time.js';
+import { hcmDateInput, hcmTimeText } from '@wardwall/client/core/hcm-time';
 
 const CAMS = ['demo-1', 'demo-2', 'demo-3', 'demo-4'];
 const SYNC_MS = 100;

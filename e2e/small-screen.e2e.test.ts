@@ -10,8 +10,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, signInBrowser, openPage } from './browser.js';
+import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, signInBrowser, openPage } from '@wardwall/testing/browser';
 
 const DEAD = Array.from({ length: 10 }, (_, i) => ({ id: `dead-${i + 1}`, name: `Camera hỏng ${i + 1}`, main: `{rtsp}/absent-${i + 1}` }));
 

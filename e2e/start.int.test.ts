@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freeTcpPort } from '@wardwall/common/node';
-import { signIn, waitFor } from '../sfu/test/support.js';
-import { processTree } from '../bench/proc-stats.js';
+import { signIn, waitFor } from '@wardwall/testing/system';
+import { processTree } from '@wardwall/testing/proc-stats';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

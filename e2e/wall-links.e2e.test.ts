@@ -16,10 +16,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseLinkTime } from '@wardwall/common/wall-link';
-import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '../sfu/test/support.js';
+import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { decodeStripFromRgba } from '@wardwall/common';
-import { launchChromium, signInBrowser, openPage } from './browser.js';
-import { assertPlaying, readTiles, shownCameras } from './tiles.js';
+import { launchChromium, signInBrowser, openPage } from '@wardwall/testing/browser';
+import { assertPlaying, readTiles, shownCameras } from '@wardwall/testing/tiles';
 
 let sys: TestSystem;
 let browser: Browser;

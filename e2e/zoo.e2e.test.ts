@@ -8,10 +8,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
-import { launchChromium, openPage } from './browser.js';
-import { readTiles } from './tiles.js';
-import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '../testing/zoo/zoo.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { launchChromium, openPage } from '@wardwall/testing/browser';
+import { readTiles } from '@wardwall/testing/tiles';
+import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '@wardwall/testing/zoo';
 
 const KINDS = (process.env.ZOO_TEST_KINDS?.split(',') as ZooKind[] | undefined) ?? [...ZOO_KINDS];
 const RESTART_EVERY_S = 10;

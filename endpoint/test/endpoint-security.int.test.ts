@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { startTestSystem, waitFor, type TestSystem } from '../../sfu/test/support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { basic, exchange, fuzzCases, rtspRequest, rtspStatuses, SDP } from './endpoint-fuzz.js';
 import { endpointSecretPath, loadEndpointSecret, publishKey, readAuth } from '../src/endpoint-secret.js';
 

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { decodeStripFromRgba } from '@wardwall/common';
 import { startRecorder } from '../src/app.js';
-import { execFileP, getJson, log, probe, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
+import { execFileP, getJson, log, probe, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
 
 const SECRET = 'TOP-SECRET-OUTSIDE-THE-STORE';
 

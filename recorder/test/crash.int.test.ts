@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSegmentFileName } from '../src/store/naming.js';
-import { alive, childPids, getJson, probe, sleep, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
+import { alive, childPids, getJson, probe, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
 
 const root = join(import.meta.dirname, '..', '..');
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, unlinkSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startRecorder } from '../src/app.js';
-import { getJson, log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
+import { getJson, log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
 
 test('a tiny quota evicts the oldest footage first and keeps held footage', { timeout: 120_000 }, async (t) => {
   const dir = tempDir();

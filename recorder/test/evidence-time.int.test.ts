@@ -17,7 +17,7 @@ import { resolveConfig, decodeStripFromRgba, stripHeight, type Config } from '@w
 import { freeTcpPort } from '@wardwall/common/node';
 import { startRecorder, type Recorder } from '../src/app.js';
 import { parseSegmentFileName } from '../src/store/naming.js';
-import { execFileP, log, spans, tempDir, waitFor } from './helpers.js';
+import { execFileP, log, spans, tempDir, waitFor } from '@wardwall/testing/recorder';
 import { startTestCamera, type TestCamera, type TestCameraOptions } from './rtsp-test-camera.js';
 
 const TOLERANCE_MS = 100;
@@ -157,7 +157,7 @@ test('6 fps portrait camera with a 10 s GOP: recorded at 6 fps, 720×1280 kept, 
     console.log(`6 fps portrait, 10 s GOP: indexed start − first frame's capture time per segment: ${offsets.join(', ')} ms; spans ${JSON.stringify(listed.spans.map((x) => x.endMs - x.startMs))}`);
     for (const [i, off] of offsets.entries()) assert.ok(Math.abs(off) <= TOLERANCE_MS, `segment ${i} is indexed ${off} ms from its first frame`);
     // Segments cut only at keyframes: each one is a whole number of 10 s GOPs long (to the frame).
-    const { probe } = await import('./helpers.js');
+    const { probe } = await import('@wardwall/testing/recorder');
     for (const f of files.slice(0, -1)) {
       const p = await probe(f.path);
       assert.equal(p.frames % 60, 0, `${f.path}: ${p.frames} frames`);

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startRecorder } from '../src/app.js';
 import { STATION_KEY_FILE } from '../src/playback/export-sign.js';
-import { getJson, log, tempDir, testConfig, waitFor } from './helpers.js';
-import { linkSegments, makeSegment } from './synthetic-footage.js';
+import { getJson, log, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
+import { linkSegments, makeSegment } from '@wardwall/testing/synthetic-footage';
 
 const run = promisify(execFile);
 

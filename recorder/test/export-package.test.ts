@@ -17,7 +17,7 @@ import { StationKey } from '../src/playback/export-sign.js';
 import { digestFile, dosDateTime, writeZip } from '../src/playback/export-zip.js';
 import { nodeHash, verifyEd25519Node } from '../src/playback/export-verify.js';
 import { VERIFIER_PAGE } from '../src/playback/export.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@wardwall/testing/recorder';
 
 const run = promisify(execFile);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

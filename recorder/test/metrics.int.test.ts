@@ -11,8 +11,8 @@ import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { startRecorder } from '../src/app.js';
-import { log, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
-import { parsePromText, sampleValue, type Family } from '../../sfu/test/prom-text.js';
+import { log, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
+import { parsePromText, sampleValue, type Family } from '@wardwall/testing/prom-text';
 
 const TOKEN = 'recorder-metrics-token-0123456789';
 

@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRecorder } from '../src/app.js';
-import { log, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
-import { openPlayer } from './browser.js';
+import { log, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
+import { openPlayer } from '@wardwall/testing/player';
 
 test('hls.js in Chromium plays a recorded window and seeks to the right wall-clock frame', { timeout: 150_000 }, async (t) => {
   const dir = tempDir();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startRecorder, type Recorder } from '../src/app.js';
 import { parseSegmentFileName } from '../src/store/naming.js';
 import { readFmp4 } from '../src/store/fmp4.js';
-import { getJson, log, probe, sleep, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
+import { getJson, log, probe, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
 
 test('two cameras: spans, an unplugged camera leaves a gap, recording resumes, survives a restart', { timeout: 150_000 }, async (t) => {
   const dir = tempDir();

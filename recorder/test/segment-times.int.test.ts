@@ -10,10 +10,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeStripFromRgba, stripHeight, resolveConfig, type Config } from '@wardwall/common';
 import { freeTcpPort } from '@wardwall/common/node';
-import { CameraZoo, ZOO_SPECS, type ZooKind } from '../../testing/zoo/zoo.js';
+import { CameraZoo, ZOO_SPECS, type ZooKind } from '@wardwall/testing/zoo';
 import { startRecorder, type Recorder } from '../src/app.js';
 import { parseSegmentFileName } from '../src/store/naming.js';
-import { execFileP, log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
+import { execFileP, log, sleep, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
 
 const WIDTH = 640;
 /** A frame period and a half: the index may round, the strip is exact to the ms. */

@@ -11,7 +11,7 @@ import { SegmentStore, resolveInStore, PathEscapeError } from '../src/store/stor
 import { readFmp4, fmp4DurationMs } from '../src/store/fmp4.js';
 import { segmentRelPath } from '../src/store/naming.js';
 import { RetentionRunner } from '../src/store/retention-runner.js';
-import { execFileP, log, probe, tempDir } from './helpers.js';
+import { execFileP, log, probe, tempDir } from '@wardwall/testing/recorder';
 
 async function makeFmp4(path: string, seconds: number): Promise<void> {
   await execFileP('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=25`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-pix_fmt', 'yuv420p', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-frag_duration', '1000000', '-y', path], { timeout: 60000 });

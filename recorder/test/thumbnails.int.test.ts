@@ -12,7 +12,7 @@ import { chmodSync, existsSync, readFileSync, unlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { startRecorder } from '../src/app.js';
 import { Thumbnailer } from '../src/playback/thumbnail.js';
-import { execFileP, getJson, log, spans, startCameras, tempDir, testConfig, waitFor } from './helpers.js';
+import { execFileP, getJson, log, spans, startCameras, tempDir, testConfig, waitFor } from '@wardwall/testing/recorder';
 
 function slowFfmpeg(dir: string): { path: string; slow(on: boolean): void } {
   const flag = join(dir, 'slow');

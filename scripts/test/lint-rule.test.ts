@@ -25,6 +25,6 @@ test('a relative import from one workspace src into another is refused, with the
 test('imports inside a workspace, by package name, and from tests or scripts pass', () => {
   assert.deepEqual(problems('recorder/src/playback/http.ts', "import { x } from '../store/store.js';"), []);
   assert.deepEqual(problems('recorder/src/playback/http.ts', "import { x } from '@wardwall/accounts/recorder';"), []);
-  assert.deepEqual(problems('recorder/test/api.int.test.ts', "import { x } from '../../sfu/test/support.js';"), []);
+  assert.deepEqual(problems('recorder/test/api.int.test.ts', "import { x } from '@wardwall/testing/system';"), []);
   assert.deepEqual(problems('e2e/wall.e2e.test.ts', "import { x } from '../sfu/src/app.js';"), []);
 });

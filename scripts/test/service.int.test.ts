@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { freeTcpPort } from '@wardwall/common/node';
-import { signIn, waitFor } from '../../sfu/test/support.js';
+import { signIn, waitFor } from '@wardwall/testing/system';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const isRoot = process.getuid?.() === 0;

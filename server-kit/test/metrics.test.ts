@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { AppError } from '@wardwall/common';
 import { bearerToken, checkMetricsAccess, countBy, isLoopbackAddress, oneHot } from '../src/index.js';
 import { readFileSync } from 'node:fs';
-import { parsePromText, sampleValue } from '../../sfu/test/prom-text.js';
+import { parsePromText, sampleValue } from '@wardwall/testing/prom-text';
 
 function refusal(fn: () => void): { status: number; code: string } | null {
   try {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { jsonSchemaOf, openApiDocument, openApiRoute, pathTemplates, type Route } from '../src/index.js';
-import { checkOpenApiDocument, satisfies } from './openapi-check.js';
+import { checkOpenApiDocument, satisfies } from '@wardwall/testing/openapi-check';
 
 test('route paths become OpenAPI templates with their parameters', () => {
   assert.deepEqual(pathTemplates('/api/health'), { templates: ['/api/health'], params: [] });

@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createUser, startTestSystem, waitFor, wsClient, type TestSystem } from './support.js';
+import { createUser, startTestSystem, waitFor, wsClient, type TestSystem } from '@wardwall/testing/system';
 
 const CAM = 'demo-1';
 let sys: TestSystem;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { createUser, startTestSystem, waitFor } from './support.js';
+import { createUser, startTestSystem, waitFor } from '@wardwall/testing/system';
 import { chainKeyPath } from '@wardwall/accounts';
 import { SERVICE_HEADER, signServiceToken } from '@wardwall/accounts';
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { CLIENT_MESSAGE_TYPES, type ServerMessage } from '@wardwall/common';
 import type { Route } from '@wardwall/server-kit';
 import { isRecorderPath, recorderPath } from '../src/http/recorder-proxy.js';
-import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, wsClient, type TestSystem } from './support.js';
+import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, wsClient, type TestSystem } from '@wardwall/testing/system';
 
 let sys: TestSystem;
 let recorderBase: string;

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from './support.js';
+import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 // Long enough that a contended machine cannot let the lock expire between two checks; recovery is
 // awaited by polling (attempts during a lock are refused without counting as failures).

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Bookmark, ChangeResult, Incident, ServerMessage } from '@wardwall/common';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CameraZoo } from '../../testing/zoo/zoo.js';
+import { CameraZoo } from '@wardwall/testing/zoo';
 import { testCameraUrl } from '../src/cameras/camera-test.js';
 
 let zoo: CameraZoo;

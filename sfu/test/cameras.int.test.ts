@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { createUser, startTestSystem, waitFor, type TestSystem } from './support.js';
+import { createUser, startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 const PASSWORD = 'Qz7-station-Secr3t';
 let sys: TestSystem;

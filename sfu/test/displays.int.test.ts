@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DisplayState, ServerMessage } from '@wardwall/common';
-import { connectSignaling, startTestSystem, waitFor, type TestSystem } from './support.js';
+import { connectSignaling, startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 let sys: TestSystem;
 before(async () => {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { ServerMessage } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { FaultCamera } from '@wardwall/endpoint/demo';
-import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from './support.js';
+import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
 
 const dir = mkdtempSync(join(tmpdir(), 'wardwall-sfu-'));
 const log = createLogger('test', 'warn');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAppDb } from '@wardwall/server-kit';
 import { AlertStore } from '../src/health/alert-store.js';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 let sys: TestSystem;
 const dir = mkdtempSync(join(tmpdir(), 'wardwall-sfu-'));

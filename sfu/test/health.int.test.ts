@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { HealthAlert, HealthKind, ServerMessage } from '@wardwall/common';
 import { createLogger } from '@wardwall/common/node';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { FaultCamera, type FaultScene } from '@wardwall/endpoint/demo';
 
 let sys: TestSystem;

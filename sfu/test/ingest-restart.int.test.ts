@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { types } from 'mediasoup';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 let sys: TestSystem;
 before(async () => {

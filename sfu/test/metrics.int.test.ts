@@ -13,8 +13,8 @@ import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { createLogger } from '@wardwall/common/node';
 import { FaultCamera } from '@wardwall/endpoint/demo';
-import { startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from './support.js';
-import { parsePromText, sampleValue, type Family } from './prom-text.js';
+import { startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
+import { parsePromText, sampleValue, type Family } from '@wardwall/testing/prom-text';
 
 let sys: TestSystem;
 let cam: FaultCamera;

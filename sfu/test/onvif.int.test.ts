@@ -8,8 +8,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startOnvifResponder, type OnvifResponder } from '../../testing/onvif/responder.js';
-import { createUser, startTestSystem, waitFor, type TestSystem } from './support.js';
+import { startOnvifResponder, type OnvifResponder } from '@wardwall/testing/onvif';
+import { createUser, startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 const PASSWORD = 'Onvif-Secr3t-9xq';
 let sys: TestSystem;

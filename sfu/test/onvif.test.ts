@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { startOnvifResponder } from '../../testing/onvif/responder.js';
+import { startOnvifResponder } from '@wardwall/testing/onvif';
 import { discover, parseProbeMatches, probeXml, readScopes } from '../src/onvif/ws-discovery.js';
 import { parseProfiles, parseStreamUri, streamUriRequest, suggestStreams, withCredentials, type MediaProfile } from '../src/ptz/onvif-media.js';
 import { OnvifClient, OnvifError, soapBody } from '../src/ptz/onvif-client.js';

@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathTemplates } from '@wardwall/server-kit';
 import { randomUUID } from 'node:crypto';
-import { startTestSystem, wsClient, type TestSystem } from './support.js';
-import { checkOpenApiDocument, satisfies } from '../../server-kit/test/openapi-check.js';
+import { startTestSystem, wsClient, type TestSystem } from '@wardwall/testing/system';
+import { checkOpenApiDocument, satisfies } from '@wardwall/testing/openapi-check';
 
 let sys: TestSystem;
 let admin: string;

@@ -6,8 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createUser, signIn, startTestSystem, waitFor, type TestSystem } from './support.js';
-import { startOnvifResponder, type OnvifResponder } from '../../testing/onvif/responder.js';
+import { createUser, signIn, startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { startOnvifResponder, type OnvifResponder } from '@wardwall/testing/onvif';
 
 const PASSWORD = 'ptz-Secret-91';
 let sys: TestSystem;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OnvifClient, OnvifError, envelope, passwordDigest, soapBody, velocityXml } from '../src/ptz/onvif-client.js';
 import { directionOf } from '../src/ptz/install.js';
-import { startOnvifResponder } from '../../testing/onvif/responder.js';
+import { startOnvifResponder } from '@wardwall/testing/onvif';
 
 test('WS-Security password digest: the ONVIF programmers guide example', () => {
   assert.equal(passwordDigest(Buffer.from('LKqI6G/AikKCQrN0zqZFlg==', 'base64'), '2010-09-16T07:50:45Z', 'userpassword'), 'tuOSpGlFlIXsozq4HFNeeGeFLEI=');

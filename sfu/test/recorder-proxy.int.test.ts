@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRecorderPath, recorderPath } from '../src/http/recorder-proxy.js';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 test('recorder paths and their mapping (pure)', () => {
   for (const p of ['/api/recordings/demo-1/spans', '/api/exports', '/api/exports/x/download', '/api/holds', '/api/holds/3', '/api/recorder/health']) assert.ok(isRecorderPath(p), p);

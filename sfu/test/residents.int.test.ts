@@ -7,8 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { CameraInfo, ServerMessage } from '@wardwall/common';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
-import { publish, type Publisher } from './push-publisher.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { publish, type Publisher } from '@wardwall/testing/push-publisher';
 
 const lines: string[] = [];
 let sys: TestSystem;

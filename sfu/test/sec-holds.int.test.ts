@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from './support.js';
+import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, type TestSystem } from '@wardwall/testing/system';
 
 const EXPIRE_MS = 15_000;
 let sys: TestSystem;

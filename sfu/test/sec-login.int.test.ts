@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, wsClient, type TestSystem } from './support.js';
+import { createUser, startTestSystem, TEST_ADMIN_PASSWORD, waitFor, wsClient, type TestSystem } from '@wardwall/testing/system';
 
 const LOCK_MS = 12_000;
 const RATE = { perMinute: 60, burst: 40 };

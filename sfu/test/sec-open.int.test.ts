@@ -12,7 +12,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@wardwall/common';
-import { startTestSystem, wsClient, type TestSystem } from './support.js';
+import { startTestSystem, wsClient, type TestSystem } from '@wardwall/testing/system';
 import { loadTls } from '../src/http/tls.js';
 
 let sys: TestSystem;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { checkServiceToken, SERVICE_HEADER, signServiceToken, verifyServiceToken } from '@wardwall/accounts';
-import { startTestSystem } from './support.js';
+import { startTestSystem } from '@wardwall/testing/system';
 
 test('service tokens: signed with the secret, short-lived, exact form', () => {
   const secret = randomBytes(32);

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import type { ServerMessage } from '@wardwall/common';
-import { connectSignaling, startTestSystem, waitFor, type TestSystem } from './support.js';
+import { connectSignaling, startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { pictureMetrics } from '../src/health/picture-metrics.js';
 
 let sys: TestSystem;

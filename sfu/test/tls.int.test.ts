@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { startTestSystem, TEST_ADMIN_PASSWORD, wsClient, type TestSystem } from './support.js';
+import { startTestSystem, TEST_ADMIN_PASSWORD, wsClient, type TestSystem } from '@wardwall/testing/system';
 
 let sys: TestSystem;
 let ca: Buffer;

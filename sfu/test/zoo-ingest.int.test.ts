@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { StreamStatus } from '@wardwall/common';
-import { startTestSystem, waitFor, type TestSystem } from './support.js';
-import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '../../testing/zoo/zoo.js';
+import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import { CameraZoo, ZOO_KINDS, ZOO_SPECS, type ZooKind } from '@wardwall/testing/zoo';
 
 const USER = 'zoo-viewer';
 const PASSWORD = 'Zoo-Secret_42';

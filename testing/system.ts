@@ -3,12 +3,12 @@ import { resolveConfig, type Config, type ServerMessage } from '@wardwall/common
 import WebSocket from 'ws';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
 import { startEmbedded, type Embedded } from '@wardwall/endpoint';
-import { startSfu, type Sfu } from '../src/app.js';
+import { startSfu, type Sfu } from '@wardwall/sfu';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { startRecorder, type Recorder, type RecorderOptions } from '../../recorder/src/app.js';
+import { startRecorder, type Recorder, type RecorderOptions } from '@wardwall/recorder';
 import { hashPassword } from '@wardwall/accounts';
 import type { Role, CameraRule } from '@wardwall/accounts';
 import { SESSION_COOKIE } from '@wardwall/accounts';

@@ -6,7 +6,7 @@
  * validator is a dependency of the project, hence this subset.
  */
 import assert from 'node:assert/strict';
-import { pathTemplates, type Route } from '../src/index.js';
+import { pathTemplates, type Route } from '@wardwall/server-kit';
 
 type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

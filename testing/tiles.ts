@@ -1,7 +1,7 @@
 /** Reading the wall's tiles from a page (their reflected test attributes) and asserting decoded frames. */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { waitFor } from '../sfu/test/support.js';
+import { waitFor } from './system.js';
 
 export interface TileState {
   index: number;

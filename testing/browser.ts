@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags this machine needs. */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { signIn } from '../sfu/test/support.js';
+import { signIn } from './system.js';
 import { decodeStrip, decodeStripFromRgba, STRIP_BITS, STRIP_CELLS, stripHeight } from '@wardwall/common';
 
 export const CHROMIUM_ARGS = [

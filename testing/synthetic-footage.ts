@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { linkSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { segmentRelPath } from '../src/store/naming.js';
+import { segmentRelPath } from '@wardwall/recorder/naming';
 
 const run = promisify(execFile);
 

@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { decodeStripFromRgba, stripHeight } from '@wardwall/common';
+import { CHROMIUM_ARGS } from './browser.js';
 
-const root = join(import.meta.dirname, '..', '..');
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const root = join(import.meta.dirname, '..');
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>recorder playback</title>
 <video id="v" muted playsinline width="640" height="360"></video><canvas id="c" width="640" height="360"></canvas>
