@@ -135,6 +135,44 @@ test('sender reports: a plausible camera latency is taken off the start; a camer
   assert.equal(ahead.startMs, T0 + 80);
 });
 
+/**
+ * A B-frame camera (decode order I0 P3 B1 B2 P6 B4 B5 …, as h264timestamper stamps it: pts = dts +
+ * one frame for the IDR): frame n is captured at T0 + n*40 (its RTP time, the pts, is what the
+ * sender reports date), the encoder sends decode unit k at T0 + 100 + k*40 (it must hold I0 until
+ * P3 is captured). A P-frame arrives 80 ms after its capture, the IDR 100 ms after: the latency of
+ * the segment's first frame is 100 ms, not the smallest arrival - capture over reordered frames.
+ */
+function bFrameUnits(n: number, media0 = 5000): VideoUnit[] {
+  const period = 40;
+  const out: VideoUnit[] = [];
+  for (let k = 0; k < n; k++) {
+    // Display index of decode unit k: 0, 3, 1, 2, 6, 4, 5, …
+    const g = Math.floor((k - 1) / 3);
+    const shown = k === 0 ? 0 : (k - 1) % 3 === 0 ? 3 * g + 3 : 3 * g + ((k - 1) % 3);
+    out.push({
+      dtsMs: media0 + k * period,
+      ptsMs: media0 + period + shown * period,
+      key: k === 0 || k % 50 === 0,
+      wallMs: T0 + 100 + k * period,
+      newStream: false,
+      ntpMs: T0 + shown * period,
+    });
+  }
+  return out;
+}
+
+test('sender reports with B-frames: capture time (by pts) and arrival (in decode order) are compared on one timeline', () => {
+  const units = bFrameUnits(49);
+  assert.deepEqual(units.slice(0, 7).map((u) => u.ntpMs! - T0), [0, 120, 40, 80, 240, 160, 200]);
+  const c = new SegmentClock(cfg);
+  run(c, units);
+  // Dated at the capture of its first frame (the IDR), not 80 ms late (the reorder delay).
+  assert.equal(c.startMs, T0);
+  assert.equal(c.cameraClockOffMs, null);
+  // Audio captured with the IDR plays with it (at its pts, one frame into the segment).
+  assert.equal(c.audio(6000, T0), 40);
+});
+
 test('sender reports: a camera clock a few ms ahead of ours still agrees (two NTP clocks); 50 ms ahead does not', () => {
   const units = frames(50, { lag: () => 0 }).map((u, i) => ({ ...u, ntpMs: T0 + i * 40 + 2 }));
   const c = new SegmentClock(cfg);

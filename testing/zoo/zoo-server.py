@@ -33,10 +33,13 @@ import gi
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtspServer', '1.0')
 gi.require_version('GstApp', '1.0')
+gi.require_version('GstRtp', '1.0')
 gi.require_version('Gio', '2.0')
-from gi.repository import Gio, GLib, Gst, GstApp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstApp, GstRtp, GstRtspServer  # noqa: E402
 
 Gst.init(None)
+
+NTP_UNIX_S = 2208988800
 
 # ffmpeg's own RTP (video-only kinds: no container between the encoder and us, no added latency).
 RTP_CAPS = {
@@ -121,6 +124,10 @@ class Track:
         # ffmpeg's RTP timestamps (video-only kinds), unwrapped from the first packet (frame 0).
         self.rtp_prev = None
         self.rtp_ext = 0
+        # (SSRC, RTP timestamp as sent, capture wall time ns) of the last packet with a known capture
+        # time: the RTP clock's place on the capture clock, for the sender reports (fix_sender_report).
+        self.capture_ref = None
+        self.clock_rate = 90000 if media_type == 'video' else None
 
     def on_caps_sample(self, sink):
         sample = sink.emit('pull-sample')
@@ -171,6 +178,9 @@ class Track:
             return Gst.FlowReturn.EOS
         if self.caps is None and not self.caps_from_side:
             self.caps = sample.get_caps().to_string()
+        if self.clock_rate is None:
+            ok, rate = sample.get_caps().get_structure(0).get_int('clock-rate')
+            self.clock_rate = rate if ok and rate > 0 else None
         buf = sample.get_buffer()
         ok, info = buf.map(Gst.MapFlags.READ)
         if not ok:
@@ -183,8 +193,10 @@ class Track:
         now = Gst.SystemClock.obtain().get_time()
         capture = self.kind.capture_wall_ns(media, self.media_type)
         if capture is not None:
-            # Like a camera whose clock is right: the buffer time (and so the RTCP sender reports the
-            # RTSP server sends) is the frame's capture time, not the time it left the encoder.
+            with self.lock:
+                self.capture_ref = (int.from_bytes(data[8:12], 'big'), int.from_bytes(data[4:8], 'big'), capture)
+            # Like a camera whose clock is right: the buffer time is the frame's capture time, not the
+            # time it left the encoder (and the sender reports say so: fix_sender_report).
             clock_time = now - (time.time_ns() - capture)
         elif media is None:
             clock_time = now
@@ -317,11 +329,78 @@ class Kind:
         return all(t.caps is not None for t in self.tracks)
 
 
+def fix_sender_report(tracks, buf):
+    """Rewrites the RTP time of our sender reports so that they carry capture time.
+
+    GStreamer's RTSP server (1.22) pairs the RTP timestamp of the last packet it sent with the wall
+    clock when it sends the report, so its reports place a frame at its send time, not at its capture
+    time: ahead by the encoder's latency (measured: 15-60 ms for the zerolatency kinds, 80-350 ms for
+    x264 with B-frames and lookahead), like a camera whose clock runs ahead by that much. A camera with
+    a right clock reports the RTP time of the instant its NTP time names (RFC 3550 6.4.1): the report
+    keeps its NTP time and gets the RTP time of that instant on the capture clock."""
+    rtcp = GstRtp.RTCPBuffer()
+    ok = GstRtp.rtcp_buffer_map(buf, Gst.MapFlags.READ | Gst.MapFlags.WRITE, rtcp)
+    if not ok:
+        return
+    try:
+        packet = GstRtp.RTCPPacket()
+        ok = rtcp.get_first_packet(packet)
+        while ok:
+            if packet.get_type() == GstRtp.RTCPType.SR:
+                ssrc, ntptime, rtptime, packets, octets = packet.sr_get_sender_info()
+                for t in tracks:
+                    with t.lock:
+                        ref = t.capture_ref
+                    if ref is None or ref[0] != ssrc or not t.clock_rate:
+                        continue
+                    _ssrc, ref_ts, ref_capture = ref
+                    ntp_ns = ((ntptime >> 32) - NTP_UNIX_S) * 1_000_000_000 + (((ntptime & 0xFFFFFFFF) * 1_000_000_000) >> 32)
+                    ts = (ref_ts + round((ntp_ns - ref_capture) * t.clock_rate / 1e9)) & 0xFFFFFFFF
+                    packet.sr_set_sender_info(ssrc, ntptime, ts, packets, octets)
+            ok = packet.move_to_next()
+    finally:
+        rtcp.unmap()
+
+
+class ZooMedia(GstRtspServer.RTSPMedia):
+    """A media whose RTCP sender reports carry capture time (see fix_sender_report)."""
+
+    zoo_tracks = ()
+
+    def do_setup_rtpbin(self, rtpbin):
+        sessions = set()
+
+        def hook(sid):
+            if sid in sessions:
+                return False
+            session = rtpbin.emit('get-internal-session', sid)
+            if session is not None:
+                sessions.add(sid)
+                def on_sending(_session, buf, _early):
+                    try:
+                        fix_sender_report(self.zoo_tracks, buf)
+                    except Exception as e:  # noqa: BLE001 (the report goes out as it is)
+                        event(event='sender-report-error', error=repr(e))
+                    return False
+                session.connect('on-sending-rtcp', on_sending)
+            return False
+
+        def on_pad_added(_rtpbin, pad):
+            name = pad.get_name()
+            if name.startswith('send_rtp_src_'):
+                # Not from inside rtpbin's signal (it holds its lock): from the main loop.
+                GLib.idle_add(hook, int(name.rsplit('_', 1)[1]))
+
+        rtpbin.connect('pad-added', on_pad_added)
+        return True
+
+
 class ZooFactory(GstRtspServer.RTSPMediaFactory):
     def __init__(self, kind):
         super().__init__()
         self.kind = kind
         self.set_shared(True)
+        self.set_media_gtype(ZooMedia)
         self.set_latency(0)
         self.connect('media-configure', self.on_media_configure)
 
@@ -335,6 +414,7 @@ class ZooFactory(GstRtspServer.RTSPMediaFactory):
     def on_media_configure(self, factory, media):
         element = media.get_element()
         srcs = [(track, element.get_by_name(f'pay{i}')) for i, track in enumerate(self.kind.tracks)]
+        media.zoo_tracks = tuple(self.kind.tracks)
         for track, src in srcs:
             with track.lock:
                 track.appsrcs.add(src)

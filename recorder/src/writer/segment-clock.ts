@@ -21,7 +21,9 @@
  * carries the camera's own capture time of it (`ntpMs`). Arrival is later than capture by the
  * camera's encoding and network latency; when the camera's clock agrees with ours (its capture time
  * is between `maxCameraLatencyMs` before arrival and arrival itself), that latency (the smallest
- * `arrival - capture` of the segment's frames so far) is taken off the segment's start. A camera
+ * `arrival - capture` of the segment's frames so far, each taken back to the segment's first frame:
+ * arrival by dts, capture by pts, so B-frames' reordering is not mistaken for latency) is taken off
+ * the segment's start. A camera
  * clock outside that window (give or take CAMERA_CLOCK_TOLERANCE_MS) is not trusted at all (`cameraClockOffMs` reports by how much): the
  * segment is dated by arrival alone. The camera's clock never dates anything on its own.
  */
@@ -95,6 +97,8 @@ interface Segment {
   continued: boolean;
   /** The camera's capture time of media time baseDts (sender reports), or null. */
   ntpBase: number | null;
+  /** pts - dts of the segment's first frame (B-frames: the reorder delay). */
+  basePtsOffset: number;
   /** Audio media time + this = video media time, fixed at the segment's first audio unit; null before it. */
   audioShift: number | null;
   /** A length cut: the start that continues the previous segment's timeline exactly. */
@@ -232,8 +236,13 @@ export class SegmentClock {
 
   private noteCamera(s: Segment, u: VideoUnit): void {
     if (u.ntpMs === undefined || u.ntpMs === null) return;
-    s.ntpBase ??= u.ntpMs - (u.dtsMs - s.baseDts);
-    const camLag = u.wallMs - u.ntpMs;
+    // The capture time is the one of the unit's presentation (its pts; the pull maps the RTP time,
+    // which is the pts), while arrival follows decode order (dts): with B-frames the two differ by
+    // up to the reorder delay, a P-frame arriving well before a B-frame it is shown after. Both are
+    // taken back to the segment's first frame on their own timeline: arrival by dts (as startMs
+    // is), capture by pts; their difference is the first frame's latency.
+    s.ntpBase ??= u.ntpMs - (u.ptsMs - s.baseDts);
+    const camLag = u.wallMs - u.ntpMs + (u.ptsMs - u.dtsMs) - s.basePtsOffset;
     if (s.camLag === null || camLag < s.camLag) s.camLag = camLag;
     const max = this.cfg.maxCameraLatencyMs ?? 1000;
     this.cameraClockOffMs = s.camLag < -CAMERA_CLOCK_TOLERANCE_MS || s.camLag > max ? Math.round(-s.camLag) : null;
@@ -254,10 +263,12 @@ export class SegmentClock {
       lags: [{ wall: u.wallMs, lag: u.wallMs }],
       lastDts: u.dtsMs,
       lastWall: u.wallMs,
-      camLag: continuedStart !== null ? prev!.camLag : null,
+      // The previous segment's latency, taken to this segment's first frame.
+      camLag: continuedStart !== null && prev!.camLag !== null ? prev!.camLag + prev!.basePtsOffset - (u.ptsMs - u.dtsMs) : null,
       continued: false,
       continuedStart,
       ntpBase: null,
+      basePtsOffset: u.ptsMs - u.dtsMs,
       audioShift: null,
     };
     // A new timeline (discontinuity): the audio placement of the old one says nothing about it.
