@@ -9,8 +9,9 @@ pkgs=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-g
 # nats-server (2.9, JetStream): the city control plane, a hub at the centre and a leaf node per ward
 # (docs/city.md).
 # Tests also open export packages with unzip and Python's zipfile (docs/exports.md), run the camera zoo
-# and check the service units with systemd-analyze (docs/operations.md).
-[ "${1:-}" = "--test" ] && pkgs+=(chromium unzip python3 gir1.2-gst-rtsp-server-1.0 systemd)
+# and check the service units with systemd-analyze (docs/operations.md). `npm run bench:latency` runs
+# Debian's Janus streaming plugin as its reference (bench/janus-reference.ts; its service stays off).
+[ "${1:-}" = "--test" ] && pkgs+=(chromium unzip python3 gir1.2-gst-rtsp-server-1.0 systemd janus)
 # The city's ward network namespaces: link delay and loss in user space (iptables NFQUEUE and
 # scripts/city/nfq-delay.py) where the kernel has no netem (docs/city-media.md).
 pkgs+=(iptables libnetfilter-queue1)

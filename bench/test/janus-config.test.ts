@@ -1,0 +1,73 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { disableList, janusConfigFiles, jcfgString, type JanusConfigOptions } from '../janus-config.js';
+
+const opts = (over: Partial<JanusConfigOptions> = {}): JanusConfigOptions => ({
+  configDir: '/tmp/j',
+  pluginsDir: '/lib/janus/plugins',
+  transportsDir: '/lib/janus/transports',
+  eventsDir: '/lib/janus/events',
+  loggersDir: '/lib/janus/loggers',
+  files: {
+    plugins: ['libjanus_streaming.so', 'libjanus_streaming.so.1', 'libjanus_echotest.so', 'libjanus_videoroom.so', 'libjanus_videoroom.so.1.1.2'],
+    transports: ['libjanus_http.so', 'libjanus_websockets.so', 'libjanus_pfunix.so'],
+    events: ['libjanus_sampleevh.so'],
+    loggers: ['libjanus_jsonlog.so'],
+  },
+  httpPort: 40123,
+  apiSecret: 'api-secret-0123456789',
+  adminSecret: 'admin-secret-0123456789',
+  streamingAdminKey: 'streaming-key-0123456789',
+  mountpoint: { id: 1, url: 'rtsp://127.0.0.1:8554/live/demo-1', user: 'wardwall-pull', password: 'p"w\\d' },
+  ...over,
+});
+
+test('jcfgString quotes and escapes, and refuses control characters', () => {
+  assert.equal(jcfgString('a"b\\c'), '"a\\"b\\\\c"');
+  assert.throws(() => jcfgString('a\nb'), /control character/);
+});
+
+test('disableList names every shared object but the kept ones, ignoring versioned links', () => {
+  assert.equal(disableList(['libb.so', 'liba.so', 'liba.so.1', 'libk.so'], ['libk.so']), 'liba.so,libb.so');
+  assert.equal(disableList(['libk.so'], ['libk.so']), '');
+});
+
+test('janus.jcfg: the streaming plugin and the HTTP transport alone, ICE on loopback, secrets set', () => {
+  const f = janusConfigFiles(opts())['janus.jcfg']!;
+  assert.match(f, /plugins: \{\n {2}disable = "libjanus_echotest.so,libjanus_videoroom.so"\n\}/);
+  assert.match(f, /transports: \{\n {2}disable = "libjanus_pfunix.so,libjanus_websockets.so"\n\}/);
+  assert.match(f, /loggers: \{\n {2}disable = "libjanus_jsonlog.so"\n\}/);
+  assert.match(f, /disable = "libjanus_sampleevh.so"/);
+  assert.match(f, /ice_enforce_list = "lo"/);
+  assert.match(f, /api_secret = "api-secret-0123456789"/);
+  assert.match(f, /admin_secret = "admin-secret-0123456789"/);
+  assert.match(f, /configs_folder = "\/tmp\/j"/);
+});
+
+test('the HTTP transport binds 127.0.0.1 on the given port, without HTTPS or the admin API', () => {
+  const f = janusConfigFiles(opts())['janus.transport.http.jcfg']!;
+  assert.match(f, /ip = "127.0.0.1"/);
+  assert.match(f, /port = 40123/);
+  assert.match(f, /https = false/);
+  assert.match(f, /admin_http = false/);
+  assert.match(f, /admin_https = false/);
+});
+
+test('the mountpoint pulls the RTSP URL with the credentials in their own (escaped) keys', () => {
+  const f = janusConfigFiles(opts())['janus.plugin.streaming.jcfg']!;
+  assert.match(f, /type = "rtsp"/);
+  assert.match(f, /url = "rtsp:\/\/127.0.0.1:8554\/live\/demo-1"/);
+  assert.match(f, /rtsp_user = "wardwall-pull"/);
+  assert.match(f, /rtsp_pwd = "p\\"w\\\\d"/);
+  assert.match(f, /rtspiface = "127.0.0.1"/);
+  assert.match(f, /admin_key = "streaming-key-0123456789"/);
+});
+
+test('bad options are refused', () => {
+  const mp = opts().mountpoint;
+  assert.throws(() => janusConfigFiles(opts({ mountpoint: { ...mp, url: 'rtsp://u:p@127.0.0.1:8554/live/x' } })), /without credentials/);
+  assert.throws(() => janusConfigFiles(opts({ mountpoint: { ...mp, url: 'rtsp://10.0.0.5:554/live/x' } })), /127.0.0.1/);
+  assert.throws(() => janusConfigFiles(opts({ mountpoint: { ...mp, url: 'http://127.0.0.1/x' } })), /rtsp/);
+  assert.throws(() => janusConfigFiles(opts({ apiSecret: 'short' })), /apiSecret is too short/);
+  assert.throws(() => janusConfigFiles(opts({ httpPort: 0 })), /bad HTTP port/);
+});
