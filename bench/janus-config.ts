@@ -4,10 +4,10 @@
  * - the HTTP transport on 127.0.0.1:<port>, every request needing the API secret; no admin API,
  *   no HTTPS, every other transport, event handler and logger disabled;
  * - the streaming plugin alone (every other plugin disabled), with an admin key so that its API
- *   cannot create or change mountpoints, and one RTSP mountpoint pulling the bench's demo camera
- *   with the endpoint's internal read credentials (so they are in a 0600 file, never on a command
- *   line; the watch API does not return them);
- * - ICE gathering only on the loopback interface, RTP sockets bound to 127.0.0.1.
+ *   cannot create or change mountpoints, and one RTP mountpoint (H.264) whose socket binds
+ *   127.0.0.1, fed by bench/janus-relay.py. Not an RTSP mountpoint: Janus 1.1.2 binds those
+ *   mountpoints' RTP/RTCP sockets to every interface, whatever `rtspiface` says (seen with `ss`);
+ * - ICE gathering only on the loopback interface.
  */
 
 /** A libconfig (jcfg) string literal. */
@@ -37,23 +37,25 @@ export interface JanusConfigOptions {
   apiSecret: string;
   adminSecret: string;
   streamingAdminKey: string;
-  mountpoint: { id: number; url: string; user: string; password: string };
+  /** The RTP mountpoint: its id and the UDP port (on 127.0.0.1) the relay sends H.264 to. */
+  mountpoint: { id: number; rtpPort: number };
   /** Janus's log verbosity (0-7). */
   debugLevel?: number;
 }
 
 export const JANUS_STREAMING = 'libjanus_streaming.so';
 export const JANUS_HTTP = 'libjanus_http.so';
+/** The payload type the relay sends and the mountpoint expects (bench/janus-relay.py: pt=96). */
+export const JANUS_RTP_PT = 96;
 
 /** The files of Janus's config folder: name → text. */
 export function janusConfigFiles(o: JanusConfigOptions): Record<string, string> {
   for (const [k, v] of Object.entries({ apiSecret: o.apiSecret, adminSecret: o.adminSecret, streamingAdminKey: o.streamingAdminKey })) {
     if (v.length < 16) throw new Error(`janus config: ${k} is too short`);
   }
-  if (!Number.isInteger(o.httpPort) || o.httpPort < 1 || o.httpPort > 65535) throw new Error(`janus config: bad HTTP port ${o.httpPort}`);
-  const url = new URL(o.mountpoint.url);
-  if (url.protocol !== 'rtsp:' || url.username || url.password) throw new Error('janus config: the mountpoint URL must be rtsp:// without credentials (they go in rtsp_user/rtsp_pwd)');
-  if (url.hostname !== '127.0.0.1') throw new Error('janus config: the mountpoint must pull from 127.0.0.1');
+  for (const [k, v] of Object.entries({ httpPort: o.httpPort, rtpPort: o.mountpoint.rtpPort })) {
+    if (!Number.isInteger(v) || v < 1 || v > 65535) throw new Error(`janus config: bad ${k} ${v}`);
+  }
   const s = jcfgString;
   const janus = `general: {
   configs_folder = ${s(o.configDir)}
@@ -113,17 +115,16 @@ cors: {
   events = false
 }
 wardwall-bench: {
-  type = "rtsp"
+  type = "rtp"
   id = ${m.id}
   description = "wardwall bench camera"
   audio = false
   video = true
-  url = ${s(m.url)}
-  rtsp_user = ${s(m.user)}
-  rtsp_pwd = ${s(m.password)}
-  rtspiface = "127.0.0.1"
-  rtsp_failcheck = false
-  rtsp_reconnect_delay = 2
+  videoport = ${m.rtpPort}
+  videoiface = "127.0.0.1"
+  videopt = ${JANUS_RTP_PT}
+  videocodec = "h264"
+  videofmtp = "profile-level-id=42e01f;packetization-mode=1"
 }
 `;
   return { 'janus.jcfg': janus, 'janus.transport.http.jcfg': http, 'janus.plugin.streaming.jcfg': streaming };

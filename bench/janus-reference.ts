@@ -2,24 +2,29 @@
  * Debian's Janus (package `janus`, installed by `scripts/setup.sh --test`) as the latency bench's
  * reference: a child process with a generated config folder in a temp dir (bench/janus-config.ts:
  * loopback only, HTTP API with a random API secret, the streaming plugin alone, no admin API), one
- * RTSP mountpoint pulling the bench's camera from the embedded endpoint. Its lifetime is bounded by
- * coreutils' `timeout` (so it cannot outlive a crashed bench); close() ends it by PID.
+ * RTP mountpoint on 127.0.0.1 fed by bench/janus-relay.py, which pulls the bench's camera from the
+ * embedded endpoint (RTSP over TCP, the endpoint's read credentials on its stdin) and sends it on as
+ * RTP like the SFU's ingest does. Both lifetimes are bounded by coreutils' `timeout` (they cannot
+ * outlive a crashed bench); close() ends them by PID. `pids` are the roots whose process trees are
+ * Janus's side of the comparison (CPU, memory): Janus and the relay.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freeTcpPort } from '@wardwall/common/node';
+import { fileURLToPath } from 'node:url';
+import { freeTcpPort, freeUdpPort } from '@wardwall/common/node';
 import { janusConfigFiles } from './janus-config.js';
 
 export const JANUS_BIN = '/usr/bin/janus';
 const LIB = '/usr/lib/x86_64-linux-gnu/janus';
 const MOUNTPOINT_ID = 1;
+const RELAY = fileURLToPath(new URL('./janus-relay.py', import.meta.url));
 
 export interface JanusReference {
-  /** The PID whose process tree is Janus (the `timeout` wrapper and Janus under it). */
-  pid: number;
+  /** Roots of Janus's side: the `timeout` wrappers of Janus and of the relay (they run under them). */
+  pids: number[];
   /** http://127.0.0.1:<port>/janus */
   api: string;
   apiSecret: string;
@@ -28,7 +33,7 @@ export interface JanusReference {
 }
 
 export interface JanusStartOptions {
-  /** rtsp://127.0.0.1:<port>/live/<path>, without credentials. */
+  /** rtsp://127.0.0.1:<port>/live/<path>, without credentials (they go to the relay's stdin). */
   rtspUrl: string;
   rtspUser: string;
   rtspPassword: string;
@@ -64,7 +69,7 @@ async function call(url: string, body: Record<string, unknown>, apiSecret: strin
 export async function startJanus(o: JanusStartOptions): Promise<JanusReference> {
   assertJanusInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'wardwall-bench-janus-'));
-  const httpPort = await freeTcpPort();
+  const [httpPort, rtpPort] = await Promise.all([freeTcpPort(), freeUdpPort()]);
   const apiSecret = randomBytes(18).toString('base64url');
   const files = janusConfigFiles({
     configDir: dir,
@@ -77,7 +82,7 @@ export async function startJanus(o: JanusStartOptions): Promise<JanusReference> 
     apiSecret,
     adminSecret: randomBytes(18).toString('base64url'),
     streamingAdminKey: randomBytes(18).toString('base64url'),
-    mountpoint: { id: MOUNTPOINT_ID, url: o.rtspUrl, user: o.rtspUser, password: o.rtspPassword },
+    mountpoint: { id: MOUNTPOINT_ID, rtpPort },
     debugLevel: 2,
   });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { mode: 0o600 });
@@ -86,17 +91,24 @@ export async function startJanus(o: JanusStartOptions): Promise<JanusReference> 
     tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
     tail.splice(0, Math.max(0, tail.length - 20));
   };
-  // -C/-F name only the config folder; the credentials are in its files.
-  const child: ChildProcess = spawn('timeout', ['--kill-after=5', String(o.maxSeconds), JANUS_BIN, '-C', join(dir, 'janus.jcfg'), '-F', dir, '-o'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const bounded = (cmd: string, args: string[]): ChildProcess => spawn('timeout', ['--kill-after=5', String(o.maxSeconds), cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // -C/-F name only the config folder (its files hold the secrets).
+  const janus = bounded(JANUS_BIN, ['-C', join(dir, 'janus.jcfg'), '-F', dir, '-o']);
+  janus.stdin!.end();
+  // The relay gets the camera's URL and credentials on stdin.
+  const relay = bounded('/usr/bin/python3', [RELAY]);
+  relay.stdin!.end(JSON.stringify({ url: o.rtspUrl, user: o.rtspUser, password: o.rtspPassword, rtpPort }));
+  const children = [janus, relay];
   let gone = false;
-  void exited.then(() => (gone = true));
+  const exits = children.map((c) => {
+    c.stdout!.on('data', keep);
+    c.stderr!.on('data', keep);
+    return new Promise<void>((resolve) => c.once('exit', () => ((gone = true), resolve())));
+  });
   const api = `http://127.0.0.1:${httpPort}/janus`;
   const close = async (): Promise<void> => {
-    if (!gone && child.pid) process.kill(child.pid, 'SIGTERM');
-    await exited;
+    for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGTERM');
+    await Promise.all(exits);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -104,7 +116,7 @@ export async function startJanus(o: JanusStartOptions): Promise<JanusReference> 
     const deadline = Date.now() + (o.readyTimeoutMs ?? 20000);
     let last = 'no answer';
     for (;;) {
-      if (gone) throw new Error(`Janus exited: ${tail.slice(-5).join(' | ')}`);
+      if (gone) throw new Error(`Janus or its relay exited: ${tail.slice(-5).join(' | ')}`);
       if (Date.now() > deadline) throw new Error(`Janus's mountpoint got no video in time (${last}): ${tail.slice(-5).join(' | ')}`);
       try {
         const session = (await call(api, { janus: 'create' }, apiSecret)).data!.id!;
@@ -124,5 +136,5 @@ export async function startJanus(o: JanusStartOptions): Promise<JanusReference> 
     await close();
     throw e;
   }
-  return { pid: child.pid!, api, apiSecret, mountpoint: MOUNTPOINT_ID, close };
+  return { pids: [janus.pid!, relay.pid!], api, apiSecret, mountpoint: MOUNTPOINT_ID, close };
 }

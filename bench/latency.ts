@@ -67,7 +67,7 @@ async function measureJanus(browser: Browser, janus: JanusReference): Promise<{ 
   await openJanusPage(page, janus.api);
   await watchJanus(page, watch);
   await new Promise((r) => setTimeout(r, 2000)); // settle the jitter buffer, as for the wall
-  const sampler = new TreeSampler(() => [janus.pid]);
+  const sampler = new TreeSampler(() => janus.pids);
   sampler.start();
   const started = Date.now();
   const samples = await readStripLatency(page, await janusVideo(page), SECONDS);

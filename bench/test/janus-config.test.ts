@@ -18,7 +18,7 @@ const opts = (over: Partial<JanusConfigOptions> = {}): JanusConfigOptions => ({
   apiSecret: 'api-secret-0123456789',
   adminSecret: 'admin-secret-0123456789',
   streamingAdminKey: 'streaming-key-0123456789',
-  mountpoint: { id: 1, url: 'rtsp://127.0.0.1:8554/live/demo-1', user: 'wardwall-pull', password: 'p"w\\d' },
+  mountpoint: { id: 1, rtpPort: 40500 },
   ...over,
 });
 
@@ -53,21 +53,19 @@ test('the HTTP transport binds 127.0.0.1 on the given port, without HTTPS or the
   assert.match(f, /admin_https = false/);
 });
 
-test('the mountpoint pulls the RTSP URL with the credentials in their own (escaped) keys', () => {
+test('the mountpoint is an H.264 RTP one on 127.0.0.1 (not RTSP), the plugin API locked by an admin key', () => {
   const f = janusConfigFiles(opts())['janus.plugin.streaming.jcfg']!;
-  assert.match(f, /type = "rtsp"/);
-  assert.match(f, /url = "rtsp:\/\/127.0.0.1:8554\/live\/demo-1"/);
-  assert.match(f, /rtsp_user = "wardwall-pull"/);
-  assert.match(f, /rtsp_pwd = "p\\"w\\\\d"/);
-  assert.match(f, /rtspiface = "127.0.0.1"/);
+  assert.match(f, /type = "rtp"/);
+  assert.match(f, /videoport = 40500/);
+  assert.match(f, /videoiface = "127.0.0.1"/);
+  assert.match(f, /videocodec = "h264"/);
+  assert.match(f, /videopt = 96/);
+  assert.doesNotMatch(f, /rtsp/);
   assert.match(f, /admin_key = "streaming-key-0123456789"/);
 });
 
 test('bad options are refused', () => {
-  const mp = opts().mountpoint;
-  assert.throws(() => janusConfigFiles(opts({ mountpoint: { ...mp, url: 'rtsp://u:p@127.0.0.1:8554/live/x' } })), /without credentials/);
-  assert.throws(() => janusConfigFiles(opts({ mountpoint: { ...mp, url: 'rtsp://10.0.0.5:554/live/x' } })), /127.0.0.1/);
-  assert.throws(() => janusConfigFiles(opts({ mountpoint: { ...mp, url: 'http://127.0.0.1/x' } })), /rtsp/);
+  assert.throws(() => janusConfigFiles(opts({ mountpoint: { id: 1, rtpPort: 70000 } })), /bad rtpPort/);
   assert.throws(() => janusConfigFiles(opts({ apiSecret: 'short' })), /apiSecret is too short/);
-  assert.throws(() => janusConfigFiles(opts({ httpPort: 0 })), /bad HTTP port/);
+  assert.throws(() => janusConfigFiles(opts({ httpPort: 0 })), /bad httpPort/);
 });
