@@ -42,3 +42,26 @@ export function compareWithJanus(ours: SideFigures, janus: SideFigures): Compari
   }
   return { ratios, targets, pass: failed.length === 0, failed };
 }
+
+/** What bench/proc-stats.ts's TreeSampler.stop() returns (the fields used here). */
+export interface TreeUsage {
+  cpuSeconds: number;
+  peakRssMb: number;
+  byProcess: Record<string, number>;
+  peakRssMbByProcess: Record<string, number>;
+  countByProcess: Record<string, number>;
+}
+
+/**
+ * Our side's CPU (% of one core over `elapsedS`) and peak RSS for ONE camera, as Janus's side has:
+ * the bench's SFU ingests every demo camera (two: the first-frame rounds need one that is not on the
+ * wall), one ingest process (named `ingestComm`) per camera, all alike; the others' share of the
+ * ingest processes' CPU and peak RSS is taken off. `ingests`: how many ingest processes were seen.
+ */
+export function oursForOneCamera(u: TreeUsage, elapsedS: number, ingestComm: string): { cpu_pct: number; peak_rss_mb: number; ingests: number } {
+  const n = u.countByProcess[ingestComm] ?? 0;
+  const others = n > 1 ? (n - 1) / n : 0;
+  const cpu = u.cpuSeconds - (u.byProcess[ingestComm] ?? 0) * others;
+  const rss = u.peakRssMb - (u.peakRssMbByProcess[ingestComm] ?? 0) * others;
+  return { cpu_pct: Math.round((cpu / elapsedS) * 1000) / 10, peak_rss_mb: Math.round(rss), ingests: n };
+}

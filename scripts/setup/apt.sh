@@ -19,11 +19,27 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Debian's janus package enables and starts janus.service, whose sample config listens on every
+# interface: the bench starts its own Janus (loopback only, bench/janus-reference.ts), so the service
+# is masked before the install and disabled if an earlier install enabled it.
+janus_service_off() {
+  [ -d /run/systemd/system ] && systemctl is-enabled --quiet janus.service 2>/dev/null || return 0
+  [ "$(id -u)" -eq 0 ] || die "janus.service is enabled (Debian's default for the janus package). Run as root:  systemctl disable --now janus.service"
+  log "disabling janus.service (the benches run their own Janus)"
+  systemctl disable --now janus.service
+}
+if [ ${#missing[@]} -eq 0 ]; then
+  [ "${1:-}" = "--test" ] && janus_service_off
+  exit 0
+fi
 cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
   die "missing Debian packages: ${missing[*]}. Run as root:  sudo sh -c '$cmd'"
 fi
 log "installing Debian packages: ${missing[*]}"
+# Masked before it is installed, janus.service is never started by the package's postinst.
+if [[ " ${missing[*]} " == *" janus "* ]] && [ -d /run/systemd/system ]; then systemctl mask --quiet janus.service; fi
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null
+[ "${1:-}" = "--test" ] && janus_service_off
+exit 0
