@@ -7,7 +7,11 @@
  *   cannot create or change mountpoints, and one RTP mountpoint (H.264) whose socket binds
  *   127.0.0.1, fed by bench/janus-relay.py. Not an RTSP mountpoint: Janus 1.1.2 binds those
  *   mountpoints' RTP/RTCP sockets to every interface, whatever `rtspiface` says (seen with `ss`);
- * - ICE gathering only on the loopback interface.
+ * - ICE: NOT confined to loopback. Janus 1.1.2 skips loopback addresses when it lists the
+ *   interfaces for ICE, and when no address is left (`ice_enforce_list = "lo"` or "127.0.0.1", or
+ *   every other interface in `ice_ignore_list`) libnice gathers on every interface: during a watch,
+ *   Janus has one UDP socket per non-loopback address (seen with `ss`), answering only STUN with the
+ *   session's random ICE credentials, then DTLS-SRTP. They live as long as the viewer.
  */
 
 /** A libconfig (jcfg) string literal. */
@@ -78,7 +82,6 @@ nat: {
   nice_debug = false
   full_trickle = false
   ignore_mdns = true
-  ice_enforce_list = "lo"
 }
 plugins: {
   disable = ${s(disableList(o.files.plugins, [JANUS_STREAMING]))}

@@ -32,13 +32,12 @@ test('disableList names every shared object but the kept ones, ignoring versione
   assert.equal(disableList(['libk.so'], ['libk.so']), '');
 });
 
-test('janus.jcfg: the streaming plugin and the HTTP transport alone, ICE on loopback, secrets set', () => {
+test('janus.jcfg: the streaming plugin and the HTTP transport alone, secrets set', () => {
   const f = janusConfigFiles(opts())['janus.jcfg']!;
   assert.match(f, /plugins: \{\n {2}disable = "libjanus_echotest.so,libjanus_videoroom.so"\n\}/);
   assert.match(f, /transports: \{\n {2}disable = "libjanus_pfunix.so,libjanus_websockets.so"\n\}/);
   assert.match(f, /loggers: \{\n {2}disable = "libjanus_jsonlog.so"\n\}/);
   assert.match(f, /disable = "libjanus_sampleevh.so"/);
-  assert.match(f, /ice_enforce_list = "lo"/);
   assert.match(f, /api_secret = "api-secret-0123456789"/);
   assert.match(f, /admin_secret = "admin-secret-0123456789"/);
   assert.match(f, /configs_folder = "\/tmp\/j"/);

@@ -1,7 +1,8 @@
 /**
  * The latency bench's reference Janus (bench/janus-reference.ts) against a real demo camera on the
  * embedded endpoint: it receives the camera (through bench/janus-relay.py), listens on loopback only
- * (its HTTP API, no admin API, the RTP mountpoint),
+ * (its HTTP API, no admin API, the RTP mountpoint; before any viewer: ICE sockets, which Janus 1.1.2
+ * cannot keep on loopback, exist only during a watch, see bench/janus-config.ts),
  * refuses requests without its API secret, has no plugin but streaming, and close() ends it.
  */
 import { strict as assert } from 'node:assert';
