@@ -20,7 +20,7 @@ for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # Debian's janus package enables and starts janus.service, whose sample config listens on every
-# interface: the bench starts its own Janus (loopback only, bench/janus-reference.ts), so the service
+# interface: the bench starts its own Janus (own config, bench/janus-reference.ts), so the service
 # is masked before the install and disabled if an earlier install enabled it.
 janus_service_off() {
   [ -d /run/systemd/system ] && systemctl is-enabled --quiet janus.service 2>/dev/null || return 0
