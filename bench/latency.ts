@@ -4,6 +4,14 @@
  * time into every frame (common/timestrip.ts); the wall in headless Chromium reads it back from each
  * presented frame (requestVideoFrameCallback, expectedDisplayTime). Prints one JSON line last.
  *
+ * In the same run, Debian's Janus (bench/janus-reference.ts) pulls the same camera from the embedded
+ * endpoint into its streaming plugin, and the same Chromium reads its frames with the same strip
+ * reader (bench/strip-reader.ts): the JSON's `janus` holds its figures, `ratios` ours / Janus for
+ * p50, p95, max, CPU, RSS and first frame (bench/janus-compare.ts), `targets` every ratio ≤ 1 and
+ * `pass` whether all are met (null in smoke mode). Our CPU and RSS in the ratios are one camera's
+ * (`ours_one_camera`: the SFU ingests both demo cameras, Janus one). Janus must be installed
+ * (`scripts/setup.sh --test`).
+ *
  * Options (env): BENCH_SECONDS (default 25), BENCH_FIRST_FRAME_ROUNDS (default 10), BENCH_WORKERS
  * (default 0 = one per core), BENCH_MANY_VIEWERS (default 4) and BENCH_MANY_SECONDS (default 15) for
  * the CPU per camera per viewer with several viewers sharing the camera's ingest.
@@ -19,13 +27,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '@wardwall/common';
 import { createLogger, freeTcpPort } from '@wardwall/common/node';
-import type { Page } from 'playwright-core';
+import type { Browser, ElementHandle, Page } from 'playwright-core';
 import { startEmbedded } from '@wardwall/endpoint';
+import { endpointReadAuth } from '@wardwall/endpoint/secret';
 import { launchChromium, signInBrowser } from '@wardwall/testing/browser';
 import { signIn } from '@wardwall/testing/system';
-import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE, SMOKE_FIELD } from './common.js';
 import { TreeSampler } from '@wardwall/testing/proc-stats';
+import { compareWithJanus, oursForOneCamera, RATIO_KEYS, type SideFigures } from './janus-compare.js';
+import { openJanusPage, janusVideo, stopJanus, watchJanus } from './janus-page.js';
+import { assertJanusInstalled, startJanus, type JanusReference } from './janus-reference.js';
+import { readStripLatency, type StripSamples } from './strip-reader.js';
 
+/** The process name of the SFU's per-camera ingest (sfu/src/ingest/gst-ingest.py under Debian's python3). */
+const INGEST_COMM = 'python3';
 /** The camera whose first frame is timed: one the 1×1 wall does not show at sign-in. */
 const FIRST_FRAME_CAMERA = 'demo-2';
 const SECONDS = benchOption('BENCH_SECONDS', 25, 3);
@@ -37,7 +52,38 @@ const log = createLogger('bench', 'warn');
 // Access control is on as in production: the SFU's first admin gets this password (env or random).
 const PASSWORD = process.env.WARDWALL_ADMIN_PASSWORD ?? `bench-${Math.random().toString(36).slice(2)}`;
 
+/** Janus's side: first-frame rounds (a fresh context each), then glass-to-glass with one viewer. */
+async function measureJanus(browser: Browser, janus: JanusReference): Promise<{ samples: StripSamples; firstMs: number[]; elapsed: number; usage: ReturnType<TreeSampler['stop']> }> {
+  const watch = { api: janus.api, apiSecret: janus.apiSecret, mountpoint: janus.mountpoint, timeoutMs: 10000 };
+  const firstMs: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.addInitScript(BENCH_PAGE_HELPERS);
+    await openJanusPage(page, janus.api);
+    firstMs.push(await watchJanus(page, watch));
+    await stopJanus(page);
+    await ctx.close();
+  }
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.addInitScript(BENCH_PAGE_HELPERS);
+  await openJanusPage(page, janus.api);
+  await watchJanus(page, watch);
+  await new Promise((r) => setTimeout(r, 2000)); // settle the jitter buffer, as for the wall
+  const sampler = new TreeSampler(() => janus.pids);
+  sampler.start();
+  const started = Date.now();
+  const samples = await readStripLatency(page, await janusVideo(page), SECONDS);
+  const elapsed = (Date.now() - started) / 1000;
+  const usage = sampler.stop();
+  await stopJanus(page);
+  await ctx.close();
+  return { samples, firstMs, elapsed, usage };
+}
+
 async function main(): Promise<void> {
+  assertJanusInstalled();
   const [rtspPort, rtmpPort, httpPort, sfuPort] = await Promise.all([freeTcpPort(), freeTcpPort(), freeTcpPort(), freeTcpPort()]);
   const file = {
     // Two cameras: the first-frame rounds click the second, which the 1×1 wall does not show yet.
@@ -61,8 +107,13 @@ async function main(): Promise<void> {
     sfu.once('exit', (c) => reject(new Error(`SFU exited with ${c}`)));
   });
   const cookie = await signIn(url, 'admin', PASSWORD);
+  const readAuth = endpointReadAuth(config, true)!;
+  // Bounded: the whole bench's parts with a wide margin (first-frame rounds take ~5 s each).
+  const janusMaxSeconds = 120 + 2 * ROUNDS * 10 + 2 * SECONDS + MANY_VIEWERS * 15 + MANY_SECONDS;
+  let janus: JanusReference | null = null;
   const browser = await launchChromium();
   try {
+    janus = await startJanus({ rtspUrl: embedded.endpoint!.url('demo-1'), rtspUser: readAuth.user, rtspPassword: readAuth.password, maxSeconds: janusMaxSeconds });
     // Wait for the camera to be live at the SFU.
     for (let i = 0; i < 300; i++) {
       const cams = (await (await fetch(`${url}api/cameras`, { headers: { cookie } })).json()) as { cameras: { streams: { main: { state: string } } }[] };
@@ -128,40 +179,11 @@ async function main(): Promise<void> {
     const sampler = new TreeSampler(() => [sfu.pid!]);
     sampler.start();
     const started = Date.now();
-    const samples = await page.evaluate(
-      (seconds) =>
-        new Promise<{ g2g: number[]; recv: number[]; bad: number; frames: number }>((resolve) => {
-          const b = (window as unknown as { __bench: { deepAll: (s: string) => Element[]; decodeStripFromRgba: (d: Uint8ClampedArray, w: number, h: number, now: number) => number | null; stripHeight: (w: number) => number } }).__bench;
-          const tile = b.deepAll('ww-tile').find((t) => t.getAttribute('state') === 'playing')!;
-          const video = tile.shadowRoot!.querySelector('video') as HTMLVideoElement;
-          const canvas = document.createElement('canvas');
-          const ctx2d = canvas.getContext('2d', { willReadFrequently: true })!;
-          const out = { g2g: [] as number[], recv: [] as number[], bad: 0, frames: 0 };
-          const end = performance.now() + seconds * 1000;
-          const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
-            out.frames++;
-            const w = meta.width;
-            const sh = b.stripHeight(w);
-            if (canvas.width !== w || canvas.height !== sh) {
-              canvas.width = w;
-              canvas.height = sh;
-            }
-            ctx2d.drawImage(video, 0, 0, w, sh, 0, 0, w, sh);
-            const img = ctx2d.getImageData(0, 0, w, sh);
-            const shown = performance.timeOrigin + meta.expectedDisplayTime;
-            const captured = b.decodeStripFromRgba(img.data, w, sh, shown);
-            if (captured === null || shown - captured < 0 || shown - captured > 5000) out.bad++;
-            else {
-              out.g2g.push(shown - captured);
-              if (meta.receiveTime !== undefined) out.recv.push(performance.timeOrigin + meta.receiveTime - captured);
-            }
-            if (performance.now() < end) video.requestVideoFrameCallback(onFrame);
-            else resolve(out);
-          };
-          video.requestVideoFrameCallback(onFrame);
-        }),
-      SECONDS,
-    );
+    const tileVideo = (await page.evaluateHandle(() => {
+      const b = (window as unknown as { __bench: { deepAll: (s: string) => Element[] } }).__bench;
+      return b.deepAll('ww-tile').find((t) => t.getAttribute('state') === 'playing')!.shadowRoot!.querySelector('video')!;
+    })) as ElementHandle<HTMLVideoElement>;
+    const samples = await readStripLatency(page, tileVideo, SECONDS);
     const elapsed = (Date.now() - started) / 1000;
     const usage = sampler.stop();
 
@@ -188,6 +210,28 @@ async function main(): Promise<void> {
     const many = manySampler.stop();
     for (const p of extra) await p.context().close();
     await ctx.close();
+
+    // 4) The reference: Janus's streaming plugin, same camera, same browser, same reader.
+    const j = await measureJanus(browser, janus);
+    // Janus serves one camera; our SFU ingests both demo cameras: compare one camera's share.
+    const oneCamera = oursForOneCamera(usage, elapsed, INGEST_COMM);
+    const ours: SideFigures = {
+      p50_ms: round1(pct(samples.g2g, 50)),
+      p95_ms: round1(pct(samples.g2g, 95)),
+      max_ms: round1(Math.max(...samples.g2g)),
+      cpu_pct: oneCamera.cpu_pct,
+      peak_rss_mb: oneCamera.peak_rss_mb,
+      first_frame_ms: round1(pct(firstMs, 50)),
+    };
+    const janusFigures: SideFigures = {
+      p50_ms: round1(pct(j.samples.g2g, 50)),
+      p95_ms: round1(pct(j.samples.g2g, 95)),
+      max_ms: round1(Math.max(...j.samples.g2g)),
+      cpu_pct: round1((j.usage.cpuSeconds / j.elapsed) * 100),
+      peak_rss_mb: j.usage.peakRssMb,
+      first_frame_ms: round1(pct(j.firstMs, 50)),
+    };
+    const cmp = compareWithJanus(ours, janusFigures);
     const result = {
       bench: 'latency',
       ...SMOKE_FIELD,
@@ -212,9 +256,26 @@ async function main(): Promise<void> {
       cpu_s_by_process_many: Object.fromEntries(Object.entries(many.byProcess).map(([k, v]) => [k, Math.round(v * 100) / 100])),
       peak_rss_mb: usage.peakRssMb,
       cpu_s_by_process: Object.fromEntries(Object.entries(usage.byProcess).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      ours_one_camera: oneCamera,
+      janus: {
+        ...janusFigures,
+        first_frame_p95_ms: round1(pct(j.firstMs, 95)),
+        seconds: round1(j.elapsed),
+        frames: j.samples.frames,
+        samples: j.samples.g2g.length,
+        undecodable: j.samples.bad,
+        recv_p50_ms: round1(pct(j.samples.recv, 50)),
+        cpu_s_by_process: Object.fromEntries(Object.entries(j.usage.byProcess).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      },
+      ratios: cmp.ratios,
+      targets: cmp.targets,
+      // Smoke runs are too short to measure anything: no verdict.
+      pass: SMOKE ? null : cmp.pass,
     };
+    for (const k of RATIO_KEYS) console.log(`ours/janus ${k}: ${cmp.ratios[k] ?? 'n/a'}${SMOKE || cmp.ratios[k] === null || cmp.ratios[k]! <= cmp.targets[k] ? '' : ` (target ≤ ${cmp.targets[k]})`}`);
     console.log(JSON.stringify(result));
   } finally {
+    await janus?.close();
     await browser.close();
     sfu.kill('SIGTERM');
     await new Promise((r) => sfu.once('exit', r));

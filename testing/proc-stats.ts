@@ -47,6 +47,8 @@ export function processTree(root: number): number[] {
 export class TreeSampler {
   private readonly cpu = new Map<number, { first: number; last: number; comm: string }>();
   private peakRss = 0;
+  /** Per process name: the largest sum of RSS (KiB) of its processes in one sample. */
+  private readonly peakRssByComm = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly pageKb = 4;
 
@@ -54,15 +56,18 @@ export class TreeSampler {
 
   sample(): void {
     let rss = 0;
+    const rssByComm = new Map<string, number>();
     for (const pid of this.roots().flatMap((r) => processTree(r))) {
       const s = stat(pid);
       if (!s) continue;
-      const c = this.cpu.get(pid);
+      let c = this.cpu.get(pid);
       if (c) c.last = s.cpuTicks;
-      else this.cpu.set(pid, { first: s.cpuTicks, last: s.cpuTicks, comm: comm(pid) });
+      else this.cpu.set(pid, (c = { first: s.cpuTicks, last: s.cpuTicks, comm: comm(pid) }));
       rss += s.rssPages * this.pageKb;
+      rssByComm.set(c.comm, (rssByComm.get(c.comm) ?? 0) + s.rssPages * this.pageKb);
     }
     this.peakRss = Math.max(this.peakRss, rss);
+    for (const [k, v] of rssByComm) this.peakRssByComm.set(k, Math.max(this.peakRssByComm.get(k) ?? 0, v));
   }
 
   start(everyMs = 250): void {
@@ -70,15 +75,22 @@ export class TreeSampler {
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 
-  stop(): { cpuSeconds: number; peakRssMb: number; byProcess: Record<string, number> } {
+  /**
+   * CPU seconds and peak RSS of the tree, and per process name: CPU seconds (`byProcess`), peak RSS
+   * (`peakRssMbByProcess`, MB) and how many processes of that name were seen (`countByProcess`).
+   */
+  stop(): { cpuSeconds: number; peakRssMb: number; byProcess: Record<string, number>; peakRssMbByProcess: Record<string, number>; countByProcess: Record<string, number> } {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     let ticks = 0;
     const byProcess: Record<string, number> = {};
+    const countByProcess: Record<string, number> = {};
     for (const c of this.cpu.values()) {
       ticks += c.last - c.first;
       byProcess[c.comm] = (byProcess[c.comm] ?? 0) + (c.last - c.first) / TICK;
+      countByProcess[c.comm] = (countByProcess[c.comm] ?? 0) + 1;
     }
-    return { cpuSeconds: ticks / TICK, peakRssMb: Math.round(this.peakRss / 1024), byProcess };
+    const peakRssMbByProcess = Object.fromEntries([...this.peakRssByComm].map(([k, v]) => [k, Math.round(v / 1024)]));
+    return { cpuSeconds: ticks / TICK, peakRssMb: Math.round(this.peakRss / 1024), byProcess, peakRssMbByProcess, countByProcess };
   }
 }
