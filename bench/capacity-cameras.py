@@ -4,7 +4,9 @@ ONE pre-encoded H.264 clip in a loop at its real rate, served by Debian GStreame
 this one process. Nothing is decoded or encoded: one feeder pipeline reads the clip (MPEG-TS, made to
 be concatenated, so the loop keeps its timestamps running) and parses it into access units; each
 access unit is handed to every playing path's media, which payloads it to RTP (rtph264pay, SPS/PPS
-before every keyframe as cameras send them). A path's media starts at the clip's next keyframe.
+in the SDP from the caps' codec_data and before every keyframe, as cameras send them). A new
+session joins mid-GOP, as with a real camera (its media is ready at the next access unit, not the next
+keyframe: the RTSP server prepares a shared media while its client waits).
 
 Reads a JSON spec on stdin (credentials never on a command line):
   {"host": "127.0.0.1", "clip": "/path/clip.ts", "paths": 120, "user": "...", "password": "..."}
@@ -35,11 +37,11 @@ class Feeder:
         loc = clip.replace('\\', '\\\\').replace('"', '\\"')
         self.pipeline = Gst.parse_launch(
             f'multifilesrc location="{loc}" loop=true ! tsdemux ! h264parse config-interval=-1 '
-            '! video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=s emit-signals=true sync=true max-buffers=50 drop=true')
+            '! video/x-h264,stream-format=avc,alignment=au ! appsink name=s emit-signals=true sync=true max-buffers=50 drop=true')
         self.caps = None
         self.lock = threading.Lock()
-        # appsrc -> started (waiting for a keyframe until then)
-        self.targets = {}
+        self.targets = set()
+        self.clock = Gst.SystemClock.obtain()
         self.pipeline.get_by_name('s').connect('new-sample', self.on_sample)
         self.pipeline.set_state(Gst.State.PLAYING)
 
@@ -50,28 +52,28 @@ class Feeder:
         if self.caps is None:
             self.caps = sample.get_caps()
         buf = sample.get_buffer()
-        key = not buf.has_flags(Gst.BufferFlags.DELTA_UNIT)
         with self.lock:
-            targets = list(self.targets.items())
-        for src, started in targets:
-            if not started:
-                if not key:
-                    continue
-                with self.lock:
-                    if src in self.targets:
-                        self.targets[src] = True
-            out = buf.copy()  # shares the memory; own timestamps (do-timestamp on the appsrc)
-            out.pts = out.dts = Gst.CLOCK_TIME_NONE
+            targets = list(self.targets)
+        now = self.clock.get_time()
+        for src in targets:
+            # Shares the memory; stamped with the time it is sent, on the receiving media's timeline
+            # (nothing before that media plays: it joins at the next access unit).
+            base = src.get_base_time()
+            if not base:
+                continue
+            out = buf.copy()
+            out.pts = max(0, now - base)
+            out.dts = Gst.CLOCK_TIME_NONE
             src.emit('push-buffer', out)
         return Gst.FlowReturn.OK
 
     def add(self, src):
         with self.lock:
-            self.targets[src] = False
+            self.targets.add(src)
 
     def remove(self, src):
         with self.lock:
-            self.targets.pop(src, None)
+            self.targets.discard(src)
 
 
 class CameraFactory(GstRtspServer.RTSPMediaFactory):
@@ -85,7 +87,7 @@ class CameraFactory(GstRtspServer.RTSPMediaFactory):
     def do_create_element(self, url):
         caps = self.feeder.caps.to_string().replace('"', '\\"')
         return Gst.parse_launch(
-            f'( appsrc name=src is-live=true format=time do-timestamp=true max-bytes=2000000 caps="{caps}" '
+            f'( appsrc name=src is-live=true format=time do-timestamp=false max-bytes=2000000 caps="{caps}" '
             '! rtph264pay name=pay0 pt=96 config-interval=-1 mtu=1400 )')
 
     def on_media_configure(self, _factory, media):
@@ -100,6 +102,9 @@ def main():
     server = GstRtspServer.RTSPServer()
     server.set_address(spec.get('host', '127.0.0.1'))
     server.set_service('0')
+    # A thread per client (default: one for all): a DESCRIBE waits while its shared media is prepared,
+    # and every client sharing that thread would wait with it (and time out: connection refused).
+    server.get_thread_pool().set_max_threads(-1)
     auth = GstRtspServer.RTSPAuth()
     token = GstRtspServer.RTSPToken()
     token.set_string('media.factory.role', 'camera')

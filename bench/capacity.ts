@@ -24,7 +24,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync } from 'node:fs';
-import { availableParallelism, homedir } from 'node:os';
+import { availableParallelism, homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -189,7 +189,7 @@ async function underLoad(cams: CameraServer): Promise<void> {
   });
   const browser = await launchChromium();
   for (const pid of chromiumRoots()) exclude.add(pid);
-  const linkEvents: string[] = [];
+  const linkEvents: { at: string; change: string; sample: unknown }[] = [];
   try {
     // Ramp-up: a batch, then time for it to come up (bounded), then the next.
     const ids: string[] = [];
@@ -203,7 +203,8 @@ async function underLoad(cams: CameraServer): Promise<void> {
         batch.push(id);
       }
       ids.push(...batch);
-      await waitFor(`batch from cam-${first} live`, () => liveCount(sys, batch) === batch.length, 20000, 250).catch(() => undefined);
+      const batchUp = () => liveCount(sys, batch) === batch.length && recordingCount(sys) >= ids.length;
+      await waitFor(`batch from cam-${first} up`, batchUp, 30000, 250).catch(() => undefined);
       log(`${ids.length} cameras added, ${liveCount(sys, ids)} live, ${recordingCount(sys)} recording (${Math.round((Date.now() - rampStart) / 1000)} s)`);
     }
     const allUp = () => liveCount(sys, ids) === ids.length && recordingCount(sys) >= ids.length;
@@ -215,14 +216,24 @@ async function underLoad(cams: CameraServer): Promise<void> {
 
     // The wall: one page, the layout, the first cameras clicked into it.
     const page = await openPage(browser, { width: 1920, height: 1080 });
+    // The link monitor logs each level change with the sample that caused it.
     page.on('console', (m) => {
-      if (m.text().startsWith('[link]')) linkEvents.push(m.text().slice(0, 400));
+      if (!m.text().startsWith('[link]')) return;
+      const [, sample] = m.args();
+      void (sample ? sample.jsonValue() : Promise.resolve(null)).then(
+        (s: unknown) => linkEvents.push({ at: new Date().toISOString(), change: m.text().split(' ').slice(1, 4).join(' '), sample: s }),
+        () => linkEvents.push({ at: new Date().toISOString(), change: m.text().slice(0, 200), sample: null }),
+      );
     });
+    page.setDefaultTimeout(60000); // a loaded box: Chromium may be slow to lay out 100+ list entries
     await page.goto(sys.url);
     await page.locator(`[data-layout="${LAYOUT.name}"]`).first().click();
-    await waitFor(`${LAYOUT.tiles} tiles`, async () => (await wallTiles(page)).length === LAYOUT.tiles, 20000, 200);
+    await waitFor(`${LAYOUT.tiles} tiles`, async () => (await wallTiles(page)).length === LAYOUT.tiles, 30000, 200);
     for (const id of ids.slice(0, WALL_TILES)) await page.locator(`ww-camera-list [data-camera-id="${id}"]`).first().click();
-    await waitFor('wall tiles playing', async () => (await wallTiles(page)).filter((t) => t.state === 'playing' && t.frames > 0).length >= WALL_TILES, 30000, 500).catch(() => undefined);
+    log(`wall ${LAYOUT.name}: ${WALL_TILES} cameras placed`);
+    const playing = async () => (await wallTiles(page)).filter((t) => t.state === 'playing' && t.frames > 0).length;
+    await waitFor('wall tiles playing', async () => (await playing()) >= WALL_TILES, 30000, 500).catch(() => undefined);
+    log(`wall: ${await playing()}/${WALL_TILES} tiles playing; measuring ${SECONDS} s`);
     await sleep(bySmoke(5000, 1000)); // settle (the link monitor samples every 2 s)
 
     // The measurement window.
@@ -248,6 +259,8 @@ async function underLoad(cams: CameraServer): Promise<void> {
       cameras_recording: camerasRecording,
       ramp_up_s: round1(rampSeconds),
       cores: CORES,
+      // The machine's load when the window ended (others' work too: a shared box skews the numbers).
+      load_avg_1m: round1(loadavg()[0]!),
       seconds: round1(seconds),
       cpu_pct_machine: round1(cpuSum.cpuPctMachine),
       cpu_per_camera_pct_core: Math.round(cpuSum.perCameraPctCore * 100) / 100,
