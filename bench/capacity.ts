@@ -32,7 +32,7 @@ import { demoFilterGraph, DEFAULT_FONT, encoderArgs } from '@wardwall/endpoint/d
 import { startTestSystem, waitFor, type TestSystem } from '../sfu/test/support.js';
 import { launchChromium, openPage } from '../e2e/browser.js';
 import { processTree, TreeSampler } from './proc-stats.js';
-import { benchOption, bySmoke, round1, SMOKE, SMOKE_FIELD } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, bySmoke, round1, SMOKE, SMOKE_FIELD } from './common.js';
 import { pssKb, summariseCpu, summariseWall, type TileSnapshot } from './capacity-stats.js';
 
 function camerasOption(): number {
@@ -225,11 +225,19 @@ async function underLoad(cams: CameraServer): Promise<void> {
         () => linkEvents.push({ at: new Date().toISOString(), change: m.text().slice(0, 200), sample: null }),
       );
     });
+    await page.addInitScript(BENCH_PAGE_HELPERS);
     page.setDefaultTimeout(60000); // a loaded box: Chromium may be slow to lay out 100+ list entries
     await page.goto(sys.url);
+    log('wall page loaded');
     await page.locator(`[data-layout="${LAYOUT.name}"]`).first().click();
     await waitFor(`${LAYOUT.tiles} tiles`, async () => (await wallTiles(page)).length === LAYOUT.tiles, 30000, 200);
-    for (const id of ids.slice(0, WALL_TILES)) await page.locator(`ww-camera-list [data-camera-id="${id}"]`).first().click();
+    // Clicked in the page: the list re-renders with every camera status change, and Playwright's
+    // actionability checks (a stable element) then wait for seconds per click on a busy box.
+    await page.evaluate((wanted) => {
+      const b = (window as unknown as { __bench: { deepAll: (s: string, root?: ParentNode) => Element[] } }).__bench;
+      const list = b.deepAll('ww-camera-list')[0]!;
+      for (const id of wanted) (b.deepAll(`[data-camera-id="${id}"]`, list.shadowRoot ?? list)[0] as HTMLElement | undefined)?.click();
+    }, ids.slice(0, WALL_TILES));
     log(`wall ${LAYOUT.name}: ${WALL_TILES} cameras placed`);
     const playing = async () => (await wallTiles(page)).filter((t) => t.state === 'playing' && t.frames > 0).length;
     await waitFor('wall tiles playing', async () => (await playing()) >= WALL_TILES, 30000, 500).catch(() => undefined);
