@@ -44,7 +44,7 @@ function find(dir) {
 }
 
 const weight = (f) => (f.includes('/e2e/') ? 2 : f.includes('.int.test.ts') ? 1 : 0);
-let files = ['common/test', 'server-kit/test', 'accounts/test', 'endpoint/test', 'sfu/test', 'recorder/test', 'city/test', 'client/test', 'scripts/test', 'bench/test', 'e2e']
+let files = ['common/test', 'server-kit/test', 'accounts/test', 'endpoint/test', 'sfu/test', 'recorder/test', 'city/test', 'client/test', 'scripts/test', 'bench', 'e2e']
   .flatMap((d) => find(join(root, d)))
   .sort((a, b) => weight(a) - weight(b) || a.localeCompare(b));
 if (only.length) files = files.filter((f) => only.some((o) => relative(root, f).includes(o)));

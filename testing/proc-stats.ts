@@ -21,8 +21,8 @@ function comm(pid: number): string {
   }
 }
 
-/** The pid and all its descendants alive now. */
-export function processTree(root: number): number[] {
+/** The pid and all its descendants alive now, leaving out the subtrees rooted at `exclude`. */
+export function processTree(root: number, exclude: ReadonlySet<number> = new Set()): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     const pid = Number(name);
@@ -37,6 +37,7 @@ export function processTree(root: number): number[] {
   const stack = [root];
   while (stack.length) {
     const p = stack.pop()!;
+    if (exclude.has(p)) continue;
     out.push(p);
     stack.push(...(children.get(p) ?? []));
   }
@@ -52,12 +53,17 @@ export class TreeSampler {
   private timer: NodeJS.Timeout | null = null;
   private readonly pageKb = 4;
 
-  constructor(private readonly roots: () => number[]) {}
+  constructor(
+    private readonly roots: () => number[],
+    /** Processes left out with their descendants (e.g. a camera server or a browser started by the bench). */
+    private readonly exclude: () => ReadonlySet<number> = () => new Set(),
+  ) {}
 
   sample(): void {
     let rss = 0;
     const rssByComm = new Map<string, number>();
-    for (const pid of this.roots().flatMap((r) => processTree(r))) {
+    const exclude = this.exclude();
+    for (const pid of this.roots().flatMap((r) => processTree(r, exclude))) {
       const s = stat(pid);
       if (!s) continue;
       let c = this.cpu.get(pid);
