@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { resolveConfig } from '@wardwall/common';
-import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/server-kit';
 import { openAppDb } from '@wardwall/server-kit';
 import { AuditLog } from '@wardwall/accounts';
 import { internalAuditRoutes } from '../sfu/src/audit/index.js';

@@ -20,7 +20,7 @@
  */
 import WebSocket from 'ws';
 import type { HealthAlert, HealthKind, ServerMessage } from '@wardwall/common';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { startTestSystem, waitFor } from '@wardwall/testing/system';
 import { FaultCamera, type FaultScene } from '@wardwall/endpoint/demo';
 import { PictureDetector } from '../sfu/src/health/picture-detector.js';

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freeTcpPort, freeUdpPort } from '@wardwall/common/node';
+import { freeTcpPort, freeUdpPort } from '@wardwall/server-kit';
 import { janusConfigFiles } from './janus-config.js';
 
 export const JANUS_BIN = '/usr/bin/janus';

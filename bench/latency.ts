@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '@wardwall/common';
-import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/server-kit';
 import type { Browser, ElementHandle, Page } from 'playwright-core';
 import { startEmbedded } from '@wardwall/endpoint';
 import { endpointReadAuth } from '@wardwall/endpoint/secret';

@@ -10,7 +10,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { FaultCamera } from '@wardwall/endpoint/demo';
 import { launchChromium, openPage } from '@wardwall/testing/browser';

@@ -16,7 +16,8 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadConfig, sfuDbPath } from '@wardwall/common/node';
+import { sfuDbPath } from '@wardwall/common/node';
+import { loadConfig } from '@wardwall/server-kit';
 import { headFilePath } from '@wardwall/accounts';
 
 const RECORDER_DB = 'index.sqlite';

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/server-kit';
 import { startEmbedded } from '@wardwall/endpoint';
 import { LogRouter } from './log-router.js';
 import { INITIAL_ADMIN_LINE } from '../sfu/src/auth/index.js';

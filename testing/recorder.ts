@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { resolveConfig, type Config } from '@wardwall/common';
-import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/server-kit';
 import { startEmbedded, type Embedded } from '@wardwall/endpoint';
 
 export const execFileP = promisify(execFile);

@@ -1,7 +1,7 @@
 /** Starts the real system pieces (embedded endpoint + demo cameras, SFU) on free loopback ports. */
 import { resolveConfig, type Config, type ServerMessage } from '@wardwall/common';
 import WebSocket from 'ws';
-import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/server-kit';
 import { startEmbedded, type Embedded } from '@wardwall/endpoint';
 import { startSfu, type Sfu } from '@wardwall/sfu';
 import { mkdtempSync } from 'node:fs';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { resolveConfig } from '@wardwall/common';
-import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/server-kit';
 import { startEmbedded, type Embedded } from '@wardwall/endpoint';
 import { endpointReadAuth } from '@wardwall/endpoint/secret';
 import { processTree } from '@wardwall/testing/proc-stats';

@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { KV, KvEntry, NatsConnection, QueuedIterator } from 'nats';
-import type { Logger } from '@wardwall/common/node';
+import type { Logger } from '@wardwall/server-kit';
 import { CAMERAS_BUCKET, cameraRecordSchema, decodeJson, parseCameraKey, WARDS_BUCKET, WARDS_MAX_AGE_MS, wardRecordSchema } from './city-protocol.js';
 import { DirectoryState, type DirectoryChange, type DirectoryWard } from './directory-state.js';
 import { WARD_ID } from './nats-config.js';

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redactCredentials } from '@wardwall/common';
-import type { Logger } from '@wardwall/common/node';
+import type { Logger } from '@wardwall/server-kit';
 
 /** Debian's package installs it here (scripts/setup/apt.sh); `WARDWALL_NATS_SERVER` overrides. */
 export const DEFAULT_NATS_SERVER = process.env.WARDWALL_NATS_SERVER ?? 'nats-server';

@@ -13,7 +13,7 @@
  */
 import type { JetStreamClient, KV, NatsConnection, Subscription } from 'nats';
 import type { CameraState, OfflineReason } from '@wardwall/common';
-import type { Logger } from '@wardwall/common/node';
+import type { Logger } from '@wardwall/server-kit';
 import { CAMERAS_BUCKET, cameraKey, cameraRecordSchema, encodeJson, parseCameraKey, WARDS_BUCKET, type CameraRecord, type WardRecord } from './city-protocol.js';
 import { HUB_DOMAIN, WARD_ID } from './nats-config.js';
 import { serveWardRequests } from './ward-requests.js';

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { redactCredentials } from '@wardwall/common';
-import type { Logger } from '@wardwall/common/node';
+import type { Logger } from '@wardwall/server-kit';
 import { cameraRecordSchema, decodeJson, encodeJson, wardRequestSubject } from './city-protocol.js';
 
 export const WardRequestCode = {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { freeTcpPort } from '@wardwall/common/node';
+import { freeTcpPort } from '@wardwall/server-kit';
 import { CentreDirectory, connectNats, hubConfig, NatsConnectError, leafConfig, NatsProcessError, NatsServerProcess, newPassword, requestWard, WardRegistry, WardRegistryError, WardRequestError, type DirectoryChange, type WardCamera } from '@wardwall/city';
 import { startCity, waitFor, type TestCity } from './support.js';
 

@@ -7,7 +7,7 @@ import { connect as tcpConnect, createServer, type Server, type Socket } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
-import { freeTcpPort } from '@wardwall/common/node';
+import { freeTcpPort } from '@wardwall/server-kit';
 import { connectNats, hubConfig, leafConfig, NatsServerProcess, newPassword, type NatsUser } from '@wardwall/city';
 
 export async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 20_000, everyMs = 25): Promise<T> {

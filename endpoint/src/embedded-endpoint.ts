@@ -6,7 +6,7 @@
  * and fails (with the child's last error line) when the first run cannot start. close() ends it.
  */
 import type { Logger } from 'pino';
-import { SupervisedProcess, siblingEntryArgs } from '@wardwall/common/node';
+import { SupervisedProcess, siblingEntryArgs } from '@wardwall/server-kit';
 import type { EndpointArgs } from './endpoint-main.js';
 
 export interface EndpointOptions {

@@ -13,7 +13,8 @@
  */
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { createLogger, ResidentDbReader } from '@wardwall/common/node';
+import { ResidentDbReader } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { EndpointServer } from './endpoint-server.js';
 import { PublishGate } from './publish-gate.js';
 import { loadEndpointSecret, publishKey, readAuth, sameSecret } from './endpoint-secret.js';

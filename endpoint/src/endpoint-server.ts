@@ -11,7 +11,7 @@
 import { createRequire } from 'node:module';
 import type { Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { freeUdpPort } from '@wardwall/common/node';
+import { freeUdpPort } from '@wardwall/server-kit';
 import type { PublishGate } from './publish-gate.js';
 import { RtspConnectionGate } from './rtsp-gate.js';
 import { installRtmpGate, rtmpSocketGate } from './rtmp-gate.js';

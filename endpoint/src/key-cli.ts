@@ -6,7 +6,7 @@
  * Prints secrets to the terminal on purpose; nothing is logged.
  */
 import { endpointEnabled } from '@wardwall/common';
-import { loadConfigOrExit } from '@wardwall/common/node';
+import { loadConfigOrExit } from '@wardwall/server-kit';
 import { endpointPublishUrl } from './embedded.js';
 import { endpointSecretPath, loadEndpointSecret } from './endpoint-secret.js';
 import { openPublishPaths } from './publish-gate.js';

@@ -7,7 +7,7 @@
  * config turns the endpoint off there is nothing to run: it says so and exits 0.
  */
 import { endpointEnabled } from '@wardwall/common';
-import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/server-kit';
 import { startEmbedded, type Embedded } from './embedded.js';
 
 const config = loadConfigOrExit();

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { demoCameras, demoEnabled, type Config } from '@wardwall/common';
 import { StationRecordings } from './station-cameras.js';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { SegmentStore } from './store/store.js';
 import { CameraWriter, type WriterStatus } from './writer/camera-writer.js';
 import { diskSpace, RetentionRunner, type DiskState } from './store/retention-runner.js';

@@ -1,5 +1,5 @@
 /** The recorder process: `node --import tsx recorder/src/main.ts [--config file]`; built: `node --conditions=wardwall-dist recorder/dist/main.js` (docs/operations.md). */
-import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/server-kit';
 import { startRecorder } from './app.js';
 
 const config = loadConfigOrExit();

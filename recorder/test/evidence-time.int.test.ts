@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig, decodeStripFromRgba, stripHeight, type Config } from '@wardwall/common';
-import { freeTcpPort } from '@wardwall/common/node';
+import { freeTcpPort } from '@wardwall/server-kit';
 import { startRecorder, type Recorder } from '../src/app.js';
 import { parseSegmentFileName } from '../src/store/naming.js';
 import { execFileP, log, spans, tempDir, waitFor } from '@wardwall/testing/recorder';

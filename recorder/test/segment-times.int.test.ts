@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeStripFromRgba, stripHeight, resolveConfig, type Config } from '@wardwall/common';
-import { freeTcpPort } from '@wardwall/common/node';
+import { freeTcpPort } from '@wardwall/server-kit';
 import { CameraZoo, ZOO_SPECS, type ZooKind } from '@wardwall/testing/zoo';
 import { startRecorder, type Recorder } from '../src/app.js';
 import { parseSegmentFileName } from '../src/store/naming.js';

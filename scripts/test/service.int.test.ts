@@ -17,7 +17,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { freeTcpPort } from '@wardwall/common/node';
+import { freeTcpPort } from '@wardwall/server-kit';
 import { signIn, waitFor } from '@wardwall/testing/system';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 /** The SFU process: `node --import tsx sfu/src/main.ts [--config file]`; built: `node --conditions=wardwall-dist sfu/dist/main.js` (docs/operations.md). */
 import { writeFileSync } from 'node:fs';
-import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/common/node';
+import { createLogger, expectShutdown, loadConfigOrExit } from '@wardwall/server-kit';
 import { startSfu } from './app.js';
 import { INITIAL_ADMIN_LINE } from './auth/index.js';
 

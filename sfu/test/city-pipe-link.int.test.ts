@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWorker, type types } from 'mediasoup';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { CentrePipes, PipeLinkError, WardPipes, type PipeOpenRequest, type WardRequester } from '../src/city/pipe-link.js';
 import { ROUTER_MEDIA_CODECS, ingestRtpParameters } from '../src/media/codecs.js';
 

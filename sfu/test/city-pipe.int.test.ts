@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { createWorker, type types } from 'mediasoup';
-import { createLogger, freeUdpPort } from '@wardwall/common/node';
+import { createLogger, freeUdpPort } from '@wardwall/server-kit';
 import { WardNetns, DEFAULT_SHAPE } from '../../scripts/city/netns.js';
 import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from '../src/city/pipe-link.js';
 import { ROUTER_MEDIA_CODECS } from '../src/media/codecs.js';

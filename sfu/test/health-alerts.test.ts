@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { healthConfigSchema, resolveConfig, type HealthAlert } from '@wardwall/common';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { openAppDb } from '@wardwall/server-kit';
 import { AlertStore } from '../src/health/alert-store.js';
 import { WebhookSender } from '../src/health/webhook.js';

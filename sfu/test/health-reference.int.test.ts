@@ -14,7 +14,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@wardwall/common';
-import { createLogger, freeTcpPort } from '@wardwall/common/node';
+import { createLogger, freeTcpPort } from '@wardwall/server-kit';
 import { FaultCamera } from '@wardwall/endpoint/demo';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
 

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { healthConfigSchema } from '@wardwall/common';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { PictureDetector, type PictureFault, type PictureReference } from '../src/health/picture-detector.js';
 import { ReferenceStore } from '../src/health/reference-store.js';
 import { openAppDb } from '@wardwall/server-kit';

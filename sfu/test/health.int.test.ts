@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { HealthAlert, HealthKind, ServerMessage } from '@wardwall/common';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { FaultCamera, type FaultScene } from '@wardwall/endpoint/demo';
 

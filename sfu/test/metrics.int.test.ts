@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { FaultCamera } from '@wardwall/endpoint/demo';
 import { startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
 import { parsePromText, sampleValue, type Family } from '@wardwall/testing/prom-text';

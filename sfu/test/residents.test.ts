@@ -21,7 +21,7 @@ import { createResidentSchema, parseBody } from '../src/residents/schema.js';
 import { escapeHtml, ownerLang, renderOwnerPage } from '../src/residents/owner-page.js';
 import { openAppDb } from '@wardwall/server-kit';
 import { residentRoutes } from '../src/residents/routes.js';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { AppError } from '@wardwall/common';
 
 const KEY = `rk_${'k'.repeat(43)}`;

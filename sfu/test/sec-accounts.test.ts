@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redactCredentials, redactDeep, statusChangeAllowed, resolveConfig } from '@wardwall/common';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { FailureLimiter } from '../src/auth/lockout.js';
 import { RateLimiter } from '../src/auth/rate-limit.js';
 import { originGuard, sameOrigin } from '@wardwall/server-kit';

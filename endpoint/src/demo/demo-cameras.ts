@@ -3,7 +3,7 @@
  * a single camera let tests (and demos) unplug and re-plug a camera.
  */
 import type { Logger } from 'pino';
-import { SupervisedProcess } from '@wardwall/common/node';
+import { SupervisedProcess } from '@wardwall/server-kit';
 import { demoCameraArgs, DEFAULT_FONT, type DemoCameraSpec } from './demo-args.js';
 
 export class DemoCameras {

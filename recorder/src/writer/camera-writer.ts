@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
 import { spawn as nodeSpawn, type SpawnOptions, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-import { SupervisedProcess } from '@wardwall/common/node';
+import { SupervisedProcess } from '@wardwall/server-kit';
 import type { SegmentStore } from '../store/store.js';
 import { readFmp4, fmp4DurationMs, type Fmp4Info } from '../store/fmp4.js';
 import { compactUtc, newRunId, parseIncomingName } from '../store/naming.js';

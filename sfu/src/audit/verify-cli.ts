@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadConfigOrExit } from '@wardwall/common/node';
+import { loadConfigOrExit } from '@wardwall/server-kit';
 import { APP_DB_FILE } from '@wardwall/server-kit';
 import { AuditLog } from '@wardwall/accounts';
 import { chainKeyPath, readChainKey } from '@wardwall/accounts';

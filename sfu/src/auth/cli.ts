@@ -4,7 +4,7 @@
  * seconds). Every change goes to the audit trail as `cli:<os user>`.
  */
 import { userInfo } from 'node:os';
-import { loadConfigOrExit } from '@wardwall/common/node';
+import { loadConfigOrExit } from '@wardwall/server-kit';
 import { openAppDb } from '@wardwall/server-kit';
 import { AuditLog } from '@wardwall/accounts';
 import { chainKeyPath, loadOrCreateChainKey } from '@wardwall/accounts';

@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
-import { freeUdpPort } from '@wardwall/common/node';
+import { freeUdpPort } from '@wardwall/server-kit';
 import { AUDIO_PAYLOAD_TYPE, OPUS_CLOCK_RATE, OPUS_FRAME_MS, type AudioTarget } from '../ingest/audio-branch.js';
 import { RtpContinuity } from './rtp-continuity.js';
 

@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { CameraConfig, OfflineReason, StreamKind, StreamStatus } from '@wardwall/common';
-import { freeUdpPort, isShuttingDown, SupervisedProcess, type ProcessSpec } from '@wardwall/common/node';
+import { freeUdpPort, isShuttingDown, SupervisedProcess, type ProcessSpec } from '@wardwall/server-kit';
 import { gstIngestSpec, probeSpec, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
 import { decideIngest, type IngestPlan } from '../ingest/ingest-decision.js';
 import { runProbe } from '../ingest/probe.js';

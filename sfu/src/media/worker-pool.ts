@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { createWorker, type types } from 'mediasoup';
 import type { Logger } from 'pino';
-import { freeUdpTcpPort, isShuttingDown } from '@wardwall/common/node';
+import { freeUdpTcpPort, isShuttingDown } from '@wardwall/server-kit';
 import { ROUTER_MEDIA_CODECS } from './codecs.js';
 
 export interface PoolSlot {

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { randomInt } from 'node:crypto';
 import { createWorker } from 'mediasoup';
-import { createLogger } from '@wardwall/common/node';
+import { createLogger } from '@wardwall/server-kit';
 import { ROUTER_MEDIA_CODECS, ingestRtpParameters, INGEST_PAYLOAD_TYPE } from '../../src/media/codecs.js';
 import { WardPipes, PipeLinkError } from '../../src/city/pipe-link.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { ConfigError, resolveConfig, type Config } from '../config.js';
+import { ConfigError, resolveConfig, type Config } from '@wardwall/common';
 import { JsoncSyntaxError, locateKey, parseJsonc } from './jsonc.js';
 
 /** The config file path: `--config <file>` on the command line, else WARDWALL_CONFIG, else none. */

@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../src/config.js';
-import { loadConfig } from '../src/node/config-file.js';
-import { locateKey, parseJsonc, positionAt } from '../src/node/jsonc.js';
+import { ConfigError } from '@wardwall/common';
+import { loadConfig } from '../src/config-file.js';
+import { locateKey, parseJsonc, positionAt } from '../src/jsonc.js';
 
 test('the example config file is valid and documents every top-level key', () => {
   const path = fileURLToPath(new URL('../../config.example.jsonc', import.meta.url));

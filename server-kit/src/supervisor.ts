@@ -1,8 +1,8 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { backoffDelay } from '../backoff.js';
-import { redactCredentials } from '../redact.js';
+import { backoffDelay } from '@wardwall/common';
+import { redactCredentials } from '@wardwall/common';
 
 export interface ProcessSpec {
   command: string;

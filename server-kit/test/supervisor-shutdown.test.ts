@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, expectShutdown, isShuttingDown, SupervisedProcess, type ExitInfo } from '../src/node/index.js';
+import { createLogger, expectShutdown, isShuttingDown, SupervisedProcess, type ExitInfo } from '../src/index.js';
 
 const log = createLogger('test', 'silent');
 

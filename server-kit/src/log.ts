@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { redactCredentials, redactDeep } from '../redact.js';
+import { redactCredentials, redactDeep } from '@wardwall/common';
 
 export type { Logger };
 
