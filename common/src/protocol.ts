@@ -4,7 +4,7 @@
  * The server also pushes camera state and consumer closures unasked.
  */
 import { z } from 'zod';
-import { CAMERA_ID } from './config.js';
+import { CAMERA_ID, REMOTE_CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
 import type { ResolvedNeighbour } from './neighbours.js';
 import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
@@ -74,7 +74,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
       type: z.literal('consume'),
       id: requestId,
       transportId: entityId,
-      cameraId: z.string().regex(CAMERA_ID),
+      /** A station camera, or at a city centre a ward's camera `<ward>/<camera>` (docs/city.md). */
+      cameraId: z.union([z.string().regex(CAMERA_ID), z.string().regex(REMOTE_CAMERA_ID)]),
       stream: z.enum(STREAMS),
       rtpCapabilities: opaque,
       /** 'audio': the camera's live audio (Opus), from its main stream; default 'video'. */
