@@ -132,6 +132,29 @@ export interface ResponseData extends HealthResponseData {
   displayTour: { display: DisplayState };
 }
 
+/** City centre (docs/city.md): a ward's camera as the centre lists it; consumed as `remoteId` (`<ward>/<camera>`). */
+export interface CityCameraInfo {
+  remoteId: string;
+  ward: string;
+  id: string;
+  name: string;
+  state: CameraState;
+  reason: OfflineReason | null;
+  position: { x: number; y: number; heading?: number } | null;
+  since: number;
+  /** The ward is offline: the camera cannot be reached (shown 'offline'). */
+  linkDown: boolean;
+}
+
+/** City centre: a ward, online or not, with its cameras. */
+export interface CityWardInfo {
+  ward: string;
+  name: string;
+  online: boolean;
+  since: number;
+  cameras: CityCameraInfo[];
+}
+
 export type ServerMessage =
   | { type: 'response'; id: number; ok: true; data: unknown }
   | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
@@ -145,7 +168,9 @@ export type ServerMessage =
   /** A consumer's quality (mediasoup score 0–10: what reaches the browser, and what the producer sends). */
   | { type: 'consumerScore'; consumerId: string; score: number; producerScore: number }
   /** A duty-room display changed (pushed to every session). */
-  | { type: 'displayState'; display: DisplayState };
+  | { type: 'displayState'; display: DisplayState }
+  /** City centre only: the wards and their cameras changed (a ward online/offline, a camera's state); the whole list the session may see. */
+  | { type: 'cityWards'; wards: CityWardInfo[] };
 
 /** A failure keeps the known `type` and the raw fields when it got that far (access is checked on them first). */
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody; type?: string; fields?: Record<string, unknown> };

@@ -145,6 +145,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     });
     signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: auth.policy, audit, city: centreLink }, { authenticate: auth.authenticate });
     closer.add('signaling', () => signaling?.close());
+    if (centreLink) {
+      // City centre: every session gets the wards and cameras it may see when they change.
+      const [link, sig] = [centreLink, signaling];
+      link.onChanged(() => sig.pushEach((s) => ({ type: 'cityWards', wards: link.wards(s.principal) })));
+    }
     auth.watch(signaling);
     const trail = audit;
     bookmarks = installBookmarks({

@@ -26,10 +26,12 @@ let city: TestCity | null = null;
 let ward: TestSystem | null = null;
 let centre: TestSystem | null = null;
 const clients: TestSignaling[] = [];
+/** Sockets that outlive the viewers (closed at the end). */
+const others: TestSignaling[] = [];
 
 after(async () => {
   const t = Date.now();
-  for (const c of clients) c.ws.terminate();
+  for (const c of [...clients, ...others]) c.ws.terminate();
   await centre?.close().catch(() => undefined);
   await ward?.close().catch(() => undefined);
   await city?.stop();
@@ -91,6 +93,12 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   assert.deepEqual(listed[0]!.cameras.map((c) => c.remoteId).sort(), ['w1/demo-1', 'w1/demo-2']);
   assert.ok(listed[0]!.cameras.every((c) => c.linkDown === false));
   assert.ok(!JSON.stringify(listed).includes('rtsp://'), 'no camera URL reaches the centre');
+
+  // A wall at the centre gets the wards pushed over its socket when they change.
+  const watcher = await connectSignaling(centre.url);
+  others.push(watcher);
+  await watcher.request({ type: 'hello' });
+  const cityPushes = () => watcher.pushes.filter((p): p is Extract<ServerMessage, { type: 'cityWards' }> => p.type === 'cityWards');
 
   // 2. A central viewer consumes a ward camera through the signaling socket: the pipe opens.
   const viewer = await connectSignaling(centre.url);
@@ -173,6 +181,7 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   }, 30_000, 100);
   const offlineS = (Date.now() - cut) / 1000;
   assert.ok(down.cameras.every((c) => c.linkDown && c.state === 'offline'), JSON.stringify(down.cameras));
+  await waitFor('the ward offline pushed to the wall', () => cityPushes().some((p) => p.wards.some((x) => x.ward === WARD && !x.online && x.cameras.every((c) => c.linkDown))), 10_000);
   const refused = (await consumeOn((clients[0] = await connectSignaling(centre.url)), 'w1/demo-1')) as { ok: boolean; error?: { code: string } };
   assert.equal(refused.error?.code, 'CAMERA_OFFLINE', 'a camera of an offline ward is refused with a code');
 
@@ -184,6 +193,10 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
     return one && one.online && one.cameras.every((c) => !c.linkDown && c.state === 'live');
   }, 60_000, 100);
   const backS = (Date.now() - restart) / 1000;
+  await waitFor('the ward back pushed to the wall', () => {
+    const last = cityPushes().at(-1);
+    return last?.wards.some((x) => x.ward === WARD && x.online && x.cameras.length === 2 && x.cameras.every((c) => !c.linkDown && c.state === 'live'));
+  }, 10_000);
   console.log(`[city-wire] leaf stopped → ward offline at the centre: ${offlineS.toFixed(2)} s; leaf restarted → back online: ${backS.toFixed(2)} s`);
   const again = (await consumeOn(clients[0]!, 'w1/demo-2')) as { ok: boolean };
   assert.equal(again.ok, true, 'a ward camera can be consumed again after the ward is back');

@@ -9,7 +9,7 @@
 import type { NatsConnection } from 'nats';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import { AppError, ErrorCode, parseRemoteCameraId, type Config, type StreamKind } from '@wardwall/common';
+import { AppError, ErrorCode, parseRemoteCameraId, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
 import { CentreDirectory, connectNats, requestWard, type DirectoryCamera } from '@wardwall/city';
 import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
 import type { Router } from '@wardwall/server-kit';
@@ -19,18 +19,11 @@ import { readCityPassword } from './password-file.js';
 /** How long the centre waits for a ward's answer to `pipe.open` / `pipe.close`, ms. */
 const PIPE_REQUEST_TIMEOUT_MS = 5000;
 
-export interface RemoteCamera extends DirectoryCamera {
-  /** The id central viewers consume: `<ward>/<camera>`. */
-  remoteId: string;
-}
+export type RemoteCamera = CityCameraInfo;
+export type RemoteWard = CityWardInfo;
 
-export interface RemoteWard {
-  ward: string;
-  name: string;
-  online: boolean;
-  since: number;
-  cameras: RemoteCamera[];
-}
+/** Directory changes come in bursts (a ward's cameras at once): listeners are called once per burst. */
+const CHANGE_COALESCE_MS = 100;
 
 export interface CentreLink {
   directory: CentreDirectory;
@@ -43,7 +36,13 @@ export interface CentreLink {
   acquire(remoteId: string, stream: StreamKind, router: types.Router): Promise<PipeLease>;
   /** Pipes open now (including lingering ones), over every centre router. */
   pipeCount(): number;
+  /** Calls `fn` after the directory changed (a ward online/offline/removed, a camera added/changed/removed). */
+  onChanged(fn: () => void): void;
   close(): Promise<void>;
+}
+
+function remoteCamera(ward: string, c: DirectoryCamera): RemoteCamera {
+  return { remoteId: `${ward}/${c.id}`, ward, id: c.id, name: c.name, state: c.state, reason: c.reason, position: c.position, since: c.since, linkDown: c.linkDown };
 }
 
 export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger }): Promise<CentreLink> {
@@ -59,8 +58,14 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     await nc.close().catch(() => undefined);
     throw e;
   }
+  const listeners: (() => void)[] = [];
+  let burst: NodeJS.Timeout | null = null;
   directory.on('change', (c) => {
     if (c.kind === 'ward-online' || c.kind === 'ward-offline' || c.kind === 'ward-removed') log.info({ ward: c.ward, change: c.kind }, 'city: ward presence changed');
+    burst ??= setTimeout(() => {
+      burst = null;
+      for (const fn of listeners) fn();
+    }, CHANGE_COALESCE_MS);
   });
   const requester: WardRequester = {
     open: (ward, req) => requestWard(nc, ward, 'pipe.open', req, PIPE_REQUEST_TIMEOUT_MS),
@@ -90,7 +95,7 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     if (!id) return null;
     const w = directory.view().find((x) => x.ward === id.ward);
     const c = w?.cameras.find((x) => x.id === id.camera);
-    return { ...id, online: w?.online ?? false, found: c ? { ...c, remoteId } : null };
+    return { ...id, online: w?.online ?? false, found: c ? remoteCamera(id.ward, c) : null };
   };
   const wards = (principal: Principal | null): RemoteWard[] =>
     directory.view().map((w) => ({
@@ -98,7 +103,7 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       name: w.name,
       online: w.online,
       since: w.since,
-      cameras: w.cameras.map((c) => ({ ...c, remoteId: `${w.ward}/${c.id}` })).filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId)),
+      cameras: w.cameras.map((c) => remoteCamera(w.ward, c)).filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId)),
     }));
   deps.router.add({
     method: 'GET',
@@ -125,7 +130,10 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       }
     },
     pipeCount: () => [...pipesByRouter.values()].reduce((n, p) => n + p.size, 0),
+    onChanged: (fn) => void listeners.push(fn),
     async close() {
+      if (burst) clearTimeout(burst);
+      listeners.length = 0;
       await Promise.all([...pipesByRouter.values()].map((p) => p.closeAll()));
       await directory.stop();
       await nc.close().catch(() => undefined);
