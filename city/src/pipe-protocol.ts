@@ -69,3 +69,7 @@ export type PipeCloseRequest = z.infer<typeof PipeCloseRequestSchema>;
 
 /** A refusal on the wire: `{error: {code, message}}`. */
 export const PipeErrorReplySchema = z.object({ error: z.object({ code: z.enum(Object.values(PipeErrorCode) as [PipeErrorCode, ...PipeErrorCode[]]), message: z.string().max(500) }) });
+
+/** Ward → centre event (`city.<ward>.evt.pipe.closed`): the ward closed a pipe by itself (camera producer gone). */
+export const PipeClosedEventSchema = z.object({ pipeId: IdSchema, why: z.string().max(200) }).strict();
+export type PipeClosedEvent = z.infer<typeof PipeClosedEventSchema>;

@@ -172,6 +172,28 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   console.log(`[city-wire] pipe closed at the ward ${Date.now() - left} ms after the last viewer left (linger ${LINGER_MS} ms)`);
   assert.equal(centre.sfu.city.centre!.pipeCount(), 0);
 
+  // The ward's camera producer goes away while a central viewer watches it (camera removed at the
+  // ward): the ward closes its pipe and tells the centre, which closes its half; the viewer's
+  // consumer closes (pushed), and the camera leaves the centre's list.
+  const holder = await connectSignaling(centre.url);
+  others.push(holder);
+  await holder.request({ type: 'hello' });
+  const held = (await consumeOn(holder, 'w1/demo-2')) as { ok: boolean; data?: { consumerId: string } };
+  assert.equal(held.ok, true, JSON.stringify(held));
+  assert.equal(wardPipes.size, 1);
+  const removedAt = Date.now();
+  await ward.sfu.cameras.remove('demo-2');
+  await waitFor('the centre half closed after the ward dropped its pipe', () => centre!.sfu.city.centre!.pipeCount() === 0, 10_000);
+  console.log(`[city-wire] ward camera removed → centre pipe closed: ${Date.now() - removedAt} ms`);
+  await waitFor('the viewer told its consumer closed', () => holder.pushes.some((p) => p.type === 'consumerClosed' && p.consumerId === held.data!.consumerId), 10_000);
+  assert.equal(wardPipes.size, 0);
+  await waitFor('the removed camera gone from the centre list', async () => {
+    const one = (await cityCameras(centre!)).find((x) => x.ward === WARD);
+    return one && one.cameras.length === 1 && one.cameras[0]!.remoteId === 'w1/demo-1';
+  }, 10_000);
+  const gone = (await consumeOn(holder, 'w1/demo-2')) as { ok: boolean; error?: { code: string } };
+  assert.equal(gone.error?.code, 'UNKNOWN_CAMERA');
+
   // 5. The ward's leaf node stops: the centre marks the ward offline, its cameras linkDown.
   const cut = Date.now();
   await w.leaf.stop();
@@ -190,15 +212,15 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   await w.leaf.start();
   await waitFor('the ward back at the centre', async () => {
     const one = (await cityCameras(centre!)).find((x) => x.ward === WARD);
-    return one && one.online && one.cameras.every((c) => !c.linkDown && c.state === 'live');
+    return one && one.online && one.cameras.length === 1 && one.cameras.every((c) => !c.linkDown && c.state === 'live');
   }, 60_000, 100);
   const backS = (Date.now() - restart) / 1000;
   await waitFor('the ward back pushed to the wall', () => {
     const last = cityPushes().at(-1);
-    return last?.wards.some((x) => x.ward === WARD && x.online && x.cameras.length === 2 && x.cameras.every((c) => !c.linkDown && c.state === 'live'));
+    return last?.wards.some((x) => x.ward === WARD && x.online && x.cameras.length === 1 && x.cameras.every((c) => !c.linkDown && c.state === 'live'));
   }, 10_000);
   console.log(`[city-wire] leaf stopped → ward offline at the centre: ${offlineS.toFixed(2)} s; leaf restarted → back online: ${backS.toFixed(2)} s`);
-  const again = (await consumeOn(clients[0]!, 'w1/demo-2')) as { ok: boolean };
+  const again = (await consumeOn(clients[0]!, 'w1/demo-1')) as { ok: boolean };
   assert.equal(again.ok, true, 'a ward camera can be consumed again after the ward is back');
   assert.equal(wardPipes.size, 1);
 

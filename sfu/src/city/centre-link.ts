@@ -10,7 +10,7 @@ import type { NatsConnection } from 'nats';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, parseRemoteCameraId, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
-import { CentreDirectory, connectNats, requestWard, type DirectoryCamera } from '@wardwall/city';
+import { CentreDirectory, connectNats, decodeJson, PipeClosedEventSchema, requestWard, wardEventSubject, WARD_ID, type DirectoryCamera } from '@wardwall/city';
 import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
 import type { Router } from '@wardwall/server-kit';
 import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from './pipe-link.js';
@@ -105,6 +105,16 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       since: w.since,
       cameras: w.cameras.map((c) => remoteCamera(w.ward, c)).filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId)),
     }));
+  // A ward closed a pipe by itself (its camera's producer went away): close the centre's half.
+  const closedSub = nc.subscribe(wardEventSubject('*', 'pipe.closed'), {
+    callback: (err, msg) => {
+      if (err) return;
+      const ward = msg.subject.split('.')[1] ?? '';
+      const event = decodeJson(msg.data, PipeClosedEventSchema);
+      if (!WARD_ID.test(ward) || !event) return;
+      for (const p of pipesByRouter.values()) if (p.dropPipe(ward, event.pipeId)) log.info({ ward, pipeId: event.pipeId, why: event.why }, 'city: the ward closed a pipe');
+    },
+  });
   deps.router.add({
     method: 'GET',
     path: '/api/city/cameras',
@@ -133,6 +143,7 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     onChanged: (fn) => void listeners.push(fn),
     async close() {
       if (burst) clearTimeout(burst);
+      closedSub.unsubscribe();
       listeners.length = 0;
       await Promise.all([...pipesByRouter.values()].map((p) => p.closeAll()));
       await directory.stop();

@@ -99,7 +99,13 @@ export class WardPipes {
   private closed = false;
 
   constructor(
-    private readonly opts: { listen: PipeListen; source: WardProducerSource; log: Logger },
+    private readonly opts: {
+      listen: PipeListen;
+      source: WardProducerSource;
+      log: Logger;
+      /** The ward closed a pipe by itself (its camera's producer went away): tell the centre. */
+      onDropped?: (pipeId: string, why: string) => void;
+    },
   ) {}
 
   get size(): number {
@@ -149,6 +155,7 @@ export class WardPipes {
     if (!transport.closed) {
       this.opts.log.info({ pipeId, why }, 'city pipe closed (ward)');
       transport.close();
+      this.opts.onDropped?.(pipeId, why);
     }
     this.forget(pipeId, transport);
   }
@@ -364,6 +371,17 @@ export class CentrePipes {
       transport.close();
       throw e;
     }
+  }
+
+  /**
+   * The ward closed pipe `pipeId` by itself (camera producer gone): the centre's half closes now, so
+   * the viewers' consumers close with the pipe producer (and may consume again). False when unknown.
+   */
+  dropPipe(wardId: string, pipeId: string): boolean {
+    const pipe = [...this.pipes.values()].find((p) => p.wardId === wardId && p.pipeId === pipeId);
+    if (!pipe) return false;
+    void this.closePipe(pipe, 'closed by the ward');
+    return true;
   }
 
   /** Closes every pipe now (shutdown), telling the wards. */

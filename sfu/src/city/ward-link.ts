@@ -7,7 +7,7 @@
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { CameraInfo, Config } from '@wardwall/common';
-import { connectNats, WardRegistry, type WardCamera } from '@wardwall/city';
+import { connectNats, encodeJson, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import { PipeLinkError, registrySource, WardPipes } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
@@ -46,6 +46,11 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
     listen: { ip: city.pipeIp, ...(city.pipeAnnouncedAddress ? { announcedAddress: city.pipeAnnouncedAddress } : {}) },
     source: registrySource(cameras),
     log: log.child({ part: 'city-pipes' }),
+    // The centre closes its half at once (its viewers see the consumer close and may consume again).
+    onDropped: (pipeId, why) => {
+      const event: PipeClosedEvent = { pipeId, why: why.slice(0, 200) };
+      nc.publish(wardEventSubject(ward.id, 'pipe.closed'), encodeJson(event));
+    },
   });
   const registry = new WardRegistry({
     nc,
