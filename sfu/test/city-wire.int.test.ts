@@ -125,6 +125,14 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   assert.equal(unknown.error?.code, 'UNKNOWN_CAMERA');
   const unknownWard = (await consumeOn(viewer, 'w9/demo-1')) as { ok: boolean; error?: { code: string } };
   assert.equal(unknownWard.error?.code, 'UNKNOWN_CAMERA');
+  const t1 = (await viewer.request({ type: 'createTransport' })) as Extract<ServerMessage, { ok: true }>;
+  const tid = (t1.data as { transportId: string }).transportId;
+  const noSub = (await viewer.request({ type: 'consume', transportId: tid, cameraId: 'w1/demo-1', stream: 'sub', rtpCapabilities: caps })) as { ok: boolean; error?: { code: string } };
+  assert.equal(noSub.error?.code, 'UNKNOWN_STREAM', 'the ward camera has no sub stream: the ward refuses the pipe, coded');
+  const noAudio = (await viewer.request({ type: 'consume', transportId: tid, cameraId: 'w1/demo-1', stream: 'main', media: 'audio', rtpCapabilities: caps })) as { ok: boolean; error?: { code: string } };
+  assert.equal(noAudio.error?.code, 'UNKNOWN_STREAM');
+  assert.equal(wardPipes.size, 1, 'a refused pipe leaves nothing at the ward');
+  assert.equal(centre.sfu.city.centre!.pipeCount(), 1, 'a refused pipe leaves nothing at the centre');
 
   // 3. RTP of the ward camera at the centre: a PlainTransport consumer of the piped producer.
   const router = centre.sfu.pool.edge().router;
