@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { ServerMessage } from '@wardwall/common';
 import { startCity, type TestCity } from '../../city/test/support.js';
-import { connectSignaling, startTestSystem, waitFor, type TestSignaling, type TestSystem } from './support.js';
+import { createUser, startTestSystem, waitFor, wsClient, type TestSignaling, type TestSystem } from './support.js';
 import type { RemoteWard } from '../src/city/centre-link.js';
 
 const WARD = 'w1';
@@ -44,8 +44,12 @@ function passwordFile(dir: string, name: string, password: string): string {
   return file;
 }
 
-async function cityCameras(sys: TestSystem): Promise<RemoteWard[]> {
-  const r = await fetch(new URL('api/city/cameras', sys.url));
+/** The centre runs with accounts on: the wall's requests carry this session cookie (an operator). */
+let cookie = '';
+const connectSignaling = (url: string): Promise<TestSignaling> => wsClient(url, cookie);
+
+async function cityCameras(sys: TestSystem, as = cookie): Promise<RemoteWard[]> {
+  const r = await fetch(new URL('api/city/cameras', sys.url), { headers: { cookie: as } });
   assert.equal(r.status, 200);
   return ((await r.json()) as { wards: RemoteWard[] }).wards;
 }
@@ -61,6 +65,7 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   // The centre first: it creates the hub's buckets, which a ward only binds to.
   centre = await startTestSystem({
     workers: 1,
+    auth: true,
     logLines,
     logLevel: 'info',
     patch: (raw) => {
@@ -81,6 +86,11 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   assert.ok(ward.sfu.city.ward && !ward.sfu.city.centre, 'the ward runs the ward link only');
   assert.ok(centre.sfu.city.centre && !centre.sfu.city.ward, 'the centre runs the centre link only');
   assert.equal(centre.sfu.cameras.ids().length, 0, 'the centre has no station cameras of its own');
+  // Central users: an operator (live on every camera by its role) and one whose rule takes every right away.
+  await createUser(centre, { username: 'op', role: 'operator' });
+  await createUser(centre, { username: 'blind', role: 'operator', cameraRules: [{ camera: '*', permissions: [] }] });
+  cookie = await centre.signIn('op', 'op-password');
+  const blindCookie = await centre.signIn('blind', 'blind-password');
 
   // 1. The centre lists the ward's cameras, grouped by ward, with their live state.
   const listed = await waitFor('the ward cameras live at the centre', async () => {
@@ -93,6 +103,9 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   assert.deepEqual(listed[0]!.cameras.map((c) => c.remoteId).sort(), ['w1/demo-1', 'w1/demo-2']);
   assert.ok(listed[0]!.cameras.every((c) => c.linkDown === false));
   assert.ok(!JSON.stringify(listed).includes('rtsp://'), 'no camera URL reaches the centre');
+  // Access: the central user's rights apply to the remote ids.
+  assert.deepEqual((await cityCameras(centre, blindCookie))[0]!.cameras, [], 'a user without rights on the cameras sees none of them');
+  assert.equal((await fetch(new URL('api/city/cameras', centre.url))).status, 401, 'the list needs a session');
 
   // A wall at the centre gets the wards pushed over its socket when they change.
   const watcher = await connectSignaling(centre.url);
@@ -125,6 +138,12 @@ test('city wiring: ward cameras at the centre, a central consumer through one pi
   assert.equal(unknown.error?.code, 'UNKNOWN_CAMERA');
   const unknownWard = (await consumeOn(viewer, 'w9/demo-1')) as { ok: boolean; error?: { code: string } };
   assert.equal(unknownWard.error?.code, 'UNKNOWN_CAMERA');
+  const blind = await wsClient(centre.url, blindCookie);
+  others.push(blind);
+  await blind.request({ type: 'hello' });
+  const forbidden = (await consumeOn(blind, 'w1/demo-1')) as { ok: boolean; error?: { code: string } };
+  assert.equal(forbidden.error?.code, 'FORBIDDEN', 'no live right on the remote id: refused before any pipe');
+  blind.ws.close();
   const t1 = (await viewer.request({ type: 'createTransport' })) as Extract<ServerMessage, { ok: true }>;
   const tid = (t1.data as { transportId: string }).transportId;
   const noSub = (await viewer.request({ type: 'consume', transportId: tid, cameraId: 'w1/demo-1', stream: 'sub', rtpCapabilities: caps })) as { ok: boolean; error?: { code: string } };
