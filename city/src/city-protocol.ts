@@ -26,6 +26,9 @@ export function parseCameraKey(key: string): { ward: string; camera: string } | 
   return WARD_ID.test(ward) && CAMERA_ID.test(camera) ? { ward, camera } : null;
 }
 
+/** The subject a ward publishes its event `name` on (e.g. `pipe.closed`); `*` as the ward: every ward's. */
+export const wardEventSubject = (ward: string, name: string): string => `city.${ward}.evt.${name}`;
+
 /** The subject a ward answers the centre's request `op` on. */
 export const wardRequestSubject = (ward: string, op: string): string => `city.${ward}.req.${op}`;
 

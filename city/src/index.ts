@@ -7,3 +7,4 @@ export * from './directory-state.js';
 export * from './centre-directory.js';
 export * from './ward-registry.js';
 export * from './ward-requests.js';
+export * from './pipe-protocol.js';

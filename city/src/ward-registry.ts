@@ -16,7 +16,7 @@ import type { CameraState, OfflineReason } from '@wardwall/common';
 import type { Logger } from '@wardwall/server-kit';
 import { CAMERAS_BUCKET, cameraKey, cameraRecordSchema, encodeJson, parseCameraKey, WARDS_BUCKET, type CameraRecord, type WardRecord } from './city-protocol.js';
 import { HUB_DOMAIN, WARD_ID } from './nats-config.js';
-import { serveWardRequests } from './ward-requests.js';
+import { serveWardRequests, type WardHandlers } from './ward-requests.js';
 
 /** A camera as the ward's services know it; only these fields are ever published. */
 export interface WardCamera {
@@ -40,6 +40,8 @@ export interface WardRegistryOptions {
   hubDomain?: string;
   log?: Logger;
   now?: () => number;
+  /** More ops this ward answers besides `cameras.list` (the SFU's `pipe.open` / `pipe.close`). */
+  handlers?: Omit<WardHandlers, 'cameras.list'>;
 }
 
 /** A camera the registry cannot publish (the message names the camera and the field). */
@@ -100,7 +102,7 @@ export class WardRegistry {
 
   /** Starts answering requests and the heartbeat (the first one at once). */
   start(): void {
-    this.sub = serveWardRequests(this.opts.nc, this.opts.ward, { 'cameras.list': () => ({ cameras: this.list() }) }, this.opts.log);
+    this.sub = serveWardRequests(this.opts.nc, this.opts.ward, { ...this.opts.handlers, 'cameras.list': () => ({ cameras: this.list() }) }, this.opts.log);
     const loop = async () => {
       if (this.stopped) return;
       const started = this.now();

@@ -5,14 +5,16 @@
  * (including no ward answering, a timeout and a reply that does not fit) into a `WardRequestError`
  * with a code. The ward's handler never crashes the ward: a throwing handler answers INTERNAL.
  *
- * Ops now: `cameras.list`. Planned: `pipe.open`/`pipe.close` (a mediasoup PipeTransport for one
- * camera, docs/city.md).
+ * Ops now: `cameras.list`; `pipe.open` / `pipe.close` (a mediasoup PipeTransport for one camera
+ * stream, docs/city-media.md; a refusal of the pipe itself is a normal reply `{error: {code,
+ * message}}` so that its PIPE_* code reaches the centre).
  */
 import { z } from 'zod';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { redactCredentials } from '@wardwall/common';
 import type { Logger } from '@wardwall/server-kit';
 import { cameraRecordSchema, decodeJson, encodeJson, wardRequestSubject } from './city-protocol.js';
+import { PipeCloseRequestSchema, PipeErrorReplySchema, PipeOpenReplySchema, PipeOpenRequestSchema } from './pipe-protocol.js';
 
 export const WardRequestCode = {
   /** The request body does not fit the op's schema (the message names the field). */
@@ -44,11 +46,20 @@ export const wardOps = {
     request: z.object({}).strict(),
     reply: z.object({ cameras: z.array(cameraRecordSchema) }).strict(),
   },
+  'pipe.open': {
+    request: PipeOpenRequestSchema,
+    reply: z.union([PipeOpenReplySchema, PipeErrorReplySchema]),
+  },
+  'pipe.close': {
+    request: PipeCloseRequestSchema,
+    reply: z.union([z.object({ closed: z.boolean() }).strict(), PipeErrorReplySchema]),
+  },
 } as const;
 export type WardOp = keyof typeof wardOps;
 export type WardOpRequest<O extends WardOp> = z.infer<(typeof wardOps)[O]['request']>;
 export type WardOpReply<O extends WardOp> = z.infer<(typeof wardOps)[O]['reply']>;
-export type WardHandlers = { [O in WardOp]: (body: WardOpRequest<O>) => WardOpReply<O> | Promise<WardOpReply<O>> };
+/** The ops this ward serves; an op without a handler is answered UNKNOWN_OP (e.g. no pipes: no SFU). */
+export type WardHandlers = { [O in WardOp]?: (body: WardOpRequest<O>) => WardOpReply<O> | Promise<WardOpReply<O>> };
 
 const replySchema = z.union([
   z.object({ ok: z.literal(true), body: z.unknown() }).strict(),
@@ -65,7 +76,7 @@ function describeIssue(error: z.ZodError): string {
 /** The reply a ward sends for a request `data` on op `op`: pure apart from the handler call. */
 export async function answerWardRequest(handlers: WardHandlers, op: string, data: Uint8Array): Promise<Uint8Array> {
   const fail = (code: WardRequestCode, message: string) => encodeJson({ ok: false, code, message });
-  if (!isOp(op)) return fail('UNKNOWN_OP', `unknown op "${op.slice(0, 64)}"`);
+  if (!isOp(op) || !handlers[op]) return fail('UNKNOWN_OP', `unknown op "${op.slice(0, 64)}"`);
   let json: unknown;
   try {
     json = data.length === 0 ? {} : JSON.parse(new TextDecoder().decode(data));

@@ -121,12 +121,26 @@ test('ward requests: the envelope answers ok with a checked body, or a code', as
     ['extra field', 'cameras.list', enc('{"x":1}'), handlers],
     ['handler throws', 'cameras.list', enc('{}'), { 'cameras.list': () => { throw new Error('cannot reach rtsp://u:p@10.0.0.9/main'); } }],
     ['reply with a URL field', 'cameras.list', enc('{}'), { 'cameras.list': () => ({ cameras: [{ ...one, url: 'rtsp://u:p@h/' }] }) as never }],
+    ['pipe op without a handler (a ward without an SFU)', 'pipe.open', enc('{}'), handlers],
+    ['pipe open without its fields', 'pipe.open', enc('{"pipeId":"p"}'), { ...handlers, 'pipe.open': () => ({ error: { code: 'PIPE_CLOSED', message: 'x' } }) }],
   ];
-  const want = ['UNKNOWN_OP', 'BAD_REQUEST', 'BAD_REQUEST', 'INTERNAL', 'INTERNAL'];
+  const want = ['UNKNOWN_OP', 'BAD_REQUEST', 'BAD_REQUEST', 'INTERNAL', 'INTERNAL', 'UNKNOWN_OP', 'BAD_REQUEST'];
   for (const [i, [name, op, data, h]] of codes.entries()) {
     const r = dec(await answerWardRequest(h, op, data));
     assert.equal(r.ok, false, name);
     assert.equal(r.code, want[i], name);
     assert.doesNotMatch(r.message, /u:p@/, name);
   }
+});
+
+test('ward requests: pipe.close answers the closure, or a pipe refusal as a normal reply', async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const dec = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b));
+  const closed: WardHandlers = { 'pipe.close': ({ pipeId }) => ({ closed: pipeId === 'p1' }) };
+  assert.deepEqual(dec(await answerWardRequest(closed, 'pipe.close', enc('{"pipeId":"p1"}'))), { ok: true, body: { closed: true } });
+  const refusing: WardHandlers = { 'pipe.open': () => ({ error: { code: 'PIPE_CAMERA_OFFLINE', message: 'no live producer' } }) };
+  const open = { pipeId: 'p1', cameraId: 'c1', stream: 'main', centre: { ip: '127.0.0.1', port: 40000, srtpParameters: { cryptoSuite: 'AEAD_AES_256_GCM', keyBase64: 'a2V5' } } };
+  assert.deepEqual(dec(await answerWardRequest(refusing, 'pipe.open', enc(JSON.stringify(open)))), { ok: true, body: { error: { code: 'PIPE_CAMERA_OFFLINE', message: 'no live producer' } } });
+  const badCode: WardHandlers = { 'pipe.open': () => ({ error: { code: 'NOPE', message: 'x' } }) as never };
+  assert.equal(dec(await answerWardRequest(badCode, 'pipe.open', enc(JSON.stringify(open)))).code, 'INTERNAL', 'a refusal with an unknown code does not fit');
 });

@@ -8,6 +8,15 @@ import { DEFAULT_NEIGHBOUR_DISTANCE, NEIGHBOUR_DIRECTIONS } from './neighbours.j
 import { demoCameras } from './demo-ward.js';
 
 export const CAMERA_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** A city ward id (the city package's WARD_ID): a NATS subject token and a JetStream domain. */
+export const WARD_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+/** A ward's camera seen at the command centre: `<ward>/<camera>` (docs/city.md). */
+export const REMOTE_CAMERA_ID = /^([a-z0-9][a-z0-9_-]{0,31})\/([a-z0-9][a-z0-9_-]{0,63})$/;
+/** `<ward>/<camera>` into its parts; null when `id` is not a remote camera id. */
+export function parseRemoteCameraId(id: string): { ward: string; camera: string } | null {
+  const m = REMOTE_CAMERA_ID.exec(id);
+  return m && m[1] !== 'hub' ? { ward: m[1]!, camera: m[2]! } : null;
+}
 
 const streamUrl = z
   .string()
@@ -460,6 +469,47 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * City mode (docs/city.md): a ward box publishes its cameras to the command centre over NATS and
+     * answers pipe requests; the centre lists the wards' cameras and pipes them to its viewers.
+     * 'off' (default): nothing of it runs.
+     */
+    city: z
+      .object({
+        role: z.enum(['off', 'ward', 'centre']).default('off'),
+        /** This ward's id and display name (role 'ward'). */
+        ward: z
+          .object({
+            id: z.string().regex(WARD_ID_PATTERN, 'a ward id: a-z, 0-9, _ and -, 1-32 characters, not "hub"').refine((v) => v !== 'hub', 'the ward id "hub" is reserved'),
+            name: z.string().min(1).max(200),
+          })
+          .strict()
+          .optional(),
+        /** The NATS server the SFU connects to: the ward's leaf node, or the centre's hub (client port). */
+        nats: z
+          .object({
+            url: z.string().regex(/^nats:\/\/[^\s/@]+:\d{1,5}$/, 'nats://host:port (no credentials in the URL)').default('nats://127.0.0.1:4222'),
+            user: z.string().min(1).max(128).default('wardwall'),
+            /** A file holding the password (one line); the password is never in the config or a log line. */
+            passwordFile: z.string().min(1).nullable().default(null),
+          })
+          .strict()
+          .prefault({}),
+        /** Address the city's media pipes listen on (UDP): the ward's or the centre's address the other side reaches. */
+        pipeIp: z.string().min(1).max(64).default('127.0.0.1'),
+        /** Address announced to the other side when behind NAT (default: pipeIp). */
+        pipeAnnouncedAddress: z.string().min(1).max(253).nullable().default(null),
+        /** Centre: how long a pipe stays after its last viewer left, ms. */
+        lingerMs: z.number().int().min(0).max(600000).default(10000),
+        /** Ward: how often the ward's presence is rewritten at the hub, ms. */
+        heartbeatMs: z.number().int().min(100).max(60000).default(1000),
+      })
+      .strict()
+      .prefault({})
+      .superRefine((c, ctx) => {
+        if (c.role === 'ward' && !c.ward) ctx.addIssue({ code: 'custom', path: ['ward'], message: 'city.role "ward" needs city.ward {id, name}' });
+        if (c.role !== 'off' && !c.nats.passwordFile) ctx.addIssue({ code: 'custom', path: ['nats', 'passwordFile'], message: `city.role "${c.role}" needs city.nats.passwordFile` });
+      }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -4,7 +4,7 @@
  * The server also pushes camera state and consumer closures unasked.
  */
 import { z } from 'zod';
-import { CAMERA_ID } from './config.js';
+import { CAMERA_ID, REMOTE_CAMERA_ID } from './config.js';
 import { ErrorCode, type ErrorBody } from './errors.js';
 import type { ResolvedNeighbour } from './neighbours.js';
 import { BOOKMARK_LIMITS, type Bookmark, type ChangeResult, type Incident } from './bookmarks.js';
@@ -74,7 +74,8 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
       type: z.literal('consume'),
       id: requestId,
       transportId: entityId,
-      cameraId: z.string().regex(CAMERA_ID),
+      /** A station camera, or at a city centre a ward's camera `<ward>/<camera>` (docs/city.md). */
+      cameraId: z.union([z.string().regex(CAMERA_ID), z.string().regex(REMOTE_CAMERA_ID)]),
       stream: z.enum(STREAMS),
       rtpCapabilities: opaque,
       /** 'audio': the camera's live audio (Opus), from its main stream; default 'video'. */
@@ -131,6 +132,29 @@ export interface ResponseData extends HealthResponseData {
   displayTour: { display: DisplayState };
 }
 
+/** City centre (docs/city.md): a ward's camera as the centre lists it; consumed as `remoteId` (`<ward>/<camera>`). */
+export interface CityCameraInfo {
+  remoteId: string;
+  ward: string;
+  id: string;
+  name: string;
+  state: CameraState;
+  reason: OfflineReason | null;
+  position: { x: number; y: number; heading?: number } | null;
+  since: number;
+  /** The ward is offline: the camera cannot be reached (shown 'offline'). */
+  linkDown: boolean;
+}
+
+/** City centre: a ward, online or not, with its cameras. */
+export interface CityWardInfo {
+  ward: string;
+  name: string;
+  online: boolean;
+  since: number;
+  cameras: CityCameraInfo[];
+}
+
 export type ServerMessage =
   | { type: 'response'; id: number; ok: true; data: unknown }
   | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
@@ -144,7 +168,9 @@ export type ServerMessage =
   /** A consumer's quality (mediasoup score 0–10: what reaches the browser, and what the producer sends). */
   | { type: 'consumerScore'; consumerId: string; score: number; producerScore: number }
   /** A duty-room display changed (pushed to every session). */
-  | { type: 'displayState'; display: DisplayState };
+  | { type: 'displayState'; display: DisplayState }
+  /** City centre only: the wards and their cameras changed (a ward online/offline, a camera's state); the whole list the session may see. */
+  | { type: 'cityWards'; wards: CityWardInfo[] };
 
 /** A failure keeps the known `type` and the raw fields when it got that far (access is checked on them first). */
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody; type?: string; fields?: Record<string, unknown> };

@@ -28,6 +28,11 @@ const bad: [string, unknown, Record<string, string>, RegExp][] = [
   ['bad camera id', { cameras: [{ id: 'A B', name: 'A', main: 'rtsp://x/y' }] }, {}, /cameras\.0\.id/],
   ['duplicate ids', { cameras: [{ id: 'a', name: 'A', main: 'rtsp://x/y' }, { id: 'a', name: 'B', main: 'rtsp://x/z' }] }, {}, /cameras\.1\.id.*duplicate/],
   ['env number', {}, { WARDWALL_SFU_PORT: 'eighty' }, /sfu\.port.*WARDWALL_SFU_PORT/],
+  ['city ward without its id', { city: { role: 'ward', nats: { passwordFile: '/x' } } }, {}, /city\.ward.*needs city\.ward/],
+  ['city without a password file', { city: { role: 'centre' } }, {}, /city\.nats\.passwordFile/],
+  ['city bad ward id', { city: { role: 'ward', ward: { id: 'W 1', name: 'x' }, nats: { passwordFile: '/x' } } }, {}, /city\.ward\.id/],
+  ['city ward id hub', { city: { role: 'ward', ward: { id: 'hub', name: 'x' }, nats: { passwordFile: '/x' } } }, {}, /city\.ward\.id.*reserved/],
+  ['city credentials in the NATS URL', { city: { role: 'centre', nats: { url: 'nats://u:p@127.0.0.1:4222', passwordFile: '/x' } } }, {}, /city\.nats\.url/],
   ['root must be an object', [], {}, /root/],
 ];
 for (const [name, file, env, re] of bad) {
@@ -46,4 +51,18 @@ test('demo cameras sit on the schematic ward map, ids unique', () => {
   const cams = demoCameras(resolveConfig({ demo: { count: 8 } }));
   assert.equal(new Set(cams.map((c) => c.id)).size, 8);
   for (const c of cams) assert.ok(c.position && c.position.x >= 0 && c.position.x <= 1000);
+});
+
+test('city: off by default; ward and centre roles resolve; remote camera ids parse', async () => {
+  const off = resolveConfig({});
+  assert.equal(off.city.role, 'off');
+  const ward = resolveConfig({ city: { role: 'ward', ward: { id: 'w1', name: 'Phường 1' }, nats: { url: 'nats://127.0.0.1:4223', user: 'ward', passwordFile: '/etc/wardwall/nats' } } });
+  assert.equal(ward.city.ward?.id, 'w1');
+  assert.equal(ward.city.nats.url, 'nats://127.0.0.1:4223');
+  const { parseRemoteCameraId } = await import('../src/config.js');
+  assert.deepEqual(parseRemoteCameraId('w1/demo-1'), { ward: 'w1', camera: 'demo-1' });
+  assert.equal(parseRemoteCameraId('demo-1'), null);
+  assert.equal(parseRemoteCameraId('hub/demo-1'), null);
+  assert.equal(parseRemoteCameraId('w1/a/b'), null);
+  assert.equal(parseRemoteCameraId('W1/demo'), null);
 });

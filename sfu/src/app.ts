@@ -31,6 +31,8 @@ import { actorOf } from '@wardwall/accounts';
 import { installResidents, type Residents } from './residents/index.js';
 import { installDisplays, type Displays } from './displays/install.js';
 import { installWallSettings } from './displays/wall-settings.js';
+import { installWardLink, type WardLink } from './city/ward-link.js';
+import { installCentreLink, type CentreLink } from './city/centre-link.js';
 
 export interface Sfu {
   url: string;
@@ -54,6 +56,8 @@ export interface Sfu {
   displays: Displays;
   /** The station's cameras (stored, live-managed): `stationCameras.create({name, main, sub})` adds one. */
   stationCameras: CameraManager;
+  /** City mode (docs/city.md): the ward's or the centre's link; both null when `city.role` is 'off'. */
+  city: { ward: WardLink | null; centre: CentreLink | null };
   close(): Promise<void>;
 }
 
@@ -82,6 +86,8 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   let displays: Displays | null = null;
   let ptz: Ptz | null = null;
   let station: StationCameras | undefined;
+  let wardLink: WardLink | null = null;
+  let centreLink: CentreLink | null = null;
   const router = new Router().before(originGuard(config.sfu.allowedOrigins));
   try {
     db = openAppDb(config.sfu.dataDir);
@@ -121,6 +127,13 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     router.add(...coreRoutes(routesCtx));
     router.add(openApiRoute(() => router.list(), SFU_API_INFO));
     installMap({ config, cameras, router, list: configCameras });
+    if (config.city.role === 'ward') {
+      wardLink = await installWardLink({ config, cameras, log: log.child({ part: 'city' }) });
+      closer.add('city ward link', () => wardLink?.close());
+    } else if (config.city.role === 'centre') {
+      centreLink = await installCentreLink({ config, router, access: auth.policy, log: log.child({ part: 'city' }) });
+      closer.add('city centre link', () => centreLink?.close());
+    }
     const handler = createRequestHandler(routesCtx, router);
     server = tls ? createHttpsServer({ ...tls }, (req, res) => void handler(req, res)) : createServer((req, res) => void handler(req, res));
     server.headersTimeout = 10000;
@@ -130,8 +143,13 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       httpServer.closeAllConnections?.();
       await new Promise<void>((r) => httpServer.close(() => r()));
     });
-    signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: auth.policy, audit }, { authenticate: auth.authenticate });
+    signaling = new SignalingServer(server, { config, pool, cameras, log: log.child({ part: 'signaling' }), access: auth.policy, audit, city: centreLink }, { authenticate: auth.authenticate });
     closer.add('signaling', () => signaling?.close());
+    if (centreLink) {
+      // City centre: every session gets the wards and cameras it may see when they change.
+      const [link, sig] = [centreLink, signaling];
+      link.onChanged(() => sig.pushEach((s) => ({ type: 'cityWards', wards: link.wards(s.principal) })));
+    }
     auth.watch(signaling);
     const trail = audit;
     bookmarks = installBookmarks({
@@ -192,6 +210,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     health: health!,
     displays: displays!,
     stationCameras: station!.manager,
+    city: { ward: wardLink, centre: centreLink },
     close: () => closer.close(),
   };
 }

@@ -18,24 +18,12 @@
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import { z } from 'zod';
-import { STREAMS, type StreamKind } from '@wardwall/common';
+import type { z } from 'zod';
+import type { StreamKind } from '@wardwall/common';
+import { PipeCloseRequestSchema, PipeErrorCode, PipeErrorReplySchema, PipeOpenReplySchema, PipeOpenRequestSchema, type PipeCloseRequest, type PipeEndpoint, type PipeOpenReply, type PipeOpenRequest } from '@wardwall/city';
 
-export const PipeErrorCode = {
-  /** The request or reply does not have the expected shape. */
-  PIPE_BAD_REQUEST: 'PIPE_BAD_REQUEST',
-  /** The ward has no such camera stream. */
-  PIPE_UNKNOWN_CAMERA: 'PIPE_UNKNOWN_CAMERA',
-  /** The camera exists but has no producer now (offline, starting, worker replaced). */
-  PIPE_CAMERA_OFFLINE: 'PIPE_CAMERA_OFFLINE',
-  /** The other side did not answer in time. */
-  PIPE_TIMEOUT: 'PIPE_TIMEOUT',
-  /** mediasoup refused (transport, connect, consume or produce failed). */
-  PIPE_MEDIA_FAILED: 'PIPE_MEDIA_FAILED',
-  /** The pipe manager is closed. */
-  PIPE_CLOSED: 'PIPE_CLOSED',
-} as const;
-export type PipeErrorCode = (typeof PipeErrorCode)[keyof typeof PipeErrorCode];
+export { PipeCloseRequestSchema, PipeEndpointSchema, PipeErrorCode, PipeErrorReplySchema, PipeOpenReplySchema, PipeOpenRequestSchema } from '@wardwall/city';
+export type { PipeCloseRequest, PipeEndpoint, PipeOpenReply, PipeOpenRequest } from '@wardwall/city';
 
 export class PipeLinkError extends Error {
   constructor(
@@ -49,54 +37,6 @@ export class PipeLinkError extends Error {
     return { code: this.code, message: this.message };
   }
 }
-
-const SrtpSchema = z.object({
-  cryptoSuite: z.enum(['AEAD_AES_256_GCM', 'AEAD_AES_128_GCM', 'AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']),
-  keyBase64: z.string().min(1).max(200),
-});
-
-/** Where one half of a pipe listens, and the SRTP key it sends with. */
-export const PipeEndpointSchema = z.object({
-  ip: z.string().min(1).max(64),
-  port: z.number().int().min(1).max(65535),
-  srtpParameters: SrtpSchema,
-});
-export type PipeEndpoint = z.infer<typeof PipeEndpointSchema>;
-
-const IdSchema = z.string().min(1).max(100);
-
-export const PipeOpenRequestSchema = z.object({
-  pipeId: IdSchema,
-  cameraId: IdSchema,
-  stream: z.enum(STREAMS),
-  centre: PipeEndpointSchema,
-});
-export type PipeOpenRequest = z.infer<typeof PipeOpenRequestSchema>;
-
-const RtpParametersSchema = z
-  .object({
-    codecs: z.array(z.object({ mimeType: z.string(), payloadType: z.number().int(), clockRate: z.number().int() }).passthrough()).min(1).max(16),
-    encodings: z.array(z.object({}).passthrough()).max(16).optional(),
-  })
-  .passthrough();
-
-export const PipeOpenReplySchema = z.object({
-  pipeId: IdSchema,
-  ward: PipeEndpointSchema,
-  producer: z.object({
-    id: IdSchema,
-    kind: z.enum(['audio', 'video']),
-    rtpParameters: RtpParametersSchema,
-    paused: z.boolean(),
-  }),
-});
-export type PipeOpenReply = z.infer<typeof PipeOpenReplySchema>;
-
-export const PipeCloseRequestSchema = z.object({ pipeId: IdSchema });
-export type PipeCloseRequest = z.infer<typeof PipeCloseRequestSchema>;
-
-/** A refusal on the wire: `{error: {code, message}}`. */
-export const PipeErrorReplySchema = z.object({ error: z.object({ code: z.enum(Object.values(PipeErrorCode) as [PipeErrorCode, ...PipeErrorCode[]]), message: z.string().max(500) }) });
 
 /** Where a pipe transport listens: the address the other side can reach (announced when behind NAT). */
 export interface PipeListen {
@@ -159,7 +99,13 @@ export class WardPipes {
   private closed = false;
 
   constructor(
-    private readonly opts: { listen: PipeListen; source: WardProducerSource; log: Logger },
+    private readonly opts: {
+      listen: PipeListen;
+      source: WardProducerSource;
+      log: Logger;
+      /** The ward closed a pipe by itself (its camera's producer went away): tell the centre. */
+      onDropped?: (pipeId: string, why: string) => void;
+    },
   ) {}
 
   get size(): number {
@@ -209,6 +155,7 @@ export class WardPipes {
     if (!transport.closed) {
       this.opts.log.info({ pipeId, why }, 'city pipe closed (ward)');
       transport.close();
+      this.opts.onDropped?.(pipeId, why);
     }
     this.forget(pipeId, transport);
   }
@@ -424,6 +371,17 @@ export class CentrePipes {
       transport.close();
       throw e;
     }
+  }
+
+  /**
+   * The ward closed pipe `pipeId` by itself (camera producer gone): the centre's half closes now, so
+   * the viewers' consumers close with the pipe producer (and may consume again). False when unknown.
+   */
+  dropPipe(wardId: string, pipeId: string): boolean {
+    const pipe = [...this.pipes.values()].find((p) => p.wardId === wardId && p.pipeId === pipeId);
+    if (!pipe) return false;
+    void this.closePipe(pipe, 'closed by the ward');
+    return true;
   }
 
   /** Closes every pipe now (shutdown), telling the wards. */

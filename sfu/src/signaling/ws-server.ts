@@ -191,6 +191,15 @@ export class SignalingServer {
   }
 
   /** Pushes a message to every greeted session, or to those `filter` accepts. */
+  /** Sends each greeted session its own message (e.g. a list filtered by its rights); null skips it. */
+  pushEach(make: (s: Session) => ServerMessage | null): void {
+    for (const s of this.sessions) {
+      if (!s.greeted) continue;
+      const m = make(s);
+      if (m) s.send(m);
+    }
+  }
+
   broadcast(message: ServerMessage, filter?: (s: Session) => boolean): void {
     for (const s of this.sessions) if (s.greeted && (!filter || filter(s))) s.send(message);
   }

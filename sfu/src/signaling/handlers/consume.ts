@@ -1,8 +1,9 @@
-import { AppError, ErrorCode, type ClientMessage, type ResponseData } from '@wardwall/common';
+import { AppError, ErrorCode, parseRemoteCameraId, type ClientMessage, type ResponseData } from '@wardwall/common';
 import type { types } from 'mediasoup';
 import type { SignalingContext } from '../context.js';
 import type { Session } from '../session.js';
 import { actorOf } from '@wardwall/accounts';
+import type { PipeLease } from '../../city/pipe-link.js';
 
 type Msg<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
 
@@ -10,24 +11,37 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   const who = ctx.access.require(session.principal, 'live', msg.cameraId);
   const transport = session.transport(msg.transportId);
   if (!transport) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${msg.transportId}`);
-  if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
-  const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
-  if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
   const audio = msg.media === 'audio';
-  // Live audio comes with the main stream of a camera that has it enabled (`audio` not false).
-  const source = audio ? ctx.cameras.stream(msg.cameraId, 'main')?.audio : stream;
-  if (!source) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no live audio`, 404);
+  // At a city centre, a ward's camera `<ward>/<camera>` comes through a leased pipe (docs/city.md).
+  const city = ctx.city && parseRemoteCameraId(msg.cameraId) ? ctx.city : null;
+  if (city && audio) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId}: a ward camera's audio is not piped to the centre`, 404);
+  let source: { producer: types.Producer | null; ensureOn(router: types.Router): Promise<types.Producer> } | undefined;
+  if (!city) {
+    if (!ctx.cameras.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
+    const stream = ctx.cameras.stream(msg.cameraId, msg.stream);
+    if (!stream) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no ${msg.stream} stream`, 404);
+    // Live audio comes with the main stream of a camera that has it enabled (`audio` not false).
+    source = (audio ? ctx.cameras.stream(msg.cameraId, 'main')?.audio : stream) ?? undefined;
+    if (!source) throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${msg.cameraId} has no live audio`, 404);
+  } else if (!city.has(msg.cameraId)) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${msg.cameraId}`, 404);
   // Counted before the awaits: a burst of concurrent consume messages cannot get past the limit.
   const release = session.reserve('consumers');
   let consumer: types.Consumer;
   let producer: types.Producer;
+  let lease: PipeLease | null = null;
+  let done = false;
   try {
     const transportRouter = session.routerOf(transport.id);
-    if (!source.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
-    try {
-      producer = await source.ensureOn(transportRouter);
-    } catch (e) {
-      throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
+    if (city) {
+      lease = await city.acquire(msg.cameraId, msg.stream, transportRouter);
+      producer = lease.producer;
+    } else {
+      if (!source!.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
+      try {
+        producer = await source!.ensureOn(transportRouter);
+      } catch (e) {
+        throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is not available: ${(e as Error).message.slice(0, 100)}`);
+      }
     }
     const rtpCapabilities = msg.rtpCapabilities as unknown as types.RtpCapabilities;
     let canConsume = false;
@@ -46,9 +60,14 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
       consumer.close();
       throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
     }
+    done = true;
   } finally {
     release();
+    if (!done) lease?.release();
   }
+  // The pipe's lease ends with the consumer; the linger keeps the pipe a while for the next viewer.
+  const held = lease;
+  if (held) consumer.observer.once('close', () => held.release());
   const detail = { stream: msg.stream, consumer: consumer.id.slice(0, 8), ...(audio ? { media: 'audio' } : {}) };
   // Audited before any video flows (consumers start paused): not audited, not watched.
   try {

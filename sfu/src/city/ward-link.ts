@@ -1,0 +1,98 @@
+/**
+ * City mode, ward side (docs/city.md): the SFU of a ward box connects to its own NATS leaf node,
+ * publishes the station's cameras and their live state through `WardRegistry` (the centre's
+ * directory), and answers the centre's `pipe.open` / `pipe.close` with `WardPipes` on the camera
+ * producers of the `CameraRegistry`. Installed by app.ts only when `city.role` is 'ward'.
+ */
+import type { NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import type { CameraInfo, Config } from '@wardwall/common';
+import { connectNats, encodeJson, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
+import type { CameraRegistry } from '../media/camera-registry.js';
+import { PipeLinkError, registrySource, WardPipes } from './pipe-link.js';
+import { readCityPassword } from './password-file.js';
+
+export interface WardLink {
+  registry: WardRegistry;
+  pipes: WardPipes;
+  nc: NatsConnection;
+  close(): Promise<void>;
+}
+
+/** What the ward publishes of a station camera: id, name, the main stream's state, map position. */
+export function wardCameraOf(c: CameraInfo): WardCamera {
+  const s = c.streams.main;
+  return { id: c.id, name: c.name, state: s.state, reason: s.reason, since: s.since, position: c.position };
+}
+
+/** A pipe refusal travels as a normal reply so that its PIPE_* code reaches the centre. */
+async function pipeReply<T>(fn: () => Promise<T>): Promise<T | { error: { code: PipeLinkError['code']; message: string } }> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof PipeLinkError) return { error: e.toBody() };
+    throw e;
+  }
+}
+
+export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger }): Promise<WardLink> {
+  const { config, cameras, log } = deps;
+  const city = config.city;
+  if (city.role !== 'ward' || !city.ward) throw new Error('installWardLink: city.role is not "ward"');
+  const ward = city.ward;
+  const password = readCityPassword(city.nats.passwordFile);
+  const nc = await connectNats({ server: city.nats.url.replace(/^nats:\/\//, ''), user: city.nats.user, password, name: `wardwall-sfu ward ${ward.id}` });
+  const pipes = new WardPipes({
+    listen: { ip: city.pipeIp, ...(city.pipeAnnouncedAddress ? { announcedAddress: city.pipeAnnouncedAddress } : {}) },
+    source: registrySource(cameras),
+    log: log.child({ part: 'city-pipes' }),
+    // The centre closes its half at once (its viewers see the consumer close and may consume again).
+    onDropped: (pipeId, why) => {
+      const event: PipeClosedEvent = { pipeId, why: why.slice(0, 200) };
+      nc.publish(wardEventSubject(ward.id, 'pipe.closed'), encodeJson(event));
+    },
+  });
+  const registry = new WardRegistry({
+    nc,
+    ward: ward.id,
+    name: ward.name,
+    heartbeatMs: city.heartbeatMs,
+    log: log.child({ part: 'city-registry' }),
+    handlers: {
+      'pipe.open': (body) => pipeReply(() => pipes.open(body)),
+      'pipe.close': (body) => pipeReply(() => pipes.close(body)),
+    },
+  });
+  const publishAll = () => {
+    try {
+      registry.setCameras(cameras.info().map(wardCameraOf));
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'city: camera list not published');
+    }
+  };
+  const statusListener = (cameraId: string, kind: string, status: { state: WardCamera['state']; reason: WardCamera['reason']; since: number }) => {
+    if (kind !== 'main') return;
+    try {
+      registry.setCameraState(cameraId, status.state, status.reason, status.since);
+    } catch (e) {
+      log.warn({ camera: cameraId, err: (e as Error).message }, 'city: camera state not published');
+    }
+  };
+  cameras.on('changed', publishAll);
+  cameras.on('status', statusListener);
+  publishAll();
+  registry.start();
+  log.info({ ward: ward.id, nats: city.nats.url }, 'city: ward link started');
+  return {
+    registry,
+    pipes,
+    nc,
+    async close() {
+      cameras.off('changed', publishAll);
+      cameras.off('status', statusListener);
+      await registry.stop();
+      pipes.closeAll();
+      await nc.close().catch(() => undefined);
+    },
+  };
+}
