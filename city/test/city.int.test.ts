@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { freeTcpPort } from '@wardwall/server-kit';
 import { CentreDirectory, connectNats, hubConfig, NatsConnectError, leafConfig, NatsProcessError, NatsServerProcess, newPassword, requestWard, WardRegistry, WardRegistryError, WardRequestError, type DirectoryChange, type WardCamera } from '@wardwall/city';
-import { startCity, waitFor, type TestCity } from './support.js';
+import { startCity, waitFor, type TestCity } from '@wardwall/testing/city';
 
 let city: TestCity;
 let centreNc: NatsConnection;

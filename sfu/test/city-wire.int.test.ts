@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { ServerMessage } from '@wardwall/common';
-import { startCity, type TestCity } from '../../city/test/support.js';
-import { createUser, startTestSystem, waitFor, wsClient, type TestSignaling, type TestSystem } from './support.js';
+import { startCity, type TestCity } from '@wardwall/testing/city';
+import { createUser, startTestSystem, waitFor, wsClient, type TestSignaling, type TestSystem } from '@wardwall/testing/system';
 import type { RemoteWard } from '../src/city/centre-link.js';
 
 const WARD = 'w1';
