@@ -32,7 +32,7 @@ import { demoFilterGraph, DEFAULT_FONT, encoderArgs } from '@wardwall/endpoint/d
 import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { launchChromium, openPage } from '@wardwall/testing/browser';
 import { processTree, TreeSampler } from '@wardwall/testing/proc-stats';
-import { BENCH_PAGE_HELPERS, benchOption, bySmoke, round1, SMOKE, SMOKE_FIELD } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, bySmoke, round1, SMOKE, SMOKE_FIELD, runBench } from './common.js';
 import { pssKb, summariseCpu, summariseWall, type TileSnapshot } from './capacity-stats.js';
 
 function camerasOption(): number {
@@ -295,10 +295,4 @@ async function underLoad(cams: CameraServer): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

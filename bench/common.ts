@@ -39,3 +39,17 @@ export function benchOption(name: string, full: number, smoke: number): number {
 export function bySmoke<T>(full: T, smoke: T): T {
   return SMOKE ? smoke : full;
 }
+
+/**
+ * Runs a bench's main and ends the process: exit 0 when it resolved, 1 with the error on stderr when
+ * it threw (a bench may leave handles such as a browser's pipes open; the exit does not wait for them).
+ */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

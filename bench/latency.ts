@@ -32,7 +32,7 @@ import { startEmbedded } from '@wardwall/endpoint';
 import { endpointReadAuth } from '@wardwall/endpoint/secret';
 import { launchChromium, signInBrowser } from '@wardwall/testing/browser';
 import { signIn } from '@wardwall/testing/system';
-import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE, SMOKE_FIELD } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE, SMOKE_FIELD, runBench } from './common.js';
 import { TreeSampler } from '@wardwall/testing/proc-stats';
 import { compareWithJanus, oursForOneCamera, RATIO_KEYS, type SideFigures } from './janus-compare.js';
 import { openJanusPage, janusVideo, stopJanus, watchJanus } from './janus-page.js';
@@ -283,10 +283,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -12,7 +12,7 @@
  */
 import { startTestSystem, TEST_ADMIN_PASSWORD, waitFor } from '@wardwall/testing/system';
 import { launchChromium, signInBrowser } from '@wardwall/testing/browser';
-import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD } from './common.js';
+import { BENCH_PAGE_HELPERS, benchOption, pct, round1, SMOKE_FIELD, runBench } from './common.js';
 
 const SEEKS = benchOption('BENCH_SEEKS', 10, 3);
 const RECORD_S = benchOption('BENCH_RECORD_SECONDS', 24, 8);
@@ -102,10 +102,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runBench(main);
