@@ -184,7 +184,11 @@ async function underLoad(cams: CameraServer): Promise<void> {
     wall: { firstWall: false },
     patch: (raw) => {
       raw.demo = { enabled: false };
-      raw.recorder.segmentSeconds = 60; // the production default (tests use 4 s)
+      // Production settings where the test system speeds things up: 60 s segments (tests: 4 s) and
+      // the ingest's restart back-off up to 30 s (tests: at most 1 s, which on a loaded box turns
+      // every stall into a storm of restarts, each costing a python3 + GStreamer start-up).
+      raw.recorder.segmentSeconds = 60;
+      raw.sfu.ingest = {};
     },
   });
   const browser = await launchChromium();
@@ -255,7 +259,8 @@ async function underLoad(cams: CameraServer): Promise<void> {
     const pss = pssOf(pids);
     const cpu = sampler.stop();
     const seconds = (Date.now() - t0) / 1000;
-    const cpuSum = summariseCpu(cpu.cpuSeconds, seconds, CORES, CAMERAS, TARGETS.cpu_pct_machine);
+    // Per camera that streams: cameras still down (in back-off) cost next to nothing and would flatter it.
+    const cpuSum = summariseCpu(cpu.cpuSeconds, seconds, CORES, camerasLive, TARGETS.cpu_pct_machine);
     const wall = summariseWall(before, after, seconds);
     const byProcess = Object.fromEntries(Object.entries(cpu.byProcess).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => [k, round1((v / seconds) * 100)]));
     const pssGb = pss / 1024 / 1024;
@@ -271,7 +276,7 @@ async function underLoad(cams: CameraServer): Promise<void> {
       load_avg_1m: round1(loadavg()[0]!),
       seconds: round1(seconds),
       cpu_pct_machine: round1(cpuSum.cpuPctMachine),
-      cpu_per_camera_pct_core: Math.round(cpuSum.perCameraPctCore * 100) / 100,
+      cpu_per_live_camera_pct_core: Math.round(cpuSum.perCameraPctCore * 100) / 100,
       cpu_by_process_pct_core: byProcess,
       pss_gb: Math.round(pssGb * 100) / 100,
       processes: pids.length,
@@ -284,7 +289,7 @@ async function underLoad(cams: CameraServer): Promise<void> {
       wall_fps: wall.fps.map(round1),
       link_events: linkEvents,
       max_cameras_within_target: cpuSum.maxCamerasWithinTarget,
-      max_cameras_note: `extrapolated linearly from the per-camera cost at ${CAMERAS} cameras (fixed costs included in it)`,
+      max_cameras_note: `extrapolated linearly from the per-camera cost of the ${camerasLive} live cameras (fixed costs included in it)`,
       targets: TARGETS,
       pass: !SMOKE && camerasLive === CAMERAS && cpuSum.cpuPctMachine <= TARGETS.cpu_pct_machine && pssGb <= TARGETS.pss_gb && wall.tilesLive >= TARGETS.tiles_live,
     };
