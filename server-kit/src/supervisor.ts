@@ -126,10 +126,18 @@ export class SupervisedProcess extends EventEmitter<Events> {
   private launch(): void {
     this.timer = null;
     if (this.stopped) return;
-    const spec = this.opts.spec();
     const spawn = this.opts.spawn ?? nodeSpawn;
     this.stderrTail = [];
     this.startedAt = this.now();
+    let spec: ProcessSpec;
+    try {
+      spec = this.opts.spec();
+    } catch (e) {
+      // The owner cannot say what to run right now (e.g. its target is being rebuilt): a failed
+      // start like any other, retried after the back-off; never an exception out of a timer.
+      this.onExit(null, null, `cannot start: ${(e as Error).message}`);
+      return;
+    }
     let child: ChildProcess;
     try {
       child = spawn(spec.command, spec.args, {

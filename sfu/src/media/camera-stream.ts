@@ -228,15 +228,17 @@ export class CameraStream extends EventEmitter<Events> {
   }
 
   private processSpec(): ProcessSpec {
+    // No transport while the stream moves to a new worker (moveTo): the supervisor retries the start.
+    if (!this.transport || !this.planRef) throw new Error('the stream has no media transport yet');
     const target: IngestTarget = {
       rtpHost: RTP_HOST,
-      rtpPort: this.transport!.tuple.localPort,
+      rtpPort: this.transport.tuple.localPort,
       sourcePort: this.sourcePort,
       ssrc: this.ssrc,
       payloadType: INGEST_PAYLOAD_TYPE,
       rtpStart: this.rtpContinuity.next(performance.now(), this.countersRef.packets),
     };
-    const plan = this.planRef!;
+    const plan = this.planRef;
     // The URL (credentials, read secrets) goes to the launcher's stdin, never on a command line.
     return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.nextRunTarget() ?? null });
   }
