@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { launchChromium, openPage } from '@wardwall/testing/browser';
+import { assertPlaying as assertTilesPlaying, readTiles } from '@wardwall/testing/tiles';
 
 let sys: TestSystem;
 let browser: Browser;
@@ -26,41 +27,11 @@ after(async () => {
   await sys?.close();
 });
 
-interface TileState {
-  index: number;
-  camera: string;
-  state: string;
-  frames: number;
-  stream: string;
-}
-async function tiles(): Promise<TileState[]> {
-  return page.locator('ww-tile').evaluateAll((els) =>
-    els.map((e) => ({
-      index: Number(e.getAttribute('data-index')),
-      camera: e.getAttribute('camera-id') ?? '',
-      state: e.getAttribute('state') ?? '',
-      frames: Number(e.getAttribute('frames') ?? 0),
-      stream: e.getAttribute('stream') ?? '',
-    })),
-  );
-}
+const tiles = () => readTiles(page);
 const tileOf = async (cam: string) => (await tiles()).find((t) => t.camera === cam);
 
-/** Every listed camera's tile presents new decoded frames. */
-async function assertPlaying(cams: string[], label: string): Promise<void> {
-  await waitFor(`${label}: tiles playing`, async () => {
-    const ts = await tiles();
-    return cams.every((c) => ts.find((t) => t.camera === c && t.state === 'playing' && t.frames > 0));
-  }, 20000, 200);
-  const before = await tiles();
-  await new Promise((r) => setTimeout(r, 2000));
-  const later = await tiles();
-  for (const c of cams) {
-    const a = before.find((t) => t.camera === c)!.frames;
-    const b = later.find((t) => t.camera === c)!.frames;
-    assert.ok(b - a >= 10, `${label}: ${c} decoded ${b - a} frames in 2 s`);
-  }
-}
+/** Every listed camera's tile presents new decoded frames (at least 10 in 2 s). */
+const assertPlaying = (cams: string[], label: string) => assertTilesPlaying(page, cams, label, 2000, 20000, 5);
 
 test('the wall shows 4 live cameras in a 2x2 layout with decoded frames in every tile', async () => {
   await page.goto(sys.sfu.url);
