@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_LINK_POLICY as P, INITIAL_LINK_STATE, activeJitterMs, judgeSample, linkConstraint, nextLinkState, sampleFrom, tileIsLive, type LinkSample, type LinkState } from '../src/core/link-quality.js';
+import { DEFAULT_LINK_POLICY as P, INITIAL_LINK_STATE, activeJitterMs, browserBusy, judgeSample, linkConstraint, nextLinkState, sampleFrom, tileIsLive, type LinkSample, type LinkState } from '../src/core/link-quality.js';
 
 const ok: LinkSample = { at: 0, availableIncomingBitrate: null, lossRate: 0, jitterMs: 5, freezes: 0, minScore: 10, receivedBitrate: 2e6, starved: false };
 const s = (over: Partial<LinkSample>): LinkSample => ({ ...ok, ...over });
@@ -12,7 +12,11 @@ test('judgeSample: table', () => {
     [{ lossRate: 0.02 }, 'neutral'],
     [{ lossRate: 0.05 }, 'bad'],
     [{ lossRate: 0.2 }, 'severe'],
-    [{ jitterMs: 120 }, 'bad'],
+    // Jitter alone is a starved sender's burst as often as a slow link: it counts with loss or a long round trip.
+    [{ jitterMs: 120 }, 'good'],
+    [{ jitterMs: 120, lossRate: 0.015 }, 'bad'],
+    [{ jitterMs: 120, rttMs: 200 }, 'bad'],
+    [{ jitterMs: 120, rttMs: 2 }, 'good'],
     [{ minScore: 5 }, 'bad'],
     [{ minScore: 8 }, 'neutral'],
     [{ availableIncomingBitrate: 300_000 }, 'bad'],
@@ -73,4 +77,44 @@ test('jitter counts only streams that received packets in the interval (a paused
   assert.equal(activeJitterMs(prev, { ...prev, fresh: { packets: 40, jitterMs: 15 } }), 15, 'a new stream with packets counts');
   assert.equal(activeJitterMs(prev, prev), null, 'nothing flowing: no jitter to judge');
   assert.equal(activeJitterMs({}, { a: { packets: 10, jitterMs: null } }), null);
+});
+
+test('a busy browser is not a slow link: its samples are neutral, except a low bandwidth estimate', () => {
+  // What the 4x4 wall on a saturated box showed (bench:capacity): 26 % loss, 101 ms jitter, 12 freezes, on loopback.
+  const saturated = { lossRate: 0.26, jitterMs: 101, freezes: 12, rttMs: 1 };
+  assert.equal(judgeSample(s(saturated)), 'severe', 'with nothing saying the browser is busy it reads as a bad link');
+  assert.equal(judgeSample(s({ ...saturated, pageLagMs: 450 })), 'busy', 'timers 450 ms late: the page was busy');
+  assert.equal(judgeSample(s({ ...saturated, decodeMsPerFrame: 40 })), 'busy', 'decoding 40 ms a frame: the decoder cannot keep up');
+  assert.equal(judgeSample(s({ jitterMs: 101, freezes: 12, droppedFrameRate: 0.3, starved: true, lossRate: 0 })), 'busy', 'dropping 30 % of frames without loss');
+  assert.equal(judgeSample(s({ ...saturated, droppedFrameRate: 0.3 })), 'severe', 'frames dropped on a lossy link are the link\'s');
+  assert.equal(judgeSample(s({ starved: true, lossRate: null, pageLagMs: 2100 })), 'busy', 'no packet while the page did not run');
+  assert.equal(judgeSample(s({ ...saturated, pageLagMs: 450, availableIncomingBitrate: 300_000 })), 'bad', 'the estimate is the network\'s own sign');
+  assert.equal(judgeSample(s({ ...saturated, pageLagMs: 120, decodeMsPerFrame: 8, droppedFrameRate: 0.02 })), 'severe', 'below the busy marks');
+  assert.equal(browserBusy(s({ pageLagMs: P.busyLagMs })), true);
+  assert.equal(browserBusy(s({ pageLagMs: P.busyLagMs - 1, decodeMsPerFrame: null, droppedFrameRate: null })), false);
+  // A 16-tile wall on a busy PC stays good through a minute of busy samples; a slow link still turns poor.
+  let st = INITIAL_LINK_STATE;
+  for (let i = 0; i < 30; i++) st = nextLinkState(st, s({ at: i * 2000, ...saturated, pageLagMs: 300 }));
+  assert.equal(st.level, 'good');
+  st = nextLinkState(nextLinkState(st, s({ at: 70_000, lossRate: 0.05 })), s({ at: 72_000, lossRate: 0.05 }));
+  assert.equal(st.level, 'poor');
+  // Busy samples do not count as good either: recovery waits for real good samples.
+  let back = nextLinkState(st, s({ at: 80_000 }));
+  back = nextLinkState(back, s({ at: 90_000, pageLagMs: 900 }));
+  assert.equal(nextLinkState(back, s({ at: 80_000 + P.recoverAfterMs })).level, 'poor');
+});
+
+test('sampleFrom: decode time per frame, dropped share, round trip and page lag', () => {
+  const base = { at: 0, packetsReceived: 0, packetsLost: 0, bytesReceived: 0, freezeCount: 0, streams: {}, availableIncomingBitrate: null };
+  const a = { ...base, framesDecoded: 100, totalDecodeTime: 0.5, framesDropped: 1, framesReceived: 100, rttMs: 3 };
+  const b = { ...base, at: 2000, packetsReceived: 10, framesDecoded: 150, totalDecodeTime: 2.0, framesDropped: 11, framesReceived: 200, rttMs: 4 };
+  const x = sampleFrom(a, b, null, true, 320)!;
+  assert.equal(x.decodeMsPerFrame, 30);
+  assert.equal(x.droppedFrameRate, 0.1);
+  assert.equal(x.rttMs, 4);
+  assert.equal(x.pageLagMs, 320);
+  const old = sampleFrom(base, { ...base, at: 2000, packetsReceived: 5 }, null)!;
+  assert.equal(old.decodeMsPerFrame, null, 'counters absent: not judged');
+  assert.equal(old.droppedFrameRate, null);
+  assert.equal(sampleFrom(a, { ...a, at: 2000 }, null)!.decodeMsPerFrame, null, 'nothing decoded in the interval');
 });

@@ -4,6 +4,15 @@
  * `poor`, with hysteresis: it turns poor after a few bad samples in a row (or one very bad one) and
  * good again only after it stayed good for a while, so a wall on a shaky link does not flap.
  * On a poor link tiles take the sub stream and only a few stay live; the others show stills.
+ *
+ * A busy machine is not a slow network. A duty-room PC decoding 16 tiles, or a box whose SFU and
+ * ingests are starved, shows several of the same signs as a slow link (packets arriving in bursts,
+ * so jitter; a receive socket overflowing, so loss; no packet for a whole interval; freezes). Going
+ * to stills then helps nobody on a LAN. So each sample also carries the browser's own signs of being
+ * busy (its timers firing late, slow decoding, frames it dropped) and the path's round-trip time;
+ * a sample taken while the browser is busy never counts against the link (it is `busy`, neutral),
+ * except for the browser's bandwidth estimate, which only the network moves; and jitter counts only
+ * with loss or a long round trip (a starved ingest sends in bursts on a fast link, too).
  */
 
 export type LinkLevel = 'good' | 'poor';
@@ -25,6 +34,14 @@ export interface LinkSample {
   receivedBitrate: number | null;
   /** Live consumers exist but no packet arrived over the interval (the path is gone). */
   starved: boolean;
+  /** The page's worst timer lateness over the interval (ms): its main thread was busy. Null = not measured. */
+  pageLagMs?: number | null;
+  /** Mean decode time per decoded video frame over the interval (ms). */
+  decodeMsPerFrame?: number | null;
+  /** Frames the browser dropped / frames received over the interval, 0..1. */
+  droppedFrameRate?: number | null;
+  /** The transport's current round-trip time (ms), from the ICE candidate pair. */
+  rttMs?: number | null;
 }
 
 export interface LinkPolicy {
@@ -49,6 +66,14 @@ export interface LinkPolicy {
   poorLiveTiles: number;
   /** Refresh interval of the stills of the tiles that are not live on a poor link (ms). */
   stillRefreshMs: number;
+  /** The browser counts as busy when its timers were this late (ms)… */
+  busyLagMs: number;
+  /** …or decoding took this long per frame on average (ms)… */
+  busyDecodeMs: number;
+  /** …or it dropped this share of the frames it received. */
+  busyDropRate: number;
+  /** A round trip this long (ms) makes jitter count without loss (a queue building up on a slow link). */
+  slowRttMs: number;
 }
 
 export const DEFAULT_LINK_POLICY: LinkPolicy = {
@@ -64,18 +89,34 @@ export const DEFAULT_LINK_POLICY: LinkPolicy = {
   recoverAfterMs: 10_000,
   poorLiveTiles: 4,
   stillRefreshMs: 3000,
+  busyLagMs: 200,
+  busyDecodeMs: 25,
+  busyDropRate: 0.1,
+  slowRttMs: 150,
 };
 
-export type SampleVerdict = 'severe' | 'bad' | 'good' | 'neutral';
+/** `busy`: the browser was too busy for the sample to say anything about the link (neutral). */
+export type SampleVerdict = 'severe' | 'bad' | 'good' | 'neutral' | 'busy';
+
+/** Whether the browser itself was busy over the sample (its timers, its decoder). */
+export function browserBusy(s: LinkSample, p: LinkPolicy = DEFAULT_LINK_POLICY): boolean {
+  // Dropped frames say "busy" only without loss: a lossy link drops the frames it could not complete.
+  const dropping = (s.droppedFrameRate ?? 0) >= p.busyDropRate && (s.lossRate ?? 0) < p.goodLoss;
+  return (s.pageLagMs ?? 0) >= p.busyLagMs || (s.decodeMsPerFrame ?? 0) >= p.busyDecodeMs || dropping;
+}
 
 /** How one sample looks on its own. */
 export function judgeSample(s: LinkSample, p: LinkPolicy = DEFAULT_LINK_POLICY): SampleVerdict {
+  // The bandwidth estimate is the network's own sign, busy or not.
+  const lowEstimate = s.availableIncomingBitrate !== null && s.availableIncomingBitrate < p.minBitrate;
+  if (browserBusy(s, p)) return lowEstimate ? 'bad' : 'busy';
   if (s.starved || (s.lossRate !== null && s.lossRate >= p.severeLoss)) return 'severe';
+  const jitterCounts = (s.lossRate ?? 0) >= p.goodLoss || (s.rttMs ?? 0) >= p.slowRttMs;
   const bad =
     (s.lossRate !== null && s.lossRate >= p.badLoss) ||
-    (s.jitterMs !== null && s.jitterMs >= p.badJitterMs) ||
+    (s.jitterMs !== null && s.jitterMs >= p.badJitterMs && jitterCounts) ||
     (s.minScore !== null && s.minScore <= p.badScore) ||
-    (s.availableIncomingBitrate !== null && s.availableIncomingBitrate < p.minBitrate) ||
+    lowEstimate ||
     // Freezes count when packets are being lost too: alone they are more often the machine (a busy
     // CPU, a stream with uneven frame timing) than the link.
     (s.freezes >= p.badFreezes && (s.lossRate ?? 0) >= p.goodLoss);
@@ -102,7 +143,7 @@ export function nextLinkState(state: LinkState, s: LinkSample, p: LinkPolicy = D
     const poor = state.level === 'poor' || v === 'severe' || badStreak >= p.badSamples;
     return { level: poor ? 'poor' : 'good', badStreak, goodSince: null };
   }
-  if (v === 'neutral') return { ...state, badStreak: 0, goodSince: state.level === 'poor' ? null : state.goodSince };
+  if (v === 'neutral' || v === 'busy') return { ...state, badStreak: 0, goodSince: state.level === 'poor' ? null : state.goodSince };
   const goodSince = state.goodSince ?? s.at;
   if (state.level === 'poor' && s.at - goodSince >= p.recoverAfterMs) return { level: 'good', badStreak: 0, goodSince };
   return { level: state.level, badStreak: 0, goodSince };
@@ -140,6 +181,22 @@ export interface ReceiveCounters {
    */
   streams: Record<string, { packets: number; jitterMs: number | null }>;
   availableIncomingBitrate: number | null;
+  /** Summed over the inbound video streams (absent in older snapshots: then not judged). */
+  framesDecoded?: number;
+  /** Seconds, summed. */
+  totalDecodeTime?: number;
+  framesDropped?: number;
+  framesReceived?: number;
+  /** The candidate pair's current round-trip time (ms), or null. */
+  rttMs?: number | null;
+}
+
+/** Mean of a cumulative quantity per unit of another over the interval, or null when nothing moved. */
+function ratePer(prevNum: number | undefined, curNum: number | undefined, prevDen: number | undefined, curDen: number | undefined): number | null {
+  if (prevNum === undefined || curNum === undefined || prevDen === undefined || curDen === undefined) return null;
+  const den = curDen - prevDen;
+  const num = curNum - prevNum;
+  return den > 0 && num >= 0 ? num / den : null;
 }
 
 /** The worst jitter (ms) of the streams that received packets since `prev` (new streams count when they received any). */
@@ -153,7 +210,7 @@ export function activeJitterMs(prev: ReceiveCounters['streams'], cur: ReceiveCou
 }
 
 /** A sample from two snapshots (null without a previous one or with counters that went back: a new transport). */
-export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, minScore: number | null, consuming = false): LinkSample | null {
+export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, minScore: number | null, consuming = false, pageLagMs: number | null = null): LinkSample | null {
   if (!prev || cur.at <= prev.at || cur.packetsReceived < prev.packetsReceived || cur.packetsLost < prev.packetsLost) return null;
   const received = cur.packetsReceived - prev.packetsReceived;
   const lost = cur.packetsLost - prev.packetsLost;
@@ -167,5 +224,9 @@ export function sampleFrom(prev: ReceiveCounters | null, cur: ReceiveCounters, m
     minScore,
     receivedBitrate: seconds > 0 ? ((cur.bytesReceived - prev.bytesReceived) * 8) / seconds : null,
     starved: consuming && received === 0,
+    pageLagMs,
+    decodeMsPerFrame: ((x) => (x === null ? null : x * 1000))(ratePer(prev.totalDecodeTime, cur.totalDecodeTime, prev.framesDecoded, cur.framesDecoded)),
+    droppedFrameRate: ratePer(prev.framesDropped, cur.framesDropped, prev.framesReceived, cur.framesReceived),
+    rttMs: cur.rttMs ?? null,
   };
 }
