@@ -15,6 +15,7 @@ import { redactCredentials } from '@wardwall/common';
 import type { Logger } from '@wardwall/server-kit';
 import { cameraRecordSchema, decodeJson, encodeJson, wardRequestSubject } from './city-protocol.js';
 import { PipeCloseRequestSchema, PipeErrorReplySchema, PipeOpenReplySchema, PipeOpenRequestSchema } from './pipe-protocol.js';
+import { alertsListReplySchema, alertsListRequestSchema } from './ward-events.js';
 
 export const WardRequestCode = {
   /** The request body does not fit the op's schema (the message names the field). */
@@ -53,6 +54,11 @@ export const wardOps = {
   'pipe.close': {
     request: PipeCloseRequestSchema,
     reply: z.union([z.object({ closed: z.boolean() }).strict(), PipeErrorReplySchema]),
+  },
+  /** The ward's open and acknowledged alerts (the centre's resync after the ward came back online). */
+  'alerts.list': {
+    request: alertsListRequestSchema,
+    reply: alertsListReplySchema,
   },
 } as const;
 export type WardOp = keyof typeof wardOps;

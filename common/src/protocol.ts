@@ -155,6 +155,33 @@ export interface CityWardInfo {
   cameras: CityCameraInfo[];
 }
 
+/** City centre: a ward's camera health alert (the ward's alert id; the camera as `<ward>/<camera>` in `remoteId`). */
+export interface CityAlertInfo {
+  ward: string;
+  remoteId: string;
+  id: number;
+  cameraId: string;
+  kind: HealthAlert['kind'];
+  state: HealthAlert['state'];
+  openedAt: number;
+  ackedAt: number | null;
+  ackedBy: string | null;
+  closedAt: number | null;
+  detail: Record<string, number>;
+}
+
+/** City centre: a bookmark that became urgent at a ward (its cameras as `<ward>/<camera>`; the note stays at the ward). */
+export interface CityUrgentInfo {
+  ward: string;
+  id: string;
+  cameras: string[];
+  startMs: number;
+  endMs: number;
+  title: string;
+  by: string;
+  at: number;
+}
+
 export type ServerMessage =
   | { type: 'response'; id: number; ok: true; data: unknown }
   | { type: 'response'; id: number | null; ok: false; error: ErrorBody }
@@ -170,7 +197,11 @@ export type ServerMessage =
   /** A duty-room display changed (pushed to every session). */
   | { type: 'displayState'; display: DisplayState }
   /** City centre only: the wards and their cameras changed (a ward online/offline, a camera's state); the whole list the session may see. */
-  | { type: 'cityWards'; wards: CityWardInfo[] };
+  | { type: 'cityWards'; wards: CityWardInfo[] }
+  /** City centre only: a ward's alert opened, was acknowledged or closed (to sessions with `live` on its camera). */
+  | { type: 'cityAlert'; alert: CityAlertInfo }
+  /** City centre only: a bookmark became urgent at a ward (to sessions with `live` on one of its cameras). */
+  | { type: 'cityUrgent'; urgent: CityUrgentInfo };
 
 /** A failure keeps the known `type` and the raw fields when it got that far (access is checked on them first). */
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; id: number | null; error: ErrorBody; type?: string; fields?: Record<string, unknown> };

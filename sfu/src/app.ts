@@ -147,8 +147,11 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     closer.add('signaling', () => signaling?.close());
     if (centreLink) {
       // City centre: every session gets the wards and cameras it may see when they change.
-      const [link, sig] = [centreLink, signaling];
+      const [link, sig, policy] = [centreLink, signaling, auth.policy];
       link.onChanged(() => sig.pushEach((s) => ({ type: 'cityWards', wards: link.wards(s.principal) })));
+      // The wards' alerts and urgent bookmarks, to the sessions that may watch the camera.
+      link.onAlert((alert) => sig.broadcast({ type: 'cityAlert', alert }, (s) => policy.can(s.principal, 'live', alert.remoteId)));
+      link.onUrgent((urgent) => sig.broadcast({ type: 'cityUrgent', urgent }, (s) => urgent.cameras.some((c) => policy.can(s.principal, 'live', c))));
     }
     auth.watch(signaling);
     const trail = audit;
@@ -159,6 +162,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       onUrgent: (b, by) => {
         trail.append(actorOf(by), 'bookmark_urgent', b.cameras.length === 1 ? b.cameras[0]! : null, { bookmark: b.id, cameras: b.cameras, at: b.startMs });
         displays?.rules.onUrgentBookmark(b.cameras);
+        wardLink?.events.urgent(b, by.name, Date.now());
       },
     });
     closer.add('bookmarks', () => bookmarks?.close());
@@ -166,10 +170,15 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       db, cameras, router, signaling, access: auth.policy, config: config.sfu.health, log: log.child({ part: 'health' }),
       onAcknowledged: (alert, by) => trail.append(actorOf(by), 'alert_ack', alert.cameraId, { alert: alert.id, kind: alert.kind }),
       onOpened: (alert) => displays?.rules.onCameraAlert(alert.cameraId),
+      onChanged: (alert) => wardLink?.events.alert(alert),
       onRelearn: (cameraId, by) => trail.append(actorOf(by), 'health_relearn', cameraId, {}),
       publicUrl: config.sfu.publicUrl,
     });
     closer.add('health', () => health?.close());
+    if (wardLink) {
+      const h = health;
+      wardLink.openAlerts = () => h.store.unclosed();
+    }
     displays = installDisplays({ db, router, signaling, cameraExists: (id) => cameras.has(id), log: log.child({ part: 'displays' }) });
     closer.add('displays', () => displays?.close());
     installWallSettings({

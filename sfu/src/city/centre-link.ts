@@ -9,12 +9,13 @@
 import type { NatsConnection } from 'nats';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
-import { AppError, ErrorCode, parseRemoteCameraId, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
+import { AppError, ErrorCode, parseRemoteCameraId, type CityAlertInfo, type CityUrgentInfo, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
 import { CentreDirectory, connectNats, decodeJson, PipeClosedEventSchema, requestWard, wardEventSubject, WARD_ID, type DirectoryCamera } from '@wardwall/city';
 import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
 import type { Router } from '@wardwall/server-kit';
 import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
+import { installCentreEvents, type CentreEventsIn } from './centre-events-in.js';
 
 /** How long the centre waits for a ward's answer to `pipe.open` / `pipe.close`, ms. */
 const PIPE_REQUEST_TIMEOUT_MS = 5000;
@@ -38,6 +39,12 @@ export interface CentreLink {
   pipeCount(): number;
   /** Calls `fn` after the directory changed (a ward online/offline/removed, a camera added/changed/removed). */
   onChanged(fn: () => void): void;
+  /** The wards' alerts and urgent bookmarks (NATS subjects). */
+  events: CentreEventsIn;
+  /** Calls `fn` for every change of a ward's alert. */
+  onAlert(fn: (alert: CityAlertInfo) => void): void;
+  /** Calls `fn` when a bookmark becomes urgent at a ward. */
+  onUrgent(fn: (urgent: CityUrgentInfo) => void): void;
   close(): Promise<void>;
 }
 
@@ -115,6 +122,22 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       for (const p of pipesByRouter.values()) if (p.dropPipe(ward, event.pipeId)) log.info({ ward, pipeId: event.pipeId, why: event.why }, 'city: the ward closed a pipe');
     },
   });
+  const alertListeners: ((a: CityAlertInfo) => void)[] = [];
+  const urgentListeners: ((u: CityUrgentInfo) => void)[] = [];
+  const events = installCentreEvents({
+    nc,
+    directory,
+    log: log.child({ part: 'city-events' }),
+    onAlert: (a) => alertListeners.forEach((fn) => fn(a)),
+    onUrgent: (u) => urgentListeners.forEach((fn) => fn(u)),
+  });
+  deps.router.add({
+    method: 'GET',
+    path: '/api/city/alerts',
+    access: 'session',
+    doc: { summary: "City centre: the wards' open and acknowledged camera health alerts the caller may see (`live` on `<ward>/<camera>`), oldest first." },
+    handle: ({ principal }) => ({ alerts: events.alerts().filter((a) => canSeeCamera(deps.access ?? OPEN_ACCESS, (principal as Principal | undefined) ?? null, a.remoteId)) }),
+  });
   deps.router.add({
     method: 'GET',
     path: '/api/city/cameras',
@@ -141,8 +164,12 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     },
     pipeCount: () => [...pipesByRouter.values()].reduce((n, p) => n + p.size, 0),
     onChanged: (fn) => void listeners.push(fn),
+    events,
+    onAlert: (fn) => void alertListeners.push(fn),
+    onUrgent: (fn) => void urgentListeners.push(fn),
     async close() {
       if (burst) clearTimeout(burst);
+      events.close();
       closedSub.unsubscribe();
       listeners.length = 0;
       await Promise.all([...pipesByRouter.values()].map((p) => p.closeAll()));

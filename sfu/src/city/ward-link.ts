@@ -6,16 +6,21 @@
  */
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import type { CameraInfo, Config } from '@wardwall/common';
-import { connectNats, encodeJson, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
+import type { CameraInfo, Config, HealthAlert } from '@wardwall/common';
+import { connectNats, encodeJson, wardAlertOf, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import { PipeLinkError, registrySource, WardPipes } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
+import { wardEventsOut, type WardEventsOut } from './ward-events-out.js';
 
 export interface WardLink {
   registry: WardRegistry;
   pipes: WardPipes;
   nc: NatsConnection;
+  /** The ward's alerts and urgent bookmarks, published for the centre. */
+  events: WardEventsOut;
+  /** The ward's open and acknowledged alerts, for the centre's `alerts.list` (set once health is installed). */
+  openAlerts: (() => HealthAlert[]) | null;
   close(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
     handlers: {
       'pipe.open': (body) => pipeReply(() => pipes.open(body)),
       'pipe.close': (body) => pipeReply(() => pipes.close(body)),
+      'alerts.list': () => ({ alerts: (link.openAlerts?.() ?? []).map(wardAlertOf) }),
     },
   });
   const publishAll = () => {
@@ -83,10 +89,12 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
   publishAll();
   registry.start();
   log.info({ ward: ward.id, nats: city.nats.url }, 'city: ward link started');
-  return {
+  const link: WardLink = {
     registry,
     pipes,
     nc,
+    events: wardEventsOut(nc, ward.id, log.child({ part: 'city-events' })),
+    openAlerts: null,
     async close() {
       cameras.off('changed', publishAll);
       cameras.off('status', statusListener);
@@ -95,4 +103,5 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
       await nc.close().catch(() => undefined);
     },
   };
+  return link;
 }

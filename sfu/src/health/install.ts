@@ -32,6 +32,8 @@ export interface HealthDeps {
   onAcknowledged?: (alert: HealthAlert, by: Principal) => void;
   /** Called when an alert opens (display rules push the camera to a chosen display). */
   onOpened?: (alert: HealthAlert) => void;
+  /** Called for every change of an alert (opened, acknowledged, closed) after it was pushed (the city ward link publishes it). */
+  onChanged?: (alert: HealthAlert) => void;
   /** Called once per accepted view (re-learn) of a camera (the audit trail hooks in here). */
   onRelearn?: (cameraId: string, by: Principal) => void;
   /** `sfu.publicUrl`: alert links are absolute from it; null = a path (webhooks also get `linkPath`). */
@@ -81,6 +83,11 @@ export function installHealth(deps: HealthDeps): Health {
     signaling.broadcast(msg, (s: Session) => access.can(s.principal, 'live', alert.cameraId));
     const linkPath = reviewLinkPath(alert.cameraId, alert.openedAt);
     webhook?.send({ event: 'alert', alert, cameraName: cameraName(alert.cameraId), link: absoluteLink(publicUrl, linkPath), linkPath });
+    try {
+      deps.onChanged?.(stored);
+    } catch (e) {
+      log.error({ err: e }, 'onChanged hook failed');
+    }
   };
 
   const onChange = (change: FaultChange): void => {
