@@ -19,6 +19,8 @@ import { loadOrCreateCentreKey } from './assertion-key.js';
 import { centreRecordingRoutes, centreSigner, type CentreSigner } from './centre-recordings.js';
 import { watchUse } from './ward-link.js';
 
+const CAMERA_RIGHTS = ['live', 'playback', 'export'] as const;
+
 /** How long the centre waits for a ward's answer to `pipe.open` / `pipe.close`, ms. */
 const PIPE_REQUEST_TIMEOUT_MS = 5000;
 
@@ -125,7 +127,10 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       name: w.name,
       online: w.online,
       since: w.since,
-      cameras: w.cameras.map((c) => remoteCamera(w.ward, c)).filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId)),
+      cameras: w.cameras
+        .map((c) => remoteCamera(w.ward, c))
+        .filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId))
+        .map((c) => ({ ...c, rights: CAMERA_RIGHTS.filter((p) => (deps.access ?? OPEN_ACCESS).can(principal, p, c.remoteId)) })),
     }));
   // A ward closed a pipe by itself (its camera's producer went away): close the centre's half.
   const closedSub = nc.subscribe(wardEventSubject('*', 'pipe.closed'), {
