@@ -88,10 +88,12 @@ test('central users: rights per ward, the signed assertion, recordings through t
   const wardAdmin = await ward.signIn();
 
   // Central users: thu may watch and play back every camera of w1; nam has no right on w1 (but on everything else).
-  await createUser(centre, { username: 'thu', role: 'viewer', cameraRules: [{ camera: 'w1/*', permissions: ['live', 'playback'] }] });
+  await createUser(centre, { username: 'thu', role: 'viewer', cameraRules: [{ camera: 'w1/*', permissions: ['live', 'playback', 'export'] }] });
+  await createUser(centre, { username: 'lan', role: 'operator' });
   await createUser(centre, { username: 'nam', role: 'operator', cameraRules: [{ camera: 'w1/*', permissions: [] }] });
   const thu = await centre.signIn('thu', 'thu-password');
   const nam = await centre.signIn('nam', 'nam-password');
+  const lan = await centre.signIn('lan', 'lan-password');
 
   const at = (sys: TestSystem, path: string, headers: Record<string, string> = {}) => fetch(new URL(path.replace(/^\//, ''), sys.url), { headers });
   await waitFor('the ward online at the centre with its cameras live', async () => {
@@ -181,7 +183,28 @@ test('central users: rights per ward, the signed assertion, recordings through t
   const forgedLive = await requestWard(link.nc, WARD, 'watch', { cameraId: CAM, stream: 'main', assertion: signAssertion(forger, claims({ use: watchUse(CAM, 'main') }), Date.now()) });
   assert.ok('refused' in forgedLive && forgedLive.refused.status === 401, JSON.stringify(forgedLive));
 
-  // 5. The ward's audit names the central user: the live watch and the playback (the playlist served).
+  // 5. An export made at the ward for thu, followed and downloaded through the centre; another central user cannot take it.
+  const post = await fetch(new URL(`api/city/${WARD}/exports`, centre.url), { method: 'POST', headers: { cookie: thu, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: [CAM], from: span.from, to: span.to }) });
+  assert.equal(post.status, 202, await post.clone().text());
+  const { id } = (await post.json()) as { id: string };
+  const job = await waitFor('the export done at the ward', async () => {
+    const r = await at(centre!, `/api/city/${WARD}/exports/${id}`, { cookie: thu });
+    assert.equal(r.status, 200, await r.clone().text());
+    const b = (await r.json()) as { state: string; exportedBy: string; bytes: number | null };
+    assert.notEqual(b.state, 'failed');
+    return b.state === 'done' ? b : false;
+  }, 60_000, 500);
+  assert.equal(job.exportedBy, 'centre:thu', 'signed with the central user, whatever the body says');
+  const dl = await at(centre, `/api/city/${WARD}/exports/${id}/download`, { cookie: thu });
+  assert.equal(dl.status, 200);
+  const pkg = Buffer.from(await dl.arrayBuffer());
+  assert.ok(pkg.length > 1000 && pkg.includes(Buffer.from('manifest.json')), 'a package with its manifest');
+  assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}/download`, { cookie: lan })).status, 403, "another central user's download refused at the ward");
+  assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}`, { cookie: nam })).status, 403, 'no export right on w1: refused at the centre');
+  const badExport = await fetch(new URL(`api/city/${WARD}/exports`, centre.url), { method: 'POST', headers: { cookie: nam, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: [CAM], from: span.from, to: span.to }) });
+  assert.equal(badExport.status, 403);
+
+  // 6. The ward's audit names the central user: the live watch and the playback (the playlist served).
   const audit = async (q: string): Promise<Entry[]> => {
     const r = await at(ward!, `/api/audit?${q}&limit=1000`, { cookie: wardAdmin });
     assert.equal(r.status, 200);
@@ -197,5 +220,7 @@ test('central users: rights per ward, the signed assertion, recordings through t
     return e.length ? e : false;
   }, 10_000, 200);
   assert.ok(playback.length >= 1);
+  const exports = (await audit('')).filter((e) => e.user === 'centre:thu' && (e.action === 'export_create' || e.action === 'export_download')).map((e) => e.action);
+  assert.deepEqual([...new Set(exports)].sort(), ['export_create', 'export_download']);
   console.log(`[city-review] audit at the ward: ${live.length} live_start, ${playback.length} playback entries by centre:thu`);
 });
