@@ -134,7 +134,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
       wardLink = await installWardLink({ config, cameras, log: log.child({ part: 'city' }), central, audit });
       closer.add('city ward link', () => wardLink?.close());
     } else if (config.city.role === 'centre') {
-      centreLink = await installCentreLink({ config, router, access: auth.policy, log: log.child({ part: 'city' }) });
+      centreLink = await installCentreLink({ config, router, access: auth.policy, log: log.child({ part: 'city' }), audit });
       closer.add('city centre link', () => centreLink?.close());
     }
     const handler = createRequestHandler(routesCtx, router);

@@ -222,5 +222,11 @@ test('central users: rights per ward, the signed assertion, recordings through t
   assert.ok(playback.length >= 1);
   const exports = (await audit('')).filter((e) => e.user === 'centre:thu' && (e.action === 'export_create' || e.action === 'export_download')).map((e) => e.action);
   assert.deepEqual([...new Set(exports)].sort(), ['export_create', 'export_download']);
+  // The centre's own trail has what its user asked of the ward (by login, on the remote id).
+  const centreAdmin = await centre.signIn();
+  const centreTrail = ((await (await at(centre, '/api/audit?user=thu&limit=1000', { cookie: centreAdmin })).json()) as { entries: Entry[] }).entries;
+  assert.ok(centreTrail.some((e) => e.action === 'playback' && e.camera === `${WARD}/${CAM}` && e.detail.via === 'ward'), JSON.stringify(centreTrail.map((e) => [e.action, e.camera])));
+  assert.ok(centreTrail.some((e) => e.action === 'live_start' && e.camera === `${WARD}/${CAM}`));
+  assert.ok(centreTrail.some((e) => e.action === 'export_download'));
   console.log(`[city-review] audit at the ward: ${live.length} live_start, ${playback.length} playback entries by centre:thu`);
 });

@@ -116,7 +116,8 @@ export class SeenAssertions {
   /** True the first time `jti` is offered (and remembers it until `expiresAt`), false afterwards or when full. */
   take(jti: string, expiresAt: number, now: number): boolean {
     if (this.until.has(jti)) return false;
-    if (this.until.size >= this.max) this.prune(now);
+    // Expired ids go now and then (every 1024 new ones), and at once when the table is full.
+    if (this.until.size >= this.max || (this.until.size & 1023) === 1023) this.prune(now);
     if (this.until.size >= this.max) return false;
     this.until.set(jti, expiresAt);
     return true;

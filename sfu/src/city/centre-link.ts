@@ -11,7 +11,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, parseRemoteCameraId, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
 import { CentreDirectory, connectNats, decodeJson, PipeClosedEventSchema, requestWard, wardEventSubject, WARD_ID, type DirectoryCamera } from '@wardwall/city';
-import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
+import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type AuditLog, type Principal } from '@wardwall/accounts';
 import type { Router } from '@wardwall/server-kit';
 import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
@@ -58,7 +58,7 @@ function remoteCamera(ward: string, c: DirectoryCamera): RemoteCamera {
   return { remoteId: `${ward}/${c.id}`, ward, id: c.id, name: c.name, state: c.state, reason: c.reason, position: c.position, since: c.since, linkDown: c.linkDown };
 }
 
-export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger }): Promise<CentreLink> {
+export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger; audit?: AuditLog | null }): Promise<CentreLink> {
   const { config, log } = deps;
   const city = config.city;
   if (city.role !== 'centre') throw new Error('installCentreLink: city.role is not "centre"');
@@ -157,6 +157,7 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       publishedUrl: (ward) => directory.wardHttpUrl(ward),
       online: (ward) => directory.view().some((w) => w.ward === ward && w.online),
       camerasOf,
+      audit: deps.audit ?? null,
       log: log.child({ part: 'city-recordings' }),
     }),
   );

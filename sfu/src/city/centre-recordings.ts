@@ -10,7 +10,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, type CameraPermission, type Config } from '@wardwall/common';
-import type { AccessPolicy, Principal } from '@wardwall/accounts';
+import { actorOf, type AccessPolicy, type AuditLog, type Principal } from '@wardwall/accounts';
 import { readJsonBody, type RequestContext, type Route } from '@wardwall/server-kit';
 import { proxyToRecorder } from '../http/recorder-proxy.js';
 import { ASSERTION_HEADER, signAssertion } from './assertion.js';
@@ -61,6 +61,8 @@ export interface CentreRecordingsDeps {
   online: (ward: string) => boolean;
   /** The camera ids the directory knows for a ward. */
   camerasOf: (ward: string) => readonly string[];
+  /** The centre's own audit trail: what its users asked of a ward (the ward audits it too, by name). */
+  audit: AuditLog | null;
   log: Logger;
 }
 
@@ -106,6 +108,10 @@ export function centreRecordingRoutes(d: CentreRecordingsDeps): Route[] {
         const from = queryInstant(ctx.url, 'from') ?? queryInstant(ctx.url, 'at');
         const floor = d.policy.playbackFloorMs(p, remote, Date.now());
         if (from !== null && from < floor) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: footage before ${new Date(floor).toISOString()} (look-back limit)`, 403);
+        // One entry per playlist (not per segment or refresh of a growing one), as the recorder does.
+        if (ctx.url.pathname.endsWith('/playlist.m3u8') && !ctx.url.searchParams.has('live')) {
+          d.audit?.record(actorOf(p), 'playback', remote, { from, to: queryInstant(ctx.url, 'to'), via: 'ward' });
+        }
         return forward(ctx, p, ctx.params.ward!);
       },
     },
@@ -122,6 +128,7 @@ export function centreRecordingRoutes(d: CentreRecordingsDeps): Route[] {
         if (Array.isArray(raw?.cameras)) for (const c of raw.cameras) if (typeof c === 'string') cams.push(c);
         if (Array.isArray(raw?.ranges)) for (const r of raw.ranges as { camera?: unknown }[]) if (typeof r?.camera === 'string') cams.push(r.camera);
         for (const c of cams) d.policy.require(p, 'export', `${ward}/${c}`);
+        d.audit?.record(actorOf(p), 'export_create', cams.length === 1 ? `${ward}/${cams[0]}` : null, { cameras: cams.map((c) => `${ward}/${c}`), via: 'ward' });
         return forward(ctx, p, ward, Buffer.from(JSON.stringify(raw)));
       },
     },
@@ -136,6 +143,7 @@ export function centreRecordingRoutes(d: CentreRecordingsDeps): Route[] {
         // The ward checks that the export is this user's own and covers only cameras it may export.
         const rights = wardRights(d.policy, p, ward, d.camerasOf(ward));
         if (!Object.values(rights).some((r) => r.includes('export'))) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: export on ward ${ward}`, 403);
+        if (ctx.url.pathname.endsWith('/download')) d.audit?.record(actorOf(p), 'export_download', null, { ward, export: ctx.url.pathname.split('/')[5], via: 'ward' });
         return forward(ctx, p, ward);
       },
     },
