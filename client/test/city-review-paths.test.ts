@@ -1,7 +1,10 @@
 /** Review of ward cameras at a city centre (docs/city.md, "Recordings through the centre"): where their recordings are, which are offered. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { REMOTE_CAMERA_ID } from '@wardwall/common';
 import { cityReviewCameras, recordingsPath, RecorderApi } from '../src/services/recorder-api.js';
+import { REMOTE_CAMERA_ID_PATTERN } from '../src/core/ids.js';
+import { buildUrlSearch, parseUrlState } from '../src/core/url-state.js';
 
 test("recordingsPath: the station's own cameras and a ward's through the centre", () => {
   assert.equal(recordingsPath('demo-1'), '/api/recordings/demo-1');
@@ -37,4 +40,13 @@ test('cityReviewCameras: only cameras with playback, named by ward', () => {
 test('cityCameras: an SFU that is not a centre (404) offers none', async () => {
   const api = new RecorderApi('', (async () => new Response(JSON.stringify({ code: 'NOT_FOUND', message: 'no' }), { status: 404, headers: { 'content-type': 'application/json' } })) as typeof fetch);
   assert.deepEqual(await api.cityCameras(), []);
+});
+
+test('review links carry ward cameras (w1/gate-1); live links do not', () => {
+  assert.equal(REMOTE_CAMERA_ID_PATTERN.source, REMOTE_CAMERA_ID.source, "the client's copy equals common's");
+  const search = buildUrlSearch({ mode: 'review', layout: null, cams: ['demo-1', 'w1/gate-1'], at: null, centre: null });
+  assert.equal(search, '?mode=review&cams=demo-1,w1/gate-1');
+  assert.deepEqual(parseUrlState(search).state?.cams, ['demo-1', 'w1/gate-1']);
+  assert.deepEqual(parseUrlState('?mode=review&cams=w1/gate-1,../x').issues, ['BAD_CAMERA']);
+  assert.deepEqual(parseUrlState('?mode=live&cams=w1/gate-1').issues, ['BAD_CAMERA']);
 });
