@@ -130,6 +130,21 @@ test('central users: rights per ward, the signed assertion, recordings through t
   const bytes = Buffer.from(await seg.arrayBuffer());
   assert.equal(bytes.length, len);
   assert.ok(bytes.includes(Buffer.from('moof')), 'an fMP4 fragment');
+  // Measured (printed, no threshold): the same segment range through the centre (two hops, an assertion signed and checked) and at the ward itself.
+  const timeIt = async (fn: () => Promise<Response>) => {
+    const ms: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = performance.now();
+      const r = await fn();
+      await r.arrayBuffer();
+      assert.equal(r.status, 206);
+      ms.push(performance.now() - t);
+    }
+    return ms.sort((a, b) => a - b)[3]!.toFixed(1);
+  };
+  const viaCentre = await timeIt(() => at(centre!, `${base}/${uri}`, { cookie: thu, range: `bytes=${off}-${off + len - 1}` }));
+  const direct = await timeIt(() => at(ward!, `/api/recordings/${CAM}/${uri}`, { cookie: wardAdmin, range: `bytes=${off}-${off + len - 1}` }));
+  console.log(`[city-review] a ${len}-byte segment range, median of 7: ${viaCentre} ms through the centre, ${direct} ms at the ward`);
   const thumb = await at(centre, `${base}/thumbnail?at=${Math.round((span.from + span.to) / 2)}`, { cookie: thu });
   assert.equal(thumb.status, 200, await thumb.clone().text());
   assert.match(thumb.headers.get('content-type') ?? '', /^image\//);
