@@ -5,7 +5,7 @@
  * (including no ward answering, a timeout and a reply that does not fit) into a `WardRequestError`
  * with a code. The ward's handler never crashes the ward: a throwing handler answers INTERNAL.
  *
- * Ops now: `cameras.list`; `watch` (a central viewer starts watching: checked and audited at the ward); `pipe.open` / `pipe.close` (a mediasoup PipeTransport for one camera
+ * Ops now: `cameras.list`; `watch` / `unwatch` (a central viewer starts / stops watching: checked and audited at the ward); `pipe.open` / `pipe.close` (a mediasoup PipeTransport for one camera
  * stream, docs/city-media.md; a refusal of the pipe itself is a normal reply `{error: {code,
  * message}}` so that its PIPE_* code reaches the centre).
  */
@@ -51,6 +51,11 @@ export const wardOps = {
     reply: z.union([PipeOpenReplySchema, PipeErrorReplySchema]),
   },
   'watch': {
+    request: WatchRequestSchema,
+    reply: WatchReplySchema,
+  },
+  /** The same central viewer stopped watching (the ward audits `live_stop`). */
+  'unwatch': {
     request: WatchRequestSchema,
     reply: WatchReplySchema,
   },

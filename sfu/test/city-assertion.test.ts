@@ -16,7 +16,7 @@ import { CLOCK_SKEW_MS, MAX_ASSERTION_MS, parsePublicKeyText, publicKeyText, See
 import { ASSERTION_KEY_FILE, ASSERTION_PUBLIC_FILE, loadOrCreateCentreKey } from '../src/city/assertion-key.js';
 import { queryInstant, useOfRequest, WardCentralAccess } from '../src/city/ward-central.js';
 import { wardRights, wardTarget, centreSigner } from '../src/city/centre-recordings.js';
-import { answerWatch, watchUse } from '../src/city/ward-link.js';
+import { answerWatch, unwatchUse, watchUse } from '../src/city/ward-link.js';
 import { parseRuleArgs, parseUserArgs } from '../src/auth/cli-args.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -155,6 +155,11 @@ test('ward checks: no key, a key, rights, look-back; watch replies', () => {
   assert.deepEqual(watch({ '*': ['live'] }), { watching: true });
   const refused = watch({ '*': ['playback'] });
   assert.ok('refused' in refused && refused.refused.status === 403);
+  // The end of watching: a valid assertion for `unwatch` is enough (no right needed), a `watch` one is not.
+  const stop = (use: string) => answerWatch(ward, null, { cameraId: 'gate-1', stream: 'main', assertion: signAssertion(privateKey, { ...input, rights: {}, use }, T0) }, true);
+  assert.deepEqual(stop(unwatchUse('gate-1', 'main')), { watching: true });
+  const wrongUse = stop(watchUse('gate-1', 'main'));
+  assert.ok('refused' in wrongUse && wrongUse.refused.status === 403);
   const forged = answerWatch(ward, null, { cameraId: 'gate-1', stream: 'main', assertion: signAssertion(generateKeyPairSync('ed25519').privateKey, { ...input, use: watchUse('gate-1', 'main') }, T0) });
   assert.ok('refused' in forged && forged.refused.status === 401);
 });

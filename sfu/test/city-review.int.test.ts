@@ -230,6 +230,13 @@ test('central users: rights per ward, the signed assertion, recordings through t
   assert.equal(live[0]!.camera, CAM);
   assert.equal(live[0]!.detail.via, 'centre');
   assert.ok(!(await audit('action=live_start')).some((e) => e.user === 'centre:nam'), 'a refused viewer is not audited as watching');
+  // thu stops watching (the socket closes): the ward audits the end too.
+  for (const s of sockets) s.ws.terminate();
+  const stopped = await waitFor('live_stop by centre:thu at the ward', async () => {
+    const e = (await audit('action=live_stop')).filter((x) => x.user === 'centre:thu' && x.camera === CAM);
+    return e.length ? e : false;
+  }, 15_000, 200);
+  assert.equal(stopped.length, 1);
   const playback = await waitFor('the playback audited under the central user', async () => {
     const e = (await audit('action=playback')).filter((x) => x.user === 'centre:thu' && x.camera === CAM);
     return e.length ? e : false;

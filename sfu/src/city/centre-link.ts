@@ -17,7 +17,7 @@ import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from '
 import { readCityPassword } from './password-file.js';
 import { loadOrCreateCentreKey } from './assertion-key.js';
 import { centreRecordingRoutes, centreSigner, type CentreSigner } from './centre-recordings.js';
-import { watchUse } from './ward-link.js';
+import { unwatchUse, watchUse } from './ward-link.js';
 
 const CAMERA_RIGHTS = ['live', 'playback', 'export'] as const;
 
@@ -188,7 +188,22 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
         if (refusedBy) throw new AppError(ErrorCode.FORBIDDEN, `ward ${f.ward} refused: ${refusedBy.message.slice(0, 150)}`, 403);
         throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${remoteId} is not available: ${((w as PromiseRejectedResult).reason as Error).message.slice(0, 150)}`);
       }
-      if (l.status === 'fulfilled') return l.value;
+      if (l.status === 'fulfilled') {
+        // The viewer's end of watching reaches the ward's trail too (`unwatch` → `live_stop`).
+        const lease = l.value;
+        let released = false;
+        return {
+          producer: lease.producer,
+          pipeId: lease.pipeId,
+          release() {
+            if (released) return;
+            released = true;
+            lease.release();
+            const body = { cameraId: f.camera, stream, assertion: signer.sign(viewer, f.ward, unwatchUse(f.camera, stream)) };
+            requestWard(nc, f.ward, 'unwatch', body, PIPE_REQUEST_TIMEOUT_MS).catch((e: Error) => log.warn({ ward: f.ward, camera: f.camera, err: e.message }, 'city: the end of a central viewer not told to the ward'));
+          },
+        };
+      }
       const e = l.reason as Error;
       if (e instanceof PipeLinkError && e.code === 'PIPE_UNKNOWN_CAMERA') throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${remoteId} has no ${stream} stream`, 404);
       if (e instanceof PipeLinkError && e.code === 'PIPE_FORBIDDEN') throw new AppError(ErrorCode.FORBIDDEN, `ward ${f.ward} refused: ${e.message.slice(0, 150)}`, 403);

@@ -42,17 +42,21 @@ async function pipeReply<T>(fn: () => Promise<T>): Promise<T | { error: { code: 
 
 /** What a `watch` or `pipe.open` is signed for: the camera and stream watched. */
 export const watchUse = (cameraId: string, stream: string): string => `watch ${cameraId} ${stream}`;
+/** What an `unwatch` is signed for. */
+export const unwatchUse = (cameraId: string, stream: string): string => `unwatch ${cameraId} ${stream}`;
 
 /**
  * A central viewer starts watching (`watch`, one per viewer even on a shared pipe): the assertion
  * checked (user, this ward, this camera and stream, `live`), then `live_start` audited under
- * `centre:<user>`. A refusal is a reply with the HTTP-like status, not a thrown error.
+ * `centre:<user>`; `unwatch` (`stop`): `live_stop`. A refusal is a reply with the HTTP-like
+ * status, not a thrown error.
  */
-export function answerWatch(central: WardCentralAccess, audit: AuditLog | null, body: WatchRequest): WatchReply {
+export function answerWatch(central: WardCentralAccess, audit: AuditLog | null, body: WatchRequest, stop = false): WatchReply {
   try {
-    const u = central.check(body.assertion, watchUse(body.cameraId, body.stream));
-    central.requireCamera(u, 'live', body.cameraId);
-    audit?.record(u.name, 'live_start', body.cameraId, { stream: body.stream, via: 'centre', ...(u.claims ? { displayName: u.claims.name } : {}) });
+    const u = central.check(body.assertion, (stop ? unwatchUse : watchUse)(body.cameraId, body.stream));
+    // Stopping needs no right (the right may have been taken away meanwhile): only a valid assertion.
+    if (!stop) central.requireCamera(u, 'live', body.cameraId);
+    audit?.record(u.name, stop ? 'live_stop' : 'live_start', body.cameraId, { stream: body.stream, via: 'centre', ...(u.claims ? { displayName: u.claims.name } : {}) });
     return { watching: true };
   } catch (e) {
     if (e instanceof AppError && (e.status === 401 || e.status === 403)) return { refused: { status: e.status, code: e.code, message: e.message.slice(0, 300) } };
@@ -99,6 +103,7 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
     handlers: {
       'pipe.open': (body) => pipeReply(() => pipes.open(checkedOpen(body))),
       watch: (body) => answerWatch(central, deps.audit ?? null, body),
+      unwatch: (body) => answerWatch(central, deps.audit ?? null, body, true),
       'pipe.close': (body) => pipeReply(() => pipes.close(body)),
     },
   });
