@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { migrate, type AppDb } from '@wardwall/server-kit';
-import { ROLES, type CameraRule, type Grantee, type Role } from './roles.js';
+import { CAMERA_RULE_TARGET, ROLES, type CameraRule, type Grantee, type Role } from './roles.js';
 import type { CameraPermission } from './access.js';
 
 export const AUTH_MIGRATIONS = [
@@ -44,7 +44,7 @@ const lockRow = z.object({ key: z.string().min(1).max(200), locked_until: z.numb
 export const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const cameraPermission = z.enum(['live', 'playback', 'export']);
 export const cameraRuleSchema = z
-  .object({ camera: z.string().regex(/^(\*|[a-z0-9][a-z0-9_-]{0,63})$/, 'a camera id or "*"'), permissions: z.array(cameraPermission).max(3) })
+  .object({ camera: z.string().regex(CAMERA_RULE_TARGET, 'a camera id, "*", "<ward>/*" or "<ward>/<camera>"'), permissions: z.array(cameraPermission).max(3) })
   .strict();
 const rulesColumn = z.array(cameraRuleSchema);
 

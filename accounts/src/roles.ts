@@ -3,10 +3,10 @@
  * A camera rule for the exact camera wins over a '*' rule, which wins over the role's defaults;
  * admin has every right whatever the rules say. Look-back: the user's override, else the role's.
  */
-import { CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Role, type SystemPermission } from '@wardwall/common';
+import { CAMERA_PERMISSIONS, CAMERA_RULE_TARGET, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Role, type SystemPermission } from '@wardwall/common';
 
 /** The role and permission names are the shared contract (common/src/access.ts). */
-export { CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type Role };
+export { CAMERA_PERMISSIONS, CAMERA_RULE_TARGET, ROLES, SYSTEM_PERMISSIONS, type Role };
 
 export interface RoleSpec {
   name: Role;
@@ -24,8 +24,22 @@ export const ROLE_SPECS: Readonly<Record<Role, RoleSpec>> = {
 };
 
 export interface CameraRule {
-  camera: string; // a camera id or '*'
+  /** A station camera id, '*', a ward's every camera '<ward>/*' or a ward camera '<ward>/<camera>' (city centre). */
+  camera: string;
   permissions: CameraPermission[];
+}
+
+
+/** The rule that decides a camera: the exact id, else (for '<ward>/<camera>') '<ward>/*', else '*'. Pure. */
+export function ruleFor(rules: readonly CameraRule[], cameraId: string): CameraRule | undefined {
+  const exact = rules.find((r) => r.camera === cameraId);
+  if (exact) return exact;
+  const slash = cameraId.indexOf('/');
+  if (slash > 0) {
+    const ward = rules.find((r) => r.camera === `${cameraId.slice(0, slash)}/*`);
+    if (ward) return ward;
+  }
+  return rules.find((r) => r.camera === '*');
 }
 
 export interface Grantee {
@@ -37,7 +51,7 @@ export interface Grantee {
 
 export function cameraRights(g: Grantee, cameraId: string): CameraPermission[] {
   if (g.role === 'admin') return [...CAMERA_PERMISSIONS];
-  const rule = g.cameraRules.find((r) => r.camera === cameraId) ?? g.cameraRules.find((r) => r.camera === '*');
+  const rule = ruleFor(g.cameraRules, cameraId);
   return rule ? CAMERA_PERMISSIONS.filter((p) => rule.permissions.includes(p)) : [...ROLE_SPECS[g.role].cameraPermissions];
 }
 

@@ -28,6 +28,8 @@ export class CentreDirectory extends EventEmitter<Events> {
   private timer: NodeJS.Timeout | null = null;
   private watches: QueuedIterator<KvEntry>[] = [];
   private readonly now: () => number;
+  /** Each ward's published SFU address (`httpUrl` of its record), for recordings through the centre. */
+  private readonly httpUrls = new Map<string, string>();
 
   constructor(private readonly opts: CentreDirectoryOptions) {
     super();
@@ -48,6 +50,11 @@ export class CentreDirectory extends EventEmitter<Events> {
   /** The directory now: wards sorted by id, each with its cameras. */
   view(): DirectoryWard[] {
     return this.state.view();
+  }
+
+  /** The SFU address a ward published in its presence record (null when it published none). */
+  wardHttpUrl(ward: string): string | null {
+    return this.httpUrls.get(ward) ?? null;
   }
 
   async stop(): Promise<void> {
@@ -75,12 +82,17 @@ export class CentreDirectory extends EventEmitter<Events> {
 
   private onWard(e: KvEntry, initial: boolean): void {
     if (!WARD_ID.test(e.key)) return;
-    if (e.operation !== 'PUT') return this.apply(this.state.wardDeleted(e.key));
+    if (e.operation !== 'PUT') {
+      this.httpUrls.delete(e.key);
+      return this.apply(this.state.wardDeleted(e.key));
+    }
     const record = decodeJson(e.value, wardRecordSchema);
     if (!record || record.ward !== e.key) {
       this.opts.log?.warn({ key: e.key }, 'city: ignored a ward record that does not fit');
       return;
     }
+    if (record.httpUrl) this.httpUrls.set(record.ward, record.httpUrl);
+    else this.httpUrls.delete(record.ward);
     // A record found at start may be old (a ward gone since): seen when the hub stored it.
     const now = this.now();
     this.apply(this.state.wardPut(record, initial ? Math.min(now, e.created.getTime()) : now));

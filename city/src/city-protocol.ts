@@ -64,6 +64,8 @@ export const wardRecordSchema = z
     /** How often the ward rewrites this record, ms: the centre's offline timeout scales with it. */
     heartbeatMs: z.number().int().min(100).max(60_000),
     cameras: z.number().int().nonnegative(),
+    /** The ward SFU's address for the centre's HTTP calls (recordings through the centre); optional. */
+    httpUrl: z.string().regex(/^https?:\/\/[^\s/@?#]+\/?$/).max(300).optional(),
   })
   .strict();
 export type WardRecord = z.infer<typeof wardRecordSchema>;

@@ -19,6 +19,8 @@ export const PipeErrorCode = {
   PIPE_MEDIA_FAILED: 'PIPE_MEDIA_FAILED',
   /** The pipe manager is closed. */
   PIPE_CLOSED: 'PIPE_CLOSED',
+  /** The ward refused the centre's assertion (missing, invalid, or no `live` right on the camera). */
+  PIPE_FORBIDDEN: 'PIPE_FORBIDDEN',
 } as const;
 export type PipeErrorCode = (typeof PipeErrorCode)[keyof typeof PipeErrorCode];
 
@@ -42,6 +44,8 @@ export const PipeOpenRequestSchema = z.object({
   cameraId: IdSchema,
   stream: z.enum(STREAMS),
   centre: PipeEndpointSchema,
+  /** The centre's signed assertion of the central user the pipe is opened for (docs/city.md). */
+  assertion: z.string().max(4096).optional(),
 });
 export type PipeOpenRequest = z.infer<typeof PipeOpenRequestSchema>;
 
@@ -66,6 +70,16 @@ export type PipeOpenReply = z.infer<typeof PipeOpenReplySchema>;
 
 export const PipeCloseRequestSchema = z.object({ pipeId: IdSchema });
 export type PipeCloseRequest = z.infer<typeof PipeCloseRequestSchema>;
+
+/** Centre → ward `watch`: one central viewer starts watching a ward camera (the ward checks and audits). */
+export const WatchRequestSchema = z.object({ cameraId: IdSchema, stream: z.enum(STREAMS), assertion: z.string().min(1).max(4096) }).strict();
+export type WatchRequest = z.infer<typeof WatchRequestSchema>;
+/** `{watching: true}` or a refusal `{refused: {status: 401|403, code, message}}`. */
+export const WatchReplySchema = z.union([
+  z.object({ watching: z.literal(true) }).strict(),
+  z.object({ refused: z.object({ status: z.union([z.literal(401), z.literal(403)]), code: z.string().max(64), message: z.string().max(300) }).strict() }).strict(),
+]);
+export type WatchReply = z.infer<typeof WatchReplySchema>;
 
 /** A refusal on the wire: `{error: {code, message}}`. */
 export const PipeErrorReplySchema = z.object({ error: z.object({ code: z.enum(Object.values(PipeErrorCode) as [PipeErrorCode, ...PipeErrorCode[]]), message: z.string().max(500) }) });

@@ -35,6 +35,8 @@ export interface WardRegistryOptions {
   /** The ward's display name. */
   name: string;
   heartbeatMs?: number;
+  /** The ward SFU's address the centre reaches (published in the presence record). */
+  httpUrl?: string | null;
   /** How long a write to the hub may take before the link counts as down, ms. */
   writeTimeoutMs?: number;
   hubDomain?: string;
@@ -197,7 +199,7 @@ export class WardRegistry {
     this.beating = true;
     try {
       const b = await this.open();
-      const record: WardRecord = { ward: this.opts.ward, name: this.opts.name, at: this.now(), heartbeatMs: this.heartbeatMs, cameras: this.cameras.size };
+      const record: WardRecord = { ward: this.opts.ward, name: this.opts.name, at: this.now(), heartbeatMs: this.heartbeatMs, cameras: this.cameras.size, ...(this.opts.httpUrl ? { httpUrl: this.opts.httpUrl } : {}) };
       await b.wards.put(this.opts.ward, encodeJson(record));
       this.ok();
       if (this.fullSync) this.kick();

@@ -5,7 +5,7 @@
  * (including no ward answering, a timeout and a reply that does not fit) into a `WardRequestError`
  * with a code. The ward's handler never crashes the ward: a throwing handler answers INTERNAL.
  *
- * Ops now: `cameras.list`; `pipe.open` / `pipe.close` (a mediasoup PipeTransport for one camera
+ * Ops now: `cameras.list`; `watch` / `unwatch` (a central viewer starts / stops watching: checked and audited at the ward); `pipe.open` / `pipe.close` (a mediasoup PipeTransport for one camera
  * stream, docs/city-media.md; a refusal of the pipe itself is a normal reply `{error: {code,
  * message}}` so that its PIPE_* code reaches the centre).
  */
@@ -14,7 +14,7 @@ import type { Msg, NatsConnection, Subscription } from 'nats';
 import { redactCredentials } from '@wardwall/common';
 import type { Logger } from '@wardwall/server-kit';
 import { cameraRecordSchema, decodeJson, encodeJson, wardRequestSubject } from './city-protocol.js';
-import { PipeCloseRequestSchema, PipeErrorReplySchema, PipeOpenReplySchema, PipeOpenRequestSchema } from './pipe-protocol.js';
+import { PipeCloseRequestSchema, PipeErrorReplySchema, PipeOpenReplySchema, PipeOpenRequestSchema, WatchReplySchema, WatchRequestSchema } from './pipe-protocol.js';
 import { alertsListReplySchema, alertsListRequestSchema } from './ward-events.js';
 
 export const WardRequestCode = {
@@ -50,6 +50,15 @@ export const wardOps = {
   'pipe.open': {
     request: PipeOpenRequestSchema,
     reply: z.union([PipeOpenReplySchema, PipeErrorReplySchema]),
+  },
+  'watch': {
+    request: WatchRequestSchema,
+    reply: WatchReplySchema,
+  },
+  /** The same central viewer stopped watching (the ward audits `live_stop`). */
+  'unwatch': {
+    request: WatchRequestSchema,
+    reply: WatchReplySchema,
   },
   'pipe.close': {
     request: PipeCloseRequestSchema,

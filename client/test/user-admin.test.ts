@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addRule,
+  addWardRule,
   createUserBody,
+  isWardRule,
   emptyUserForm,
   formOfUser,
   isLocked,
@@ -112,4 +114,13 @@ test('own password change: current required, new one 8–200 characters, repeate
     ['same password', 'same password', 'same password', ['next:SAME_PASSWORD']],
   ];
   for (const [cur, next, confirm, want] of cases) assert.deepEqual(validatePasswordChange(cur, next, confirm).map((e) => `${e.field}:${e.code}`), want, `${cur}/${next}/${confirm}`);
+});
+
+test('ward rules (city centre): "<ward>/*" and "<ward>/<camera>" accepted, a draft or malformed one named', () => {
+  const rules = addWardRule([]);
+  assert.ok(isWardRule(rules[0]!));
+  assert.deepEqual(codes({ ...valid, rules }), ['rules.0.camera:BAD_CAMERA_RULE'], 'the draft "/*" needs its ward id');
+  assert.deepEqual(codes({ ...valid, rules: [{ camera: 'w1/*', permissions: ['live'] }, { camera: 'w1/gate-1', permissions: [] }] }), []);
+  assert.deepEqual(codes({ ...valid, rules: [{ camera: 'hub/gate-1', permissions: ['live'] }] }), ['rules.0.camera:BAD_CAMERA_RULE']);
+  assert.deepEqual(createUserBody({ ...valid, rules: [{ camera: 'w1/*', permissions: ['playback', 'live'] }] }).cameraRules, [{ camera: 'w1/*', permissions: ['live', 'playback'] }]);
 });

@@ -18,6 +18,12 @@ export const ANONYMOUS_ID = 'local';
 /** The key of a rule (and of `Me.cameras`) for every camera. */
 export const ALL_CAMERAS = '*';
 
+/**
+ * What a camera rule may name (docs/city.md, "Central users"): '*', a station camera id, every
+ * camera of a ward '<ward>/*' or a ward camera '<ward>/<camera>' (city centre). Not the ward "hub".
+ */
+export const CAMERA_RULE_TARGET = /^(\*|[a-z0-9][a-z0-9_-]{0,63}|(?!hub\/)[a-z0-9][a-z0-9_-]{0,31}\/(\*|[a-z0-9][a-z0-9_-]{0,63}))$/;
+
 /** What the wall learns about the signed-in user. */
 export interface Me {
   id: string;

@@ -503,6 +503,16 @@ export const configSchema = z
         lingerMs: z.number().int().min(0).max(600000).default(10000),
         /** Ward: how often the ward's presence is rewritten at the hub, ms. */
         heartbeatMs: z.number().int().min(100).max(60000).default(1000),
+        /**
+         * Ward: the centre's assertion public key (`ed25519:<base64url>`, the centre's
+         * `<sfu.dataDir>/city-assertion.pub`). Central users are accepted only with an assertion
+         * signed by this key; null: none is accepted (with access control on).
+         */
+        centreKey: z.string().regex(/^ed25519:[A-Za-z0-9_-]{43}$/, 'ed25519:<43 base64url characters> (the centre\'s city-assertion.pub)').nullable().default(null),
+        /** Ward: the URL the centre reaches this ward's SFU at (published in its presence record), e.g. https://10.77.1.2:8080. */
+        httpUrl: z.string().regex(/^https?:\/\/[^\s/@?#]+\/?$/, 'http(s)://host:port (no path, no credentials)').nullable().default(null),
+        /** Centre: ward SFU URLs pinned here win over the ones the wards publish. */
+        wardUrls: z.record(z.string().regex(WARD_ID_PATTERN), z.string().regex(/^https?:\/\/[^\s/@?#]+\/?$/, 'http(s)://host:port')).default({}),
       })
       .strict()
       .prefault({})

@@ -28,6 +28,10 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** Signed in, but not allowed this action or camera (HTTP 403). */
   FORBIDDEN: 'FORBIDDEN',
+  /** City ward: the centre's assertion is missing, forged, expired, replayed or not for this request (HTTP 401). */
+  CENTRE_ASSERTION: 'CENTRE_ASSERTION',
+  /** City centre: the ward's SFU cannot be reached over HTTP (no address published, ward offline) (HTTP 503). */
+  WARD_UNAVAILABLE: 'WARD_UNAVAILABLE',
   /** A record with this key exists already (HTTP 409). */
   CONFLICT: 'CONFLICT',
   /** Wrong user name or password (HTTP 401). */

@@ -144,6 +144,8 @@ export interface CityCameraInfo {
   since: number;
   /** The ward is offline: the camera cannot be reached (shown 'offline'). */
   linkDown: boolean;
+  /** The caller's rights on this camera (`live`, `playback`, `export`): the review offers the ones with playback. */
+  rights?: ('live' | 'playback' | 'export')[];
 }
 
 /** City centre: a ward, online or not, with its cameras. */

@@ -32,6 +32,7 @@ import { installResidents, type Residents } from './residents/index.js';
 import { installDisplays, type Displays } from './displays/install.js';
 import { installWallSettings } from './displays/wall-settings.js';
 import { installWardLink, type WardLink } from './city/ward-link.js';
+import { WardCentralAccess, wardCentralRoutes } from './city/ward-central.js';
 import { installCentreLink, type CentreLink } from './city/centre-link.js';
 
 export interface Sfu {
@@ -128,10 +129,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     router.add(openApiRoute(() => router.list(), SFU_API_INFO));
     installMap({ config, cameras, router, list: configCameras });
     if (config.city.role === 'ward') {
-      wardLink = await installWardLink({ config, cameras, log: log.child({ part: 'city' }) });
+      const central = new WardCentralAccess({ ward: config.city.ward!.id, centreKey: config.city.centreKey, accessControl: config.auth.enabled });
+      router.add(...wardCentralRoutes({ access: central, recorder: routesCtx.recorder, serviceHeaders: auth.serviceHeaders, log: log.child({ part: 'city-recordings' }) }));
+      wardLink = await installWardLink({ config, cameras, log: log.child({ part: 'city' }), central, audit });
       closer.add('city ward link', () => wardLink?.close());
     } else if (config.city.role === 'centre') {
-      centreLink = await installCentreLink({ config, router, access: auth.policy, log: log.child({ part: 'city' }) });
+      centreLink = await installCentreLink({ config, router, access: auth.policy, log: log.child({ part: 'city' }), audit });
       closer.add('city centre link', () => centreLink?.close());
     }
     const handler = createRequestHandler(routesCtx, router);

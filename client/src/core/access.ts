@@ -9,7 +9,7 @@ import { ParseError, arrayOf, isObj, oneOf, str } from './parse.js';
 import { ALL_CAMERAS, CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Me, type SystemPermission } from '@wardwall/common';
 
 // The role and permission names and the `Me` shape are the contract shared with the server.
-export { ALL_CAMERAS, ANONYMOUS_ID, CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Me, type Role, type SystemPermission } from '@wardwall/common';
+export { ALL_CAMERAS, ANONYMOUS_ID, CAMERA_PERMISSIONS, CAMERA_RULE_TARGET, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Me, type Role, type SystemPermission } from '@wardwall/common';
 
 /** Parses the `me` object of /api/auth/me and /api/auth/login (unknown permissions are dropped). */
 export function parseMe(raw: unknown, field = 'me'): Me {

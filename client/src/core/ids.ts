@@ -4,6 +4,9 @@
  */
 export const CAMERA_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
+/** A ward's camera at a city centre, `<ward>/<camera>` (common's REMOTE_CAMERA_ID; the same unit test keeps them equal). */
+export const REMOTE_CAMERA_ID_PATTERN = /^([a-z0-9][a-z0-9_-]{0,31})\/([a-z0-9][a-z0-9_-]{0,63})$/;
+
 /** The still (latest keyframe) URL of a camera, with a cache-busting query. */
 export function stillUrl(cameraId: string, now: number): string {
   return `/api/cameras/${encodeURIComponent(cameraId)}/still?t=${now}`;

@@ -3,11 +3,11 @@
  * of its forms: parsing the server's replies, validating a new or edited user, and turning a form
  * into the request body. Validation errors are codes (shown with `errorMessage`), each naming its field.
  */
-import { ALL_CAMERAS, CAMERA_PERMISSIONS, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Role, type SystemPermission } from './access.js';
+import { ALL_CAMERAS, CAMERA_PERMISSIONS, CAMERA_RULE_TARGET, ROLES, SYSTEM_PERMISSIONS, type CameraPermission, type Role, type SystemPermission } from './access.js';
 import { ParseError, arrayOf, isObj, numOrNull, oneOf, str } from './parse.js';
 
 export interface CameraRule {
-  /** A camera id, or '*' for every camera. */
+  /** A camera id, '*' for every camera, or at a city centre '<ward>/*' / '<ward>/<camera>'. */
   camera: string;
   permissions: CameraPermission[];
 }
@@ -132,7 +132,7 @@ export function validateUserForm(f: UserForm, creating: boolean): FieldError[] {
   const seen = new Set<string>();
   f.rules.forEach((r, i) => {
     const cam = r.camera.trim();
-    if (!cam) errors.push({ field: `rules.${i}.camera`, code: 'BAD_CAMERA_RULE' });
+    if (!cam || !CAMERA_RULE_TARGET.test(cam)) errors.push({ field: `rules.${i}.camera`, code: 'BAD_CAMERA_RULE' });
     else if (seen.has(cam)) errors.push({ field: `rules.${i}.camera`, code: 'DUPLICATE_CAMERA_RULE' });
     seen.add(cam);
   });
@@ -194,6 +194,16 @@ export function toggleRulePermission(rules: readonly CameraRule[], index: number
     return { camera: r.camera, permissions: CAMERA_PERMISSIONS.filter((p) => set.has(p)) };
   });
 }
+
+/** A new rule on a ward's cameras (city centre): the ward id is typed in front of '/*'. */
+export const WARD_RULE_DRAFT = '/*';
+
+export function addWardRule(rules: readonly CameraRule[]): CameraRule[] {
+  return [...rules, { camera: WARD_RULE_DRAFT, permissions: ['live'] }];
+}
+
+/** Whether a rule names a ward's cameras (edited as text, not picked from the station's cameras). */
+export const isWardRule = (r: CameraRule): boolean => r.camera.includes('/');
 
 /** A new rule for the first camera not yet ruled ('*' first), with live only. */
 export function addRule(rules: readonly CameraRule[], cameraIds: readonly string[]): CameraRule[] {

@@ -3,7 +3,7 @@
  * (/api/recordings/..., /api/exports..., /api/recorder/health). No DOM. Replies enter as `unknown`
  * and are checked; failures become RecorderError with the server's code (or a local one).
  */
-import type { FileCheck, PackageVerdict, SignatureCheck } from '@wardwall/common';
+import { parseRemoteCameraId, type FileCheck, type PackageVerdict, type SignatureCheck } from '@wardwall/common';
 import { readJson, replyError } from './json-reply.js';
 
 export type RecorderErrorCode = string;
@@ -131,18 +131,34 @@ export class RecorderApi {
     return parseRecordedCameras(await this.json('/api/recorder/cameras'));
   }
 
+  /**
+   * Cameras of the city's wards the viewer may play back (a command centre: `GET /api/city/cameras`;
+   * elsewhere the route does not exist and the list is empty). Their recordings stay at the ward and
+   * come through the centre (`recordingsPath`).
+   */
+  async cityCameras(): Promise<RecordedCamera[]> {
+    let raw: unknown;
+    try {
+      raw = await this.json('/api/city/cameras');
+    } catch (e) {
+      if (e instanceof RecorderError && (e.status === 404 || e.status === 405)) return [];
+      throw e;
+    }
+    return cityReviewCameras(raw);
+  }
+
   async spans(camera: string, from: number, to: number, signal?: AbortSignal): Promise<SpansReply> {
-    return parseSpans(await this.json(`/api/recordings/${encodeURIComponent(camera)}/spans`, signal ? { signal } : undefined, { from: Math.floor(from), to: Math.ceil(to) }));
+    return parseSpans(await this.json(`${recordingsPath(camera)}/spans`, signal ? { signal } : undefined, { from: Math.floor(from), to: Math.ceil(to) }));
   }
 
   /** `live`: an EVENT playlist from `from` that keeps growing with new footage (a window reaching the present). */
   playlistUrl(camera: string, from: number, to: number, live = false): string {
-    return this.url(`/api/recordings/${encodeURIComponent(camera)}/playlist.m3u8`, { from: Math.floor(from), to: Math.ceil(to), ...(live ? { live: 1 } : {}) });
+    return this.url(`${recordingsPath(camera)}/playlist.m3u8`, { from: Math.floor(from), to: Math.ceil(to), ...(live ? { live: 1 } : {}) });
   }
 
   /** Thumbnail of the instant, rounded to `roundMs` so hovering reuses cached pictures. */
   thumbnailUrl(camera: string, at: number, roundMs = 1000): string {
-    return this.url(`/api/recordings/${encodeURIComponent(camera)}/thumbnail`, { at: Math.round(at / roundMs) * roundMs });
+    return this.url(`${recordingsPath(camera)}/thumbnail`, { at: Math.round(at / roundMs) * roundMs });
   }
 
   async createExport(req: { cameras: string[]; from: number; to: number; exportedBy: string; format?: 'zip' | 'tar' }): Promise<ExportStatus> {
@@ -217,4 +233,30 @@ export class RecorderApi {
     }
     return out;
   }
+}
+
+/**
+ * Where a camera's recordings are: the station's own under `/api/recordings/<camera>`, a ward's
+ * camera `<ward>/<camera>` (at a city centre) under `/api/city/<ward>/recordings/<camera>` (the
+ * centre proxies to the ward). HLS segments are relative to the playlist, so they follow. Pure.
+ */
+export function recordingsPath(camera: string): string {
+  const remote = parseRemoteCameraId(camera);
+  return remote ? `/api/city/${remote.ward}/recordings/${remote.camera}` : `/api/recordings/${encodeURIComponent(camera)}`;
+}
+
+/** The ward cameras of a `GET /api/city/cameras` reply the viewer may play back, named "<ward name> · <camera name>". Pure. */
+export function cityReviewCameras(raw: unknown): RecordedCamera[] {
+  const out: RecordedCamera[] = [];
+  const wards = isObj(raw) && Array.isArray(raw.wards) ? raw.wards : [];
+  for (const w of wards) {
+    if (!isObj(w) || !Array.isArray(w.cameras)) continue;
+    for (const c of w.cameras) {
+      if (!isObj(c) || typeof c.remoteId !== 'string' || !parseRemoteCameraId(c.remoteId)) continue;
+      if (!Array.isArray(c.rights) || !c.rights.includes('playback')) continue;
+      const ward = typeof w.name === 'string' ? w.name : String(w.ward);
+      out.push({ id: c.remoteId, name: `${ward} · ${typeof c.name === 'string' ? c.name : c.remoteId}` });
+    }
+  }
+  return out;
 }

@@ -1,13 +1,14 @@
 /** `npm run user -- <command> ...`: argument parsing into a command. Pure. */
 import { USERNAME } from '@wardwall/accounts';
-import { ROLES, type Role } from '@wardwall/accounts';
+import { CAMERA_PERMISSIONS, CAMERA_RULE_TARGET, ROLES, type CameraRule, type Role } from '@wardwall/accounts';
 
 export type UserCommand =
   | { cmd: 'list' }
   | { cmd: 'add'; username: string; role: Role; displayName: string; passwordStdin: boolean }
   | { cmd: 'passwd'; username: string; passwordStdin: boolean }
   | { cmd: 'disable' | 'enable' | 'delete' | 'revoke'; username: string }
-  | { cmd: 'role'; username: string; role: Role };
+  | { cmd: 'role'; username: string; role: Role }
+  | { cmd: 'rules'; username: string; rules: CameraRule[] };
 
 export const USAGE = `usage: npm run user -- <command> [--config FILE]
   list                                   users, roles, state
@@ -16,6 +17,10 @@ export const USAGE = `usage: npm run user -- <command> [--config FILE]
                                          from stdin with --password-stdin, else generated and printed
   passwd <user> [--password-stdin]       set a new password (ends the user's sessions)
   role <user> <admin|operator|commander|viewer>
+  rules <user> [<camera>=<rights> ...]   replace the user's camera rules; <camera> is a camera id,
+                                         "*", "<ward>/*" or "<ward>/<camera>" (city centre),
+                                         <rights> live,playback,export or empty (none);
+                                         no rule: the role's rights
   disable <user> | enable <user>         (disable ends the user's sessions)
   revoke <user>                          end the user's sessions
   delete <user>`;
@@ -63,6 +68,12 @@ export function parseUserArgs(argv: readonly string[]): UserCommand | { error: s
       const r = role(extra);
       return typeof r === 'object' ? r : { cmd: 'role', username, role: r };
     }
+    case 'rules': {
+      const bad = needUser();
+      if (bad) return bad;
+      const rules = parseRuleArgs(args.slice(2));
+      return 'error' in rules ? rules : { cmd: 'rules', username, rules: rules.rules };
+    }
     case 'disable':
     case 'enable':
     case 'delete':
@@ -71,4 +82,21 @@ export function parseUserArgs(argv: readonly string[]): UserCommand | { error: s
     default:
       return { error: cmd ? `unknown command ${cmd}` : 'no command given' };
   }
+}
+
+/** `<camera>=<right,right>` arguments into camera rules (`w1/*=live,playback`, `gate-1=`). Pure. */
+export function parseRuleArgs(items: readonly string[]): { rules: CameraRule[] } | { error: string } {
+  const rules: CameraRule[] = [];
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq < 0) return { error: `rule "${item.slice(0, 80)}": <camera>=<rights>, e.g. w1/*=live,playback` };
+    const camera = item.slice(0, eq).trim().toLowerCase();
+    if (!CAMERA_RULE_TARGET.test(camera)) return { error: `rule "${item.slice(0, 80)}": the camera must be an id, "*", "<ward>/*" or "<ward>/<camera>"` };
+    if (rules.some((r) => r.camera === camera)) return { error: `camera ${camera} is named twice` };
+    const names = item.slice(eq + 1).split(',').map((p) => p.trim()).filter(Boolean);
+    const unknown = names.find((p) => !(CAMERA_PERMISSIONS as readonly string[]).includes(p));
+    if (unknown !== undefined) return { error: `rule "${item.slice(0, 80)}": unknown right "${unknown.slice(0, 40)}" (${CAMERA_PERMISSIONS.join(', ')})` };
+    rules.push({ camera, permissions: CAMERA_PERMISSIONS.filter((p) => names.includes(p)) });
+  }
+  return { rules };
 }

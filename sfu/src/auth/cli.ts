@@ -67,6 +67,11 @@ try {
         audit.append(actor, 'user_update', null, { user: u.username, role: command.role });
         process.stdout.write(`${u.username} is now ${command.role}\n`);
         break;
+      case 'rules':
+        store.updateUser(u.id, { cameraRules: command.rules }, now);
+        audit.append(actor, 'user_update', null, { user: u.username, cameraRules: command.rules });
+        process.stdout.write(`${u.username}: ${command.rules.length ? command.rules.map((r) => `${r.camera}=${r.permissions.join(',')}`).join(' ') : "the role's rights"}\n`);
+        break;
       case 'disable':
         if (lastAdmin) fail('the last enabled admin cannot be disabled');
         store.updateUser(u.id, { disabled: true }, now);

@@ -11,11 +11,16 @@ import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, parseRemoteCameraId, type CityAlertInfo, type CityUrgentInfo, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
 import { CentreDirectory, connectNats, decodeJson, PipeClosedEventSchema, requestWard, wardEventSubject, WARD_ID, type DirectoryCamera } from '@wardwall/city';
-import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type Principal } from '@wardwall/accounts';
+import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type AuditLog, type Principal } from '@wardwall/accounts';
 import type { Router } from '@wardwall/server-kit';
 import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
 import { installCentreEvents, type CentreEventsIn } from './centre-events-in.js';
+import { loadOrCreateCentreKey } from './assertion-key.js';
+import { centreRecordingRoutes, centreSigner, type CentreSigner } from './centre-recordings.js';
+import { unwatchUse, watchUse } from './ward-link.js';
+
+const CAMERA_RIGHTS = ['live', 'playback', 'export'] as const;
 
 /** How long the centre waits for a ward's answer to `pipe.open` / `pipe.close`, ms. */
 const PIPE_REQUEST_TIMEOUT_MS = 5000;
@@ -33,8 +38,16 @@ export interface CentreLink {
   wards(principal: Principal | null): RemoteWard[];
   /** Whether `remoteId` names a camera the directory knows. */
   has(remoteId: string): boolean;
-  /** A lease on the ward camera's pipe producer on `router` (opening the pipe on first use). Throws AppError. */
-  acquire(remoteId: string, stream: StreamKind, router: types.Router): Promise<PipeLease>;
+  /**
+   * A lease on the ward camera's pipe producer on `router` (opening the pipe on first use) for the
+   * central viewer `principal`: the ward checks the centre's assertion and audits the viewer by name
+   * (`watch`). Throws AppError (403 when the ward refuses the viewer).
+   */
+  acquire(remoteId: string, stream: StreamKind, router: types.Router, principal?: Principal | null): Promise<PipeLease>;
+  /** Signs the centre's assertions (Ed25519 key under `<sfu.dataDir>`). */
+  signer: CentreSigner;
+  /** The centre's public key, `ed25519:…`: what a ward pins in `city.centreKey`. */
+  publicKey: string;
   /** Pipes open now (including lingering ones), over every centre router. */
   pipeCount(): number;
   /** Calls `fn` after the directory changed (a ward online/offline/removed, a camera added/changed/removed). */
@@ -52,10 +65,12 @@ function remoteCamera(ward: string, c: DirectoryCamera): RemoteCamera {
   return { remoteId: `${ward}/${c.id}`, ward, id: c.id, name: c.name, state: c.state, reason: c.reason, position: c.position, since: c.since, linkDown: c.linkDown };
 }
 
-export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger }): Promise<CentreLink> {
+export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger; audit?: AuditLog | null }): Promise<CentreLink> {
   const { config, log } = deps;
   const city = config.city;
   if (city.role !== 'centre') throw new Error('installCentreLink: city.role is not "centre"');
+  const key = loadOrCreateCentreKey(config.sfu.dataDir);
+  log.info({ publicKey: key.publicText }, "city: the centre's assertion key (a ward pins it in city.centreKey)");
   const password = readCityPassword(city.nats.passwordFile);
   const nc = await connectNats({ server: city.nats.url.replace(/^nats:\/\//, ''), user: city.nats.user, password, name: 'wardwall-sfu centre' });
   const directory = new CentreDirectory({ nc, log: log.child({ part: 'city-directory' }) });
@@ -74,8 +89,17 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       for (const fn of listeners) fn();
     }, CHANGE_COALESCE_MS);
   });
+  const access = deps.access ?? OPEN_ACCESS;
+  const camerasOf = (ward: string): string[] => directory.view().find((w) => w.ward === ward)?.cameras.map((c) => c.id) ?? [];
+  const signer = centreSigner(key.privateKey, access, camerasOf);
+  // The viewer a pipe is being opened for (`<ward>/<camera>/<stream>` → principal): its assertion goes with `pipe.open`.
+  const opening = new Map<string, Principal>();
   const requester: WardRequester = {
-    open: (ward, req) => requestWard(nc, ward, 'pipe.open', req, PIPE_REQUEST_TIMEOUT_MS),
+    open: (ward, req) => {
+      const p = opening.get(`${ward}/${req.cameraId}/${req.stream}`);
+      const assertion = p ? signer.sign(p, ward, watchUse(req.cameraId, req.stream)) : undefined;
+      return requestWard(nc, ward, 'pipe.open', { ...req, ...(assertion ? { assertion } : {}) }, PIPE_REQUEST_TIMEOUT_MS);
+    },
     close: (ward, req) => requestWard(nc, ward, 'pipe.close', req, PIPE_REQUEST_TIMEOUT_MS),
   };
   // One CentrePipes per centre router: a viewer consumes on its transport's router.
@@ -110,7 +134,10 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
       name: w.name,
       online: w.online,
       since: w.since,
-      cameras: w.cameras.map((c) => remoteCamera(w.ward, c)).filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId)),
+      cameras: w.cameras
+        .map((c) => remoteCamera(w.ward, c))
+        .filter((c) => canSeeCamera(deps.access ?? OPEN_ACCESS, principal, c.remoteId))
+        .map((c) => ({ ...c, rights: CAMERA_RIGHTS.filter((p) => (deps.access ?? OPEN_ACCESS).can(principal, p, c.remoteId)) })),
     }));
   // A ward closed a pipe by itself (its camera's producer went away): close the centre's half.
   const closedSub = nc.subscribe(wardEventSubject('*', 'pipe.closed'), {
@@ -145,22 +172,65 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     doc: { summary: "City centre: the wards (online or not) and their cameras with live state; a camera's `remoteId` is what `consume` takes." },
     handle: ({ principal }) => ({ wards: wards((principal as Principal | undefined) ?? null) }),
   });
+  deps.router.add(
+    ...centreRecordingRoutes({
+      config,
+      policy: access,
+      signer,
+      publishedUrl: (ward) => directory.wardHttpUrl(ward),
+      online: (ward) => directory.view().some((w) => w.ward === ward && w.online),
+      camerasOf,
+      audit: deps.audit ?? null,
+      log: log.child({ part: 'city-recordings' }),
+    }),
+  );
+  const ANONYMOUS: Principal = { userId: 'local', name: 'local', username: 'local', role: 'admin', sessionId: null };
   log.info({ nats: city.nats.url }, 'city: centre link started');
   return {
     directory,
     nc,
     wards,
     has: (remoteId) => find(remoteId)?.found != null,
-    async acquire(remoteId, stream, router) {
+    signer,
+    publicKey: key.publicText,
+    async acquire(remoteId, stream, router, principal) {
       const f = find(remoteId);
       if (!f?.found) throw new AppError(ErrorCode.UNKNOWN_CAMERA, `unknown camera ${remoteId.slice(0, 100)}`, 404);
       if (!f.online) throw new AppError(ErrorCode.CAMERA_OFFLINE, `ward ${f.ward} is offline`);
-      try {
-        return await pipesOf(router).acquire(f.ward, f.camera, stream);
-      } catch (e) {
-        if (e instanceof PipeLinkError && e.code === 'PIPE_UNKNOWN_CAMERA') throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${remoteId} has no ${stream} stream`, 404);
-        throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${remoteId} is not available: ${(e as Error).message.slice(0, 150)}`);
+      const viewer = principal ?? ANONYMOUS;
+      const slot = `${f.ward}/${f.camera}/${stream}`;
+      if (!opening.has(slot)) opening.set(slot, viewer);
+      // Each central viewer is checked and audited by the ward (`watch`), also on a pipe that is open already.
+      const watching = requestWard(nc, f.ward, 'watch', { cameraId: f.camera, stream, assertion: signer.sign(viewer, f.ward, watchUse(f.camera, stream)) }, PIPE_REQUEST_TIMEOUT_MS);
+      const leasing = pipesOf(router).acquire(f.ward, f.camera, stream);
+      const [w, l] = await Promise.allSettled([watching, leasing]);
+      if (opening.get(slot) === viewer) opening.delete(slot);
+      const refusedBy = w.status === 'fulfilled' && 'refused' in w.value ? w.value.refused : null;
+      if (w.status === 'rejected' || refusedBy) {
+        if (l.status === 'fulfilled') l.value.release();
+        if (refusedBy) throw new AppError(ErrorCode.FORBIDDEN, `ward ${f.ward} refused: ${refusedBy.message.slice(0, 150)}`, 403);
+        throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${remoteId} is not available: ${((w as PromiseRejectedResult).reason as Error).message.slice(0, 150)}`);
       }
+      if (l.status === 'fulfilled') {
+        // The viewer's end of watching reaches the ward's trail too (`unwatch` → `live_stop`).
+        const lease = l.value;
+        let released = false;
+        return {
+          producer: lease.producer,
+          pipeId: lease.pipeId,
+          release() {
+            if (released) return;
+            released = true;
+            lease.release();
+            const body = { cameraId: f.camera, stream, assertion: signer.sign(viewer, f.ward, unwatchUse(f.camera, stream)) };
+            requestWard(nc, f.ward, 'unwatch', body, PIPE_REQUEST_TIMEOUT_MS).catch((e: Error) => log.warn({ ward: f.ward, camera: f.camera, err: e.message }, 'city: the end of a central viewer not told to the ward'));
+          },
+        };
+      }
+      const e = l.reason as Error;
+      if (e instanceof PipeLinkError && e.code === 'PIPE_UNKNOWN_CAMERA') throw new AppError(ErrorCode.UNKNOWN_STREAM, `camera ${remoteId} has no ${stream} stream`, 404);
+      if (e instanceof PipeLinkError && e.code === 'PIPE_FORBIDDEN') throw new AppError(ErrorCode.FORBIDDEN, `ward ${f.ward} refused: ${e.message.slice(0, 150)}`, 403);
+      throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${remoteId} is not available: ${e.message.slice(0, 150)}`);
     },
     pipeCount: () => [...pipesByRouter.values()].reduce((n, p) => n + p.size, 0),
     onChanged: (fn) => void listeners.push(fn),

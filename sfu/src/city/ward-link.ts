@@ -7,7 +7,10 @@
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { CameraInfo, Config, HealthAlert } from '@wardwall/common';
-import { connectNats, encodeJson, wardAlertOf, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
+import { AppError } from '@wardwall/common';
+import type { AuditLog } from '@wardwall/accounts';
+import { connectNats, encodeJson, wardAlertOf, wardEventSubject, WardRegistry, type PipeClosedEvent, type PipeOpenRequest, type WardCamera, type WatchReply, type WatchRequest } from '@wardwall/city';
+import type { WardCentralAccess } from './ward-central.js';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import { PipeLinkError, registrySource, WardPipes } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
@@ -15,6 +18,8 @@ import { wardEventsOut, type WardEventsOut } from './ward-events-out.js';
 
 export interface WardLink {
   registry: WardRegistry;
+  /** Central users: the centre's assertions checked with the pinned key. */
+  central: WardCentralAccess;
   pipes: WardPipes;
   nc: NatsConnection;
   /** The ward's alerts and urgent bookmarks, published for the centre. */
@@ -40,8 +45,32 @@ async function pipeReply<T>(fn: () => Promise<T>): Promise<T | { error: { code: 
   }
 }
 
-export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger }): Promise<WardLink> {
-  const { config, cameras, log } = deps;
+/** What a `watch` or `pipe.open` is signed for: the camera and stream watched. */
+export const watchUse = (cameraId: string, stream: string): string => `watch ${cameraId} ${stream}`;
+/** What an `unwatch` is signed for. */
+export const unwatchUse = (cameraId: string, stream: string): string => `unwatch ${cameraId} ${stream}`;
+
+/**
+ * A central viewer starts watching (`watch`, one per viewer even on a shared pipe): the assertion
+ * checked (user, this ward, this camera and stream, `live`), then `live_start` audited under
+ * `centre:<user>`; `unwatch` (`stop`): `live_stop`. A refusal is a reply with the HTTP-like
+ * status, not a thrown error.
+ */
+export function answerWatch(central: WardCentralAccess, audit: AuditLog | null, body: WatchRequest, stop = false): WatchReply {
+  try {
+    const u = central.check(body.assertion, (stop ? unwatchUse : watchUse)(body.cameraId, body.stream));
+    // Stopping needs no right (the right may have been taken away meanwhile): only a valid assertion.
+    if (!stop) central.requireCamera(u, 'live', body.cameraId);
+    audit?.record(u.name, stop ? 'live_stop' : 'live_start', body.cameraId, { stream: body.stream, via: 'centre', ...(u.claims ? { displayName: u.claims.name } : {}) });
+    return { watching: true };
+  } catch (e) {
+    if (e instanceof AppError && (e.status === 401 || e.status === 403)) return { refused: { status: e.status, code: e.code, message: e.message.slice(0, 300) } };
+    throw e;
+  }
+}
+
+export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger; central: WardCentralAccess; audit?: AuditLog | null }): Promise<WardLink> {
+  const { config, cameras, log, central } = deps;
   const city = config.city;
   if (city.role !== 'ward' || !city.ward) throw new Error('installWardLink: city.role is not "ward"');
   const ward = city.ward;
@@ -57,14 +86,29 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
       nc.publish(wardEventSubject(ward.id, 'pipe.closed'), encodeJson(event));
     },
   });
+  // A pipe is opened only for a central user with `live` on the camera (the assertion of the viewer who asked first).
+  const checkedOpen = (body: PipeOpenRequest): PipeOpenRequest => {
+    try {
+      const u = central.check(body.assertion, watchUse(body.cameraId, body.stream));
+      central.requireCamera(u, 'live', body.cameraId);
+    } catch (e) {
+      if (e instanceof AppError) throw new PipeLinkError('PIPE_FORBIDDEN', e.message);
+      throw e;
+    }
+    const { assertion: _a, ...open } = body;
+    return open;
+  };
   const registry = new WardRegistry({
     nc,
     ward: ward.id,
     name: ward.name,
     heartbeatMs: city.heartbeatMs,
+    httpUrl: city.httpUrl,
     log: log.child({ part: 'city-registry' }),
     handlers: {
-      'pipe.open': (body) => pipeReply(() => pipes.open(body)),
+      'pipe.open': (body) => pipeReply(() => pipes.open(checkedOpen(body))),
+      watch: (body) => answerWatch(central, deps.audit ?? null, body),
+      unwatch: (body) => answerWatch(central, deps.audit ?? null, body, true),
       'pipe.close': (body) => pipeReply(() => pipes.close(body)),
       'alerts.list': () => ({ alerts: (link.openAlerts?.() ?? []).map(wardAlertOf) }),
     },
@@ -91,6 +135,7 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
   log.info({ ward: ward.id, nats: city.nats.url }, 'city: ward link started');
   const link: WardLink = {
     registry,
+    central,
     pipes,
     nc,
     events: wardEventsOut(nc, ward.id, log.child({ part: 'city-events' })),

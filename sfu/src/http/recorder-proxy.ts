@@ -5,6 +5,7 @@
  * Recording itself never depends on the SFU: the recorder pulls its cameras on its own.
  */
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { AppError, ErrorCode } from '@wardwall/common';
 import type { Logger } from 'pino';
 import type { Route, RouteAccess } from '@wardwall/server-kit';
@@ -25,18 +26,39 @@ export function recorderPath(pathAndQuery: string): string {
 const PASS_REQUEST_HEADERS = ['content-type', 'content-length', 'range', 'if-none-match', 'if-modified-since', 'accept', 'cookie'];
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'access-control-allow-origin', 'access-control-allow-methods', 'access-control-allow-headers']);
 
+/** How a proxied request differs from the wall's own (the city's calls between centre and ward). */
+export interface ProxyOptions {
+  /** Added to (and winning over) the passed request headers, e.g. a service token. */
+  headers?: Record<string, string>;
+  /** Do not pass the caller's cookie (another site's session means nothing there). */
+  dropCookie?: boolean;
+  /** The request body already read (then `req` is not piped). */
+  body?: Buffer;
+  /** 'https:' to reach a ward's SFU over TLS (default 'http:'). */
+  protocol?: 'http:' | 'https:';
+  /** The upstream path as given (no /api/recorder/ mapping). */
+  rawPath?: boolean;
+  /** The status sent to the caller for the upstream's (e.g. a ward's 401 is not the wall's session ending). */
+  mapStatus?: (status: number) => number;
+}
+
 /** `pathAndQuery` must be normalised (no dot segments): the caller passes URL.pathname + search. */
-export function proxyToRecorder(target: { host: string; port: number }, pathAndQuery: string, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+export function proxyToRecorder(target: { host: string; port: number }, pathAndQuery: string, req: IncomingMessage, res: ServerResponse, log: Logger, opts: ProxyOptions = {}): void {
   const headers: Record<string, string> = {};
   for (const h of PASS_REQUEST_HEADERS) {
+    if (h === 'cookie' && opts.dropCookie) continue;
     const v = req.headers[h];
     if (typeof v === 'string') headers[h] = v;
   }
+  Object.assign(headers, opts.headers);
+  if (opts.body) headers['content-length'] = String(opts.body.length);
   const host = target.host === '0.0.0.0' ? '127.0.0.1' : target.host;
-  const upstream = request({ host, port: target.port, method: req.method, path: recorderPath(pathAndQuery), headers, timeout: 30000 }, (up) => {
+  const send = opts.protocol === 'https:' ? httpsRequest : request;
+  const upstream = send({ host, port: target.port, method: req.method, path: opts.rawPath ? pathAndQuery : recorderPath(pathAndQuery), headers, timeout: 30000 }, (up) => {
     const out: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-    res.writeHead(up.statusCode ?? 502, out);
+    const status = up.statusCode ?? 502;
+    res.writeHead(opts.mapStatus ? opts.mapStatus(status) : status, out);
     up.pipe(res);
   });
   const fail = (e: Error) => {
@@ -49,7 +71,8 @@ export function proxyToRecorder(target: { host: string; port: number }, pathAndQ
   upstream.on('error', fail);
   req.on('aborted', () => upstream.destroy());
   res.on('close', () => upstream.destroy());
-  req.pipe(upstream);
+  if (opts.body) upstream.end(opts.body);
+  else req.pipe(upstream);
 }
 
 /**

@@ -6,6 +6,8 @@ import { LocaleController } from '../../controllers/locale.js';
 import { ALL_CAMERAS, CAMERA_PERMISSIONS, ROLES, type Me, type Role } from '../../core/access.js';
 import {
   addRule,
+  addWardRule,
+  isWardRule,
   createUserBody,
   emptyUserForm,
   formOfUser,
@@ -237,9 +239,12 @@ export class WwAdmin extends LitElement {
       <p class="muted">${t('admin.rulesHint')}</p>
       ${f.rules.map(
         (r, i) => html`<div class="rule" data-rule=${i}>
-          <select name="rule-camera" aria-label=${t('admin.camera')} @change=${(e: Event) => this.set('rules', f.rules.map((x, j) => (j === i ? { ...x, camera: (e.target as HTMLSelectElement).value } : x)))}>
-            ${options(r.camera)}
-          </select>
+          ${isWardRule(r)
+            ? html`<input name="rule-ward-camera" aria-label=${t('admin.wardCamera')} placeholder="w1/* · w1/gate-1" .value=${r.camera} size="24"
+                @input=${(e: Event) => this.set('rules', f.rules.map((x, j) => (j === i ? { ...x, camera: (e.target as HTMLInputElement).value.trim().toLowerCase() } : x)))} />`
+            : html`<select name="rule-camera" aria-label=${t('admin.camera')} @change=${(e: Event) => this.set('rules', f.rules.map((x, j) => (j === i ? { ...x, camera: (e.target as HTMLSelectElement).value } : x)))}>
+                ${options(r.camera)}
+              </select>`}
           ${CAMERA_PERMISSIONS.map(
             (p) => html`<label class="check"><input type="checkbox" name="rule-${p}" .checked=${r.permissions.includes(p)}
               @change=${(e: Event) => this.set('rules', toggleRulePermission(f.rules, i, p, (e.target as HTMLInputElement).checked))} />${t(`perm.${p}`)}</label>`,
@@ -249,6 +254,7 @@ export class WwAdmin extends LitElement {
         </div>`,
       )}
       <button type="button" data-action="add-rule" @click=${() => this.set('rules', addRule(f.rules, ids))}>${t('admin.addRule')}</button>
+      <button type="button" data-action="add-ward-rule" title=${t('admin.wardRuleHint')} @click=${() => this.set('rules', addWardRule(f.rules))}>${t('admin.addWardRule')}</button>
     </fieldset>`;
   }
 

@@ -39,6 +39,7 @@ export class WwReview extends LitElement {
     bookmarks: { attribute: false },
     cameras: { attribute: false },
     recordedOnly: { state: true },
+    wardCameras: { state: true },
     initialCameras: { attribute: false },
     me: { attribute: false },
     selected: { state: true },
@@ -59,6 +60,8 @@ export class WwReview extends LitElement {
   declare cameras: ReadonlyMap<string, CameraInfo>;
   /** Recorded cameras absent from the live list (see loadRecordedOnly). */
   declare recordedOnly: readonly RecordedCamera[];
+  /** City centre: the wards' cameras the viewer may play back (`<ward>/<camera>`, named "<ward> · <camera>"). */
+  declare wardCameras: readonly RecordedCamera[];
   declare initialCameras: string[];
   /** The viewer: the look-back limits the date, export needs the right on each camera. */
   declare me: Me | null;
@@ -88,6 +91,7 @@ export class WwReview extends LitElement {
     this.bookmarks = null;
     this.cameras = new Map();
     this.recordedOnly = [];
+    this.wardCameras = [];
     this.initialCameras = [];
     this.me = null;
     this.selected = [];
@@ -262,7 +266,7 @@ export class WwReview extends LitElement {
   }
 
   private name(id: string): string {
-    return this.cameras.get(id)?.name ?? this.recordedOnly.find((c) => c.id === id)?.name ?? id;
+    return this.cameras.get(id)?.name ?? this.recordedOnly.find((c) => c.id === id)?.name ?? this.wardCameras.find((c) => c.id === id)?.name ?? id;
   }
 
   /**
@@ -277,6 +281,12 @@ export class WwReview extends LitElement {
     } catch (e) {
       console.warn('[review] cannot list the recorded cameras', e);
     }
+    try {
+      // At a city centre: the wards' cameras the viewer may play back (their recordings come through the centre).
+      this.wardCameras = await this.api.cityCameras();
+    } catch (e) {
+      console.warn("[review] cannot list the wards' cameras", e);
+    }
   }
 
   /** Everything review can open: the live list's cameras and the recorded-only ones. */
@@ -284,6 +294,7 @@ export class WwReview extends LitElement {
     const out = new Map<string, { id: string; name: string; recordedOnly: boolean }>();
     for (const c of this.cameras.values()) out.set(c.id, { id: c.id, name: c.name, recordedOnly: false });
     for (const c of this.recordedOnly) if (!out.has(c.id)) out.set(c.id, { ...c, recordedOnly: true });
+    for (const c of this.wardCameras) if (!out.has(c.id)) out.set(c.id, { ...c, recordedOnly: false });
     return out;
   }
 

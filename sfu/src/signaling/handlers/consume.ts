@@ -33,7 +33,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   try {
     const transportRouter = session.routerOf(transport.id);
     if (city) {
-      lease = await city.acquire(msg.cameraId, msg.stream, transportRouter);
+      lease = await city.acquire(msg.cameraId, msg.stream, transportRouter, who);
       producer = lease.producer;
     } else {
       if (!source!.producer) throw new AppError(ErrorCode.CAMERA_OFFLINE, `camera ${msg.cameraId} is being restarted, try again`);
