@@ -8,3 +8,4 @@ export * from './centre-directory.js';
 export * from './ward-registry.js';
 export * from './ward-requests.js';
 export * from './pipe-protocol.js';
+export * from './centre-presence.js';

@@ -42,6 +42,11 @@ export const PipeOpenRequestSchema = z.object({
   cameraId: IdSchema,
   stream: z.enum(STREAMS),
   centre: PipeEndpointSchema,
+  /**
+   * The centre SFU's instance id (city-protocol.ts `centreHeartbeatSchema`), optional: the ward drops
+   * the pipe when that instance is dead (its node restarted, or no heartbeat of it for a while).
+   */
+  centreInstance: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
 });
 export type PipeOpenRequest = z.infer<typeof PipeOpenRequestSchema>;
 

@@ -7,13 +7,17 @@
 import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import type { CameraInfo, Config } from '@wardwall/common';
-import { connectNats, encodeJson, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
+import { CENTRE_GONE_MS, CENTRE_HEARTBEAT_SUBJECT, centreHeartbeatSchema, CentrePresence, connectNats, decodeJson, encodeJson, newInstanceId, wardEventSubject, WardRegistry, type PipeClosedEvent, type WardCamera } from '@wardwall/city';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import { PipeLinkError, registrySource, WardPipes } from './pipe-link.js';
 import { readCityPassword } from './password-file.js';
 
 export interface WardLink {
   registry: WardRegistry;
+  /** This SFU start's instance id (in the ward's heartbeat record). */
+  instance: string;
+  /** The centre SFUs as the ward hears them (their live instances). */
+  centre: CentrePresence;
   pipes: WardPipes;
   nc: NatsConnection;
   close(): Promise<void>;
@@ -35,8 +39,9 @@ async function pipeReply<T>(fn: () => Promise<T>): Promise<T | { error: { code: 
   }
 }
 
-export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger }): Promise<WardLink> {
+export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger; centreGoneMs?: number }): Promise<WardLink> {
   const { config, cameras, log } = deps;
+  const instance = newInstanceId();
   const city = config.city;
   if (city.role !== 'ward' || !city.ward) throw new Error('installWardLink: city.role is not "ward"');
   const ward = city.ward;
@@ -57,6 +62,7 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
     ward: ward.id,
     name: ward.name,
     heartbeatMs: city.heartbeatMs,
+    instance,
     log: log.child({ part: 'city-registry' }),
     handlers: {
       'pipe.open': (body) => pipeReply(() => pipes.open(body)),
@@ -81,13 +87,32 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
   cameras.on('changed', publishAll);
   cameras.on('status', statusListener);
   publishAll();
+  // The centre's heartbeat: a new centre instance or a long silence leaves the ward's pipes orphaned.
+  const centre = new CentrePresence(deps.centreGoneMs ?? CENTRE_GONE_MS);
+  const dropOrphans = (dead: string[], why: string) => {
+    if (dead.length === 0) return;
+    void pipes.dropCentreInstances(dead, why).then((n) => n > 0 && log.info({ pipes: n, why }, 'city: pipes of a centre instance dropped'));
+  };
+  const centreSub = nc.subscribe(CENTRE_HEARTBEAT_SUBJECT, {
+    callback: (err, msg) => {
+      if (err) return;
+      const hb = decodeJson(msg.data, centreHeartbeatSchema);
+      if (hb) dropOrphans(centre.heartbeat(hb, Date.now()), `centre ${hb.node} restarted`);
+    },
+  });
+  const centreTimer = setInterval(() => dropOrphans(centre.tick(Date.now()), 'no heartbeat from the centre'), 1000);
+  centreTimer.unref();
   registry.start();
-  log.info({ ward: ward.id, nats: city.nats.url }, 'city: ward link started');
+  log.info({ ward: ward.id, nats: city.nats.url, instance }, 'city: ward link started');
   return {
     registry,
+    instance,
+    centre,
     pipes,
     nc,
     async close() {
+      clearInterval(centreTimer);
+      centreSub.unsubscribe();
       cameras.off('changed', publishAll);
       cameras.off('status', statusListener);
       await registry.stop();
