@@ -19,6 +19,8 @@ export interface WardStackConfig {
   passwordFile: string;
   cameras: number;
   auth?: boolean;
+  /** Run the recorder too (default true). */
+  recorder?: boolean;
   raw?: Record<string, unknown>;
   testCameras?: { id: string; name: string; main: string }[];
 }

@@ -26,6 +26,8 @@ interface FixtureConfig {
   passwordFile: string;
   cameras: number;
   auth?: boolean;
+  /** Run the recorder too (default true). */
+  recorder?: boolean;
   /** Extra raw config (deep keys set by the caller), e.g. a stamped camera. */
   raw?: Record<string, unknown>;
   testCameras?: { id: string; name: string; main: string }[];
@@ -90,7 +92,7 @@ try {
     demoCount: cfg.cameras,
     withSub: 0,
     workers: 1,
-    recorder: true,
+    recorder: cfg.recorder ?? true,
     auth: cfg.auth ?? false,
     ...(cfg.testCameras ? { cameras: cfg.testCameras } : {}),
     patch: (raw) => {
