@@ -60,7 +60,7 @@ async function openWall(browser: Browser, url: string): Promise<Page> {
       const l = (window as unknown as { __wardwall?: { live: { state: string; error: string | null } } }).__wardwall?.live;
       return l ? `${l.state}: ${l.error}` : 'no __wardwall';
     });
-    throw new Error(`${url}: the live service not ready (${state}): ${(e as Error).message}`);
+    throw new Error(`${url}: the live service not ready (${state}): ${(e as Error).message}`, { cause: e });
   }
   await page.evaluate(() => {
     const v = document.createElement('video');
