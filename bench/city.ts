@@ -12,8 +12,10 @@
  *   ward's namespace, watching the ward's own SFU);
  * - first live frame of a ward camera at the centre, cold (pipe opened over NATS and the link);
  * - a follow-like switch from w1/demo-1 to w2/demo-1 with the neighbour's pipe kept warm at the
- *   centre (a server-side lease, as follow mode keeps neighbours): acquire in the page → first frame
- *   of the new track (a new browser consumer on the warm pipe; the keyframe request crosses the WAN);
+ *   centre (a server-side lease): acquire in the page → first frame of the new track (a new browser
+ *   consumer on the warm pipe: it waits for a keyframe), `switch_warm_*`; and with the neighbour's
+ *   consumer warm in the page too (decoding in a hidden <video>, as the wall's follow mode keeps its
+ *   neighbours): its track shown → first frame, `switch_warm_consumer_*`;
  * - WAN bytes per watched camera (the ward's veth, ward → centre) against the camera's bitrate (the
  *   ward producer's received bytes) over the glass-to-glass window;
  * - `offline_after_cut_s`, `back_after_restore_s`: the centre's directory after cutting w1's link and
@@ -43,7 +45,8 @@ const ROUNDS = benchOption('BENCH_ROUNDS', 10, 2);
 const SHAPE = { delayMs: benchOption('BENCH_DELAY_MS', DEFAULT_SHAPE.delayMs, DEFAULT_SHAPE.delayMs), lossPct: benchOption('BENCH_LOSS_PCT', DEFAULT_SHAPE.lossPct, DEFAULT_SHAPE.lossPct), rateMbit: benchOption('BENCH_RATE_MBIT', DEFAULT_SHAPE.rateMbit, DEFAULT_SHAPE.rateMbit) };
 const LINGER_MS = 500;
 
-type BenchWindow = { __wardwall?: { live: { ready: boolean; acquire(id: string, s: 'main'): Promise<{ track: MediaStreamTrack; release(o?: { linger?: boolean }): void }> } }; __lease?: { release(o?: { linger?: boolean }): void } | null };
+type BenchLease = { track: MediaStreamTrack; release(o?: { linger?: boolean }): void };
+type BenchWindow = { __wardwall?: { live: { ready: boolean; acquire(id: string, s: 'main'): Promise<BenchLease> } }; __lease?: BenchLease | null };
 
 /** Opens the wall page and waits for its live media service (signaling + device + transport). */
 async function openWall(browser: Browser, url: string): Promise<Page> {
@@ -102,6 +105,42 @@ function playFirstFrame(page: Page, cameraId: string): Promise<number> {
         });
       }),
     cameraId,
+  );
+}
+
+/** In the page: a lease on `cameraId` kept warm, decoding in a hidden <video> (`window.__warm`). */
+async function keepWarm(page: Page, cameraId: string): Promise<void> {
+  await page.evaluate(async (id) => {
+    const w = window as unknown as BenchWindow & { __warm?: { track: MediaStreamTrack } };
+    w.__warm = await w.__wardwall!.live.acquire(id, 'main');
+    const hidden = document.createElement('video');
+    hidden.muted = true;
+    hidden.autoplay = true;
+    hidden.style.cssText = 'position:absolute;left:0;top:0;width:64px;height:36px;opacity:0.01';
+    hidden.srcObject = new MediaStream([w.__warm.track]);
+    document.body.append(hidden);
+    await hidden.play().catch(() => undefined);
+    await new Promise<void>((r) => hidden.requestVideoFrameCallback(() => r()));
+  }, cameraId);
+}
+
+/** Shows the warm track (or the current lease's) in the bench video: ms to its first presented frame. */
+function showTrack(page: Page, which: 'warm' | 'lease'): Promise<number> {
+  return page.evaluate(
+    (k) =>
+      new Promise<number>((resolve, reject) => {
+        const w = window as unknown as BenchWindow & { __warm?: { track: MediaStreamTrack }; __lease?: { track: MediaStreamTrack } };
+        const v = document.getElementById('bench-video') as HTMLVideoElement;
+        const t0 = performance.now();
+        const timer = setTimeout(() => reject(new Error('no frame in 20 s')), 20_000);
+        v.srcObject = new MediaStream([(k === 'warm' ? w.__warm : w.__lease)!.track]);
+        void v.play().catch(() => undefined);
+        v.requestVideoFrameCallback(() => {
+          clearTimeout(timer);
+          resolve(performance.now() - t0);
+        });
+      }),
+    which,
   );
 }
 
@@ -210,6 +249,19 @@ async function main(): Promise<void> {
       warm.release();
     }
 
+    // 3b) The same switch with the neighbour warm in the page too (what the wall's follow mode does
+    // with its warm consumers): the w2 consumer exists and decodes in a hidden <video>; the switch
+    // shows its track in the visible one → first frame presented there.
+    await playFirstFrame(centrePage, 'w1/demo-1');
+    await keepWarm(centrePage, 'w2/demo-1');
+    const warmConsumerMs: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await new Promise((r) => setTimeout(r, 700));
+      warmConsumerMs.push(await showTrack(centrePage, 'warm'));
+      await new Promise((r) => setTimeout(r, 700));
+      await showTrack(centrePage, 'lease');
+    }
+
     // 4) Cut w1's link: offline at the centre; restore: back, and frames at the centre again.
     await countFrames(centrePage);
     const cut = Date.now();
@@ -245,6 +297,8 @@ async function main(): Promise<void> {
       switch_warm_p50_ms: round1(pct(switchMs, 50)),
       switch_warm_p95_ms: round1(pct(switchMs, 95)),
       switch_rounds: switchMs.length,
+      switch_warm_consumer_p50_ms: round1(pct(warmConsumerMs, 50)),
+      switch_warm_consumer_p95_ms: round1(pct(warmConsumerMs, 95)),
       wan_bytes_per_s: Math.round(wanBytes / windowS),
       camera_bytes_per_s: Math.round(cameraBytes / windowS),
       wan_per_camera_bitrate: cameraBytes > 0 ? Math.round((wanBytes / cameraBytes) * 1000) / 1000 : null,
