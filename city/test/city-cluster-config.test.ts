@@ -28,7 +28,7 @@ function node(i: number): string {
 test('hub cluster: each node routes to the two others with the shared route user', () => {
   const c = node(0);
   assert.match(c, /server_name: "city-hub-1"/);
-  assert.match(c, /cluster \{\n  name: "city-hub"\n  listen: "0\.0\.0\.0:6222"/);
+  assert.match(c, /cluster \{\n {2}name: "city-hub"\n {2}listen: "0\.0\.0\.0:6222"/);
   assert.ok(c.includes(`"nats-route://hub-route:${route.password}@10.0.0.2:6222"`));
   assert.ok(c.includes(`"nats-route://hub-route:${route.password}@10.0.0.3:6222"`));
   assert.ok(!c.includes('@10.0.0.1:6222'), 'no route to itself');
