@@ -26,7 +26,7 @@ export interface CityNetOptions {
   prefix: string;
   /** The centre's address is 10.77.0.<slot> (netns.ts `centreAddress`). */
   slot: number;
-  /** Ward ids, in order: ward i (0-based) gets link index `firstIndex + i`. */
+  /** Ward ids, in order: ward i (0-based) gets link index `firstIndex + i` (1..252: 0 is the centre's subnet). */
   wards: string[];
   firstIndex: number;
   shape?: LinkShape;
@@ -75,6 +75,8 @@ function secretFile(path: string, password: string): string {
 }
 
 export async function startCityNet(o: CityNetOptions): Promise<CityNet> {
+  // Link 0 would be 10.77.0.0/30, where the centre's addresses live.
+  if (!Number.isInteger(o.firstIndex) || o.firstIndex < 1 || o.firstIndex + o.wards.length - 1 > 252) throw new Error(`city net: ward link indices ${o.firstIndex}.. must lie in 1..252`);
   const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'wardwall-city-net-'));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const centreIp = centreAddress(o.slot);
