@@ -66,6 +66,11 @@ export const wardRecordSchema = z
     cameras: z.number().int().nonnegative(),
     /** The ward SFU's address for the centre's HTTP calls (recordings through the centre); optional. */
     httpUrl: z.string().regex(/^https?:\/\/[^\s/@?#]+\/?$/).max(300).optional(),
+    /**
+     * The ward SFU's instance id, random at each start (optional: older wards do not send it). A new
+     * one tells the centre the ward's SFU restarted: its pipes are gone (centre-link drops its halves).
+     */
+    instance: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
   })
   .strict();
 export type WardRecord = z.infer<typeof wardRecordSchema>;
@@ -86,3 +91,23 @@ export function decodeJson<T>(bytes: Uint8Array, schema: z.ZodType<T>): T | null
   const r = schema.safeParse(value);
   return r.success ? r.data : null;
 }
+
+/**
+ * The centre's heartbeat (core NATS, not stored): each centre SFU publishes it every `heartbeatMs` on
+ * this subject; every ward hears it through its leaf node. A ward drops the pipes a centre instance
+ * opened when that node announces another instance (it restarted: nobody holds the old pipes) or
+ * when the instance was not heard for a while (gone for good; docs/city.md "Restarts").
+ */
+export const CENTRE_HEARTBEAT_SUBJECT = 'city.centre.heartbeat';
+
+export const centreHeartbeatSchema = z
+  .object({
+    /** This start of the centre SFU (random at each start). */
+    instance: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    /** Which centre SFU (stable across its restarts, e.g. host:port): a centre may run several. */
+    node: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
+    at: z.number().int().nonnegative(),
+    heartbeatMs: z.number().int().min(100).max(60_000),
+  })
+  .strict();
+export type CentreHeartbeat = z.infer<typeof centreHeartbeatSchema>;

@@ -20,12 +20,16 @@ export interface WardEntry {
   heartbeatMs: number;
   /** Centre time of the last online/offline change, ms. */
   since: number;
+  /** The ward SFU's instance id from its last record (absent from wards that do not send one). */
+  instance?: string;
 }
 
 export type DirectoryChange =
   | { kind: 'ward-online'; ward: string; at: number }
   | { kind: 'ward-offline'; ward: string; at: number; silentMs: number }
   | { kind: 'ward-removed'; ward: string }
+  /** The ward's record names another SFU instance than before: the ward's SFU restarted (its pipes are gone). */
+  | { kind: 'ward-restarted'; ward: string; at: number; instance: string }
   | { kind: 'camera'; ward: string; camera: string; record: CameraRecord }
   | { kind: 'camera-removed'; ward: string; camera: string };
 
@@ -60,8 +64,10 @@ export class DirectoryState {
   /** A ward's record was (re)written: a heartbeat. */
   wardPut(record: WardRecord, now: number): DirectoryChange[] {
     const had = this.wards.get(record.ward);
-    this.wards.set(record.ward, { ward: record.ward, name: record.name, online: true, lastSeen: now, heartbeatMs: record.heartbeatMs, since: had?.online ? had.since : now });
-    return had?.online ? [] : [{ kind: 'ward-online', ward: record.ward, at: now }];
+    this.wards.set(record.ward, { ward: record.ward, name: record.name, online: true, lastSeen: now, heartbeatMs: record.heartbeatMs, since: had?.online ? had.since : now, ...(record.instance ? { instance: record.instance } : {}) });
+    const changes: DirectoryChange[] = had?.online ? [] : [{ kind: 'ward-online', ward: record.ward, at: now }];
+    if (had?.instance && record.instance && had.instance !== record.instance) changes.push({ kind: 'ward-restarted', ward: record.ward, at: now, instance: record.instance });
+    return changes;
   }
 
   /** The ward's record was deleted or purged: the ward left; its cameras go with it. */

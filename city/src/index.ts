@@ -9,3 +9,4 @@ export * from './ward-registry.js';
 export * from './ward-requests.js';
 export * from './pipe-protocol.js';
 export * from './ward-events.js';
+export * from './centre-presence.js';

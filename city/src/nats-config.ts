@@ -55,6 +55,22 @@ export const hubOptionsSchema = z
     wards: z.array(user).min(1),
     /** The monitoring (HTTP) port: none unless set, always on 127.0.0.1. */
     monitorPort: port.optional(),
+    /**
+     * A hub of several nodes (a real centre runs three): this node's cluster port and the other
+     * nodes' cluster addresses. Every node needs its own `serverName`; the `user` is the same on all
+     * of them (the routes authenticate with it). JetStream then replicates across the nodes.
+     */
+    cluster: z
+      .object({
+        name: z.string().regex(USER_NAME).default('city-hub'),
+        host: z.string().regex(HOST).default('0.0.0.0'),
+        port,
+        /** The other nodes' cluster addresses. */
+        routes: z.array(z.object({ host: z.string().regex(HOST), port }).strict()).min(1).max(8),
+        user,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type HubOptions = z.input<typeof hubOptionsSchema>;
@@ -75,6 +91,8 @@ export const leafOptionsSchema = z
     hubLeafPort: port,
     /** This ward's credentials at the hub (one of the hub's `wards`). */
     hubUser: user,
+    /** The other hub nodes' leafnode addresses (a clustered hub): the leaf tries each when one is down. */
+    hubAlternates: z.array(z.object({ host: z.string().regex(HOST), port }).strict()).max(8).default([]),
     /** Seconds between attempts to reach the hub again after the link dropped. */
     reconnectS: z.number().int().min(1).max(60).default(1),
     monitorPort: port.optional(),
@@ -113,23 +131,32 @@ export function hubConfig(options: HubOptions): string {
     // no_advertise: no other hub nodes' addresses are gossiped to the wards (a single hub node now).
     `leafnodes {\n  listen: ${q(`${o.leafHost}:${o.leafPort}`)}\n  no_advertise: true\n${o.leafAdvertise ? `  advertise: ${q(o.leafAdvertise)}\n` : ''}  authorization {\n  users: ${users(o.wards)}\n  }\n}`,
   ];
+  if (o.cluster) {
+    const c = o.cluster;
+    const routes = c.routes.map((r) => q(`nats-route://${c.user.user}:${c.user.password}@${bracket(r.host)}:${r.port}`));
+    lines.push(`cluster {\n  name: ${q(c.name)}\n  listen: ${q(`${c.host}:${c.port}`)}\n  authorization {\n    user: ${q(c.user.user)}\n    password: ${q(c.user.password)}\n  }\n  routes: [\n    ${routes.join('\n    ')}\n  ]\n}`);
+  }
   if (o.monitorPort !== undefined) lines.push(`http: ${q(`127.0.0.1:${o.monitorPort}`)}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** An IPv6 address in brackets for a URL; anything else as it is. */
+const bracket = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
 /** Validates `options` and returns a ward leaf node's config text. */
 export function leafConfig(options: LeafOptions): string {
   const o = leafOptionsSchema.parse(options);
   checkUnique(o.clients, 'clients');
-  const host = o.hubHost.includes(':') && !o.hubHost.startsWith('[') ? `[${o.hubHost}]` : o.hubHost;
   // Both parts are URL-safe by the schema: no encoding needed, nothing to misparse.
-  const url = `nats-leaf://${o.hubUser.user}:${o.hubUser.password}@${host}:${o.hubLeafPort}`;
+  const urlOf = (h: string, p: number) => `nats-leaf://${o.hubUser.user}:${o.hubUser.password}@${bracket(h)}:${p}`;
+  const url = urlOf(o.hubHost, o.hubLeafPort);
+  const remote = o.hubAlternates.length === 0 ? `{ url: ${q(url)} }` : `{ urls: [${[url, ...o.hubAlternates.map((a) => urlOf(a.host, a.port))].map(q).join(', ')}] }`;
   const lines = [
     `server_name: ${q(`ward-${o.wardId}`)}`,
     `listen: ${q(`127.0.0.1:${o.clientPort}`)}`,
     jetstream(o, o.wardId),
     `authorization {\n  users: ${users(o.clients)}\n}`,
-    `leafnodes {\n  reconnect: ${o.reconnectS}\n  remotes: [\n    { url: ${q(url)} }\n  ]\n}`,
+    `leafnodes {\n  reconnect: ${o.reconnectS}\n  remotes: [\n    ${remote}\n  ]\n}`,
   ];
   if (o.monitorPort !== undefined) lines.push(`http: ${q(`127.0.0.1:${o.monitorPort}`)}`);
   return `${lines.join('\n')}\n`;

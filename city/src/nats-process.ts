@@ -30,6 +30,11 @@ export interface NatsProcessOptions {
   /** How long to wait for "Server is ready", ms. */
   readyTimeoutMs?: number;
   command?: string;
+  /**
+   * Words run before the command, e.g. `['ip', 'netns', 'exec', '<ns>']` to start the server inside a
+   * network namespace (`ip netns exec` execs the command: the PID stays the server's).
+   */
+  prefix?: readonly string[];
   log?: Logger;
 }
 
@@ -72,7 +77,8 @@ export class NatsServerProcess {
     chmodSync(this.opts.dir, 0o700);
     writeFileSync(this.configFile, this.opts.config, { mode: 0o600 });
     chmodSync(this.configFile, 0o600);
-    const child = spawn(this.opts.command ?? DEFAULT_NATS_SERVER, ['-c', this.configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const argv = [...(this.opts.prefix ?? []), this.opts.command ?? DEFAULT_NATS_SERVER, '-c', this.configFile];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     let buffered = '';

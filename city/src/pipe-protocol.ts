@@ -46,6 +46,11 @@ export const PipeOpenRequestSchema = z.object({
   centre: PipeEndpointSchema,
   /** The centre's signed assertion of the central user the pipe is opened for (docs/city.md). */
   assertion: z.string().max(4096).optional(),
+  /**
+   * The centre SFU's instance id (city-protocol.ts `centreHeartbeatSchema`), optional: the ward drops
+   * the pipe when that instance is dead (its node restarted, or no heartbeat of it for a while).
+   */
+  centreInstance: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
 });
 export type PipeOpenRequest = z.infer<typeof PipeOpenRequestSchema>;
 

@@ -42,6 +42,8 @@ export interface WardRegistryOptions {
   hubDomain?: string;
   log?: Logger;
   now?: () => number;
+  /** This ward SFU's instance id (random at its start), sent in every heartbeat record. */
+  instance?: string;
   /** More ops this ward answers besides `cameras.list` (the SFU's `pipe.open` / `pipe.close`). */
   handlers?: Omit<WardHandlers, 'cameras.list'>;
 }
@@ -199,7 +201,11 @@ export class WardRegistry {
     this.beating = true;
     try {
       const b = await this.open();
-      const record: WardRecord = { ward: this.opts.ward, name: this.opts.name, at: this.now(), heartbeatMs: this.heartbeatMs, cameras: this.cameras.size, ...(this.opts.httpUrl ? { httpUrl: this.opts.httpUrl } : {}) };
+      const record: WardRecord = {
+        ward: this.opts.ward, name: this.opts.name, at: this.now(), heartbeatMs: this.heartbeatMs, cameras: this.cameras.size,
+        ...(this.opts.httpUrl ? { httpUrl: this.opts.httpUrl } : {}),
+        ...(this.opts.instance ? { instance: this.opts.instance } : {}),
+      };
       await b.wards.put(this.opts.ward, encodeJson(record));
       this.ok();
       if (this.fullSync) this.kick();

@@ -349,3 +349,51 @@ export async function destroyAll(prefix: string): Promise<string[]> {
   }
   return names;
 }
+
+/**
+ * The centre's own address in a city of namespaces: `10.77.0.<slot>/32` on the root namespace's
+ * loopback, reached by every ward through its own link (a route in the ward's namespace). The
+ * centre's services (NATS hub leafnode port, media pipes) listen on it, so cutting one ward's link
+ * never takes the address the other wards use. `slot` (1..254) keeps concurrent cities apart.
+ */
+export function centreAddress(slot: number): string {
+  if (!Number.isInteger(slot) || slot < 1 || slot > 254) throw new Error(`centre address slot ${slot}: an integer 1..254`);
+  return `10.77.0.${slot}`;
+}
+
+export function centreAddressCommand(ip: string, op: 'add' | 'del'): Command {
+  return { cmd: 'ip', args: ['addr', op, `${ip}/32`, 'dev', 'lo'] };
+}
+
+/** In the ward's namespace: the centre's address through the ward's end of the link. */
+export function centreRouteCommand(p: WardLinkPlan, ip: string): Command {
+  return { cmd: 'ip', args: ['-n', p.ns, 'route', 'replace', `${ip}/32`, 'via', p.hostIp, 'dev', p.wardIf] };
+}
+
+/** Adds the centre's address (a leftover of a crashed run is replaced). */
+export async function addCentreAddress(ip: string): Promise<void> {
+  await removeCentreAddress(ip);
+  await runCommand(centreAddressCommand(ip, 'add'));
+}
+
+/** Removes the centre's address; absent is fine. */
+export async function removeCentreAddress(ip: string): Promise<void> {
+  const c = centreAddressCommand(ip, 'del');
+  await run(c.cmd, c.args, { timeout: 10000 }).catch(() => undefined);
+}
+
+/** Routes the ward's namespace to the centre's address over its link. */
+export async function routeToCentre(w: WardNetns, ip: string): Promise<void> {
+  await runCommand(centreRouteCommand(w.plan, ip));
+}
+
+/** Whether this process may build namespaces: root and `ip netns` working. Null when it can, else why not. */
+export async function netnsUnavailable(): Promise<string | null> {
+  if (process.getuid?.() !== 0) return 'not root (network namespaces need root)';
+  try {
+    await run('ip', ['netns', 'list'], { timeout: 5000 });
+  } catch (e) {
+    return `ip netns does not work here: ${(e as Error).message}`;
+  }
+  return null;
+}

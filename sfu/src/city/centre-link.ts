@@ -6,11 +6,12 @@
  * at the centre (REMOTE_CAMERA_ID in common): never a station camera id, which has no '/'.
  * Installed by app.ts only when `city.role` is 'centre'.
  */
+import { hostname } from 'node:os';
 import type { NatsConnection } from 'nats';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import { AppError, ErrorCode, parseRemoteCameraId, type CityAlertInfo, type CityUrgentInfo, type CityCameraInfo, type CityWardInfo, type Config, type StreamKind } from '@wardwall/common';
-import { CentreDirectory, connectNats, decodeJson, PipeClosedEventSchema, requestWard, wardEventSubject, WARD_ID, type DirectoryCamera } from '@wardwall/city';
+import { CENTRE_GONE_MS, CENTRE_HEARTBEAT_SUBJECT, CentreDirectory, connectNats, decodeJson, encodeJson, newInstanceId, PipeClosedEventSchema, requestWard, wardEventSubject, WARD_ID, type CentreHeartbeat, type DirectoryCamera } from '@wardwall/city';
 import { canSeeCamera, OPEN_ACCESS, type AccessPolicy, type AuditLog, type Principal } from '@wardwall/accounts';
 import type { Router } from '@wardwall/server-kit';
 import { CentrePipes, PipeLinkError, type PipeLease, type WardRequester } from './pipe-link.js';
@@ -31,8 +32,13 @@ export type RemoteWard = CityWardInfo;
 /** Directory changes come in bursts (a ward's cameras at once): listeners are called once per burst. */
 const CHANGE_COALESCE_MS = 100;
 
+/** How often the centre publishes its heartbeat to the wards, ms. */
+const CENTRE_HEARTBEAT_MS = 1000;
+
 export interface CentreLink {
   directory: CentreDirectory;
+  /** This SFU start's instance id (in the centre's heartbeat to the wards). */
+  instance: string;
   nc: NatsConnection;
   /** The wards and their cameras, the ones `principal` may see (the `live` right on `<ward>/<camera>`). */
   wards(principal: Principal | null): RemoteWard[];
@@ -65,8 +71,12 @@ function remoteCamera(ward: string, c: DirectoryCamera): RemoteCamera {
   return { remoteId: `${ward}/${c.id}`, ward, id: c.id, name: c.name, state: c.state, reason: c.reason, position: c.position, since: c.since, linkDown: c.linkDown };
 }
 
-export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger; audit?: AuditLog | null }): Promise<CentreLink> {
+export async function installCentreLink(deps: { config: Readonly<Config>; router: Router; access: AccessPolicy; log: Logger; audit?: AuditLog | null; wardGoneMs?: number }): Promise<CentreLink> {
   const { config, log } = deps;
+  const instance = newInstanceId();
+  // Stable across this SFU's restarts: a ward that hears a new instance of this node drops the old one's pipes.
+  const node = `${hostname().replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 100)}:${config.sfu.port}`;
+  const wardGoneMs = deps.wardGoneMs ?? CENTRE_GONE_MS;
   const city = config.city;
   if (city.role !== 'centre') throw new Error('installCentreLink: city.role is not "centre"');
   const key = loadOrCreateCentreKey(config.sfu.dataDir);
@@ -83,7 +93,7 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
   const listeners: (() => void)[] = [];
   let burst: NodeJS.Timeout | null = null;
   directory.on('change', (c) => {
-    if (c.kind === 'ward-online' || c.kind === 'ward-offline' || c.kind === 'ward-removed') log.info({ ward: c.ward, change: c.kind }, 'city: ward presence changed');
+    if (c.kind === 'ward-online' || c.kind === 'ward-offline' || c.kind === 'ward-removed' || c.kind === 'ward-restarted') log.info({ ward: c.ward, change: c.kind }, 'city: ward presence changed');
     burst ??= setTimeout(() => {
       burst = null;
       for (const fn of listeners) fn();
@@ -113,6 +123,7 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
         requester,
         lingerMs: city.lingerMs,
         requestTimeoutMs: PIPE_REQUEST_TIMEOUT_MS + 500,
+        centreInstance: instance,
         log: log.child({ part: 'city-pipes' }),
       });
       pipesByRouter.set(router.id, p);
@@ -165,6 +176,38 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     doc: { summary: "City centre: the wards' open and acknowledged camera health alerts the caller may see (`live` on `<ward>/<camera>`), oldest first." },
     handle: ({ principal }) => ({ alerts: events.alerts().filter((a) => canSeeCamera(deps.access ?? OPEN_ACCESS, (principal as Principal | undefined) ?? null, a.remoteId)) }),
   });
+  // A ward's SFU restarted (a new instance in its record): its pipes are gone, drop our halves so the
+  // viewers' tiles consume again. A ward offline as long as a ward waits before dropping the centre's
+  // pipes (CENTRE_GONE_MS): the ward has dropped them, so drop ours too.
+  const offlineTimers = new Map<string, NodeJS.Timeout>();
+  const dropWard = (ward: string, why: string) => {
+    let n = 0;
+    for (const p of pipesByRouter.values()) n += p.dropWard(ward, why);
+    if (n > 0) log.info({ ward, pipes: n, why }, 'city: pipes of the ward dropped');
+  };
+  directory.on('change', (c) => {
+    if (c.kind === 'ward-restarted') dropWard(c.ward, 'the ward restarted');
+    if (c.kind === 'ward-offline' && !offlineTimers.has(c.ward)) {
+      const t = setTimeout(() => {
+        offlineTimers.delete(c.ward);
+        if (directory.view().find((w) => w.ward === c.ward)?.online === false) dropWard(c.ward, 'the ward offline too long');
+      }, wardGoneMs);
+      t.unref();
+      offlineTimers.set(c.ward, t);
+    }
+    if (c.kind === 'ward-online' || c.kind === 'ward-removed') {
+      clearTimeout(offlineTimers.get(c.ward));
+      offlineTimers.delete(c.ward);
+      if (c.kind === 'ward-removed') dropWard(c.ward, 'the ward left');
+    }
+  });
+  const heartbeat = () => {
+    const hb: CentreHeartbeat = { instance, node, at: Date.now(), heartbeatMs: CENTRE_HEARTBEAT_MS };
+    nc.publish(CENTRE_HEARTBEAT_SUBJECT, encodeJson(hb));
+  };
+  heartbeat();
+  const heartbeatTimer = setInterval(heartbeat, CENTRE_HEARTBEAT_MS);
+  heartbeatTimer.unref();
   deps.router.add({
     method: 'GET',
     path: '/api/city/cameras',
@@ -186,8 +229,10 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
   );
   const ANONYMOUS: Principal = { userId: 'local', name: 'local', username: 'local', role: 'admin', sessionId: null };
   log.info({ nats: city.nats.url }, 'city: centre link started');
+  log.info({ nats: city.nats.url, instance }, 'city: centre link started');
   return {
     directory,
+    instance,
     nc,
     wards,
     has: (remoteId) => find(remoteId)?.found != null,
@@ -240,6 +285,8 @@ export async function installCentreLink(deps: { config: Readonly<Config>; router
     async close() {
       if (burst) clearTimeout(burst);
       events.close();
+      clearInterval(heartbeatTimer);
+      for (const t of offlineTimers.values()) clearTimeout(t);
       closedSub.unsubscribe();
       listeners.length = 0;
       await Promise.all([...pipesByRouter.values()].map((p) => p.closeAll()));

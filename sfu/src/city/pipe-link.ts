@@ -91,6 +91,8 @@ interface WardPipe {
   transport: types.PipeTransport;
   consumer: types.Consumer;
   reply: PipeOpenReply;
+  /** The centre instance that opened it (absent from older centres). */
+  centreInstance: string | null;
 }
 
 /** The ward's half: answers open/close requests from the centre. */
@@ -143,7 +145,7 @@ export class WardPipes {
         producer: { id: producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters as PipeOpenReply['producer']['rtpParameters'], paused: consumer.producerPaused },
       };
       this.opts.log.info({ pipeId: req.pipeId, camera: req.cameraId, stream: req.stream, centre: `${req.centre.ip}:${req.centre.port}`, localPort: transport.tuple.localPort }, 'city pipe opened (ward)');
-      return { transport, consumer, reply };
+      return { transport, consumer, reply, centreInstance: req.centreInstance ?? null };
     } catch (e) {
       transport.close();
       if (e instanceof PipeLinkError) throw e;
@@ -197,6 +199,30 @@ export class WardPipes {
     return { packets: out.reduce((n, s) => n + (s.packetCount ?? 0), 0), bytes: out.reduce((n, s) => n + (s.byteCount ?? 0), 0) };
   }
 
+  /**
+   * Closes the pipes opened by any of the centre `instances` (they restarted or are gone: nobody
+   * holds those pipes) and tells the centre through `onDropped`. Resolves with how many were closed.
+   */
+  async dropCentreInstances(instances: readonly string[], why: string): Promise<number> {
+    if (instances.length === 0) return 0;
+    const dead = new Set(instances);
+    let n = 0;
+    await Promise.all(
+      [...this.pipes.entries()].map(([pipeId, p]) =>
+        p.then(
+          (w) => {
+            if (w.centreInstance !== null && dead.has(w.centreInstance) && !w.transport.closed) {
+              this.drop(pipeId, w.transport, why);
+              n++;
+            }
+          },
+          () => undefined,
+        ),
+      ),
+    );
+    return n;
+  }
+
   closeAll(): void {
     this.closed = true;
     for (const p of this.pipes.values()) void p.then((w) => w.transport.close(), () => undefined);
@@ -222,6 +248,8 @@ export interface CentrePipesOptions {
   lingerMs: number;
   /** How long to wait for a ward's reply, ms. */
   requestTimeoutMs?: number;
+  /** This centre SFU's instance id, sent with every pipe open (the ward drops the pipe when it dies). */
+  centreInstance?: string;
   log: Logger;
 }
 
@@ -345,7 +373,7 @@ export class CentrePipes {
   private async open(wardId: string, pipeId: string, cameraId: string, stream: StreamKind): Promise<{ transport: types.PipeTransport; producer: types.Producer }> {
     const transport = await createPipe(this.opts.router, this.opts.listen, { pipeId, wardId, cameraId, stream });
     try {
-      const request: PipeOpenRequest = { pipeId, cameraId, stream, centre: endpointOf(transport, this.opts.listen) };
+      const request: PipeOpenRequest = { pipeId, cameraId, stream, centre: endpointOf(transport, this.opts.listen), ...(this.opts.centreInstance ? { centreInstance: this.opts.centreInstance } : {}) };
       const raw = await this.withTimeout(this.opts.requester.open(wardId, request), `pipe open at ward ${wardId}`);
       const refused = PipeErrorReplySchema.safeParse(raw);
       if (refused.success) throw new PipeLinkError(refused.data.error.code, `ward ${wardId}: ${refused.data.error.message}`);
@@ -382,6 +410,17 @@ export class CentrePipes {
     if (!pipe) return false;
     void this.closePipe(pipe, 'closed by the ward');
     return true;
+  }
+
+  /**
+   * Closes every pipe of `wardId` now (the ward's SFU restarted, or the ward has been offline too
+   * long): the viewers' consumers close with the pipe producers, so their tiles consume again.
+   * Returns how many were closed.
+   */
+  dropWard(wardId: string, why: string): number {
+    const of = [...this.pipes.values()].filter((p) => p.wardId === wardId);
+    for (const p of of) void this.closePipe(p, why);
+    return of.length;
   }
 
   /** Closes every pipe now (shutdown), telling the wards. */

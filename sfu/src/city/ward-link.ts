@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { CameraInfo, Config, HealthAlert } from '@wardwall/common';
 import { AppError } from '@wardwall/common';
 import type { AuditLog } from '@wardwall/accounts';
-import { connectNats, encodeJson, wardAlertOf, wardEventSubject, WardRegistry, type PipeClosedEvent, type PipeOpenRequest, type WardCamera, type WatchReply, type WatchRequest } from '@wardwall/city';
+import { CENTRE_GONE_MS, CENTRE_HEARTBEAT_SUBJECT, centreHeartbeatSchema, CentrePresence, connectNats, decodeJson, encodeJson, newInstanceId, wardAlertOf, wardEventSubject, WardRegistry, type PipeClosedEvent, type PipeOpenRequest, type WardCamera, type WatchReply, type WatchRequest } from '@wardwall/city';
 import type { WardCentralAccess } from './ward-central.js';
 import type { CameraRegistry } from '../media/camera-registry.js';
 import { PipeLinkError, registrySource, WardPipes } from './pipe-link.js';
@@ -20,6 +20,10 @@ export interface WardLink {
   registry: WardRegistry;
   /** Central users: the centre's assertions checked with the pinned key. */
   central: WardCentralAccess;
+  /** This SFU start's instance id (in the ward's heartbeat record). */
+  instance: string;
+  /** The centre SFUs as the ward hears them (their live instances). */
+  centre: CentrePresence;
   pipes: WardPipes;
   nc: NatsConnection;
   /** The ward's alerts and urgent bookmarks, published for the centre. */
@@ -69,8 +73,9 @@ export function answerWatch(central: WardCentralAccess, audit: AuditLog | null, 
   }
 }
 
-export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger; central: WardCentralAccess; audit?: AuditLog | null }): Promise<WardLink> {
+export async function installWardLink(deps: { config: Readonly<Config>; cameras: CameraRegistry; log: Logger; central: WardCentralAccess; audit?: AuditLog | null; centreGoneMs?: number }): Promise<WardLink> {
   const { config, cameras, log, central } = deps;
+  const instance = newInstanceId();
   const city = config.city;
   if (city.role !== 'ward' || !city.ward) throw new Error('installWardLink: city.role is not "ward"');
   const ward = city.ward;
@@ -104,6 +109,7 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
     name: ward.name,
     heartbeatMs: city.heartbeatMs,
     httpUrl: city.httpUrl,
+    instance,
     log: log.child({ part: 'city-registry' }),
     handlers: {
       'pipe.open': (body) => pipeReply(() => pipes.open(checkedOpen(body))),
@@ -131,16 +137,35 @@ export async function installWardLink(deps: { config: Readonly<Config>; cameras:
   cameras.on('changed', publishAll);
   cameras.on('status', statusListener);
   publishAll();
+  // The centre's heartbeat: a new centre instance or a long silence leaves the ward's pipes orphaned.
+  const centre = new CentrePresence(deps.centreGoneMs ?? CENTRE_GONE_MS);
+  const dropOrphans = (dead: string[], why: string) => {
+    if (dead.length === 0) return;
+    void pipes.dropCentreInstances(dead, why).then((n) => n > 0 && log.info({ pipes: n, why }, 'city: pipes of a centre instance dropped'));
+  };
+  const centreSub = nc.subscribe(CENTRE_HEARTBEAT_SUBJECT, {
+    callback: (err, msg) => {
+      if (err) return;
+      const hb = decodeJson(msg.data, centreHeartbeatSchema);
+      if (hb) dropOrphans(centre.heartbeat(hb, Date.now()), `centre ${hb.node} restarted`);
+    },
+  });
+  const centreTimer = setInterval(() => dropOrphans(centre.tick(Date.now()), 'no heartbeat from the centre'), 1000);
+  centreTimer.unref();
   registry.start();
-  log.info({ ward: ward.id, nats: city.nats.url }, 'city: ward link started');
+  log.info({ ward: ward.id, nats: city.nats.url, instance }, 'city: ward link started');
   const link: WardLink = {
     registry,
     central,
+    instance,
+    centre,
     pipes,
     nc,
     events: wardEventsOut(nc, ward.id, log.child({ part: 'city-events' })),
     openAlerts: null,
     async close() {
+      clearInterval(centreTimer);
+      centreSub.unsubscribe();
       cameras.off('changed', publishAll);
       cameras.off('status', statusListener);
       await registry.stop();
