@@ -10,7 +10,7 @@
  *   follow:  ?mode=follow&centre=demo-2[&at=...]                  (at: following on the recording)
  */
 import { LINK_PARAMS, linkTime, parseLinkTime } from '@wardwall/common/wall-link';
-import { CAMERA_ID_PATTERN } from './ids.js';
+import { CAMERA_ID_PATTERN, LIVE_CAMERA_ID_PATTERN } from './ids.js';
 import { isLayoutName, MAX_TILES, type LayoutName } from './layout.js';
 
 /** The views a link carries, then the pages (a link to a page names the page only). */
@@ -45,10 +45,11 @@ export interface ParsedUrl {
 
 const isMode = (v: string): v is LinkMode => (LINK_MODES as readonly string[]).includes(v);
 
-function cameraId(raw: string): string | null | 'bad' {
+function cameraId(raw: string, mode: LinkMode): string | null | 'bad' {
   const id = raw.trim();
   if (id === '') return null;
-  return CAMERA_ID_PATTERN.test(id) ? id : 'bad';
+  // Live and follow take a city centre's ward cameras too; review takes the station's (recordings).
+  return (mode === 'review' ? CAMERA_ID_PATTERN : LIVE_CAMERA_ID_PATTERN).test(id) ? id : 'bad';
 }
 
 /** Reads the view from a query string (`location.search`, with or without the `?`). Never throws. */
@@ -87,7 +88,7 @@ export function parseUrlState(search: string): ParsedUrl {
     if (parts.length > max) issues.push('TOO_MANY_CAMERAS');
     let bad = false;
     for (const part of parts.slice(0, max)) {
-      const id = cameraId(part);
+      const id = cameraId(part, mode);
       if (id === 'bad') {
         bad = true;
         cams.push(null);
@@ -110,7 +111,7 @@ export function parseUrlState(search: string): ParsedUrl {
   let centre: string | null = null;
   const centreRaw = q.get(LINK_PARAMS.centre);
   if (centreRaw !== null) {
-    const id = cameraId(centreRaw);
+    const id = cameraId(centreRaw, 'follow');
     if (id === 'bad') issues.push('BAD_CAMERA');
     else centre = id;
   }
@@ -129,7 +130,7 @@ export function buildUrlSearch(state: UrlState): string {
   const q: string[] = [`${LINK_PARAMS.mode}=${state.mode}`];
   if (state.mode === 'live') {
     if (state.layout) q.push(`${LINK_PARAMS.layout}=${encodeURIComponent(state.layout)}`);
-    const slots = state.cams.map((c) => (c && CAMERA_ID_PATTERN.test(c) ? c : ''));
+    const slots = state.cams.map((c) => (c && LIVE_CAMERA_ID_PATTERN.test(c) ? c : ''));
     while (slots.length && slots[slots.length - 1] === '') slots.pop();
     if (slots.length) q.push(`${LINK_PARAMS.cams}=${slots.slice(0, MAX_TILES).join(',')}`);
   } else if (state.mode === 'review') {
@@ -137,7 +138,7 @@ export function buildUrlSearch(state: UrlState): string {
     if (list.length) q.push(`${LINK_PARAMS.cams}=${list.join(',')}`);
     if (state.at !== null && Number.isFinite(state.at)) q.push(`${LINK_PARAMS.at}=${linkTime(state.at)}`);
   } else if (state.mode === 'follow') {
-    if (state.centre && CAMERA_ID_PATTERN.test(state.centre)) q.push(`${LINK_PARAMS.centre}=${state.centre}`);
+    if (state.centre && LIVE_CAMERA_ID_PATTERN.test(state.centre)) q.push(`${LINK_PARAMS.centre}=${state.centre}`);
     if (state.at !== null && Number.isFinite(state.at)) q.push(`${LINK_PARAMS.at}=${linkTime(state.at)}`);
   }
   return `?${q.join('&')}`;

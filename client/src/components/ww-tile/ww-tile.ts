@@ -302,6 +302,7 @@ export class WwTile extends LitElement {
         ${hasCamera
           ? html`<div class="top">
                 <span class="name">${name}</span>
+                ${this.camera?.city ? html`<span class="chip ward" data-ward=${this.camera.city.ward} title=${this.camera.city.wardName}>${this.camera.city.wardName}</span>` : nothing}
                 ${this.camera?.resident
                   ? html`<span class="chip resident" title=${t('resident.tileTitle', { owner: this.camera.resident.owner, sharing: t(`resident.sharing.${this.camera.resident.sharing}`) })}
                       >${t('resident.chip')}</span>`
@@ -331,7 +332,7 @@ export class WwTile extends LitElement {
                   : nothing}
                 <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
                   @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
-                ${this.recorder
+                ${this.recorder && !this.camera?.city
                   ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
                       @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`
                   : nothing}
