@@ -182,6 +182,10 @@ async function startWall(me: Me, offline = false): Promise<void> {
   signaling.on('cameras', (list) => {
     if (wall === running && list.some((c) => !(c.id in (app.me?.cameras ?? {})))) refreshMe();
   });
+  // At a city centre, a ward camera listed since (a ward joined, a camera added) likewise.
+  city.on('change', () => {
+    if (wall === running && city.wards.some((w) => w.cameras.some((c) => !(c.remoteId in (app.me?.cameras ?? {}))))) refreshMe();
+  });
   app.addEventListener('ww-logout', () => void identity.forget().then(() => auth.logout()).then(() => boot()), opts);
   // Skip the back-off wait when the network or the page comes back. A network change (Wi-Fi to
   // mobile) keeps the session but needs new ICE paths: restart ICE at once rather than waiting for
