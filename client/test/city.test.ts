@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REMOTE_CAMERA_ID, type CameraInfo, type CityCameraInfo, type CityWardInfo } from '@wardwall/common';
-import { cityCameras, groupWards, isRemoteCameraId, parseCityWards, parsePlacements, placePosition, REMOTE_CAMERA_ID_PATTERN, wardAreas, wardCameraInfo, withCityNeighbours } from '../src/core/city.js';
+import { cityCameras, groupWards, keepsConsumerThroughCut, isRemoteCameraId, parseCityWards, parsePlacements, placePosition, REMOTE_CAMERA_ID_PATTERN, wardAreas, wardCameraInfo, withCityNeighbours } from '../src/core/city.js';
 import { CAMERA_ID_PATTERN, isWardCameraId, LIVE_CAMERA_ID_PATTERN } from '../src/core/ids.js';
 import { buildUrlSearch, parseUrlState } from '../src/core/url-state.js';
 import { CameraStore } from '../src/services/camera-store.js';
@@ -152,4 +152,11 @@ test('camera store: ward cameras join the centre’s own after them, follow the 
   store.setCity([], placements);
   assert.deepEqual([...store.snapshot().keys()], ['hq', 'hq-2']);
   assert.equal(changes, 5);
+});
+
+test('a consumer is kept through a ward’s link cut only', () => {
+  assert.equal(keepsConsumerThroughCut({ state: 'offline', reason: 'link_down', since: 1 }), true);
+  assert.equal(keepsConsumerThroughCut({ state: 'offline', reason: 'unreachable', since: 1 }), false);
+  assert.equal(keepsConsumerThroughCut({ state: 'live', reason: null, since: 1 }), false);
+  assert.equal(keepsConsumerThroughCut(undefined), false);
 });

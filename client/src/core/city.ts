@@ -13,7 +13,7 @@
  * - Neighbours: every placed camera (the centre's own and every ward's) competes in one set, so a
  *   camera near a ward's edge finds the next ward's camera across it; distance in city units.
  */
-import type { CameraInfo, CityCameraInfo, CityMapPlacement, CityWardInfo } from '@wardwall/common';
+import type { CameraInfo, CityCameraInfo, CityMapPlacement, CityWardInfo, StreamStatus } from '@wardwall/common';
 import { DEFAULT_NEIGHBOUR_DISTANCE, resolveNeighbours, type MapPosition, type NeighbourInput, type ResolvedNeighbour } from '@wardwall/common/neighbours';
 import { matchesFilter } from './text.js';
 
@@ -39,6 +39,17 @@ export function wardRect(placement: CityMapPlacement): { x: number; y: number; s
 
 function round1(v: number): number {
   return Math.round(v * 10) / 10;
+}
+
+/**
+ * Whether a consumer already open on this stream is kept although the stream is not live: a ward
+ * camera whose ward's link is down. Its pipe carries nothing meanwhile and resumes by itself when
+ * the link returns (docs/city-media.md), so the tile and the warm consumers keep their consumer
+ * rather than closing it and leaving the pipe to the linger (a close the ward, cut off, would not
+ * hear). A new consumer is never opened on such a stream.
+ */
+export function keepsConsumerThroughCut(status: StreamStatus | undefined): boolean {
+  return status?.state === 'offline' && status.reason === 'link_down';
 }
 
 /** A ward camera as one of the wall's cameras (neighbours filled in by `cityCameras`). */
