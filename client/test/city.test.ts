@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REMOTE_CAMERA_ID, type CameraInfo, type CityCameraInfo, type CityWardInfo } from '@wardwall/common';
-import { cityCameras, groupWards, keepsConsumerThroughCut, isRemoteCameraId, parseCityWards, parsePlacements, placePosition, REMOTE_CAMERA_ID_PATTERN, wardAreas, wardCameraInfo, withCityNeighbours } from '../src/core/city.js';
+import { cameraLabel, cityCameras, groupWards, keepsConsumerThroughCut, isRemoteCameraId, parseCityWards, parsePlacements, placePosition, REMOTE_CAMERA_ID_PATTERN, wardAreas, wardCameraInfo, withCityNeighbours } from '../src/core/city.js';
 import { CAMERA_ID_PATTERN, isWardCameraId, LIVE_CAMERA_ID_PATTERN } from '../src/core/ids.js';
 import { buildUrlSearch, parseUrlState } from '../src/core/url-state.js';
 import { CameraStore } from '../src/services/camera-store.js';
@@ -69,6 +69,9 @@ test('ward cameras as wall cameras: state, link down as the reason, ward named',
   const off = wardCameraInfo(down, down.cameras[0]!, placements.get('w1'));
   assert.deepEqual(off.streams.main, { state: 'offline', reason: 'link_down', since: 5000 });
   assert.equal(off.city?.linkDown, true);
+  assert.equal(cameraLabel(live, live.id), 'Cổng (Phường 1)', 'named with its ward out of context (a trail)');
+  assert.equal(cameraLabel(local('hq', null), 'hq'), 'hq');
+  assert.equal(cameraLabel(undefined, 'w1/gone'), 'w1/gone');
 });
 
 test('neighbours across wards: a camera at the edge of one ward finds the next ward’s camera beyond it', () => {

@@ -52,6 +52,12 @@ export function keepsConsumerThroughCut(status: StreamStatus | undefined): boole
   return status?.state === 'offline' && status.reason === 'link_down';
 }
 
+/** A camera's name where the camera is named out of its context (a trail's hops): a ward camera with its ward's name. */
+export function cameraLabel(camera: CameraInfo | undefined, id: string): string {
+  if (!camera) return id;
+  return camera.city ? `${camera.name} (${camera.city.wardName})` : camera.name;
+}
+
 /** A ward camera as one of the wall's cameras (neighbours filled in by `cityCameras`). */
 export function wardCameraInfo(ward: CityWardInfo, cam: CityCameraInfo, placement: CityMapPlacement | undefined): CameraInfo {
   const linkDown = cam.linkDown || !ward.online;

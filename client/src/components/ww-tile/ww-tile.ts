@@ -276,6 +276,8 @@ export class WwTile extends LitElement {
     const playing = this.state === 'playing';
     const showFreeze = !playing && this.media.hasFreeze && (this.linkLive || !this.still.image);
     const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
+    // A ward camera's consumer kept through its ward's link cut: the video holds its last picture.
+    const heldPicture = !playing && !!this.stream && this.media.firstFrame;
     const inputs = this.statusInputs();
     const msg = tileMessage(inputs);
     const badge = tileBadge(inputs);
@@ -293,7 +295,7 @@ export class WwTile extends LitElement {
         </div>
         ${hasCamera ? html`<ww-watermark></ww-watermark>` : nothing}
         ${msg
-          ? html`<div class="message ${msg.kind} ${showFreeze || showStill ? 'over-picture' : ''}">
+          ? html`<div class="message ${msg.kind} ${showFreeze || showStill || heldPicture ? 'over-picture' : ''}">
               ${msg.kind === 'loading' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
               <span class="text">${msg.text}</span>
               ${msg.detail ? html`<span class="detail">${msg.detail}</span>` : nothing}
