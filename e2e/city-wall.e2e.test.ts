@@ -142,6 +142,7 @@ test('the centre lists every ward’s cameras grouped by ward; ward cameras drop
   console.log(`[city-wall] three ward cameras placed → all decoding at the centre: ${Date.now() - t0} ms`);
   assert.equal(await page.locator('ww-tile[camera-id="w1/demo-1"] .chip.ward').textContent(), 'Phường Một', 'the tile names the ward');
   assert.equal(centre!.sfu.city.centre!.pipeCount(), 3, 'one pipe per watched ward camera');
+  assert.equal(await page.locator('ww-tile[camera-id="w1/demo-1"] [data-action="bookmark"], ww-tile[camera-id="w1/demo-1"] [data-action="replay"]').count(), 0, 'no bookmark or replay of a ward camera at the centre (its footage is at the ward)');
   assert.deepEqual(wardStillRequests, [], 'no still is asked for a ward camera');
 });
 

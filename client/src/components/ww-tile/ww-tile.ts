@@ -125,6 +125,8 @@ export class WwTile extends LitElement {
   /** Asks the app to bookmark the frame on screen (button or key B; Shift: urgent): ww-tile-bookmark {index, cameraId, at, urgent}. */
   requestBookmark(urgent = false): void {
     if (!this.cameraId) return;
+    // A ward camera's footage is at the ward: a bookmark of it cannot be stored at the centre yet (docs/city.md).
+    if (this.camera?.city) return this.flash(t('tile.noWardBookmark'), true);
     this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs, urgent }, bubbles: true, composed: true }));
   }
 
@@ -332,8 +334,10 @@ export class WwTile extends LitElement {
                   ? html`<button type="button" class="tool ${this.ptz.active ? 'on' : ''}" data-action="ptz" title=${t('ptz.button')} aria-label=${t('ptz.button')} aria-pressed=${this.ptz.active ? 'true' : 'false'}
                       @click=${(e: Event) => this.onAction(e, () => void this.togglePtz())} @dblclick=${(e: Event) => e.stopPropagation()}>PTZ</button>`
                   : nothing}
-                <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
-                  @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
+                ${this.camera?.city
+                  ? nothing
+                  : html`<button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
+                      @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>`}
                 ${this.recorder && !this.camera?.city
                   ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
                       @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`
