@@ -5,6 +5,9 @@ import { cameraLabel, cityCameras, groupWards, keepsConsumerThroughCut, isRemote
 import { CAMERA_ID_PATTERN, isWardCameraId, LIVE_CAMERA_ID_PATTERN } from '../src/core/ids.js';
 import { buildUrlSearch, parseUrlState } from '../src/core/url-state.js';
 import { CameraStore } from '../src/services/camera-store.js';
+import { CityWardsService } from '../src/services/city-wards.js';
+import { Emitter } from '../src/services/emitter.js';
+import type { SignalingClient } from '../src/services/signaling.js';
 
 function cam(ward: string, id: string, name: string, position: CityCameraInfo['position'], state: CityCameraInfo['state'] = 'live'): CityCameraInfo {
   return { remoteId: `${ward}/${id}`, ward, id, name, state, reason: state === 'live' ? null : 'unreachable', position, since: 1000, linkDown: false };
@@ -162,4 +165,63 @@ test('a consumer is kept through a ward’s link cut only', () => {
   assert.equal(keepsConsumerThroughCut({ state: 'offline', reason: 'unreachable', since: 1 }), false);
   assert.equal(keepsConsumerThroughCut({ state: 'live', reason: null, since: 1 }), false);
   assert.equal(keepsConsumerThroughCut(undefined), false);
+});
+
+class FakeSignaling extends Emitter<{ session: [unknown]; cityWards: [unknown] }> {
+  fire(event: 'session' | 'cityWards', data: unknown): void {
+    this.emit(event, data);
+  }
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+test('city service: a centre’s hello reads the list; a push wins over an older reply; a station clears it', async () => {
+  const sig = new FakeSignaling();
+  const replies: { resolve: (r: Response) => void }[] = [];
+  const asked: string[] = [];
+  const fetchFn = ((url: string) => {
+    asked.push(url);
+    const d = deferred<Response>();
+    replies.push(d);
+    return d.promise;
+  }) as unknown as typeof fetch;
+  const city = new CityWardsService(sig as unknown as SignalingClient, fetchFn);
+  let changes = 0;
+  city.on('change', () => changes++);
+  const w1 = { ward: 'w1', name: 'P1', online: true, since: 1, cameras: [cam('w1', 'a', 'A', null)] };
+  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  sig.fire('session', { city: { role: 'centre', placements: [{ ward: 'w1', map: { x: 0, y: 0, scale: 0.5 } }] } });
+  assert.equal(city.role, 'centre');
+  assert.deepEqual([...city.placements.keys()], ['w1']);
+  assert.deepEqual(asked, ['/api/city/cameras']);
+  replies[0]!.resolve(json({ wards: [w1] }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(city.loaded, true);
+  assert.deepEqual(city.wards.map((w) => w.ward), ['w1']);
+
+  // A new session reads again; a push arriving meanwhile is newer than that reply.
+  sig.fire('session', { city: { role: 'centre', placements: [] } });
+  sig.fire('cityWards', [{ ...w1, online: false }]);
+  replies[1]!.resolve(json({ wards: [w1] }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(city.wards[0]!.online, false, 'the older reply did not overwrite the push');
+
+  // A refused read keeps what is known (the next push brings the list).
+  sig.fire('session', { city: { role: 'centre', placements: [] } });
+  replies[2]!.resolve(json({ code: 'UNAUTHORIZED' }, 401));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(city.wards.length, 1);
+
+  // A station's hello (no city): nothing of the city, no read.
+  sig.fire('session', { sessionId: 's' });
+  assert.equal(city.role, 'off');
+  assert.deepEqual(city.wards, []);
+  assert.equal(asked.length, 3);
+  assert.ok(changes >= 6);
+  city.close();
 });
