@@ -107,7 +107,7 @@ async function startWall(me: Me, offline = false): Promise<void> {
   const cameras = new CameraStore(signaling);
   // At a city centre: the wards' cameras join the wall's (docs/city.md).
   const city = new CityWardsService(signaling, auth.fetch);
-  city.on('change', () => cameras.setCity(city.wards, city.placements));
+  city.on('change', () => cameras.setCity(city.wards, city.placements, city.neighbourDistance));
   // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
   // "use this window as a display" button reloads into it.
   const displayName = new URLSearchParams(location.search).get('display')?.trim().slice(0, 60) || null;

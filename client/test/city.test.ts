@@ -155,9 +155,11 @@ test('camera store: ward cameras join the centre’s own after them, follow the 
   assert.deepEqual([...store.snapshot().keys()], ['hq', 'hq-2', 'w2/west'], 'a new camera list keeps the wards');
   store.updateStream('w2/west', 'main', { state: 'live', reason: null, since: 9 });
   assert.equal(store.get('w2/west')!.streams.main.state, 'offline', 'a ward camera changes only through the city pushes');
+  store.setCity([ward('w2', 'Phường 2', [cam('w2', 'west', 'Tây', { x: 100, y: 500 })])], placements, 50);
+  assert.deepEqual(store.get('hq')!.neighbours, [], 'a shorter reach (the centre’s map.neighbourDistance) leaves the ward camera out');
   store.setCity([], placements);
   assert.deepEqual([...store.snapshot().keys()], ['hq', 'hq-2']);
-  assert.equal(changes, 5);
+  assert.equal(changes, 6);
 });
 
 test('a consumer is kept through a ward’s link cut only', () => {
@@ -198,6 +200,7 @@ test('city service: a centre’s hello reads the list; a push wins over an older
   sig.fire('session', { city: { role: 'centre', placements: [{ ward: 'w1', map: { x: 0, y: 0, scale: 0.5 } }] } });
   assert.equal(city.role, 'centre');
   assert.deepEqual([...city.placements.keys()], ['w1']);
+  assert.equal(city.neighbourDistance, 450, 'the default reach when the hello names none');
   assert.deepEqual(asked, ['/api/city/cameras']);
   replies[0]!.resolve(json({ wards: [w1] }));
   await new Promise((r) => setTimeout(r, 0));
@@ -205,7 +208,8 @@ test('city service: a centre’s hello reads the list; a push wins over an older
   assert.deepEqual(city.wards.map((w) => w.ward), ['w1']);
 
   // A new session reads again; a push arriving meanwhile is newer than that reply.
-  sig.fire('session', { city: { role: 'centre', placements: [] } });
+  sig.fire('session', { city: { role: 'centre', placements: [], neighbourDistance: 300 } });
+  assert.equal(city.neighbourDistance, 300);
   sig.fire('cityWards', [{ ...w1, online: false }]);
   replies[1]!.resolve(json({ wards: [w1] }));
   await new Promise((r) => setTimeout(r, 0));

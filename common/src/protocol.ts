@@ -160,6 +160,8 @@ export interface CityMapPlacement {
 export interface CityHello {
   role: 'ward' | 'centre';
   placements: { ward: string; map: CityMapPlacement }[];
+  /** The reach of a derived neighbour on the city map (the centre's `map.neighbourDistance`, city units). */
+  neighbourDistance: number;
 }
 
 /** City centre: a ward, online or not, with its cameras. */

@@ -4,6 +4,7 @@
  * from the city service) are added after the centre's own, with neighbours across wards. No DOM.
  */
 import type { CameraInfo, CityMapPlacement, CityWardInfo, StreamKind, StreamStatus } from '@wardwall/common';
+import { DEFAULT_NEIGHBOUR_DISTANCE } from '@wardwall/common/neighbours';
 import { cityCameras, withCityNeighbours } from '../core/city.js';
 import { Emitter } from './emitter.js';
 import type { SignalingClient } from './signaling.js';
@@ -19,6 +20,7 @@ export class CameraStore extends Emitter<CameraStoreEvents> {
   private local = new Map<string, CameraInfo>();
   private wards: readonly CityWardInfo[] = [];
   private placements: ReadonlyMap<string, CityMapPlacement> = new Map();
+  private reach = DEFAULT_NEIGHBOUR_DISTANCE;
   private _loaded = false;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -62,10 +64,11 @@ export class CameraStore extends Emitter<CameraStoreEvents> {
   }
 
   /** City centre: the wards' cameras and where each ward's map lies (an empty list at a station). */
-  setCity(wards: readonly CityWardInfo[], placements: ReadonlyMap<string, CityMapPlacement>): void {
-    if (wards === this.wards && placements === this.placements) return;
+  setCity(wards: readonly CityWardInfo[], placements: ReadonlyMap<string, CityMapPlacement>, neighbourDistance = DEFAULT_NEIGHBOUR_DISTANCE): void {
+    if (wards === this.wards && placements === this.placements && neighbourDistance === this.reach) return;
     this.wards = wards;
     this.placements = placements;
+    this.reach = neighbourDistance;
     this.rebuild();
   }
 
@@ -80,9 +83,9 @@ export class CameraStore extends Emitter<CameraStoreEvents> {
 
   private rebuild(): void {
     const own = [...this.local.values()];
-    const remote = this.wards.length > 0 ? cityCameras(this.wards, this.placements, own) : [];
+    const remote = this.wards.length > 0 ? cityCameras(this.wards, this.placements, own, this.reach) : [];
     const next = new Map<string, CameraInfo>();
-    for (const c of remote.length > 0 ? withCityNeighbours(own, remote) : own) next.set(c.id, c);
+    for (const c of remote.length > 0 ? withCityNeighbours(own, remote, this.reach) : own) next.set(c.id, c);
     for (const c of remote) next.set(c.id, c);
     this.map = next;
     this.emit('change');

@@ -5,6 +5,7 @@
  * ward's map lies on the city map (`hello.city.placements`). No DOM.
  */
 import type { CityMapPlacement, CityWardInfo } from '@wardwall/common';
+import { DEFAULT_NEIGHBOUR_DISTANCE } from '@wardwall/common/neighbours';
 import { parseCityWards, parsePlacements } from '../core/city.js';
 import { Emitter } from './emitter.js';
 import { readJson } from './json-reply.js';
@@ -20,6 +21,8 @@ export class CityWardsService extends Emitter<CityWardsEvents> {
   role: 'off' | 'ward' | 'centre' = 'off';
   wards: readonly CityWardInfo[] = [];
   placements: ReadonlyMap<string, CityMapPlacement> = new Map();
+  /** The reach of a derived neighbour on the city map (city units; the centre's `map.neighbourDistance`). */
+  neighbourDistance = DEFAULT_NEIGHBOUR_DISTANCE;
   /** Whether the first list has arrived (at a centre). */
   loaded = false;
   /** Bumped by every push: a list fetched before a push is older than it. */
@@ -33,10 +36,12 @@ export class CityWardsService extends Emitter<CityWardsEvents> {
     super();
     this.unsubscribe.push(
       signaling.on('session', (hello) => {
-        const city = (hello as { city?: { role?: unknown; placements?: unknown } }).city;
+        const city = (hello as { city?: { role?: unknown; placements?: unknown; neighbourDistance?: unknown } }).city;
         const role = city?.role === 'centre' || city?.role === 'ward' ? city.role : 'off';
         this.role = role;
         this.placements = parsePlacements(city?.placements);
+        const reach = city?.neighbourDistance;
+        this.neighbourDistance = typeof reach === 'number' && Number.isFinite(reach) && reach > 0 ? reach : DEFAULT_NEIGHBOUR_DISTANCE;
         if (role === 'centre') void this.load();
         else this.set([], false);
         this.emit('change');

@@ -18,7 +18,8 @@ export function hello(ctx: SignalingContext, session: Session, _msg: Extract<Cli
 function cityHello(ctx: SignalingContext): { city?: CityHello } {
   const city = ctx.config.city;
   if (city.role === 'off') return {};
-  return { city: { role: city.role, placements: city.role === 'centre' ? city.wards.map((w) => ({ ward: w.id, map: { ...w.map } })) : [] } };
+  const placements = city.role === 'centre' ? city.wards.map((w) => ({ ward: w.id, map: { ...w.map } })) : [];
+  return { city: { role: city.role, placements, neighbourDistance: ctx.config.map.neighbourDistance } };
 }
 
 export function ping(): ResponseData['ping'] {
