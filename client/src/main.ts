@@ -12,6 +12,7 @@ import { ANONYMOUS_ID, type Me } from './core/access.js';
 import { getLang, isLang, setLang, t, type Lang } from './i18n/i18n.js';
 import { AuthApi } from './services/auth-api.js';
 import { CameraStore } from './services/camera-store.js';
+import { CityWardsService } from './services/city-wards.js';
 import { LiveMediaService } from './services/live-media.js';
 import { RecorderApi } from './services/recorder-api.js';
 import { SignalingClient, signalingUrl } from './services/signaling.js';
@@ -104,6 +105,9 @@ async function startWall(me: Me, offline = false): Promise<void> {
 
   const signaling = new SignalingClient({ url: signalingUrl(location), lang: getLang });
   const cameras = new CameraStore(signaling);
+  // At a city centre: the wards' cameras join the wall's (docs/city.md).
+  const city = new CityWardsService(signaling, auth.fetch);
+  city.on('change', () => cameras.setCity(city.wards, city.placements, city.neighbourDistance));
   // `?display=<name>` runs this window as a duty-room display (kiosk); the control panel's
   // "use this window as a display" button reloads into it.
   const displayName = new URLSearchParams(location.search).get('display')?.trim().slice(0, 60) || null;
@@ -118,7 +122,7 @@ async function startWall(me: Me, offline = false): Promise<void> {
   // Anonymous (access control off) has no session to renew.
   const renewTimer = me.id === ANONYMOUS_ID ? null : setInterval(() => void auth.renew(), SESSION_RENEW_MS);
   if (renewTimer && !offline) void auth.renew();
-  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts, displays, link };
+  app.services = { signaling, cameras, live, store, recorder, auth, bookmarks, trails, alerts, displays, link, city };
   if (!displayName) {
     // A browser with no wall of its own starts with the station's first wall (saved: its wall from
     // now on); a link (or a reload) then shows the view it names over it, without saving it.
@@ -178,6 +182,10 @@ async function startWall(me: Me, offline = false): Promise<void> {
   signaling.on('cameras', (list) => {
     if (wall === running && list.some((c) => !(c.id in (app.me?.cameras ?? {})))) refreshMe();
   });
+  // At a city centre, a ward camera listed since (a ward joined, a camera added) likewise.
+  city.on('change', () => {
+    if (wall === running && city.wards.some((w) => w.cameras.some((c) => !(c.remoteId in (app.me?.cameras ?? {}))))) refreshMe();
+  });
   app.addEventListener('ww-logout', () => void identity.forget().then(() => auth.logout()).then(() => boot()), opts);
   // Skip the back-off wait when the network or the page comes back. A network change (Wi-Fi to
   // mobile) keeps the session but needs new ICE paths: restart ICE at once rather than waiting for
@@ -195,6 +203,7 @@ async function startWall(me: Me, offline = false): Promise<void> {
     bookmarks.close();
     displays.close();
     link.close();
+    city.close();
     signaling.close();
   };
   window.addEventListener('pagehide', closeServices, opts);

@@ -83,7 +83,8 @@ test('parse never throws on arbitrary input', () => {
   for (let i = 0; i < 3000; i++) {
     const s = Array.from({ length: Math.floor(rnd() * 120) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join('');
     const { state } = parseUrlState(['?mode=live&cams=', '?mode=review&at=', '?centre=', ''][i % 4] + s);
-    if (state) for (const c of camerasOfState(state)) assert.match(c, /^[a-z0-9][a-z0-9_-]{0,63}$/);
+    // A station camera, or (live, follow) a city centre's ward camera `<ward>/<camera>`.
+    if (state) for (const c of camerasOfState(state)) assert.match(c, state.mode === 'review' ? /^[a-z0-9][a-z0-9_-]{0,63}$/ : /^(?:[a-z0-9][a-z0-9_-]{0,31}\/)?[a-z0-9][a-z0-9_-]{0,63}$/);
   }
   assert.deepEqual(parseUrlState(undefined as unknown as string), { state: null, issues: [] });
 });

@@ -513,6 +513,23 @@ export const configSchema = z
         httpUrl: z.string().regex(/^https?:\/\/[^\s/@?#]+\/?$/, 'http(s)://host:port (no path, no credentials)').nullable().default(null),
         /** Centre: ward SFU URLs pinned here win over the ones the wards publish. */
         wardUrls: z.record(z.string().regex(WARD_ID_PATTERN), z.string().regex(/^https?:\/\/[^\s/@?#]+\/?$/, 'http(s)://host:port')).default({}),
+        /**
+         * Centre: where each ward's map lies on the city map (the wall's city map and cross-ward follow
+         * mode; docs/city.md). The city map is 1000 x 1000 units like a ward's; a ward's map (0..1000)
+         * is drawn with its top-left corner at (x, y), `scale` city units per ward unit.
+         */
+        wards: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(WARD_ID_PATTERN, 'a ward id: a-z, 0-9, _ and -, 1-32 characters'),
+                map: z.object({ x: z.number().min(-1000).max(2000), y: z.number().min(-1000).max(2000), scale: z.number().positive().max(10) }).strict(),
+              })
+              .strict(),
+          )
+          .max(500)
+          .default([])
+          .refine((ws) => new Set(ws.map((w) => w.id)).size === ws.length, 'each ward id once'),
       })
       .strict()
       .prefault({})

@@ -29,6 +29,7 @@ export const OFFLINE_REASONS = [
   'pipeline_error', // the ingest process failed for another reason
   'worker_restart', // the media worker restarted; the camera is being re-produced
   'paused', // a resident camera whose owner paused sharing (not a fault)
+  'link_down', // city centre: the camera's ward is offline (its link to the centre is down; docs/city.md)
 ] as const;
 export type OfflineReason = (typeof OFFLINE_REASONS)[number];
 
@@ -56,6 +57,8 @@ export interface CameraInfo {
   ptz?: boolean;
   /** The camera's live audio is offered (consume with media 'audio'); it may still be silent. */
   audio?: true;
+  /** City centre: a ward's camera (id `<ward>/<camera>`), built by the wall from `cityWards` (docs/city.md). */
+  city?: { ward: string; wardName: string; linkDown: boolean };
 }
 
 // mediasoup's own structures are passed through opaquely; mediasoup validates them itself.
@@ -102,7 +105,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = clientMessageS
 
 /** Response payloads per request type. */
 export interface ResponseData extends HealthResponseData {
-  hello: { sessionId: string; serverTime: number; routerRtpCapabilities: Record<string, unknown>; cameras: CameraInfo[] };
+  hello: { sessionId: string; serverTime: number; routerRtpCapabilities: Record<string, unknown>; cameras: CameraInfo[]; city?: CityHello };
   ping: { serverTime: number };
   createTransport: {
     transportId: string;
@@ -146,6 +149,21 @@ export interface CityCameraInfo {
   linkDown: boolean;
   /** The caller's rights on this camera (`live`, `playback`, `export`): the review offers the ones with playback. */
   rights?: ('live' | 'playback' | 'export')[];
+}
+
+/** Where a ward's map (0..1000 units) lies on the centre's city map: its top-left corner at (x, y), `scale` city units per ward unit. */
+export interface CityMapPlacement {
+  x: number;
+  y: number;
+  scale: number;
+}
+
+/** The SFU's city role in `hello` (absent when city mode is off); a centre adds where each ward's map lies (`city.wards[].map`). */
+export interface CityHello {
+  role: 'ward' | 'centre';
+  placements: { ward: string; map: CityMapPlacement }[];
+  /** The reach of a derived neighbour on the city map (the centre's `map.neighbourDistance`, city units). */
+  neighbourDistance: number;
 }
 
 /** City centre: a ward, online or not, with its cameras. */

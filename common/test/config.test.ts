@@ -32,6 +32,9 @@ const bad: [string, unknown, Record<string, string>, RegExp][] = [
   ['city without a password file', { city: { role: 'centre' } }, {}, /city\.nats\.passwordFile/],
   ['city bad ward id', { city: { role: 'ward', ward: { id: 'W 1', name: 'x' }, nats: { passwordFile: '/x' } } }, {}, /city\.ward\.id/],
   ['city ward id hub', { city: { role: 'ward', ward: { id: 'hub', name: 'x' }, nats: { passwordFile: '/x' } } }, {}, /city\.ward\.id.*reserved/],
+  ['city ward placed twice', { city: { role: 'centre', nats: { passwordFile: '/x' }, wards: [{ id: 'w1', map: { x: 0, y: 0, scale: 0.5 } }, { id: 'w1', map: { x: 500, y: 0, scale: 0.5 } }] } }, {}, /city\.wards.*each ward id once/],
+  ['city ward placement without a scale', { city: { role: 'centre', nats: { passwordFile: '/x' }, wards: [{ id: 'w1', map: { x: 0, y: 0, scale: 0 } }] } }, {}, /city\.wards\.0\.map\.scale/],
+  ['city ward placement with a bad id', { city: { role: 'centre', nats: { passwordFile: '/x' }, wards: [{ id: 'W 1', map: { x: 0, y: 0, scale: 1 } }] } }, {}, /city\.wards\.0\.id/],
   ['city credentials in the NATS URL', { city: { role: 'centre', nats: { url: 'nats://u:p@127.0.0.1:4222', passwordFile: '/x' } } }, {}, /city\.nats\.url/],
   ['root must be an object', [], {}, /root/],
 ];
@@ -56,6 +59,9 @@ test('demo cameras sit on the schematic ward map, ids unique', () => {
 test('city: off by default; ward and centre roles resolve; remote camera ids parse', async () => {
   const off = resolveConfig({});
   assert.equal(off.city.role, 'off');
+  assert.deepEqual(off.city.wards, [], 'no ward placed on the city map by default');
+  const placed = resolveConfig({ city: { role: 'centre', nats: { passwordFile: '/x' }, wards: [{ id: 'w1', map: { x: 0, y: 0, scale: 0.5 } }] } });
+  assert.deepEqual(placed.city.wards, [{ id: 'w1', map: { x: 0, y: 0, scale: 0.5 } }]);
   const ward = resolveConfig({ city: { role: 'ward', ward: { id: 'w1', name: 'Phường 1' }, nats: { url: 'nats://127.0.0.1:4223', user: 'ward', passwordFile: '/etc/wardwall/nats' } } });
   assert.equal(ward.city.ward?.id, 'w1');
   assert.equal(ward.city.nats.url, 'nats://127.0.0.1:4223');

@@ -62,6 +62,11 @@ export interface Sfu {
   close(): Promise<void>;
 }
 
+/** A city centre's ward cameras (`<ward>/<camera>`, docs/city.md): `me` carries the viewer's rights on them too. */
+function cityCameraIds(link: CentreLink | null): string[] {
+  return link ? link.directory.view().flatMap((w) => w.cameras.map((c) => `${w.ward}/${c.id}`)) : [];
+}
+
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export async function startSfu(config: Readonly<Config>, log: Logger, opts: { clientDir?: string } = {}): Promise<Sfu> {
@@ -96,7 +101,7 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
     auditFeature = installAuditFeature({ db, router, log: log.child({ part: 'audit' }), config });
     audit = auditFeature.log;
     const auditState = auditFeature;
-    auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => [...new Set([...cameras.info().map((c) => c.id), ...(residents?.reviewableIds() ?? [])])], secure: tls !== null });
+    auth = await installAuth({ config, db, router, audit, log: log.child({ part: 'auth' }), cameras: () => [...new Set([...cameras.info().map((c) => c.id), ...(residents?.reviewableIds() ?? []), ...cityCameraIds(centreLink)])], secure: tls !== null });
     closer.add('auth', () => auth?.close());
     // The station's cameras: the stored list (seeded from the config at the first start), live-managed.
     station = await installCameras({

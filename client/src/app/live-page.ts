@@ -20,6 +20,8 @@ import type { WallState } from '../storage/wall-store.js';
 import type { TileDropDetail } from '../components/ww-tile/ww-tile.js';
 import type { TileBookmarkDetail } from './live-bookmarks.js';
 import type { WallStateController } from './wall-state.js';
+import type { CityView } from './service-feeds.js';
+import { wardAreas } from '../core/city.js';
 import '../components/ww-camera-list/ww-camera-list.js';
 import '../components/ww-map/ww-map.js';
 import '../components/ww-alerts/ww-alerts.js';
@@ -42,6 +44,8 @@ export interface LivePageHost {
   readonly wallState: WallStateController;
   readonly connection: ConnectionState;
   readonly camerasLoaded: boolean;
+  /** City centre: the wards (the list groups their cameras; the map places their maps). */
+  readonly city: CityView;
   readonly health: ReadonlyMap<string, TileHealth>;
   readonly linkLevel: LinkLevel;
   readonly expanded: number | null;
@@ -66,12 +70,13 @@ export function renderLivePage(h: LivePageHost, p: Permitted): unknown {
   return html`<main ?hidden=${h.mode !== 'live'} @touchstart=${h.screen.onTouchStart} @touchend=${h.screen.onTouchEnd}>
     <div class="side">
       <ww-camera-list .cameras=${[...p.live.values()]} .loaded=${h.camerasLoaded} .onWall=${onWall}
-        .stale=${!online} @ww-camera-pick=${pick}></ww-camera-list>
+        .stale=${!online} .wards=${h.city.wards} @ww-camera-pick=${pick}></ww-camera-list>
       <section class="minimap-box" data-open=${h.mapOpen ? 'true' : 'false'}>
         <button type="button" class="fold" data-action="toggle-map" aria-expanded=${h.mapOpen ? 'true' : 'false'}
-          @click=${() => (h.mapOpen = !h.mapOpen)}>${h.mapOpen ? '▾' : '▸'} ${t('map.title')}</button>
+          @click=${() => (h.mapOpen = !h.mapOpen)}>${h.mapOpen ? '▾' : '▸'} ${h.city.role === 'centre' ? t('map.cityTitle') : t('map.title')}</button>
         ${h.mapOpen
-          ? html`<ww-map class="minimap" .cameras=${p.live} .neighbours=${[]} .centre=${null} .health=${h.health} @ww-map-pick=${pick}></ww-map>`
+          ? html`<ww-map class="minimap" .cameras=${p.live} .neighbours=${[]} .centre=${null} .health=${h.health}
+              .wardAreas=${wardAreas(h.city.wards, h.city.placements)} @ww-map-pick=${pick}></ww-map>`
           : nothing}
       </section>
       ${s?.alerts ? html`<ww-alerts .alerts=${s.alerts} .cameras=${p.live} .me=${h.me}></ww-alerts>` : nothing}

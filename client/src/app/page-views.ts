@@ -25,6 +25,8 @@ import type { Permitted } from './live-page.js';
 import '../components/ww-displays/ww-displays.js';
 import '../components/ww-review/ww-review.js';
 import '../components/ww-follow/ww-follow.js';
+import { wardAreas } from '../core/city.js';
+import type { CityView } from './service-feeds.js';
 import '../components/ww-admin/ww-admin.js';
 import '../components/ww-residents/ww-residents.js';
 import '../components/ww-audit/ww-audit.js';
@@ -45,6 +47,8 @@ export interface PagesHost extends HTMLElement {
   readonly wall: WallState;
   readonly cameraMap: ReadonlyMap<string, CameraInfo>;
   readonly camerasLoaded: boolean;
+  /** City centre: the follow page's map places the wards' maps. */
+  readonly city: CityView;
   readonly connection: ConnectionState;
   readonly residentsApi: ResidentsApi;
   readonly url: { readonly onViewChange: () => void };
@@ -68,6 +72,7 @@ export function renderPage(h: PagesHost, p: Permitted): unknown {
         .initialCameras=${[...camerasOnWall(p.tiles, h.wall.layout)]}></ww-review>`;
     case 'follow':
       return html`<ww-follow class="follow" @ww-view-change=${h.url.onViewChange} .cameras=${p.live} .camerasLoaded=${h.camerasLoaded} .live=${s?.live ?? null}
+        .wardAreas=${wardAreas(h.city.wards, h.city.placements)}
         .recorder=${s?.recorder ?? null} .trails=${s?.trails ?? null} .serverConnected=${h.connection.phase === 'open'}
         @ww-trail-replay=${(e: CustomEvent<{ trail: Trail }>) => h.jumps.replayTrail(e.detail.trail)}></ww-follow>`;
     case 'admin':

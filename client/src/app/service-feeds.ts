@@ -5,7 +5,8 @@
  * dropped when it leaves, so a shell that is removed (sign-out) holds no listener.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CameraInfo, DisplayState } from '@wardwall/common';
+import type { CameraInfo, CityMapPlacement, CityWardInfo, DisplayState } from '@wardwall/common';
+import type { CityWardsService } from '../services/city-wards.js';
 import type { TileHealth } from '../core/health-alerts.js';
 import type { LinkLevel } from '../core/link-quality.js';
 import { withUrgentNotice } from '../core/live-bookmark.js';
@@ -24,7 +25,18 @@ export interface FeedServices {
   link: LinkMonitor;
   bookmarks: BookmarkService;
   alerts?: HealthAlertService;
+  city?: CityWardsService;
 }
+
+/** The city as the shell shows it (docs/city.md): role, wards, where their maps lie. */
+export interface CityView {
+  role: 'off' | 'ward' | 'centre';
+  wards: readonly CityWardInfo[];
+  loaded: boolean;
+  placements: ReadonlyMap<string, CityMapPlacement>;
+}
+
+export const NO_CITY: CityView = { role: 'off', wards: [], loaded: false, placements: new Map() };
 
 /** What the feeds write on their host (the app shell). */
 export interface FeedsHost extends ReactiveControllerHost {
@@ -37,6 +49,7 @@ export interface FeedsHost extends ReactiveControllerHost {
   linkLevel: LinkLevel;
   urgentNotices: readonly LocalBookmark[];
   health: ReadonlyMap<string, TileHealth>;
+  city: CityView;
 }
 
 export class ServiceFeedsController implements ReactiveController {
@@ -63,6 +76,14 @@ export class ServiceFeedsController implements ReactiveController {
     if (alerts) {
       h.health = alerts.byCamera;
       this.unsubscribe.push(alerts.on('change', () => (h.health = alerts.byCamera)));
+    }
+    const city = s.city;
+    if (city) {
+      const sync = (): void => {
+        h.city = { role: city.role, wards: city.wards, loaded: city.loaded, placements: city.placements };
+      };
+      sync();
+      this.unsubscribe.push(city.on('change', sync));
     }
     if (h.displayName) h.display = s.displays.get(h.displayName) ?? null;
   }

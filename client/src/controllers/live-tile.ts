@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CameraInfo, StreamKind, StreamStatus } from '@wardwall/common';
 import { backoffDelay } from '../core/backoff.js';
+import { keepsConsumerThroughCut } from '../core/city.js';
 import { computeVideoStats, extractVideoSample, type VideoSample, type VideoStats } from '../core/stats.js';
 import { effectiveStream, preferredStream } from '../core/stream-choice.js';
 import { errorCodeOf } from '../services/errors.js';
@@ -274,7 +275,12 @@ export class LiveTileController implements ReactiveController {
     if (!this.connected || !cameraId || !camera || !active || !this.live?.ready || !this.video) return null;
     if (this.retryTimer || this.preferred === null) return null;
     const stream = effectiveStream(this.preferred, camera);
-    if (camera.streams[stream]?.state !== 'live') return null;
+    const status = camera.streams[stream];
+    if (status?.state !== 'live') {
+      // A ward camera whose link is cut (city centre): keep the consumer, its pipe resumes by itself.
+      const held = this.lease;
+      return held && !held.closed && held.cameraId === cameraId && held.stream === stream && keepsConsumerThroughCut(status) ? { cameraId, stream } : null;
+    }
     return { cameraId, stream };
   }
 

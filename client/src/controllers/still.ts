@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { stillUrl } from '../core/ids.js';
+import { isWardCameraId, stillUrl } from '../core/ids.js';
 
 /**
  * The camera's still (its latest keyframe from the server) for a tile's fast first picture.
@@ -12,6 +12,11 @@ export class StillController implements ReactiveController {
   image: HTMLImageElement | null = null;
   /** Whether the last attempt failed (no still yet, or the server is unreachable). */
   failed = false;
+  /**
+   * The camera has no still here: a ward's camera at a city centre (the centre keeps no keyframe of
+   * it; docs/city.md). Nothing is requested; the tile says so.
+   */
+  unavailable = false;
   private cameraId = '';
   private wanted = false;
   private seq = 0;
@@ -28,7 +33,7 @@ export class StillController implements ReactiveController {
 
   hostConnected(): void {
     this.connected = true;
-    if (this.cameraId && this.wanted && !this.image) this.load();
+    if (this.cameraId && this.wanted && !this.image && !this.unavailable) this.load();
   }
 
   hostDisconnected(): void {
@@ -45,7 +50,9 @@ export class StillController implements ReactiveController {
       this.clearTimer();
       this.seq++;
       this.wanted = wanted;
-      if (cameraId) this.load();
+      this.unavailable = isWardCameraId(cameraId);
+      this.failed = this.unavailable;
+      if (cameraId && !this.unavailable) this.load();
       return;
     }
     if (wanted === this.wanted) return;
@@ -84,7 +91,7 @@ export class StillController implements ReactiveController {
   }
 
   private load(): void {
-    if (!this.connected) return;
+    if (!this.connected || this.unavailable) return;
     const seq = ++this.seq;
     const cameraId = this.cameraId;
     const img = new Image();

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
+import { keepsConsumerThroughCut } from '../core/city.js';
 import { effectiveStream } from '../core/stream-choice.js';
 import type { LiveLease, LiveMediaService } from '../services/live-media.js';
 
@@ -71,7 +72,9 @@ export class WarmConsumersController implements ReactiveController {
   private reconcile(): void {
     for (const [id, h] of [...this.held]) {
       const target = this.streamOf(id);
-      if (!this.connected || !this.wanted.has(id) || h.lease.closed || !target || target.stream !== h.lease.stream) this.release(id);
+      // A ward camera whose link is cut (city centre) stays warm: its pipe resumes when the link returns.
+      const cut = !target && keepsConsumerThroughCut(this.cameras.get(id)?.streams[h.lease.stream]);
+      if (!this.connected || !this.wanted.has(id) || h.lease.closed || (!cut && (!target || target.stream !== h.lease.stream))) this.release(id);
     }
     const live = this.live;
     if (!this.connected || !live?.ready) return;

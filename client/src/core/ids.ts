@@ -6,6 +6,16 @@ export const CAMERA_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 /** A ward's camera at a city centre, `<ward>/<camera>` (common's REMOTE_CAMERA_ID; the same unit test keeps them equal). */
 export const REMOTE_CAMERA_ID_PATTERN = /^([a-z0-9][a-z0-9_-]{0,31})\/([a-z0-9][a-z0-9_-]{0,63})$/;
+/**
+ * A camera the live wall can show: a station camera, or at a city centre a ward's camera
+ * `<ward>/<camera>` (common's REMOTE_CAMERA_ID; docs/city.md). Recordings take station ids only.
+ */
+export const LIVE_CAMERA_ID_PATTERN = /^(?:[a-z0-9][a-z0-9_-]{0,31}\/)?[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** Whether the camera is a ward's camera seen at a city centre (`<ward>/<camera>`). */
+export function isWardCameraId(id: string): boolean {
+  return id.includes('/') && LIVE_CAMERA_ID_PATTERN.test(id);
+}
 
 /** The still (latest keyframe) URL of a camera, with a cache-busting query. */
 export function stillUrl(cameraId: string, now: number): string {

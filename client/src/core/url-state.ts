@@ -10,10 +10,7 @@
  *   follow:  ?mode=follow&centre=demo-2[&at=...]                  (at: following on the recording)
  */
 import { LINK_PARAMS, linkTime, parseLinkTime } from '@wardwall/common/wall-link';
-import { CAMERA_ID_PATTERN, REMOTE_CAMERA_ID_PATTERN } from './ids.js';
-
-/** Review links may name a ward's camera (`w1/gate-1`, at a city centre) besides the station's own. */
-const reviewable = (id: string): boolean => CAMERA_ID_PATTERN.test(id) || REMOTE_CAMERA_ID_PATTERN.test(id);
+import { LIVE_CAMERA_ID_PATTERN } from './ids.js';
 import { isLayoutName, MAX_TILES, type LayoutName } from './layout.js';
 
 /** The views a link carries, then the pages (a link to a page names the page only). */
@@ -48,10 +45,12 @@ export interface ParsedUrl {
 
 const isMode = (v: string): v is LinkMode => (LINK_MODES as readonly string[]).includes(v);
 
-function cameraId(raw: string, remote = false): string | null | 'bad' {
+function cameraId(raw: string): string | null | 'bad' {
   const id = raw.trim();
   if (id === '') return null;
-  return CAMERA_ID_PATTERN.test(id) || (remote && REMOTE_CAMERA_ID_PATTERN.test(id)) ? id : 'bad';
+  // A station camera, or at a city centre a ward's camera `<ward>/<camera>`: live and follow play
+  // it through a pipe, review plays its recordings through the centre (docs/city.md).
+  return LIVE_CAMERA_ID_PATTERN.test(id) ? id : 'bad';
 }
 
 /** Reads the view from a query string (`location.search`, with or without the `?`). Never throws. */
@@ -90,7 +89,7 @@ export function parseUrlState(search: string): ParsedUrl {
     if (parts.length > max) issues.push('TOO_MANY_CAMERAS');
     let bad = false;
     for (const part of parts.slice(0, max)) {
-      const id = cameraId(part, mode === 'review');
+      const id = cameraId(part);
       if (id === 'bad') {
         bad = true;
         cams.push(null);
@@ -132,15 +131,15 @@ export function buildUrlSearch(state: UrlState): string {
   const q: string[] = [`${LINK_PARAMS.mode}=${state.mode}`];
   if (state.mode === 'live') {
     if (state.layout) q.push(`${LINK_PARAMS.layout}=${encodeURIComponent(state.layout)}`);
-    const slots = state.cams.map((c) => (c && CAMERA_ID_PATTERN.test(c) ? c : ''));
+    const slots = state.cams.map((c) => (c && LIVE_CAMERA_ID_PATTERN.test(c) ? c : ''));
     while (slots.length && slots[slots.length - 1] === '') slots.pop();
     if (slots.length) q.push(`${LINK_PARAMS.cams}=${slots.slice(0, MAX_TILES).join(',')}`);
   } else if (state.mode === 'review') {
-    const list = state.cams.filter((c): c is string => !!c && reviewable(c)).slice(0, MAX_LINK_REVIEW_CAMERAS);
+    const list = state.cams.filter((c): c is string => !!c && LIVE_CAMERA_ID_PATTERN.test(c)).slice(0, MAX_LINK_REVIEW_CAMERAS);
     if (list.length) q.push(`${LINK_PARAMS.cams}=${list.join(',')}`);
     if (state.at !== null && Number.isFinite(state.at)) q.push(`${LINK_PARAMS.at}=${linkTime(state.at)}`);
   } else if (state.mode === 'follow') {
-    if (state.centre && CAMERA_ID_PATTERN.test(state.centre)) q.push(`${LINK_PARAMS.centre}=${state.centre}`);
+    if (state.centre && LIVE_CAMERA_ID_PATTERN.test(state.centre)) q.push(`${LINK_PARAMS.centre}=${state.centre}`);
     if (state.at !== null && Number.isFinite(state.at)) q.push(`${LINK_PARAMS.at}=${linkTime(state.at)}`);
   }
   return `?${q.join('&')}`;

@@ -1,8 +1,11 @@
 /**
  * The cameras the server knows and the state of each stream, kept current from signaling
- * (hello, `cameras` and `cameraState` pushes). No DOM.
+ * (hello, `cameras` and `cameraState` pushes). At a city centre the wards' cameras (`<ward>/<camera>`,
+ * from the city service) are added after the centre's own, with neighbours across wards. No DOM.
  */
-import type { CameraInfo, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraInfo, CityMapPlacement, CityWardInfo, StreamKind, StreamStatus } from '@wardwall/common';
+import { DEFAULT_NEIGHBOUR_DISTANCE } from '@wardwall/common/neighbours';
+import { cityCameras, withCityNeighbours } from '../core/city.js';
 import { Emitter } from './emitter.js';
 import type { SignalingClient } from './signaling.js';
 
@@ -13,6 +16,11 @@ export interface CameraStoreEvents {
 
 export class CameraStore extends Emitter<CameraStoreEvents> {
   private map = new Map<string, CameraInfo>();
+  /** The centre's own cameras as the server sent them. */
+  private local = new Map<string, CameraInfo>();
+  private wards: readonly CityWardInfo[] = [];
+  private placements: ReadonlyMap<string, CityMapPlacement> = new Map();
+  private reach = DEFAULT_NEIGHBOUR_DISTANCE;
   private _loaded = false;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -50,16 +58,35 @@ export class CameraStore extends Emitter<CameraStoreEvents> {
     for (const c of cameras) {
       if (c && typeof c.id === 'string' && c.streams && c.streams.main) next.set(c.id, c);
     }
-    this.map = next;
+    this.local = next;
     this._loaded = true;
-    this.emit('change');
+    this.rebuild();
+  }
+
+  /** City centre: the wards' cameras and where each ward's map lies (an empty list at a station). */
+  setCity(wards: readonly CityWardInfo[], placements: ReadonlyMap<string, CityMapPlacement>, neighbourDistance = DEFAULT_NEIGHBOUR_DISTANCE): void {
+    if (wards === this.wards && placements === this.placements && neighbourDistance === this.reach) return;
+    this.wards = wards;
+    this.placements = placements;
+    this.reach = neighbourDistance;
+    this.rebuild();
   }
 
   updateStream(cameraId: string, stream: StreamKind, status: StreamStatus): void {
-    const cam = this.map.get(cameraId);
+    const cam = this.local.get(cameraId);
     if (!cam) return;
-    const next = new Map(this.map);
+    const next = new Map(this.local);
     next.set(cameraId, { ...cam, streams: { ...cam.streams, [stream]: status } });
+    this.local = next;
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    const own = [...this.local.values()];
+    const remote = this.wards.length > 0 ? cityCameras(this.wards, this.placements, own, this.reach) : [];
+    const next = new Map<string, CameraInfo>();
+    for (const c of remote.length > 0 ? withCityNeighbours(own, remote, this.reach) : own) next.set(c.id, c);
+    for (const c of remote) next.set(c.id, c);
     this.map = next;
     this.emit('change');
   }

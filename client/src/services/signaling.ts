@@ -37,6 +37,8 @@ export interface SignalingEvents {
   alert: [HealthAlert];
   consumerScore: [{ consumerId: string; score: number; producerScore: number }];
   displayState: [DisplayState];
+  /** City centre: the wards and their cameras (unchecked: the city service parses it). */
+  cityWards: [unknown];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -323,6 +325,9 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         return;
       case 'displayState':
         if (isObject(msg.display) && typeof msg.display.name === 'string' && Array.isArray(msg.display.tiles)) this.emit('displayState', msg.display as unknown as DisplayState);
+        return;
+      case 'cityWards':
+        if (Array.isArray(msg.wards)) this.emit('cityWards', msg.wards);
         return;
       default:
         return;

@@ -2,7 +2,7 @@
  * Persisted wall state: what the operator had on the wall comes back on reload.
  * Reads validate everything (the stored data is outside input); writes are immediate.
  */
-import { CAMERA_ID_PATTERN } from '../core/ids.js';
+import { LIVE_CAMERA_ID_PATTERN } from '../core/ids.js';
 import { isLayoutName, MAX_TILES, type LayoutName } from '../core/layout.js';
 import { DEFAULT_LANG, isLang, type Lang } from '../i18n/i18n.js';
 import { wallDb, type PrefKey, type WallDatabase } from './db.js';
@@ -52,7 +52,7 @@ export class WallStore {
         }
       }
       for (const t of tiles) {
-        if (Number.isInteger(t.index) && t.index >= 0 && t.index < MAX_TILES && typeof t.cameraId === 'string' && CAMERA_ID_PATTERN.test(t.cameraId)) {
+        if (Number.isInteger(t.index) && t.index >= 0 && t.index < MAX_TILES && typeof t.cameraId === 'string' && LIVE_CAMERA_ID_PATTERN.test(t.cameraId)) {
           state.tiles[t.index] = t.cameraId;
         }
       }

@@ -15,6 +15,8 @@ import { shortcutMode, type ShortcutMode } from '../../core/shortcuts.js';
 import { LocaleController } from '../../controllers/locale.js';
 import { t, type Lang } from '../../i18n/i18n.js';
 import type { CameraStore } from '../../services/camera-store.js';
+import type { CityWardsService } from '../../services/city-wards.js';
+import { NO_CITY, type CityView } from '../../app/service-feeds.js';
 import type { LiveMediaService } from '../../services/live-media.js';
 import type { ConnectionState, SignalingClient } from '../../services/signaling.js';
 import { DEFAULT_WALL_STATE, emptyTiles, type WallState, type WallStore } from '../../storage/wall-store.js';
@@ -66,6 +68,8 @@ export interface AppServices {
   alerts?: HealthAlertService;
   displays: DisplaysClient;
   link: LinkMonitor;
+  /** The city centre's wards (role 'off' at a station). */
+  city?: CityWardsService;
 }
 
 export class WwApp extends LitElement {
@@ -92,6 +96,7 @@ export class WwApp extends LitElement {
     urgentNotices: { state: true },
     mapOpen: { state: true },
     linkNotice: { state: true },
+    city: { state: true },
   };
 
   declare services: AppServices | null;
@@ -122,6 +127,8 @@ export class WwApp extends LitElement {
   /** The mini map under the camera list is shown (it folds away to leave the list more room). */
   declare mapOpen: boolean;
   declare linkNotice: LinkNotice | null;
+  /** City centre: the wards (grouped in the camera list) and where their maps lie on the city map; `role` 'off' at a station. */
+  declare city: CityView;
   /** The link this page was opened with (`location.search`), applied once the wall is up. */
   pendingLink: ParsedUrl | null = null;
 
@@ -156,6 +163,7 @@ export class WwApp extends LitElement {
     this.urgentNotices = [];
     this.mapOpen = true;
     this.linkNotice = null;
+    this.city = NO_CITY;
     this.passwordOpen = false;
     this.bookmarksOpen = false;
     this.bookmarkDraft = null;
@@ -274,7 +282,8 @@ export class WwApp extends LitElement {
     if (this.displayName) return this.renderDisplay();
     const permitted: Permitted = {
       live: permittedCameras(this.me, 'live', this.cameraMap),
-      playback: permittedCameras(this.me, 'playback', this.cameraMap),
+      // Ward cameras reach review through its own list of them (named with their ward; recordings through the centre, docs/city.md).
+      playback: new Map([...permittedCameras(this.me, 'playback', this.cameraMap)].filter(([, c]) => !c.city)),
       tiles: permittedTiles(this.me, this.wall.tiles),
     };
     return html`

@@ -116,6 +116,41 @@ export const wwCameraListStyles = css`
   .item.offline .name {
     color: #c9d3de;
   }
+  /* City centre: a ward's heading over its cameras (docs/city.md). */
+  .group-sep,
+  .ward-head {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin-top: 8px;
+    padding: 4px 8px;
+    font-size: 12.5px;
+    color: var(--ww-muted);
+    border-top: 1px solid var(--ww-border);
+  }
+  .group-sep {
+    text-transform: uppercase;
+    letter-spacing: 0.06em;
+  }
+  .ward-name {
+    flex: 1;
+    font-weight: 600;
+    color: var(--ww-text);
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .ward-head.offline .ward-state {
+    color: #f3a29c;
+  }
+  .ward-empty {
+    padding: 2px 12px;
+    font-size: 12px;
+    color: var(--ww-muted);
+  }
+  .item.ward-cam {
+    padding-left: 16px;
+  }
   .onwall {
     color: var(--ww-accent);
     font-size: 13px;

@@ -1,4 +1,4 @@
-// Over ~350 lines (by ~25): the pursuit's layout (centre, ring of neighbours by side) and its keys;
+// Over ~350 lines (by ~35): the pursuit's layout (centre, ring of neighbours by side) and its keys;
 // the trails are in controllers/follow-trails.ts, the look in ww-follow.styles.ts.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -9,6 +9,7 @@ import { ReviewSession } from '../../controllers/review-session.js';
 import { WarmConsumersController } from '../../controllers/warm-consumers.js';
 import { fromDateTimeInputs, hcmDateInput, hcmTimeText } from '../../core/hcm-time.js';
 import { newRecordId } from '../../core/ids.js';
+import type { WardArea } from '../../core/city.js';
 import { addHop, endTrail, isOpen, startTrail, type Trail } from '../../core/trail.js';
 import { t } from '../../i18n/i18n.js';
 import { resolveShortcut, type FollowAction } from '../../core/shortcuts.js';
@@ -46,6 +47,7 @@ export class WwFollow extends LitElement {
     cameras: { attribute: false },
     camerasLoaded: { attribute: false },
     live: { attribute: false },
+    wardAreas: { attribute: false },
     recorder: { attribute: false },
     trails: { attribute: false },
     serverConnected: { attribute: false },
@@ -65,6 +67,8 @@ export class WwFollow extends LitElement {
   declare cameras: ReadonlyMap<string, CameraInfo>;
   declare camerasLoaded: boolean;
   declare live: LiveMediaService | null;
+  /** City centre: the wards' maps on the city map (docs/city.md). */
+  declare wardAreas: readonly WardArea[];
   declare recorder: RecorderApi | null;
   declare trails: TrailStore | null;
   declare serverConnected: boolean;
@@ -103,6 +107,7 @@ export class WwFollow extends LitElement {
     this.cameras = new Map();
     this.camerasLoaded = false;
     this.live = null;
+    this.wardAreas = [];
     this.recorder = null;
     this.trails = null;
     this.serverConnected = false;
@@ -341,7 +346,7 @@ export class WwFollow extends LitElement {
     const centre = this.centre;
     return html`
       <aside>
-        <ww-map .cameras=${this.cameras} .centre=${centre || null} .neighbours=${this.neighbours.map((n) => n.id)} .trail=${shownTrail}
+        <ww-map .cameras=${this.cameras} .wardAreas=${this.wardAreas} .centre=${centre || null} .neighbours=${this.neighbours.map((n) => n.id)} .trail=${shownTrail}
           @ww-map-pick=${(e: CustomEvent<{ cameraId: string }>) => this.follow(e.detail.cameraId)}></ww-map>
         <ww-trail .trails=${trails} .current=${this.trail?.id ?? null} .shown=${shownTrail?.id ?? null} .cameras=${this.cameras}
           @ww-trail-show=${(e: CustomEvent<{ id: string }>) => (this.shown = e.detail.id)}

@@ -24,6 +24,22 @@ export const wwMapStyles = css`
     height: 100%;
     user-select: none;
   }
+  /* City centre: a ward's map placed on the city map. */
+  .ward-area rect {
+    fill: rgba(120, 160, 220, 0.06);
+    stroke: rgba(150, 185, 235, 0.55);
+    stroke-width: 3;
+    stroke-dasharray: 12 6;
+  }
+  .ward-area.offline rect {
+    fill: rgba(230, 90, 80, 0.08);
+    stroke: var(--ww-offline);
+  }
+  .ward-label {
+    font: 600 26px system-ui, sans-serif;
+    fill: #c9d6e6;
+    pointer-events: none;
+  }
   .cam {
     cursor: pointer;
     outline: none;

@@ -2,6 +2,7 @@ import type { TileHealth } from '../../core/health-alerts.js';
 import { LitElement, html, nothing, svg } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { LocaleController } from '../../controllers/locale.js';
+import type { WardArea } from '../../core/city.js';
 import { stillUrl } from '../../core/ids.js';
 import type { Trail } from '../../core/trail.js';
 import { t } from '../../i18n/i18n.js';
@@ -44,6 +45,7 @@ export class WwMap extends LitElement {
     neighbours: { attribute: false },
     trail: { attribute: false },
     health: { attribute: false },
+    wardAreas: { attribute: false },
     hover: { state: true },
   };
 
@@ -54,6 +56,8 @@ export class WwMap extends LitElement {
   declare trail: Trail | null;
   /** Open health alerts per camera: a badge on its marker. */
   declare health: ReadonlyMap<string, TileHealth>;
+  /** City centre: the wards' maps placed on the city map (docs/city.md); the centre's own map is the city map. */
+  declare wardAreas: readonly WardArea[];
   declare hover: { id: string; x: number; y: number; at: number } | null;
 
   constructor() {
@@ -64,6 +68,7 @@ export class WwMap extends LitElement {
     this.neighbours = [];
     this.trail = null;
     this.health = new Map();
+    this.wardAreas = [];
     this.hover = null;
   }
 
@@ -109,10 +114,19 @@ export class WwMap extends LitElement {
     </g>`;
   }
 
+  private renderWardArea(a: WardArea): unknown {
+    const label = `${a.name}: ${a.online ? t('city.wardOnline') : t('city.wardOffline')}`;
+    return svg`<g class=${`ward-area ${a.online ? 'online' : 'offline'}`} data-ward=${a.ward} data-online=${a.online ? 'true' : 'false'} aria-label=${label}>
+      <rect x=${a.x} y=${a.y} width=${a.size} height=${a.size}></rect>
+      <text class="ward-label" x=${a.x + 10} y=${a.y + 28}>${a.name}${a.online ? '' : ` · ${t('city.wardOffline')}`}</text>
+    </g>`;
+  }
+
   private renderHover(): unknown {
     const h = this.hover;
     const cam = h ? this.cameras.get(h.id) : undefined;
-    if (!h || !cam) return nothing;
+    // A ward's camera has no still at the centre (docs/city.md).
+    if (!h || !cam || cam.city) return nothing;
     const left = h.x > 600;
     const top = h.y > 600;
     const style = `${left ? 'right' : 'left'}:${left ? 100 - h.x / 10 + 3 : h.x / 10 + 3}%;${top ? 'bottom' : 'top'}:${top ? 100 - h.y / 10 + 3 : h.y / 10 + 3}%`;
@@ -126,8 +140,9 @@ export class WwMap extends LitElement {
     const cams = [...this.cameras.values()];
     const unplaced = cams.filter((c) => !c.position);
     return html`<div class="map">
-        <svg viewBox="0 0 1000 1000" preserveAspectRatio="xMidYMid meet" role="img" aria-label=${t('map.title')}>
+        <svg viewBox="0 0 1000 1000" preserveAspectRatio="xMidYMid meet" role="img" aria-label=${this.wardAreas.length ? t('map.cityTitle') : t('map.title')}>
           <image href=${MAP_BACKGROUND_URL} x="0" y="0" width="1000" height="1000" preserveAspectRatio="none"></image>
+          ${this.wardAreas.map((a) => this.renderWardArea(a))}
           ${this.renderTrail()}
           ${cams.map((c) => this.renderCamera(c))}
         </svg>

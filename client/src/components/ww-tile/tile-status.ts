@@ -20,7 +20,7 @@ export interface TileStatusInputs {
   errorCode: string | null;
   linkLive: boolean;
   hasFreeze: boolean;
-  still: { failed: boolean; image: HTMLImageElement | null };
+  still: { failed: boolean; image: HTMLImageElement | null; unavailable?: boolean };
 }
 
 /** The state badge (its class and text). */
@@ -56,7 +56,7 @@ export function tileMessage(s: TileStatusInputs): { text: string; detail?: strin
     case 'paused':
       return { text: s.linkLive ? t('tile.paused') : t('tile.stillMode'), kind: 'paused' };
     case 'still': {
-      const noPicture = s.still.failed && !s.still.image && !s.hasFreeze ? t('tile.noStill') : undefined;
+      const noPicture = s.still.failed && !s.still.image && !s.hasFreeze ? (s.still.unavailable ? t('tile.noWardStill') : t('tile.noStill')) : undefined;
       if (!s.serverConnected) return { text: t('tile.disconnected'), detail: noPicture, kind: 'waiting' };
       if (status && status.state !== 'live') return { text: t('tile.waitingLive'), detail: noPicture, kind: 'waiting' };
       // The camera is live but a new viewer needs its next keyframe (up to one GOP, e.g. 10 s): the still shows meanwhile.

@@ -125,6 +125,8 @@ export class WwTile extends LitElement {
   /** Asks the app to bookmark the frame on screen (button or key B; Shift: urgent): ww-tile-bookmark {index, cameraId, at, urgent}. */
   requestBookmark(urgent = false): void {
     if (!this.cameraId) return;
+    // A ward camera's footage is at the ward: a bookmark of it cannot be stored at the centre yet (docs/city.md).
+    if (this.camera?.city) return this.flash(t('tile.noWardBookmark'), true);
     this.dispatchEvent(new CustomEvent('ww-tile-bookmark', { detail: { index: this.index, cameraId: this.cameraId, at: this.media.presentedAtMs, urgent }, bubbles: true, composed: true }));
   }
 
@@ -276,6 +278,8 @@ export class WwTile extends LitElement {
     const playing = this.state === 'playing';
     const showFreeze = !playing && this.media.hasFreeze && (this.linkLive || !this.still.image);
     const showStill = hasCamera && !playing && !showFreeze && !!this.still.image;
+    // A ward camera's consumer kept through its ward's link cut: the video holds its last picture.
+    const heldPicture = !playing && !!this.stream && this.media.firstFrame;
     const inputs = this.statusInputs();
     const msg = tileMessage(inputs);
     const badge = tileBadge(inputs);
@@ -293,7 +297,7 @@ export class WwTile extends LitElement {
         </div>
         ${hasCamera ? html`<ww-watermark></ww-watermark>` : nothing}
         ${msg
-          ? html`<div class="message ${msg.kind} ${showFreeze || showStill ? 'over-picture' : ''}">
+          ? html`<div class="message ${msg.kind} ${showFreeze || showStill || heldPicture ? 'over-picture' : ''}">
               ${msg.kind === 'loading' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
               <span class="text">${msg.text}</span>
               ${msg.detail ? html`<span class="detail">${msg.detail}</span>` : nothing}
@@ -302,6 +306,7 @@ export class WwTile extends LitElement {
         ${hasCamera
           ? html`<div class="top">
                 <span class="name">${name}</span>
+                ${this.camera?.city ? html`<span class="chip ward" data-ward=${this.camera.city.ward} title=${this.camera.city.wardName}>${this.camera.city.wardName}</span>` : nothing}
                 ${this.camera?.resident
                   ? html`<span class="chip resident" title=${t('resident.tileTitle', { owner: this.camera.resident.owner, sharing: t(`resident.sharing.${this.camera.resident.sharing}`) })}
                       >${t('resident.chip')}</span>`
@@ -329,9 +334,11 @@ export class WwTile extends LitElement {
                   ? html`<button type="button" class="tool ${this.ptz.active ? 'on' : ''}" data-action="ptz" title=${t('ptz.button')} aria-label=${t('ptz.button')} aria-pressed=${this.ptz.active ? 'true' : 'false'}
                       @click=${(e: Event) => this.onAction(e, () => void this.togglePtz())} @dblclick=${(e: Event) => e.stopPropagation()}>PTZ</button>`
                   : nothing}
-                <button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
-                  @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>
-                ${this.recorder
+                ${this.camera?.city
+                  ? nothing
+                  : html`<button type="button" class="tool" data-action="bookmark" title=${t('bm.button')} aria-label=${t('bm.button')}
+                      @click=${(e: MouseEvent) => this.onAction(e, () => this.requestBookmark(e.shiftKey))} @dblclick=${(e: Event) => e.stopPropagation()}>${bookmarkIcon()}</button>`}
+                ${this.recorder && !this.camera?.city
                   ? html`<button type="button" class="tool" data-action="replay" title=${t('tile.replay')} aria-label=${t('tile.replay')}
                       @click=${(e: Event) => this.onAction(e, () => (this.replaying = true))} @dblclick=${(e: Event) => e.stopPropagation()}>⟲30s</button>`
                   : nothing}

@@ -7,6 +7,7 @@ import { formatDate, t } from '../../i18n/i18n.js';
 import { theme } from '../../styles/theme.js';
 import { formControls } from '../../styles/forms.js';
 import { wwTrailStyles } from './ww-trail.styles.js';
+import { cameraLabel } from '../../core/city.js';
 
 /**
  * Pursuit trails: the one being followed and the saved ones; the shown trail lists its hops (camera,
@@ -44,7 +45,7 @@ export class WwTrail extends LitElement {
     return html`<ol class="hops" data-trail=${trail.id} data-source=${trail.source}>
       ${trail.hops.map(
         (h, i) => html`<li data-hop=${i} data-camera=${h.cameraId} data-in=${h.inAt} data-out=${h.outAt ?? ''}>
-          <span class="name">${this.cameras.get(h.cameraId)?.name ?? h.cameraId}</span>
+          <span class="name">${cameraLabel(this.cameras.get(h.cameraId), h.cameraId)}</span>
           <span class="times">${hcmTimeText(h.inAt)} → ${h.outAt === null ? t('follow.now') : hcmTimeText(h.outAt)}</span>
         </li>`,
       )}
