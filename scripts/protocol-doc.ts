@@ -13,7 +13,7 @@ type Json = Record<string, any>;
  * The messages the server sends unasked (`ServerMessage` in common/src/protocol.ts is a TypeScript
  * type, not a schema; scripts/test/protocol-doc.test.ts checks this list against it).
  */
-export const PUSHED_TYPES = ['cameras', 'cameraState', 'consumerClosed', 'bookmarkChanged', 'incidentChanged', 'alert', 'consumerScore', 'displayState', 'cityWards'] as const;
+export const PUSHED_TYPES = ['cameras', 'cameraState', 'consumerClosed', 'bookmarkChanged', 'incidentChanged', 'alert', 'consumerScore', 'displayState', 'cityWards', 'cityAlert', 'cityUrgent'] as const;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;

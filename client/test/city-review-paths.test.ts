@@ -42,11 +42,12 @@ test('cityCameras: an SFU that is not a centre (404) offers none', async () => {
   assert.deepEqual(await api.cityCameras(), []);
 });
 
-test('review links carry ward cameras (w1/gate-1); live links do not', () => {
+test('review links carry ward cameras (w1/gate-1), as live links do at a centre', () => {
   assert.equal(REMOTE_CAMERA_ID_PATTERN.source, REMOTE_CAMERA_ID.source, "the client's copy equals common's");
   const search = buildUrlSearch({ mode: 'review', layout: null, cams: ['demo-1', 'w1/gate-1'], at: null, centre: null });
   assert.equal(search, '?mode=review&cams=demo-1,w1/gate-1');
   assert.deepEqual(parseUrlState(search).state?.cams, ['demo-1', 'w1/gate-1']);
   assert.deepEqual(parseUrlState('?mode=review&cams=w1/gate-1,../x').issues, ['BAD_CAMERA']);
-  assert.deepEqual(parseUrlState('?mode=live&cams=w1/gate-1').issues, ['BAD_CAMERA']);
+  assert.deepEqual(parseUrlState('?mode=live&cams=w1/gate-1').issues, []);
+  assert.deepEqual(parseUrlState('?mode=live&cams=w1/gate-1/x').issues, ['BAD_CAMERA']);
 });
