@@ -7,12 +7,13 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { liveBookmarkDraft, withoutNotice } from '../core/live-bookmark.js';
-import type { BookmarkService, LocalBookmark } from '../services/bookmarks.js';
+import type { BookmarkService } from '../services/bookmarks.js';
 import type { BookmarkDraft } from '../components/ww-bookmark-form/ww-bookmark-form.js';
 import type { BookmarkOpenDetail } from '../components/ww-bookmarks/ww-bookmarks.js';
 import type { WwTile } from '../components/ww-tile/ww-tile.js';
 import type { WwWall } from '../components/ww-wall/ww-wall.js';
 import { renderUrgentNotice } from './notices.js';
+import type { UrgentNotice } from '../core/city-alerts.js';
 
 /** What a tile's bookmark event carries (ww-tile requestBookmark). */
 export interface TileBookmarkDetail {
@@ -30,7 +31,7 @@ export interface LiveBookmarksHost extends ReactiveControllerHost {
   readonly cameraMap: ReadonlyMap<string, CameraInfo>;
   readonly renderRoot: HTMLElement | DocumentFragment;
   bookmarkDraft: BookmarkDraft | null;
-  urgentNotices: readonly LocalBookmark[];
+  urgentNotices: readonly UrgentNotice[];
   openBookmark(detail: BookmarkOpenDetail): Promise<void>;
 }
 
@@ -55,7 +56,7 @@ export class LiveBookmarks {
   }
 
   /** The bar of one urgent bookmark: open (review at its moment) or dismiss. */
-  renderUrgent(b: LocalBookmark): unknown {
+  renderUrgent(b: UrgentNotice): unknown {
     return renderUrgentNotice(
       b,
       this.host.cameraMap,

@@ -6,7 +6,7 @@ import { html, nothing } from 'lit';
 import type { CameraInfo } from '@wardwall/common';
 import { hcmTimeText } from '../core/hcm-time.js';
 import { t } from '../i18n/i18n.js';
-import type { LocalBookmark } from '../services/bookmarks.js';
+import type { UrgentNotice } from '../core/city-alerts.js';
 
 /** A notice about links: a link's refusal (coded), a copied link, or the link to copy by hand. */
 export interface LinkNotice {
@@ -26,10 +26,10 @@ export function renderLinkNotice(n: LinkNotice, dismiss: () => void): unknown {
   </div>`;
 }
 
-export function renderUrgentNotice(b: LocalBookmark, cameraMap: ReadonlyMap<string, CameraInfo>, open: () => void, dismiss: () => void): unknown {
+export function renderUrgentNotice(b: UrgentNotice, cameraMap: ReadonlyMap<string, CameraInfo>, open: () => void, dismiss: () => void): unknown {
   const cameras = b.cameras.map((c) => cameraMap.get(c)?.name ?? c).join(', ');
-  return html`<div class="urgent-notice" role="alert" data-urgent-notice=${b.id}>
-    <strong>${t('bm.urgentNotice', { author: b.author || '—', title: b.title || '—' })}</strong>
+  return html`<div class="urgent-notice" role="alert" data-urgent-notice=${b.id} data-ward=${b.ward ?? ''}>
+    <strong>${b.ward ? t('bm.urgentNoticeWard', { ward: cameraMap.get(b.cameras[0] ?? '')?.city?.wardName ?? b.ward, author: b.author || '—', title: b.title || '—' }) : t('bm.urgentNotice', { author: b.author || '—', title: b.title || '—' })}</strong>
     <span>${cameras} · ${hcmTimeText(b.startMs)}</span>
     <button type="button" data-action="urgent-open" @click=${open}>${t('bm.open')}</button>
     <button type="button" data-action="urgent-dismiss" aria-label=${t('bm.dismiss')} @click=${dismiss}>✕</button>

@@ -10,12 +10,13 @@ import type { CityWardsService } from '../services/city-wards.js';
 import type { TileHealth } from '../core/health-alerts.js';
 import type { LinkLevel } from '../core/link-quality.js';
 import { withUrgentNotice } from '../core/live-bookmark.js';
-import type { BookmarkService, LocalBookmark } from '../services/bookmarks.js';
+import type { BookmarkService } from '../services/bookmarks.js';
 import type { CameraStore } from '../services/camera-store.js';
 import type { DisplaysClient } from '../services/displays.js';
 import type { HealthAlertService } from '../services/health-alerts.js';
 import type { LinkMonitor } from '../services/link-monitor.js';
 import type { ConnectionState, SignalingClient } from '../services/signaling.js';
+import { urgentNoticeOf, type UrgentNotice } from '../core/city-alerts.js';
 
 /** The services the feeds come from. */
 export interface FeedServices {
@@ -47,7 +48,7 @@ export interface FeedsHost extends ReactiveControllerHost {
   camerasLoaded: boolean;
   display: DisplayState | null;
   linkLevel: LinkLevel;
-  urgentNotices: readonly LocalBookmark[];
+  urgentNotices: readonly UrgentNotice[];
   health: ReadonlyMap<string, TileHealth>;
   city: CityView;
 }
@@ -71,6 +72,8 @@ export class ServiceFeedsController implements ReactiveController {
       s.displays.on('mine', (d) => (h.display = d)),
       s.link.on('level', (level) => (h.linkLevel = level)),
       s.bookmarks.on('urgent', (b) => (h.urgentNotices = withUrgentNotice(h.urgentNotices, b))),
+      // City centre: a bookmark became urgent at a ward (its cameras `<ward>/<camera>`; review plays them through the centre).
+      s.signaling.on('cityUrgent', (u) => (h.urgentNotices = withUrgentNotice(h.urgentNotices, urgentNoticeOf(u)))),
     );
     const alerts = s.alerts;
     if (alerts) {

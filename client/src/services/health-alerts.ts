@@ -6,6 +6,7 @@
  */
 import type { HealthAlert } from '@wardwall/common';
 import { applyAlert, sortAlerts, tileHealth, type TileHealth } from '../core/health-alerts.js';
+import { applyWardAlert, parseCityAlert, wardAlertKey, wardHealthAlert, type WardHealthAlert } from '../core/city-alerts.js';
 import { Emitter } from './emitter.js';
 import type { SignalingClient } from './signaling.js';
 import { readJson, replyError } from './json-reply.js';
@@ -31,6 +32,8 @@ export class HealthApiError extends Error {
 
 export class HealthAlertService extends Emitter<HealthAlertEvents> {
   private open = new Map<number, HealthAlert>();
+  /** City centre: the wards' open alerts (camera `<ward>/<camera>`), keyed `<ward>#<id>`. */
+  private wardAlerts = new Map<string, WardHealthAlert>();
   private tiles = new Map<string, TileHealth>();
   private soundOn: boolean;
   private audio: AudioContext | null = null;
@@ -44,7 +47,20 @@ export class HealthAlertService extends Emitter<HealthAlertEvents> {
     super();
     this.soundOn = readSoundPref();
     this.unsubscribe.push(
-      signaling.on('session', () => void this.reload()),
+      signaling.on('session', (hello) => {
+        void this.reload();
+        const role = (hello as { city?: { role?: unknown } }).city?.role;
+        if (role === 'centre') void this.reloadWards();
+        else if (this.wardAlerts.size) this.setWards(new Map());
+      }),
+      signaling.on('cityAlert', (a) => {
+        const isNew = a.state === 'open' && !this.wardAlerts.has(wardAlertKey(a));
+        this.setWards(applyWardAlert(this.wardAlerts, a));
+        if (isNew) {
+          this.emit('opened', wardHealthAlert(a));
+          if (this.soundOn) this.beep();
+        }
+      }),
       signaling.on('alert', (alert) => {
         const isNew = alert.state === 'open' && !this.open.has(alert.id);
         this.set(applyAlert(this.open, alert));
@@ -56,9 +72,9 @@ export class HealthAlertService extends Emitter<HealthAlertEvents> {
     );
   }
 
-  /** Open and acknowledged alerts, unacknowledged and newest first. */
+  /** Open and acknowledged alerts (at a city centre the wards' too), unacknowledged and newest first. */
   list(): HealthAlert[] {
-    return sortAlerts(this.open.values());
+    return sortAlerts([...this.open.values(), ...this.wardAlerts.values()]);
   }
 
   /** What each camera's tile shows (new identity on each change). */
@@ -122,9 +138,35 @@ export class HealthAlertService extends Emitter<HealthAlertEvents> {
     return alerts;
   }
 
+  /** City centre: the wards' alerts the viewer may see (GET /api/city/alerts), after a new session. */
+  private async reloadWards(): Promise<void> {
+    try {
+      const res = await this.fetchFn('/api/city/alerts', { headers: { accept: 'application/json' } });
+      const body = (await readJson(res)) as { alerts?: unknown } | null;
+      if (!res.ok || !Array.isArray(body?.alerts)) throw new Error(`HTTP ${res.status}`);
+      let next = new Map<string, WardHealthAlert>();
+      for (const raw of body.alerts) {
+        const a = parseCityAlert(raw);
+        if (a) next = applyWardAlert(next, a);
+      }
+      this.setWards(next);
+    } catch (err) {
+      console.warn("[alerts] cannot list the wards' alerts", err);
+    }
+  }
+
   private set(next: Map<number, HealthAlert>): void {
     this.open = next;
-    this.tiles = tileHealth(next.values());
+    this.retile();
+  }
+
+  private setWards(next: Map<string, WardHealthAlert>): void {
+    this.wardAlerts = next;
+    this.retile();
+  }
+
+  private retile(): void {
+    this.tiles = tileHealth([...this.open.values(), ...this.wardAlerts.values()]);
     this.emit('change');
   }
 

@@ -7,7 +7,8 @@
  * once with DISCONNECTED instead of queueing: the callers (live media, tiles) re-issue what they
  * need on the next `session`.
  */
-import type { CameraInfo, ClientMessage, ClientMessageType, DisplayState, HealthAlert, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
+import type { CameraInfo, CityAlertInfo, CityUrgentInfo, ClientMessage, ClientMessageType, DisplayState, HealthAlert, ResponseData, StreamKind, StreamStatus } from '@wardwall/common';
+import { parseCityAlert, parseCityUrgent } from '../core/city-alerts.js';
 import { isHealthAlert } from '../core/health-alerts.js';
 import { backoffDelay, RECONNECT_STEPS_MS } from '../core/backoff.js';
 import { Emitter } from './emitter.js';
@@ -39,6 +40,10 @@ export interface SignalingEvents {
   displayState: [DisplayState];
   /** City centre: the wards and their cameras (unchecked: the city service parses it). */
   cityWards: [unknown];
+  /** City centre: a ward's alert changed (checked). */
+  cityAlert: [CityAlertInfo];
+  /** City centre: a bookmark became urgent at a ward (checked). */
+  cityUrgent: [CityUrgentInfo];
 }
 
 /** The part of WebSocket this client uses (so tests can hand in a fake). */
@@ -329,6 +334,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       case 'cityWards':
         if (Array.isArray(msg.wards)) this.emit('cityWards', msg.wards);
         return;
+      case 'cityAlert': {
+        const alert = parseCityAlert(msg.alert);
+        if (alert) this.emit('cityAlert', alert);
+        return;
+      }
+      case 'cityUrgent': {
+        const urgent = parseCityUrgent(msg.urgent);
+        if (urgent) this.emit('cityUrgent', urgent);
+        return;
+      }
       default:
         return;
     }

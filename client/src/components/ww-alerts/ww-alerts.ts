@@ -18,6 +18,9 @@ import { wwAlertsStyles } from './ww-alerts.styles.js';
  * camera was re-aimed or replaced on purpose) to viewers with the `control` right.
  * Test hooks: data-alert-id, data-kind and data-state on each row; data-action on the buttons.
  */
+/** A ward's alert at a city centre: its ward (acknowledged by the ward's duty officer, not here). */
+const wardOf = (a: HealthAlert): string | null => (a as HealthAlert & { ward?: string }).ward ?? null;
+
 /** An alert's review link, only when it is a path or an http(s) URL (it comes from the server, still checked). */
 function safeLink(link: string | undefined): string | null {
   if (!link) return null;
@@ -162,10 +165,12 @@ export class WwAlerts extends LitElement {
                 ${safeLink(a.link)
                   ? html`<a class="review-link" data-action="alert-link" href=${safeLink(a.link)!} title=${t('link.alertReview')} aria-label=${t('link.alertReview')} @click=${openInPage}>⏮</a>`
                   : nothing}
-                ${a.state === 'open'
+                ${wardOf(a)
+                  ? html`<span class="at-ward" data-ward=${wardOf(a)!}>${a.state === 'open' ? t('health.atWard') : t('health.ackedBy', { name: a.ackedBy ?? '?', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' })}</span>`
+                  : a.state === 'open'
                   ? html`<button type="button" class="primary" data-action="ack" @click=${() => void this.ack(a)}>${t('health.ack')}</button>`
                   : html`<span class="acked">${t('health.ackedBy', { name: a.ackedBy ?? '?', time: a.ackedAt ? formatDateTime(a.ackedAt) : '' })}</span>`}
-                ${canRelearn(this.me, a)
+                ${!wardOf(a) && canRelearn(this.me, a)
                   ? html`<button type="button" class="relearn" data-action="relearn" title=${t('health.relearnHint')} ?disabled=${this.relearning.has(a.cameraId)}
                       @click=${() => void this.relearn(a)}>${t('health.relearn')}</button>`
                   : nothing}

@@ -29,7 +29,7 @@ import type { TrailStore } from '../../services/trail-store.js';
 import type { RecorderApi } from '../../services/recorder-api.js';
 import type { AuthApi } from '../../services/auth-api.js';
 import { availablePages, permittedCameras, permittedTiles, type AppPage, type Me } from '../../core/access.js';
-import type { BookmarkService, LocalBookmark } from '../../services/bookmarks.js';
+import type { BookmarkService } from '../../services/bookmarks.js';
 import type { HealthAlertService } from '../../services/health-alerts.js';
 import type { TileHealth } from '../../core/health-alerts.js';
 import { ResidentsApi } from '../../services/residents-api.js';
@@ -51,6 +51,7 @@ import { renderPage } from '../../app/page-views.js';
 import { renderOverlays } from '../../app/overlays.js';
 import { renderLinkNotice, type LinkNotice } from '../../app/notices.js';
 import { wwAppStyles } from './ww-app.styles.js';
+import type { UrgentNotice } from '../../core/city-alerts.js';
 
 export type AppMode = AppPage;
 export type { LinkNotice } from '../../app/notices.js';
@@ -123,7 +124,7 @@ export class WwApp extends LitElement {
   /** Started from the saved sign-in without the server (a reload while offline): what is shown is this browser's. */
   declare startedOffline: boolean;
   /** Bookmarks another operator just marked urgent (newest first, at most 3), until opened or dismissed. */
-  declare urgentNotices: readonly LocalBookmark[];
+  declare urgentNotices: readonly UrgentNotice[];
   /** The mini map under the camera list is shown (it folds away to leave the list more room). */
   declare mapOpen: boolean;
   declare linkNotice: LinkNotice | null;
