@@ -48,8 +48,16 @@ def make(factory, **props):
     return el
 
 
-def make_rtspsrc(cfg):
-    src = make('rtspsrc', protocols='tcp', latency=0, do_rtcp=False)
+def make_rtspsrc(cfg, paced=None):
+    """Unpaced (no live audio, and the probe): no RTCP, no jitterbuffer latency, packets leave as
+    they come. Paced (a camera with live audio, for lip-sync): RTCP on, so that rtpbin aligns the
+    camera's audio and video by its sender reports (same CNAME: the earlier stream is held back by
+    the difference), and a small jitterbuffer latency, the margin within which a late packet still
+    leaves on time from the paced udpsinks."""
+    if paced:
+        src = make('rtspsrc', protocols='tcp', latency=int(paced['jitterMs']), do_rtcp=True)
+    else:
+        src = make('rtspsrc', protocols='tcp', latency=0, do_rtcp=False)
     src.set_property('location', cfg['url'])
     src.set_property('tcp-timeout', 5000000)
     src.set_property('timeout', 5000000)
@@ -247,7 +255,11 @@ class Run:
         codec = cfg.get('codec', 'H264')
         self.codec = codec
         self.pipeline = Gst.Pipeline.new('ingest')
-        self.src = make_rtspsrc(cfg)
+        # Lip-sync (pipeline-args.ts pacedRun): with live audio, both udpsinks send each packet at
+        # its running time + the pipeline latency, so audio and video reach mediasoup in step with
+        # the camera's capture time (mediasoup's sender reports to the browser follow arrival).
+        self.paced = cfg.get('paced')
+        self.src = make_rtspsrc(cfg, self.paced)
         self.restarts = EncoderRestarts(self.src)
         self.pipeline.add(self.src)
         self.src.connect('pad-added', self.on_pad)
@@ -283,8 +295,11 @@ class Run:
         if 'timestampOffset' in cfg:
             pay.set_property('timestamp-offset', int(cfg['timestampOffset']))
             pay.set_property('seqnum-offset', int(cfg['seqnumOffset']))
-        udp = make('udpsink', host=cfg['rtpHost'], port=cfg['rtpPort'], bind_address=cfg['rtpHost'], bind_port=cfg['sourcePort'], sync=False)
+        udp = make('udpsink', host=cfg['rtpHost'], port=cfg['rtpPort'], bind_address=cfg['rtpHost'], bind_port=cfg['sourcePort'], sync=bool(self.paced))
         udp.set_property('async', False)
+        # Paced: the udpsink waits for each packet's time; a queue keeps that wait out of the
+        # depayloader's (and the transcoder's) thread.
+        live = [make('queue', max_size_buffers=0, max_size_bytes=0, max_size_time=2 * Gst.SECOND), pay, udp] if self.paced else [pay, udp]
         # Still branch: keyframes only, decoded -> JPEG still + grey thumbnail, multipart on stdout.
         desc = (f'queue leaky=downstream max-size-buffers=60 max-size-bytes=0 max-size-time=0 ! h264parse ! '
                 f'video/x-h264,alignment=au,stream-format=byte-stream ! identity drop-buffer-flags=delta-unit ! avdec_h264 ! '
@@ -292,10 +307,11 @@ class Run:
                 f'k. ! queue ! videoscale ! videoconvert ! video/x-raw,format=GRAY8,width={cfg["thumbWidth"]},height={cfg["thumbHeight"]} ! '
                 f'pnmenc ! parts.sink_1 multipartmux name=parts boundary={cfg["boundary"]} ! fdsink fd=1 sync=false')
         stills = Gst.parse_bin_from_description(desc, True)
-        for el in (pay, udp, stills):
+        for el in live + [stills]:
             self.pipeline.add(el)
-        tee.link(pay)
-        pay.link(udp)
+        tee.link(live[0])
+        for a, b in zip(live, live[1:]):
+            a.link(b)
         tee.link(stills)
 
     def on_pad(self, _src, pad):
