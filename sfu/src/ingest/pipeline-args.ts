@@ -49,7 +49,7 @@ export interface IngestOptions {
  * arrival time a packet may come and still leave on time. Part of the delay a paced run adds to
  * the video (with the Opus branch's own latency and the camera's audio-behind-video skew).
  */
-export const PACED_JITTER_MS = 40;
+export const PACED_JITTER_MS = 20;
 
 /**
  * Lip-sync (docs/recording-time-and-audio.md, "Live audio on the wall"): mediasoup's sender reports
