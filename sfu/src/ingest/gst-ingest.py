@@ -55,10 +55,9 @@ def make(factory, **props):
 
 def make_rtspsrc(cfg, paced=None):
     """Unpaced (no live audio, and the probe): no RTCP, no jitterbuffer latency, packets leave as
-    they come. Paced (a camera with live audio, for lip-sync): RTCP on, so that rtpbin aligns the
-    camera's audio and video by its sender reports (same CNAME: the earlier stream is held back by
-    the difference), and a small jitterbuffer latency, the margin within which a late packet still
-    leaves on time from the paced udpsinks."""
+    they come. Paced (a camera with live audio, for lip-sync): RTCP on, for the camera's sender
+    reports (CapturePacer), and a small jitterbuffer latency, a margin added to the pipeline
+    latency the paced udpsinks wait for."""
     if paced:
         src = make('rtspsrc', protocols='tcp', latency=int(paced['jitterMs']), do_rtcp=True)
     else:
@@ -114,14 +113,13 @@ class CapturePacer:
     shifted by one delay common to audio and video, so that the paced udpsinks send both media in
     step with capture time. The common delay is the largest (arrival - capture) seen over the last
     PACE_WINDOW_S (see observe): the latest-arriving medium (a camera packing 64-128 ms of audio
-    into one packet) sets it, the other is held back to match. Packets of an SSRC without a sender report yet keep
-    their arrival time. rtpbin's own rtcp-sync is not used: it re-derives each stream's offset from
-    its own jitter estimate on every report, and the two moved tens of ms apart from report to report.
-    One clock for both: the camera's NTP time (its sender reports) to the pipeline clock."""
+    into one packet) sets it, the other is held back to match. rtpbin's own rtcp-sync is not relied
+    on: it re-derives each stream's offset from its own jitter estimate on every report, and the
+    two moved tens of ms apart from report to report (docs/recording-time-and-audio.md)."""
 
     def __init__(self, pipeline, src):
         self.pipeline = pipeline
-        self.reports = {}  # ssrc -> (ntp_ns, rtp_ts, clock_rate or None)
+        self.reports = {}  # ssrc -> (NTP time of its last sender report in ns, RTP time of it)
         self.delays = []  # (clock time, session, arrival - capture), oldest first
         self.delay = None  # the common delay (ns): stamp = capture + delay
         self.target = 0
