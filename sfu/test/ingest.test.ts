@@ -51,3 +51,23 @@ test('a restarted pipeline run continues RTP time and sequence: video and audio 
   assert.equal(cfg.seqnumOffset, 65000);
   assert.equal('timestampOffset' in JSON.parse(gstIngestSpec('rtsp://cam/x', target, { transcode: false, codec: 'H264', fps: 25 }).stdin), false);
 });
+
+test('lip-sync pacing only for a camera with live audio: RTCP and paced sinks there, the unpaced path elsewhere', async () => {
+  const { gstIngestSpec, pacedRun, PACED_JITTER_MS } = await import('../src/ingest/pipeline-args.js');
+  const target = { rtpHost: '127.0.0.1', rtpPort: 40000, sourcePort: 40002, ssrc: 1234, payloadType: 101 };
+  const audio = { rtpHost: '127.0.0.1', rtpPort: 40004, sourcePort: 40006, ssrc: 5678 };
+  const cfg = (opts: { audio?: typeof audio | null; cameraHasAudio?: boolean }) =>
+    JSON.parse(gstIngestSpec('rtsp://cam/x', target, { transcode: false, codec: 'H264', fps: 25, ...opts }).stdin) as { paced?: { jitterMs: number }; audioBranch?: string };
+  // Live audio on a camera that has it: paced, the audio udpsink too.
+  const paced = cfg({ audio, cameraHasAudio: true });
+  assert.deepEqual(paced.paced, { jitterMs: PACED_JITTER_MS });
+  assert.match(paced.audioBranch!, /udpsink [^!]*sync=true/);
+  // No audio on the camera, `audio: false` (no target), or neither: today's unpaced path.
+  for (const opts of [{ audio, cameraHasAudio: false }, { audio: null, cameraHasAudio: true }, {}]) {
+    const c = cfg(opts);
+    assert.equal('paced' in c, false, JSON.stringify(opts));
+    if (c.audioBranch) assert.match(c.audioBranch, /udpsink [^!]*sync=false/);
+    assert.equal(pacedRun(opts), false);
+  }
+  assert.equal(pacedRun({ audio, cameraHasAudio: true }), true);
+});

@@ -31,14 +31,21 @@ export interface AudioTarget {
   rtpStart?: RtpStart;
 }
 
+/** How the branch sends: `paced` (lip-sync, see pipeline-args.ts) holds each packet until its running time + the pipeline latency. */
+export interface AudioBranchOptions {
+  paced?: boolean;
+}
+
 /**
  * GStreamer description of the audio branch, from the camera's audio RTP to Opus RTP on UDP. The
  * ingest launcher (gst-ingest.py) builds it as a bin and links rtspsrc's audio pad to its first
  * element, the queue named `audioin` (a camera
  * that restarts its encoder gets its new audio pad linked in place of the old one). Its own leaky
- * queue keeps it from ever holding up the video.
+ * queue keeps it from ever holding up the video. Paced (the camera has live audio): the udpsink
+ * sends each Opus packet at its running time + the pipeline latency, like the video's udpsink, so
+ * that both reach mediasoup in step with the camera's capture time (lip-sync).
  */
-export function audioBranchDescription(t: AudioTarget): string {
+export function audioBranchDescription(t: AudioTarget, opts: AudioBranchOptions = {}): string {
   return [
     'queue name=audioin leaky=downstream max-size-buffers=100 max-size-bytes=0 max-size-time=0',
     'decodebin',
@@ -47,6 +54,6 @@ export function audioBranchDescription(t: AudioTarget): string {
     `audio/x-raw,rate=${OPUS_CLOCK_RATE},channels=2`,
     `opusenc bitrate=32000 frame-size=${OPUS_FRAME_MS} audio-type=voice`,
     `rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.ssrc}${t.rtpStart ? ` timestamp-offset=${t.rtpStart.timestampOffset} seqnum-offset=${t.rtpStart.seqnumOffset}` : ''}`,
-    `udpsink host=${t.rtpHost} port=${t.rtpPort} bind-address=${t.rtpHost} bind-port=${t.sourcePort} sync=false async=false`,
+    `udpsink host=${t.rtpHost} port=${t.rtpPort} bind-address=${t.rtpHost} bind-port=${t.sourcePort} sync=${opts.paced ? 'true' : 'false'} async=false`,
   ].join(' ! ');
 }

@@ -29,6 +29,11 @@ from gi.repository import GLib, Gst, GstRtp  # noqa: E402
 
 Gst.init(None)
 
+# How long the pacer (CapturePacer) remembers the latest arrival behind capture time.
+PACE_WINDOW_S = 30
+# How fast the pacer's common delay comes down after a late packet raised it (fraction of real time).
+PACE_DECAY = 0.01
+
 DEPAY = {'H264': 'rtph264depay', 'H265': 'rtph265depay'}
 PARSE = {'H264': 'h264parse', 'H265': 'h265parse'}
 DECODE = {'H264': 'avdec_h264', 'H265': 'avdec_h265'}
@@ -48,8 +53,15 @@ def make(factory, **props):
     return el
 
 
-def make_rtspsrc(cfg):
-    src = make('rtspsrc', protocols='tcp', latency=0, do_rtcp=False)
+def make_rtspsrc(cfg, paced=None):
+    """Unpaced (no live audio, and the probe): no RTCP, no jitterbuffer latency, packets leave as
+    they come. Paced (a camera with live audio, for lip-sync): RTCP on, for the camera's sender
+    reports (CapturePacer), and a small jitterbuffer latency, a margin added to the pipeline
+    latency the paced udpsinks wait for."""
+    if paced:
+        src = make('rtspsrc', protocols='tcp', latency=int(paced['jitterMs']), do_rtcp=True)
+    else:
+        src = make('rtspsrc', protocols='tcp', latency=0, do_rtcp=False)
     src.set_property('location', cfg['url'])
     src.set_property('tcp-timeout', 5000000)
     src.set_property('timeout', 5000000)
@@ -90,6 +102,139 @@ class EncoderRestarts:
         stripped.append_structure(st)
         pad.send_event(Gst.Event.new_caps(stripped))
         return Gst.PadProbeReturn.DROP
+
+
+NTP_UNIX_S = 2208988800
+
+
+class CapturePacer:
+    """Lip-sync for a camera with live audio: stamps every RTP packet leaving rtspsrc with the time
+    the camera captured it (its RTP time through the camera's RTCP sender report for that SSRC),
+    shifted by one delay common to audio and video, so that the paced udpsinks send both media in
+    step with capture time. The common delay is the largest (arrival - capture) seen over the last
+    PACE_WINDOW_S (see observe): the latest-arriving medium (a camera packing 64-128 ms of audio
+    into one packet) sets it, the other is held back to match. rtpbin's own rtcp-sync is not relied
+    on: it re-derives each stream's offset from its own jitter estimate on every report, and the
+    two moved tens of ms apart from report to report (docs/recording-time-and-audio.md)."""
+
+    def __init__(self, pipeline, src):
+        self.pipeline = pipeline
+        self.reports = {}  # ssrc -> (NTP time of its last sender report in ns, RTP time of it)
+        self.delays = []  # (clock time, session, arrival - capture), oldest first
+        self.delay = None  # the common delay (ns): stamp = capture + delay
+        self.target = 0
+        self.least = {}  # session -> least (arrival - capture) of the window
+        self.seen = 0
+        self.last = 0
+        self.hooked = set()
+        src.connect('new-manager', self.on_manager)
+
+    def on_manager(self, _src, manager):
+        manager.connect('pad-added', lambda m, pad: GLib.idle_add(self.hook_session, m, pad.get_name()))
+
+    def hook_session(self, manager, name):
+        if name.startswith('recv_rtp_sink_'):
+            sid = int(name.rsplit('_', 1)[1])
+            if sid not in self.hooked:
+                session = manager.emit('get-internal-session', sid)
+                if session is not None:
+                    self.hooked.add(sid)
+                    session.connect('on-receiving-rtcp', self.on_rtcp)
+        return False
+
+    def on_rtcp(self, _session, buf):
+        rtcp = GstRtp.RTCPBuffer()
+        if not GstRtp.rtcp_buffer_map(buf, Gst.MapFlags.READ, rtcp):
+            return
+        try:
+            packet = GstRtp.RTCPPacket()
+            ok = rtcp.get_first_packet(packet)
+            while ok:
+                if packet.get_type() == GstRtp.RTCPType.SR:
+                    ssrc, ntp, rtp_ts, _packets, _octets = packet.sr_get_sender_info()
+                    ntp_ns = ((ntp >> 32) - NTP_UNIX_S) * Gst.SECOND + (((ntp & 0xFFFFFFFF) * Gst.SECOND) >> 32)
+                    self.reports[ssrc] = (ntp_ns, rtp_ts)
+                ok = packet.move_to_next()
+        finally:
+            rtcp.unmap()
+
+    def watch(self, pad):
+        """Stamps the packets of one rtspsrc pad (recv_rtp_src_<session>_<ssrc>_<pt>)."""
+        s = caps_struct(pad)
+        ok, rate = s.get_int('clock-rate') if s else (False, 0)
+        try:
+            _r, _r2, _s, sid, ssrc = pad.get_name().split('_')[:5]
+            key = (int(sid), int(ssrc), rate)
+        except ValueError:
+            return
+        if ok and rate > 0:
+            pad.add_probe(Gst.PadProbeType.BUFFER, self.on_buffer, key)
+
+    def on_buffer(self, _pad, info, key):
+        sid, ssrc, rate = key
+        clock = self.pipeline.get_clock()
+        if clock is None:
+            return Gst.PadProbeReturn.OK
+        now = clock.get_time()
+        report = self.reports.get(ssrc)
+        if report is None:
+            # No sender report for this SSRC yet (the first second, or a camera whose encoder just
+            # restarted): capture estimated from its medium's least delay, so the stamps go on
+            # from the paced ones instead of jumping back (Chromium drops frames that go back).
+            least = self.least.get(sid)
+            if least is None or self.delay is None:
+                return Gst.PadProbeReturn.OK
+            capture = now - least
+        else:
+            buf = info.get_buffer()
+            ok, rtp = GstRtp.RTPBuffer.map(buf, Gst.MapFlags.READ)
+            if not ok:
+                return Gst.PadProbeReturn.OK
+            ts = rtp.get_timestamp()
+            rtp.unmap()
+            ntp_ns, sr_ts = report
+            diff = ((ts - sr_ts + 0x80000000) & 0xFFFFFFFF) - 0x80000000
+            capture = ntp_ns + diff * Gst.SECOND // rate
+            self.observe(sid, now, now - capture)
+        pts = capture + self.delay - self.pipeline.get_base_time()
+        if pts >= 0:
+            buf = info.get_buffer()
+            buf.pts = pts
+            buf.dts = Gst.CLOCK_TIME_NONE
+        return Gst.PadProbeReturn.OK
+
+    def report(self):
+        """A WWEVENT line on stderr: how long each medium is held behind its least delay, and the
+        pipeline latency the paced udpsinks add on top."""
+        if self.delay is not None:
+            q = Gst.Query.new_latency()
+            latency = q.parse_latency()[1] / 1e6 if self.pipeline.query(q) else None
+            log_event(event='paced', holdMs={str(k): round((self.delay - v) / 1e6, 1) for k, v in self.least.items()}, latencyMs=latency)
+        return True
+
+    def observe(self, sid, now, d):
+        """The common delay: up at once to a packet that arrived later than it (else it would leave
+        late), down slowly (PACE_DECAY of real time) towards the largest delay of the window, so
+        that stamps never go back. (Covering only a quantile of the delays, the latest packets
+        leaving late, was tried: lip-sync scattered more and the hold hardly shrank.)"""
+        self.delays.append((now, sid, d))
+        self.seen += 1
+        horizon = now - PACE_WINDOW_S * Gst.SECOND
+        while self.delays and self.delays[0][0] < horizon:
+            self.delays.pop(0)
+        if self.seen % 50 == 1:
+            self.target = max(x for _, _, x in self.delays)
+            least = {}
+            for _, k, x in self.delays:
+                least[k] = min(x, least.get(k, x))
+            self.least = least
+        elif d < self.least.get(sid, d + 1):
+            self.least[sid] = d
+        if self.delay is None or d > self.delay:
+            self.delay = d
+        elif self.delay > self.target:
+            self.delay = max(self.target, self.delay - int((now - self.last) * PACE_DECAY))
+        self.last = now
 
 
 def caps_struct(pad):
@@ -247,8 +392,15 @@ class Run:
         codec = cfg.get('codec', 'H264')
         self.codec = codec
         self.pipeline = Gst.Pipeline.new('ingest')
-        self.src = make_rtspsrc(cfg)
+        # Lip-sync (pipeline-args.ts pacedRun): with live audio, both udpsinks send each packet at
+        # its running time + the pipeline latency, so audio and video reach mediasoup in step with
+        # the camera's capture time (mediasoup's sender reports to the browser follow arrival).
+        self.paced = cfg.get('paced')
+        self.src = make_rtspsrc(cfg, self.paced)
         self.restarts = EncoderRestarts(self.src)
+        self.pacer = CapturePacer(self.pipeline, self.src) if self.paced else None
+        if self.pacer is not None:
+            GLib.timeout_add_seconds(10, self.pacer.report)
         self.pipeline.add(self.src)
         self.src.connect('pad-added', self.on_pad)
         self.video_pad = None
@@ -283,8 +435,11 @@ class Run:
         if 'timestampOffset' in cfg:
             pay.set_property('timestamp-offset', int(cfg['timestampOffset']))
             pay.set_property('seqnum-offset', int(cfg['seqnumOffset']))
-        udp = make('udpsink', host=cfg['rtpHost'], port=cfg['rtpPort'], bind_address=cfg['rtpHost'], bind_port=cfg['sourcePort'], sync=False)
+        udp = make('udpsink', host=cfg['rtpHost'], port=cfg['rtpPort'], bind_address=cfg['rtpHost'], bind_port=cfg['sourcePort'], sync=bool(self.paced))
         udp.set_property('async', False)
+        # Paced: the udpsink waits for each packet's time; a queue keeps that wait out of the
+        # depayloader's (and the transcoder's) thread.
+        live = [make('queue', max_size_buffers=0, max_size_bytes=0, max_size_time=2 * Gst.SECOND), pay, udp] if self.paced else [pay, udp]
         # Still branch: keyframes only, decoded -> JPEG still + grey thumbnail, multipart on stdout.
         desc = (f'queue leaky=downstream max-size-buffers=60 max-size-bytes=0 max-size-time=0 ! h264parse ! '
                 f'video/x-h264,alignment=au,stream-format=byte-stream ! identity drop-buffer-flags=delta-unit ! avdec_h264 ! '
@@ -292,15 +447,18 @@ class Run:
                 f'k. ! queue ! videoscale ! videoconvert ! video/x-raw,format=GRAY8,width={cfg["thumbWidth"]},height={cfg["thumbHeight"]} ! '
                 f'pnmenc ! parts.sink_1 multipartmux name=parts boundary={cfg["boundary"]} ! fdsink fd=1 sync=false')
         stills = Gst.parse_bin_from_description(desc, True)
-        for el in (pay, udp, stills):
+        for el in live + [stills]:
             self.pipeline.add(el)
-        tee.link(pay)
-        pay.link(udp)
+        tee.link(live[0])
+        for a, b in zip(live, live[1:]):
+            a.link(b)
         tee.link(stills)
 
     def on_pad(self, _src, pad):
         s = caps_struct(pad)
         media = s.get_string('media') if s else None
+        if self.pacer is not None and media in ('audio', 'video'):
+            self.pacer.watch(pad)
         if media == 'audio' and self.audio_desc:
             if self.audio_bin is None:
                 # Not ghost_unlinked_pads: decodebin's delayed link leaves audioconvert's sink pad

@@ -40,6 +40,27 @@ export interface IngestOptions {
   fps: number | null;
   /** Where the live audio branch sends Opus; absent: the camera's audio is drained. */
   audio?: AudioTarget | null;
+  /** The probe found audio on the camera (with `audio` set: the run is paced for lip-sync). */
+  cameraHasAudio?: boolean;
+}
+
+/**
+ * Jitter margin of a paced run (rtspsrc's jitterbuffer latency): how late behind its smoothed
+ * arrival time a packet may come and still leave on time. Part of the delay a paced run adds to
+ * the video (with the Opus branch's own latency and the camera's audio-behind-video skew).
+ */
+export const PACED_JITTER_MS = 20;
+
+/**
+ * Lip-sync (docs/recording-time-and-audio.md, "Live audio on the wall"): mediasoup's sender reports
+ * to the browsers map RTP time to the time a packet reached the SFU, so the browser lines audio and
+ * video up by their arrival at the SFU. A run with live audio is therefore paced: rtspsrc with
+ * RTCP, so that rtpbin aligns the camera's audio and video by its sender reports, and both udpsinks
+ * with sync=true, so that every packet leaves at its running time + the pipeline latency. A camera
+ * without live audio keeps the unpaced path (no RTCP, packets leave as they come: no added delay).
+ */
+export function pacedRun(opts: Pick<IngestOptions, 'audio' | 'cameraHasAudio'>): boolean {
+  return Boolean(opts.audio && opts.cameraHasAudio);
 }
 
 /**
@@ -48,6 +69,7 @@ export interface IngestOptions {
  */
 export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOptions): { command: string; args: string[]; stdin: string } {
   const gop = Math.max(1, Math.min(60, Math.round(opts.fps && opts.fps > 0 ? opts.fps : 25)));
+  const paced = pacedRun(opts);
   const config = {
     mode: 'run',
     url,
@@ -65,7 +87,8 @@ export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOpt
     thumbHeight: THUMB_HEIGHT,
     boundary: STILL_BOUNDARY,
     // Live audio (docs/recording-time-and-audio.md): the branch the launcher links to rtspsrc's audio pad.
-    ...(opts.audio ? { audioBranch: audioBranchDescription(opts.audio) } : {}),
+    ...(opts.audio ? { audioBranch: audioBranchDescription(opts.audio, { paced }) } : {}),
+    ...(paced ? { paced: { jitterMs: PACED_JITTER_MS } } : {}),
   };
   return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify(config) };
 }

@@ -240,7 +240,7 @@ export class CameraStream extends EventEmitter<Events> {
     };
     const plan = this.planRef;
     // The URL (credentials, read secrets) goes to the launcher's stdin, never on a command line.
-    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.nextRunTarget() ?? null });
+    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.nextRunTarget() ?? null, cameraHasAudio: plan.info.audio.length > 0 });
   }
 
   private async produce(): Promise<void> {
