@@ -174,13 +174,20 @@ async function main(): Promise<void> {
       endpoint: { enabled: false },
       recorder: { enabled: false, dataDir: join(centreDir, 'recordings') },
       sfu: { host: '127.0.0.1', port: centrePort, workers: 1, webrtc: { listenIp: '127.0.0.1', port: 0 }, dataDir: join(centreDir, 'sfu') },
-      city: { role: 'centre', nats: { url: net.hubUrl, user: net.centreUser, passwordFile: net.centrePasswordFile }, pipeIp: net.centreIp },
+      city: {
+        role: 'centre', nats: { url: net.hubUrl, user: net.centreUser, passwordFile: net.centrePasswordFile }, pipeIp: net.centreIp,
+        // The wards' maps side by side on the city map (follow mode hops across them).
+        wards: wardIds.map((id, i) => ({ id, map: { x: (i % 2) * 500, y: Math.floor(i / 2) * 500, scale: 0.5 } })),
+      },
     },
     centreDir,
     null,
   );
   const centreUrl = `http://127.0.0.1:${centrePort}/`;
   await waitHttp('the centre', centreUrl);
+  // The centre made its assertion key at start: each ward pins its public half, so the centre's
+  // users (the admin here) are accepted there for live and recordings (docs/city.md).
+  const centreKey = readFileSync(join(centreDir, 'sfu', 'city-assertion.pub'), 'utf8').trim();
 
   const wardUrls: string[] = [];
   for (const [i, w] of net.wards.entries()) {
@@ -191,7 +198,7 @@ async function main(): Promise<void> {
         demo: { enabled: true, count: cameraCount, withSubStream: 0 },
         sfu: { host: w.ip, port: 8080, workers: 1, webrtc: { listenIp: w.ip }, dataDir: join(w.dir, 'sfu') },
         recorder: { enabled: true, dataDir: join(w.dir, 'recordings') },
-        city: { role: 'ward', ward: { id: w.id, name: `Phường ${i + 1}` }, nats: { url: w.natsUrl, user: w.natsUser, passwordFile: w.passwordFile }, pipeIp: w.ip },
+        city: { role: 'ward', ward: { id: w.id, name: `Phường ${i + 1}` }, nats: { url: w.natsUrl, user: w.natsUser, passwordFile: w.passwordFile }, pipeIp: w.ip, centreKey, httpUrl: `http://${w.ip}:8080` },
       },
       w.dir,
       w.netns.plan.ns,
