@@ -40,12 +40,18 @@ let ward: WardStack | null = null;
 let centre: TestSystem | null = null;
 let browser: Browser | null = null;
 
-after(async () => {
+/** Ends what this test started (Chromium, the centre, the ward process by PID, the hub and leaf, the delay holders) and removes the namespace, link, rules and address. */
+async function cleanup(): Promise<void> {
   await browser?.close().catch(() => undefined);
   await centre?.close().catch(() => undefined);
   await ward?.stop().catch(() => undefined);
   await net?.stop().catch(() => undefined);
-});
+}
+after(cleanup);
+// Interrupted (Ctrl-C, a runner's SIGTERM): clean up too, then end as the signal would.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => void cleanup().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143)));
+}
 
 const seconds = (t0: number): string => ((Date.now() - t0) / 1000).toFixed(2);
 
