@@ -245,6 +245,14 @@ test('central users: rights per ward, the signed assertion, recordings through t
   const pkg = Buffer.from(await dl.arrayBuffer());
   assert.ok(pkg.length > 1000 && pkg.includes(Buffer.from('manifest.json')), 'a package with its manifest');
   assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}/download`, { cookie: lan })).status, 403, "another central user's download refused at the ward");
+  // The ward recorder's own check of the package, and the ward's station key, through the centre (the export panel's).
+  const verified = (await (await at(centre, `/api/city/${WARD}/exports/${id}/verify`, { cookie: thu })).json()) as { ok: boolean; stationFingerprint: string; signature: { state: string } };
+  assert.equal(verified.ok, true, JSON.stringify(verified));
+  assert.equal(verified.signature.state, 'valid');
+  const wardKey = (await (await at(centre, `/api/city/${WARD}/station-key`, { cookie: thu })).json()) as { fingerprint: string };
+  assert.equal(wardKey.fingerprint, verified.stationFingerprint, "the ward's key, not the centre's");
+  assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}/verify`, { cookie: lan })).status, 403, "another central user's export");
+  assert.equal((await at(centre, `/api/city/${WARD}/station-key`, { cookie: nam })).status, 403, 'no export right on w1');
   assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}`, { cookie: nam })).status, 403, 'no export right on w1: refused at the centre');
   const badExport = await fetch(new URL(`api/city/${WARD}/exports`, centre.url), { method: 'POST', headers: { cookie: nam, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: [CAM], from: span.from, to: span.to }) });
   assert.equal(badExport.status, 403);

@@ -7,7 +7,7 @@
  * - `WardCentralAccess.check(token, use)`: 401 CENTRE_ASSERTION (missing, forged, expired, replayed,
  *   another ward's or another request's) or the central user.
  * - `wardCentralRoutes`: the recorder reached by the centre, `/api/city-ward/recordings/...` and
- *   `/api/city-ward/exports...` (public routes: the assertion is their authentication), proxied to
+ *   `/api/city-ward/exports...`, `/api/city-ward/station-key` (public routes: the assertion is their authentication), proxied to
  *   this ward's recorder with a service token naming `centre:<user>` (the recorder audits playback,
  *   exports and downloads under that name) and carrying the assertion's look-back `floor`: the
  *   recorder, which alone knows when a segment (by id) or an export was recorded, refuses footage
@@ -166,9 +166,9 @@ export function wardCentralRoutes(d: WardCentralDeps): Route[] {
     },
     {
       method: 'GET',
-      path: /^\/api\/city-ward\/exports\/(?<id>[A-Za-z0-9-]{1,64})(?:\/download)?$/,
+      path: /^\/api\/city-ward\/exports\/(?<id>[A-Za-z0-9-]{1,64})(?:\/download|\/verify)?$/,
       access: 'public',
-      doc: { summary: "City ward: a central user's export (progress, download), only the user's own." },
+      doc: { summary: "City ward: a central user's export (progress, download, the recorder's check of the package), only the user's own." },
       handle: async (ctx) => {
         const u = who(ctx);
         const { status, job } = await exportJob(ctx.params.id!, u);
@@ -177,6 +177,13 @@ export function wardCentralRoutes(d: WardCentralDeps): Route[] {
         for (const c of job.cameras ?? []) d.access.requireCamera(u, 'export', c);
         return forward(ctx, u);
       },
+    },
+    {
+      method: 'GET',
+      path: '/api/city-ward/station-key',
+      access: 'public',
+      doc: { summary: "City ward: this ward's station signing key (public), for checking a ward export's signature at the centre (the centre's assertion)." },
+      handle: (ctx) => forward(ctx, who(ctx)),
     },
   ];
 }
