@@ -5,9 +5,15 @@
  * (`/api/city/w1/recordings/...`, the centre signing an assertion per request, the ward checking it
  * with the pinned key). Sync: the burned-in capture clocks read from the two rendered tiles agree
  * within 100 ms (the bound of e2e/review), paused at the typed time and playing.
+ *
+ * Export of a ward camera from the centre's review: its own panel (made at the ward, followed, checked
+ * and downloaded through the centre, `/api/city/w1/exports/...`), a recorded minute of w1/demo-1; the
+ * downloaded package is a valid ZIP whose SHA-256 manifest and signature (the ward's station key) pass.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +22,7 @@ import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/sys
 import { startCity, type TestCity } from '@wardwall/testing/city';
 import { launchChromium, PAGE_STRIP_TOOLS } from '@wardwall/testing/browser';
 import { hcmDateInput, hcmTimeText } from '@wardwall/client/core/hcm-time';
+import { verifyPackageFile } from '../recorder/src/playback/export-verify.js';
 
 const CAMS = ['demo-1', 'w1/demo-1'];
 const SYNC_MS = 100;
@@ -26,6 +33,7 @@ let browser: Browser | null = null;
 let page: Page;
 let base: string;
 let recordedFrom = 0;
+let work = '';
 
 const PAGE_HELPERS = `
   ${PAGE_STRIP_TOOLS}
@@ -73,6 +81,7 @@ before(async () => {
   city = await startCity(['w1']);
   const w = city.wards.get('w1')!;
   const secrets = mkdtempSync(join(tmpdir(), 'wardwall-city-review-e2e-'));
+  work = secrets;
   const pw = (name: string, p: string) => {
     writeFileSync(join(secrets, name), `${p}\n`, { mode: 0o600 });
     return join(secrets, name);
@@ -140,4 +149,67 @@ test('city review: a ward camera and the centre camera play in sync on one clock
   await page.locator('ww-review [data-action="play"]').click();
   await new Promise((r) => setTimeout(r, 2500));
   await assertInSync('playing 1×', 6, 400);
+});
+
+test("city review: a ward camera's minute exported from the centre's review, downloaded through the centre, its manifest checked", { timeout: 180_000 }, async () => {
+  // A whole recorded minute of the ward camera (closed segments: it ends a few seconds before now).
+  const minute = { from: recordedFrom + 1000, to: recordedFrom + 61_000 };
+  await waitFor('a minute recorded at the ward', async () => (await spansOf('/api/city/w1/recordings/demo-1', recordedFrom)).spans.some((s) => s.startMs <= minute.from && s.endMs >= minute.to + 4000), 90_000, 1000);
+  const wardPanel = page.locator('ww-review ww-export[data-ward="w1"]');
+  const ownPanel = page.locator('ww-review ww-export:not([data-ward])');
+  await waitFor('the ward export panel next to the centre one', async () => (await wardPanel.count()) === 1 && (await ownPanel.count()) === 1, 10_000, 200);
+  assert.match((await wardPanel.locator('h3').textContent()) ?? '', /Phường 1/, "the ward's name in the heading");
+  assert.match((await ownPanel.locator('[data-action="export"]').textContent()) ?? '', /1 camera/, "the centre's panel: its own camera only");
+  assert.match((await wardPanel.locator('[data-action="export"]').textContent()) ?? '', /1 camera/);
+  const wardFp = ((await (await fetch(`${ward!.sfu.url.replace(/\/$/, '')}/api/recorder/station-key`)).json()) as { fingerprint: string }).fingerprint;
+  const centreFp = ((await (await fetch(`${base}/api/recorder/station-key`)).json()) as { fingerprint: string }).fingerprint;
+  assert.notEqual(wardFp, centreFp);
+  const exportOnce = async (): Promise<void> => {
+    await wardPanel.evaluate((el: any, w) => {
+      el.setRange(w.from, w.to);
+      el.by = 'Điều tra viên trung tâm';
+    }, minute);
+    await wardPanel.locator('[data-action="export"]').click();
+    const phase = await waitFor('the ward export done', async () => {
+      const p = await wardPanel.getAttribute('data-phase');
+      return p === 'done' || p === 'failed' ? p : false;
+    }, 120_000, 250);
+    assert.equal(phase, 'done', await wardPanel.innerText());
+    assert.equal(await wardPanel.locator('[data-verified]').getAttribute('data-verified'), 'ok');
+    assert.equal(await wardPanel.locator('[data-signature]').getAttribute('data-signature'), 'valid');
+    assert.equal(await wardPanel.locator('[data-signature]').getAttribute('data-station'), 'match', "signed by the ward's station key");
+  };
+  // 1. Saved to a file while the browser hashes it (File System Access API; headless answers the
+  // dialog with a cancel, so a file of the origin-private file system stands in): the ward's key is
+  // fetched through the centre (`/api/city/w1/station-key`).
+  await page.evaluate(() => {
+    (window as any).showSaveFilePicker = async (opts: { suggestedName: string }) => (await navigator.storage.getDirectory()).getFileHandle(opts.suggestedName, { create: true });
+  });
+  await exportOnce();
+  assert.match((await wardPanel.locator('[data-verified]').getAttribute('data-saved')) ?? '', /\.zip$/, 'saved and checked by the browser');
+  // 2. Without that API: the ward's recorder checks the package (`.../exports/<id>/verify` through the centre), the browser downloads it.
+  await page.evaluate(() => {
+    delete (Window.prototype as any).showSaveFilePicker;
+    delete (window as any).showSaveFilePicker;
+  });
+  assert.equal(await page.evaluate(() => 'showSaveFilePicker' in window), false);
+  await exportOnce();
+  assert.equal(await wardPanel.locator('[data-verified]').getAttribute('data-saved'), '');
+  const link = wardPanel.locator('a.save');
+  const href = (await link.getAttribute('href')) ?? '';
+  const id = /^\/api\/city\/w1\/exports\/([0-9a-f-]+)\/download$/.exec(href)?.[1];
+  assert.ok(id, `downloaded through the centre: ${href}`);
+  const [dl] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const path = join(work, 'ward-export.zip');
+  await dl.saveAs(path);
+  assert.equal(dl.suggestedFilename(), `export-${id}.zip`);
+  assert.match((await promisify(execFile)('unzip', ['-t', path])).stdout, /No errors detected/);
+  const v = await verifyPackageFile(path, wardFp);
+  assert.equal(v.ok, true, JSON.stringify(v.files));
+  assert.equal(v.signature.state, 'valid');
+  assert.equal(v.signature.matchesStation, true);
+  assert.deepEqual(v.files.filter((f) => f.file.endsWith('.mp4')).map((f) => [f.file, f.verdict]), [['demo-1.mp4', 'ok']], 'the ward camera, by its id at the ward');
+  assert.deepEqual(v.manifest?.camerasWithoutFootage, []);
+  assert.match(v.manifest?.exportedBy ?? '', /^centre:/, 'made at the ward for the central user');
+  console.log(`[city-review e2e] ward export ${id}: ${v.files.length} files, SHA-256 manifest ok, signed by the ward (${wardFp.slice(0, 16)}…)`);
 });

@@ -12,7 +12,10 @@
  *
  * The SFU's own calls (evidence holds, incident exports) carry a service token; when made for a
  * user (an incident export, a bookmark deletion releasing holds) the token names that user and the
- * entry is written under their name.
+ * entry is written under their name. A service call has every right, except that a token carrying
+ * a look-back floor (a city central user, via the ward SFU: docs/city.md) is refused footage before
+ * it, by the same `requireLookback` that bounds the recorder's own users (spans, playlists, segments
+ * by id, thumbnails, exports).
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -36,7 +39,7 @@ export type { AuditClient, AuditClientStatus } from './audit-client.js';
 export const SERVICE_PRINCIPAL: Principal = Object.freeze({ userId: 'service', name: 'system', role: 'admin', sessionId: null });
 
 /** Service calls made for a user (kept by identity: rights of the service, the user's name). */
-const onBehalf = new WeakMap<Principal, { name: string; session: string | null }>();
+const onBehalf = new WeakMap<Principal, { name: string; session: string | null; floor: number | null }>();
 
 /** Whether `p` is the SFU's service (alone or acting for a user). */
 export function isService(p: Principal): boolean {
@@ -119,7 +122,7 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
         if (!c.ok) throw unauthenticated();
         if (!c.actor) return SERVICE_PRINCIPAL;
         const p: Principal = Object.freeze({ userId: 'service', name: c.actor.name, username: c.actor.name, role: 'admin', sessionId: null });
-        onBehalf.set(p, { name: c.actor.name, session: c.actor.session ?? null });
+        onBehalf.set(p, { name: c.actor.name, session: c.actor.session ?? null, floor: c.actor.floor ?? null });
         return p;
       }
       const a = state().verifier.fromCookieHeader(req.headers.cookie);
@@ -134,8 +137,8 @@ export function recorderAccess(config: Readonly<Config>, cameras: readonly strin
       return p === SERVICE_PRINCIPAL || policy().can(p, permission, camera);
     },
     requireLookback(p, camera, fromMs) {
-      if (isService(p)) return;
-      const floor = policy().playbackFloorMs(p, camera, now());
+      // The service's own calls have no look-back; one made for a user may carry that user's floor.
+      const floor = isService(p) ? (onBehalf.get(p)?.floor ?? -Infinity) : policy().playbackFloorMs(p, camera, now());
       if (fromMs < floor) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: footage before ${new Date(floor).toISOString()} (look-back limit)`, 403);
     },
     async audit(p, action, camera, detail) {

@@ -72,8 +72,10 @@ export function clearedCookie(secure: boolean): string {
  * The SFU's own calls to the recorder (evidence holds, incident exports) and the recorder's calls to
  * the SFU (audit appends) carry a short-lived service token in this header: `svc.<expiresMs>.<mac>`
  * with the shared secret, or `svc.<expiresMs>.<actor>.<mac>` when the call is made for a user
- * (actor = base64url JSON `{u: name, s: session}`, covered by the MAC). Only processes that can
- * read the secret file can make one.
+ * (actor = base64url JSON `{u: name, s: session, f: floor}`, covered by the MAC). Only processes
+ * that can read the secret file can make one. `f`, when present, is the earliest footage (ms) the
+ * user may see (a city central user's look-back, from the centre's assertion): the recorder
+ * refuses footage before it as it does for its own users.
  */
 export const SERVICE_HEADER = 'x-wardwall-service';
 const SERVICE_TOKEN_MS = 60_000;
@@ -83,10 +85,16 @@ export interface ServiceActor {
   name: string;
   /** The first characters of the user's session id, when known. */
   session?: string | null;
+  /** The earliest footage (epoch ms) the user may see; absent or null: no look-back limit. */
+  floor?: number | null;
 }
 
 export function signServiceToken(secret: Buffer, now: number, actor?: ServiceActor): string {
-  const who = actor ? `.${Buffer.from(JSON.stringify({ u: actor.name.slice(0, 120), ...(actor.session ? { s: actor.session.slice(0, 8) } : {}) })).toString('base64url')}` : '';
+  const floor = actor?.floor;
+  if (floor !== undefined && floor !== null && !Number.isSafeInteger(floor)) throw new Error(`bad look-back floor ${floor}`);
+  const who = actor
+    ? `.${Buffer.from(JSON.stringify({ u: actor.name.slice(0, 120), ...(actor.session ? { s: actor.session.slice(0, 8) } : {}), ...(floor !== undefined && floor !== null ? { f: floor } : {}) })).toString('base64url')}`
+    : '';
   const payload = `svc.${now + SERVICE_TOKEN_MS}${who}`;
   return `${payload}.${mac(secret, payload)}`;
 }
@@ -104,11 +112,13 @@ export function checkServiceToken(secret: Buffer, token: string, now: number): S
   if (Number(m[2]) <= now) return { ok: false };
   if (m[3] === undefined) return { ok: true, actor: null };
   try {
-    const o = JSON.parse(Buffer.from(m[3], 'base64url').toString('utf8')) as { u?: unknown; s?: unknown };
+    const o = JSON.parse(Buffer.from(m[3], 'base64url').toString('utf8')) as { u?: unknown; s?: unknown; f?: unknown };
     // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
     if (typeof o.u !== 'string' || !o.u || o.u.length > 120 || /[\u0000-\u001f]/.test(o.u)) return { ok: false };
     const session = typeof o.s === 'string' && /^[A-Za-z0-9_-]{1,8}$/.test(o.s) ? o.s : null;
-    return { ok: true, actor: { name: o.u, session } };
+    // A floor that is not an integer is a token this code did not make: refused, never read as "no limit".
+    if (o.f !== undefined && !Number.isSafeInteger(o.f)) return { ok: false };
+    return { ok: true, actor: { name: o.u, session, ...(o.f !== undefined ? { floor: o.f as number } : {}) } };
   } catch {
     return { ok: false };
   }

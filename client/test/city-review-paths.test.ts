@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REMOTE_CAMERA_ID } from '@wardwall/common';
 import { cityReviewCameras, recordingsPath, RecorderApi } from '../src/services/recorder-api.js';
+import { exportGroups } from '../src/components/ww-review/export-groups.js';
 import { REMOTE_CAMERA_ID_PATTERN } from '../src/core/ids.js';
 import { buildUrlSearch, parseUrlState } from '../src/core/url-state.js';
 
@@ -18,11 +19,49 @@ test('the API builds ward URLs: playlist and thumbnail under the centre', () => 
   assert.equal(api.thumbnailUrl('w2/cam-3', 1499), '/api/city/w2/recordings/cam-3/thumbnail?at=1000');
 });
 
+test("exports at a ward go through the centre: create, progress, check, download, the ward's key", async () => {
+  const asked: { url: string; method: string; body: string | null }[] = [];
+  const fake = (async (url: string, init?: RequestInit) => {
+    asked.push({ url, method: init?.method ?? 'GET', body: typeof init?.body === 'string' ? init.body : null });
+    const body = url.endsWith('/station-key') ? { fingerprint: 'a'.repeat(64), publicKey: 'k' } : url.endsWith('/verify') ? { ok: true, files: [], signature: { state: 'valid' } } : { id: 'e-1', state: 'queued' };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+  const ward = new RecorderApi('', fake).forWard('w1');
+  await ward.createExport({ cameras: ['gate-1'], from: 1000, to: 2000, exportedBy: 'x' });
+  await ward.exportStatus('e-1');
+  await ward.verifyOnServer('e-1');
+  await ward.stationKey();
+  assert.deepEqual(asked.map((a) => `${a.method} ${a.url}`), ['POST /api/city/w1/exports', 'GET /api/city/w1/exports/e-1', 'GET /api/city/w1/exports/e-1/verify', 'GET /api/city/w1/station-key']);
+  assert.deepEqual(JSON.parse(asked[0]!.body!).cameras, ['gate-1'], "the ward's own camera ids");
+  assert.equal(ward.downloadUrl('e-1'), '/api/city/w1/exports/e-1/download');
+  const own = new RecorderApi('', fake);
+  assert.equal(own.downloadUrl('e-1'), '/api/exports/e-1/download');
+  await own.stationKey();
+  assert.equal(asked.at(-1)!.url, '/api/recorder/station-key');
+});
+
+test('review export panels: the station\'s own cameras, then one per ward with its own camera ids', () => {
+  const me = { id: '1', username: 'thu', displayName: 'Thu', role: 'operator' as const, system: [], cameras: { '*': ['playback' as const, 'export' as const], 'cam-2': ['playback' as const] }, lookbackDays: null };
+  const wardCams = [
+    { id: 'w1/gate-1', name: 'Phường 1 · Cổng 1', ward: { name: 'Phường 1', export: true } },
+    { id: 'w1/gate-2', name: 'Phường 1 · Cổng 2', ward: { name: 'Phường 1', export: false } },
+    { id: 'w2/cam-1', name: 'Phường 2 · Chợ', ward: { name: 'Phường 2', export: true } },
+  ];
+  const name = (id: string) => wardCams.find((c) => c.id === id)?.name ?? id.toUpperCase();
+  assert.deepEqual(exportGroups(['cam-1', 'cam-2', 'w1/gate-1', 'w1/gate-2', 'w2/cam-1', 'w3/x'], me, wardCams, name), [
+    { ward: null, wardName: null, cameras: [{ id: 'cam-1', name: 'CAM-1' }] },
+    { ward: 'w1', wardName: 'Phường 1', cameras: [{ id: 'gate-1', name: 'Phường 1 · Cổng 1' }] },
+    { ward: 'w2', wardName: 'Phường 2', cameras: [{ id: 'cam-1', name: 'Phường 2 · Chợ' }] },
+  ]);
+  assert.deepEqual(exportGroups(['w1/gate-2'], me, wardCams, name), [], 'no export right on the ward camera: no panel');
+});
+
 test('cityReviewCameras: only cameras with playback, named by ward', () => {
   const reply = {
     wards: [
       { ward: 'w1', name: 'Phường 1', cameras: [
         { remoteId: 'w1/gate-1', name: 'Cổng 1', rights: ['live', 'playback'] },
+        { remoteId: 'w1/gate-3', name: 'Cổng 3', rights: ['playback', 'export'] },
         { remoteId: 'w1/gate-2', name: 'Cổng 2', rights: ['live'] },
         { remoteId: 'bad id', name: 'x', rights: ['playback'] },
       ] },
@@ -30,8 +69,9 @@ test('cityReviewCameras: only cameras with playback, named by ward', () => {
     ],
   };
   assert.deepEqual(cityReviewCameras(reply), [
-    { id: 'w1/gate-1', name: 'Phường 1 · Cổng 1' },
-    { id: 'w2/cam-1', name: 'Phường 2 · Chợ' },
+    { id: 'w1/gate-1', name: 'Phường 1 · Cổng 1', ward: { name: 'Phường 1', export: false } },
+    { id: 'w1/gate-3', name: 'Phường 1 · Cổng 3', ward: { name: 'Phường 1', export: true } },
+    { id: 'w2/cam-1', name: 'Phường 2 · Chợ', ward: { name: 'Phường 2', export: false } },
   ]);
   assert.deepEqual(cityReviewCameras({}), []);
   assert.deepEqual(cityReviewCameras(null), []);

@@ -8,7 +8,9 @@
  * PROGRAM-DATE-TIME) and a segment (range) and a thumbnail through the centre; a central user without
  * rights on w1 gets 403 at the centre (HTTP and live); at the ward, no / forged / expired / another
  * ward's / another request's / replayed assertions are refused 401/403, and an assertion without the
- * camera's right 403 (HTTP and the `watch` request over NATS); the ward's audit names
+ * camera's right 403 (HTTP and the `watch` request over NATS); a central user with a 2-day
+ * look-back gets 403 for a 3-day-old segment fetched by its id (and for an export of it), 200 for a
+ * recent one (the floor rides in the ward's service token: the recorder checks it); the ward's audit names
  * `centre:<user>` for a live watch and for a playback.
  */
 import { test, after } from 'node:test';
@@ -19,6 +21,7 @@ import { join } from 'node:path';
 import type { ServerMessage } from '@wardwall/common';
 import { requestWard } from '@wardwall/city';
 import { startCity, type TestCity } from '@wardwall/testing/city';
+import { linkSegments, makeSegment } from '@wardwall/testing/synthetic-footage';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSignaling, type TestSystem } from '@wardwall/testing/system';
 import { ASSERTION_HEADER, privateKeyFromPem, signAssertion, type AssertionInput } from '../src/city/assertion.js';
 import { ASSERTION_KEY_FILE } from '../src/city/assertion-key.js';
@@ -151,6 +154,33 @@ test('central users: rights per ward, the signed assertion, recordings through t
   const img = Buffer.from(await thumb.arrayBuffer());
   assert.ok(img.length > 500 && img[0] === 0xff && img[1] === 0xd8, 'a JPEG');
 
+  // 1b. Look-back on what is named by id: hoa (2 days) asks for a 3-day-old segment by its id
+  // (`media/<id>.mp4` carries no time the centre or the ward could check): the ward's recorder
+  // refuses it with the floor the service token carries; a recent segment plays; thu (no limit) gets both.
+  const root = ward.recorder!.store.root;
+  const oldSeg = join(secrets, 'old.mp4');
+  await makeSegment(oldSeg, { seconds: 4, width: 320, height: 180, noise: false });
+  const old = linkSegments(root, oldSeg, CAM, Math.floor((Date.now() - 3 * 86400_000) / 1000) * 1000, 2, 4);
+  await ward.recorder!.store.reconcile();
+  const oldList = await at(ward, `/api/recordings/${CAM}/playlist.m3u8?from=${old.from}&to=${old.to}`, { cookie: wardAdmin });
+  assert.equal(oldList.status, 200, await oldList.clone().text());
+  const oldUri = /^(media\/[^\s?]+\.mp4)/m.exec(await oldList.text())?.[1];
+  assert.ok(oldUri, 'the old segment is indexed at the ward');
+  await createUser(centre, { username: 'hoa', role: 'viewer', lookbackDays: 2, cameraRules: [{ camera: 'w1/*', permissions: ['playback', 'export'] }] });
+  const hoa = await centre.signIn('hoa', 'hoa-password');
+  const oldByName = await at(centre, `${base}/${oldUri}`, { cookie: hoa });
+  assert.equal(oldByName.status, 403, 'a segment older than the look-back, fetched by its id');
+  assert.equal(((await oldByName.json()) as { code: string }).code, 'FORBIDDEN');
+  const recentByName = await at(centre, `${base}/${uri}`, { cookie: hoa });
+  assert.equal(recentByName.status, 200, await recentByName.clone().text());
+  assert.ok(Buffer.from(await recentByName.arrayBuffer()).includes(Buffer.from('moof')));
+  const oldForThu = await at(centre, `${base}/${oldUri}`, { cookie: thu });
+  assert.equal(oldForThu.status, 200, 'no look-back limit: the old segment plays');
+  await oldForThu.arrayBuffer();
+  const oldExport = await fetch(new URL(`api/city/${WARD}/exports`, centre.url), { method: 'POST', headers: { cookie: hoa, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: [CAM], from: old.from, to: old.to }) });
+  assert.equal(oldExport.status, 403, `an export before the look-back: ${await oldExport.clone().text()}`);
+  assert.equal(((await oldExport.json()) as { code: string }).code, 'FORBIDDEN');
+
   // 2. Refused at the centre: without a session, and a central user without rights on w1.
   assert.equal((await at(centre, `${base}/spans?from=${from}&to=${to}`)).status, 401);
   const refused = await at(centre, `${base}/spans?from=${from}&to=${to}`, { cookie: nam });
@@ -215,6 +245,14 @@ test('central users: rights per ward, the signed assertion, recordings through t
   const pkg = Buffer.from(await dl.arrayBuffer());
   assert.ok(pkg.length > 1000 && pkg.includes(Buffer.from('manifest.json')), 'a package with its manifest');
   assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}/download`, { cookie: lan })).status, 403, "another central user's download refused at the ward");
+  // The ward recorder's own check of the package, and the ward's station key, through the centre (the export panel's).
+  const verified = (await (await at(centre, `/api/city/${WARD}/exports/${id}/verify`, { cookie: thu })).json()) as { ok: boolean; stationFingerprint: string; signature: { state: string } };
+  assert.equal(verified.ok, true, JSON.stringify(verified));
+  assert.equal(verified.signature.state, 'valid');
+  const wardKey = (await (await at(centre, `/api/city/${WARD}/station-key`, { cookie: thu })).json()) as { fingerprint: string };
+  assert.equal(wardKey.fingerprint, verified.stationFingerprint, "the ward's key, not the centre's");
+  assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}/verify`, { cookie: lan })).status, 403, "another central user's export");
+  assert.equal((await at(centre, `/api/city/${WARD}/station-key`, { cookie: nam })).status, 403, 'no export right on w1');
   assert.equal((await at(centre, `/api/city/${WARD}/exports/${id}`, { cookie: nam })).status, 403, 'no export right on w1: refused at the centre');
   const badExport = await fetch(new URL(`api/city/${WARD}/exports`, centre.url), { method: 'POST', headers: { cookie: nam, 'content-type': 'application/json' }, body: JSON.stringify({ cameras: [CAM], from: span.from, to: span.to }) });
   assert.equal(badExport.status, 403);

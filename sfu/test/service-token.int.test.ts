@@ -34,6 +34,20 @@ test('service tokens made for a user: the user is covered by the MAC', () => {
   assert.deepEqual(checkServiceToken(secret, token, now + 61_000), { ok: false });
 });
 
+test('service tokens made for a user may carry a look-back floor, covered by the MAC', () => {
+  const secret = randomBytes(32);
+  const now = Date.UTC(2026, 10, 28);
+  const floor = now - 2 * 86400_000;
+  const token = signServiceToken(secret, now, { name: 'centre:thu', floor });
+  assert.deepEqual(checkServiceToken(secret, token, now), { ok: true, actor: { name: 'centre:thu', session: null, floor } });
+  assert.deepEqual(checkServiceToken(secret, signServiceToken(secret, now, { name: 'centre:thu', floor: null }), now), { ok: true, actor: { name: 'centre:thu', session: null } }, 'null: no limit, not written');
+  // The floor taken out (no limit) or moved: the MAC no longer matches.
+  const parts = token.split('.');
+  parts[2] = Buffer.from(JSON.stringify({ u: 'centre:thu' })).toString('base64url');
+  assert.deepEqual(checkServiceToken(secret, parts.join('.'), now), { ok: false });
+  assert.throws(() => signServiceToken(secret, now, { name: 'x', floor: 1.5 }), /bad look-back floor/);
+});
+
 test('the recorder accepts the SFU service token (holds), refuses forged or missing ones', { timeout: 120_000 }, async (t) => {
   const sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, recorder: true, auth: true });
   t.after(() => sys.close());

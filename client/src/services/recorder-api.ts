@@ -66,6 +66,8 @@ export function parseSpans(raw: unknown): SpansReply {
 export interface RecordedCamera {
   id: string;
   name: string;
+  /** A city ward's camera: the ward's name and whether the viewer may export it (its `rights` at the centre). */
+  ward?: { name: string; export: boolean };
 }
 
 export function parseRecordedCameras(raw: unknown): RecordedCamera[] {
@@ -104,7 +106,17 @@ export class RecorderApi {
   constructor(
     private readonly base = '',
     private readonly fetchFn: Fetch = (...a) => fetch(...a),
+    /** Where exports are made: the station's recorder (`/api`), or a city ward through the centre (`/api/city/<ward>`, see forWard). */
+    private readonly exportsAt = '/api',
   ) {}
+
+  /**
+   * The same API, but exports are made at a city ward and followed, checked and downloaded through
+   * the centre (`/api/city/<ward>/exports…`, the ward's station key at `/api/city/<ward>/station-key`).
+   */
+  forWard(ward: string): RecorderApi {
+    return new RecorderApi(this.base, this.fetchFn, `/api/city/${encodeURIComponent(ward)}`);
+  }
 
   private url(path: string, query?: Record<string, string | number>): string {
     const q = query ? `?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString()}` : '';
@@ -162,7 +174,7 @@ export class RecorderApi {
   }
 
   async createExport(req: { cameras: string[]; from: number; to: number; exportedBy: string; format?: 'zip' | 'tar' }): Promise<ExportStatus> {
-    const raw = await this.json('/api/exports', {
+    const raw = await this.json(`${this.exportsAt}/exports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ cameras: req.cameras, from: Math.floor(req.from), to: Math.ceil(req.to), exportedBy: req.exportedBy, ...(req.format ? { format: req.format } : {}) }),
@@ -171,12 +183,12 @@ export class RecorderApi {
   }
 
   async exportStatus(id: string): Promise<ExportStatus> {
-    return parseExportStatus(await this.json(`/api/exports/${encodeURIComponent(id)}`));
+    return parseExportStatus(await this.json(`${this.exportsAt}/exports/${encodeURIComponent(id)}`));
   }
 
-  /** The station's signing key (public key and fingerprint). */
+  /** The signing key (public key and fingerprint) of the station that makes the exports (a ward's: forWard). */
   async stationKey(): Promise<StationKeyReply> {
-    const raw = await this.json('/api/recorder/station-key');
+    const raw = await this.json(this.exportsAt === '/api' ? '/api/recorder/station-key' : `${this.exportsAt}/station-key`);
     if (!isObj(raw) || typeof raw.fingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(raw.fingerprint) || typeof raw.publicKey !== 'string')
       throw new RecorderError('BAD_REPLY', 'reply: fingerprint and publicKey are required');
     return { algorithm: 'Ed25519', fingerprint: raw.fingerprint, publicKey: raw.publicKey, publicKeyPem: typeof raw.publicKeyPem === 'string' ? raw.publicKeyPem : '' };
@@ -184,7 +196,7 @@ export class RecorderApi {
 
   /** The recorder's own check of the stored package against its signed manifest. */
   async verifyOnServer(id: string): Promise<PackageVerdict> {
-    const raw = await this.json(`/api/exports/${encodeURIComponent(id)}/verify`);
+    const raw = await this.json(`${this.exportsAt}/exports/${encodeURIComponent(id)}/verify`);
     if (!isObj(raw) || typeof raw.ok !== 'boolean' || !Array.isArray(raw.files) || !isObj(raw.signature)) throw new RecorderError('BAD_REPLY', 'reply: ok, files and signature are required');
     return { ok: raw.ok, error: typeof raw.error === 'string' ? raw.error : null, files: raw.files as FileCheck[], signature: raw.signature as unknown as SignatureCheck, manifest: null };
   }
@@ -202,7 +214,7 @@ export class RecorderApi {
   }
 
   downloadUrl(id: string): string {
-    return this.url(`/api/exports/${encodeURIComponent(id)}/download`);
+    return this.url(`${this.exportsAt}/exports/${encodeURIComponent(id)}/download`);
   }
 
   /** Downloads an export package, reporting received/total bytes. */
@@ -255,7 +267,7 @@ export function cityReviewCameras(raw: unknown): RecordedCamera[] {
       if (!isObj(c) || typeof c.remoteId !== 'string' || !parseRemoteCameraId(c.remoteId)) continue;
       if (!Array.isArray(c.rights) || !c.rights.includes('playback')) continue;
       const ward = typeof w.name === 'string' ? w.name : String(w.ward);
-      out.push({ id: c.remoteId, name: `${ward} · ${typeof c.name === 'string' ? c.name : c.remoteId}` });
+      out.push({ id: c.remoteId, name: `${ward} · ${typeof c.name === 'string' ? c.name : c.remoteId}`, ward: { name: ward, export: c.rights.includes('export') } });
     }
   }
   return out;

@@ -2,7 +2,7 @@
  * City mode, centre side: recordings stay at the ward (docs/city.md, "Recordings through the
  * centre"). The centre's review reaches a ward's recorder through the centre:
  * `/api/city/<ward>/recordings/<camera>/(spans|playlist.m3u8|thumbnail|media/<segment>.mp4)` and
- * `/api/city/<ward>/exports[/<id>[/download]]`. The centre checks the central user's rights on
+ * `/api/city/<ward>/exports[/<id>[/download|/verify]]`, `/api/city/<ward>/station-key`. The centre checks the central user's rights on
  * `<ward>/<camera>` (and the look-back), signs an assertion for exactly the request it makes, and
  * proxies it to the ward SFU's `/api/city-ward/...` (the ward's address: `city.wardUrls` or the
  * `httpUrl` of the ward's presence record). Streams, never buffers media; ranges pass.
@@ -75,6 +75,10 @@ export function centreRecordingRoutes(d: CentreRecordingsDeps): Route[] {
     if (!p) throw new AppError(ErrorCode.UNAUTHENTICATED, 'sign in first', 401);
     return p;
   };
+  const requireWardExport = (p: Principal, ward: string): void => {
+    const rights = wardRights(d.policy, p, ward, d.camerasOf(ward));
+    if (!Object.values(rights).some((r) => r.includes('export'))) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: export on ward ${ward}`, 403);
+  };
   const forward = (ctx: RequestContext, p: Principal, ward: string, body?: Buffer): Promise<void> => {
     if (!d.online(ward)) throw new AppError(ErrorCode.WARD_UNAVAILABLE, `ward ${ward} is offline`, 503);
     const target = wardTarget(d.config.city.wardUrls[ward] ?? d.publishedUrl(ward), ward);
@@ -134,17 +138,27 @@ export function centreRecordingRoutes(d: CentreRecordingsDeps): Route[] {
     },
     {
       method: 'GET',
-      path: new RegExp(`^/api/city/${WARD}/exports/[A-Za-z0-9-]{1,64}(?:/download)?$`),
+      path: new RegExp(`^/api/city/${WARD}/exports/[A-Za-z0-9-]{1,64}(?:/download|/verify)?$`),
       access: 'session',
-      doc: { summary: "City centre: a central user's export made at the ward (progress, download through the centre)." },
+      doc: { summary: "City centre: a central user's export made at the ward (progress, download through the centre, the ward recorder's check of the package)." },
       handle: (ctx) => {
         const p = principalOf(ctx);
         const ward = ctx.params.ward!;
         // The ward checks that the export is this user's own and covers only cameras it may export.
-        const rights = wardRights(d.policy, p, ward, d.camerasOf(ward));
-        if (!Object.values(rights).some((r) => r.includes('export'))) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: export on ward ${ward}`, 403);
+        requireWardExport(p, ward);
         if (ctx.url.pathname.endsWith('/download')) d.audit?.record(actorOf(p), 'export_download', null, { ward, export: ctx.url.pathname.split('/')[5], via: 'ward' });
         return forward(ctx, p, ward);
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/city/${WARD}/station-key$`),
+      access: 'session',
+      doc: { summary: "City centre: the ward's station signing key (public), to check the signature of a ward export; needs export on some camera of the ward." },
+      handle: (ctx) => {
+        const p = principalOf(ctx);
+        requireWardExport(p, ctx.params.ward!);
+        return forward(ctx, p, ctx.params.ward!);
       },
     },
   ];

@@ -7,9 +7,11 @@
  * - `WardCentralAccess.check(token, use)`: 401 CENTRE_ASSERTION (missing, forged, expired, replayed,
  *   another ward's or another request's) or the central user.
  * - `wardCentralRoutes`: the recorder reached by the centre, `/api/city-ward/recordings/...` and
- *   `/api/city-ward/exports...` (public routes: the assertion is their authentication), proxied to
+ *   `/api/city-ward/exports...`, `/api/city-ward/station-key` (public routes: the assertion is their authentication), proxied to
  *   this ward's recorder with a service token naming `centre:<user>` (the recorder audits playback,
- *   exports and downloads under that name). Streams, never buffers; ranges pass.
+ *   exports and downloads under that name) and carrying the assertion's look-back `floor`: the
+ *   recorder, which alone knows when a segment (by id) or an export was recorded, refuses footage
+ *   before it with the same check as for its own users. Streams, never buffers; ranges pass.
  */
 import { request } from 'node:http';
 import type { Logger } from 'pino';
@@ -66,10 +68,14 @@ export class WardCentralAccess {
     if (!assertionRights(u.claims, camera).includes(permission)) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: ${permission} on camera ${camera} for ${u.name}`, 403);
   }
 
-  /** AppError 403 when `fromMs` is before the central user's look-back floor. */
-  requireFrom(u: CentralUser, fromMs: number | null): void {
-    if (!u.claims || u.claims.floor === null || fromMs === null) return;
-    if (fromMs < u.claims.floor) throw new AppError(ErrorCode.FORBIDDEN, `not allowed: footage before ${new Date(u.claims.floor).toISOString()} (look-back limit)`, 403);
+  /**
+   * Who the recorder serves: the central user's audit name and look-back floor (the assertion's).
+   * The recorder enforces the floor on every route (spans, playlists, segments by id, thumbnails,
+   * exports), as for its own users: one owner of the look-back check.
+   */
+  actor(u: CentralUser): ServiceActor {
+    // A safe integer or null: the assertion's schema says so (assertion.ts).
+    return { name: u.name, floor: u.claims?.floor ?? null };
   }
 }
 
@@ -104,13 +110,13 @@ export function wardCentralRoutes(d: WardCentralDeps): Route[] {
     new Promise<void>((resolve) => {
       ctx.res.once('close', resolve);
       const path = `/api/${ctx.url.pathname.slice(WARD_CITY_PREFIX.length)}${ctx.url.search}`;
-      proxyToRecorder(recorder(), path, ctx.req, ctx.res, d.log, { headers: d.serviceHeaders({ name: u.name }), dropCookie: true, rawPath: true, ...(body ? { body } : {}) });
+      proxyToRecorder(recorder(), path, ctx.req, ctx.res, d.log, { headers: d.serviceHeaders(d.access.actor(u)), dropCookie: true, rawPath: true, ...(body ? { body } : {}) });
     });
   /** The recorder's view of an export, asked with the service token (small JSON). */
   const exportJob = (id: string, u: CentralUser): Promise<{ status: number; job: { cameras?: string[]; exportedBy?: string } | null }> =>
     new Promise((resolve, reject) => {
       const r = recorder();
-      const req = request({ host: r.host === '0.0.0.0' ? '127.0.0.1' : r.host, port: r.port, path: `/api/exports/${encodeURIComponent(id)}`, headers: d.serviceHeaders({ name: u.name }), timeout: 10_000 }, (res) => {
+      const req = request({ host: r.host === '0.0.0.0' ? '127.0.0.1' : r.host, port: r.port, path: `/api/exports/${encodeURIComponent(id)}`, headers: d.serviceHeaders(d.access.actor(u)), timeout: 10_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -136,7 +142,7 @@ export function wardCentralRoutes(d: WardCentralDeps): Route[] {
         const u = who(ctx);
         const camera = ctx.params.camera!;
         d.access.requireCamera(u, 'playback', camera);
-        d.access.requireFrom(u, queryInstant(ctx.url, 'from') ?? queryInstant(ctx.url, 'at'));
+        // The look-back (the assertion's floor) is checked by the recorder, which knows a segment's time.
         return forward(ctx, u);
       },
     },
@@ -160,9 +166,9 @@ export function wardCentralRoutes(d: WardCentralDeps): Route[] {
     },
     {
       method: 'GET',
-      path: /^\/api\/city-ward\/exports\/(?<id>[A-Za-z0-9-]{1,64})(?:\/download)?$/,
+      path: /^\/api\/city-ward\/exports\/(?<id>[A-Za-z0-9-]{1,64})(?:\/download|\/verify)?$/,
       access: 'public',
-      doc: { summary: "City ward: a central user's export (progress, download), only the user's own." },
+      doc: { summary: "City ward: a central user's export (progress, download, the recorder's check of the package), only the user's own." },
       handle: async (ctx) => {
         const u = who(ctx);
         const { status, job } = await exportJob(ctx.params.id!, u);
@@ -171,6 +177,13 @@ export function wardCentralRoutes(d: WardCentralDeps): Route[] {
         for (const c of job.cameras ?? []) d.access.requireCamera(u, 'export', c);
         return forward(ctx, u);
       },
+    },
+    {
+      method: 'GET',
+      path: '/api/city-ward/station-key',
+      access: 'public',
+      doc: { summary: "City ward: this ward's station signing key (public), for checking a ward export's signature at the centre (the centre's assertion)." },
+      handle: (ctx) => forward(ctx, who(ctx)),
     },
   ];
 }

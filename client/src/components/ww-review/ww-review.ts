@@ -20,7 +20,8 @@ import { ReviewTimelineData } from '../../controllers/review-timeline-data.js';
 import '../ww-review-tile/ww-review-tile.js';
 import '../ww-timeline/ww-timeline.js';
 import '../ww-export/ww-export.js';
-import { canCamera, clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
+import { clampToLookback, lookbackMinDate, type Me } from '../../core/access.js';
+import { exportGroups } from './export-groups.js';
 import type { Trail } from '../../core/trail.js';
 import { watchHop } from '../../controllers/trail-replay.js';
 import { wwReviewStyles } from './ww-review.styles.js';
@@ -232,7 +233,7 @@ export class WwReview extends LitElement {
     this.timeline.start(list, this.view);
     // The export window starts around the opened instant; mark-in/out refine it.
     const at = this.position;
-    void this.updateComplete.then(() => this.exportPanel?.setRange(at - 30_000, at + 30_000));
+    void this.updateComplete.then(() => this.renderRoot.querySelectorAll('ww-export').forEach((p) => p.setRange(at - 30_000, at + 30_000)));
     this.viewChanged();
     return true;
   }
@@ -323,7 +324,7 @@ export class WwReview extends LitElement {
     const s = this.session;
     const n = this.sessionCameras.length;
     const cols = Math.max(1, Math.ceil(Math.sqrt(n)));
-    const exportable = this.sessionCameras.filter((c) => canCamera(this.me, 'export', c));
+    const exports = exportGroups(this.sessionCameras, this.me, this.wardCameras, (c) => this.name(c));
     const rows: TimelineRow[] = this.sessionCameras.map((c) => ({ camera: c, name: this.name(c), spans: this.timeline.spans.get(c)?.spans ?? null, failed: this.timeline.spans.get(c)?.failed ?? false, outages: this.timeline.outages.get(c) ?? [] }));
     return html`
       ${this.renderPicker()}
@@ -352,18 +353,36 @@ export class WwReview extends LitElement {
             <ww-timeline .rows=${rows} .view=${this.view} .position=${this.position} .api=${this.api} .marks=${this.marks()}
               @ww-seek=${(e: CustomEvent<{ at: number }>) => s.seek(e.detail.at)}
               @ww-view=${(e: CustomEvent<{ view: View }>) => ((this.view = e.detail.view), this.timeline.setView(e.detail.view))}></ww-timeline>
-            ${exportable.length
-              ? html`<ww-export .api=${this.api} .cameras=${exportable.map((c) => ({ id: c, name: this.name(c) }))} .position=${this.position}></ww-export>`
-              : nothing}
+            ${exports.map((g) =>
+              g.ward === null
+                ? html`<ww-export .api=${this.api} .cameras=${g.cameras} .position=${this.position}></ww-export>`
+                : html`<ww-export data-ward=${g.ward} .api=${this.wardApi(g.ward)} .cameras=${g.cameras} .position=${this.position}
+                    .heading=${t('export.titleWard', { ward: g.wardName ?? g.ward })}></ww-export>`,
+            )}
           `
         : html`<div class="empty">${t('review.pickCameras')}</div>`}
     `;
   }
 
-  /** The export panel (for mark-in/out from outside, and tests). */
+  /** The export panel of the station's own cameras, else the first (for mark-in/out from outside, and tests). */
   get exportPanel(): WwExport | null {
-    return this.renderRoot.querySelector('ww-export');
+    return this.renderRoot.querySelector('ww-export:not([data-ward])') ?? this.renderRoot.querySelector('ww-export');
   }
+
+  /** A ward's exports go through the centre (`/api/city/<ward>/exports…`): one API per ward, kept. */
+  private wardApi(ward: string): RecorderApi | null {
+    if (!this.api) return null;
+    let api = this.wardApis.get(ward);
+    if (!api || this.wardApisOf !== this.api) {
+      if (this.wardApisOf !== this.api) this.wardApis.clear();
+      this.wardApisOf = this.api;
+      api = this.api.forWard(ward);
+      this.wardApis.set(ward, api);
+    }
+    return api;
+  }
+  private readonly wardApis = new Map<string, RecorderApi>();
+  private wardApisOf: RecorderApi | null = null;
 
   static override styles = [theme, formControls, timeInput, wwReviewStyles];
 }
