@@ -22,6 +22,13 @@ export interface IngestTarget {
   rtpStart?: RtpStart;
 }
 
+/** Where the ingest's GOP bridge (gop_bridge.py) sends its re-encoded RTP: the bridge producer's transport. */
+export interface BridgeTarget {
+  rtpPort: number;
+  sourcePort: number;
+  ssrc: number;
+}
+
 export const STILL_BOUNDARY = 'wwstill';
 /** Size of the grayscale keyframe thumbnails used for camera health. */
 export const THUMB_WIDTH = 64;
@@ -40,6 +47,8 @@ export interface IngestOptions {
   fps: number | null;
   /** Where the live audio branch sends Opus; absent: the camera's audio is drained. */
   audio?: AudioTarget | null;
+  /** The GOP bridge's target (H.264 passthrough only; docs/gop-bridge.md); absent: no bridge branch. */
+  bridge?: BridgeTarget | null;
 }
 
 /**
@@ -66,6 +75,8 @@ export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOpt
     boundary: STILL_BOUNDARY,
     // Live audio (docs/recording-time-and-audio.md): the branch the launcher links to rtspsrc's audio pad.
     ...(opts.audio ? { audioBranch: audioBranchDescription(opts.audio) } : {}),
+    // GOP bridge (docs/gop-bridge.md): built idle, started by SIGUSR1; re-encodes at the camera's size.
+    ...(opts.bridge && !opts.transcode && opts.codec === 'H264' ? { bridge: { ...opts.bridge, bitrateKbps: 1500, gopFrames: 250 } } : {}),
   };
   return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify(config) };
 }
