@@ -173,6 +173,7 @@ export class WwTile extends LitElement {
     video.defaultMuted = true;
     const canvas = this.renderRoot.querySelector('canvas')!;
     this.media.setElements(video, canvas);
+    this.media.bridge.setElement(this.renderRoot.querySelector<HTMLVideoElement>('video.bridge')!);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -290,6 +291,7 @@ export class WwTile extends LitElement {
           <video .muted=${true} muted playsinline autoplay disablepictureinpicture ?hidden=${!hasCamera}></video>
           <canvas class="freeze" ?hidden=${!showFreeze}></canvas>
           <div class="still" ?hidden=${!showStill}>${this.still.image ?? nothing}</div>
+          <video class="bridge" muted playsinline disablepictureinpicture hidden></video>
         </div>
         ${hasCamera ? html`<ww-watermark></ww-watermark>` : nothing}
         ${msg
