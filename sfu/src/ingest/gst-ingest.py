@@ -358,6 +358,7 @@ def make_gop_bridge(pipeline, cfg, tee):
     """The GOP bridge (gop_bridge.py): passthrough H.264 with a bridge target only."""
     if not cfg.get('bridge') or cfg.get('transcode') or cfg.get('codec', 'H264') != 'H264':
         return None
+    sys.dont_write_bytecode = True  # no __pycache__ beside the installed script
     from gop_bridge import GopBridge
     return GopBridge(pipeline, cfg, tee.get_static_pad('sink'))
 
