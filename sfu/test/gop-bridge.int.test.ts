@@ -7,7 +7,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
+import type { ServerMessage } from '@wardwall/common';
+import { connectSignaling, startTestSystem, waitFor, type TestSystem } from '@wardwall/testing/system';
 import { CameraZoo } from '@wardwall/testing/zoo';
 import { watchProducer, type RtpWatch } from '@wardwall/testing/rtp-watch';
 
@@ -17,7 +18,7 @@ let sys: TestSystem;
 
 before(async () => {
   zoo = await CameraZoo.start({ kinds: ['gop10'], prerendered: true });
-  sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, cameras: [{ id: ID, name: 'Zoo gop10', main: zoo.url('gop10') }] });
+  sys = await startTestSystem({ demoCount: 1, withSub: 0, workers: 1, cameras: [{ id: ID, name: 'Zoo gop10', main: zoo.url('gop10') }, { id: 'zoo-transcoded', name: 'Transcoded', main: '{rtsp}/demo-1', transcode: true }] });
 });
 after(async () => {
   await sys?.close();
@@ -90,4 +91,37 @@ test('a request nobody watches harms nothing: the ingest goes on', async () => {
   await sleep(2000);
   assert.equal(stream.ingestPid, pid, 'the ingest survived a request nobody watches');
   assert.equal(stream.status.state, 'live');
+});
+
+test('signaling: a bridge consumer only next to the video, NO_BRIDGE for a transcoded stream, resume asks the ingest', async () => {
+  const stream = sys.sfu.cameras.stream(ID, 'main')!;
+  await waitFor('transcoded camera live', () => sys.sfu.cameras.stream('zoo-transcoded', 'main')?.status.state === 'live', 60000, 200).catch((e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify(sys.sfu.cameras.stream('zoo-transcoded', 'main')?.status)}`);
+  });
+  const c = await connectSignaling(sys.sfu.url);
+  try {
+    const hello = (await c.request({ type: 'hello' })) as Extract<ServerMessage, { ok: true }>;
+    const rtpCapabilities = (hello.data as { routerRtpCapabilities: Record<string, unknown> }).routerRtpCapabilities;
+    const t = (await c.request({ type: 'createTransport' })) as Extract<ServerMessage, { ok: true }>;
+    const transportId = (t.data as { transportId: string }).transportId;
+    const consume = (cameraId: string, media?: string) => c.request({ type: 'consume', transportId, cameraId, stream: 'main', rtpCapabilities, ...(media ? { media } : {}) }) as Promise<ServerMessage & { ok: boolean; data?: { consumerId: string; kind: string }; error?: { code: string } }>;
+    const lone = await consume(ID, 'bridge');
+    assert.equal(lone.ok, false);
+    assert.equal(lone.error?.code, 'BAD_REQUEST', 'no bridge without the video');
+    assert.equal((await consume('zoo-transcoded')).ok, true);
+    const transcoded = await consume('zoo-transcoded', 'bridge');
+    assert.equal(transcoded.error?.code, 'NO_BRIDGE', 'a transcoded stream has no bridge');
+    await waitFor('gop10 live', () => stream.status.state === 'live', 60000, 200);
+    const video = await consume(ID);
+    assert.equal(video.ok, true, JSON.stringify(video));
+    await waitFor('a join that needs a bridge', () => stream.bridgeDecision().bridge, 15000, 50);
+    const bridged = await consume(ID, 'bridge');
+    assert.equal(bridged.ok, true, JSON.stringify(bridged));
+    assert.equal(bridged.data!.kind, 'video');
+    const before = stream.bridge!.requests;
+    assert.equal(((await c.request({ type: 'resumeConsumer', consumerId: bridged.data!.consumerId })) as { ok: boolean }).ok, true);
+    assert.equal(stream.bridge!.requests, before + 1, 'resuming the bridge consumer asked the ingest for a bridge');
+  } finally {
+    c.ws.close();
+  }
 });
