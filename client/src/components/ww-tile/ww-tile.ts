@@ -212,7 +212,8 @@ export class WwTile extends LitElement {
 
   /** Saves the live frame on screen at the camera's resolution (time: when it was on screen). */
   async saveFrame(): Promise<void> {
-    const video = this.renderRoot.querySelector('video');
+    // The GOP bridge's video while it is the one on screen (controllers/gop-bridge.ts).
+    const video = this.renderRoot.querySelector<HTMLVideoElement>(this.media.bridge.showing ? 'video.bridge' : 'video');
     try {
       if (!video || this.state !== 'playing') throw new Error(t('tile.noStill'));
       const rec = await saveFrame(video, { camera: this.cameraId, cameraName: this.camera?.name ?? this.cameraId, frameMs: Date.now(), timeSource: 'live' });
