@@ -42,9 +42,16 @@ interface Round {
   camera: number;
   bridged: boolean;
   bridgeCpuMs: number | null;
+  /** The SFU's answer to the round's bridge request ('bridge', a NO_BRIDGE reason, or 'not asked'). */
+  decision: string;
 }
 
+/** The SFU's bridge decisions, recorded by wrapping each stream's bridgeDecision (same process). */
+const decisions = new Map<string, string[]>();
+
 async function round(browser: Browser, url: string, cameraId: string, ingestPid: () => number | undefined): Promise<Round> {
+  const asked = decisions.get(cameraId)!;
+  asked.length = 0;
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await ctx.newPage();
@@ -86,7 +93,7 @@ async function round(browser: Browser, url: string, cameraId: string, ingestPid:
     const c1 = cpuSeconds(pid);
     const elapsed = (performance.now() - t0) / 1000;
     if (r.camera < 0) throw new Error(`${cameraId}: no camera frame within 15 s`);
-    return { ...r, bridgeCpuMs: r.bridged ? Math.max(0, (c1 - c0 - rate * elapsed) * 1000) : null };
+    return { ...r, bridgeCpuMs: r.bridged ? Math.max(0, (c1 - c0 - rate * elapsed) * 1000) : null, decision: asked[0] ?? 'not asked' };
   } finally {
     await ctx.close();
   }
@@ -98,6 +105,17 @@ async function main(): Promise<void> {
   let browser: Browser | null = null;
   try {
     await waitFor('cameras live with a still', () => CAMERAS.every((c) => sys.sfu.cameras.stream(c.id, 'main')?.status.state === 'live' && !!sys.sfu.cameras.stream(c.id, 'main')?.still), 60000, 200);
+    for (const cam of CAMERAS) {
+      const stream = sys.sfu.cameras.stream(cam.id, 'main')!;
+      const list: string[] = [];
+      decisions.set(cam.id, list);
+      const decide = stream.bridgeDecision.bind(stream);
+      stream.bridgeDecision = () => {
+        const d = decide();
+        list.push(d.bridge ? 'bridge' : d.reason);
+        return d;
+      };
+    }
     browser = await launchChromium();
     const perCamera: Record<string, unknown> = {};
     for (const cam of CAMERAS) {
@@ -110,6 +128,7 @@ async function main(): Promise<void> {
         camera: cam.id,
         rounds: rounds.length,
         bridged: rounds.filter((x) => x.bridged).length,
+        decisions: Object.fromEntries([...new Set(rounds.map((x) => x.decision))].map((d) => [d, rounds.filter((x) => x.decision === d).length])),
         first_frame_p50_ms: round1(pct(first, 50)),
         first_frame_p95_ms: round1(pct(first, 95)),
         first_frame_max_ms: round1(Math.max(...first)),

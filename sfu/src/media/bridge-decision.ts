@@ -5,7 +5,7 @@
  */
 
 /** No bridge when the camera's next keyframe is expected this soon (the wait is short anyway). */
-export const BRIDGE_MIN_WAIT_MS = 300;
+export const BRIDGE_MIN_WAIT_MS = 150;
 
 export interface BridgeInput {
   now: number;
