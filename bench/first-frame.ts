@@ -12,7 +12,8 @@
  *     before the bridge: until then the still).
  * Joins happen wherever the click falls in the GOP. Bridge CPU: the ingest process's CPU time
  * (/proc/<pid>/stat) from the click to the camera frame, minus its rate over the idle seconds just
- * before the click, per bridged round.
+ * before the click, per bridged round. `decisions`: the SFU's answers to the rounds' bridge requests
+ * (`bridge`, `keyframe_soon`, …; `not asked`: the tile's consumer already had media).
  * `--smoke`: 2 rounds per camera. BENCH_ROUNDS overrides the rounds.
  */
 import { readFileSync } from 'node:fs';
