@@ -45,6 +45,10 @@ interface Round {
   bridgeCpuMs: number | null;
   /** The SFU's answer to the round's bridge request ('bridge', a NO_BRIDGE reason, or 'not asked'). */
   decision: string;
+  /** Click → the camera consumer attached to the tile's <video>, ms. */
+  attached: number;
+  /** Click → the bridge consumer attached to the bridge <video>, ms (-1: none). */
+  bridgeAttached: number;
 }
 
 /** The SFU's bridge decisions, recorded by wrapping each stream's bridgeDecision (same process). */
@@ -71,20 +75,24 @@ async function round(browser: Browser, url: string, cameraId: string, ingestPid:
     const rate = (c0 - idle0) / ((t0 - idleT0) / 1000);
     const r = await page.evaluate(
       (cam) =>
-        new Promise<{ first: number; camera: number; bridged: boolean }>((resolve) => {
+        new Promise<{ first: number; camera: number; bridged: boolean; attached: number; bridgeAttached: number }>((resolve) => {
           const b = (window as unknown as { __bench: { deepAll: (s: string) => Element[] } }).__bench;
           const item = b.deepAll(`[data-camera-id="${cam}"]`)[0] as HTMLElement;
           const t = performance.now();
           item.click();
           let first = -1;
           let bridged = false;
+          let attached = -1;
+          let bridgeAttached = -1;
           const poll = () => {
             const tile = b.deepAll('ww-tile').find((e) => e.getAttribute('camera-id') === cam);
             const videos = [...(tile?.shadowRoot?.querySelectorAll('video') ?? [])] as HTMLVideoElement[];
+            if (attached < 0 && videos[0]?.srcObject) attached = performance.now() - t;
+            if (bridgeAttached < 0 && videos[1]?.srcObject) bridgeAttached = performance.now() - t;
             if (videos[1] && videos[1].getVideoPlaybackQuality().totalVideoFrames > 0) bridged = true;
             if (first < 0 && tile?.getAttribute('state') === 'playing') first = performance.now() - t;
-            if (videos[0] && videos[0].getVideoPlaybackQuality().totalVideoFrames > 0) return resolve({ first: first < 0 ? performance.now() - t : first, camera: performance.now() - t, bridged });
-            if (performance.now() - t > 15000) return resolve({ first, camera: -1, bridged });
+            if (videos[0] && videos[0].getVideoPlaybackQuality().totalVideoFrames > 0) return resolve({ first: first < 0 ? performance.now() - t : first, camera: performance.now() - t, bridged, attached, bridgeAttached });
+            if (performance.now() - t > 15000) return resolve({ first, camera: -1, bridged, attached, bridgeAttached });
             requestAnimationFrame(poll);
           };
           poll();
@@ -139,6 +147,8 @@ async function main(): Promise<void> {
         bridge_cpu_ms_max: cpu.length ? round1(Math.max(...cpu)) : null,
       };
       console.log(`# ${cam.id} (GOP ${cam.gopMs / 1000} s): ${JSON.stringify(perCamera[`gop_${cam.gopMs / 1000}s`])}`);
+      // Each round: first live frame / camera frame / consumer attached / bridge attached (ms), decision.
+      console.log(`#   rounds: ${rounds.map((x) => `${Math.round(x.first)}/${Math.round(x.camera)}/${Math.round(x.attached)}/${Math.round(x.bridgeAttached)} ${x.decision}`).join(', ')}`);
     }
     const p95s = Object.values(perCamera).map((v) => (v as { first_frame_p95_ms: number }).first_frame_p95_ms);
     console.log(JSON.stringify({ bench: 'first-frame', ...SMOKE_FIELD, video: '640x360@25 H.264 passthrough', ...perCamera, target_p95_ms: 500, pass: SMOKE ? null : p95s.every((p) => p <= 500) }));
