@@ -10,7 +10,7 @@
  *     stream's when no bridge was needed);
  *   - camera_frame: the camera stream's own <video> presents its first frame (what the wall showed
  *     before the bridge: until then the still).
- * Joins happen wherever the click falls in the GOP. Bridge CPU: the ingest process's CPU time
+ * The idle time before each click (3.5 s plus a random share of the GOP) spreads the clicks over the GOP. Bridge CPU: the ingest process's CPU time
  * (/proc/<pid>/stat) from the click to the camera frame, minus its rate over the idle seconds just
  * before the click, per bridged round. `decisions`: the SFU's answers to the rounds' bridge requests
  * (`bridge`, `keyframe_soon`, …; `not asked`: the tile's consumer already had media).
@@ -54,7 +54,7 @@ interface Round {
 /** The SFU's bridge decisions, recorded by wrapping each stream's bridgeDecision (same process). */
 const decisions = new Map<string, string[]>();
 
-async function round(browser: Browser, url: string, cameraId: string, ingestPid: () => number | undefined): Promise<Round> {
+async function round(browser: Browser, url: string, cameraId: string, gopMs: number, ingestPid: () => number | undefined): Promise<Round> {
   const asked = decisions.get(cameraId)!;
   asked.length = 0;
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -69,7 +69,8 @@ async function round(browser: Browser, url: string, cameraId: string, ingestPid:
     if (!pid) throw new Error(`${cameraId}: no ingest process`);
     const idle0 = cpuSeconds(pid);
     const idleT0 = performance.now();
-    await new Promise((r) => setTimeout(r, IDLE_MS));
+    // A random share of a GOP on top: rounds of a fixed length would click at the same GOP phase each time.
+    await new Promise((r) => setTimeout(r, IDLE_MS + Math.random() * gopMs));
     const c0 = cpuSeconds(pid);
     const t0 = performance.now();
     const rate = (c0 - idle0) / ((t0 - idleT0) / 1000);
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
     const perCamera: Record<string, unknown> = {};
     for (const cam of CAMERAS) {
       const rounds: Round[] = [];
-      for (let i = 0; i < ROUNDS; i++) rounds.push(await round(browser, sys.sfu.url, cam.id, () => sys.sfu.cameras.stream(cam.id, 'main')?.ingestPid));
+      for (let i = 0; i < ROUNDS; i++) rounds.push(await round(browser, sys.sfu.url, cam.id, cam.gopMs, () => sys.sfu.cameras.stream(cam.id, 'main')?.ingestPid));
       const first = rounds.map((x) => x.first);
       const camera = rounds.map((x) => x.camera);
       const cpu = rounds.flatMap((x) => (x.bridgeCpuMs === null ? [] : [x.bridgeCpuMs]));
