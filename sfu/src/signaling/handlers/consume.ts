@@ -150,12 +150,16 @@ function consumerOf(session: Session, id: string): types.Consumer {
 export async function resumeConsumer(ctx: SignalingContext, session: Session, msg: Msg<'resumeConsumer'>): Promise<ResponseData['resumeConsumer']> {
   const consumer = consumerOf(session, msg.consumerId);
   await consumer.resume();
-  // A bridge consumer: the ingest re-encodes its kept GOP and sends a keyframe now (docs/gop-bridge.md).
+  // GOP bridge (docs/gop-bridge.md). A bridge consumer: the ingest sends a keyframe on the bridge
+  // producer now. A new video consumer whose join needs a bridge: the ingest starts decoding its kept
+  // GOP already, while the browser asks for its bridge consumer (that resume then only forces an IDR).
+  const entry = session.consumers.get(msg.consumerId);
+  const stream = entry && !parseRemoteCameraId(entry.cameraId) && ctx.cameras.has(entry.cameraId) ? ctx.cameras.stream(entry.cameraId, entry.stream) : undefined;
   if (consumer.appData.media === 'bridge') {
-    const entry = session.consumers.get(msg.consumerId);
-    if (entry) ctx.cameras.stream(entry.cameraId, entry.stream)?.requestBridge();
+    stream?.requestBridge();
     return {};
   }
+  if (stream && consumer.kind === 'video' && stream.bridgeDecision().bridge) stream.requestBridge();
   // Ask for a keyframe so the picture starts as soon as possible (cameras that honour it).
   await consumer.requestKeyFrame().catch(() => undefined);
   return {};
