@@ -10,6 +10,8 @@ export const ErrorCode = {
   CAMERA_OFFLINE: 'CAMERA_OFFLINE',
   CANNOT_CONSUME: 'CANNOT_CONSUME',
   NO_STILL: 'NO_STILL',
+  /** SFU: no GOP bridge for this join (the camera's keyframe is due, the stream is transcoded, …): consume the video alone. */
+  NO_BRIDGE: 'NO_BRIDGE',
   NOT_FOUND: 'NOT_FOUND',
   BAD_REQUEST: 'BAD_REQUEST',
   RATE_LIMITED: 'RATE_LIMITED',

@@ -81,8 +81,12 @@ export const clientMessageSchema = z.discriminatedUnion('type', [
       cameraId: z.union([z.string().regex(CAMERA_ID), z.string().regex(REMOTE_CAMERA_ID)]),
       stream: z.enum(STREAMS),
       rtpCapabilities: opaque,
-      /** 'audio': the camera's live audio (Opus), from its main stream; default 'video'. */
-      media: z.enum(['video', 'audio']).optional(),
+      /**
+       * 'audio': the camera's live audio (Opus), from its main stream; default 'video'. 'bridge': the
+       * stream's GOP bridge (docs/gop-bridge.md), a short-lived re-encode that starts with a keyframe
+       * when the consumer is resumed, for a session that already consumes the stream's video.
+       */
+      media: z.enum(['video', 'audio', 'bridge']).optional(),
     })
     .strict(),
   z.object({ type: z.literal('resumeConsumer'), id: requestId, consumerId: entityId }).strict(),

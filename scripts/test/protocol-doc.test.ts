@@ -19,7 +19,7 @@ test('every request type is documented with the JSON Schema zod makes of it', ()
   const { $schema: _drop, ...schema } = z.toJSONSchema(consume, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   assert.ok(doc.includes(JSON.stringify(schema, null, 2)));
   assert.match(doc, /\| `stream` \| yes \| "main" \\\| "sub" \|/);
-  assert.match(doc, /\| `media` \| no \| "video" \\\| "audio" \|/);
+  assert.match(doc, /\| `media` \| no \| "video" \\\| "audio" \\\| "bridge" \|/);
 });
 
 test('the pushed message types are those of the ServerMessage type', () => {

@@ -6,6 +6,7 @@ import { computeVideoStats, extractVideoSample, type VideoSample, type VideoStat
 import { effectiveStream, preferredStream } from '../core/stream-choice.js';
 import { errorCodeOf } from '../services/errors.js';
 import type { LiveLease, LiveMediaService } from '../services/live-media.js';
+import { GopBridgeView } from './gop-bridge.js';
 
 export type TilePhase = 'empty' | 'still' | 'playing' | 'offline' | 'error' | 'paused';
 
@@ -60,6 +61,8 @@ export class LiveTileController implements ReactiveController {
   stats: VideoStats | null = null;
   /** The last consume failure code (null after success). */
   errorCode: string | null = null;
+  /** Shows the stream's GOP bridge until the first frame of a new consumer (controllers/gop-bridge.ts). */
+  readonly bridge: GopBridgeView;
 
   private live: LiveMediaService | null = null;
   private liveOff: (() => void) | null = null;
@@ -102,6 +105,7 @@ export class LiveTileController implements ReactiveController {
     private readonly onFrames: (frames: number) => void,
   ) {
     host.addController(this);
+    this.bridge = new GopBridgeView(() => host.requestUpdate());
   }
 
   // --- outputs -------------------------------------------------------------------------------
@@ -111,7 +115,7 @@ export class LiveTileController implements ReactiveController {
     if (!cameraId) return 'empty';
     if (camerasLoaded && !camera) return 'error';
     if (this.status()?.state === 'offline') return 'offline';
-    if (this.lease && this.firstFrame) return 'playing';
+    if (this.lease && (this.firstFrame || this.bridge.showing)) return 'playing';
     if (!active && !this.lease) return 'paused';
     if (this.errorCode && !QUIET_CODES.has(this.errorCode)) return 'error';
     return 'still';
@@ -349,6 +353,7 @@ export class LiveTileController implements ReactiveController {
       this.schedule();
     });
     this.attach(lease.track);
+    this.bridge.start(this.live, lease.cameraId, lease.stream, lease.track);
     this.host.requestUpdate();
   }
 
@@ -395,6 +400,7 @@ export class LiveTileController implements ReactiveController {
   }
 
   private detach(): void {
+    this.bridge.stop();
     this.firstFrame = false;
     this.stopWatchingFrames();
     const video = this.video;
@@ -467,6 +473,7 @@ export class LiveTileController implements ReactiveController {
     this.lastFrameAt = performance.now();
     if (!this.firstFrame) {
       this.firstFrame = true;
+      this.bridge.stop();
       this.attempt = 0;
       this.clearFreeze();
       this.host.requestUpdate();
@@ -519,7 +526,7 @@ export class LiveTileController implements ReactiveController {
         this.schedule();
         return;
       }
-    } else if (!this.firstFrame && this.inputs.visible && this.status()?.state === 'live') {
+    } else if (!this.firstFrame && this.inputs.visible && this.status()?.state === 'live' && !this.bridge.fresh(STALL_AFTER_MS)) {
       const waited = performance.now() - this.attachedAt;
       if (waited > RECONSUME_WITHOUT_FIRST_FRAME_MS) {
         console.warn(`[tile] ${lease.cameraId}/${lease.stream}: no first frame in ${Math.round(waited)} ms; consuming again`);

@@ -351,6 +351,44 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     };
   }
 
+  /**
+   * The stream's GOP bridge (docs/gop-bridge.md): a short-lived re-encoded video that starts with a
+   * keyframe at once, for a tile whose consumer of the stream waits for the camera's next keyframe.
+   * One consumer per call; the caller closes it at the real consumer's first frame. Rejects with
+   * the server's code (NO_BRIDGE: not needed or not available for this join).
+   */
+  async consumeBridge(cameraId: string, stream: StreamKind): Promise<{ track: MediaStreamTrack; close(): void }> {
+    if (!this.ready || !this.device || !this.transport) throw new SignalingError('NOT_READY', 'live media is not ready');
+    const device = this.device;
+    const transport = this.transport;
+    const data = await this.signaling.request({
+      type: 'consume',
+      transportId: transport.id,
+      cameraId,
+      stream,
+      media: 'bridge',
+      rtpCapabilities: device.recvRtpCapabilities as unknown as Record<string, unknown>,
+    });
+    let consumer: ms.Consumer;
+    try {
+      consumer = await transport.consume({ id: data.consumerId, producerId: data.producerId, kind: 'video', rtpParameters: data.rtpParameters as unknown as ms.RtpParameters, appData: { cameraId, stream, media: 'bridge' } });
+      await this.signaling.request({ type: 'resumeConsumer', consumerId: data.consumerId });
+    } catch (err) {
+      this.closeOnServer(data.consumerId);
+      throw err instanceof SignalingError ? err : new SignalingError('CANNOT_CONSUME', err instanceof Error ? err.message : String(err));
+    }
+    let closed = false;
+    return {
+      track: consumer.track,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        consumer.close();
+        this.closeOnServer(data.consumerId);
+      },
+    };
+  }
+
   private createEntry(key: string, cameraId: string, stream: StreamKind): Entry {
     const device = this.device!;
     const transport = this.transport!;

@@ -20,6 +20,10 @@ import json
 import os
 import sys
 import time
+import signal as _signal
+
+# SIGUSR1 asks for a GOP bridge (gop_bridge.py): ignored until the run's handler is installed.
+_signal.signal(_signal.SIGUSR1, _signal.SIG_IGN)
 
 import gi
 
@@ -453,6 +457,7 @@ class Run:
         for a, b in zip(live, live[1:]):
             a.link(b)
         tee.link(stills)
+        self.bridge = make_gop_bridge(self.pipeline, cfg, tee)
 
     def on_pad(self, _src, pad):
         s = caps_struct(pad)
@@ -507,6 +512,23 @@ class Run:
         return False
 
 
+def make_gop_bridge(pipeline, cfg, tee):
+    """The GOP bridge (gop_bridge.py): passthrough H.264 with a bridge target only."""
+    if not cfg.get('bridge') or cfg.get('transcode') or cfg.get('codec', 'H264') != 'H264':
+        return None
+    sys.dont_write_bytecode = True  # no __pycache__ beside the installed script
+    from gop_bridge import GopBridge
+    return GopBridge(pipeline, cfg, tee.get_static_pad('sink'))
+
+
+def on_bridge_signal(worker):
+    """SIGUSR1 from the SFU: a viewer joins; start (or share) a GOP bridge."""
+    bridge = getattr(worker, 'bridge', None)
+    if bridge is not None:
+        bridge.request()
+    return True
+
+
 def die_with_parent():
     """Never outlive the SFU: a pipeline orphaned by a killed SFU would keep a camera session open
     and send to a port nobody reads. SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
@@ -555,6 +577,7 @@ def main():
     import signal
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, stop)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, stop)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, lambda: on_bridge_signal(worker))
     worker.pipeline.set_state(Gst.State.PLAYING)
     loop.run()
     worker.pipeline.set_state(Gst.State.NULL)

@@ -22,6 +22,13 @@ export interface IngestTarget {
   rtpStart?: RtpStart;
 }
 
+/** Where the ingest's GOP bridge (gop_bridge.py) sends its re-encoded RTP: the bridge producer's transport. */
+export interface BridgeTarget {
+  rtpPort: number;
+  sourcePort: number;
+  ssrc: number;
+}
+
 export const STILL_BOUNDARY = 'wwstill';
 /** Size of the grayscale keyframe thumbnails used for camera health. */
 export const THUMB_WIDTH = 64;
@@ -42,6 +49,8 @@ export interface IngestOptions {
   audio?: AudioTarget | null;
   /** The probe found audio on the camera (with `audio` set: the run is paced for lip-sync). */
   cameraHasAudio?: boolean;
+  /** The GOP bridge's target (H.264 passthrough only; docs/gop-bridge.md); absent: no bridge branch. */
+  bridge?: BridgeTarget | null;
 }
 
 /**
@@ -89,6 +98,8 @@ export function gstIngestSpec(url: string, target: IngestTarget, opts: IngestOpt
     // Live audio (docs/recording-time-and-audio.md): the branch the launcher links to rtspsrc's audio pad.
     ...(opts.audio ? { audioBranch: audioBranchDescription(opts.audio, { paced }) } : {}),
     ...(paced ? { paced: { jitterMs: PACED_JITTER_MS } } : {}),
+    // GOP bridge (docs/gop-bridge.md): built idle, started by SIGUSR1; re-encodes at the camera's size.
+    ...(opts.bridge && !opts.transcode && opts.codec === 'H264' ? { bridge: { ...opts.bridge, bitrateKbps: 1500, gopFrames: 250 } } : {}),
   };
   return { command: INGEST_PYTHON, args: [GST_INGEST_SCRIPT], stdin: JSON.stringify(config) };
 }

@@ -18,6 +18,8 @@ import { classifyExit } from '../ingest/offline-reason.js';
 import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
 import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
 import { CameraAudio } from './camera-audio.js';
+import { CameraBridge } from './camera-bridge.js';
+import { decideBridge, type BridgeDecision } from './bridge-decision.js';
 import { RtpContinuity } from './rtp-continuity.js';
 import type { PoolSlot } from './worker-pool.js';
 
@@ -85,6 +87,10 @@ export class CameraStream extends EventEmitter<Events> {
   private readonly probeAbort = new AbortController();
   /** Live audio (main stream with `audio` not false; the branch idles when the camera has none): null otherwise. */
   readonly audio: CameraAudio | null;
+  /** GOP bridge (docs/gop-bridge.md): H.264 passthrough streams only, null until the ingest decision. */
+  private bridgeRef: CameraBridge | null = null;
+  /** The running ingest has delivered a keyframe (a still): its bridge branch listens for SIGUSR1. */
+  private ingestReady = false;
 
   constructor(
     readonly camera: CameraConfig,
@@ -126,6 +132,10 @@ export class CameraStream extends EventEmitter<Events> {
   }
   get slot(): PoolSlot {
     return this.slotRef;
+  }
+  /** The GOP-bridge producer (null: no bridge for this stream). */
+  get bridge(): CameraBridge | null {
+    return this.bridgeRef;
   }
   get ingestPid(): number | undefined {
     return this.ingest?.pid;
@@ -174,6 +184,7 @@ export class CameraStream extends EventEmitter<Events> {
       this.setStatus('offline', 'unsupported', true);
       return;
     }
+    if (plan.mode === 'passthrough' && plan.codec === 'H264') this.bridgeRef = new CameraBridge(RTP_HOST, { cameraId: this.camera.id, stream: this.kind });
     // Produce on the current slot; if its worker dies meanwhile, moveTo() switches the slot: try again there.
     for (;;) {
       if (this.closed) return;
@@ -197,6 +208,7 @@ export class CameraStream extends EventEmitter<Events> {
         for (const part of stills.push(chunk)) {
           const at = this.now();
           if (isJpeg(part)) {
+            this.ingestReady = true;
             this.stillRef = { jpeg: part, at };
             // The still branch decodes keyframes only: one still per keyframe.
             if (this.lastKeyframeAt !== null && at > this.lastKeyframeAt) this.keyframeIntervalRef = (at - this.lastKeyframeAt) / 1000;
@@ -213,6 +225,7 @@ export class CameraStream extends EventEmitter<Events> {
       },
     });
     this.ingest.on('started', () => {
+      this.ingestReady = false;
       this.procStartedAt = this.now();
     });
     this.ingest.on('exited', (info) => {
@@ -240,7 +253,7 @@ export class CameraStream extends EventEmitter<Events> {
     };
     const plan = this.planRef;
     // The URL (credentials, read secrets) goes to the launcher's stdin, never on a command line.
-    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.nextRunTarget() ?? null, cameraHasAudio: plan.info.audio.length > 0 });
+    return gstIngestSpec(this.url, target, { transcode: plan.mode === 'transcode', codec: plan.codec, fps: plan.info.fps, audio: this.audio?.nextRunTarget() ?? null, cameraHasAudio: plan.info.audio.length > 0, bridge: this.bridgeRef?.target ?? null });
   }
 
   private async produce(): Promise<void> {
@@ -261,6 +274,7 @@ export class CameraStream extends EventEmitter<Events> {
       }
     });
     if (this.audio) await this.audio.produce(this.slotRef.router);
+    if (this.bridgeRef) await this.bridgeRef.produce(this.slotRef.router);
     this.emitSafe('producer', producer);
   }
 
@@ -278,6 +292,37 @@ export class CameraStream extends EventEmitter<Events> {
     }
     await p;
     return producer;
+  }
+
+  /** Whether a viewer joining now should start on a GOP bridge (pure decision on what the stream knows). */
+  bridgeDecision(): BridgeDecision {
+    return decideBridge({
+      now: this.now(),
+      hasBridge: this.bridgeRef?.producer != null,
+      live: this.statusRef.state === 'live',
+      ingestReady: this.ingestReady && this.ingest?.running === true,
+      lastKeyframeAt: this.lastKeyframeAt,
+      keyframeIntervalMs: this.keyframeIntervalRef === null ? null : this.keyframeIntervalRef * 1000,
+    });
+  }
+
+  /**
+   * Asks the ingest for a GOP bridge (SIGUSR1; its config came on stdin, which is closed): a
+   * keyframe on the bridge producer at once, re-encoded from the kept GOP, until the camera's next
+   * keyframe. A bridge already running writes a keyframe for the new viewer. False: not sent.
+   */
+  requestBridge(): boolean {
+    const pid = this.ingest?.pid;
+    // Only once the run has written a still: Python's default SIGUSR1 action would end a process
+    // that has not installed its handler yet.
+    if (!this.bridgeRef || !pid || !this.ingestReady || !this.ingest?.running) return false;
+    try {
+      process.kill(pid, 'SIGUSR1');
+    } catch {
+      return false;
+    }
+    this.bridgeRef.requests++;
+    return true;
   }
 
   /** The worker under this stream died and was replaced: produce again on the new router. */
@@ -365,5 +410,6 @@ export class CameraStream extends EventEmitter<Events> {
     this.transport = null;
     this.producerRef = null;
     this.audio?.close();
+    this.bridgeRef?.close();
   }
 }

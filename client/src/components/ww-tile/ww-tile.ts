@@ -175,6 +175,7 @@ export class WwTile extends LitElement {
     video.defaultMuted = true;
     const canvas = this.renderRoot.querySelector('canvas')!;
     this.media.setElements(video, canvas);
+    this.media.bridge.setElement(this.renderRoot.querySelector<HTMLVideoElement>('video.bridge')!);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -213,7 +214,8 @@ export class WwTile extends LitElement {
 
   /** Saves the live frame on screen at the camera's resolution (time: when it was on screen). */
   async saveFrame(): Promise<void> {
-    const video = this.renderRoot.querySelector('video');
+    // The GOP bridge's video while it is the one on screen (controllers/gop-bridge.ts).
+    const video = this.renderRoot.querySelector<HTMLVideoElement>(this.media.bridge.showing ? 'video.bridge' : 'video');
     try {
       if (!video || this.state !== 'playing') throw new Error(t('tile.noStill'));
       const rec = await saveFrame(video, { camera: this.cameraId, cameraName: this.camera?.name ?? this.cameraId, frameMs: Date.now(), timeSource: 'live' });
@@ -294,6 +296,7 @@ export class WwTile extends LitElement {
           <video .muted=${true} muted playsinline autoplay disablepictureinpicture ?hidden=${!hasCamera}></video>
           <canvas class="freeze" ?hidden=${!showFreeze}></canvas>
           <div class="still" ?hidden=${!showStill}>${this.still.image ?? nothing}</div>
+          <video class="bridge" muted playsinline disablepictureinpicture hidden></video>
         </div>
         ${hasCamera ? html`<ww-watermark></ww-watermark>` : nothing}
         ${msg

@@ -11,6 +11,7 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   const who = ctx.access.require(session.principal, 'live', msg.cameraId);
   const transport = session.transport(msg.transportId);
   if (!transport) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${msg.transportId}`);
+  if (msg.media === 'bridge') return consumeBridge(ctx, session, msg);
   const audio = msg.media === 'audio';
   // At a city centre, a ward's camera `<ward>/<camera>` comes through a leased pipe (docs/city.md).
   const city = ctx.city && parseRemoteCameraId(msg.cameraId) ? ctx.city : null;
@@ -90,15 +91,75 @@ export async function consume(ctx: SignalingContext, session: Session, msg: Msg<
   };
 }
 
+/**
+ * A consumer of the stream's GOP bridge (docs/gop-bridge.md), for a session that already consumes
+ * the stream's video (that consumer is the audited viewing; this one only fills its first GOP).
+ * NO_BRIDGE when the join does not need one: the browser then shows the video consumer alone.
+ */
+async function consumeBridge(ctx: SignalingContext, session: Session, msg: Msg<'consume'>): Promise<ResponseData['consume']> {
+  ctx.access.require(session.principal, 'live', msg.cameraId);
+  const transport = session.transport(msg.transportId);
+  if (!transport) throw new AppError(ErrorCode.UNKNOWN_TRANSPORT, `unknown transport ${msg.transportId}`);
+  const stream = parseRemoteCameraId(msg.cameraId) ? null : ctx.cameras.has(msg.cameraId) ? ctx.cameras.stream(msg.cameraId, msg.stream) : null;
+  if (!stream) throw new AppError(ErrorCode.NO_BRIDGE, `camera ${msg.cameraId}: no bridge for this stream`, 404);
+  const watching = [...session.consumers.values()].some((c) => c.cameraId === msg.cameraId && c.stream === msg.stream && c.consumer.kind === 'video' && c.consumer.appData.media !== 'bridge' && !c.consumer.closed);
+  if (!watching) throw new AppError(ErrorCode.BAD_REQUEST, `consume the video of ${msg.cameraId} before its bridge`);
+  const decision = stream.bridgeDecision();
+  const bridge = stream.bridge;
+  if (!decision.bridge || !bridge) throw new AppError(ErrorCode.NO_BRIDGE, `no bridge: ${decision.bridge ? 'no_bridge' : decision.reason}`, 404);
+  const release = session.reserve('consumers');
+  let consumer: types.Consumer;
+  try {
+    const router = session.routerOf(transport.id);
+    let producer: types.Producer;
+    try {
+      producer = await bridge.ensureOn(router);
+    } catch (e) {
+      throw new AppError(ErrorCode.NO_BRIDGE, `no bridge: ${(e as Error).message.slice(0, 100)}`, 404);
+    }
+    const rtpCapabilities = msg.rtpCapabilities as unknown as types.RtpCapabilities;
+    let canConsume = false;
+    try {
+      canConsume = router.canConsume({ producerId: producer.id, rtpCapabilities });
+    } catch {
+      canConsume = false;
+    }
+    if (!canConsume) throw new AppError(ErrorCode.CANNOT_CONSUME, 'the browser cannot receive H.264 constrained baseline (rtpCapabilities)');
+    try {
+      consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true, appData: { cameraId: msg.cameraId, stream: msg.stream, media: 'bridge' } });
+    } catch (e) {
+      throw new AppError(ErrorCode.CANNOT_CONSUME, `cannot consume: ${(e as Error).message.slice(0, 200)}`);
+    }
+    if (session.isClosed) {
+      consumer.close();
+      throw new AppError(ErrorCode.BAD_REQUEST, 'session closed');
+    }
+    session.addConsumer({ consumer, cameraId: msg.cameraId, stream: msg.stream });
+    return { consumerId: consumer.id, producerId: producer.id, kind: 'video', rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>, cameraId: msg.cameraId, stream: msg.stream };
+  } finally {
+    release();
+  }
+}
+
 function consumerOf(session: Session, id: string): types.Consumer {
   const entry = session.consumers.get(id);
   if (!entry) throw new AppError(ErrorCode.UNKNOWN_CONSUMER, `unknown consumer ${id.slice(0, 64)}`);
   return entry.consumer;
 }
 
-export async function resumeConsumer(_ctx: SignalingContext, session: Session, msg: Msg<'resumeConsumer'>): Promise<ResponseData['resumeConsumer']> {
+export async function resumeConsumer(ctx: SignalingContext, session: Session, msg: Msg<'resumeConsumer'>): Promise<ResponseData['resumeConsumer']> {
   const consumer = consumerOf(session, msg.consumerId);
   await consumer.resume();
+  // GOP bridge (docs/gop-bridge.md). A bridge consumer: the ingest sends a keyframe on the bridge
+  // producer now. A new video consumer whose join needs a bridge: the ingest starts decoding its kept
+  // GOP already, while the browser asks for its bridge consumer (that resume then only forces an IDR).
+  const entry = session.consumers.get(msg.consumerId);
+  const stream = entry && !parseRemoteCameraId(entry.cameraId) && ctx.cameras.has(entry.cameraId) ? ctx.cameras.stream(entry.cameraId, entry.stream) : undefined;
+  if (consumer.appData.media === 'bridge') {
+    stream?.requestBridge();
+    return {};
+  }
+  if (stream && consumer.kind === 'video' && stream.bridgeDecision().bridge) stream.requestBridge();
   // Ask for a keyframe so the picture starts as soon as possible (cameras that honour it).
   await consumer.requestKeyFrame().catch(() => undefined);
   return {};
