@@ -111,6 +111,10 @@ class EncoderRestarts:
 NTP_UNIX_S = 2208988800
 
 
+# Samples of an AAC-LC encoder's priming frame, which decoders play before the first real sample.
+AAC_PRIMING_SAMPLES = 1024
+
+
 class CapturePacer:
     """Lip-sync for a camera with live audio: stamps every RTP packet leaving rtspsrc with the time
     the camera captured it (its RTP time through the camera's RTCP sender report for that SSRC),
@@ -166,16 +170,21 @@ class CapturePacer:
         """Stamps the packets of one rtspsrc pad (recv_rtp_src_<session>_<ssrc>_<pt>)."""
         s = caps_struct(pad)
         ok, rate = s.get_int('clock-rate') if s else (False, 0)
+        # AAC decoders play the encoder's priming frame (1024 samples) first: the sound of a packet
+        # stamped t comes out at t + 1024 samples (64 ms at 16 kHz; the recorder's aac-delay.ts).
+        # Its packets are stamped that much earlier, and the common delay grows by as much.
+        enc = (s.get_string('encoding-name') or '').upper() if s else ''
+        prime = AAC_PRIMING_SAMPLES * Gst.SECOND // rate if ok and rate > 0 and enc in ('MPEG4-GENERIC', 'MP4A-LATM') else 0
         try:
             _r, _r2, _s, sid, ssrc = pad.get_name().split('_')[:5]
-            key = (int(sid), int(ssrc), rate)
+            key = (int(sid), int(ssrc), rate, prime)
         except ValueError:
             return
         if ok and rate > 0:
             pad.add_probe(Gst.PadProbeType.BUFFER, self.on_buffer, key)
 
     def on_buffer(self, _pad, info, key):
-        sid, ssrc, rate = key
+        sid, ssrc, rate, prime = key
         clock = self.pipeline.get_clock()
         if clock is None:
             return Gst.PadProbeReturn.OK
@@ -198,7 +207,8 @@ class CapturePacer:
             rtp.unmap()
             ntp_ns, sr_ts = report
             diff = ((ts - sr_ts + 0x80000000) & 0xFFFFFFFF) - 0x80000000
-            capture = ntp_ns + diff * Gst.SECOND // rate
+            # (for AAC: when its sound comes out of the decoder, see watch)
+            capture = ntp_ns + diff * Gst.SECOND // rate - prime
             self.observe(sid, now, now - capture)
         pts = capture + self.delay - self.pipeline.get_base_time()
         if pts >= 0:
