@@ -8,13 +8,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createLogger } from '@wardwall/server-kit';
 import { FaultCamera } from '@wardwall/endpoint/demo';
-import { startCity, type TestCity } from '@wardwall/testing/city';
+import { passwordFile, startCity, type TestCity } from '@wardwall/testing/city';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
 import { launchChromium, openPage, signInBrowser } from '@wardwall/testing/browser';
 
@@ -28,11 +28,6 @@ let context: BrowserContext;
 let page: Page;
 let wardOp: WsClient;
 
-function passwordFile(dir: string, name: string, password: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 before(async () => {
   city = await startCity([WARD]);

@@ -2,7 +2,7 @@
  * Test helpers for the city: a real nats-server hub and ward leaf nodes on loopback (free ports, a
  * private temp dir), and a TCP relay in each ward's leaf link that the tests cut and restore.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,4 +166,11 @@ export async function startCity(wardIds: string[]): Promise<TestCity> {
     await stop();
     throw e;
   }
+}
+
+/** Writes a NATS password the way the SFU's `city.nats.passwordFile` takes it (first line, 0600); returns the path. */
+export function passwordFile(dir: string, name: string, password: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return file;
 }

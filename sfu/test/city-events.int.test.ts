@@ -11,14 +11,14 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@wardwall/server-kit';
 import { connectNats, wardEventSubject } from '@wardwall/city';
 import type { CityAlertInfo, CityUrgentInfo, ServerMessage } from '@wardwall/common';
 import { FaultCamera } from '@wardwall/endpoint/demo';
-import { startCity, type TestCity } from '@wardwall/testing/city';
+import { passwordFile, startCity, type TestCity } from '@wardwall/testing/city';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSystem, type WsClient } from '@wardwall/testing/system';
 
 const WARD = 'w1';
@@ -36,11 +36,6 @@ after(async () => {
   await city?.stop();
 });
 
-function passwordFile(dir: string, name: string, password: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 const alertsOf = (s: WsClient) => s.pushes.filter((m): m is Extract<ServerMessage, { type: 'cityAlert' }> => m.type === 'cityAlert').map((m) => m.alert);
 const urgentsOf = (s: WsClient) => s.pushes.filter((m): m is Extract<ServerMessage, { type: 'cityUrgent' }> => m.type === 'cityUrgent').map((m) => m.urgent);

@@ -15,12 +15,12 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServerMessage } from '@wardwall/common';
 import { requestWard } from '@wardwall/city';
-import { startCity, type TestCity } from '@wardwall/testing/city';
+import { passwordFile, startCity, type TestCity } from '@wardwall/testing/city';
 import { linkSegments, makeSegment } from '@wardwall/testing/synthetic-footage';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSignaling, type TestSystem } from '@wardwall/testing/system';
 import { ASSERTION_HEADER, privateKeyFromPem, signAssertion, type AssertionInput } from '../src/city/assertion.js';
@@ -42,11 +42,6 @@ after(async () => {
   await city?.stop();
 });
 
-function passwordFile(dir: string, name: string, password: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 interface Entry { seq: number; user: string; action: string; camera: string | null; detail: Record<string, unknown> }
 

@@ -10,12 +10,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { ServerMessage } from '@wardwall/common';
-import { startCity, type TestCity } from '@wardwall/testing/city';
+import { passwordFile, startCity, type TestCity } from '@wardwall/testing/city';
 import { createUser, startTestSystem, waitFor, wsClient, type TestSignaling, type TestSystem } from '@wardwall/testing/system';
 import type { RemoteWard } from '../src/city/centre-link.js';
 
@@ -38,11 +38,6 @@ after(async () => {
   console.log(`[city-wire] teardown: ${Date.now() - t} ms`);
 });
 
-function passwordFile(dir: string, name: string, password: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 /** The centre runs with accounts on: the wall's requests carry this session cookie (an operator). */
 let cookie = '';

@@ -6,9 +6,9 @@
  */
 import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
-import { freeUdpPort } from '@wardwall/server-kit';
 import { AUDIO_PAYLOAD_TYPE, OPUS_CLOCK_RATE, OPUS_FRAME_MS, type AudioTarget } from '../ingest/audio-branch.js';
 import { RtpContinuity } from './rtp-continuity.js';
+import { IngestProducer } from './ingest-producer.js';
 
 /** RTP parameters of the Opus producer fed by the ingest's audio branch. */
 export function audioIngestRtpParameters(ssrc: number): types.RtpParameters {
@@ -19,28 +19,29 @@ export function audioIngestRtpParameters(ssrc: number): types.RtpParameters {
 }
 
 export class CameraAudio {
-  readonly ssrc = randomInt(1, 2 ** 31);
+  private readonly out: IngestProducer;
   private readonly rtpContinuity = new RtpContinuity(OPUS_CLOCK_RATE, performance.now(), randomInt(0, 2 ** 32), randomInt(0, 2 ** 16));
-  private transport: types.PlainTransport | null = null;
-  private producerRef: types.Producer | null = null;
-  private readonly piped = new Map<string, Promise<void>>();
-  private sourcePort = 0;
-  private router: types.Router | null = null;
-
   private readonly createdAt = performance.now();
 
   constructor(
-    private readonly rtpHost: string,
+    rtpHost: string,
     private readonly appData: Record<string, unknown>,
-  ) {}
+  ) {
+    this.out = new IngestProducer(rtpHost, 'audio', 'camera has no audio producer');
+  }
+
+  get ssrc(): number {
+    return this.out.ssrc;
+  }
 
   get producer(): types.Producer | null {
-    return this.producerRef;
+    return this.out.producer;
   }
 
   /** Where the ingest's audio branch sends (null before produce()). */
   get target(): AudioTarget | null {
-    return this.transport ? { rtpHost: this.rtpHost, rtpPort: this.transport.tuple.localPort, sourcePort: this.sourcePort, ssrc: this.ssrc } : null;
+    const rtpPort = this.out.rtpPort;
+    return rtpPort === null ? null : { rtpHost: this.out.rtpHost, rtpPort, sourcePort: this.out.sourcePort, ssrc: this.out.ssrc };
   }
 
   /**
@@ -55,42 +56,18 @@ export class CameraAudio {
   }
 
   /** Creates the transport and producer on `router` (again after a worker was replaced). */
-  async produce(router: types.Router): Promise<void> {
-    if (!this.sourcePort) this.sourcePort = await freeUdpPort();
-    this.transport?.close();
-    this.router = router;
-    this.piped.clear();
-    const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: this.rtpHost }, rtcpMux: true, comedia: true });
-    const producer = await transport.produce({ kind: 'audio', rtpParameters: audioIngestRtpParameters(this.ssrc), appData: { ...this.appData, media: 'audio' } });
-    this.transport = transport;
-    this.producerRef = producer;
-    producer.observer.once('close', () => {
-      if (this.producerRef === producer) {
-        this.producerRef = null;
-        this.piped.clear();
-      }
-    });
+  produce(router: types.Router): Promise<void> {
+    return this.out.produce(router, audioIngestRtpParameters(this.out.ssrc), { ...this.appData, media: 'audio' });
   }
 
   /** Makes the producer consumable on `router` (pipeToRouter once when it lives elsewhere). */
-  async ensureOn(router: types.Router): Promise<types.Producer> {
-    const producer = this.producerRef;
-    if (!producer || !this.router) throw new Error('camera has no audio producer');
-    if (router.id === this.router.id) return producer;
-    let p = this.piped.get(router.id);
-    if (!p) {
-      p = this.router.pipeToRouter({ producerId: producer.id, router }).then(() => undefined);
-      this.piped.set(router.id, p);
-      p.catch(() => this.piped.delete(router.id));
-      router.observer.once('close', () => this.piped.delete(router.id));
-    }
-    await p;
-    return producer;
+  ensureOn(router: types.Router): Promise<types.Producer> {
+    return this.out.ensureOn(router);
   }
 
   /** Packets received from the camera so far (0: no audio yet, or a camera without audio). */
   async packets(): Promise<number> {
-    const p = this.producerRef;
+    const p = this.out.producer;
     if (!p || p.closed) return 0;
     try {
       return (await p.getStats()).reduce((n, s) => n + (s.packetCount ?? 0), 0);
@@ -100,8 +77,6 @@ export class CameraAudio {
   }
 
   close(): void {
-    this.transport?.close();
-    this.transport = null;
-    this.producerRef = null;
+    this.out.close();
   }
 }
