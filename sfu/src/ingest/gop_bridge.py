@@ -17,7 +17,10 @@ Kept in this module, apart from gst-ingest.py's other branches.
 import threading
 import time
 
-from gi.repository import Gst, GstVideo
+import gi
+
+gi.require_version('GstVideo', '1.0')
+from gi.repository import Gst, GstVideo  # noqa: E402
 
 # The kept GOP is dropped (no bridge until the next keyframe) beyond this many bytes: ~13 s at 4 Mb/s.
 DEFAULT_MAX_BYTES = 6 * 1024 * 1024

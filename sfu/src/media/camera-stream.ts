@@ -8,14 +8,15 @@ import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
 import type { CameraConfig, OfflineReason, StreamKind, StreamStatus } from '@wardwall/common';
-import { freeUdpPort, isShuttingDown, SupervisedProcess, type ProcessSpec } from '@wardwall/server-kit';
-import { gstIngestSpec, probeSpec, STILL_BOUNDARY, type IngestTarget } from '../ingest/pipeline-args.js';
+import { freeUdpPort, isShuttingDown, type ProcessSpec } from '@wardwall/server-kit';
+import { gstIngestSpec, probeSpec, type IngestTarget } from '../ingest/pipeline-args.js';
+import { GstIngestRun } from '../ingest/gst-ingest-run.js';
+import type { IngestRun } from '../ingest/ingest-run.js';
 import { decideIngest, type IngestPlan } from '../ingest/ingest-decision.js';
 import { runProbe } from '../ingest/probe.js';
 import { backoffDelay } from '@wardwall/common';
-import { MultipartParser } from '../ingest/multipart.js';
 import { classifyExit } from '../ingest/offline-reason.js';
-import { isJpeg, parsePgm, type GrayImage } from '../ingest/pgm.js';
+import type { GrayImage } from '../ingest/pgm.js';
 import { ingestRtpParameters, INGEST_PAYLOAD_TYPE } from './codecs.js';
 import { CameraAudio } from './camera-audio.js';
 import { CameraBridge } from './camera-bridge.js';
@@ -66,7 +67,7 @@ export class CameraStream extends EventEmitter<Events> {
   private transport: types.PlainTransport | null = null;
   private producerRef: types.Producer | null = null;
   private readonly piped = new Map<string, Promise<void>>();
-  private ingest: SupervisedProcess | null = null;
+  private ingest: IngestRun | null = null;
   private sourcePort = 0;
   private watchdog: NodeJS.Timeout | null = null;
   private lastPackets = 0;
@@ -89,8 +90,6 @@ export class CameraStream extends EventEmitter<Events> {
   readonly audio: CameraAudio | null;
   /** GOP bridge (docs/gop-bridge.md): H.264 passthrough streams only, null until the ingest decision. */
   private bridgeRef: CameraBridge | null = null;
-  /** The running ingest has delivered a keyframe (a still): its bridge branch listens for SIGUSR1. */
-  private ingestReady = false;
 
   constructor(
     readonly camera: CameraConfig,
@@ -197,47 +196,44 @@ export class CameraStream extends EventEmitter<Events> {
       }
     }
     if (this.closed) return;
-    const stills = new MultipartParser(STILL_BOUNDARY);
-    this.ingest = new SupervisedProcess({
-      name: `ingest ${this.camera.id}/${this.kind}`,
-      spec: () => this.processSpec(),
-      backoffMs: this.timing.backoffMs,
-      stableAfterMs: this.timing.stableAfterMs,
-      log: this.log,
-      onStdout: (chunk) => {
-        for (const part of stills.push(chunk)) {
-          const at = this.now();
-          if (isJpeg(part)) {
-            this.ingestReady = true;
-            this.stillRef = { jpeg: part, at };
-            // The still branch decodes keyframes only: one still per keyframe.
-            if (this.lastKeyframeAt !== null && at > this.lastKeyframeAt) this.keyframeIntervalRef = (at - this.lastKeyframeAt) / 1000;
-            this.lastKeyframeAt = at;
-          }
-          else {
-            const thumb = parsePgm(part);
-            if (thumb) {
-              this.thumbRef = { image: thumb, at };
-              this.emitSafe('thumbnail', thumb, at);
-            }
-          }
-        }
-      },
-    });
-    this.ingest.on('started', () => {
-      this.ingestReady = false;
+    const run = (this.ingest = this.createRun(plan));
+    run.on('started', () => {
       this.procStartedAt = this.now();
     });
-    this.ingest.on('exited', (info) => {
+    run.on('keyframe', (at) => {
+      if (this.lastKeyframeAt !== null && at > this.lastKeyframeAt) this.keyframeIntervalRef = (at - this.lastKeyframeAt) / 1000;
+      this.lastKeyframeAt = at;
+    });
+    run.on('still', (jpeg, at) => {
+      this.stillRef = { jpeg, at };
+    });
+    run.on('thumbnail', (image, at) => {
+      this.thumbRef = { image, at };
+      this.emitSafe('thumbnail', image, at);
+    });
+    run.on('exited', (info) => {
       // Closed, or the SFU is shutting down (expectShutdown): an expected end, not an outage.
       if (this.closed || isShuttingDown()) return;
-      const reason = this.restartReason ?? classifyExit(info.stderrTail, info.code);
+      const reason = this.restartReason ?? info.reason;
       this.restartReason = null;
-      this.log.warn({ camera: this.camera.id, stream: this.kind, code: info.code, signal: info.signal, reason, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'ingest pipeline exited');
+      this.log.warn({ camera: this.camera.id, stream: this.kind, code: info.code, signal: info.signal, reason, restartInMs: info.restartInMs, stderr: info.detail }, 'ingest pipeline exited');
       this.setStatus('offline', reason);
     });
     this.ingest.start();
     this.watchdog = setInterval(() => void this.checkMedia(), 1000);
+  }
+
+  /** The engine that carries this stream's ingest (docs/relay-ingest.md). */
+  private createRun(plan: IngestPlan): IngestRun {
+    return new GstIngestRun({
+      name: `ingest ${this.camera.id}/${this.kind}`,
+      spec: () => this.processSpec(),
+      bridge: this.bridgeRef !== null && plan.mode === 'passthrough',
+      backoffMs: this.timing.backoffMs,
+      stableAfterMs: this.timing.stableAfterMs,
+      log: this.log,
+      now: this.now,
+    });
   }
 
   private processSpec(): ProcessSpec {
@@ -300,7 +296,7 @@ export class CameraStream extends EventEmitter<Events> {
       now: this.now(),
       hasBridge: this.bridgeRef?.producer != null,
       live: this.statusRef.state === 'live',
-      ingestReady: this.ingestReady && this.ingest?.running === true,
+      ingestReady: this.ingest?.ready === true,
       lastKeyframeAt: this.lastKeyframeAt,
       keyframeIntervalMs: this.keyframeIntervalRef === null ? null : this.keyframeIntervalRef * 1000,
     });
@@ -312,15 +308,7 @@ export class CameraStream extends EventEmitter<Events> {
    * keyframe. A bridge already running writes a keyframe for the new viewer. False: not sent.
    */
   requestBridge(): boolean {
-    const pid = this.ingest?.pid;
-    // Only once the run has written a still: Python's default SIGUSR1 action would end a process
-    // that has not installed its handler yet.
-    if (!this.bridgeRef || !pid || !this.ingestReady || !this.ingest?.running) return false;
-    try {
-      process.kill(pid, 'SIGUSR1');
-    } catch {
-      return false;
-    }
+    if (!this.bridgeRef || !this.ingest?.requestBridge()) return false;
     this.bridgeRef.requests++;
     return true;
   }
