@@ -14,8 +14,11 @@ import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probe } from '@wardwall/testing/recorder';
 import {
+  buildRtp,
   emptyRtpHeader,
   H264Depacketizer,
+  ParameterSetGate,
+  parameterSetsStapA,
   packetStartsIdr,
   ParameterSetTracker,
   parseRtp,
@@ -240,6 +243,42 @@ test('two runs (two SSRCs) through the rewriter: one continuous output stream th
   const d = depacketize(out);
   assert.equal(d.units.length, 2 * FRAMES);
   assert.equal(await decodedFrames(d.units, 'rewritten.h264'), 2 * FRAMES);
+});
+
+test('a camera without in-band SPS/PPS: the relay flow (gate + insertBefore + STAP-A from the SDP) makes the output decodable', async () => {
+  const c = runs.plain;
+  const ps = spropParameterSets(fmtpOf(c.caps))!;
+  // The camera: the same stream without its SPS/PPS packets (sequence renumbered: nothing lost).
+  const h = emptyRtpHeader();
+  let seq = 500;
+  const camera = c.packets
+    .filter((p) => ![7, 8].includes(p[parseRtp(p, h)!.payloadOffset]! & 0x1f))
+    .map((p) => {
+      const copy = Buffer.from(p);
+      copy.writeUInt16BE(seq++, 2);
+      return copy;
+    });
+  const without = depacketize(camera.map((p) => Buffer.from(p)));
+  assert.ok(without.units.every((u) => !u.hasParameterSets));
+  assert.equal(await decodedFrames(without.units, 'no-ps.h264').catch(() => 0), 0, 'undecodable as it is');
+  const gate = new ParameterSetGate();
+  const rw = new RtpRewriter({ ssrc: 42, payloadType: 101 });
+  const out: Buffer[] = [];
+  camera.forEach((p, i) => {
+    parseRtp(p, h);
+    if (gate.before(p, h)) {
+      const slot = rw.insertBefore(h, i)!;
+      out.push(buildRtp({ payloadType: 101, ssrc: 42, sequenceNumber: slot.sequenceNumber, timestamp: slot.timestamp }, parameterSetsStapA(ps.sps, ps.pps)));
+    }
+    assert.ok(rw.rewrite(p, h, i));
+    out.push(p);
+  });
+  assert.equal(gate.inserted, 3);
+  const o = out.map((p) => parseRtp(p)!);
+  for (let i = 1; i < o.length; i++) assert.equal(seqDelta(o[i]!.sequenceNumber, o[i - 1]!.sequenceNumber), 1);
+  const d = depacketize(out);
+  assert.deepEqual(d.units.flatMap((u, i) => (u.hasParameterSets ? [i] : [])), [0, 25, 50]);
+  assert.equal(await decodedFrames(d.units, 'with-ps.h264'), FRAMES);
 });
 
 test('micro-bench: ns per packet for parse + rewrite (forwarding) and parse + rewrite + depacketize, on the real packets', (t) => {
