@@ -29,7 +29,7 @@ import { launchChromium, openPage } from '@wardwall/testing/browser';
 import { processTree, TreeSampler } from '@wardwall/testing/proc-stats';
 import { BENCH_PAGE_HELPERS, benchOption, bySmoke, round1, SMOKE, SMOKE_FIELD, runBench } from './common.js';
 import { pssKb, summariseCpu, summariseWall, type TileSnapshot } from './capacity-stats.js';
-import { cameraClip, startCameraServer } from './capacity-camera-server.js';
+import { cameraClip, startCameraServer, type CameraServer } from './capacity-camera-server.js';
 
 function camerasOption(): number {
   const i = process.argv.indexOf('--cameras');
