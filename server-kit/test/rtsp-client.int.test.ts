@@ -69,7 +69,7 @@ async function startWhenPublished(url: string): Promise<Pull> {
   const t0 = Date.now();
   for (;;) {
     try {
-      return await pull({ url }, (p) => p.packets.length >= 100);
+      return await pull({ url, log: createLogger('rtsp-client-test', 'warn') }, (p) => p.packets.length >= 100);
     } catch (e) {
       if (!(e instanceof RtspError && e.code === 'not_found') || Date.now() - t0 > 60000) throw e;
       await new Promise((r) => setTimeout(r, 500));
