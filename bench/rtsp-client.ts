@@ -7,11 +7,12 @@
  *
  * Measured over BENCH_SECONDS (default 30) once every session plays and has settled: this process's
  * CPU (process.cpuUsage: the client's parsing, the socket reads, the event loop; NOT the camera
- * server) as % of one core in all and per camera, packets and bytes per second, and the RSS.
+ * server) as % of one core in all and per camera, packets and bytes per second, and the RSS; and
+ * the framer alone on synthetic 64 KiB chunks (ns per packet: the parsing without the socket).
  * Prints one JSON object last. `--smoke`: 2 cameras, 3 s.
  */
 import { availableParallelism } from 'node:os';
-import { RtspClient, type RtspError } from '@wardwall/server-kit';
+import { InterleavedFramer, RtspClient, type RtspError } from '@wardwall/server-kit';
 import { benchOption, bySmoke, round1, runBench, SMOKE_FIELD } from './common.js';
 import { cameraClip, CLIP, startCameraServer } from './capacity-camera-server.js';
 
@@ -31,6 +32,35 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function cpuPct(from: NodeJS.CpuUsage, ms: number): number {
   const d = process.cpuUsage(from);
   return ((d.user + d.system) / 1000 / ms) * 100;
+}
+
+/**
+ * The framer alone, no socket: ns per packet for 1400-byte RTP frames arriving in 64 KiB chunks
+ * (frames cut by chunk boundaries included), the SSRC rewritten in place as above.
+ */
+function framerNsPerPacket(): number {
+  const frame = Buffer.alloc(1404, 0x55);
+  frame.set([0x24, 0, 1400 >> 8, 1400 & 0xff, 0x80, 96]);
+  const stream = Buffer.concat(Array.from({ length: 2000 }, () => frame));
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < stream.length; at += 65536) chunks.push(stream.subarray(at, at + 65536));
+  let n = 0;
+  const f = new InterleavedFramer({
+    frame: (_c, p) => {
+      p.writeUInt32BE((p.readUInt32BE(8) ^ 1) >>> 0, 8);
+      n++;
+    },
+    message: () => {},
+    error: (m) => {
+      throw new Error(m);
+    },
+  }, { maxHeaderBytes: 16384, maxBodyBytes: 65536 });
+  const rounds = bySmoke(200, 5);
+  for (let i = 0; i < 5; i++) for (const c of chunks) f.push(c); // warm-up
+  n = 0;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) for (const c of chunks) f.push(c);
+  return Number(process.hrtime.bigint() - t0) / n;
 }
 
 async function main(): Promise<void> {
@@ -76,6 +106,7 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     const pct = cpuPct(from, ms);
     const pps = ((packets - p0) * 1000) / ms;
+    const framerNs = framerNsPerPacket(); // after the window: its garbage is not counted above
     const result = {
       bench: 'rtsp-client',
       ...SMOKE_FIELD,
@@ -90,6 +121,7 @@ async function main(): Promise<void> {
       cpu_pct_core_per_camera: Math.round((pct / CAMERAS) * 1000) / 1000,
       idle_cpu_pct_core: round1(idlePct),
       us_cpu_per_packet: round1(((pct / 100) * ms * 1000) / Math.max(1, packets - p0)),
+      framer_ns_per_packet: Math.round(framerNs),
       rss_mb: Math.round(process.memoryUsage().rss / 1048576),
       sessions_closed_with_error: errors.length,
       errors: errors.slice(0, 5),
