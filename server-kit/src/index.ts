@@ -23,3 +23,4 @@ export * from './rtp/h264-depacketizer.js';
 export * from './rtp/h264-parameter-sets.js';
 export * from './rtp/h264-sps.js';
 export * from './rtp/gop-keeper.js';
+export * from './rtsp/index.js';
