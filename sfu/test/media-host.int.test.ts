@@ -7,10 +7,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type RemoteInfo } from 'node:dgram';
+import { createWorker } from 'mediasoup';
 import { createLogger, freeUdpPort } from '@wardwall/server-kit';
 import { encodeTestH264, splitAccessUnits, type TestAccessUnit } from '@wardwall/testing/h264-annexb';
-import { h264PayloadHasKeyframe, rtpPayload } from '@wardwall/testing/rtp-watch';
+import { h264PayloadHasKeyframe, rtpPayload, watchProducer } from '@wardwall/testing/rtp-watch';
 import { MediaHost, MediaHostError, type BridgeEvent, type StillResult } from '../src/ingest/media-host.js';
+import { ROUTER_MEDIA_CODECS, ingestRtpParameters, INGEST_PAYLOAD_TYPE } from '../src/media/codecs.js';
+import { BRIDGE_PROFILE_LEVEL_ID } from '../src/media/camera-bridge.js';
 
 const log = createLogger('test', 'silent');
 /** Source size -> the still's size (at most 640 wide, aspect kept). */
@@ -173,6 +176,42 @@ test('bridge: RTP from the kept GOP starts with an IDR of "now", a forced IDR fo
   }
 });
 
+test('bridge into mediasoup: a PlainTransport (comedia) + bridge producer gets the IDR first, a consumer decodes from it', async () => {
+  const cam = 'cam-1280x960/main';
+  const units = streams.get(cam)!;
+  const worker = await createWorker({ logLevel: 'warn', rtcMinPort: 43600, rtcMaxPort: 43699, disableLiburing: true });
+  try {
+    const router = await worker.createRouter({ mediaCodecs: ROUTER_MEDIA_CODECS });
+    const transport = await router.createPlainTransport({ listenInfo: { protocol: 'udp', ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+    const ssrc = 0x2345678;
+    const producer = await transport.produce({ kind: 'video', rtpParameters: ingestRtpParameters(ssrc, BRIDGE_PROFILE_LEVEL_ID) });
+    const watch = await watchProducer(router, producer);
+    const events: BridgeEvent[] = [];
+    const listener = (e: BridgeEvent) => void (e.cam === cam && events.push(e));
+    host.on('bridge', listener);
+    try {
+      const target = { host: '127.0.0.1', port: transport.tuple.localPort, sourcePort: await freeUdpPort(), ssrc, payloadType: INGEST_PAYLOAD_TYPE, mtu: 1200, bitrateKbps: 1500, gopFrames: 250 };
+      // Join near the end of the GOP (frames 0..23 decoded, 23 and 24 encoded).
+      host.bridgeStart(cam, target, units[23]!.pts, units.slice(0, 24));
+      host.bridgeAu(cam, units[24]!);
+      await watch.keyframe;
+      await waitUntil('both frames through mediasoup', () => watch.frames === 2);
+      host.bridgeStop(cam);
+      await waitUntil('ended', () => events.some((e) => e.state === 'ended'));
+      assert.equal(events.find((e) => e.state === 'ended')!.frames, 2);
+      assert.equal(watch.keyframes, 1);
+      const stats = await producer.getStats();
+      assert.ok(stats.some((s) => s.packetCount > 0), 'the producer received the RTP');
+      assert.equal(transport.tuple.remotePort, target.sourcePort, 'comedia learned the fixed source port');
+    } finally {
+      host.off('bridge', listener);
+      watch.close();
+    }
+  } finally {
+    worker.close();
+  }
+});
+
 test('bridge: a bad target is refused with an ended event, the host goes on', async () => {
   const events: BridgeEvent[] = [];
   const listener = (e: BridgeEvent) => events.push(e);
@@ -180,7 +219,7 @@ test('bridge: a bad target is refused with an ended event, the host goes on', as
   try {
     host.bridgeStart('cam-bad/main', { host: '10.0.0.1', port: 5000, sourcePort: 5001, ssrc: 1, payloadType: 96, mtu: 1200, bitrateKbps: 800, gopFrames: 250 }, 0, []);
     await waitUntil('ended', () => events.some((e) => e.cam === 'cam-bad/main' && e.state === 'ended'));
-    assert.equal(events.find((e) => e.cam === 'cam-bad/main')!.frames, 0);
+    assert.deepEqual(events.find((e) => e.cam === 'cam-bad/main'), { cam: 'cam-bad/main', state: 'ended', frames: 0, code: 'bad_request' });
     assertStill(await host.still('cam-bad/main', keyframes('cam-160x120/main')[0]!.data), [160, 120], 'after a refused bridge');
   } finally {
     host.off('bridge', listener);

@@ -121,6 +121,8 @@ export class MediaHost extends EventEmitter<Events> {
   private readonly cams = new Map<string, { busy: number | null; waiting: StillRequest[] }>();
   /** Cameras with a bridge running (bridgeStart sent, no 'ended' yet). */
   private readonly bridges = new Set<string>();
+  /** The host's error about a camera's bridge, reported with its 'ended'. */
+  private readonly bridgeErrors = new Map<string, string>();
   private readonly requestTimeoutMs: number;
   private readonly maxQueued: number;
   private readonly maxBacklog: number;
@@ -276,6 +278,7 @@ export class MediaHost extends EventEmitter<Events> {
     this.cams.clear();
     for (const cam of [...this.bridges]) this.emitBridge({ cam, state: 'ended', frames: 0, code });
     this.bridges.clear();
+    this.bridgeErrors.clear();
   }
 
   private onStdout(chunk: Buffer): void {
@@ -312,13 +315,21 @@ export class MediaHost extends EventEmitter<Events> {
       case 'error': {
         const req = m.id != null ? this.inFlight.get(m.id) : undefined;
         if (req) return this.finish(req, new MediaHostError(KNOWN_CODES.has(m.code) ? (m.code as MediaHostErrorCode) : 'bad_reply', m.message ?? m.code));
-        if (m.id == null) this.opts.log.warn({ cam: m.cam, code: m.code, err: m.message }, 'media host error');
+        if (m.id == null) {
+          this.opts.log.warn({ cam: m.cam, code: m.code, err: m.message }, 'media host error');
+          if (m.cam !== undefined && this.bridges.has(m.cam)) this.bridgeErrors.set(m.cam, m.code);
+        }
         return;
       }
-      case 'bridge':
-        if (m.state === 'ended') this.bridges.delete(m.cam);
-        this.emitBridge({ cam: m.cam, state: m.state, frames: m.frames });
+      case 'bridge': {
+        const code = m.state === 'ended' ? this.bridgeErrors.get(m.cam) : undefined;
+        if (m.state === 'ended') {
+          this.bridges.delete(m.cam);
+          this.bridgeErrors.delete(m.cam);
+        }
+        this.emitBridge({ cam: m.cam, state: m.state, frames: m.frames, ...(code ? { code } : {}) });
         return;
+      }
     }
   }
 
