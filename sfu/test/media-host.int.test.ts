@@ -7,11 +7,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type RemoteInfo } from 'node:dgram';
+import { spawn } from 'node:child_process';
 import { createWorker } from 'mediasoup';
 import { createLogger, freeUdpPort } from '@wardwall/server-kit';
 import { encodeTestH264, splitAccessUnits, type TestAccessUnit } from '@wardwall/testing/h264-annexb';
 import { h264PayloadHasKeyframe, rtpPayload, watchProducer } from '@wardwall/testing/rtp-watch';
-import { MediaHost, MediaHostError, type BridgeEvent, type StillResult } from '../src/ingest/media-host.js';
+import { MediaHost, MediaHostError, MEDIA_HOST_SCRIPT, type BridgeEvent, type StillResult } from '../src/ingest/media-host.js';
+import { INGEST_PYTHON } from '../src/ingest/pipeline-args.js';
 import { ROUTER_MEDIA_CODECS, ingestRtpParameters, INGEST_PAYLOAD_TYPE } from '../src/media/codecs.js';
 import { BRIDGE_PROFILE_LEVEL_ID } from '../src/media/camera-bridge.js';
 
@@ -243,6 +245,47 @@ test('killing the host mid-request rejects it with host_exited (bridges end too)
     assertStill(await host.still(cam, keyframes(cam)[1]!.data), [640, 512], 'after the restart');
   } finally {
     host.off('bridge', listener);
+  }
+});
+
+test('drop: the stills waiting for a camera fail with dropped', async () => {
+  const cam = 'cam-480x270/main';
+  const key = keyframes(cam)[0]!.data;
+  const asks = [host.still(cam, key), host.still(cam, key), host.still(cam, key)];
+  host.drop(cam);
+  const codes = (await Promise.allSettled(asks)).map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as MediaHostError).code));
+  assert.deepEqual(codes.slice(1), ['dropped', 'dropped']);
+  assertStill(await host.still(cam, key), [480, 270], 'after the drop');
+});
+
+test('the host dies with its parent (PR_SET_PDEATHSIG), even with its stdin still open', async () => {
+  // A shell parent starts the host with its stdin on a pipe from a `sleep` that outlives the shell
+  // (so no EOF ends the host), prints both pids and waits; then the shell is killed.
+  const script = `exec 3>&1; { echo "sleep $BASHPID" >&3; exec sleep 60; } | { exec ${INGEST_PYTHON} ${MEDIA_HOST_SCRIPT} >/dev/null 2>&1; } & echo "host $!"; wait`;
+  const parent = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const pids: Record<string, number> = {};
+  parent.stdout.setEncoding('utf8');
+  parent.stdout.on('data', (text: string) => {
+    for (const m of text.matchAll(/(sleep|host) (\d+)/g)) pids[m[1]!] = Number(m[2]);
+  });
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    await waitUntil('both pids', () => pids['sleep'] !== undefined && pids['host'] !== undefined);
+    await new Promise((r) => setTimeout(r, 1000)); // past its prctl
+    assert.equal(alive(pids['host']!), true, 'the host runs');
+    process.kill(parent.pid!, 'SIGKILL');
+    await waitUntil('the host exited', () => !alive(pids['host']!), 10000);
+    assert.equal(alive(pids['sleep']!), true, 'its stdin was still open');
+  } finally {
+    if (pids['sleep'] && alive(pids['sleep'])) process.kill(pids['sleep'], 'SIGTERM');
+    if (pids['host'] && alive(pids['host'])) process.kill(pids['host'], 'SIGKILL');
   }
 });
 
