@@ -289,6 +289,22 @@ test('the host dies with its parent (PR_SET_PDEATHSIG), even with its stdin stil
   }
 });
 
+test('a camera idle past idleSeconds is dropped in the host: its bridge ends', async () => {
+  const h = new MediaHost({ log, idleSeconds: 1 });
+  h.start();
+  try {
+    const events: BridgeEvent[] = [];
+    h.on('bridge', (e) => events.push(e));
+    const units = streams.get('cam-160x120/main')!;
+    h.bridgeStart('cam-idle/main', { host: '127.0.0.1', port: 9, sourcePort: await freeUdpPort(), ssrc: 7, payloadType: 96, mtu: 1200, bitrateKbps: 300, gopFrames: 250 }, units[0]!.pts, units.slice(0, 3));
+    await waitUntil('started', () => events.some((e) => e.state === 'started'));
+    await waitUntil('ended by the idle sweep', () => events.some((e) => e.state === 'ended'), 10000);
+    assert.equal(events.find((e) => e.state === 'ended')!.frames, 3);
+  } finally {
+    await h.stop();
+  }
+});
+
 test('a stopped host rejects with a code at once', async () => {
   const h = new MediaHost({ log });
   await rejectsWith(h.still('cam/main', keyframes('cam-160x120/main')[0]!.data), 'host_unavailable');

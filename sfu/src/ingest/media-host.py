@@ -34,7 +34,7 @@ from gop_bridge import ReencodeChain  # noqa: E402
 
 MAX_HEADER = 64 * 1024
 MAX_PAYLOAD = 16 * 1024 * 1024
-IDLE_S = 60
+IDLE_S = 60  # (--idle-seconds N overrides: tests)
 # Still requests waiting per camera beyond this: the oldest is dropped (code 'superseded').
 MAX_STILLS_QUEUED = 4
 THUMB_W, THUMB_H = 64, 36
@@ -255,6 +255,7 @@ class Host:
         self.work = threading.Condition(self.lock)
         self.turn = deque()  # camera keys with stills waiting, in turn (one still each per round)
         self.decoder = StillDecoder()
+        self.idle_s = IDLE_S
 
     # ---- cameras -----------------------------------------------------------------------------
     def cam(self, key):
@@ -283,7 +284,7 @@ class Host:
     def sweep(self):
         now = time.monotonic()
         with self.lock:
-            idle = [k for k, c in self.cams.items() if now - c.used > IDLE_S and not c.stills]
+            idle = [k for k, c in self.cams.items() if now - c.used > self.idle_s and not c.stills]
         for k in idle:
             self.drop(k, 'idle')
         return True
@@ -454,9 +455,11 @@ def main():
     loop = GLib.MainLoop()
     host = Host(loop)
     host.code = 0
+    if '--idle-seconds' in sys.argv:
+        host.idle_s = float(sys.argv[sys.argv.index('--idle-seconds') + 1])
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, lambda: (loop.quit(), False)[1])
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, lambda: (loop.quit(), False)[1])
-    GLib.timeout_add_seconds(5, host.sweep)
+    GLib.timeout_add(int(min(5, host.idle_s / 2) * 1000), host.sweep)
     threading.Thread(target=host.still_worker, name='stills', daemon=True).start()
     threading.Thread(target=reader, args=(host, sys.stdin.buffer), name='reader', daemon=True).start()
     log('WWEVENT ' + json.dumps({'event': 'media_host_ready', 'pid': os.getpid()}))

@@ -86,6 +86,8 @@ export interface MediaHostOptions {
   maxQueuedPerCam?: number;
   /** Bytes written to the host and not read yet beyond which it counts as stuck and is restarted (default 64 MiB). */
   maxStdinBacklog?: number;
+  /** A camera without a message this long is dropped in the host (default 60 s; tests shorten it). */
+  idleSeconds?: number;
 }
 
 interface Events {
@@ -135,7 +137,7 @@ export class MediaHost extends EventEmitter<Events> {
     this.maxBacklog = opts.maxStdinBacklog ?? 64 * 1024 * 1024;
     this.proc = new SupervisedProcess({
       name: 'media host',
-      spec: () => ({ command: INGEST_PYTHON, args: [MEDIA_HOST_SCRIPT], stdinPipe: true }),
+      spec: () => ({ command: INGEST_PYTHON, args: [MEDIA_HOST_SCRIPT, ...(opts.idleSeconds !== undefined ? ['--idle-seconds', String(opts.idleSeconds)] : [])], stdinPipe: true }),
       backoffMs: opts.backoffMs ?? [250, 1000, 5000],
       stableAfterMs: opts.stableAfterMs ?? 30000,
       log: opts.log,
