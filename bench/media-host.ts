@@ -2,7 +2,8 @@
  * `npm run bench:media-host`: what the shared media host (docs/media-host.md) costs.
  *
  * Stills: N cameras (default 120) each ask for one still every 2 s and every 10 s (phases spread
- * evenly), for 640×360 and 1920×1080 keyframes (ffmpeg testsrc2, libx264 baseline ~1.5 Mb/s); the
+ * evenly), for 640×360 and 1920×1080 keyframes (ffmpeg testsrc2, libx264 baseline ~1.5 Mb/s) and a
+ * camera-like 1080p (film grain, High profile, 4 Mb/s: keyframes ~20× bigger); the
  * host's CPU (/proc/<pid>/stat, user+system) over the window, as % of one core, its peak RSS, and
  * each still's request→answer latency. Bridge: a join at the end of a 10 s GOP (250 frames decoded,
  * the last one encoded as an IDR), then 1 s of live frames at 25 fps, then bridgeStop: CPU from
@@ -20,9 +21,11 @@ const CAMERAS = benchOption('BENCH_CAMERAS', 120, 4);
 const WINDOW_S = benchOption('BENCH_WINDOW_S', 30, 2);
 const GOP = bySmoke(250, 25);
 const SIZES = [
-  { width: 640, height: 360 },
-  { width: 1920, height: 1080 },
-];
+  { width: 640, height: 360, label: '640x360' },
+  { width: 1920, height: 1080, label: '1920x1080' },
+  // Camera-like: sensor grain, High profile at 4 Mb/s (keyframes of ~0.5-0.7 MB, dearer to decode).
+  { width: 1920, height: 1080, label: '1920x1080-grain-4M', picture: 'grain', bitrateKbps: 4000, profile: 'high' },
+] as const;
 
 function proc(pid: number): { cpu: number; rssMb: number } {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -64,7 +67,7 @@ async function stills(host: MediaHost, keys: TestAccessUnit[], size: string, per
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = proc(pid).cpu - c0;
   await Promise.all(inflight);
-  return { size, cameras: CAMERAS, periodS, stillsPerS: round1(asked / elapsed), cpuPercentOfCore: round1((cpu / elapsed) * 100), cpuMsPerStill: round1((cpu * 1000) / Math.max(1, asked)), latencyMs: { p50: round1(pct(latencies, 50)), p95: round1(pct(latencies, 95)), max: round1(Math.max(...latencies)) }, failures, peakRssMb: peakRss };
+  return { size, keyframeKb: Math.round(keys[0]!.data.length / 1024), cameras: CAMERAS, periodS, stillsPerS: round1(asked / elapsed), cpuPercentOfCore: round1((cpu / elapsed) * 100), cpuMsPerStill: round1((cpu * 1000) / Math.max(1, asked)), latencyMs: { p50: round1(pct(latencies, 50)), p95: round1(pct(latencies, 95)), max: round1(Math.max(...latencies)) }, failures, peakRssMb: peakRss };
 }
 
 async function bridge(host: MediaHost, units: TestAccessUnit[], size: string) {
@@ -94,7 +97,7 @@ async function bridge(host: MediaHost, units: TestAccessUnit[], size: string) {
     host.bridgeStop(cam);
     while (!events.some((e) => e.state === 'ended')) await sleep(5);
     const total = proc(pid).cpu - c0;
-    return { size, gopFrames: gop.length, firstFrameMs: round1(firstFrameMs), catchUpCpuMs: Math.round(catchUpCpu * 1000), joinCpuMs: Math.round(total * 1000), liveFrames: live.length, framesEncoded: events.find((e) => e.state === 'ended')!.frames, packets };
+    return { size, keyframeKb: Math.round(units[0]!.data.length / 1024), gopFrames: gop.length, firstFrameMs: round1(firstFrameMs), catchUpCpuMs: Math.round(catchUpCpu * 1000), joinCpuMs: Math.round(total * 1000), liveFrames: live.length, framesEncoded: events.find((e) => e.state === 'ended')!.frames, packets };
   } finally {
     host.off('bridge', listener);
     sock.close();
@@ -108,9 +111,10 @@ async function main(): Promise<void> {
     const results = [];
     const bridges = [];
     for (const s of SIZES) {
-      const size = `${s.width}x${s.height}`;
-      const units = splitAccessUnits(await encodeTestH264({ ...s, frames: GOP + 25, gop: GOP }));
-      const keys = splitAccessUnits(await encodeTestH264({ ...s, frames: 100, gop: 25 })).filter((u) => u.key);
+      const size = s.label;
+      const spec = { width: s.width, height: s.height, ...('picture' in s ? { picture: s.picture, bitrateKbps: s.bitrateKbps, profile: s.profile } : {}) };
+      const units = splitAccessUnits(await encodeTestH264({ ...spec, frames: GOP + 25, gop: GOP }));
+      const keys = splitAccessUnits(await encodeTestH264({ ...spec, frames: 100, gop: 25 })).filter((u) => u.key);
       for (const periodS of [2, 10]) results.push(await stills(host, keys, size, periodS));
       bridges.push(await bridge(host, units, size));
     }

@@ -1,6 +1,6 @@
 /**
- * Real H.264 for media tests and benches: ffmpeg (testsrc2, libx264 constrained baseline, no
- * B-frames, SPS/PPS before every keyframe) as an Annex-B byte stream, split into access units the
+ * Real H.264 for media tests and benches: ffmpeg (testsrc2, libx264 constrained baseline unless
+ * asked otherwise, no B-frames, SPS/PPS before every keyframe) as an Annex-B byte stream, split into access units the
  * way an RTP depayloader delivers them.
  */
 import { execFile } from 'node:child_process';
@@ -24,19 +24,24 @@ export interface TestStreamSpec {
   /** Frames per GOP (keyframe interval). */
   gop: number;
   fps?: number;
-  /** testsrc2 (default), or `noise` for a picture that hardly compresses. */
-  picture?: 'testsrc2' | 'noise';
+  /** testsrc2 (default); `grain`: testsrc2 with film grain (camera-like sensor noise, big keyframes); `noise`: hardly compresses. */
+  picture?: 'testsrc2' | 'grain' | 'noise';
+  /** Default 1500. */
+  bitrateKbps?: number;
+  /** Default baseline (constrained baseline, like cheap cameras' sub streams). */
+  profile?: 'baseline' | 'main' | 'high';
 }
 
 /** Encodes a test stream (a few hundred ms of CPU for a few seconds of 720p). */
 export async function encodeTestH264(spec: TestStreamSpec): Promise<Buffer> {
   const fps = spec.fps ?? 25;
   const size = `${spec.width}x${spec.height}`;
-  const src = spec.picture === 'noise' ? `nullsrc=size=${size}:rate=${fps},geq=random(1)*255:128:128` : `testsrc2=size=${size}:rate=${fps}`;
+  const src =
+    spec.picture === 'noise' ? `nullsrc=size=${size}:rate=${fps},geq=random(1)*255:128:128` : spec.picture === 'grain' ? `testsrc2=size=${size}:rate=${fps},noise=alls=20:allf=t` : `testsrc2=size=${size}:rate=${fps}`;
   const { stdout } = await run('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-nostdin',
     '-f', 'lavfi', '-i', src, '-frames:v', String(spec.frames),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', 'baseline', '-pix_fmt', 'yuv420p', '-b:v', '1500k',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-profile:v', spec.profile ?? 'baseline', '-pix_fmt', 'yuv420p', '-b:v', `${spec.bitrateKbps ?? 1500}k`,
     '-g', String(spec.gop), '-keyint_min', String(spec.gop), '-sc_threshold', '0', '-bf', '0',
     '-x264-params', 'repeat-headers=1', '-f', 'h264', '-',
   ], { encoding: 'buffer', maxBuffer: 256 << 20 });
