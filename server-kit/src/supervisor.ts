@@ -10,6 +10,8 @@ export interface ProcessSpec {
   env?: NodeJS.ProcessEnv;
   /** Written to the child's stdin, which is then closed (e.g. a URL with credentials: never on the command line). */
   stdin?: string;
+  /** Keep the child's stdin open as a pipe for `write()` (a request channel); `stdin` is then ignored. */
+  stdinPipe?: boolean;
 }
 
 export interface SupervisorOptions {
@@ -85,6 +87,22 @@ export class SupervisedProcess extends EventEmitter<Events> {
     return this.child !== null;
   }
 
+  /**
+   * Writes to the current run's stdin (a spec with `stdinPipe`). False when there is no run or no
+   * open stdin (the data is not queued for a later run).
+   */
+  write(data: Buffer): boolean {
+    const stdin = this.child?.stdin;
+    if (!stdin || !stdin.writable) return false;
+    stdin.write(data);
+    return true;
+  }
+
+  /** Bytes written to the current run's stdin that it has not read yet (0 without a run). */
+  get stdinBacklog(): number {
+    return this.child?.stdin?.writableLength ?? 0;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
@@ -141,7 +159,7 @@ export class SupervisedProcess extends EventEmitter<Events> {
     let child: ChildProcess;
     try {
       child = spawn(spec.command, spec.args, {
-        stdio: [spec.stdin !== undefined ? 'pipe' : 'ignore', this.opts.onStdout ? 'pipe' : 'ignore', 'pipe'],
+        stdio: [spec.stdin !== undefined || spec.stdinPipe ? 'pipe' : 'ignore', this.opts.onStdout ? 'pipe' : 'ignore', 'pipe'],
         env: spec.env ?? process.env,
       });
     } catch (e) {
@@ -149,7 +167,9 @@ export class SupervisedProcess extends EventEmitter<Events> {
       return;
     }
     this.child = child;
-    if (spec.stdin !== undefined && child.stdin) {
+    if (spec.stdinPipe && child.stdin) {
+      child.stdin.on('error', () => undefined);
+    } else if (spec.stdin !== undefined && child.stdin) {
       child.stdin.on('error', () => undefined);
       child.stdin.end(spec.stdin);
     }

@@ -12,7 +12,8 @@ consumer of the real producer decodes the camera's keyframe. The camera's own st
 producer, the stills) is untouched: the bridge only reads the access units the tee already has.
 
 A request while a bridge runs makes the encoder write a keyframe for the new viewer (shared).
-Kept in this module, apart from gst-ingest.py's other branches.
+Kept in this module, apart from gst-ingest.py's other branches. The re-encode branch (ReencodeChain) is
+shared with the media host (media-host.py), which runs it for access units the SFU sends.
 """
 import threading
 import time
@@ -61,43 +62,80 @@ def make(factory, **props):
     return el
 
 
+class ReencodeChain:
+    """The bridge's re-encode branch, added to `pipeline`: appsrc -> h264parse -> decoder -> I420 ->
+    openh264enc (constrained baseline) -> rtph264pay -> udpsink towards the bridge producer's
+    PlainTransport. Decoded frames stamped before `cutoff_pts` are dropped before the encoder; the
+    first frame after a `force_keyframe()` is an IDR. Shared by the ingest's GopBridge (fed by the
+    tee) and the media host (media-host.py, fed by the SFU's access units).
+
+    target: host, port, sourcePort, ssrc, payloadType, mtu, bitrateKbps, gopFrames."""
+
+    def __init__(self, pipeline, target, max_bytes=DEFAULT_MAX_BYTES):
+        self.cutoff_pts = None
+        self.force = False
+        self.caps_set = False
+        self.src = make('appsrc', is_live=True, format=Gst.Format.TIME, do_timestamp=False, block=False,
+                        max_bytes=max_bytes * 2, emit_signals=False)
+        parse = make('h264parse')
+        dec = make('avdec_h264', max_threads=1)
+        conv = make('videoconvert')
+        caps = make('capsfilter', caps=Gst.Caps.from_string('video/x-raw,format=I420'))
+        self.enc = make('openh264enc', bitrate=int(target.get('bitrateKbps', 1500)) * 1000, gop_size=int(target.get('gopFrames', 250)),
+                        complexity=0, rate_control=1, usage_type=0)
+        out = make('capsfilter', caps=Gst.Caps.from_string('video/x-h264,stream-format=byte-stream,alignment=au'))
+        self.pay = make('rtph264pay', config_interval=-1, pt=int(target['payloadType']), ssrc=int(target['ssrc']), mtu=int(target['mtu']))
+        self.pay.set_property('aggregate-mode', 'zero-latency')
+        self.udp = make('udpsink', host=target['host'], port=int(target['port']), bind_address=target.get('bindAddress', target['host']),
+                        bind_port=int(target['sourcePort']), sync=False)
+        self.udp.set_property('async', False)
+        self.elements = [self.src, parse, dec, conv, caps, self.enc, out, self.pay, self.udp]
+        for el in self.elements:
+            pipeline.add(el)
+        for a, c in zip(self.elements, self.elements[1:]):
+            if not a.link(c):
+                raise RuntimeError(f'bridge: cannot link {a.get_name()} to {c.get_name()}')
+        caps.get_static_pad('src').add_probe(Gst.PadProbeType.BUFFER, self.on_decoded)
+
+    def set_caps(self, caps):
+        if not self.caps_set and caps is not None:
+            self.src.set_property('caps', caps)
+            self.caps_set = True
+
+    def push(self, buf):
+        return self.src.emit('push-buffer', buf)
+
+    def force_keyframe(self):
+        self.force = True
+
+    def on_decoded(self, pad, info):
+        buf = info.get_buffer()
+        cutoff = self.cutoff_pts
+        if cutoff is not None and buf.pts != Gst.CLOCK_TIME_NONE and cutoff != Gst.CLOCK_TIME_NONE and buf.pts < cutoff:
+            return Gst.PadProbeReturn.DROP
+        if self.force:
+            self.force = False
+            self.enc.get_static_pad('sink').send_event(
+                GstVideo.video_event_new_downstream_force_key_unit(Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE, True, 0))
+        return Gst.PadProbeReturn.OK
+
+
 class GopBridge:
-    """Built once per run (idle until asked): appsrc -> h264parse -> decoder -> I420 -> openh264enc
-    -> rtph264pay -> udpsink towards the bridge producer's PlainTransport."""
+    """Built once per run (idle until asked): a ReencodeChain towards the bridge producer, fed from
+    the tee's access units."""
 
     def __init__(self, pipeline, cfg, tee_sink_pad):
         b = cfg['bridge']
         self.gop = GopBuffer(int(b.get('maxBytes', DEFAULT_MAX_BYTES)))
         self.lock = threading.Lock()
         self.active = False
-        self.cutoff_pts = None
-        self.force_keyframe = False
-        self.caps_set = False
         self.tee_sink_pad = tee_sink_pad
         # Counters (tests and benches read them through the RTP; kept for debugging).
         self.bridges = 0
         self.started_at = 0.0
-        self.src = make('appsrc', is_live=True, format=Gst.Format.TIME, do_timestamp=False, block=False,
-                        max_bytes=self.gop.max_bytes * 2, emit_signals=False)
-        parse = make('h264parse')
-        dec = make('avdec_h264', max_threads=1)
-        conv = make('videoconvert')
-        caps = make('capsfilter', caps=Gst.Caps.from_string('video/x-raw,format=I420'))
-        self.enc = make('openh264enc', bitrate=int(b.get('bitrateKbps', 1500)) * 1000, gop_size=int(b.get('gopFrames', 250)),
-                        complexity=0, rate_control=1, usage_type=0)
-        out = make('capsfilter', caps=Gst.Caps.from_string('video/x-h264,stream-format=byte-stream,alignment=au'))
-        pay = make('rtph264pay', config_interval=-1, pt=cfg['payloadType'], ssrc=b['ssrc'], mtu=cfg['mtu'])
-        pay.set_property('aggregate-mode', 'zero-latency')
-        udp = make('udpsink', host=cfg['rtpHost'], port=b['rtpPort'], bind_address=cfg['rtpHost'], bind_port=b['sourcePort'], sync=False)
-        udp.set_property('async', False)
-        chain = [self.src, parse, dec, conv, caps, self.enc, out, pay, udp]
-        for el in chain:
-            pipeline.add(el)
-        for a, c in zip(chain, chain[1:]):
-            if not a.link(c):
-                raise RuntimeError(f'bridge: cannot link {a.get_name()} to {c.get_name()}')
-        # Decoded frames before the request's "now" are dropped before the encoder.
-        caps.get_static_pad('src').add_probe(Gst.PadProbeType.BUFFER, self.on_decoded)
+        target = {'host': cfg['rtpHost'], 'port': b['rtpPort'], 'sourcePort': b['sourcePort'], 'ssrc': b['ssrc'],
+                  'payloadType': cfg['payloadType'], 'mtu': cfg['mtu'], 'bitrateKbps': b.get('bitrateKbps', 1500), 'gopFrames': b.get('gopFrames', 250)}
+        self.chain = ReencodeChain(pipeline, target, self.gop.max_bytes)
         tee_sink_pad.add_probe(Gst.PadProbeType.BUFFER, self.on_access_unit)
 
     def on_access_unit(self, pad, info):
@@ -114,38 +152,23 @@ class GopBridge:
         return Gst.PadProbeReturn.OK
 
     def push(self, buf):
-        if not self.caps_set:
-            caps = self.tee_sink_pad.get_current_caps()
-            if caps is not None:
-                self.src.set_property('caps', caps)
-                self.caps_set = True
-        self.src.emit('push-buffer', buf)
+        self.chain.set_caps(self.tee_sink_pad.get_current_caps())
+        self.chain.push(buf)
 
     def request(self):
         """A viewer joins (SIGUSR1, main loop): start a bridge, or a keyframe in the running one."""
         with self.lock:
             if self.active:
-                self.force_keyframe = True
+                self.chain.force_keyframe()
                 return 'shared'
             units = list(self.gop.units)
             if not units:
                 return 'no_gop'
             self.active = True
-            self.force_keyframe = True
-            self.cutoff_pts = units[-1].pts
+            self.chain.force_keyframe()
+            self.chain.cutoff_pts = units[-1].pts
             self.bridges += 1
             self.started_at = time.monotonic()
             for u in units:
                 self.push(u)
             return 'started'
-
-    def on_decoded(self, pad, info):
-        buf = info.get_buffer()
-        cutoff = self.cutoff_pts
-        if cutoff is not None and buf.pts != Gst.CLOCK_TIME_NONE and cutoff != Gst.CLOCK_TIME_NONE and buf.pts < cutoff:
-            return Gst.PadProbeReturn.DROP
-        if self.force_keyframe:
-            self.force_keyframe = False
-            self.enc.get_static_pad('sink').send_event(
-                GstVideo.video_event_new_downstream_force_key_unit(Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE, Gst.CLOCK_TIME_NONE, True, 0))
-        return Gst.PadProbeReturn.OK
