@@ -29,7 +29,8 @@ import gi
 
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtp', '1.0')
-from gi.repository import GLib, Gst, GstRtp  # noqa: E402
+gi.require_version('GstAudio', '1.0')
+from gi.repository import GLib, Gst, GstAudio, GstRtp  # noqa: E402
 
 Gst.init(None)
 
@@ -253,7 +254,7 @@ class ResampleFollower:
     the run, a different one every run (measured 0 to 23 ms at the resampler, up to 31 possible;
     docs/recording-time-and-audio.md). The decoder before it and opusenc after it follow their
     input's timestamps. This mirrors the resampler's own rule (gst_audio_resample_check_discont:
-    anew at a DISCONT buffer, after caps or a flush, or beyond rate/32 samples) and adds the input's
+    anew at a DISCONT buffer, after a segment or a flush, or beyond rate/32 samples) and adds the input's
     offset from that timeline to the resampler's output, which then carries the paced stamps."""
 
     def __init__(self, resample):
@@ -266,26 +267,26 @@ class ResampleFollower:
 
     def on_input(self, pad, info):
         if not info.type & Gst.PadProbeType.BUFFER:
-            if info.get_event().type in (Gst.EventType.CAPS, Gst.EventType.FLUSH_STOP, Gst.EventType.STREAM_START):
+            # (the events on which audioresample drops its timeline; caps alone keep it)
+            if info.get_event().type in (Gst.EventType.SEGMENT, Gst.EventType.FLUSH_STOP):
                 self.t0 = None
             return Gst.PadProbeReturn.OK
         buf = info.get_buffer()
         caps = pad.get_current_caps()
-        st = caps.get_structure(0) if caps and caps.get_size() else None
-        ok, rate = st.get_int('rate') if st else (False, 0)
-        ok2, channels = st.get_int('channels') if st else (False, 0)
-        if not (ok and ok2 and rate > 0 and channels > 0) or buf.pts == Gst.CLOCK_TIME_NONE:
+        audio = GstAudio.AudioInfo.new_from_caps(caps) if caps else None
+        if audio is None or audio.rate <= 0 or audio.bpf <= 0 or buf.pts == Gst.CLOCK_TIME_NONE:
             return Gst.PadProbeReturn.OK
-        width = 4 if (st.get_string('format') or '').startswith(('F32', 'S32', 'U32')) else 8 if (st.get_string('format') or '').startswith('F64') else 2
+        rate = audio.rate
         if self.t0 is not None and not buf.has_flags(Gst.BufferFlags.DISCONT):
+            # (unsigned there: a stamp before t0 is a discontinuity too)
             offset = ((buf.pts - self.t0) * rate + Gst.SECOND // 2) // Gst.SECOND
-            if abs(offset - self.samples) > rate >> 5:
+            if buf.pts < self.t0 or abs(offset - self.samples) > rate >> 5:
                 self.t0 = None
         if self.t0 is None or buf.has_flags(Gst.BufferFlags.DISCONT):
             self.t0 = buf.pts
             self.samples = 0
         self.shift = buf.pts - (self.t0 + self.samples * Gst.SECOND // rate)
-        self.samples += buf.get_size() // (width * channels)
+        self.samples += buf.get_size() // audio.bpf
         return Gst.PadProbeReturn.OK
 
     def on_output(self, _pad, info):
