@@ -6,7 +6,8 @@
  * - flash onset: requestVideoFrameCallback on the tile's <video>; each presented frame's bottom-right
  *   quarter is drawn into a 16×9 canvas and its mean brightness kept with the frame's
  *   `expectedDisplayTime` (when the compositor shows it); the onset is the first frame above the
- *   midpoint between dark and white after a dark one.
+ *   midpoint between dark and white right after a dark one (the next presented frame, or the next
+ *   frame by RTP timestamp when the page missed a callback).
  * - beep onset: the tile's own live audio track (what the tile's muted <audio> element plays; the
  *   tile is not unmuted: what users hear by default does not change) → a MediaStreamSource of a
  *   fresh AudioContext → an AudioWorklet that finds, to the sample, the first sample above 0.1
@@ -63,7 +64,7 @@ after(async () => {
 });
 
 interface Raw {
-  frames: [number, number, number][]; // [expectedDisplayTime, brightness, presentedFrames]
+  frames: [number, number, number, number | null][]; // [expectedDisplayTime, brightness, presentedFrames, rtpTimestamp]
   beeps: number[]; // performance.now of each beep onset
   outputLatency: number;
   baseLatency: number;
@@ -114,7 +115,7 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   canvas.width = 16;
   canvas.height = 9;
   const g = canvas.getContext('2d', { willReadFrequently: true })!;
-  const frames: [number, number, number][] = [];
+  const frames: [number, number, number, number | null][] = [];
   type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
   const pc = (t as unknown as { live?: Live }).live?.transport?._handler?._pc;
   const eptDiff: number[] = [];
@@ -139,7 +140,7 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
     const px = g.getImageData(0, 0, 16, 9).data;
     let sum = 0;
     for (let i = 0; i < px.length; i += 4) sum += px[i]! + px[i + 1]! + px[i + 2]!;
-    frames.push([meta.expectedDisplayTime, sum / (px.length / 4) / 3, meta.presentedFrames]);
+    frames.push([meta.expectedDisplayTime, sum / (px.length / 4) / 3, meta.presentedFrames, meta.rtpTimestamp ?? null]);
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
@@ -169,17 +170,29 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   return out;
 }
 
-/** Flash onsets (display time of the first bright frame after a dark one, with the frame before it presented too). */
+/**
+ * Flash onsets: display time of the first bright frame after a dark one, where that dark frame is
+ * the one just before it in the stream — seen as the next presented frame, or (when the page
+ * missed a callback in between) as the next RTP timestamp, one frame interval (the smallest
+ * step between observed frames) later. Either way the onset frame itself was seen.
+ */
 function flashOnsets(frames: Raw['frames']): number[] {
   const b = frames.map((f) => f[1]).sort((x, y) => x - y);
   const lo = b[Math.floor(b.length * 0.1)]!;
   const hi = b[b.length - 1]!;
   const thr = (lo + hi) / 2;
+  let step = Infinity;
+  for (let i = 1; i < frames.length; i++) {
+    const r = frames[i]![3];
+    const pr = frames[i - 1]![3];
+    if (r !== null && pr !== null && r - pr > 0) step = Math.min(step, r - pr);
+  }
   const out: number[] = [];
   for (let i = 1; i < frames.length; i++) {
-    const [t, v, n] = frames[i]!;
-    const [, pv, pn] = frames[i - 1]!;
-    if (v >= thr && pv < thr && n - pn === 1) out.push(t);
+    const [t, v, n, r] = frames[i]!;
+    const [, pv, pn, pr] = frames[i - 1]!;
+    const next = n - pn === 1 || (r !== null && pr !== null && r - pr === step);
+    if (v >= thr && pv < thr && next) out.push(t);
   }
   return out;
 }
