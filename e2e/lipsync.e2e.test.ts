@@ -6,7 +6,8 @@
  * - flash onset: requestVideoFrameCallback on the tile's <video>; each presented frame's bottom-right
  *   quarter is drawn into a 16×9 canvas and its mean brightness kept with the frame's
  *   `expectedDisplayTime` (when the compositor shows it); the onset is the first frame above the
- *   midpoint between dark and white after a dark one.
+ *   midpoint between dark and white right after a dark one (the next presented frame, or the next
+ *   frame by RTP timestamp when the page missed a callback).
  * - beep onset: the tile's own live audio track (what the tile's muted <audio> element plays; the
  *   tile is not unmuted: what users hear by default does not change) → a MediaStreamSource of a
  *   fresh AudioContext → an AudioWorklet that finds, to the sample, the first sample above 0.1
@@ -16,9 +17,13 @@
  * Pairs are beep − flash (positive: the sound comes late). Every pair must be within ±50 ms (the
  * issue's bound, on every pair, not a percentile: a viewer sees every second's offset), and the
  * audio and video tracks must share one msid stream id (Chromium syncs only those).
- * Status (docs/recording-time-and-audio.md, "Live audio on the wall"): the msid check passes; the
- * ingest paces cameras with live audio by capture time (the SFU's sender reports follow arrival
- * time), in step at the SFU's input, but under load the 50 ms bound does not yet hold on every pair.
+ * Also printed: Chromium's own view of the offset (video − audio `estimatedPlayoutTimestamp` of the
+ * two receivers, every 500 ms).
+ * Status (docs/recording-time-and-audio.md, "Live audio on the wall"): the msid check and ≥ 5 pairs
+ * per camera are asserted; the ingest paces cameras with live audio by capture time (the SFU's
+ * sender reports follow arrival time) and sends both in step to 0.1 ms, but Chromium's own A/V
+ * sync leaves up to ±30 ms and moves within a run, so the 50 ms bound does not yet hold on every
+ * pair of every run (a todo).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,6 +38,10 @@ let browser: Browser;
 let page: Page;
 const CAMS = ['zoo-g711', 'zoo-aac'];
 const BOUND_MS = 50;
+// Recording window per tile: a flash counts only when the frame before it was presented too (its
+// onset is then known to a frame), and a loaded machine skips frames: 10 s gave 3–4 usable pairs,
+// 16 s gave 5–15.
+const RECORD_MS = 20_000;
 
 before(async () => {
   zoo = await CameraZoo.start({ kinds: ['g711', 'aac'] });
@@ -55,11 +64,13 @@ after(async () => {
 });
 
 interface Raw {
-  frames: [number, number, number][]; // [expectedDisplayTime, brightness, presentedFrames]
+  frames: [number, number, number, number | null][]; // [expectedDisplayTime, brightness, presentedFrames, rtpTimestamp]
   beeps: number[]; // performance.now of each beep onset
   outputLatency: number;
   baseLatency: number;
   msid: { audio: string | null; video: string | null };
+  /** Chromium's own A/V view, every 500 ms: video − audio estimatedPlayoutTimestamp (ms; positive: the sound playing is older than the picture). */
+  eptDiff: number[];
 }
 
 /** Runs in the page on a ww-tile: records flashes and beeps for `ms`. */
@@ -104,7 +115,22 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   canvas.width = 16;
   canvas.height = 9;
   const g = canvas.getContext('2d', { willReadFrequently: true })!;
-  const frames: [number, number, number][] = [];
+  const frames: [number, number, number, number | null][] = [];
+  type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
+  const pc = (t as unknown as { live?: Live }).live?.transport?._handler?._pc;
+  const eptDiff: number[] = [];
+  const statsTimer = setInterval(() => {
+    void pc?.getStats().then((report) => {
+      let a: number | undefined;
+      let v: number | undefined;
+      report.forEach((s: { type: string; trackIdentifier?: string; estimatedPlayoutTimestamp?: number }) => {
+        if (s.type !== 'inbound-rtp' || s.estimatedPlayoutTimestamp === undefined) return;
+        if (s.trackIdentifier === track.id) a = s.estimatedPlayoutTimestamp;
+        if (s.trackIdentifier === vtrack?.id) v = s.estimatedPlayoutTimestamp;
+      });
+      if (a !== undefined && v !== undefined) eptDiff.push(Math.round(v - a));
+    });
+  }, 500);
   let done = false;
   const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
     if (done) return;
@@ -114,13 +140,14 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
     const px = g.getImageData(0, 0, 16, 9).data;
     let sum = 0;
     for (let i = 0; i < px.length; i += 4) sum += px[i]! + px[i + 1]! + px[i + 2]!;
-    frames.push([meta.expectedDisplayTime, sum / (px.length / 4) / 3, meta.presentedFrames]);
+    frames.push([meta.expectedDisplayTime, sum / (px.length / 4) / 3, meta.presentedFrames, meta.rtpTimestamp ?? null]);
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
   await new Promise((r) => setTimeout(r, ms));
   done = true;
   clearInterval(stampTimer);
+  clearInterval(statsTimer);
   const toPerf = (c: number) => {
     // The stamp nearest in context time.
     let best = stamps[0]!;
@@ -133,27 +160,39 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
     outputLatency: ctx.outputLatency,
     baseLatency: ctx.baseLatency,
     msid: { audio: null, video: null },
+    eptDiff,
   };
   // The msid stream ids of the two tracks (Chromium syncs only tracks of one stream id).
-  type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
-  const sdp = (t as unknown as { live?: Live }).live?.transport?._handler?._pc?.remoteDescription?.sdp ?? '';
+  const sdp = pc?.remoteDescription?.sdp ?? '';
   const msidOf = (id: string | undefined) => (id ? (sdp.match(new RegExp(`a=msid:(\\S+) ${id}\\b`))?.[1] ?? null) : null);
   out.msid = { audio: msidOf(track.id), video: msidOf(vtrack?.id) };
   await ctx.close();
   return out;
 }
 
-/** Flash onsets (display time of the first bright frame after a dark one, with the frame before it presented too). */
+/**
+ * Flash onsets: display time of the first bright frame after a dark one, where that dark frame is
+ * the one just before it in the stream — seen as the next presented frame, or (when the page
+ * missed a callback in between) as the next RTP timestamp, one frame interval (the smallest
+ * step between observed frames) later. Either way the onset frame itself was seen.
+ */
 function flashOnsets(frames: Raw['frames']): number[] {
   const b = frames.map((f) => f[1]).sort((x, y) => x - y);
   const lo = b[Math.floor(b.length * 0.1)]!;
   const hi = b[b.length - 1]!;
   const thr = (lo + hi) / 2;
+  let step = Infinity;
+  for (let i = 1; i < frames.length; i++) {
+    const r = frames[i]![3];
+    const pr = frames[i - 1]![3];
+    if (r !== null && pr !== null && r - pr > 0) step = Math.min(step, r - pr);
+  }
   const out: number[] = [];
   for (let i = 1; i < frames.length; i++) {
-    const [t, v, n] = frames[i]!;
-    const [, pv, pn] = frames[i - 1]!;
-    if (v >= thr && pv < thr && n - pn === 1) out.push(t);
+    const [t, v, n, r] = frames[i]!;
+    const [, pv, pn, pr] = frames[i - 1]!;
+    const next = n - pn === 1 || (r !== null && pr !== null && r - pr === step);
+    if (v >= thr && pv < thr && next) out.push(t);
   }
   return out;
 }
@@ -186,22 +225,26 @@ test('live lip-sync: every beep within 50 ms of its flash on the G.711 and AAC t
   const failures: string[] = [];
   for (const cam of CAMS) {
     assert.equal(await attr(cam, 'sound-on'), null, `${cam} stays muted (users hear nothing by default)`);
-    const raw = await page.locator(`ww-tile[camera-id="${cam}"]`).first().evaluate(record, 10_000);
+    const raw = await page.locator(`ww-tile[camera-id="${cam}"]`).first().evaluate(record, RECORD_MS);
     const flashes = flashOnsets(raw.frames);
     const offsets = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
     console.log(`${cam}: ${raw.frames.length} frames, ${flashes.length} flashes, ${raw.beeps.length} beeps; outputLatency ${(raw.outputLatency * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency * 1000).toFixed(1)} ms`);
     console.log(`${cam}: beep − flash (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
     const gaps = (xs: number[]) => xs.slice(1).map((x, i) => Math.round(x - xs[i]!)).join(' ');
     console.log(`${cam}: flash intervals ${gaps(flashes)}; beep intervals ${gaps(raw.beeps)}`);
+    console.log(`${cam}: Chromium's video − audio estimatedPlayoutTimestamp (ms, every 500 ms): ${raw.eptDiff.join(' ')}`);
     console.log(`${cam}: msid stream ids: audio ${raw.msid.audio}, video ${raw.msid.video}`);
     assert.ok(raw.msid.audio && raw.msid.audio === raw.msid.video, `${cam}: audio and video in one MediaStream (msid ${raw.msid.audio} / ${raw.msid.video})`);
-    if (offsets.length < 5) failures.push(`${cam}: only ${offsets.length} pairs`);
+    assert.ok(offsets.length >= 5, `${cam}: only ${offsets.length} beep/flash pairs (need 5)`);
     for (const o of offsets) if (Math.abs(o) > BOUND_MS) failures.push(`${cam}: ${o} ms`);
   }
-  // Known open (issue 13): with the paced ingest, AAC −20…+51 ms and G.711 −120…+22 ms at load
-  // 7–9 (tiles presenting 19–20 of 30 frames/s; docs/recording-time-and-audio.md). Reported as
-  // TODO (its failures print) until the bound is met on every pair.
-  await t.test(`every pair within ±${BOUND_MS} ms`, { todo: 'live lip-sync not yet within 50 ms (issue 13)' }, () => {
+  // Known open (issue 13): the ingest now sends audio and video in step to 0.1 ms (ResampleFollower,
+  // no AAC priming shift), but Chromium leaves audio/video offsets below 30 ms uncorrected
+  // (WebRTC's StreamSynchronization kMinDeltaMs) and its playout moves in steps of 20–40 ms within a
+  // run (its own estimatedPlayoutTimestamp difference, printed, moves with the pairs); single pairs
+  // go out further when an audio hiccup delays one beep. Reported as TODO (its failures print) until
+  // the bound holds on every pair (docs/recording-time-and-audio.md).
+  await t.test(`every pair within ±${BOUND_MS} ms`, { todo: 'live lip-sync not yet within 50 ms on every pair in Chromium (issue 13)' }, () => {
     assert.deepEqual(failures, [], `lip-sync beyond ±${BOUND_MS} ms`);
   });
 });

@@ -33,7 +33,7 @@ test('live audio branch: audio RTP decoded and sent as Opus with a fixed SSRC an
   const d = audioBranchDescription({ rtpHost: '127.0.0.1', rtpPort: 40004, sourcePort: 40006, ssrc: 5678 });
   const parts = d.split(' ! ');
   assert.match(parts[0]!, /^queue name=audioin leaky=downstream/);
-  for (const tok of ['decodebin', 'opusenc', `pt=${AUDIO_PAYLOAD_TYPE}`, 'ssrc=5678', 'port=40004', 'bind-port=40006', 'sync=false']) assert.ok(d.includes(tok), tok);
+  for (const tok of ['decodebin', 'audioresample name=resample', 'opusenc', `pt=${AUDIO_PAYLOAD_TYPE}`, 'ssrc=5678', 'port=40004', 'bind-port=40006', 'sync=false']) assert.ok(d.includes(tok), tok);
   assert.match(parts.at(-1)!, /^udpsink /);
 });
 

@@ -50,7 +50,8 @@ export function audioBranchDescription(t: AudioTarget, opts: AudioBranchOptions 
     'queue name=audioin leaky=downstream max-size-buffers=100 max-size-bytes=0 max-size-time=0',
     'decodebin',
     'audioconvert',
-    'audioresample',
+    // Named: gst-ingest.py's ResampleFollower keeps its output on the input's (paced) timestamps.
+    'audioresample name=resample',
     `audio/x-raw,rate=${OPUS_CLOCK_RATE},channels=2`,
     `opusenc bitrate=32000 frame-size=${OPUS_FRAME_MS} audio-type=voice`,
     `rtpopuspay pt=${AUDIO_PAYLOAD_TYPE} ssrc=${t.ssrc}${t.rtpStart ? ` timestamp-offset=${t.rtpStart.timestampOffset} seqnum-offset=${t.rtpStart.seqnumOffset}` : ''}`,

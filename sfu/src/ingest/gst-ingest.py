@@ -29,7 +29,8 @@ import gi
 
 gi.require_version('Gst', '1.0')
 gi.require_version('GstRtp', '1.0')
-from gi.repository import GLib, Gst, GstRtp  # noqa: E402
+gi.require_version('GstAudio', '1.0')
+from gi.repository import GLib, Gst, GstAudio, GstRtp  # noqa: E402
 
 Gst.init(None)
 
@@ -111,10 +112,6 @@ class EncoderRestarts:
 NTP_UNIX_S = 2208988800
 
 
-# Samples of an AAC-LC encoder's priming frame, which decoders play before the first real sample.
-AAC_PRIMING_SAMPLES = 1024
-
-
 class CapturePacer:
     """Lip-sync for a camera with live audio: stamps every RTP packet leaving rtspsrc with the time
     the camera captured it (its RTP time through the camera's RTCP sender report for that SSRC),
@@ -170,21 +167,19 @@ class CapturePacer:
         """Stamps the packets of one rtspsrc pad (recv_rtp_src_<session>_<ssrc>_<pt>)."""
         s = caps_struct(pad)
         ok, rate = s.get_int('clock-rate') if s else (False, 0)
-        # AAC decoders play the encoder's priming frame (1024 samples) first: the sound of a packet
-        # stamped t comes out at t + 1024 samples (64 ms at 16 kHz; the recorder's aac-delay.ts).
-        # Its packets are stamped that much earlier, and the common delay grows by as much.
-        enc = (s.get_string('encoding-name') or '').upper() if s else ''
-        prime = AAC_PRIMING_SAMPLES * Gst.SECOND // rate if ok and rate > 0 and enc in ('MPEG4-GENERIC', 'MP4A-LATM') else 0
+        # (No AAC priming shift here: GStreamer's AAC decoder stamps each access unit's samples with
+        # the unit's own RTP time, measured exact to 0.1 ms on the zoo's AAC camera; shifting them
+        # by 1024 samples made AAC 64 ms early. docs/recording-time-and-audio.md.)
         try:
             _r, _r2, _s, sid, ssrc = pad.get_name().split('_')[:5]
-            key = (int(sid), int(ssrc), rate, prime)
+            key = (int(sid), int(ssrc), rate)
         except ValueError:
             return
         if ok and rate > 0:
             pad.add_probe(Gst.PadProbeType.BUFFER, self.on_buffer, key)
 
     def on_buffer(self, _pad, info, key):
-        sid, ssrc, rate, prime = key
+        sid, ssrc, rate = key
         clock = self.pipeline.get_clock()
         if clock is None:
             return Gst.PadProbeReturn.OK
@@ -207,8 +202,7 @@ class CapturePacer:
             rtp.unmap()
             ntp_ns, sr_ts = report
             diff = ((ts - sr_ts + 0x80000000) & 0xFFFFFFFF) - 0x80000000
-            # (for AAC: when its sound comes out of the decoder, see watch)
-            capture = ntp_ns + diff * Gst.SECOND // rate - prime
+            capture = ntp_ns + diff * Gst.SECOND // rate
             self.observe(sid, now, now - capture)
         pts = capture + self.delay - self.pipeline.get_base_time()
         if pts >= 0:
@@ -249,6 +243,57 @@ class CapturePacer:
         elif self.delay > self.target:
             self.delay = max(self.target, self.delay - int((now - self.last) * PACE_DECAY))
         self.last = now
+
+
+class ResampleFollower:
+    """Keeps the live audio branch's resampler on the paced timestamps. audioresample times its
+    output from its first buffer (t0) plus the samples it has taken in, and ignores the input's
+    timestamps until they are more than rate/32 samples (31.25 ms, at any rate) away from that:
+    every move of the paced stamps smaller than that (the first sender report replacing the
+    estimated stamps, the common delay going up) stayed in the audio as an offset for the rest of
+    the run, a different one every run (measured 0 to 23 ms at the resampler, up to 31 possible;
+    docs/recording-time-and-audio.md). The decoder before it and opusenc after it follow their
+    input's timestamps. This mirrors the resampler's own rule (gst_audio_resample_check_discont:
+    anew at a DISCONT buffer, after a segment or a flush, or beyond rate/32 samples) and adds the input's
+    offset from that timeline to the resampler's output, which then carries the paced stamps."""
+
+    def __init__(self, resample):
+        self.resample = resample
+        self.t0 = None
+        self.samples = 0
+        self.shift = 0
+        resample.get_static_pad('sink').add_probe(Gst.PadProbeType.BUFFER | Gst.PadProbeType.EVENT_DOWNSTREAM | Gst.PadProbeType.EVENT_FLUSH, self.on_input)
+        resample.get_static_pad('src').add_probe(Gst.PadProbeType.BUFFER, self.on_output)
+
+    def on_input(self, pad, info):
+        if not info.type & Gst.PadProbeType.BUFFER:
+            # (the events on which audioresample drops its timeline; caps alone keep it)
+            if info.get_event().type in (Gst.EventType.SEGMENT, Gst.EventType.FLUSH_STOP):
+                self.t0 = None
+            return Gst.PadProbeReturn.OK
+        buf = info.get_buffer()
+        caps = pad.get_current_caps()
+        audio = GstAudio.AudioInfo.new_from_caps(caps) if caps else None
+        if audio is None or audio.rate <= 0 or audio.bpf <= 0 or buf.pts == Gst.CLOCK_TIME_NONE:
+            return Gst.PadProbeReturn.OK
+        rate = audio.rate
+        if self.t0 is not None and not buf.has_flags(Gst.BufferFlags.DISCONT):
+            # (unsigned there: a stamp before t0 is a discontinuity too)
+            offset = ((buf.pts - self.t0) * rate + Gst.SECOND // 2) // Gst.SECOND
+            if buf.pts < self.t0 or abs(offset - self.samples) > rate >> 5:
+                self.t0 = None
+        if self.t0 is None or buf.has_flags(Gst.BufferFlags.DISCONT):
+            self.t0 = buf.pts
+            self.samples = 0
+        self.shift = buf.pts - (self.t0 + self.samples * Gst.SECOND // rate)
+        self.samples += buf.get_size() // audio.bpf
+        return Gst.PadProbeReturn.OK
+
+    def on_output(self, _pad, info):
+        buf = info.get_buffer()
+        if self.shift and buf.pts != Gst.CLOCK_TIME_NONE and not self.resample.is_passthrough():
+            buf.pts = max(0, buf.pts + self.shift)
+        return Gst.PadProbeReturn.OK
 
 
 def caps_struct(pad):
@@ -423,6 +468,7 @@ class Run:
         # still branch.
         self.audio_desc = cfg.get('audioBranch')
         self.audio_bin = None
+        self.follower = None
         # Source chain: depay (+ decode and re-encode when transcoding) -> H.264 access units.
         self.depay = make(DEPAY[codec])
         chain = [self.depay]
@@ -481,6 +527,9 @@ class Run:
                 self.audio_bin = Gst.parse_bin_from_description(self.audio_desc, False)
                 first = self.audio_bin.get_by_name('audioin')
                 self.audio_bin.add_pad(Gst.GhostPad.new('sink', first.get_static_pad('sink')))
+                resample = self.audio_bin.get_by_name('resample')
+                if resample is not None and self.pacer is not None:
+                    self.follower = ResampleFollower(resample)
                 self.pipeline.add(self.audio_bin)
             sink = self.audio_bin.get_static_pad('sink')
             peer = sink.get_peer()
