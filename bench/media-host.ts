@@ -8,7 +8,8 @@
  * each still's request→answer latency. Bridge: a join at the end of a 10 s GOP (250 frames decoded,
  * the last one encoded as an IDR), then 1 s of live frames at 25 fps, then bridgeStop: CPU from
  * bridgeStart to 'started' (the catch-up) and for the whole join, per size. Prints one JSON.
- * `--smoke`: 4 cameras, 2 s windows, a 1 s GOP. BENCH_CAMERAS / BENCH_WINDOW_S override.
+ * `--smoke`: 4 cameras, 2 s windows, a 1 s GOP. BENCH_CAMERAS / BENCH_WINDOW_S override; BENCH_ONLY=<label>
+ * runs one picture (640x360, 1920x1080, 1920x1080-grain-4M). `cpuMsPerStill`: per answered still.
  */
 import { readFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
@@ -67,7 +68,7 @@ async function stills(host: MediaHost, keys: TestAccessUnit[], size: string, per
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = proc(pid).cpu - c0;
   await Promise.all(inflight);
-  return { size, keyframeKb: Math.round(keys[0]!.data.length / 1024), cameras: CAMERAS, periodS, stillsPerS: round1(asked / elapsed), cpuPercentOfCore: round1((cpu / elapsed) * 100), cpuMsPerStill: round1((cpu * 1000) / Math.max(1, asked)), latencyMs: { p50: round1(pct(latencies, 50)), p95: round1(pct(latencies, 95)), max: round1(Math.max(...latencies)) }, failures, peakRssMb: peakRss };
+  return { size, keyframeKb: Math.round(keys[0]!.data.length / 1024), cameras: CAMERAS, periodS, stillsPerS: round1(asked / elapsed), cpuPercentOfCore: round1((cpu / elapsed) * 100), answered: latencies.length, cpuMsPerStill: round1((cpu * 1000) / Math.max(1, latencies.length)), latencyMs: { p50: round1(pct(latencies, 50)), p95: round1(pct(latencies, 95)), max: round1(Math.max(...latencies)) }, failures, peakRssMb: peakRss };
 }
 
 async function bridge(host: MediaHost, units: TestAccessUnit[], size: string) {
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
   try {
     const results = [];
     const bridges = [];
-    for (const s of SIZES) {
+    for (const s of SIZES.filter((x) => !process.env['BENCH_ONLY'] || x.label === process.env['BENCH_ONLY'])) {
       const size = s.label;
       const spec = { width: s.width, height: s.height, ...('picture' in s ? { picture: s.picture, bitrateKbps: s.bitrateKbps, profile: s.profile } : {}) };
       const units = splitAccessUnits(await encodeTestH264({ ...spec, frames: GOP + 25, gop: GOP }));

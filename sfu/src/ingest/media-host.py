@@ -109,6 +109,9 @@ class StillDecoder:
         if self.pad.link(sink) != Gst.PadLinkReturn.OK:
             raise RuntimeError('stills: cannot link the source pad')
         self.pipeline.set_state(Gst.State.PLAYING)
+        # Nobody reads this pipeline's bus (each still posts an EOS, a bad AU maybe a warning): drop
+        # its messages instead of queueing them forever.
+        self.pipeline.get_bus().set_flushing(True)
         self.pad.push_event(Gst.Event.new_stream_start('stills'))
         self.pad.push_event(Gst.Event.new_caps(Gst.Caps.from_string('video/x-h264,stream-format=byte-stream,alignment=au')))
         self.new_segment()
