@@ -40,7 +40,7 @@ import { assertJanusInstalled, startJanus, type JanusReference } from './janus-r
 import { readStripLatency, type StripSamples } from './strip-reader.js';
 
 /** The process name of the SFU's per-camera ingest (sfu/src/ingest/gst-ingest.py under Debian's python3). */
-const INGEST_COMM = 'python3';
+const INGEST_COMM = 'gst-ingest.py';
 /** The camera whose first frame is timed: one the 1×1 wall does not show at sign-in. */
 const FIRST_FRAME_CAMERA = 'demo-2';
 const SECONDS = benchOption('BENCH_SECONDS', 25, 3);

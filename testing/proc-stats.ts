@@ -13,9 +13,13 @@ function stat(pid: number): { ppid: number; cpuTicks: number; rssPages: number }
   }
 }
 
+/** The process's name; for an interpreter (python3), the script it runs (gst-ingest.py, pull.py, …). */
 function comm(pid: number): string {
   try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    const name = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    if (!name.startsWith('python')) return name;
+    const script = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[1];
+    return script && script.endsWith('.py') ? script.slice(script.lastIndexOf('/') + 1) : name;
   } catch {
     return '?';
   }

@@ -256,6 +256,14 @@ export const configSchema = z
             stableAfterMs: z.number().int().min(0).default(30000),
             /** No media for this long marks the camera offline and restarts its pipeline. */
             offlineAfterMs: z.number().int().min(500).default(3000),
+            /**
+             * Which engine carries a stream (docs/relay-ingest.md). 'auto' (default): the relay in the
+             * SFU's own process for H.264 passthrough without live audio, GStreamer (a process per
+             * stream) for the rest; 'gstreamer': a GStreamer process for every stream.
+             */
+            engine: z.enum(['auto', 'gstreamer']).default('auto'),
+            /** Relay engine: at most one still and health thumbnail per stream this often, ms (0: every keyframe). */
+            stillIntervalMs: z.number().int().min(0).max(600000).default(0),
           })
           .strict()
           .prefault({}),

@@ -31,4 +31,6 @@ export interface IngestInfo {
   bframes: boolean | null;
   /** Audio codecs of the camera (e.g. ['PCMA']). */
   audio: string[];
+  /** Which engine carries the live stream (docs/relay-ingest.md); absent until decided. */
+  engine?: 'relay' | 'gstreamer';
 }

@@ -11,6 +11,7 @@ import type { Config } from '@wardwall/common';
 import { installCameras, type CameraManager, type StationCameras } from './cameras/index.js';
 import { installOnvif } from './onvif/index.js';
 import type { Logger } from 'pino';
+import { MediaHost } from './ingest/media-host.js';
 import { CameraRegistry } from './media/camera-registry.js';
 import { WorkerPool } from './media/worker-pool.js';
 import { coreRoutes, createRequestHandler, type RoutesContext } from './http/routes.js';
@@ -80,7 +81,12 @@ export async function startSfu(config: Readonly<Config>, log: Logger, opts: { cl
   const size = config.sfu.workers || availableParallelism();
   const { rtcMinPort, rtcMaxPort, listenIp, announcedAddress, port: webrtcPort } = config.sfu.webrtc;
   const pool = await WorkerPool.create({ size, rtcMinPort, rtcMaxPort, webrtc: { listenIp, announcedAddress, port: webrtcPort }, log: log.child({ part: 'pool' }) });
-  const cameras = new CameraRegistry(pool, { ...config.sfu.ingest, pullUrl: ingestPullUrl(config) }, log.child({ part: 'ingest' }));
+  // The relay engine's shared decoder/encoder (docs/relay-ingest.md): one process for every relayed stream.
+  const mediaHost = config.sfu.ingest.engine === 'gstreamer' ? null : new MediaHost({ log: log.child({ part: 'media-host' }) });
+  mediaHost?.start();
+  closer.add('media host', () => mediaHost?.stop());
+  const relay = mediaHost ? { host: mediaHost, stillIntervalMs: config.sfu.ingest.stillIntervalMs } : null;
+  const cameras = new CameraRegistry(pool, { ...config.sfu.ingest, pullUrl: ingestPullUrl(config), relay }, log.child({ part: 'ingest' }));
   closer.add('worker pool', () => pool.close()).add('cameras', () => cameras.close());
   let server: Server | HttpsServer | null = null;
   let signaling: SignalingServer | null = null;

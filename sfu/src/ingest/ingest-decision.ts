@@ -94,3 +94,11 @@ export function decideIngest(setting: boolean | 'auto', probe: ProbeReport | nul
   if (v.profile && !pli) return plan('transcode', 'profile');
   return plan('passthrough', 'browser_ready', pli ?? TRANSCODED_PROFILE_LEVEL_ID);
 }
+
+/**
+ * Whether the relay engine (docs/relay-ingest.md) can carry a stream: H.264 passthrough, and no
+ * live audio to pace with it (a camera with audio whose live branch is on keeps GStreamer's paced run).
+ */
+export function relayCarries(plan: Pick<IngestPlan, 'mode' | 'codec' | 'info'>, liveAudio: boolean): boolean {
+  return plan.mode === 'passthrough' && plan.codec === 'H264' && !(liveAudio && plan.info.audio.length > 0);
+}

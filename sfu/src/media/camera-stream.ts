@@ -12,7 +12,8 @@ import { freeUdpPort, isShuttingDown, type ProcessSpec } from '@wardwall/server-
 import { gstIngestSpec, probeSpec, type IngestTarget } from '../ingest/pipeline-args.js';
 import { GstIngestRun } from '../ingest/gst-ingest-run.js';
 import type { IngestRun } from '../ingest/ingest-run.js';
-import { decideIngest, type IngestPlan } from '../ingest/ingest-decision.js';
+import { decideIngest, relayCarries, type IngestPlan } from '../ingest/ingest-decision.js';
+import { RelayIngestRun, type RelaySettings } from '../ingest/relay-ingest-run.js';
 import { runProbe } from '../ingest/probe.js';
 import { backoffDelay } from '@wardwall/common';
 import { classifyExit } from '../ingest/offline-reason.js';
@@ -30,6 +31,10 @@ export interface IngestTiming {
   offlineAfterMs: number;
   /** Turns a camera URL into the URL the pipeline opens (internal endpoint credentials); default: as is. */
   pullUrl?: (url: string) => string;
+  /** 'gstreamer': never the relay engine (config sfu.ingest.engine). */
+  engine?: 'auto' | 'gstreamer';
+  /** The relay engine's shared media host and still rate; absent: GStreamer for every stream. */
+  relay?: RelaySettings | null;
 }
 
 export interface Still {
@@ -139,6 +144,10 @@ export class CameraStream extends EventEmitter<Events> {
   get ingestPid(): number | undefined {
     return this.ingest?.pid;
   }
+  /** Which engine carries the ingest (null until the probe decided). */
+  get engine(): 'relay' | 'gstreamer' | null {
+    return this.planRef?.info.engine ?? null;
+  }
   /** How the ingest handles this stream (after the probe at start). */
   get plan(): IngestPlan | null {
     return this.planRef;
@@ -175,6 +184,7 @@ export class CameraStream extends EventEmitter<Events> {
       const delay = backoffDelay(this.timing.backoffMs, attempt++);
       await new Promise((r) => setTimeout(r, delay));
     }
+    if (plan.mode !== 'unplayable') plan = { ...plan, info: { ...plan.info, engine: this.useRelay(plan) ? 'relay' : 'gstreamer' } };
     this.planRef = plan;
     this.log.info({ camera: this.camera.id, stream: this.kind, ingest: plan.info }, 'ingest decision');
     this.statusRef = { ...this.statusRef, ingest: plan.info };
@@ -224,7 +234,26 @@ export class CameraStream extends EventEmitter<Events> {
   }
 
   /** The engine that carries this stream's ingest (docs/relay-ingest.md). */
+  private useRelay(plan: IngestPlan): boolean {
+    return Boolean(this.timing.relay) && this.timing.engine !== 'gstreamer' && relayCarries(plan, this.audio !== null);
+  }
+
   private createRun(plan: IngestPlan): IngestRun {
+    const relay = this.timing.relay;
+    if (relay && plan.info.engine === 'relay') {
+      return new RelayIngestRun({
+        name: `ingest ${this.camera.id}/${this.kind}`,
+        key: `${this.camera.id}/${this.kind}`,
+        url: () => this.url,
+        target: () => this.ingestTarget(),
+        bridge: () => this.bridgeRef?.target ?? null,
+        relay,
+        backoffMs: this.timing.backoffMs,
+        stableAfterMs: this.timing.stableAfterMs,
+        log: this.log,
+        now: this.now,
+      });
+    }
     return new GstIngestRun({
       name: `ingest ${this.camera.id}/${this.kind}`,
       spec: () => this.processSpec(),
@@ -234,6 +263,13 @@ export class CameraStream extends EventEmitter<Events> {
       log: this.log,
       now: this.now,
     });
+  }
+
+  /** Where the ingest sends the video RTP (throws while the stream has no transport). */
+  private ingestTarget(): IngestTarget {
+    // No transport while the stream moves to a new worker (moveTo): the engine retries the start.
+    if (!this.transport) throw new Error('the stream has no media transport yet');
+    return { rtpHost: RTP_HOST, rtpPort: this.transport.tuple.localPort, sourcePort: this.sourcePort, ssrc: this.ssrc, payloadType: INGEST_PAYLOAD_TYPE };
   }
 
   private processSpec(): ProcessSpec {
