@@ -149,7 +149,9 @@ test('no camera URL or credential on the command line of any process the SFU sta
       return false;
     }
   });
-  const ingestPids = sys.sfu.cameras.allStreams().map((s) => String(s.ingestPid));
+  // The GStreamer engine's processes (the relay's streams run inside this process: no pid).
+  const ingestPids = sys.sfu.cameras.allStreams().flatMap((s) => (s.ingestPid === undefined ? [] : [String(s.ingestPid)]));
+  assert.ok(ingestPids.length > 0, 'some streams run a GStreamer ingest (transcoded, audio)');
   assert.ok(ingestPids.every((p) => children.includes(p)), 'the ingest processes are children of this process');
   for (const pid of children) {
     let cmdline: string;
