@@ -17,3 +17,4 @@ export * from './jsonc.js';
 export * from './ports.js';
 export * from './supervisor.js';
 export * from './entry.js';
+export * from './rtsp/index.js';
