@@ -1,0 +1,149 @@
+/**
+ * The Node pull's core (pure: no socket, no clock of its own — every packet comes with its arrival
+ * time): RTP/RTCP packets of one H.264 video track in, the very records pull.py writes out
+ * (pull-protocol.ts), so camera-writer.ts, the segment clock and everything downstream stay the same:
+ *
+ * - `wall`: the server's clock when the access unit's last packet arrived (pull.py: when the
+ *   depayloader produced it, i.e. at its marker packet);
+ * - `ntp`: the camera's capture time of the unit by its latest RTCP sender report for that SSRC;
+ * - `pts`/`dts` in ns: the RTP timestamp unwrapped (32-bit wrap), dts = pts (no reordering);
+ * - a new SSRC (the camera restarted its encoder) gives an `ssrc` event and `disc` on its first
+ *   unit; its media time continues from the old stream's by the arrival gap (as pull.py's new pad);
+ * - access units carry Annex B with SPS/PPS in front of every keyframe (h264parse config-interval=-1);
+ * - RTP timestamps going back mean a reordered stream (B-frames): `rtp()` answers `reordered`, the
+ *   writer hands the camera to pull.py.
+ * Malformed packets are counted and dropped; nothing here throws on input.
+ */
+import { emptyRtpHeader, H264Depacketizer, ParameterSetTracker, parseRtp, toAnnexB, type AccessUnit, type ParameterSets } from '@wardwall/server-kit';
+import type { PullRecord } from '../pull-protocol.js';
+import { parseSenderReports, type SenderReport } from './rtcp-sender-report.js';
+import { captureTimeMs, rtpDelta, RtpUnwrapper, ticksToNs } from './rtp-clock.js';
+
+export interface PullRecordsOptions {
+  /** The track's RTP payload type (other types are dropped). */
+  payloadType: number;
+  /** The track's clock rate, Hz (90000 for H.264). */
+  clockRate: number;
+  /** The SDP's sprop-parameter-sets, if any. */
+  paramSets?: ParameterSets | null;
+  emit: (record: PullRecord) => void;
+}
+
+export interface PullRecordsStop {
+  code: 'reordered';
+  message: string;
+}
+
+const EMPTY = Buffer.alloc(0);
+const MAX_RETIRED = 16;
+const MAX_REPORTS = 32;
+
+export class PullRecords {
+  private readonly header = emptyRtpHeader();
+  private readonly reports = new Map<number, SenderReport>();
+  private readonly retired: number[] = [];
+  private readonly params: ParameterSetTracker;
+  private depay = new H264Depacketizer();
+  private unwrap = new RtpUnwrapper();
+  private ssrc: number | null = null;
+  /** Media time (ns) of the current stream's first unit. */
+  private baseNs = 0;
+  private lastPtsNs: number | null = null;
+  private lastWall: number | null = null;
+  private lastAuTs: number | null = null;
+  private disc = false;
+  private prevArrival = 0;
+  private prevTs: number | null = null;
+  /** Packets dropped: not RTP, another payload type, an old stream's. */
+  dropped = 0;
+  /** Access units emitted. */
+  units = 0;
+
+  constructor(private readonly opts: PullRecordsOptions) {
+    this.params = new ParameterSetTracker(opts.paramSets ?? null);
+  }
+
+  /** The `caps` event (first record of a run). */
+  caps(): void {
+    this.event({ k: 'ev', ev: 'caps', media: 'video', codec: 'h264' });
+  }
+
+  /** One RTP packet of the video track, arrived at `arrivalMs` (epoch ms). */
+  rtp(packet: Buffer, arrivalMs: number): PullRecordsStop | null {
+    const h = parseRtp(packet, this.header);
+    if (!h || h.payloadType !== this.opts.payloadType) {
+      this.dropped++;
+      return null;
+    }
+    if (h.ssrc !== this.ssrc) {
+      if (this.retired.includes(h.ssrc)) {
+        this.dropped++; // late packets of a stream already replaced
+        return null;
+      }
+      this.newStream(h.ssrc, arrivalMs);
+    }
+    const prevArrival = this.prevTs === h.timestamp ? arrivalMs : this.prevArrival;
+    this.prevArrival = arrivalMs;
+    this.prevTs = h.timestamp;
+    const au = this.depay.push(packet, h);
+    if (!au) return null;
+    // The unit ended at this packet (its marker) or before it (this packet opened the next one).
+    return this.unit(au, au.timestamp === h.timestamp ? arrivalMs : prevArrival);
+  }
+
+  /** One RTCP packet (compound) of the video track. */
+  rtcp(packet: Buffer): void {
+    for (const sr of parseSenderReports(packet)) {
+      if (!this.reports.has(sr.ssrc) && this.reports.size >= MAX_REPORTS) this.reports.clear();
+      this.reports.set(sr.ssrc, sr);
+    }
+  }
+
+  /** The end of the stream (the camera ended the session): the unit in progress, then `eos`. */
+  end(arrivalMs: number): void {
+    const au = this.depay.flush();
+    if (au) this.unit(au, arrivalMs);
+    this.event({ k: 'ev', ev: 'eos' });
+  }
+
+  private newStream(ssrc: number, arrivalMs: number): void {
+    if (this.ssrc !== null) {
+      this.retired.push(this.ssrc);
+      if (this.retired.length > MAX_RETIRED) this.retired.shift();
+      this.depay = new H264Depacketizer();
+      this.unwrap = new RtpUnwrapper();
+      this.lastAuTs = null;
+      this.prevTs = null;
+      this.disc = true;
+      // The new stream's media time goes on from the old one's by the time between them.
+      if (this.lastPtsNs !== null && this.lastWall !== null) this.baseNs = this.lastPtsNs + Math.max(1, Math.round((arrivalMs - this.lastWall) * 1e6));
+    }
+    this.ssrc = ssrc;
+    this.event({ k: 'ev', ev: 'ssrc', media: 'video', ssrc });
+  }
+
+  private unit(au: AccessUnit, wall: number): PullRecordsStop | null {
+    if (this.lastAuTs !== null) {
+      const d = rtpDelta(au.timestamp, this.lastAuTs);
+      if (d < 0) return { code: 'reordered', message: `RTP timestamps go back by ${-d} ticks: a stream with B-frames` };
+      if (d === 0) return null; // a repeated timestamp: never a new picture
+    }
+    this.lastAuTs = au.timestamp;
+    this.params.observe(au);
+    const pts = this.baseNs + ticksToNs(this.unwrap.unwrap(au.timestamp), this.opts.clockRate);
+    const sr = this.ssrc === null ? undefined : this.reports.get(this.ssrc);
+    const ntp = sr ? captureTimeMs(au.timestamp, sr, this.opts.clockRate) : null;
+    const payload = toAnnexB(au, au.keyframe ? this.params.get() : null);
+    this.lastPtsNs = pts;
+    this.lastWall = wall;
+    const disc = this.disc;
+    this.disc = false;
+    this.units++;
+    this.opts.emit({ header: { k: 'v', codec: 'h264', pts, dts: pts, key: au.keyframe, wall, ntp, disc }, payload });
+    return null;
+  }
+
+  private event(header: PullRecord['header']): void {
+    this.opts.emit({ header, payload: EMPTY });
+  }
+}
