@@ -165,10 +165,23 @@ test('records: RTP timestamps going back (B-frames) stop the pull with "reordere
   const cam = camera(3, 0);
   for (const p of cam.unit(0, [IDR])) assert.equal(r.rtp(p, T0), null);
   for (const p of cam.unit(9000, [P])) assert.equal(r.rtp(p, T0 + 40), null);
+  for (const p of cam.unit(3000, [P])) assert.equal(r.rtp(p, T0 + 80), null); // one step back: not yet
+  for (const p of cam.unit(18000, [P])) assert.equal(r.rtp(p, T0 + 120), null);
   let stop = null;
-  for (const p of cam.unit(3000, [P])) stop = r.rtp(p, T0 + 80);
+  for (const p of cam.unit(12000, [P])) stop = r.rtp(p, T0 + 160);
   assert.equal(stop?.code, 'reordered');
-  assert.equal(video().length, 2);
+  assert.deepEqual(video().map((x) => x.pts), [0, 100e6, 200e6]);
+});
+
+test('records: the camera clock jumping back by more than half a second is a discontinuity, not reordering', () => {
+  const { r, video } = collect();
+  const cam = camera(4, 900000);
+  for (const p of cam.unit(0, [IDR])) r.rtp(p, T0);
+  for (const p of cam.unit(3600, [P])) r.rtp(p, T0 + 40);
+  for (let i = 0; i < 3; i++) for (const p of cam.unit(-900000 + 3600 * i, [i === 0 ? IDR : P])) assert.equal(r.rtp(p, T0 + 80 + 40 * i), null);
+  const v = video();
+  assert.deepEqual(v.map((x) => x.disc), [false, false, true, false, false]);
+  assert.deepEqual(v.map((x) => x.pts), [0, 40e6, 80e6, 120e6, 160e6]);
 });
 
 test('records: malformed packets and other payload types are dropped without a throw', () => {

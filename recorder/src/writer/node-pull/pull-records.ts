@@ -10,8 +10,9 @@
  * - a new SSRC (the camera restarted its encoder) gives an `ssrc` event and `disc` on its first
  *   unit; its media time continues from the old stream's by the arrival gap (as pull.py's new pad);
  * - access units carry Annex B with SPS/PPS in front of every keyframe (h264parse config-interval=-1);
- * - RTP timestamps going back mean a reordered stream (B-frames): `rtp()` answers `reordered`, the
- *   writer hands the camera to pull.py.
+ * - RTP timestamps stepping back by less than half a second, twice, mean a reordered stream
+ *   (B-frames): `rtp()` answers `reordered`, the writer hands the camera to pull.py; a larger step
+ *   back is the camera's clock jumping: a discontinuity, like a new SSRC.
  * Malformed packets are counted and dropped; nothing here throws on input.
  */
 import { emptyRtpHeader, H264Depacketizer, ParameterSetTracker, parseRtp, toAnnexB, type AccessUnit, type ParameterSets } from '@wardwall/server-kit';
@@ -37,6 +38,10 @@ export interface PullRecordsStop {
 const EMPTY = Buffer.alloc(0);
 const MAX_RETIRED = 16;
 const MAX_REPORTS = 32;
+/** A step back of at most this much media time is a reordered picture (B-frames); more is a clock jump, s. */
+const REORDER_WINDOW_S = 0.5;
+/** Reordered pictures seen before the stream is declared one with B-frames. */
+const REORDER_STEPS = 2;
 
 export class PullRecords {
   private readonly header = emptyRtpHeader();
@@ -52,6 +57,8 @@ export class PullRecords {
   private lastWall: number | null = null;
   private lastAuTs: number | null = null;
   private disc = false;
+  /** Small steps back of the RTP timestamp seen in this timeline. */
+  private backSteps = 0;
   private prevArrival = 0;
   private prevTs: number | null = null;
   /** Packets dropped: not RTP, another payload type, an old stream's. */
@@ -111,22 +118,32 @@ export class PullRecords {
       this.retired.push(this.ssrc);
       if (this.retired.length > MAX_RETIRED) this.retired.shift();
       this.depay = new H264Depacketizer();
-      this.unwrap = new RtpUnwrapper();
-      this.lastAuTs = null;
       this.prevTs = null;
-      this.disc = true;
-      // The new stream's media time goes on from the old one's by the time between them.
-      if (this.lastPtsNs !== null && this.lastWall !== null) this.baseNs = this.lastPtsNs + Math.max(1, Math.round((arrivalMs - this.lastWall) * 1e6));
+      this.restartTimeline(arrivalMs);
     }
     this.ssrc = ssrc;
     this.event({ k: 'ev', ev: 'ssrc', media: 'video', ssrc });
   }
 
+  /** A new media timeline (new SSRC, or a clock jumping back): it goes on from the old one's by the time between them. */
+  private restartTimeline(arrivalMs: number): void {
+    this.unwrap = new RtpUnwrapper();
+    this.lastAuTs = null;
+    this.backSteps = 0;
+    this.disc = true;
+    if (this.lastPtsNs !== null && this.lastWall !== null) this.baseNs = this.lastPtsNs + Math.max(1, Math.round((arrivalMs - this.lastWall) * 1e6));
+  }
+
   private unit(au: AccessUnit, wall: number): PullRecordsStop | null {
     if (this.lastAuTs !== null) {
       const d = rtpDelta(au.timestamp, this.lastAuTs);
-      if (d < 0) return { code: 'reordered', message: `RTP timestamps go back by ${-d} ticks: a stream with B-frames` };
       if (d === 0) return null; // a repeated timestamp: never a new picture
+      if (d < 0 && -d <= this.opts.clockRate * REORDER_WINDOW_S) {
+        // A step back of a few frames: pictures sent out of presentation order (B-frames).
+        if (++this.backSteps >= REORDER_STEPS) return { code: 'reordered', message: `RTP timestamps go back (by ${-d} ticks): a stream with B-frames` };
+        return null;
+      }
+      if (d < 0) this.restartTimeline(wall); // the camera's clock jumped back: a discontinuity
     }
     this.lastAuTs = au.timestamp;
     this.params.observe(au);
