@@ -10,7 +10,7 @@
  * both) and its descendants (pull.py processes, segment ffmpegs), NOT the camera server. Prints one
  * JSON object last: per engine the % of one core per camera in total and by part, and the saving.
  *
- * Options: `--cameras N` (default 20); env BENCH_SECONDS. `--smoke`: 2 cameras, 3 s; not a measurement.
+ * Options: `--cameras N` (default 20); env BENCH_SECONDS, BENCH_ENGINES (default `gstreamer,auto`). `--smoke`: 2 cameras, 3 s; not a measurement.
  */
 import { loadavg } from 'node:os';
 import { resolveConfig } from '@wardwall/common';
@@ -30,7 +30,10 @@ function camerasOption(): number {
 
 const CAMERAS = camerasOption();
 const SECONDS = benchOption('BENCH_SECONDS', 30, 3);
-const ENGINES = ['gstreamer', 'auto'] as const;
+const ENGINES = (process.env.BENCH_ENGINES ?? 'gstreamer,auto').split(',').map((e) => {
+  if (e !== 'gstreamer' && e !== 'auto') throw new Error(`BENCH_ENGINES: gstreamer and/or auto, got ${e}`);
+  return e;
+});
 const say = (s: string) => process.stderr.write(`[recorder-pull] ${s}\n`);
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -42,7 +45,16 @@ interface EngineResult {
   pull_processes_pct_per_camera: number;
   ffmpeg_pct_per_camera: number;
   processes: Record<string, number>;
+  /** Segments cut by the clock (not by duration) and pull restarts over the run, all cameras. */
+  cuts: Record<string, number>;
+  restarts: number;
   load_avg_1m: number;
+}
+
+function sumCuts(all: readonly Partial<Record<string, number>>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of all) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + (v ?? 0);
+  return out;
 }
 
 async function measure(cams: CameraServer, setting: (typeof ENGINES)[number]): Promise<EngineResult> {
@@ -80,6 +92,8 @@ async function measure(cams: CameraServer, setting: (typeof ENGINES)[number]): P
       pull_processes_pct_per_camera: per(pull),
       ffmpeg_pct_per_camera: per(ffmpeg),
       processes: cpu.countByProcess,
+      cuts: sumCuts(rec.health().cameras.map((c) => c.cuts)),
+      restarts: rec.health().cameras.reduce((a, c) => a + c.restarts, 0),
       load_avg_1m: round1(loadavg()[0]!),
     };
   } finally {
@@ -97,15 +111,16 @@ async function main(): Promise<void> {
   } finally {
     await cams.close();
   }
-  const [gst, node] = results as [EngineResult, EngineResult];
+  const gst = results.find((r) => r.engine === 'gstreamer');
+  const node = results.find((r) => r.engine === 'node');
   console.log(
     JSON.stringify({
       ...SMOKE_FIELD,
       cameras: CAMERAS,
       seconds: SECONDS,
-      gstreamer: gst,
-      node,
-      saving_pct_per_camera: round2(gst.total_pct_per_camera - node.total_pct_per_camera),
+      ...(gst ? { gstreamer: gst } : {}),
+      ...(node ? { node } : {}),
+      ...(gst && node ? { saving_pct_per_camera: round2(gst.total_pct_per_camera - node.total_pct_per_camera) } : {}),
       target_pct_per_camera: 1,
     }),
   );

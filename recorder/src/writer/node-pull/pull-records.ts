@@ -11,8 +11,9 @@
  *   unit; its media time continues from the old stream's by the arrival gap (as pull.py's new pad);
  * - access units carry Annex B with SPS/PPS in front of every keyframe (h264parse config-interval=-1);
  * - RTP timestamps stepping back by less than half a second, twice, mean a reordered stream
- *   (B-frames): `rtp()` answers `reordered`, the writer hands the camera to pull.py; a larger step
- *   back is the camera's clock jumping: a discontinuity, like a new SSRC.
+ *   (B-frames): `rtp()` answers `reordered`, the writer hands the camera to pull.py. A unit further
+ *   behind is a stray, written at the newest unit's time; ten in a row are the camera's clock
+ *   jumping back: a discontinuity, like a new SSRC.
  * Malformed packets are counted and dropped; nothing here throws on input.
  */
 import { emptyRtpHeader, H264Depacketizer, ParameterSetTracker, parseRtp, toAnnexB, type AccessUnit, type ParameterSets } from '@wardwall/server-kit';
@@ -42,6 +43,8 @@ const MAX_REPORTS = 32;
 const REORDER_WINDOW_S = 0.5;
 /** Reordered pictures seen before the stream is declared one with B-frames. */
 const REORDER_STEPS = 2;
+/** This many units in a row far behind the newest one are the camera's clock jumping back, not strays. */
+const JUMP_CONFIRM_UNITS = 10;
 
 export class PullRecords {
   private readonly header = emptyRtpHeader();
@@ -59,6 +62,8 @@ export class PullRecords {
   private disc = false;
   /** Small steps back of the RTP timestamp seen in this timeline. */
   private backSteps = 0;
+  /** Units in a row far behind the newest one. */
+  private behind = 0;
   private prevArrival = 0;
   private prevTs: number | null = null;
   /** Packets dropped: not RTP, another payload type, an old stream's. */
@@ -130,6 +135,7 @@ export class PullRecords {
     this.unwrap = new RtpUnwrapper();
     this.lastAuTs = null;
     this.backSteps = 0;
+    this.behind = 0;
     this.disc = true;
     if (this.lastPtsNs !== null && this.lastWall !== null) this.baseNs = this.lastPtsNs + Math.max(1, Math.round((arrivalMs - this.lastWall) * 1e6));
   }
@@ -143,13 +149,23 @@ export class PullRecords {
         if (++this.backSteps >= REORDER_STEPS) return { code: 'reordered', message: `RTP timestamps go back (by ${-d} ticks): a stream with B-frames` };
         return null;
       }
-      if (d < 0) this.restartTimeline(wall); // the camera's clock jumped back: a discontinuity
+      if (d < 0 && ++this.behind < JUMP_CONFIRM_UNITS) {
+        // Far behind the newest unit: a stray (servers under load send some), written at the
+        // newest unit's time so the timeline does not move; it is not a picture to drop (later
+        // frames may refer to it).
+        return this.emitUnit(au, this.lastPtsNs ?? 0, wall, false);
+      }
+      if (d < 0) this.restartTimeline(wall); // still behind: the camera's clock jumped back, a discontinuity
     }
+    this.behind = 0;
     this.lastAuTs = au.timestamp;
+    return this.emitUnit(au, this.baseNs + ticksToNs(this.unwrap.unwrap(au.timestamp), this.opts.clockRate), wall);
+  }
+
+  private emitUnit(au: AccessUnit, pts: number, wall: number, inTime = true): null {
     this.params.observe(au);
-    const pts = this.baseNs + ticksToNs(this.unwrap.unwrap(au.timestamp), this.opts.clockRate);
     const sr = this.ssrc === null ? undefined : this.reports.get(this.ssrc);
-    const ntp = sr ? captureTimeMs(au.timestamp, sr, this.opts.clockRate) : null;
+    const ntp = sr && inTime ? captureTimeMs(au.timestamp, sr, this.opts.clockRate) : null;
     const payload = toAnnexB(au, au.keyframe ? this.params.get() : null);
     this.lastPtsNs = pts;
     this.lastWall = wall;
