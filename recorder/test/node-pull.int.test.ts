@@ -201,4 +201,8 @@ test('a server sending malformed RTP/RTCP: the Node pull ends each session with 
   assert.notEqual(st.state, 'recording');
   assert.ok(st.lastFault !== null);
   assert.ok(lines.length > 0 && !lines.some((l) => l.includes('secret')), 'no password in the log');
+  // The recorder still serves.
+  const health = await getJson(`http://127.0.0.1:${rec.port}/api/health`);
+  assert.ok(health.status === 200 || health.status === 503, String(health.status));
+  assert.equal(JSON.stringify(health.body).includes('secret'), false);
 });
