@@ -1,6 +1,8 @@
 /**
- * One camera's recording. A supervised GStreamer pull (pull.py: the camera URL goes in on stdin,
- * never on a command line) delivers access units stamped with the server's wall clock at arrival;
+ * One camera's recording. A pull delivers access units stamped with the server's wall clock at
+ * arrival: the in-process Node pull (node-pull/, RTSP H.264 without reordering, audio absent or not
+ * recorded) or the supervised GStreamer pull (pull.py: the camera URL goes in on stdin, never on a
+ * command line) for everything else, chosen by node-pull/pull-engine.ts and `recorder.pullEngine`;
  * the segment clock (segment-clock.ts) dates them and decides where segments are cut (duration,
  * timestamp discontinuities such as an encoder restart with a new SSRC, gaps, drift between media
  * and wall time); each segment is written by its own ffmpeg, fed MPEG-TS on stdin, into a
@@ -40,12 +42,12 @@ export type WriterState = 'starting' | 'recording' | 'retrying' | 'stopped';
  * Cameras the Node pull handed to the GStreamer pull (a reordered stream, an SDP it cannot carry):
  * remembered for the recorder's lifetime, so a camera does not flap between the engines.
  */
-const pullEngineByCamera = new Map<string, { engine: PullEngine; url: string }>();
+const pullEngineByCamera = new Map<string, { engine: PullEngine; url: string; audio: boolean }>();
 
-/** The engine remembered for a camera (its URL unchanged), if any. */
-export function rememberedPullEngine(camera: string, url: string): PullEngine | null {
+/** The engine remembered for a camera (its URL and audio setting unchanged), if any. */
+export function rememberedPullEngine(camera: string, url: string, audio: boolean): PullEngine | null {
   const r = pullEngineByCamera.get(camera);
-  return r && r.url === url ? r.engine : null;
+  return r && r.url === url && r.audio === audio ? r.engine : null;
 }
 
 /** What the writer and the GStreamer pull share: one supervised run after another. */
@@ -181,7 +183,7 @@ export class CameraWriter extends EventEmitter<Events> {
       },
     });
     const setting = opts.pullEngine ?? 'auto';
-    const first = choosePullEngine({ setting, url: opts.url, recordAudio: opts.audio, tracks: null, remembered: rememberedPullEngine(opts.camera, opts.url) });
+    const first = choosePullEngine({ setting, url: opts.url, recordAudio: opts.audio, tracks: null, remembered: rememberedPullEngine(opts.camera, opts.url, opts.audio) });
     this.proc = first.engine === 'node' ? this.nodePull(setting) : this.gst;
     this.status.pullEngine = first.engine;
     this.watch(this.proc);
@@ -207,11 +209,11 @@ export class CameraWriter extends EventEmitter<Events> {
       ...(opts.now ? { now: opts.now } : {}),
       beforeRun: () => this.beforeRun(),
       onRecord: (r) => this.onRecord(r),
-      decide: (tracks, profileIdc) => choosePullEngine({ setting, url: opts.url, recordAudio: opts.audio, tracks, profileIdc, remembered: rememberedPullEngine(opts.camera, opts.url) }),
+      decide: (tracks, profileIdc) => choosePullEngine({ setting, url: opts.url, recordAudio: opts.audio, tracks, profileIdc, remembered: rememberedPullEngine(opts.camera, opts.url, opts.audio) }),
     });
     pull.on('fallback', (reason) => {
       // The camera is one for pull.py: from now on (for this URL) it records through GStreamer.
-      pullEngineByCamera.set(opts.camera, { engine: 'gstreamer', url: opts.url });
+      pullEngineByCamera.set(opts.camera, { engine: 'gstreamer', url: opts.url, audio: opts.audio });
       this.log.info({ camera: opts.camera, reason }, 'recording through the GStreamer pull');
       this.status.pullEngine = 'gstreamer';
       this.endSegment('engine change');
