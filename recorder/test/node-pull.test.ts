@@ -173,6 +173,32 @@ test('records: RTP timestamps going back (B-frames) stop the pull with "reordere
   assert.deepEqual(video().map((x) => x.pts), [0, 100e6, 200e6]);
 });
 
+test('records: steps back far apart, or in a baseline stream (no B-frames by its SPS), are strays, not reordering', () => {
+  const far = collect();
+  const cam = camera(3, 0);
+  let ts = 0;
+  const next = (r: PullRecords, step: number, wall: number) => {
+    ts += step;
+    let stop = null;
+    for (const p of cam.unit(ts, [P])) stop = r.rtp(p, wall);
+    return stop;
+  };
+  for (const p of cam.unit(0, [IDR])) far.r.rtp(p, T0);
+  assert.equal(next(far.r, 3600, T0), null);
+  assert.equal(next(far.r, -1800, T0), null); // one step back
+  for (let i = 0; i < 60; i++) assert.equal(next(far.r, 3600, T0), null);
+  assert.equal(next(far.r, -1800, T0), null); // another, 60 units later: still not B-frames
+  const out: PullRecord[] = [];
+  const base = new PullRecords({ payloadType: 96, clockRate: 90000, reorderPossible: false, emit: (x) => out.push(x) });
+  ts = 0;
+  for (const p of cam.unit(0, [IDR])) base.rtp(p, T0);
+  for (let i = 0; i < 5; i++) {
+    assert.equal(next(base, 7200, T0), null);
+    assert.equal(next(base, -3600, T0), null); // a stray: written at the newest time
+  }
+  assert.equal(out.filter((x) => x.header.k === 'v').length, 11);
+});
+
 test('records: a unit far behind the newest is a stray written at the newest time; ten in a row are the clock jumping back (a discontinuity)', () => {
   const { r, video } = collect();
   const cam = camera(4, 900000);

@@ -32,6 +32,9 @@ export interface NodePullOptions {
   now?: () => number;
 }
 
+/** H.264 baseline profile_idc: no B-slices. */
+const BASELINE = 66;
+
 interface Events {
   started: [pid: number];
   exited: [info: ExitInfo];
@@ -104,7 +107,7 @@ export class NodePull extends EventEmitter<Events> {
           const profileIdc = sprop ? (spsInfo(sprop.sps)?.profileIdc ?? null) : null;
           choice = this.opts.decide(tracks, profileIdc);
           if (choice.engine !== 'node' || !video) return [];
-          records = new PullRecords({ payloadType: video.payloadType, clockRate: video.clockRate || 90000, paramSets: sprop, emit: (r) => this.record(r) });
+          records = new PullRecords({ payloadType: video.payloadType, clockRate: video.clockRate || 90000, paramSets: sprop, reorderPossible: profileIdc !== BASELINE, emit: (r) => this.record(r) });
           records.caps();
           return [video];
         },

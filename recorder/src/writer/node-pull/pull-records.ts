@@ -10,8 +10,8 @@
  * - a new SSRC (the camera restarted its encoder) gives an `ssrc` event and `disc` on its first
  *   unit; its media time continues from the old stream's by the arrival gap (as pull.py's new pad);
  * - access units carry Annex B with SPS/PPS in front of every keyframe (h264parse config-interval=-1);
- * - RTP timestamps stepping back by less than half a second, twice, mean a reordered stream
- *   (B-frames): `rtp()` answers `reordered`, the writer hands the camera to pull.py. A unit further
+ * - RTP timestamps stepping back by less than half a second, twice within 50 units, mean a
+ *   reordered stream (B-frames; not looked for in a baseline stream): `rtp()` answers `reordered`, the writer hands the camera to pull.py. A unit further
  *   behind is a stray, written at the newest unit's time; ten in a row are the camera's clock
  *   jumping back: a discontinuity, like a new SSRC.
  * Malformed packets are counted and dropped; nothing here throws on input.
@@ -28,6 +28,11 @@ export interface PullRecordsOptions {
   clockRate: number;
   /** The SDP's sprop-parameter-sets, if any. */
   paramSets?: ParameterSets | null;
+  /**
+   * The stream may carry B-frames (default true); false when its SPS says it cannot (baseline
+   * profile): steps back of its RTP time are then strays, never a reason to hand it to pull.py.
+   */
+  reorderPossible?: boolean;
   emit: (record: PullRecord) => void;
 }
 
@@ -43,6 +48,8 @@ const MAX_REPORTS = 32;
 const REORDER_WINDOW_S = 0.5;
 /** Reordered pictures seen before the stream is declared one with B-frames. */
 const REORDER_STEPS = 2;
+/** … within this many units of each other. */
+const REORDER_SPAN_UNITS = 50;
 /** This many units in a row far behind the newest one are the camera's clock jumping back, not strays. */
 const JUMP_CONFIRM_UNITS = 10;
 
@@ -62,6 +69,7 @@ export class PullRecords {
   private disc = false;
   /** Small steps back of the RTP timestamp seen in this timeline. */
   private backSteps = 0;
+  private sinceBackStep = 0;
   /** Units in a row far behind the newest one. */
   private behind = 0;
   private prevArrival = 0;
@@ -144,8 +152,11 @@ export class PullRecords {
     if (this.lastAuTs !== null) {
       const d = rtpDelta(au.timestamp, this.lastAuTs);
       if (d === 0) return null; // a repeated timestamp: never a new picture
-      if (d < 0 && -d <= this.opts.clockRate * REORDER_WINDOW_S) {
-        // A step back of a few frames: pictures sent out of presentation order (B-frames).
+      if (d < 0 && -d <= this.opts.clockRate * REORDER_WINDOW_S && this.opts.reorderPossible !== false) {
+        // A step back of a few frames: pictures sent out of presentation order (B-frames), when
+        // another comes soon after (B-frame streams step back every few frames).
+        if (this.sinceBackStep > REORDER_SPAN_UNITS) this.backSteps = 0;
+        this.sinceBackStep = 0;
         if (++this.backSteps >= REORDER_STEPS) return { code: 'reordered', message: `RTP timestamps go back (by ${-d} ticks): a stream with B-frames` };
         return null;
       }
@@ -158,6 +169,7 @@ export class PullRecords {
       if (d < 0) this.restartTimeline(wall); // still behind: the camera's clock jumped back, a discontinuity
     }
     this.behind = 0;
+    this.sinceBackStep++;
     this.lastAuTs = au.timestamp;
     return this.emitUnit(au, this.baseNs + ticksToNs(this.unwrap.unwrap(au.timestamp), this.opts.clockRate), wall);
   }
