@@ -1,8 +1,8 @@
 /**
- * The capacity bench's cameras (bench/capacity.ts, bench/recorder-pull.ts): ONE pre-encoded clip
+ * The capacity bench's cameras (bench/capacity.ts, bench/rtsp-client.ts): ONE pre-encoded clip
  * (640×360, 25 fps, GOP 2 s, the demo cameras' picture; rendered once into the cache) served to N
- * RTSP paths by one python3 process with Debian GStreamer's RTSP server (capacity-cameras.py), on
- * loopback, with basic credentials (through its stdin, never on a command line).
+ * RTSP paths (`/cam-<i>`, basic credentials) by one python3 process with Debian GStreamer's RTSP
+ * server (capacity-cameras.py) on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoFilterGraph, DEFAULT_FONT, encoderArgs } from '@wardwall/endpoint/demo';
 
+/** The clip every camera plays. */
 export const CLIP = { width: 640, height: 360, fps: 25, gopFrames: 50, bitrateKbps: 800, seconds: 10 };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function cacheDir(): string {

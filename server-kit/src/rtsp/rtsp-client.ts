@@ -18,7 +18,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { describeUrl } from '@wardwall/common';
 import { chooseAuthorizer, parseChallenges, splitRtspUrl, type Authorizer, type RtspCredentials } from './rtsp-auth.js';
-import { errorCodeOfStatus, RtspError, type RtspErrorCode } from './rtsp-error.js';
+import { errorCodeOfStatus, RtspError } from './rtsp-error.js';
 import { InterleavedFramer } from './rtsp-framer.js';
 import { header, parseInterleaved, parseSessionHeader, publicMethods, type RtspHead, type RtspResponse, type RtspSessionHeader } from './rtsp-message.js';
 import { describeBase, parseSdp, type RtspTrack } from './sdp-tracks.js';
@@ -427,4 +427,3 @@ export class RtspClient extends EventEmitter<RtspClientEvents> {
   }
 }
 
-export type { RtspErrorCode };
