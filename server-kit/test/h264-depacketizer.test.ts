@@ -48,7 +48,7 @@ class Feed {
     const pkt = buildRtp({ marker, payloadType: 96, sequenceNumber: this.seq, timestamp: ts, ssrc: 1 }, payload);
     this.seq = (this.seq + 1) & 0xffff;
     const au = this.d.push(pkt, parseRtp(pkt)!);
-    if (au) this.aus.push(au);
+    for (let u = au; u; u = this.d.next()) this.aus.push(u);
     return au;
   }
 }
@@ -92,14 +92,17 @@ test('an access unit also ends when the timestamp changes (marker lost or never 
   assert.ok(first);
   assert.equal(first.timestamp, 1000);
   assert.equal(first.keyframe, true);
-  // The new unit's own marker in the same call: it completes at the next timestamp change instead.
+  // The new unit's own marker in the same call: the second unit comes from next().
   const f2 = new Feed();
   f2.send(nal(1, 10), 1000);
   const a = f2.send(nal(1, 20), 4600, true)!;
   assert.equal(a.timestamp, 1000);
+  assert.deepEqual(f2.aus.map((u) => u.timestamp), [1000, 4600]);
+  assert.equal(f2.d.next(), null);
   const b = f2.send(nal(1, 30), 8200, true)!;
-  assert.equal(b.timestamp, 4600);
-  assert.equal(f2.d.flush()?.timestamp, 8200);
+  assert.equal(b.timestamp, 8200);
+  f2.send(nal(1, 30), 11800);
+  assert.equal(f2.d.flush()?.timestamp, 11800);
   assert.equal(f2.d.flush(), null);
 });
 
@@ -200,4 +203,31 @@ test('toAnnexB: start codes, SPS/PPS put in front (after an AUD) only when absen
   assert.ok(toAnnexB(au, { sps: SPS, pps: PPS }).equals(Buffer.concat([sc, AUD, sc, SPS, sc, PPS, sc, idr])));
   const withPs: AccessUnit = { ...au, nalus: [SPS, PPS, idr], hasParameterSets: true };
   assert.ok(toAnnexB(withPs, { sps: Buffer.from([0x67, 1, 2, 3]), pps: PPS }).equals(Buffer.concat([sc, SPS, sc, PPS, sc, idr])));
+});
+
+test('a new source (another SSRC, or numbering far away) starts over instead of looking late', () => {
+  const d = new H264Depacketizer();
+  const aus: AccessUnit[] = [];
+  const send = (ssrc: number, seq: number, ts: number, payload: Buffer, marker: boolean): void => {
+    const pkt = buildRtp({ marker, payloadType: 96, sequenceNumber: seq, timestamp: ts, ssrc }, payload);
+    for (let au = d.push(pkt, parseRtp(pkt)!); au; au = d.next()) aus.push(au);
+  };
+  send(1, 5000, 100, nal(1, 10), true);
+  send(1, 5001, 3700, nal(1, 10), false); // its marker packet never comes: the encoder restarted
+  send(2, 4000, 9, nal(5, 10), true); // new SSRC, sequence "behind"
+  send(2, 4001, 3609, nal(1, 10), true);
+  assert.deepEqual(aus.map((u) => [u.timestamp, u.keyframe]), [[100, false], [3700, false], [9, true], [3609, false]]);
+  assert.equal(d.late, 0);
+  assert.equal(d.sources, 1);
+  send(2, 4002 + 20000, 7209, nal(1, 10), true); // same SSRC, far jump
+  assert.equal(aus.length, 5);
+  assert.equal(aus[4]!.damaged, false);
+  assert.equal(d.sources, 2);
+  assert.equal(d.gaps, 0);
+  // reset (a new RTSP session): the unit in progress is dropped, any numbering accepted.
+  send(2, 30000, 10809, nal(1, 10), false);
+  d.reset();
+  send(2, 29000, 10809, nal(1, 20), true);
+  assert.equal(aus.length, 6);
+  assert.deepEqual(aus[5]!.nalus.map((n) => n.length), [20]);
 });

@@ -26,6 +26,11 @@ test('spsInfo: x264 high 1080p (emulation prevention, cropping, VUI 25 fps)', ()
   assert.deepEqual(spsInfo(sps), { profileIdc: 100, constraintFlags: 0, levelIdc: 40, profileLevelId: '640028', chromaFormatIdc: 1, width: 1920, height: 1080, frameRate: 25 });
 });
 
+test('spsInfo: openh264 constrained baseline 640×360 (cropping 368 → 360, no VUI timing)', () => {
+  const { sps } = spropParameterSets('sprop-parameter-sets=Z0LAHoyNQFAX/LAPCIRq,aM48gA==')!;
+  assert.deepEqual(spsInfo(sps), { profileIdc: 66, constraintFlags: 0xc0, levelIdc: 30, profileLevelId: '42c01e', chromaFormatIdc: 1, width: 640, height: 360, frameRate: null });
+});
+
 test('spsInfo: truncated or wrong input gives null; a truncated VUI loses only the frame rate', () => {
   const { sps } = spropParameterSets(X264_FMTP)!;
   assert.equal(spsInfo(Buffer.alloc(0)), null);

@@ -57,9 +57,9 @@ test('fuzz: 20000 random/mutated packets, nothing throws', () => {
     packetNalTypes(pkt, hdr);
     gate.before(pkt, hdr);
     if (int(3000) === 0) rw.reset();
-    const au = depay.push(pkt, hdr);
+    const first = depay.push(pkt, hdr);
     if (rw.rewrite(pkt, hdr, i)) assert.ok(parseRtp(pkt), 'still an RTP packet after the rewrite');
-    if (au) {
+    for (let au = first; au; au = depay.next()) {
       units++;
       assert.ok(au.bytes <= 64 * 1024);
       tracker.observe(au);

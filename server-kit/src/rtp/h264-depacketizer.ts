@@ -13,6 +13,9 @@ export const NAL_SPS = 7;
 export const NAL_PPS = 8;
 export const NAL_AUD = 9;
 const STAP_A = 24;
+/** Sequence distances beyond which a packet is taken for a new source rather than late or a gap. */
+const MAX_LATE = 3000;
+const MAX_GAP = 3000;
 const FU_A = 28;
 
 export interface AccessUnit {
@@ -40,6 +43,8 @@ export const DEFAULT_MAX_ACCESS_UNIT_BYTES = 4 * 1024 * 1024;
 export class H264Depacketizer {
   private readonly maxBytes: number;
   private lastSeq = -1;
+  private ssrc = 0;
+  private queued: AccessUnit | null = null;
   // The access unit being assembled.
   private auActive = false;
   private auTs = 0;
@@ -70,29 +75,40 @@ export class H264Depacketizer {
   late = 0;
   /** Sequence gaps seen. */
   gaps = 0;
+  /** New sources seen after the first: another SSRC, or a sequence jump beyond 3000 either way. */
+  sources = 0;
 
   constructor(opts: H264DepacketizerOptions = {}) {
     this.maxBytes = opts.maxAccessUnitBytes ?? DEFAULT_MAX_ACCESS_UNIT_BYTES;
   }
 
+  private readonly slab = new Slab();
+
   /** Takes one packet; returns the access unit it completed, if any. */
   push(buf: Buffer, h: RtpHeader): AccessUnit | null {
+    this.queued = null;
     const seq = h.sequenceNumber;
     let gap = false;
+    let newSource = false;
     if (this.lastSeq >= 0) {
       const d = seqDelta(seq, this.lastSeq);
-      if (d <= 0) {
+      if (h.ssrc !== this.ssrc || d < -MAX_LATE || d > MAX_GAP) {
+        // Another source (the camera's encoder restarted) or numbering far away: start over, as
+        // the rewriter rebases (a new source's random base would otherwise look "late" for ages).
+        newSource = true;
+        this.sources++;
+      } else if (d <= 0) {
         this.late++;
         return null;
-      }
-      if (d > 1) {
+      } else if (d > 1) {
         gap = true;
         this.gaps++;
       }
     }
     this.lastSeq = seq;
+    this.ssrc = h.ssrc;
     let done: AccessUnit | null = null;
-    if (this.auActive && h.timestamp !== this.auTs) {
+    if (this.auActive && (h.timestamp !== this.auTs || newSource)) {
       // The previous access unit lost its marker packet (or the camera never sets it).
       this.dropFu();
       done = this.finish();
@@ -103,13 +119,32 @@ export class H264Depacketizer {
       this.dropFu();
     }
     this.payload(buf, h.payloadOffset, h.payloadEnd);
-    // A marker completes the unit, unless one was completed already in this call (it then ends at
-    // the next timestamp change, or by flush()).
-    if (h.marker && done === null) {
+    if (h.marker) {
       this.dropFu();
-      done = this.finish();
+      // A second unit completed by this packet (the previous one lost its marker packet): next().
+      if (done === null) done = this.finish();
+      else this.queued = this.finish();
     }
     return done;
+  }
+
+  /**
+   * A further access unit completed by the last push (at most one; only when the previous unit's
+   * marker packet was lost and this packet ends the next unit). Read it right after push:
+   * `for (let au = d.push(buf, h); au; au = d.next()) …`; the next push forgets it.
+   */
+  next(): AccessUnit | null {
+    const q = this.queued;
+    this.queued = null;
+    return q;
+  }
+
+  /** Forget the stream (a new RTSP session): the unit in progress is dropped. */
+  reset(): void {
+    this.dropFu();
+    this.fuSkipping = false;
+    this.auActive = false;
+    this.lastSeq = -1;
   }
 
   /** The access unit in progress, as it is (end of stream); null when none. */
@@ -187,7 +222,7 @@ export class H264Depacketizer {
       this.fuBytes += chunk.length;
       if (this.bytes + this.fuBytes > this.maxBytes) this.overflow();
       if (isEnd && this.fuActive) {
-        const nal = Buffer.allocUnsafe(this.fuBytes);
+        const nal = this.slab.take(this.fuBytes);
         nal[0] = this.fuHeader;
         let o = 1;
         for (const c of this.fuChunks) {
@@ -325,4 +360,29 @@ export function toAnnexB(au: AccessUnit, paramSets?: { sps: Uint8Array; pps: Uin
   if (pps) put(pps);
   for (; i < au.nalus.length; i++) put(au.nalus[i]!);
   return out;
+}
+
+const SLAB_BYTES = 256 * 1024;
+
+/**
+ * Reassembled NAL units are carved out of 256 KiB slabs rather than allocated one by one: a large
+ * Buffer costs microseconds to allocate, a view of a slab ~100 ns. A slab lives as long as a NAL
+ * unit in it is kept (the GOP: about one GOP's worth of slabs per camera). NAL units larger than
+ * half a slab get their own buffer.
+ */
+class Slab {
+  private buf: Buffer = Buffer.allocUnsafeSlow(0);
+  private used = 0;
+
+  take(size: number): Buffer {
+    if (size > SLAB_BYTES / 2) return Buffer.allocUnsafeSlow(size);
+    if (this.used + size > this.buf.length) {
+      this.buf = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.used = 0;
+    }
+    const out = this.buf.subarray(this.used, this.used + size);
+    // Keep views 8-byte aligned (cheap, and friendlier to whoever reads them as words).
+    this.used += (size + 7) & ~7;
+    return out;
+  }
 }

@@ -99,8 +99,15 @@ export class RtpRewriter {
     buf[1] = (buf[1]! & 0x80) | this.payloadType;
     buf[2] = seq >>> 8;
     buf[3] = seq & 0xff;
-    buf.writeUInt32BE(ts, 4);
-    buf.writeUInt32BE(this.ssrc, 8);
+    buf[4] = ts >>> 24;
+    buf[5] = (ts >>> 16) & 0xff;
+    buf[6] = (ts >>> 8) & 0xff;
+    buf[7] = ts & 0xff;
+    const ssrc = this.ssrc;
+    buf[8] = ssrc >>> 24;
+    buf[9] = (ssrc >>> 16) & 0xff;
+    buf[10] = (ssrc >>> 8) & 0xff;
+    buf[11] = ssrc & 0xff;
     this.note(h, seq, ts, nowMs);
     return true;
   }
