@@ -131,6 +131,15 @@ test('records: without markers a unit ends at the next timestamp, stamped with i
   assert.deepEqual(v.map((x) => x.pts), [0, ticksToNs(3000, 90000)]);
 });
 
+test('records: a packet that completes two units (the first lost its marker) gives both, each with its own arrival', () => {
+  const { r, video } = collect();
+  const cam = camera(8, 0);
+  for (const p of cam.unit(0, [IDR], true)) r.rtp(p, T0);
+  for (const p of cam.unit(3600, [P], false)) r.rtp(p, T0 + 40); // its marker packet lost
+  for (const p of cam.unit(7200, [P], true)) r.rtp(p, T0 + 80); // ends the unit before it and itself
+  assert.deepEqual(video().map((x) => [x.pts, x.wall]), [[0, T0], [40e6, T0 + 40], [80e6, T0 + 80]]);
+});
+
 test('records: ntp from the latest sender report of the same SSRC', () => {
   const { r, video } = collect();
   const cam = camera(0xabc, 500000);

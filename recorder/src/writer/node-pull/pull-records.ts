@@ -105,10 +105,13 @@ export class PullRecords {
     const prevArrival = this.prevTs === h.timestamp ? arrivalMs : this.prevArrival;
     this.prevArrival = arrivalMs;
     this.prevTs = h.timestamp;
-    const au = this.depay.push(packet, h);
-    if (!au) return null;
-    // The unit ended at this packet (its marker) or before it (this packet opened the next one).
-    return this.unit(au, au.timestamp === h.timestamp ? arrivalMs : prevArrival);
+    // Up to two units: the previous one (its marker lost) and this packet's own at its marker.
+    for (let au = this.depay.push(packet, h); au; au = this.depay.next()) {
+      // The unit ended at this packet (its marker) or before it (this packet opened the next one).
+      const stop = this.unit(au, au.timestamp === h.timestamp ? arrivalMs : prevArrival);
+      if (stop) return stop;
+    }
+    return null;
   }
 
   /** One RTCP packet (compound) of the video track. */
