@@ -37,7 +37,7 @@ export async function testConfig(o: TestConfigOptions): Promise<Readonly<Config>
     endpoint: { host: '127.0.0.1', rtspPort: rtsp, rtmpPort: rtmp, httpPort: http },
     // The endpoint secret lives beside the SFU's data: a temporary folder, not the worktree's data/.
     sfu: { dataDir: mkdtempSync(join(tmpdir(), 'wardwall-sfu-')) },
-    recorder: { host: '127.0.0.1', port: rec, dataDir: o.dataDir, segmentSeconds: o.segmentSeconds ?? 4, retention: { minFreeBytes: 0, ...o.retention } },
+    recorder: { host: '127.0.0.1', port: rec, dataDir: o.dataDir, segmentSeconds: o.segmentSeconds ?? 4, ...(process.env.WARDWALL_TEST_PULL_ENGINE ? { pullEngine: process.env.WARDWALL_TEST_PULL_ENGINE as 'auto' | 'gstreamer' } : {}), retention: { minFreeBytes: 0, ...o.retention } },
     log: { level: 'warn' },
     // The recorder alone (no SFU, no accounts): access control is tested with the SFU in sfu/test/auth-*.
     auth: { enabled: false },

@@ -327,6 +327,12 @@ export const configSchema = z
         backoffMs: z.array(z.number().int().min(0).max(600000)).min(1).default([500, 1000, 2000, 5000, 10000]),
         /** A recording whose file stops growing this long is restarted. */
         stallMs: z.number().int().min(1000).max(600000).default(6000),
+        /**
+         * Which pull reads a camera for recording: 'auto' = the in-process Node pull where it can
+         * carry the camera (RTSP H.264 without reordering, audio absent or not recorded), pull.py
+         * (GStreamer) otherwise; 'gstreamer' = pull.py always.
+         */
+        pullEngine: z.enum(['auto', 'gstreamer']).default('auto'),
         /** Evidence holds made through the API (bookmarks' holds are made by the SFU's service token). */
         holds: z
           .object({

@@ -133,6 +133,7 @@ export async function startRecorder(config: Readonly<Config>, opts: RecorderOpti
           stallMs: opts.stallMs ?? rc.stallMs,
           tickMs: opts.tickMs ?? 1000,
           ioTimeoutMs: opts.ioTimeoutMs ?? 5000,
+          pullEngine: rc.pullEngine,
           ...(opts.now ? { now: opts.now } : {}),
         },
         store,

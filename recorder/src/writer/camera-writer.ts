@@ -1,6 +1,8 @@
 /**
- * One camera's recording. A supervised GStreamer pull (pull.py: the camera URL goes in on stdin,
- * never on a command line) delivers access units stamped with the server's wall clock at arrival;
+ * One camera's recording. A pull delivers access units stamped with the server's wall clock at
+ * arrival: the in-process Node pull (node-pull/, RTSP H.264 without reordering, audio absent or not
+ * recorded) or the supervised GStreamer pull (pull.py: the camera URL goes in on stdin, never on a
+ * command line) for everything else, chosen by node-pull/pull-engine.ts and `recorder.pullEngine`;
  * the segment clock (segment-clock.ts) dates them and decides where segments are cut (duration,
  * timestamp discontinuities such as an encoder restart with a new SSRC, gaps, drift between media
  * and wall time); each segment is written by its own ffmpeg, fed MPEG-TS on stdin, into a
@@ -15,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
 import { spawn as nodeSpawn, type SpawnOptions, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-import { SupervisedProcess } from '@wardwall/server-kit';
+import { SupervisedProcess, type ExitInfo } from '@wardwall/server-kit';
 import type { SegmentStore } from '../store/store.js';
 import { readFmp4, fmp4DurationMs, type Fmp4Info } from '../store/fmp4.js';
 import { compactUtc, newRunId, parseIncomingName } from '../store/naming.js';
@@ -24,6 +26,8 @@ import { segmentArgs, classifyStderr, type WriterFault } from './ffmpeg-args.js'
 import { PullReader, type PullRecord } from './pull-protocol.js';
 import { SegmentClock, type CutReason } from './segment-clock.js';
 import { TsMuxer, type VideoCodec } from './ts-mux.js';
+import { NodePull } from './node-pull/node-pull.js';
+import { choosePullEngine, type PullEngine, type PullEngineSetting } from './node-pull/pull-engine.js';
 
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
 /** Debian's python3 (with python3-gi), not whatever python3 comes first on PATH. */
@@ -33,6 +37,29 @@ const CAMERA_CLOCK_WARN_MS = 1000;
 export const PULL_SCRIPT = fileURLToPath(new URL('./pull.py', import.meta.url));
 
 export type WriterState = 'starting' | 'recording' | 'retrying' | 'stopped';
+
+/**
+ * Cameras the Node pull handed to the GStreamer pull (a reordered stream, an SDP it cannot carry):
+ * remembered for the recorder's lifetime, so a camera does not flap between the engines.
+ */
+const pullEngineByCamera = new Map<string, { engine: PullEngine; url: string; audio: boolean }>();
+
+/** The engine remembered for a camera (its URL and audio setting unchanged), if any. */
+export function rememberedPullEngine(camera: string, url: string, audio: boolean): PullEngine | null {
+  const r = pullEngineByCamera.get(camera);
+  return r && r.url === url && r.audio === audio ? r.engine : null;
+}
+
+/** What the writer and the GStreamer pull share: one supervised run after another. */
+interface PullRunner {
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  start(): void;
+  restart(reason: string): void;
+  stop(): Promise<void>;
+  on(event: 'started', l: (pid: number) => void): unknown;
+  on(event: 'exited', l: (info: ExitInfo) => void): unknown;
+}
 
 export interface WriterOptions {
   camera: string;
@@ -55,6 +82,8 @@ export interface WriterOptions {
   pythonPath?: string;
   spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
   now?: () => number;
+  /** 'auto': the in-process Node pull where it can carry the camera, else pull.py; 'gstreamer': pull.py always. */
+  pullEngine?: PullEngineSetting;
 }
 
 export interface WriterStatus {
@@ -73,6 +102,8 @@ export interface WriterStatus {
   /** The camera's codecs as the pull found them. */
   video: VideoCodec | null;
   audio: 'aac' | 'g711' | null;
+  /** Which pull carries the camera ('node' until the DESCRIBE answer says otherwise). */
+  pullEngine: PullEngine;
 }
 
 interface Events {
@@ -97,7 +128,8 @@ interface Segment {
 const MAX_BACKLOG = 64 * 1024 * 1024;
 
 export class CameraWriter extends EventEmitter<Events> {
-  private readonly proc: SupervisedProcess;
+  private proc: PullRunner;
+  private readonly gst: SupervisedProcess;
   private readonly now: () => number;
   private reader = new PullReader();
   private clock: SegmentClock;
@@ -124,10 +156,10 @@ export class CameraWriter extends EventEmitter<Events> {
     super();
     this.now = opts.now ?? Date.now;
     this.clock = this.newClock();
-    this.status = { camera: opts.camera, state: 'stopped', lastFootageMs: null, since: this.now(), restarts: 0, lastFault: null, lastFaultAt: null, cuts: {}, cameraClockOffMs: null, video: null, audio: null };
+    this.status = { camera: opts.camera, state: 'stopped', lastFootageMs: null, since: this.now(), restarts: 0, lastFault: null, lastFaultAt: null, cuts: {}, cameraClockOffMs: null, video: null, audio: null, pullEngine: 'gstreamer' };
     const baseSpawn = opts.spawn ?? nodeSpawn;
     const settings = JSON.stringify({ url: opts.url, audio: opts.audio, tcpTimeoutMs: opts.ioTimeoutMs }) + '\n';
-    this.proc = new SupervisedProcess({
+    this.gst = new SupervisedProcess({
       name: `recorder ${opts.camera}`,
       backoffMs: opts.backoffMs,
       stableAfterMs: opts.stableAfterMs,
@@ -142,11 +174,7 @@ export class CameraWriter extends EventEmitter<Events> {
       ...(opts.now ? { now: opts.now } : {}),
       onStdout: (chunk) => this.onPull(chunk),
       spec: () => {
-        this.reader = new PullReader();
-        this.clock = this.newClock();
-        this.lastFrameAt = this.now();
-        this.pullFault = null;
-        this.audioSeen = false;
+        this.beforeRun();
         const py = opts.pythonPath ?? PYTHON;
         const args = ['-u', PULL_SCRIPT];
         // The pull and the segment ffmpegs get SIGTERM when the recorder dies (no orphan recording on).
@@ -154,8 +182,53 @@ export class CameraWriter extends EventEmitter<Events> {
         return { command, args: allArgs, env: { ...process.env, GST_DEBUG: '0' } };
       },
     });
-    this.proc.on('started', () => this.setState('starting'));
-    this.proc.on('exited', (info) => {
+    const setting = opts.pullEngine ?? 'auto';
+    const first = choosePullEngine({ setting, url: opts.url, recordAudio: opts.audio, tracks: null, remembered: rememberedPullEngine(opts.camera, opts.url, opts.audio) });
+    this.proc = first.engine === 'node' ? this.nodePull(setting) : this.gst;
+    this.status.pullEngine = first.engine;
+    this.watch(this.proc);
+  }
+
+  private beforeRun(): void {
+    this.reader = new PullReader();
+    this.clock = this.newClock();
+    this.lastFrameAt = this.now();
+    this.pullFault = null;
+    this.audioSeen = false;
+  }
+
+  private nodePull(setting: PullEngineSetting): NodePull {
+    const opts = this.opts;
+    const pull = new NodePull({
+      name: `recorder ${opts.camera}`,
+      url: opts.url,
+      ioTimeoutMs: opts.ioTimeoutMs,
+      backoffMs: opts.backoffMs,
+      stableAfterMs: opts.stableAfterMs,
+      log: this.log,
+      ...(opts.now ? { now: opts.now } : {}),
+      beforeRun: () => this.beforeRun(),
+      onRecord: (r) => this.onRecord(r),
+      decide: (tracks, profileIdc) => choosePullEngine({ setting, url: opts.url, recordAudio: opts.audio, tracks, profileIdc, remembered: rememberedPullEngine(opts.camera, opts.url, opts.audio) }),
+    });
+    pull.on('fallback', (reason) => {
+      // The camera is one for pull.py: from now on (for this URL) it records through GStreamer.
+      pullEngineByCamera.set(opts.camera, { engine: 'gstreamer', url: opts.url, audio: opts.audio });
+      this.log.info({ camera: opts.camera, reason }, 'recording through the GStreamer pull');
+      this.status.pullEngine = 'gstreamer';
+      this.endSegment('engine change');
+      this.clock.reset();
+      this.proc = this.gst;
+      this.watch(this.gst);
+      if (!this.closed) this.gst.start();
+    });
+    this.status.pullEngine = 'node';
+    return pull;
+  }
+
+  private watch(proc: PullRunner): void {
+    proc.on('started', () => this.setState('starting'));
+    proc.on('exited', (info) => {
       this.endSegment('pull ended');
       this.clock.reset();
       const fault = this.pendingFault ?? this.pullFault ?? classifyStderr(info.stderrTail);
@@ -165,7 +238,7 @@ export class CameraWriter extends EventEmitter<Events> {
         this.status.lastFault = fault;
         this.status.lastFaultAt = this.now();
         this.setState('retrying');
-        this.log.warn({ camera: opts.camera, code: info.code, signal: info.signal, fault, ranMs: info.ranMs, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'recorder pull exited');
+        this.log.warn({ camera: this.opts.camera, engine: this.status.pullEngine, code: info.code, signal: info.signal, fault, ranMs: info.ranMs, restartInMs: info.restartInMs, stderr: info.stderrTail.slice(-3) }, 'recorder pull exited');
         this.emitSafe('fault', fault);
       }
     });
