@@ -100,6 +100,12 @@ async function main(): Promise<void> {
   }
 }
 
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
+
 async function underLoad(cams: CameraServer): Promise<void> {
   const exclude = new Set<number>([cams.child.pid!]);
   const sys = await startTestSystem({
@@ -194,6 +200,8 @@ async function underLoad(cams: CameraServer): Promise<void> {
       cameras: CAMERAS,
       cameras_live: camerasLive,
       cameras_recording: camerasRecording,
+      // Which engine carries each live stream (docs/relay-ingest.md) and each recording (docs/recorder.md).
+      ingest_engines: countBy(sys.sfu.cameras.allStreams().map((s) => s.engine ?? 'undecided')),
       ramp_up_s: round1(rampSeconds),
       cores: CORES,
       // The machine's load when the window ended (others' work too: a shared box skews the numbers).

@@ -39,6 +39,9 @@ PACE_WINDOW_S = 30
 # How fast the pacer's common delay comes down after a late packet raised it (fraction of real time).
 PACE_DECAY = 0.01
 
+# The largest step back of RTP time (90 kHz) the probe takes for B-frame reordering (0.5 s).
+REORDER_MAX_STEP = 45000
+
 DEPAY = {'H264': 'rtph264depay', 'H265': 'rtph265depay'}
 PARSE = {'H264': 'h264parse', 'H265': 'h265parse'}
 DECODE = {'H264': 'avdec_h264', 'H265': 'avdec_h265'}
@@ -405,8 +408,10 @@ class Probe:
         if self.first_packet is None:
             self.first_packet = now
         if self.last_ts is None or ts != self.last_ts:
-            if self.last_ts is not None and ((ts - self.last_ts) & 0xFFFFFFFF) > 0x80000000:
-                self.reordered = True  # a frame stamped before the previous one: B-frames
+            # A frame stamped shortly before the previous one: B-frames (reordering). A step back of
+            # half a second or more is a glitch of the camera's clock, not a reorder.
+            if self.last_ts is not None and 0 < ((self.last_ts - ts) & 0xFFFFFFFF) < REORDER_MAX_STEP:
+                self.reordered = True
             if ts not in self.timestamps[-8:]:
                 self.timestamps.append(ts)
             self.last_ts = ts
@@ -433,7 +438,8 @@ class Probe:
         video = dict(self.video or {})
         video.update(self.parsed)
         video['fps'] = self.fps()
-        video['reordering'] = self.reordered
+        # Baseline profiles cannot carry B-frames: a step back there is the camera's glitch.
+        video['reordering'] = self.reordered and video.get('profile') not in ('baseline', 'constrained-baseline')
         video['frames'] = len(self.timestamps)
         report = {'video': video if self.video else None, 'audio': self.audio}
         if self.snapshot is not None:
