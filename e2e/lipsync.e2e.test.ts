@@ -74,6 +74,9 @@ interface Raw {
   baseLatency2: number;
   /** The tile's fine A/V sync delays at the end ('audio/video' ms; null: none). */
   avDelay: string | null;
+  /** The <audio> element's mean playout delay over the window (s; null: no media-playout stats). */
+  elementDelay: number | null;
+  delayLog: string[];
   msid: { audio: string | null; video: string | null };
   /** Chromium's own A/V view, every 500 ms: video − audio estimatedPlayoutTimestamp (ms; positive: the sound playing is older than the picture). */
   eptDiff: number[];
@@ -141,16 +144,23 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
   const pc = (t as unknown as { live?: Live }).live?.transport?._handler?._pc;
   const eptDiff: number[] = [];
+  const delayLog: string[] = [];
+  // The <audio> element's own output delay: Chromium's 'media-playout' stats (the audio device's
+  // playout delay, summed over the samples it played), first and last reading of the window.
+  const playout: [number, number][] = [];
   const statsTimer = setInterval(() => {
     void pc?.getStats().then((report) => {
       let a: number | undefined;
       let v: number | undefined;
-      report.forEach((s: { type: string; trackIdentifier?: string; estimatedPlayoutTimestamp?: number }) => {
+      report.forEach((s: { type: string; trackIdentifier?: string; estimatedPlayoutTimestamp?: number; totalPlayoutDelay?: number; totalSamplesCount?: number }) => {
+        if (s.type === 'media-playout' && s.totalPlayoutDelay !== undefined && s.totalSamplesCount) playout.push([s.totalPlayoutDelay, s.totalSamplesCount]);
         if (s.type !== 'inbound-rtp' || s.estimatedPlayoutTimestamp === undefined) return;
         if (s.trackIdentifier === track.id) a = s.estimatedPlayoutTimestamp;
         if (s.trackIdentifier === vtrack?.id) v = s.estimatedPlayoutTimestamp;
       });
       if (a !== undefined && v !== undefined) eptDiff.push(Math.round(v - a));
+      const snd = (t as unknown as { sound?: { syncTimer?: unknown; consumer?: { receiver?: unknown }; videoReceiver?: () => unknown } }).sound;
+      delayLog.push(`${t.getAttribute('av-delay') ?? '0/0'}${snd?.syncTimer ? '' : ' notimer'}${snd?.consumer?.receiver ? '' : ' noarecv'}${snd?.videoReceiver?.() ? '' : ' novrecv'}`);
     });
   }, 500);
   let done = false;
@@ -179,7 +189,9 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
     baseLatency: ctx.baseLatency,
     outputLatency2: ctx2.outputLatency,
     baseLatency2: ctx2.baseLatency,
+    elementDelay: playout.length >= 2 && playout.at(-1)![1] > playout[0]![1] ? (playout.at(-1)![0] - playout[0]![0]) / (playout.at(-1)![1] - playout[0]![1]) : null,
     avDelay: t.getAttribute('av-delay'),
+    delayLog,
     msid: { audio: null, video: null },
     eptDiff,
   };
@@ -255,15 +267,24 @@ test('live lip-sync: every beep within 50 ms of its flash on the G.711 and AAC t
   for (const cam of CAMS) {
     const raw = await page.locator(`ww-tile[camera-id="${cam}"]`).first().evaluate(record, RECORD_MS);
     const flashes = flashOnsets(raw.frames);
-    const offsets = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
+    // The listener's beep time is when ITS context outputs the sample (its base + output latency
+    // after the sample entered it; a 'playback' context hears the same beeps later by its longer
+    // latencies, printed below). The tile's <audio> element outputs that sample after its own
+    // playout delay instead: beep at the element = listener's − (baseLatency + outputLatency) +
+    // the element's delay (Chromium's media-playout stats). Without those stats, the listener's.
+    const shiftMs = raw.elementDelay === null ? 0 : (raw.elementDelay - raw.outputLatency - raw.baseLatency) * 1000;
+    const offsets = pairs(flashes, raw.beeps.map((b) => b + shiftMs)).map((x) => Math.round(x * 10) / 10);
+    const listener = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
     console.log(`${cam}: ${raw.frames.length} frames, ${flashes.length} flashes, ${raw.beeps.length} beeps; outputLatency ${(raw.outputLatency * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency * 1000).toFixed(1)} ms`);
-    console.log(`${cam}: beep − flash (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
+    console.log(`${cam}: the <audio> element's playout delay ${raw.elementDelay === null ? 'n/a' : (raw.elementDelay * 1000).toFixed(1)} ms: shift ${shiftMs.toFixed(1)} ms`);
+    console.log(`${cam}: beep − flash at the element (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
+    console.log(`${cam}: beep − flash at the listener's output (ms): ${listener.join(', ')}; median ${listener.length ? median(listener) : 'n/a'}`);
     const gaps = (xs: number[]) => xs.slice(1).map((x, i) => Math.round(x - xs[i]!)).join(' ');
     console.log(`${cam}: flash intervals ${gaps(flashes)}; beep intervals ${gaps(raw.beeps)}`);
     console.log(`${cam}: Chromium's video − audio estimatedPlayoutTimestamp (ms, every 500 ms): ${raw.eptDiff.join(' ')}`);
     const offsets2 = pairs(flashes, raw.beeps2);
-    console.log(`${cam}: measurement check, a 'playback' context (outputLatency ${(raw.outputLatency2 * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency2 * 1000).toFixed(1)} ms): beep − flash median ${offsets2.length ? median(offsets2).toFixed(1) : 'n/a'} ms vs ${offsets.length ? median(offsets) : 'n/a'}`);
-    console.log(`${cam}: fine A/V sync delay (audio/video ms): ${raw.avDelay ?? '0/0'}`);
+    console.log(`${cam}: measurement check, a 'playback' context (outputLatency ${(raw.outputLatency2 * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency2 * 1000).toFixed(1)} ms): beep − flash median ${offsets2.length ? median(offsets2).toFixed(1) : 'n/a'} ms vs ${listener.length ? median(listener) : 'n/a'}`);
+    console.log(`${cam}: fine A/V sync delay (audio/video ms): ${raw.avDelay ?? '0/0'}; every 500 ms: ${raw.delayLog.join(' ')}`);
     console.log(`${cam}: msid stream ids: audio ${raw.msid.audio}, video ${raw.msid.video}`);
     assert.ok(raw.msid.audio && raw.msid.audio === raw.msid.video, `${cam}: audio and video in one MediaStream (msid ${raw.msid.audio} / ${raw.msid.video})`);
     assert.ok(offsets.length >= 5, `${cam}: only ${offsets.length} beep/flash pairs (need 5)`);

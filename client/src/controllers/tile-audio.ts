@@ -35,8 +35,8 @@ export class TileAudioController implements ReactiveController {
   private videoReceiver: () => RTCRtpReceiver | null = () => null;
   private syncTimer: ReturnType<typeof setInterval> | null = null;
   private sync = new AvSyncLoop();
-  /** The video receiver whose jitterBufferTarget the sync set (reset when it changes or stops). */
-  private delayedVideo: RTCRtpReceiver | null = null;
+  /** The video receiver the sync works with (its jitterBufferTarget is reset when it changes or stops). */
+  private syncedVideo: RTCRtpReceiver | null = null;
   private element: HTMLAudioElement | null = null;
   private ctx: AudioContext | null = null;
   private analyser: AnalyserNode | null = null;
@@ -117,10 +117,10 @@ export class TileAudioController implements ReactiveController {
     const audio = c.receiver;
     const video = this.videoReceiver();
     if (!audio) return;
-    if (video !== this.delayedVideo) {
+    if (video !== this.syncedVideo) {
       // A new video consumer (stream switch, reconnect): release the old one, start over.
-      this.setTarget(this.delayedVideo, null);
-      this.delayedVideo = null;
+      this.setTarget(this.syncedVideo, null);
+      this.syncedVideo = video;
       this.sync = new AvSyncLoop();
       this.setTarget(audio, null);
       this.applyDelays({ audioMs: 0, videoMs: 0 });
@@ -138,10 +138,7 @@ export class TileAudioController implements ReactiveController {
     const next = this.sync.push(skew, this.soundOn);
     if (!next || gen !== this.generation) return;
     this.setTarget(audio, next.audioMs);
-    if (video) {
-      this.setTarget(video, next.videoMs);
-      this.delayedVideo = video;
-    }
+    this.setTarget(video, next.videoMs);
     this.applyDelays(next);
   }
 
@@ -184,8 +181,8 @@ export class TileAudioController implements ReactiveController {
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = null;
     // The video consumer may outlive the sound (other tiles, the lease's linger): no delay left on it.
-    this.setTarget(this.delayedVideo, null);
-    this.delayedVideo = null;
+    this.setTarget(this.syncedVideo, null);
+    this.syncedVideo = null;
     this.sync = new AvSyncLoop();
     this.avDelays = { audioMs: 0, videoMs: 0 };
     this.consumer?.close();
