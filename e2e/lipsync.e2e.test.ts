@@ -8,22 +8,25 @@
  *   `expectedDisplayTime` (when the compositor shows it); the onset is the first frame above the
  *   midpoint between dark and white right after a dark one (the next presented frame, or the next
  *   frame by RTP timestamp when the page missed a callback).
- * - beep onset: the tile's own live audio track (what the tile's muted <audio> element plays; the
- *   tile is not unmuted: what users hear by default does not change) → a MediaStreamSource of a
- *   fresh AudioContext → an AudioWorklet that finds, to the sample, the first sample above 0.1
- *   after 300 ms of quiet, in context time; mapped to performance.now by the context's
- *   getOutputTimestamp() (so the beep time is when that context outputs the sample: the analyser
- *   input plus the context's output latency, which is printed).
+ * - beep onset: the tile's own live audio track (what the tile's <audio> element plays) → a
+ *   MediaStreamSource of a fresh AudioContext → an AudioWorklet that finds, to the sample, the first
+ *   sample above 0.1 after 300 ms of quiet, in context time; mapped to performance.now by the
+ *   context's getOutputTimestamp(). That is when THIS context outputs the sample: a second context
+ *   with latencyHint 'playback' (printed: the measurement check) hears the same beeps ~53 ms later,
+ *   its extra base + output latency. So the beep is taken at the element instead: the listener's
+ *   time − its baseLatency + outputLatency + the element's own playout delay (Chromium's
+ *   'media-playout' stats); the listener's raw figures are printed too.
+ * The tiles are muted by default (checked), then unmuted: lip-sync matters when the sound is heard,
+ * and the tile's fine A/V sync (client/src/core/av-sync.ts) delays the video only then.
  * Pairs are beep − flash (positive: the sound comes late). Every pair must be within ±50 ms (the
  * issue's bound, on every pair, not a percentile: a viewer sees every second's offset), and the
  * audio and video tracks must share one msid stream id (Chromium syncs only those).
  * Also printed: Chromium's own view of the offset (video − audio `estimatedPlayoutTimestamp` of the
  * two receivers, every 500 ms).
+ * Also printed: the fine A/V sync's extra delays (audio/video ms) every 500 ms.
  * Status (docs/recording-time-and-audio.md, "Live audio on the wall"): the msid check and ≥ 5 pairs
- * per camera are asserted; the ingest paces cameras with live audio by capture time (the SFU's
- * sender reports follow arrival time) and sends both in step to 0.1 ms, but Chromium's own A/V
- * sync leaves up to ±30 ms and moves within a run, so the 50 ms bound does not yet hold on every
- * pair of every run (a todo).
+ * per camera are asserted; the ±50 ms on every pair is still a todo (single pairs go out when the
+ * audio playout hiccups under load or a flash lands a presentation frame early).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,6 +71,15 @@ interface Raw {
   beeps: number[]; // performance.now of each beep onset
   outputLatency: number;
   baseLatency: number;
+  /** The same beeps heard by a second context with latencyHint 'playback' (the measurement check). */
+  beeps2: number[];
+  outputLatency2: number;
+  baseLatency2: number;
+  /** The tile's fine A/V sync delays at the end ('audio/video' ms; null: none). */
+  avDelay: string | null;
+  /** The <audio> element's mean playout delay over the window (s; null: no media-playout stats). */
+  elementDelay: number | null;
+  delayLog: string[];
   msid: { audio: string | null; video: string | null };
   /** Chromium's own A/V view, every 500 ms: video − audio estimatedPlayoutTimestamp (ms; positive: the sound playing is older than the picture). */
   eptDiff: number[];
@@ -82,6 +94,11 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   const vtrack = (video.srcObject as MediaStream | null)?.getVideoTracks()[0] ?? null;
   const ctx = new AudioContext();
   await ctx.resume();
+  // A second listener with a longer output path (latencyHint 'playback'): the measurement check.
+  // Its beeps are mapped the same way; if they come later by its extra output latency, the beep
+  // time is the test's own output path, not the tile's <audio> element's.
+  const ctx2 = new AudioContext({ latencyHint: 'playback' });
+  await ctx2.resume();
   const code = `class Onset extends AudioWorkletProcessor {
     constructor() { super(); this.quiet = 0; }
     process(inputs) {
@@ -97,20 +114,31 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
     }
   }
   registerProcessor('onset', Onset);`;
-  await ctx.audioWorklet.addModule(URL.createObjectURL(new Blob([code], { type: 'application/javascript' })));
-  const node = new AudioWorkletNode(ctx, 'onset');
-  ctx.createMediaStreamSource(new MediaStream([track])).connect(node);
-  const silent = ctx.createGain();
-  silent.gain.value = 0;
-  node.connect(silent).connect(ctx.destination);
-  const onsetsCtx: number[] = [];
-  node.port.onmessage = (e: MessageEvent<number>) => onsetsCtx.push(e.data);
-  // Context time -> performance time, sampled all along (the mapping drifts slowly).
-  const stamps: [number, number][] = [];
-  const stampTimer = setInterval(() => {
-    const s = ctx.getOutputTimestamp();
-    if (s.contextTime && s.performanceTime) stamps.push([s.contextTime, s.performanceTime]);
-  }, 100);
+  const listen = async (c: AudioContext) => {
+    await c.audioWorklet.addModule(URL.createObjectURL(new Blob([code], { type: 'application/javascript' })));
+    const node = new AudioWorkletNode(c, 'onset');
+    c.createMediaStreamSource(new MediaStream([track])).connect(node);
+    const silent = c.createGain();
+    silent.gain.value = 0;
+    node.connect(silent).connect(c.destination);
+    const onsets: number[] = [];
+    node.port.onmessage = (e: MessageEvent<number>) => onsets.push(e.data);
+    // Context time -> performance time, sampled all along (the mapping drifts slowly).
+    const stamps: [number, number][] = [];
+    const timer = setInterval(() => {
+      const s = c.getOutputTimestamp();
+      if (s.contextTime && s.performanceTime) stamps.push([s.contextTime, s.performanceTime]);
+    }, 100);
+    const toPerf = (x: number) => {
+      // The stamp nearest in context time.
+      let best = stamps[0]!;
+      for (const s of stamps) if (Math.abs(s[0] - x) < Math.abs(best[0] - x)) best = s;
+      return best[1] + (x - best[0]) * 1000;
+    };
+    return { onsets, timer, toPerf };
+  };
+  const l1 = await listen(ctx);
+  const l2 = await listen(ctx2);
   const canvas = document.createElement('canvas');
   canvas.width = 16;
   canvas.height = 9;
@@ -119,16 +147,23 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   type Live = { transport?: { _handler?: { _pc?: RTCPeerConnection } } };
   const pc = (t as unknown as { live?: Live }).live?.transport?._handler?._pc;
   const eptDiff: number[] = [];
+  const delayLog: string[] = [];
+  // The <audio> element's own output delay: Chromium's 'media-playout' stats (the audio device's
+  // playout delay, summed over the samples it played), first and last reading of the window.
+  const playout: [number, number][] = [];
   const statsTimer = setInterval(() => {
     void pc?.getStats().then((report) => {
       let a: number | undefined;
       let v: number | undefined;
-      report.forEach((s: { type: string; trackIdentifier?: string; estimatedPlayoutTimestamp?: number }) => {
+      report.forEach((s: { type: string; trackIdentifier?: string; estimatedPlayoutTimestamp?: number; totalPlayoutDelay?: number; totalSamplesCount?: number }) => {
+        if (s.type === 'media-playout' && s.totalPlayoutDelay !== undefined && s.totalSamplesCount) playout.push([s.totalPlayoutDelay, s.totalSamplesCount]);
         if (s.type !== 'inbound-rtp' || s.estimatedPlayoutTimestamp === undefined) return;
         if (s.trackIdentifier === track.id) a = s.estimatedPlayoutTimestamp;
         if (s.trackIdentifier === vtrack?.id) v = s.estimatedPlayoutTimestamp;
       });
       if (a !== undefined && v !== undefined) eptDiff.push(Math.round(v - a));
+      const snd = (t as unknown as { sound?: { syncTimer?: unknown; consumer?: { receiver?: unknown }; videoReceiver?: () => unknown } }).sound;
+      delayLog.push(`${t.getAttribute('av-delay') ?? '0/0'}${snd?.syncTimer ? '' : ' notimer'}${snd?.consumer?.receiver ? '' : ' noarecv'}${snd?.videoReceiver?.() ? '' : ' novrecv'}`);
     });
   }, 500);
   let done = false;
@@ -146,19 +181,20 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   video.requestVideoFrameCallback(onFrame);
   await new Promise((r) => setTimeout(r, ms));
   done = true;
-  clearInterval(stampTimer);
+  clearInterval(l1.timer);
+  clearInterval(l2.timer);
   clearInterval(statsTimer);
-  const toPerf = (c: number) => {
-    // The stamp nearest in context time.
-    let best = stamps[0]!;
-    for (const s of stamps) if (Math.abs(s[0] - c) < Math.abs(best[0] - c)) best = s;
-    return best[1] + (c - best[0]) * 1000;
-  };
   const out: Raw = {
     frames,
-    beeps: onsetsCtx.map(toPerf),
+    beeps: l1.onsets.map(l1.toPerf),
+    beeps2: l2.onsets.map(l2.toPerf),
     outputLatency: ctx.outputLatency,
     baseLatency: ctx.baseLatency,
+    outputLatency2: ctx2.outputLatency,
+    baseLatency2: ctx2.baseLatency,
+    elementDelay: playout.length >= 2 && playout.at(-1)![1] > playout[0]![1] ? (playout.at(-1)![0] - playout[0]![0]) / (playout.at(-1)![1] - playout[0]![1]) : null,
+    avDelay: t.getAttribute('av-delay'),
+    delayLog,
     msid: { audio: null, video: null },
     eptDiff,
   };
@@ -167,6 +203,7 @@ async function record(tile: HTMLElement, ms: number): Promise<Raw> {
   const msidOf = (id: string | undefined) => (id ? (sdp.match(new RegExp(`a=msid:(\\S+) ${id}\\b`))?.[1] ?? null) : null);
   out.msid = { audio: msidOf(track.id), video: msidOf(vtrack?.id) };
   await ctx.close();
+  await ctx2.close();
   return out;
 }
 
@@ -218,32 +255,49 @@ test('live lip-sync: every beep within 50 ms of its flash on the G.711 and AAC t
     for (const cam of CAMS) if ((await attr(cam, 'state')) !== 'playing' || (await attr(cam, 'audio')) === null) return false;
     return true;
   }, 40000, 250);
+  // Muted by default; lip-sync matters when the sound is on, and the tile's fine A/V sync delays
+  // the video only then (docs/recording-time-and-audio.md): the operator unmutes both tiles.
+  for (const cam of CAMS) {
+    assert.equal(await attr(cam, 'sound-on'), null, `${cam} muted by default (users hear nothing by default)`);
+    await page.locator(`ww-tile[camera-id="${cam}"] [data-action="sound"]`).first().click();
+    await waitFor(`${cam} unmuted`, async () => (await attr(cam, 'sound-on')) !== null, 5000, 100);
+  }
   // Let the jitter buffers and Chromium's A/V sync settle: Chromium lines the two up only once it
   // has two sender reports of each track, and mediasoup sends an audio consumer's every ~5 s
   // (video ~1 s); then it slews the offset by some tens of ms a second.
   await new Promise((r) => setTimeout(r, 20_000));
   const failures: string[] = [];
   for (const cam of CAMS) {
-    assert.equal(await attr(cam, 'sound-on'), null, `${cam} stays muted (users hear nothing by default)`);
     const raw = await page.locator(`ww-tile[camera-id="${cam}"]`).first().evaluate(record, RECORD_MS);
     const flashes = flashOnsets(raw.frames);
-    const offsets = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
+    // The listener's beep time is when ITS context outputs the sample (its base + output latency
+    // after the sample entered it; a 'playback' context hears the same beeps later by its longer
+    // latencies, printed below). The tile's <audio> element outputs that sample after its own
+    // playout delay instead: beep at the element = listener's − (baseLatency + outputLatency) +
+    // the element's delay (Chromium's media-playout stats). Without those stats, the listener's.
+    const shiftMs = raw.elementDelay === null ? 0 : (raw.elementDelay - raw.outputLatency - raw.baseLatency) * 1000;
+    const offsets = pairs(flashes, raw.beeps.map((b) => b + shiftMs)).map((x) => Math.round(x * 10) / 10);
+    const listener = pairs(flashes, raw.beeps).map((x) => Math.round(x * 10) / 10);
     console.log(`${cam}: ${raw.frames.length} frames, ${flashes.length} flashes, ${raw.beeps.length} beeps; outputLatency ${(raw.outputLatency * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency * 1000).toFixed(1)} ms`);
-    console.log(`${cam}: beep − flash (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
+    console.log(`${cam}: the <audio> element's playout delay ${raw.elementDelay === null ? 'n/a' : (raw.elementDelay * 1000).toFixed(1)} ms: shift ${shiftMs.toFixed(1)} ms`);
+    console.log(`${cam}: beep − flash at the element (ms): ${offsets.join(', ')}; median ${offsets.length ? median(offsets) : 'n/a'}`);
+    console.log(`${cam}: beep − flash at the listener's output (ms): ${listener.join(', ')}; median ${listener.length ? median(listener) : 'n/a'}`);
     const gaps = (xs: number[]) => xs.slice(1).map((x, i) => Math.round(x - xs[i]!)).join(' ');
     console.log(`${cam}: flash intervals ${gaps(flashes)}; beep intervals ${gaps(raw.beeps)}`);
     console.log(`${cam}: Chromium's video − audio estimatedPlayoutTimestamp (ms, every 500 ms): ${raw.eptDiff.join(' ')}`);
+    const offsets2 = pairs(flashes, raw.beeps2);
+    console.log(`${cam}: measurement check, a 'playback' context (outputLatency ${(raw.outputLatency2 * 1000).toFixed(1)} ms, baseLatency ${(raw.baseLatency2 * 1000).toFixed(1)} ms): beep − flash median ${offsets2.length ? median(offsets2).toFixed(1) : 'n/a'} ms vs ${listener.length ? median(listener) : 'n/a'}`);
+    console.log(`${cam}: fine A/V sync delay (audio/video ms): ${raw.avDelay ?? '0/0'}; every 500 ms: ${raw.delayLog.join(' ')}`);
     console.log(`${cam}: msid stream ids: audio ${raw.msid.audio}, video ${raw.msid.video}`);
     assert.ok(raw.msid.audio && raw.msid.audio === raw.msid.video, `${cam}: audio and video in one MediaStream (msid ${raw.msid.audio} / ${raw.msid.video})`);
     assert.ok(offsets.length >= 5, `${cam}: only ${offsets.length} beep/flash pairs (need 5)`);
     for (const o of offsets) if (Math.abs(o) > BOUND_MS) failures.push(`${cam}: ${o} ms`);
   }
-  // Known open (issue 13): the ingest now sends audio and video in step to 0.1 ms (ResampleFollower,
-  // no AAC priming shift), but Chromium leaves audio/video offsets below 30 ms uncorrected
-  // (WebRTC's StreamSynchronization kMinDeltaMs) and its playout moves in steps of 20–40 ms within a
-  // run (its own estimatedPlayoutTimestamp difference, printed, moves with the pairs); single pairs
-  // go out further when an audio hiccup delays one beep. Reported as TODO (its failures print) until
-  // the bound holds on every pair (docs/recording-time-and-audio.md).
+  // Known open (issue 13): the ingest sends audio and video in step to 0.1 ms and the tile's fine
+  // A/V sync holds Chromium's own playout difference within ~15 ms, but single pairs still go out
+  // (an audio playout hiccup under load, which both Chromium's sync and the tile's then correct
+  // over seconds; a flash shown one presentation frame early). Reported as TODO (its failures
+  // print) until the bound holds on every pair of repeated runs (docs/recording-time-and-audio.md).
   await t.test(`every pair within ±${BOUND_MS} ms`, { todo: 'live lip-sync not yet within 50 ms on every pair in Chromium (issue 13)' }, () => {
     assert.deepEqual(failures, [], `lip-sync beyond ±${BOUND_MS} ms`);
   });

@@ -122,6 +122,11 @@ export class LiveTileController implements ReactiveController {
   }
 
   /** The stream being consumed, '' when none. */
+  /** The current lease's RTCRtpReceiver (null when none). */
+  get receiver(): RTCRtpReceiver | null {
+    return this.lease?.receiver ?? null;
+  }
+
   get stream(): StreamKind | '' {
     return this.lease?.stream ?? '';
   }

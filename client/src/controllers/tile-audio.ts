@@ -5,13 +5,19 @@
  * playing, changes camera or leaves the page.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { LiveMediaService } from '../services/live-media.js';
+import type { LiveAudio, LiveMediaService } from '../services/live-media.js';
+import { AvSyncLoop, playoutSkew, type AvDelays } from '../core/av-sync.js';
+
+/** How often the fine A/V sync samples the two receivers' playout (ms). */
+const AV_SYNC_SAMPLE_MS = 500;
 
 export interface TileAudioInputs {
   service: LiveMediaService | null;
   cameraId: string;
   /** The camera offers live audio and the tile is playing it. */
   enabled: boolean;
+  /** The receiver of the tile's live video (main stream), for the fine A/V sync; null when none. */
+  videoReceiver: () => RTCRtpReceiver | null;
 }
 
 export class TileAudioController implements ReactiveController {
@@ -21,9 +27,16 @@ export class TileAudioController implements ReactiveController {
   soundOn = false;
   /** A live audio track is being received. */
   receiving = false;
+  /** The fine A/V sync's current extra delays (diagnostics; `av-delay` attribute on the tile). */
+  avDelays: AvDelays = { audioMs: 0, videoMs: 0 };
   private key = '';
   private generation = 0;
-  private consumer: { track: MediaStreamTrack; close(): void } | null = null;
+  private consumer: LiveAudio | null = null;
+  private videoReceiver: () => RTCRtpReceiver | null = () => null;
+  private syncTimer: ReturnType<typeof setInterval> | null = null;
+  private sync = new AvSyncLoop();
+  /** The video receiver the sync works with (its jitterBufferTarget is reset when it changes or stops). */
+  private syncedVideo: RTCRtpReceiver | null = null;
   private element: HTMLAudioElement | null = null;
   private ctx: AudioContext | null = null;
   private analyser: AnalyserNode | null = null;
@@ -41,6 +54,7 @@ export class TileAudioController implements ReactiveController {
 
   /** Called on every host update. */
   update(inputs: TileAudioInputs): void {
+    this.videoReceiver = inputs.videoReceiver;
     const key = inputs.enabled && inputs.service ? inputs.cameraId : '';
     if (key === this.key) return;
     this.stop();
@@ -66,7 +80,7 @@ export class TileAudioController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private start(c: { track: MediaStreamTrack; close(): void }): void {
+  private start(c: LiveAudio): void {
     this.consumer = c;
     this.receiving = true;
     const stream = new MediaStream([c.track]);
@@ -90,7 +104,58 @@ export class TileAudioController implements ReactiveController {
       /* no WebAudio: sound without a meter */
     }
     this.timer = setInterval(() => this.measure(), 100);
+    if (c.receiver) this.syncTimer = setInterval(() => void this.syncStep(c), AV_SYNC_SAMPLE_MS);
     this.host.requestUpdate();
+  }
+
+  /**
+   * Fine A/V sync (core/av-sync.ts): samples the two receivers' estimatedPlayoutTimestamp and
+   * delays the leading one through its jitterBufferTarget; the video only while the sound is on.
+   */
+  private async syncStep(c: LiveAudio): Promise<void> {
+    const gen = this.generation;
+    const audio = c.receiver;
+    const video = this.videoReceiver();
+    if (!audio) return;
+    if (video !== this.syncedVideo) {
+      // A new video consumer (stream switch, reconnect): release the old one, start over.
+      this.setTarget(this.syncedVideo, null);
+      this.syncedVideo = video;
+      this.sync = new AvSyncLoop();
+      this.setTarget(audio, null);
+      this.applyDelays({ audioMs: 0, videoMs: 0 });
+    }
+    let skew: number | null = null;
+    if (video) {
+      try {
+        const [a, v] = await Promise.all([audio.getStats(), video.getStats()]);
+        if (gen !== this.generation) return;
+        skew = playoutSkew(a.values() as Iterable<{ type?: string }>, v.values() as Iterable<{ type?: string }>);
+      } catch {
+        return;
+      }
+    }
+    const next = this.sync.push(skew, this.soundOn);
+    if (!next || gen !== this.generation) return;
+    this.setTarget(audio, next.audioMs);
+    this.setTarget(video, next.videoMs);
+    this.applyDelays(next);
+  }
+
+  private applyDelays(d: AvDelays): void {
+    if (d.audioMs === this.avDelays.audioMs && d.videoMs === this.avDelays.videoMs) return;
+    this.avDelays = d;
+    this.host.requestUpdate();
+  }
+
+  /** Sets a receiver's jitterBufferTarget (ms; null/0: the browser's own). */
+  private setTarget(r: RTCRtpReceiver | null, ms: number | null): void {
+    if (!r) return;
+    try {
+      (r as RTCRtpReceiver & { jitterBufferTarget: number | null }).jitterBufferTarget = ms ? ms : null;
+    } catch {
+      /* a closed receiver, or a browser without jitterBufferTarget */
+    }
   }
 
   private measure(): void {
@@ -113,6 +178,13 @@ export class TileAudioController implements ReactiveController {
     this.generation++;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.syncTimer = null;
+    // The video consumer may outlive the sound (other tiles, the lease's linger): no delay left on it.
+    this.setTarget(this.syncedVideo, null);
+    this.syncedVideo = null;
+    this.sync = new AvSyncLoop();
+    this.avDelays = { audioMs: 0, videoMs: 0 };
     this.consumer?.close();
     this.consumer = null;
     if (this.element) {

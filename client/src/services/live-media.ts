@@ -58,6 +58,14 @@ interface Entry {
   listeners: Set<(reason: string) => void>;
 }
 
+/** A camera's live audio for one tile. */
+export interface LiveAudio {
+  track: MediaStreamTrack;
+  /** Its RTCRtpReceiver (null where the handler does not expose one). */
+  receiver: RTCRtpReceiver | null;
+  close(): void;
+}
+
 /** One tile's hold on a live consumer. Release it exactly once (further calls are ignored). */
 export class LiveLease {
   private released = false;
@@ -105,6 +113,12 @@ export class LiveLease {
   onClosed(cb: (reason: string) => void): () => void {
     this.closedCallbacks.add(cb);
     return () => this.closedCallbacks.delete(cb);
+  }
+
+  /** The consumer's RTCRtpReceiver (the tile's fine A/V sync sets its jitterBufferTarget). */
+  get receiver(): RTCRtpReceiver | null {
+    const c = this.entry.consumer;
+    return c && !c.closed ? (c.rtpReceiver ?? null) : null;
   }
 
   async getStats(): Promise<RTCStatsReport | null> {
@@ -319,7 +333,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
    * The camera's live audio (Opus), one consumer per call (a tile that wants sound); the caller
    * closes it. Rejects with the server's code (e.g. UNKNOWN_STREAM: no live audio).
    */
-  async consumeAudio(cameraId: string): Promise<{ track: MediaStreamTrack; close(): void }> {
+  async consumeAudio(cameraId: string): Promise<LiveAudio> {
     if (!this.ready || !this.device || !this.transport) throw new SignalingError('NOT_READY', 'live media is not ready');
     const device = this.device;
     const transport = this.transport;
@@ -342,6 +356,7 @@ export class LiveMediaService extends Emitter<LiveMediaEvents> {
     let closed = false;
     return {
       track: consumer.track,
+      receiver: consumer.rtpReceiver ?? null,
       close: () => {
         if (closed) return;
         closed = true;

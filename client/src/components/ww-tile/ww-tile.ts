@@ -154,12 +154,16 @@ export class WwTile extends LitElement {
     });
     this.state = this.media.phase;
     this.stream = this.media.stream;
-    this.sound.update({ service: this.live, cameraId: this.cameraId, enabled: !!this.camera?.audio && this.state === 'playing' && this.visibility.visible });
+    this.sound.update({ service: this.live, cameraId: this.cameraId, enabled: !!this.camera?.audio && this.state === 'playing' && this.visibility.visible, videoReceiver: () => (this.media.stream === 'main' ? this.media.receiver : null) });
     // Test hooks: a live audio track arrives, whether it is heard, and the meter's level.
     this.toggleAttribute('audio', this.sound.receiving);
     this.toggleAttribute('sound-on', this.sound.soundOn);
     if (this.sound.receiving) this.setAttribute('audio-level', this.sound.level.toFixed(2));
     else this.removeAttribute('audio-level');
+    // The fine A/V sync's extra delays, audio/video ms (docs/recording-time-and-audio.md).
+    const d = this.sound.avDelays;
+    if (d.audioMs || d.videoMs) this.setAttribute('av-delay', `${d.audioMs}/${d.videoMs}`);
+    else this.removeAttribute('av-delay');
     this.toggleAttribute('resident', !!this.camera?.resident);
     const reason = this.state === 'offline' ? this.media.status()?.reason : null;
     if (reason) this.setAttribute('reason', reason);
