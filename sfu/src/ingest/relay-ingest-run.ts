@@ -166,8 +166,7 @@ export class RelayIngestRun extends EventEmitter<IngestRunEvents> implements Ing
     const client = this.client;
     this.client = null;
     client?.close();
-    this.socket?.close();
-    this.socket = null;
+    this.closeSocket();
     this.opts.relay.host.drop(this.opts.key);
   }
 
@@ -273,10 +272,29 @@ export class RelayIngestRun extends EventEmitter<IngestRunEvents> implements Ing
     this.timer = setTimeout(() => this.launch(), delay);
   }
 
+  private closeSocket(): void {
+    const socket = this.socket;
+    this.socket = null;
+    try {
+      socket?.close();
+    } catch {
+      // already closed (after an error)
+    }
+  }
+
   private openSocket(target: IngestTarget): void {
-    this.socket?.close();
+    this.closeSocket();
     const socket = createSocket('udp4');
-    socket.on('error', (e) => this.opts.log.warn({ ingest: this.opts.name, err: e.message }, 'relay socket error'));
+    socket.on('error', (e) => {
+      // (bind failed, or the transport went away): the next start opens a new socket.
+      this.opts.log.warn({ ingest: this.opts.name, err: e.message }, 'relay socket error');
+      if (this.socket === socket) this.socket = null;
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+    });
     // Fixed source port: mediasoup's comedia transport keeps the address it learned from the first packet.
     socket.bind({ address: target.rtpHost, port: target.sourcePort, exclusive: true });
     this.socket = socket;
