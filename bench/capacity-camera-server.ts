@@ -1,8 +1,8 @@
 /**
  * The capacity bench's cameras (bench/capacity.ts, bench/rtsp-client.ts): ONE pre-encoded clip
  * (640×360, 25 fps, GOP 2 s, the demo cameras' picture; rendered once into the cache) served to N
- * RTSP paths (`/cam-<i>`, basic credentials) by one python3 process with Debian GStreamer's RTSP
- * server (capacity-cameras.py) on loopback.
+ * RTSP paths (`/cam-<i>`, basic credentials) by one Node process of its own (clip-camera-server.ts,
+ * the clip packetized once by GStreamer) on loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -53,17 +53,17 @@ export interface CameraServer {
   close(): Promise<void>;
 }
 
-const SERVER = fileURLToPath(new URL('./capacity-cameras.py', import.meta.url));
+const SERVER = fileURLToPath(new URL('./clip-camera-server.ts', import.meta.url));
 
 /** Starts the camera server (credentials through stdin) and resolves once it listens. */
 export async function startCameraServer(clip: string, paths: number): Promise<CameraServer> {
   const user = 'bench';
   const password = randomBytes(12).toString('hex');
-  const child = spawn('/usr/bin/python3', [SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  child.stdin!.end(JSON.stringify({ host: '127.0.0.1', clip, paths, user, password }));
+  child.stdin!.end(JSON.stringify({ host: '127.0.0.1', clip, paths, user, password, fps: CLIP.fps }));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`camera server not ready: ${stderr}`)), 20000);
     let buf = '';

@@ -3,7 +3,7 @@
  *
  * N cameras (default 120) that cost the project nothing extra to produce: ONE pre-encoded clip
  * (640×360, 25 fps, GOP 2 s, the demo cameras' picture; rendered once into the cache) served to N
- * RTSP paths by one python3 process with Debian GStreamer's RTSP server (bench/capacity-cameras.py),
+ * RTSP paths by one Node process of its own (bench/clip-camera-server.ts),
  * on loopback, with basic credentials that travel in the camera URLs stored in the SFU's camera list
  * (never on a command line). The project runs as in production: the SFU ingests every camera and the
  * recorder records every camera (each its own RTSP session). Cameras are added through the SFU's

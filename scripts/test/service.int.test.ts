@@ -89,7 +89,7 @@ test('npm run build: every service in JavaScript under <workspace>/dist, its ass
   // The production build (the client's Vite build is the one `npm start`/setup made).
   const build = sh(process.execPath, ['scripts/build.mjs', '--no-client']);
   assert.equal(build.status, 0, build.stderr);
-  for (const asset of ['sfu/dist/ingest/gst-ingest.py', 'recorder/dist/writer/pull.py', 'recorder/dist/playback/verify-page.html', 'sfu/dist/main.js', 'recorder/dist/main.js', 'endpoint/dist/service-main.js', 'endpoint/dist/endpoint-main.js']) {
+  for (const asset of ['sfu/dist/ingest/gst-ingest.py', 'sfu/dist/ingest/media-host.py', 'sfu/dist/ingest/gop_bridge.py', 'recorder/dist/writer/pull.py', 'recorder/dist/playback/verify-page.html', 'sfu/dist/main.js', 'recorder/dist/main.js', 'endpoint/dist/service-main.js', 'endpoint/dist/endpoint-main.js']) {
     assert.ok(statSync(join(root, asset)).size > 0, asset);
   }
   // The endpoint's service main, built, with a config whose endpoint is off (the example has a camera).
