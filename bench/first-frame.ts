@@ -16,7 +16,7 @@
  * (`bridge`, `keyframe_soon`, …; `not asked`: the tile's consumer already had media).
  * `--smoke`: 2 rounds per camera. BENCH_ROUNDS overrides the rounds.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { startTestSystem, waitFor } from '@wardwall/testing/system';
 import { launchChromium } from '@wardwall/testing/browser';
@@ -54,6 +54,20 @@ interface Round {
 /** The SFU's bridge decisions, recorded by wrapping each stream's bridgeDecision (same process). */
 const decisions = new Map<string, string[]>();
 
+/** The pid of this process's child running `script` (e.g. the SFU's media host), if any. */
+function childPid(script: string): number | undefined {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] !== String(process.pid)) continue;
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(script)) return Number(d);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
 async function round(browser: Browser, url: string, cameraId: string, gopMs: number, ingestPid: () => number | undefined): Promise<Round> {
   const asked = decisions.get(cameraId)!;
   asked.length = 0;
@@ -65,8 +79,10 @@ async function round(browser: Browser, url: string, cameraId: string, gopMs: num
     await page.locator('[data-layout="1"]').first().click();
     await page.locator(`ww-camera-list [data-camera-id="${cameraId}"]`).first().waitFor();
     await page.waitForFunction(() => (window as unknown as { __wardwall?: unknown }).__wardwall !== undefined);
-    const pid = ingestPid();
-    if (!pid) throw new Error(`${cameraId}: no ingest process`);
+    // The bridge's CPU: the stream's GStreamer ingest, or for a relayed stream the shared media host
+    // (docs/relay-ingest.md), which re-encodes its bridges (one join at a time in this bench).
+    const pid = ingestPid() ?? childPid('media-host.py');
+    if (!pid) throw new Error(`${cameraId}: no ingest process and no media host`);
     const idle0 = cpuSeconds(pid);
     const idleT0 = performance.now();
     // A random share of a GOP on top: rounds of a fixed length would click at the same GOP phase each time.

@@ -70,7 +70,9 @@ try {
         consumer_fps: round1(frames / CPU_SECONDS),
         probe_and_decide_ms: decidedMs,
         time_to_first_frame_ms: firstKeyframeAt - t0,
-        cpu_per_camera_pct: round1((cpu.cpuSeconds / CPU_SECONDS) * 100),
+        engine: stream.engine,
+        // A relayed stream runs inside the SFU's process (docs/relay-ingest.md): not separable, null.
+        cpu_per_camera_pct: stream.ingestPid ? round1((cpu.cpuSeconds / CPU_SECONDS) * 100) : null,
       };
       console.log(JSON.stringify({ kind, ...(results[kind] as object) }));
     } finally {
