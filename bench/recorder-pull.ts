@@ -1,7 +1,7 @@
 /**
  * Recorder pull bench (`npm run bench:recorder-pull [-- --cameras N]`): CPU per recorded camera with
  * the GStreamer pull (pull.py, one python3 per camera) and with the in-process Node pull, the same
- * N cameras each time: the capacity bench's camera server (one python3 + GStreamer RTSP server
+ * N cameras each time: the capacity bench's camera server (bench/clip-camera-server.ts
  * playing one pre-encoded 640×360 25 fps clip to N paths, bench/capacity-camera-server.ts), the
  * recorder in this process with N cameras (audio off, 60 s segments), run once per engine.
  *
@@ -82,7 +82,7 @@ async function measure(cams: CameraServer, setting: (typeof ENGINES)[number]): P
     const self = process.cpuUsage(self0);
     const selfS = (self.user + self.system) / 1e6;
     const per = (s: number) => round2(((s / SECONDS) * 100) / CAMERAS);
-    const pull = cpu.byProcess['python3'] ?? 0;
+    const pull = cpu.byProcess['pull.py'] ?? 0;
     const ffmpeg = cpu.byProcess['ffmpeg'] ?? 0;
     return {
       engine: [...engines][0] === 'node' ? 'node' : 'gstreamer',
