@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { EventEmitter } from 'node:events';
 import { spawn as nodeSpawn, type SpawnOptions, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
-import { SupervisedProcess, type ExitInfo } from '@wardwall/server-kit';
+import { isShuttingDown, SupervisedProcess, type ExitInfo } from '@wardwall/server-kit';
 import type { SegmentStore } from '../store/store.js';
 import { readFmp4, fmp4DurationMs, type Fmp4Info } from '../store/fmp4.js';
 import { compactUtc, newRunId, parseIncomingName } from '../store/naming.js';
@@ -410,7 +410,10 @@ export class CameraWriter extends EventEmitter<Events> {
       if (this.current === seg) {
         // ffmpeg died under a segment: close it, the next keyframe opens another.
         const fault = classifyStderr(seg.stderrTail);
-        this.log.warn({ camera: this.opts.camera, fault, stderr: seg.stderrTail.slice(-3) }, 'segment ffmpeg exited');
+        // A terminal's Ctrl-C signals the segment ffmpegs with the recorder: while it shuts down
+        // (the in-process Node pull may still deliver a frame), their end is expected.
+        if (isShuttingDown()) this.log.info({ camera: this.opts.camera, fault }, 'segment ffmpeg ended with the shutdown');
+        else this.log.warn({ camera: this.opts.camera, fault, stderr: seg.stderrTail.slice(-3) }, 'segment ffmpeg exited');
         if (fault === 'disk-full') {
           this.status.lastFault = 'disk-full';
           this.status.lastFaultAt = this.now();
