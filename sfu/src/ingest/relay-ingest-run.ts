@@ -34,31 +34,17 @@ import {
 } from '@wardwall/server-kit';
 import type { IngestRun, IngestRunEvents } from './ingest-run.js';
 import type { GrayImage } from './pgm.js';
+import type { AccessUnit as MediaHostAccessUnit, MediaHostBridgeTarget } from './media-host.js';
 import type { BridgeTarget, IngestTarget } from './pipeline-args.js';
 import { RTP_MTU } from './pipeline-args.js';
 
 /** A keyframe or a bridge frame for the media host: Annex-B, pts in 90 kHz ticks, unwrapped (monotonic). */
-export interface HostUnit {
-  pts: number;
-  key: boolean;
-  data: Buffer;
-}
-
-export interface BridgeEncoderTarget {
-  host: string;
-  port: number;
-  sourcePort: number;
-  ssrc: number;
-  payloadType: number;
-  mtu: number;
-  bitrateKbps: number;
-  gopFrames: number;
-}
+export type HostUnit = MediaHostAccessUnit;
 
 /** What the relay needs of the shared media host (media-host.ts): decoding and the GOP bridge's encoder. */
 export interface RelayMediaHost {
   still(key: string, annexB: Buffer): Promise<{ jpeg: Buffer; thumb: GrayImage }>;
-  bridgeStart(key: string, target: BridgeEncoderTarget, cutoffPts: number, gop: HostUnit[]): void;
+  bridgeStart(key: string, target: MediaHostBridgeTarget, cutoffPts: number, gop: HostUnit[]): void;
   bridgeAu(key: string, unit: HostUnit): void;
   bridgeKeyframe(key: string): void;
   bridgeStop(key: string): void;
